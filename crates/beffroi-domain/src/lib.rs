@@ -1,0 +1,23 @@
+//! Beffroi's domain: the pure types and rules that the town hall server
+//! (`beffroi-server`) and the resident core (`beffroi-client`) agree on.
+//!
+//! Nothing here does I/O. The crate holds:
+//! - [`commune`]: the territory (INSEE codes, communes);
+//! - [`staff`]: town-hall staff roles and the login exchange;
+//! - [`sync`]: cursors and pages of the one-way delta sync;
+//! - [`lang`]: the languages the product speaks;
+//! - [`api`]: the wire shapes of errors and health checks.
+//!
+//! With the `openapi` feature the wire types derive `utoipa::ToSchema`; with `ts`
+//! they derive `ts_rs::TS` so the front end's types are generated, never copied.
+
+pub mod api;
+pub mod commune;
+pub mod lang;
+pub mod staff;
+pub mod sync;
+
+pub use commune::{Commune, InseeCode};
+pub use lang::Lang;
+pub use staff::{Role, Username};
+pub use sync::{Cursor, SyncPage};

@@ -1,0 +1,103 @@
+//! The demo territory: the 51 communes of the Métropole Nice Côte d'Azur
+//! (INSEE/Etalab, Licence Ouverte — see `data/README.md`) and a demo staff
+//! account with a fresh random password.
+
+use beffroi_domain::{Commune, Role, Username};
+
+use crate::auth::{hash_password, random_secret};
+use crate::store::{Store, StoreError};
+
+const COMMUNES_CSV: &str = include_str!("../../../data/communes-metropole-nca.csv");
+
+/// The demo staff account's username.
+pub const DEMO_USERNAME: &str = "demo";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the embedded communes file is invalid at line {line}: {reason}")]
+    Data { line: usize, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Hash(String),
+}
+
+/// Parses a communes CSV (`insee_code,name,population,postal_codes`, postal
+/// codes separated by `;`).
+pub fn parse_communes(csv_text: &str) -> Result<Vec<Commune>, DemoError> {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    reader
+        .records()
+        .enumerate()
+        .map(|(i, rec)| {
+            let line = i + 2;
+            let data = |reason: String| DemoError::Data { line, reason };
+            let rec = rec.map_err(|e| data(e.to_string()))?;
+            let field = |n: usize| rec.get(n).ok_or_else(|| data(format!("missing column {n}")));
+            let population = field(2)?
+                .parse()
+                .map_err(|e| data(format!("population: {e}")))?;
+            let postal = field(3)?
+                .split([';', ' '])
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned);
+            Commune::new(field(0)?, field(1)?, population, postal).map_err(|e| data(e.to_string()))
+        })
+        .collect()
+}
+
+/// The demo territory's communes.
+pub fn communes() -> Result<Vec<Commune>, DemoError> {
+    parse_communes(COMMUNES_CSV)
+}
+
+/// Credentials of the demo staff account, to print for the operator.
+#[derive(Debug, Clone)]
+pub struct DemoCredentials {
+    pub username: Username,
+    pub password: String,
+    pub role: Role,
+}
+
+/// Seeds the demo territory (idempotent) and (re)sets the demo account's password.
+pub async fn seed(store: &dyn Store) -> Result<DemoCredentials, DemoError> {
+    store.upsert_communes(communes()?).await?;
+    let password = random_secret(12);
+    let hash = {
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| DemoError::Hash(e.to_string()))?
+            .map_err(|e| DemoError::Hash(e.to_string()))?
+    };
+    let username: Username = DEMO_USERNAME
+        .parse()
+        .map_err(|e: beffroi_domain::staff::StaffError| DemoError::Hash(e.to_string()))?;
+    store.put_staff(&username, Role::Admin, hash).await?;
+    Ok(DemoCredentials {
+        username,
+        password,
+        role: Role::Admin,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_territory_has_51_communes_with_nice() {
+        let communes = communes().expect("embedded CSV parses");
+        assert_eq!(communes.len(), 51);
+        let nice = communes.iter().find(|c| c.code.as_str() == "06088").expect("Nice");
+        assert_eq!(nice.name, "Nice");
+        assert!(nice.postal_codes.contains(&"06000".to_owned()));
+    }
+
+    #[test]
+    fn bad_rows_say_where() {
+        let err = parse_communes("insee_code,name,population,postal_codes\n06088,Nice,lots,06000\n")
+            .expect_err("population is not a number");
+        assert!(matches!(err, DemoError::Data { line: 2, .. }), "{err}");
+    }
+}

@@ -1,0 +1,158 @@
+//! Beffroi's town hall server.
+//!
+//! It keeps the territory, the directory, alerts and reports in a [`Store`]
+//! (embedded SQLite by default), serves the resident apps (`beffroi-client`)
+//! over the JSON API under `/api/v1`, and serves the staff console under
+//! `/console/`. The binary in `main.rs` is a thin CLI over [`launch`].
+//!
+//! - [`routes`]: one module per resource, merged into one OpenAPI-described table;
+//! - [`extract`]: JSON/query parsing and staff auth as extractors;
+//! - [`error`]: the one error type and its JSON shape;
+//! - [`store`]: the storage trait and its SQLite implementation;
+//! - [`demo`]: the demo territory (51 communes of the Métropole Nice Côte d'Azur).
+
+pub mod auth;
+pub mod console;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod routes;
+pub mod store;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use error::ApiError;
+pub use store::{SqliteStore, Store, StoreError};
+
+/// How a server instance runs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the database (and later keys and photos) live.
+    pub data_dir: PathBuf,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// How long a staff login lasts.
+    pub session_ttl: time::Duration,
+}
+
+impl Settings {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            max_body_bytes: 64 * 1024,
+            session_ttl: time::Duration::hours(12),
+        }
+    }
+}
+
+/// Shared by every handler; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// Opens the embedded SQLite store in the settings' data directory.
+    pub fn open(settings: Settings) -> Result<Self, StoreError> {
+        let store = SqliteStore::open(&settings.data_dir)?;
+        Ok(Self {
+            store: Arc::new(store),
+            settings: Arc::new(settings),
+        })
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Beffroi",
+        description = "Town hall API: territory, directory, alerts and reports. Errors are `{\"error\": {\"code\", \"message\"}}`."
+    ),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// The API's route table and its OpenAPI document, built together.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(routes::health::healthz))
+        .nest("/api/v1", routes::api_router())
+        .split_for_parts()
+}
+
+/// The whole HTTP application for a state.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api();
+    let max_body = state.settings.max_body_bytes;
+    api.merge(console::router())
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::Extension(Arc::new(doc)))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(CatchPanicLayer::custom(|_| {
+            error::error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the server failed to handle this request; it has been logged, try again later"
+                    .into(),
+            )
+        }))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves, then finishes the
+/// requests in flight.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Opens the store for `settings` and serves it on `listener` until `shutdown`.
+pub async fn launch(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), LaunchError> {
+    let state = AppState::open(settings)?;
+    serve(state, listener, shutdown).await?;
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the server stopped: {0}")]
+    Io(#[from] std::io::Error),
+}
+

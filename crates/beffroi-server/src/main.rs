@@ -1,0 +1,142 @@
+//! `beffroi-server`: run the town hall server, manage staff accounts.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use beffroi_domain::staff::check_new_password;
+use beffroi_domain::{Role, Username};
+use beffroi_server::{AppState, Settings, SqliteStore, Store, StoreError, auth, demo};
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "beffroi-server", version, about = "Beffroi town hall server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP server.
+    Serve {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, env = "BEFFROI_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Data directory (created if needed): database, keys, uploads.
+        #[arg(long, env = "BEFFROI_DATA")]
+        data: PathBuf,
+        /// Seed the demo territory and a demo staff account, and print its credentials.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage staff accounts.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffCommand {
+    /// Add a staff account; the password is read from standard input.
+    Add {
+        #[arg(long, env = "BEFFROI_DATA")]
+        data: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// editor, publisher or admin.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    rt.block_on(async {
+        match cli.command {
+            Command::Serve { listen, data, demo } => serve(listen, data, demo).await,
+            Command::Staff {
+                command: StaffCommand::Add { data, name, role },
+            } => staff_add(data, &name, &role).await,
+        }
+    })
+}
+
+async fn serve(listen: SocketAddr, data: PathBuf, demo: bool) -> anyhow::Result<()> {
+    let state = AppState::open(Settings::new(&data))
+        .with_context(|| format!("cannot open the data directory {}", data.display()))?;
+    if demo {
+        let creds = demo::seed(state.store.as_ref()).await?;
+        println!(
+            "demo territory loaded; staff account: username={} password={} role={}",
+            creds.username, creds.password, creds.role
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}: is another server using it?"))?;
+    let addr = listener.local_addr()?;
+    println!("data directory: {}", data.display());
+    println!("listening on http://{addr}");
+    beffroi_server::serve(state, listener, shutdown_signal()).await?;
+    eprintln!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    eprintln!("shutting down…");
+}
+
+async fn staff_add(data: PathBuf, name: &str, role: &str) -> anyhow::Result<()> {
+    let username: Username = name.parse()?;
+    let role: Role = role.parse()?;
+    if std::io::stdin().is_terminal() {
+        eprint!("password for {username}: ");
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        bail!("no password given: write it on standard input");
+    }
+    check_new_password(&password)?;
+    let store = SqliteStore::open(&data)
+        .with_context(|| format!("cannot open the data directory {}", data.display()))?;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
+    match store.add_staff(&username, role, hash).await {
+        Ok(()) => {
+            println!("added staff member {username} with role {role}");
+            Ok(())
+        }
+        Err(StoreError::AlreadyExists(what)) => bail!("{what} already exists: choose another name"),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,77 @@
+use axum::Json as JsonResponse;
+use axum::extract::State;
+use axum::http::StatusCode;
+use beffroi_domain::api::ErrorBody;
+use beffroi_domain::staff::{LoginRequest, LoginResponse, StaffMember};
+use beffroi_domain::Username;
+use time::OffsetDateTime;
+
+use crate::AppState;
+use crate::auth::{dummy_hash, hash_token, random_secret, verify_password};
+use crate::error::ApiError;
+use crate::extract::{AnyStaff, Authorized, Json};
+
+/// Logs a staff member in and returns a bearer token.
+///
+/// A wrong username and a wrong password get the same answer.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = LoginResponse),
+        (status = 400, body = ErrorBody, description = "malformed JSON"),
+        (status = 401, body = ErrorBody, description = "wrong username or password"),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    Json(req): Json<LoginRequest>,
+) -> Result<JsonResponse<LoginResponse>, ApiError> {
+    let refused = || {
+        ApiError::Unauthorized(
+            "invalid_credentials",
+            "wrong username or password".to_owned(),
+        )
+    };
+    let username: Option<Username> = req.username.trim().parse().ok();
+    let creds = match &username {
+        Some(u) => state.store.staff_credentials(u).await?,
+        None => None,
+    };
+    let stored = creds
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_owned(), |c| c.password_hash.clone());
+    let password = req.password;
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let creds = creds.filter(|_| matches).ok_or_else(refused)?;
+
+    let token = random_secret(32);
+    let expires_at = OffsetDateTime::now_utc() + state.settings.session_ttl;
+    state
+        .store
+        .create_session(hash_token(&token), &creds.member.username, expires_at)
+        .await?;
+    tracing::info!(username = %creds.member.username, "staff logged in");
+    Ok(JsonResponse(LoginResponse {
+        token,
+        expires_at,
+        staff: creds.member,
+    }))
+}
+
+/// Ends the current session.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    who: Authorized<AnyStaff>,
+) -> Result<StatusCode, ApiError> {
+    state.store.delete_session(who.token_hash).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The logged-in staff member.
+#[utoipa::path(get, path = "/auth/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = StaffMember), (status = 401, body = ErrorBody)))]
+pub async fn me(who: Authorized<AnyStaff>) -> JsonResponse<StaffMember> {
+    JsonResponse(who.staff)
+}

@@ -1,0 +1,92 @@
+//! Storage behind one trait. [`SqliteStore`] is the embedded default (zero
+//! setup); a PostgreSQL implementation will sit beside it for deployments that
+//! outgrow one machine, and the shared test story in `tests/store.rs` runs
+//! against every implementation.
+
+mod sqlite;
+
+use async_trait::async_trait;
+use beffroi_domain::staff::StaffMember;
+use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
+use time::OffsetDateTime;
+
+pub use sqlite::SqliteStore;
+
+/// What can go wrong below the HTTP layer. Never shown to clients as is.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("{0} already exists")]
+    AlreadyExists(String),
+    #[error("storage task failed: {0}")]
+    Task(String),
+}
+
+/// A staff member with the secret needed to check their password.
+#[derive(Debug, Clone)]
+pub struct StaffCredentials {
+    pub member: StaffMember,
+    pub password_hash: String,
+}
+
+/// Everything the server keeps. Implementations must be safe to share between
+/// request handlers.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// Inserts or updates communes; a commune whose fields did not change keeps
+    /// its cursor. Returns how many changed.
+    async fn upsert_communes(&self, communes: Vec<Commune>) -> Result<usize, StoreError>;
+
+    /// Communes changed after `since`, at most `limit`, in cursor order.
+    async fn communes_since(&self, since: Cursor, limit: u32)
+    -> Result<SyncPage<Commune>, StoreError>;
+
+    /// Adds a staff member; fails with `AlreadyExists` if the name is taken.
+    async fn add_staff(
+        &self,
+        username: &Username,
+        role: Role,
+        password_hash: String,
+    ) -> Result<(), StoreError>;
+
+    /// Adds a staff member or replaces their role and password.
+    async fn put_staff(
+        &self,
+        username: &Username,
+        role: Role,
+        password_hash: String,
+    ) -> Result<(), StoreError>;
+
+    async fn staff_credentials(
+        &self,
+        username: &Username,
+    ) -> Result<Option<StaffCredentials>, StoreError>;
+
+    async fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError>;
+
+    async fn create_session(
+        &self,
+        token_hash: [u8; 32],
+        username: &Username,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// The staff member a live (unexpired) session belongs to.
+    async fn session_staff(
+        &self,
+        token_hash: [u8; 32],
+        now: OffsetDateTime,
+    ) -> Result<Option<StaffMember>, StoreError>;
+
+    async fn delete_session(&self, token_hash: [u8; 32]) -> Result<(), StoreError>;
+}

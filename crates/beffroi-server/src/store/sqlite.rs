@@ -1,0 +1,327 @@
+//! The embedded SQLite store: one file in the data directory, WAL, a busy
+//! timeout, `synchronous=FULL` (an acknowledged write survives a power cut).
+//!
+//! rusqlite is synchronous; calls run on Tokio's blocking pool. One connection
+//! behind a mutex is enough for the foundation's load and keeps every write
+//! serialised, which is what gives cursors their commit order.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use async_trait::async_trait;
+use beffroi_domain::staff::StaffMember;
+use beffroi_domain::sync::Change;
+use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
+use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite_migration::{M, Migrations};
+use time::OffsetDateTime;
+
+use super::{StaffCredentials, Store, StoreError};
+
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("sqlite/0001_init.sql"))]));
+
+/// The database file's name inside the data directory.
+pub const DB_FILE: &str = "beffroi.sqlite3";
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database in `data_dir` and migrates it.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let path = data_dir.join(DB_FILE);
+        let mut conn = Connection::open(&path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        MIGRATIONS.to_latest(&mut conn)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+            path,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    async fn call<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock cannot leave SQLite half-written
+            // (transactions roll back on drop), so a poisoned lock is still usable.
+            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
+fn next_cursor(tx: &rusqlite::Transaction<'_>) -> Result<i64, StoreError> {
+    Ok(tx.query_row(
+        "UPDATE sync_seq SET value = value + 1 WHERE id = 1 RETURNING value",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+fn role_from_db(s: &str) -> Result<Role, StoreError> {
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("unknown role {s:?} in staff table")))
+}
+
+fn username_from_db(s: String) -> Result<Username, StoreError> {
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("invalid username {s:?} in staff table")))
+}
+
+fn insert_staff(
+    conn: &mut Connection,
+    username: &str,
+    role: Role,
+    hash: &str,
+    replace: bool,
+) -> Result<(), StoreError> {
+    let sql = if replace {
+        "INSERT INTO staff (username, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (username) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash"
+    } else {
+        "INSERT INTO staff (username, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)"
+    };
+    let now = OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    match conn.execute(sql, params![username, role.as_str(), hash, now]) {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(StoreError::AlreadyExists(format!("staff member {username:?}")))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn upsert_communes(&self, communes: Vec<Commune>) -> Result<usize, StoreError> {
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let mut changed = 0;
+            for c in &communes {
+                let postal = serde_json::to_string(&c.postal_codes)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let same: bool = tx
+                    .query_row(
+                        "SELECT 1 FROM communes WHERE code = ?1 AND name = ?2 AND population = ?3
+                         AND postal_codes = ?4 AND deleted = 0",
+                        params![c.code.as_str(), c.name, c.population, postal],
+                        |_| Ok(()),
+                    )
+                    .optional()?
+                    .is_some();
+                if same {
+                    continue;
+                }
+                let rev = next_cursor(&tx)?;
+                tx.execute(
+                    "INSERT INTO communes (code, name, population, postal_codes, rev, deleted)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 0)
+                     ON CONFLICT (code) DO UPDATE SET name = excluded.name,
+                       population = excluded.population, postal_codes = excluded.postal_codes,
+                       rev = excluded.rev, deleted = 0",
+                    params![c.code.as_str(), c.name, c.population, postal, rev],
+                )?;
+                changed += 1;
+            }
+            tx.commit()?;
+            Ok(changed)
+        })
+        .await
+    }
+
+    async fn communes_since(
+        &self,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<SyncPage<Commune>, StoreError> {
+        self.call(move |conn| {
+            let since_i = i64::try_from(since.0).unwrap_or(i64::MAX);
+            let mut stmt = conn.prepare_cached(
+                "SELECT code, name, population, postal_codes, rev, deleted FROM communes
+                 WHERE rev > ?1 ORDER BY rev LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![since_i, i64::from(limit) + 1], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u32>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, bool>(5)?,
+                ))
+            })?;
+            let mut changes = Vec::new();
+            for row in rows {
+                let (code, name, population, postal, rev, deleted) = row?;
+                let cursor = Cursor(u64::try_from(rev).map_err(|_| {
+                    StoreError::Corrupt(format!("negative cursor {rev} for commune {code}"))
+                })?);
+                let change = if deleted {
+                    Change::Delete(code)
+                } else {
+                    let postal: Vec<String> = serde_json::from_str(&postal)
+                        .map_err(|e| StoreError::Corrupt(format!("commune {code}: {e}")))?;
+                    let commune = Commune::new(&code, &name, population, postal)
+                        .map_err(|e| StoreError::Corrupt(format!("commune {code}: {e}")))?;
+                    Change::Upsert(commune)
+                };
+                changes.push((cursor, change));
+            }
+            Ok(SyncPage::from_changes(since, changes, limit))
+        })
+        .await
+    }
+
+    async fn add_staff(
+        &self,
+        username: &Username,
+        role: Role,
+        password_hash: String,
+    ) -> Result<(), StoreError> {
+        let name = username.to_string();
+        self.call(move |conn| insert_staff(conn, &name, role, &password_hash, false))
+            .await
+    }
+
+    async fn put_staff(
+        &self,
+        username: &Username,
+        role: Role,
+        password_hash: String,
+    ) -> Result<(), StoreError> {
+        let name = username.to_string();
+        self.call(move |conn| insert_staff(conn, &name, role, &password_hash, true))
+            .await
+    }
+
+    async fn staff_credentials(
+        &self,
+        username: &Username,
+    ) -> Result<Option<StaffCredentials>, StoreError> {
+        let name = username.clone();
+        self.call(move |conn| {
+            let row = conn
+                .query_row(
+                    "SELECT role, password_hash FROM staff WHERE username = ?1",
+                    [name.as_str()],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+                )
+                .optional()?;
+            row.map(|(role, password_hash)| {
+                Ok(StaffCredentials {
+                    member: StaffMember {
+                        username: name,
+                        role: role_from_db(&role)?,
+                    },
+                    password_hash,
+                })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError> {
+        self.call(|conn| {
+            let mut stmt = conn.prepare("SELECT username, role FROM staff ORDER BY username")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            rows.map(|row| {
+                let (username, role) = row?;
+                Ok(StaffMember {
+                    username: username_from_db(username)?,
+                    role: role_from_db(&role)?,
+                })
+            })
+            .collect()
+        })
+        .await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: [u8; 32],
+        username: &Username,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let name = username.to_string();
+        self.call(move |conn| {
+            let now = OffsetDateTime::now_utc().unix_timestamp();
+            // Expired sessions are swept on login, which is rare and cheap.
+            conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
+            conn.execute(
+                "INSERT INTO sessions (token_hash, username, expires_at) VALUES (?1, ?2, ?3)",
+                params![&token_hash[..], name, expires_at.unix_timestamp()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session_staff(
+        &self,
+        token_hash: [u8; 32],
+        now: OffsetDateTime,
+    ) -> Result<Option<StaffMember>, StoreError> {
+        self.call(move |conn| {
+            let row = conn
+                .query_row(
+                    "SELECT s.username, s.role FROM sessions t JOIN staff s USING (username)
+                     WHERE t.token_hash = ?1 AND t.expires_at > ?2",
+                    params![&token_hash[..], now.unix_timestamp()],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+                )
+                .optional()?;
+            row.map(|(username, role)| {
+                Ok(StaffMember {
+                    username: username_from_db(username)?,
+                    role: role_from_db(&role)?,
+                })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn delete_session(&self, token_hash: [u8; 32]) -> Result<(), StoreError> {
+        self.call(move |conn| {
+            conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [&token_hash[..]])?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(MIGRATIONS.validate().is_ok());
+    }
+}
