@@ -1,1 +1,176 @@
-//! placeholder
+//! Beffroi's resident core, shared by the desktop/mobile app (`src-tauri`, a
+//! thin shell) and the `beffroi` CLI. It has no Tauri dependency, so all
+//! offline and sync behaviour is tested without a window.
+//!
+//! - [`store`]: the local SQLite store (what the resident sees offline);
+//! - [`api`]: typed calls to the town hall server;
+//! - [`Client`]: the facade the app and CLI use (settings, sync, status);
+//! - [`i18n`]: Fluent messages read from the same `locales/` as the UI.
+
+pub mod api;
+pub mod error;
+pub mod i18n;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+
+use beffroi_domain::sync::DEFAULT_PAGE_LIMIT;
+use beffroi_domain::{Commune, InseeCode, Lang};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+pub use api::ApiClient;
+pub use error::ClientError;
+pub use store::{Store, StoreError};
+
+/// The resident's choices.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Settings {
+    /// The town hall server, e.g. `https://beffroi.nice.fr`.
+    pub server_url: Option<String>,
+    /// The language chosen at first run; `None` until then.
+    pub lang: Option<Lang>,
+    /// The commune the resident lives in; `None` until first run is done.
+    pub home_commune: Option<InseeCode>,
+}
+
+/// The outcome of the last sync attempts, for the offline indicator.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncStatus {
+    /// When the last sync succeeded (RFC 3339).
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub last_success: Option<OffsetDateTime>,
+    /// When the last attempt was made, and whether it reached the server.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub last_attempt: Option<OffsetDateTime>,
+    /// `Some(false)` when the last attempt could not reach the server.
+    pub online: Option<bool>,
+    /// Why the last attempt failed, if it did.
+    pub last_error: Option<String>,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncReport {
+    pub server: String,
+    /// Communes added or changed by this sync.
+    pub communes_changed: u32,
+    /// Communes removed by this sync.
+    pub communes_removed: u32,
+    /// Communes in the cache afterwards.
+    pub communes_total: u32,
+}
+
+/// The resident core over one data directory.
+#[derive(Debug)]
+pub struct Client {
+    store: Store,
+    data_dir: PathBuf,
+}
+
+impl Client {
+    pub fn open(data_dir: &Path) -> Result<Self, ClientError> {
+        Ok(Self {
+            store: Store::open(data_dir)?,
+            data_dir: data_dir.to_owned(),
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn settings(&self) -> Result<Settings, ClientError> {
+        Ok(self.store.get_meta(store::keys::SETTINGS)?.unwrap_or_default())
+    }
+
+    /// Saves settings after checking the server address.
+    pub fn set_settings(&self, settings: &Settings) -> Result<(), ClientError> {
+        if let Some(url) = &settings.server_url {
+            ApiClient::new(url)?;
+        }
+        Ok(self.store.set_meta(store::keys::SETTINGS, settings)?)
+    }
+
+    /// Sets the server address, keeping the other settings.
+    pub fn set_server(&self, url: &str) -> Result<(), ClientError> {
+        let mut s = self.settings()?;
+        let url = ApiClient::new(url)?.base().to_owned();
+        if s.server_url.as_deref() != Some(url.as_str()) {
+            s.server_url = Some(url);
+            self.set_settings(&s)?;
+        }
+        Ok(())
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus, ClientError> {
+        Ok(self.store.get_meta(store::keys::SYNC_STATUS)?.unwrap_or_default())
+    }
+
+    pub fn communes(&self) -> Result<Vec<Commune>, ClientError> {
+        Ok(self.store.communes()?)
+    }
+
+    /// Pulls every change since the stored cursors from the configured server
+    /// and records the outcome (online or not) for the status indicator.
+    pub async fn sync(&self) -> Result<SyncReport, ClientError> {
+        let server = self.settings()?.server_url.ok_or(ClientError::NoServer)?;
+        let api = ApiClient::new(&server)?;
+        let result = self.sync_with(&api).await;
+        let mut status = self.sync_status()?;
+        let now = OffsetDateTime::now_utc();
+        status.last_attempt = Some(now);
+        match &result {
+            Ok(_) => {
+                status.online = Some(true);
+                status.last_success = Some(now);
+                status.last_error = None;
+            }
+            Err(e) => {
+                status.online = Some(!e.is_offline());
+                status.last_error = Some(e.to_string());
+            }
+        }
+        self.store.set_meta(store::keys::SYNC_STATUS, &status)?;
+        result
+    }
+
+    async fn sync_with(&self, api: &ApiClient) -> Result<SyncReport, ClientError> {
+        let mut changed = 0;
+        let mut removed = 0;
+        loop {
+            let cursor = self.store.communes_cursor()?;
+            let page = api.communes_since(cursor, DEFAULT_PAGE_LIMIT).await?;
+            if page.next_cursor < cursor {
+                return Err(ClientError::Protocol {
+                    server: api.base().to_owned(),
+                    detail: format!(
+                        "the communes cursor went back from {} to {}",
+                        cursor.0, page.next_cursor.0
+                    ),
+                });
+            }
+            self.store.apply_communes_page(&page)?;
+            changed += page.items.len() as u32;
+            removed += page.deleted.len() as u32;
+            if !page.has_more || page.next_cursor == cursor {
+                break;
+            }
+        }
+        Ok(SyncReport {
+            server: api.base().to_owned(),
+            communes_changed: changed,
+            communes_removed: removed,
+            communes_total: u32::try_from(self.store.commune_count()?).unwrap_or(u32::MAX),
+        })
+    }
+}

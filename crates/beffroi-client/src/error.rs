@@ -1,0 +1,47 @@
+use beffroi_domain::api::ErrorBody;
+
+use crate::store::StoreError;
+
+/// What can go wrong in the resident core.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The server could not be reached: work from the cache.
+    #[error("cannot reach the server at {server}: {reason}")]
+    Offline { server: String, reason: String },
+    /// The server answered with an error.
+    #[error("the server refused the request ({status}, {code}): {message}")]
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// The server answered something that is not Beffroi's API.
+    #[error("unexpected answer from {server}: {detail}")]
+    Protocol { server: String, detail: String },
+    #[error("no server address is configured: pass --server URL once")]
+    NoServer,
+    #[error("invalid server address {0:?}: use http://host:port or https://host")]
+    InvalidServerUrl(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ClientError {
+    pub fn is_offline(&self) -> bool {
+        matches!(self, ClientError::Offline { .. })
+    }
+
+    pub(crate) fn from_body(status: u16, body: &str, server: &str) -> Self {
+        match serde_json::from_str::<ErrorBody>(body) {
+            Ok(b) => ClientError::Server {
+                status,
+                code: b.error.code,
+                message: b.error.message,
+            },
+            Err(_) => ClientError::Protocol {
+                server: server.to_owned(),
+                detail: format!("status {status} without a Beffroi error body"),
+            },
+        }
+    }
+}

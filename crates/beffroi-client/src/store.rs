@@ -1,0 +1,197 @@
+//! The resident's local SQLite store: what the app shows when offline.
+//!
+//! Opened the same way as the server's (WAL, busy timeout, `synchronous=FULL`).
+//! Each sync page is applied in one transaction together with its cursor, so an
+//! interrupted sync leaves the store exactly as it was before that page.
+
+use std::path::{Path, PathBuf};
+use std::sync::{LazyLock, Mutex, MutexGuard};
+
+use beffroi_domain::{Commune, Cursor, SyncPage};
+use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite_migration::{M, Migrations};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("store/0001_init.sql"))]));
+
+pub const DB_FILE: &str = "beffroi-client.sqlite3";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("local database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("local database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("local data is inconsistent ({0}): delete the data directory and sync again")]
+    Corrupt(String),
+}
+
+/// Keys of the `meta` table.
+pub(crate) mod keys {
+    pub const COMMUNES_CURSOR: &str = "cursor.communes";
+    pub const SETTINGS: &str = "settings";
+    pub const SYNC_STATUS: &str = "sync.status";
+}
+
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let mut conn = Connection::open(data_dir.join(DB_FILE))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        MIGRATIONS.to_latest(&mut conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // Transactions roll back on drop, so a panic elsewhere cannot leave
+        // half-written data behind a poisoned lock.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn get_meta<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        let raw: Option<String> = self
+            .conn()
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?;
+        raw.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{key}: {e}"))))
+            .transpose()
+    }
+
+    pub fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        set_meta(&self.conn(), key, value)
+    }
+
+    pub fn communes_cursor(&self) -> Result<Cursor, StoreError> {
+        Ok(self.get_meta(keys::COMMUNES_CURSOR)?.unwrap_or_default())
+    }
+
+    /// Applies one page of commune changes and its cursor atomically.
+    pub fn apply_communes_page(&self, page: &SyncPage<Commune>) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO communes (code, name, population, postal_codes) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (code) DO UPDATE SET name = excluded.name,
+                   population = excluded.population, postal_codes = excluded.postal_codes",
+            )?;
+            for c in &page.items {
+                let postal = serde_json::to_string(&c.postal_codes)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                upsert.execute(params![c.code.as_str(), c.name, c.population, postal])?;
+            }
+            let mut delete = tx.prepare_cached("DELETE FROM communes WHERE code = ?1")?;
+            for code in &page.deleted {
+                delete.execute([code])?;
+            }
+        }
+        set_meta(&tx, keys::COMMUNES_CURSOR, &page.next_cursor)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every cached commune, by name (French collation is close enough with
+    /// accents folded by SQLite's NOCASE for ASCII; names are few).
+    pub fn communes(&self) -> Result<Vec<Commune>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT code, name, population, postal_codes FROM communes ORDER BY name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (code, name, population, postal) = row?;
+            let postal: Vec<String> = serde_json::from_str(&postal)
+                .map_err(|e| StoreError::Corrupt(format!("commune {code}: {e}")))?;
+            Commune::new(&code, &name, population, postal)
+                .map_err(|e| StoreError::Corrupt(format!("commune {code}: {e}")))
+        })
+        .collect()
+    }
+
+    pub fn commune_count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM communes", [], |r| r.get(0))?)
+    }
+}
+
+fn set_meta<T: Serialize>(conn: &Connection, key: &str, value: &T) -> Result<(), StoreError> {
+    let json = serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, json],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commune(code: &str, name: &str) -> Commune {
+        Commune::new(code, name, 1, ["06000".to_owned()]).expect("valid")
+    }
+
+    #[test]
+    fn pages_apply_upserts_deletes_and_cursor() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        assert_eq!(store.communes_cursor().expect("cursor"), Cursor::START);
+        store
+            .apply_communes_page(&SyncPage {
+                items: vec![commune("06088", "Nice"), commune("06029", "Cagnes")],
+                deleted: vec![],
+                next_cursor: Cursor(2),
+                has_more: false,
+            })
+            .expect("apply");
+        store
+            .apply_communes_page(&SyncPage {
+                items: vec![commune("06029", "Cagnes-sur-Mer")],
+                deleted: vec!["06088".into()],
+                next_cursor: Cursor(4),
+                has_more: false,
+            })
+            .expect("apply");
+        let names: Vec<_> = store.communes().expect("read").into_iter().map(|c| c.name).collect();
+        assert_eq!(names, vec!["Cagnes-sur-Mer"]);
+        assert_eq!(store.communes_cursor().expect("cursor"), Cursor(4));
+
+        // Reopening keeps everything.
+        drop(store);
+        let store = Store::open(dir.path()).expect("reopen");
+        assert_eq!(store.commune_count().expect("count"), 1);
+    }
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(MIGRATIONS.validate().is_ok());
+    }
+}
