@@ -39,13 +39,23 @@ impl ApiClient {
         &self.base
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, ClientError> {
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, ClientError> {
         let url = format!("{}{path}", self.base);
         let offline = |e: reqwest::Error| ClientError::Offline {
             server: self.base.clone(),
             reason: root_cause(&e),
         };
-        let resp = self.http.get(&url).query(query).send().await.map_err(offline)?;
+        let resp = self
+            .http
+            .get(&url)
+            .query(query)
+            .send()
+            .await
+            .map_err(offline)?;
         let status = resp.status();
         let body = resp.text().await.map_err(offline)?;
         if !status.is_success() {
@@ -57,7 +67,11 @@ impl ApiClient {
         })
     }
 
-    pub async fn communes_since(&self, since: Cursor, limit: u32) -> Result<SyncPage<Commune>, ClientError> {
+    pub async fn communes_since(
+        &self,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<SyncPage<Commune>, ClientError> {
         self.get(
             "/api/v1/communes",
             &[("since", since.0.to_string()), ("limit", limit.to_string())],

@@ -10,9 +10,21 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 /// The Fluent files embedded in Rust binaries: (language, file name, source).
 pub const FILES: &[(Lang, &str, &str)] = &[
-    (Lang::Fr, "cli.ftl", include_str!("../../../locales/fr/cli.ftl")),
-    (Lang::En, "cli.ftl", include_str!("../../../locales/en/cli.ftl")),
-    (Lang::It, "cli.ftl", include_str!("../../../locales/it/cli.ftl")),
+    (
+        Lang::Fr,
+        "cli.ftl",
+        include_str!("../../../locales/fr/cli.ftl"),
+    ),
+    (
+        Lang::En,
+        "cli.ftl",
+        include_str!("../../../locales/en/cli.ftl"),
+    ),
+    (
+        Lang::It,
+        "cli.ftl",
+        include_str!("../../../locales/it/cli.ftl"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -24,10 +36,11 @@ pub struct LocaleError {
 }
 
 fn bundle(lang: Lang) -> Result<FluentBundle<FluentResource>, LocaleError> {
-    let langid = lang
-        .tag()
-        .parse()
-        .map_err(|e| LocaleError { lang, file: "-", detail: format!("{e:?}") })?;
+    let langid = lang.tag().parse().map_err(|e| LocaleError {
+        lang,
+        file: "-",
+        detail: format!("{e:?}"),
+    })?;
     let mut bundle = FluentBundle::new_concurrent(vec![langid]);
     // Terminals show Unicode isolation marks as garbage.
     bundle.set_use_isolating(false);
@@ -55,7 +68,9 @@ pub struct Localizer {
 
 impl std::fmt::Debug for Localizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Localizer").field("lang", &self.lang).finish()
+        f.debug_struct("Localizer")
+            .field("lang", &self.lang)
+            .finish()
     }
 }
 
@@ -83,10 +98,11 @@ impl Localizer {
             if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
                 let mut errors = vec![];
                 let text: Cow<'_, str> = bundle.format_pattern(pattern, Some(&fargs), &mut errors);
-                if errors.is_empty() {
-                    return text.into_owned();
+                if !errors.is_empty() {
+                    // Fluent still renders the rest; a missing variable shows as its name.
+                    tracing::warn!(id, ?errors, "fluent formatting errors");
                 }
-                tracing::warn!(id, ?errors, "fluent formatting errors");
+                return text.into_owned();
             }
         }
         id.to_owned()
@@ -101,13 +117,30 @@ mod tests {
     fn every_language_formats_with_variables() {
         for lang in Lang::ALL {
             let l10n = Localizer::new(lang).expect("locale parses");
-            let text = l10n.msg("cli-sync-done", &[("count", 51.into()), ("server", "http://x".into())]);
-            assert!(text.contains("51") && text.contains("http://x"), "{lang}: {text}");
+            let text = l10n.msg(
+                "cli-sync-done",
+                &[
+                    ("count", 51.into()),
+                    ("changed", 3.into()),
+                    ("server", "http://x".into()),
+                ],
+            );
+            assert!(
+                text.contains("51") && text.contains("http://x"),
+                "{lang}: {text}"
+            );
+            assert_ne!(l10n.msg("no-such-id", &[]), "", "unknown ids show the id");
         }
         let fr = Localizer::new(Lang::Fr).expect("fr");
         assert_ne!(
-            fr.msg("cli-offline", &[("server", "s".into()), ("reason", "r".into())]),
-            Localizer::new(Lang::En).expect("en").msg("cli-offline", &[("server", "s".into()), ("reason", "r".into())])
+            fr.msg(
+                "cli-offline",
+                &[("server", "s".into()), ("reason", "r".into())]
+            ),
+            Localizer::new(Lang::En).expect("en").msg(
+                "cli-offline",
+                &[("server", "s".into()), ("reason", "r".into())]
+            )
         );
     }
 }

@@ -25,7 +25,7 @@ pub use store::{Store, StoreError};
 
 /// The resident's choices.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Settings {
     /// The town hall server, e.g. `https://beffroi.nice.fr`.
     pub server_url: Option<String>,
@@ -37,7 +37,7 @@ pub struct Settings {
 
 /// The outcome of the last sync attempts, for the offline indicator.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SyncStatus {
     /// When the last sync succeeded (RFC 3339).
     #[serde(with = "time::serde::rfc3339::option")]
@@ -55,7 +55,7 @@ pub struct SyncStatus {
 
 /// What one sync did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SyncReport {
     pub server: String,
     /// Communes added or changed by this sync.
@@ -90,7 +90,10 @@ impl Client {
     }
 
     pub fn settings(&self) -> Result<Settings, ClientError> {
-        Ok(self.store.get_meta(store::keys::SETTINGS)?.unwrap_or_default())
+        Ok(self
+            .store
+            .get_meta(store::keys::SETTINGS)?
+            .unwrap_or_default())
     }
 
     /// Saves settings after checking the server address.
@@ -113,7 +116,10 @@ impl Client {
     }
 
     pub fn sync_status(&self) -> Result<SyncStatus, ClientError> {
-        Ok(self.store.get_meta(store::keys::SYNC_STATUS)?.unwrap_or_default())
+        Ok(self
+            .store
+            .get_meta(store::keys::SYNC_STATUS)?
+            .unwrap_or_default())
     }
 
     pub fn communes(&self) -> Result<Vec<Commune>, ClientError> {

@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand};
 use fluent_bundle::FluentValue;
 
 #[derive(Debug, Parser)]
-#[command(name = "beffroi", version, about = "Beffroi resident client (offline-first)")]
+#[command(
+    name = "beffroi",
+    version,
+    about = "Beffroi resident client (offline-first)"
+)]
 struct Cli {
     /// Town hall server address; remembered for the next commands.
     #[arg(long, global = true, env = "BEFFROI_SERVER")]
@@ -122,7 +126,10 @@ fn run() -> anyhow::Result<ExitCode> {
                 for c in &communes {
                     println!("{}  {}  ({})", c.code, c.name, c.postal_codes.join(", "));
                 }
-                println!("{}", l10n.msg("cli-communes-count", &[("count", communes.len().into())]));
+                println!(
+                    "{}",
+                    l10n.msg("cli-communes-count", &[("count", communes.len().into())])
+                );
             }
             Ok(if offline && communes.is_empty() {
                 ExitCode::from(EXIT_OFFLINE)
@@ -141,7 +148,10 @@ fn report_offline(client: &Client, l10n: &Localizer, e: &ClientError) -> anyhow:
     };
     eprintln!(
         "{}",
-        l10n.msg("cli-offline", &[("server", server.into()), ("reason", reason.into())])
+        l10n.msg(
+            "cli-offline",
+            &[("server", server.into()), ("reason", reason.into())]
+        )
     );
     let count = client.store().commune_count()?;
     let when = client.sync_status()?.last_success.map_or_else(
@@ -155,7 +165,10 @@ fn report_offline(client: &Client, l10n: &Localizer, e: &ClientError) -> anyhow:
     );
     eprintln!(
         "{}",
-        l10n.msg("cli-serving-cache", &[("count", count.into()), ("when", when)])
+        l10n.msg(
+            "cli-serving-cache",
+            &[("count", count.into()), ("when", when)]
+        )
     );
     Ok(())
 }

@@ -72,8 +72,10 @@ impl Store {
             .conn()
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()?;
-        raw.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{key}: {e}"))))
-            .transpose()
+        raw.map(|s| {
+            serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{key}: {e}")))
+        })
+        .transpose()
     }
 
     pub fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
@@ -180,7 +182,12 @@ mod tests {
                 has_more: false,
             })
             .expect("apply");
-        let names: Vec<_> = store.communes().expect("read").into_iter().map(|c| c.name).collect();
+        let names: Vec<_> = store
+            .communes()
+            .expect("read")
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
         assert_eq!(names, vec!["Cagnes-sur-Mer"]);
         assert_eq!(store.communes_cursor().expect("cursor"), Cursor(4));
 

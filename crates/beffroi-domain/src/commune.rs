@@ -22,7 +22,7 @@ pub enum CommuneError {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "06088"))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, type = "string"))]
 pub struct InseeCode(String);
 
 impl InseeCode {
@@ -42,7 +42,9 @@ impl FromStr for InseeCode {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let b = s.as_bytes();
         let dep_ok = b.len() == 5
-            && (b[..2].iter().all(u8::is_ascii_digit) || s.starts_with("2A") || s.starts_with("2B"));
+            && (b[..2].iter().all(u8::is_ascii_digit)
+                || s.starts_with("2A")
+                || s.starts_with("2B"));
         if dep_ok && b[2..].iter().all(u8::is_ascii_digit) {
             Ok(Self(s.to_owned()))
         } else {
@@ -73,7 +75,7 @@ impl fmt::Display for InseeCode {
 /// A commune of the territory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Commune {
     pub code: InseeCode,
     pub name: String,
@@ -122,7 +124,12 @@ mod tests {
 
     #[test]
     fn insee_codes_are_checked() {
-        assert_eq!("06088".parse::<InseeCode>().map(|c| c.departement().to_owned()), Ok("06".into()));
+        assert_eq!(
+            "06088"
+                .parse::<InseeCode>()
+                .map(|c| c.departement().to_owned()),
+            Ok("06".into())
+        );
         assert!("2A004".parse::<InseeCode>().is_ok());
         for bad in ["", "6088", "060888", "06O88", "2C004", "nice!"] {
             assert_eq!(
@@ -136,7 +143,10 @@ mod tests {
     #[test]
     fn commune_rejects_bad_fields() {
         assert!(Commune::new("06088", "Nice", 348_085, ["06000".into(), "06100".into()]).is_ok());
-        assert_eq!(Commune::new("06088", "  ", 1, []), Err(CommuneError::EmptyName));
+        assert_eq!(
+            Commune::new("06088", "  ", 1, []),
+            Err(CommuneError::EmptyName)
+        );
         assert_eq!(
             Commune::new("06088", "Nice", 1, ["6000".into()]),
             Err(CommuneError::InvalidPostalCode("6000".into()))

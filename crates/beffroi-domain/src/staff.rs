@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Role {
     /// Drafts alerts, keeps the directory current, triages reports.
     Editor,
@@ -72,7 +72,7 @@ impl fmt::Display for Role {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "m.durand"))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, type = "string"))]
 pub struct Username(String);
 
 impl Username {
@@ -85,8 +85,7 @@ impl FromStr for Username {
     type Err = StaffError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let ok = (2..=64).contains(&s.len())
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
         if ok {
             Ok(Self(s.to_owned()))
@@ -133,7 +132,7 @@ pub fn check_new_password(password: &str) -> Result<(), StaffError> {
 /// malformed one fails like a wrong password, without telling which was wrong.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
@@ -142,7 +141,7 @@ pub struct LoginRequest {
 /// A bearer token for the staff routes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct LoginResponse {
     pub token: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -155,7 +154,7 @@ pub struct LoginResponse {
 /// A staff member as others see them (never the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct StaffMember {
     pub username: Username,
     pub role: Role,
@@ -171,7 +170,10 @@ mod tests {
         assert!(Role::Publisher.allows(Role::Editor));
         assert!(!Role::Editor.allows(Role::Publisher));
         assert_eq!("publisher".parse(), Ok(Role::Publisher));
-        assert!(matches!("mayor".parse::<Role>(), Err(StaffError::UnknownRole(_))));
+        assert!(matches!(
+            "mayor".parse::<Role>(),
+            Err(StaffError::UnknownRole(_))
+        ));
     }
 
     #[test]

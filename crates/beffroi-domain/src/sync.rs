@@ -5,10 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 /// A position in the server's change sequence. `Cursor::START` is before any change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "number"))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, type = "number"))]
 pub struct Cursor(pub u64);
 
 impl Cursor {
@@ -22,13 +24,15 @@ pub const DEFAULT_PAGE_LIMIT: u32 = 500;
 
 /// Clamps a requested page size to `1..=MAX_PAGE_LIMIT`.
 pub fn page_limit(requested: Option<u32>) -> u32 {
-    requested.unwrap_or(DEFAULT_PAGE_LIMIT).clamp(1, MAX_PAGE_LIMIT)
+    requested
+        .unwrap_or(DEFAULT_PAGE_LIMIT)
+        .clamp(1, MAX_PAGE_LIMIT)
 }
 
 /// One page of changes after a cursor, in cursor order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SyncPage<T> {
     /// Items created or changed after the asked cursor.
     pub items: Vec<T>,

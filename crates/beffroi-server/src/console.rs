@@ -1,9 +1,10 @@
 //! The town hall console: a static single-page app built from `ui/` by Vite
 //! and embedded in the binary, so an operator deploys one file.
 //!
-//! In debug builds `rust-embed` reads `ui/dist/console` from disk at run time,
-//! so a UI rebuild needs no server rebuild. If the UI was never built the
-//! console answers 503 with a message saying how to build it.
+//! The files are embedded in debug builds too (`debug-embed`), so debug and
+//! release behave alike; cargo tracks them, so a UI rebuild rebuilds the server.
+//! If the UI was not built before the server, the console answers 503 with a
+//! message saying how to build it.
 
 use axum::Router;
 use axum::extract::Path;
@@ -16,16 +17,23 @@ use crate::AppState;
 use crate::error::ApiError;
 
 #[derive(RustEmbed)]
-#[folder = "$CARGO_MANIFEST_DIR/../../ui/dist/console"]
+// Relative to this crate's Cargo.toml.
+#[folder = "../../ui/dist/console"]
 #[allow_missing = true]
 struct ConsoleAssets;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/console/") }))
-        .route("/console", get(|| async { Redirect::permanent("/console/") }))
+        .route(
+            "/console",
+            get(|| async { Redirect::permanent("/console/") }),
+        )
         .route("/console/", get(|| async { asset("index.html") }))
-        .route("/console/{*path}", get(|Path(path): Path<String>| async move { asset(&path) }))
+        .route(
+            "/console/{*path}",
+            get(|Path(path): Path<String>| async move { asset(&path) }),
+        )
 }
 
 fn asset(path: &str) -> Response {
@@ -39,7 +47,10 @@ fn asset(path: &str) -> Response {
         };
         return (
             StatusCode::OK,
-            [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache.to_owned())],
+            [
+                (header::CONTENT_TYPE, mime),
+                (header::CACHE_CONTROL, cache.to_owned()),
+            ],
             file.data,
         )
             .into_response();

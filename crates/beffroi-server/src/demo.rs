@@ -33,7 +33,10 @@ pub fn parse_communes(csv_text: &str) -> Result<Vec<Commune>, DemoError> {
             let line = i + 2;
             let data = |reason: String| DemoError::Data { line, reason };
             let rec = rec.map_err(|e| data(e.to_string()))?;
-            let field = |n: usize| rec.get(n).ok_or_else(|| data(format!("missing column {n}")));
+            let field = |n: usize| {
+                rec.get(n)
+                    .ok_or_else(|| data(format!("missing column {n}")))
+            };
             let population = field(2)?
                 .parse()
                 .map_err(|e| data(format!("population: {e}")))?;
@@ -89,15 +92,19 @@ mod tests {
     fn demo_territory_has_51_communes_with_nice() {
         let communes = communes().expect("embedded CSV parses");
         assert_eq!(communes.len(), 51);
-        let nice = communes.iter().find(|c| c.code.as_str() == "06088").expect("Nice");
+        let nice = communes
+            .iter()
+            .find(|c| c.code.as_str() == "06088")
+            .expect("Nice");
         assert_eq!(nice.name, "Nice");
         assert!(nice.postal_codes.contains(&"06000".to_owned()));
     }
 
     #[test]
     fn bad_rows_say_where() {
-        let err = parse_communes("insee_code,name,population,postal_codes\n06088,Nice,lots,06000\n")
-            .expect_err("population is not a number");
+        let err =
+            parse_communes("insee_code,name,population,postal_codes\n06088,Nice,lots,06000\n")
+                .expect_err("population is not a number");
         assert!(matches!(err, DemoError::Data { line: 2, .. }), "{err}");
     }
 }

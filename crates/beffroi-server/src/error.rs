@@ -39,7 +39,9 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn not_found() -> Self {
-        ApiError::NotFound("no such resource: check the address and the API version (/api/v1)".into())
+        ApiError::NotFound(
+            "no such resource: check the address and the API version (/api/v1)".into(),
+        )
     }
 
     fn parts(&self) -> (StatusCode, &'static str, String) {
@@ -56,7 +58,11 @@ impl ApiError {
                 "this method is not allowed on this route: see /api/v1/openapi.json".into(),
             ),
             Conflict(code, m) => (StatusCode::CONFLICT, code, m.clone()),
-            PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m.clone()),
+            PayloadTooLarge(m) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                m.clone(),
+            ),
             UnsupportedMediaType(m) => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -124,7 +130,10 @@ impl From<JsonRejection> for ApiError {
             ),
             JsonRejection::JsonDataError(e) => ApiError::Unprocessable(
                 "invalid_body",
-                format!("the request body does not have the expected fields: {}", root_cause(e)),
+                format!(
+                    "the request body does not have the expected fields: {}",
+                    root_cause(e)
+                ),
             ),
             JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
                 "send the body as JSON with the header content-type: application/json".into(),

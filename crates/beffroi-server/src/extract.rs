@@ -64,10 +64,9 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| unauthorized("log in first: send the header authorization: Bearer TOKEN"))?;
+        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+            unauthorized("log in first: send the header authorization: Bearer TOKEN")
+        })?;
         let token = header
             .to_str()
             .ok()

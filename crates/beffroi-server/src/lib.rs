@@ -92,7 +92,10 @@ impl Modify for BearerAuth {
         openapi
             .components
             .get_or_insert_with(Default::default)
-            .add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+            .add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
     }
 }
 
@@ -155,4 +158,3 @@ pub enum LaunchError {
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
 }
-

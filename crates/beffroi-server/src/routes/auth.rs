@@ -1,9 +1,9 @@
 use axum::Json as JsonResponse;
 use axum::extract::State;
 use axum::http::StatusCode;
+use beffroi_domain::Username;
 use beffroi_domain::api::ErrorBody;
 use beffroi_domain::staff::{LoginRequest, LoginResponse, StaffMember};
-use beffroi_domain::Username;
 use time::OffsetDateTime;
 
 use crate::AppState;

@@ -29,5 +29,10 @@ pub async fn list(
     Query(q): Query<SinceQuery>,
 ) -> Result<Json<SyncPage<Commune>>, ApiError> {
     let since = Cursor(q.since.unwrap_or(0));
-    Ok(Json(state.store.communes_since(since, page_limit(q.limit)).await?))
+    Ok(Json(
+        state
+            .store
+            .communes_since(since, page_limit(q.limit))
+            .await?,
+    ))
 }

@@ -48,8 +48,11 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn upsert_communes(&self, communes: Vec<Commune>) -> Result<usize, StoreError>;
 
     /// Communes changed after `since`, at most `limit`, in cursor order.
-    async fn communes_since(&self, since: Cursor, limit: u32)
-    -> Result<SyncPage<Commune>, StoreError>;
+    async fn communes_since(
+        &self,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<SyncPage<Commune>, StoreError>;
 
     /// Adds a staff member; fails with `AlreadyExists` if the name is taken.
     async fn add_staff(

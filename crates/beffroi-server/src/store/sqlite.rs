@@ -110,7 +110,9 @@ fn insert_staff(
         Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::ConstraintViolation =>
         {
-            Err(StoreError::AlreadyExists(format!("staff member {username:?}")))
+            Err(StoreError::AlreadyExists(format!(
+                "staff member {username:?}"
+            )))
         }
         Err(e) => Err(e.into()),
     }
@@ -249,7 +251,8 @@ impl Store for SqliteStore {
     async fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError> {
         self.call(|conn| {
             let mut stmt = conn.prepare("SELECT username, role FROM staff ORDER BY username")?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
             rows.map(|row| {
                 let (username, role) = row?;
                 Ok(StaffMember {
@@ -309,7 +312,10 @@ impl Store for SqliteStore {
 
     async fn delete_session(&self, token_hash: [u8; 32]) -> Result<(), StoreError> {
         self.call(move |conn| {
-            conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [&token_hash[..]])?;
+            conn.execute(
+                "DELETE FROM sessions WHERE token_hash = ?1",
+                [&token_hash[..]],
+            )?;
             Ok(())
         })
         .await

@@ -1,0 +1,48 @@
+# Beffroi: `make demo` runs the product, `make test` passes every test.
+# Both install what is missing first (see scripts/setup.sh).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session --
+
+.PHONY: demo test setup ui bins lint cargo-test bindings-check ui-check ui-test e2e clean
+
+demo: setup ui bins
+	scripts/demo.sh
+
+test: setup ui lint cargo-test bindings-check ui-check ui-test bins e2e
+	@echo "all checks passed"
+
+setup:
+	scripts/setup.sh
+
+ui:
+	cd ui && npm run --silent build
+
+bins:
+	$(CARGO) build --workspace --bins
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+cargo-test:
+	$(CARGO) test --workspace
+
+# ts-rs regenerates ui/src/bindings during `cargo test`; committed bindings must match.
+bindings-check:
+	@git diff --quiet -- ui/src/bindings && test -z "$$(git ls-files --others --exclude-standard ui/src/bindings)" \
+	  || { git status --short ui/src/bindings; echo "ui/src/bindings is stale: commit the regenerated files"; exit 1; }
+
+ui-check:
+	cd ui && npm run --silent check
+
+ui-test:
+	cd ui && npm test
+
+e2e:
+	cd tests/ui && $(XVFB) npm test
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist tests/ui/artifacts

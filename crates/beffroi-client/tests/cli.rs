@@ -1,0 +1,110 @@
+//! The `beffroi` CLI against a real town hall, then with the town hall gone.
+
+#![allow(clippy::unwrap_used)]
+
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_beffroi");
+
+fn beffroi(args: &[&str], data: &std::path::Path) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .env_remove("BEFFROI_SERVER")
+        .env("LANG", "fr_FR.UTF-8")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_then_serve_communes_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let state =
+        beffroi_server::AppState::open(beffroi_server::Settings::new(dir.path().join("srv")))
+            .unwrap();
+    beffroi_server::demo::seed(state.store.as_ref())
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(beffroi_server::serve(state, listener, async {
+        let _ = stopped.await;
+    }));
+    let cache = dir.path().join("cache");
+
+    let out = tokio::task::spawn_blocking({
+        let (url, cache) = (url.clone(), cache.clone());
+        move || beffroi(&["--server", &url, "sync"], &cache)
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("51 communes"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+
+    let out = beffroi(&["communes", "--json"], &cache);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let communes: Vec<beffroi_domain::Commune> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(communes.len(), 51);
+    assert!(
+        communes
+            .iter()
+            .any(|c| c.code.as_str() == "06088" && c.name == "Nice")
+    );
+    let notice = text(&out.stderr);
+    assert!(
+        notice.contains("Hors ligne") && notice.contains(&url),
+        "{notice}"
+    );
+
+    let out = beffroi(&["--lang", "en", "sync"], &cache);
+    assert_eq!(out.status.code(), Some(2), "offline sync exits 2");
+    let notice = text(&out.stderr);
+    assert!(
+        notice.contains("Offline") && notice.contains("51 communes"),
+        "{notice}"
+    );
+
+    let out = beffroi(&["communes"], &cache);
+    assert!(text(&out.stdout).contains("06088  Nice"));
+}
+
+#[test]
+fn bad_server_address_and_empty_cache_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = beffroi(&["--server", "not a url", "sync"], dir.path());
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("invalid server address"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = beffroi(&["sync"], dir.path());
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--server"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = beffroi(&["communes"], dir.path());
+    assert!(out.status.success());
+    assert!(
+        text(&out.stderr).contains("cache local est vide"),
+        "{}",
+        text(&out.stderr)
+    );
+}

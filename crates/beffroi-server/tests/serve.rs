@@ -1,0 +1,142 @@
+//! The `beffroi-server` binary as an operator runs it.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_beffroi-server");
+
+/// Reads stdout lines until the listening line; returns (url, all lines).
+fn wait_listening(child: &mut Child) -> (String, Vec<String>) {
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(url) = line.strip_prefix("listening on ") {
+            let url = url.to_owned();
+            lines.push(line);
+            return (url, lines);
+        }
+        lines.push(line);
+    }
+    panic!("server exited before listening: {lines:?}");
+}
+
+#[cfg(unix)]
+fn terminate(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+#[cfg(unix)]
+fn serve_demo_prints_credentials_and_listening_line_then_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("new/data");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (url, lines) = wait_listening(&mut child);
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{url}"
+    );
+    let creds = lines
+        .iter()
+        .find(|l| l.contains("username=demo"))
+        .expect("credentials line");
+    let password = creds
+        .split("password=")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        data.join("beffroi.sqlite3").exists(),
+        "data dir created with the database"
+    );
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let page: serde_json::Value = reqwest::get(format!("{url}/api/v1/communes"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["items"].as_array().unwrap().len(), 51);
+        let login = reqwest::Client::new()
+            .post(format!("{url}/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": "demo", "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), 200);
+    });
+
+    terminate(&child);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "clean exit on SIGTERM: {status}");
+}
+
+fn staff_add(
+    data: &std::path::Path,
+    name: &str,
+    role: &str,
+    password: &str,
+) -> std::process::Output {
+    let mut child = Command::new(BIN)
+        .args(["staff", "add", "--name", name, "--role", role, "--data"])
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn staff_add_reads_the_password_from_stdin_and_refuses_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = staff_add(
+        dir.path(),
+        "m.durand",
+        "publisher",
+        "a long enough passphrase",
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("m.durand"));
+
+    let again = staff_add(dir.path(), "m.durand", "editor", "another long passphrase");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+
+    let short = staff_add(dir.path(), "j.martin", "editor", "short");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("too short"));
+
+    let role = staff_add(dir.path(), "j.martin", "mayor", "a long enough passphrase");
+    assert!(!role.status.success());
+    assert!(String::from_utf8_lossy(&role.stderr).contains("unknown role"));
+}

@@ -1,0 +1,42 @@
+# Resident app.
+
+app-title = Beffroi
+app-tagline = Your town hall's information, even offline
+lang-fr = Français
+lang-en = English
+lang-it = Italiano
+loading = Loading…
+
+status-online = Online
+status-offline = Offline
+status-unknown = Connection not checked yet
+status-last-sync = Last synced: { $when }
+status-never-synced = Never synced
+status-offline-help = The town hall's server cannot be reached: you are seeing the data saved on this device.
+sync-now = Sync now
+syncing = Syncing…
+
+first-run-title = Welcome
+first-run-intro = Choose your language and your commune. You can change them later.
+first-run-language = Language
+first-run-commune = Your commune
+first-run-choose = Choose a commune
+first-run-no-communes = No commune is saved on this device yet. Connect to the Internet and try again.
+first-run-retry = Try again
+first-run-submit = Continue
+settings-title = Settings
+settings-open = Settings
+settings-cancel = Cancel
+
+communes-title = Communes of the territory
+communes-count = { $count ->
+    [one] { $count } commune
+   *[other] { $count } communes
+}
+communes-filter = Filter communes
+communes-home = your commune
+communes-population = { $count } inhabitants
+communes-postal = Postal code: { $codes }
+communes-none-match = No commune matches “{ $query }”.
+
+error-generic = Something went wrong: { $message }

@@ -1,0 +1,42 @@
+# Resident app. French is the source language.
+
+app-title = Beffroi
+app-tagline = Les informations de votre mairie, même hors ligne
+lang-fr = Français
+lang-en = English
+lang-it = Italiano
+loading = Chargement…
+
+status-online = En ligne
+status-offline = Hors ligne
+status-unknown = Connexion non vérifiée
+status-last-sync = Dernière synchronisation : { $when }
+status-never-synced = Jamais synchronisé
+status-offline-help = Le serveur de la mairie est injoignable : vous consultez les données enregistrées sur cet appareil.
+sync-now = Synchroniser
+syncing = Synchronisation…
+
+first-run-title = Bienvenue
+first-run-intro = Choisissez votre langue et votre commune. Vous pourrez les changer plus tard.
+first-run-language = Langue
+first-run-commune = Votre commune
+first-run-choose = Choisissez une commune
+first-run-no-communes = Aucune commune n'est encore enregistrée sur cet appareil. Connectez-vous à Internet puis réessayez.
+first-run-retry = Réessayer
+first-run-submit = Continuer
+settings-title = Réglages
+settings-open = Réglages
+settings-cancel = Annuler
+
+communes-title = Communes du territoire
+communes-count = { $count ->
+    [one] { $count } commune
+   *[other] { $count } communes
+}
+communes-filter = Filtrer les communes
+communes-home = votre commune
+communes-population = { $count } habitants
+communes-postal = Code postal : { $codes }
+communes-none-match = Aucune commune ne correspond à « { $query } ».
+
+error-generic = Une erreur est survenue : { $message }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the product on its embedded default: the town hall server on SQLite with
+# the demo territory, the console, and the resident desktop app pointed at it.
+# Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TARGET=${CARGO_TARGET_DIR:-target}
+DATA=${BEFFROI_DEMO_DATA:-$(mktemp -d "${TMPDIR:-/tmp}/beffroi-demo.XXXXXX")}
+LISTEN=${BEFFROI_DEMO_LISTEN:-127.0.0.1:0}
+mkdir -p "$DATA"
+LOG="$DATA/server.out"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "stopped; demo data kept in $DATA"
+}
+trap stop INT TERM EXIT
+
+"$TARGET/debug/beffroi-server" serve --demo --listen "$LISTEN" --data "$DATA/server" >"$LOG" &
+pids+=($!)
+for _ in $(seq 1 100); do
+  grep -q '^listening on ' "$LOG" 2>/dev/null && break
+  kill -0 "${pids[0]}" 2>/dev/null || { cat "$LOG"; echo "the server failed to start" >&2; exit 1; }
+  sleep 0.1
+done
+URL=$(sed -n 's/^listening on //p' "$LOG")
+CREDS=$(grep 'username=' "$LOG" || true)
+
+cat <<TXT
+
+  Beffroi demo — Métropole Nice Côte d'Azur (51 communes)
+  server      $URL   (API: $URL/api/v1, OpenAPI: $URL/api/v1/openapi.json)
+  console     $URL/console/
+  staff       $CREDS
+  data        $DATA
+
+TXT
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  echo "  starting the resident app… (Ctrl-C stops everything)"
+  "$TARGET/debug/beffroi-app" --server "$URL" --data "$DATA/resident" &
+  pids+=($!)
+else
+  cat <<TXT
+  No display here, so the resident app is not started; the server and the
+  console run. To see the app, run 'make demo' from a desktop session, or:
+    $TARGET/debug/beffroi-app --server $URL --data $DATA/resident
+  The CLI works anywhere:
+    $TARGET/debug/beffroi --server $URL --data $DATA/cli sync
+  (Ctrl-C stops the server.)
+TXT
+fi
+wait -n "${pids[@]}"

@@ -1,0 +1,5 @@
+//! Tauri commands, one module per area. Each returns `Result<_, CommandError>`.
+
+pub mod communes;
+pub mod settings;
+pub mod sync;

@@ -1,0 +1,82 @@
+//! Beffroi's resident app: a thin Tauri shell. All offline and sync behaviour
+//! lives in `beffroi-client`; this crate adapts it to commands (one module per
+//! area under [`commands`]) and builds the shared state once, at setup.
+//!
+//! Command-line options (also for the end-to-end tests):
+//! `beffroi-app [--server URL] [--data DIR]`, or `BEFFROI_SERVER` / `BEFFROI_DATA`.
+
+pub mod commands;
+pub mod error;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use beffroi_client::Client;
+use tauri::Manager;
+
+/// Built once in `setup`, shared by every command.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub client: Arc<Client>,
+}
+
+/// Options read from the command line, then the environment.
+#[derive(Debug, Default)]
+struct Options {
+    server: Option<String>,
+    data: Option<PathBuf>,
+}
+
+fn options() -> Options {
+    let mut opts = Options {
+        server: std::env::var("BEFFROI_SERVER").ok(),
+        data: std::env::var_os("BEFFROI_DATA").map(PathBuf::from),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--server" => opts.server = args.next(),
+            "--data" => opts.data = args.next().map(PathBuf::from),
+            _ => {}
+        }
+    }
+    opts
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .try_init();
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            let opts = options();
+            let data = match opts.data {
+                Some(d) => d,
+                None => app.path().app_data_dir()?,
+            };
+            let client = Client::open(&data)?;
+            if let Some(server) = opts.server {
+                client.set_server(&server)?;
+            }
+            tracing::info!(data = %data.display(), "resident store opened");
+            app.manage(AppState {
+                client: Arc::new(client),
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::settings::get_settings,
+            commands::settings::save_settings,
+            commands::communes::list_communes,
+            commands::sync::sync_now,
+            commands::sync::sync_status,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("beffroi-app: {e}");
+        std::process::exit(1);
+    }
+}

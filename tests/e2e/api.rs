@@ -1,0 +1,268 @@
+//! The HTTP API as a client sees it: shapes, status codes, error bodies.
+
+use beffroi_domain::Role;
+use beffroi_tests::{get_json, town_hall};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn error_of(resp: reqwest::Response) -> (StatusCode, String, String) {
+    let status = resp.status();
+    let body: Value = resp.json().await.unwrap();
+    (
+        status,
+        body["error"]["code"].as_str().unwrap().to_owned(),
+        body["error"]["message"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn health_and_the_51_communes_of_the_demo_territory() {
+    let th = town_hall().await;
+    let http = reqwest::Client::new();
+    let health: Value = get_json(&format!("{}/healthz", th.url)).await;
+    assert_eq!(health["status"], "ok");
+
+    let page: Value = get_json(&th.api("/communes")).await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 51);
+    assert_eq!(page["has_more"], false);
+    let nice = items.iter().find(|c| c["code"] == "06088").unwrap();
+    assert_eq!(nice["name"], "Nice");
+
+    // Paging follows the cursor and ends with nothing left.
+    let first: Value = get_json(&th.api("/communes?limit=20")).await;
+    assert_eq!(first["items"].as_array().unwrap().len(), 20);
+    assert_eq!(first["has_more"], true);
+    let next = first["next_cursor"].as_u64().unwrap();
+    let rest: Value = get_json(&th.api(&format!("/communes?since={next}&limit=1000"))).await;
+    assert_eq!(rest["items"].as_array().unwrap().len(), 31);
+    let end = rest["next_cursor"].as_u64().unwrap();
+    let empty: Value = get_json(&th.api(&format!("/communes?since={end}"))).await;
+    assert_eq!(empty["items"].as_array().unwrap().len(), 0);
+    assert_eq!(empty["next_cursor"].as_u64().unwrap(), end);
+}
+
+#[tokio::test]
+async fn openapi_lists_every_api_route() {
+    let th = town_hall().await;
+    let doc = get_json(&th.api("/openapi.json")).await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/communes", "get"),
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/logout", "post"),
+        ("/api/v1/auth/me", "get"),
+        ("/api/v1/admin/staff", "get"),
+        ("/api/v1/openapi.json", "get"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing"
+        );
+    }
+    // And every documented route exists: none answers 404.
+    let http = reqwest::Client::new();
+    for (path, item) in paths {
+        for method in item.as_object().unwrap().keys() {
+            let resp = http
+                .request(
+                    method.to_uppercase().parse().unwrap(),
+                    format!("{}{path}", th.url),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_ne!(resp.status(), StatusCode::NOT_FOUND, "{method} {path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn bad_input_gets_json_errors() {
+    let th = town_hall().await;
+    let http = reqwest::Client::new();
+
+    let (status, code, _) = error_of(http.get(th.api("/nope")).send().await.unwrap()).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
+
+    let (status, code, _) = error_of(http.delete(th.api("/communes")).send().await.unwrap()).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    );
+
+    let resp = http
+        .post(th.api("/auth/login"))
+        .header("content-type", "application/json")
+        .body("{\"username\": ")
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_of(resp).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_json")
+    );
+
+    let resp = http
+        .post(th.api("/auth/login"))
+        .json(&json!({"username": "demo"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, message) = error_of(resp).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+    );
+    assert!(message.contains("password"), "{message}");
+
+    let resp = http
+        .post(th.api("/auth/login"))
+        .body("username=demo")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let (status, code, _) =
+        error_of(http.get(th.api("/communes?since=-4")).send().await.unwrap()).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_query")
+    );
+
+    let huge = json!({"username": "demo", "password": "x".repeat(200_000)});
+    let resp = http
+        .post(th.api("/auth/login"))
+        .json(&huge)
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_of(resp).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+}
+
+#[tokio::test]
+async fn staff_routes_need_a_valid_token_and_role() {
+    let th = town_hall().await;
+    let http = reqwest::Client::new();
+
+    let (status, _, _) = error_of(http.get(th.api("/auth/me")).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let resp = http
+        .get(th.api("/auth/me"))
+        .bearer_auth("forged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(resp).await.0, StatusCode::UNAUTHORIZED);
+
+    // A wrong password and an unknown user are refused the same way.
+    let wrong_password = http
+        .post(th.api("/auth/login"))
+        .json(&json!({"username": "demo", "password": "not the password"}))
+        .send()
+        .await
+        .unwrap();
+    let unknown_user = http
+        .post(th.api("/auth/login"))
+        .json(&json!({"username": "nobody", "password": th.demo.password}))
+        .send()
+        .await
+        .unwrap();
+    let a = error_of(wrong_password).await;
+    let b = error_of(unknown_user).await;
+    assert_eq!(a.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(a, b);
+    assert!(!a.2.contains("demo") && !a.2.contains("nobody"));
+
+    let token = th.staff_token().await;
+    let me: Value = http
+        .get(th.api("/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me, json!({"username": "demo", "role": "admin"}));
+    let staff = http
+        .get(th.api("/admin/staff"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(staff.status(), StatusCode::OK);
+
+    // An editor is authenticated but may not reach admin routes.
+    let hash = beffroi_server::auth::hash_password("editor password 1").unwrap();
+    th.state
+        .store
+        .add_staff(&"ed".parse().unwrap(), Role::Editor, hash)
+        .await
+        .unwrap();
+    let editor = th.login("ed", "editor password 1").await.unwrap();
+    let (status, code, _) = error_of(
+        http.get(th.api("/admin/staff"))
+            .bearer_auth(&editor)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::FORBIDDEN, "forbidden")
+    );
+
+    // After logout the token is dead.
+    let out = http
+        .post(th.api("/auth/logout"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    let resp = http
+        .get(th.api("/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn errors_never_leak_internals() {
+    let th = town_hall().await;
+    let http = reqwest::Client::new();
+    let data_dir = th.data_dir().to_string_lossy().into_owned();
+    for resp in [
+        http.get(th.api("/nope")).send().await.unwrap(),
+        http.post(th.api("/auth/login"))
+            .header("content-type", "application/json")
+            .body("{")
+            .send()
+            .await
+            .unwrap(),
+        http.get(th.api("/admin/staff"))
+            .bearer_auth("x")
+            .send()
+            .await
+            .unwrap(),
+    ] {
+        let text = resp.text().await.unwrap();
+        for leak in [data_dir.as_str(), "sqlite", "SELECT", "panicked", "src/"] {
+            assert!(!text.contains(leak), "{leak} in {text}");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests: real servers on loopback, real SQLite files.
+
+#![allow(clippy::unwrap_used)]
+
+mod api;
+mod sync;

@@ -1,0 +1,123 @@
+//! Fixtures for Beffroi's end-to-end tests, named after the domain: a
+//! [`town_hall`] is a real server on `127.0.0.1:0` over a real SQLite file in a
+//! temporary directory; a [`resident`] is the resident core over its own
+//! directory. Everything is removed when the fixture drops.
+
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+use std::path::Path;
+
+use beffroi_client::Client;
+use beffroi_server::demo::DemoCredentials;
+use beffroi_server::{AppState, Settings};
+use tokio::sync::oneshot;
+
+/// A running town hall server with the demo territory.
+#[derive(Debug)]
+pub struct TownHall {
+    pub url: String,
+    pub state: AppState,
+    pub demo: DemoCredentials,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    dir: tempfile::TempDir,
+}
+
+/// Starts a town hall with the demo territory on a free loopback port.
+pub async fn town_hall() -> TownHall {
+    town_hall_with(|_| {}).await
+}
+
+/// Starts a town hall after adjusting its settings.
+pub async fn town_hall_with(adjust: impl FnOnce(&mut Settings)) -> TownHall {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::new(dir.path().join("server"));
+    adjust(&mut settings);
+    let state = AppState::open(settings).unwrap();
+    let demo = beffroi_server::demo::seed(state.store.as_ref())
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn({
+        let state = state.clone();
+        async move {
+            beffroi_server::serve(state, listener, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        }
+    });
+    TownHall {
+        url,
+        state,
+        demo,
+        stop: Some(stop),
+        task: Some(task),
+        dir,
+    }
+}
+
+impl TownHall {
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.url)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Logs the demo staff account in and returns its bearer token.
+    pub async fn staff_token(&self) -> String {
+        self.login(self.demo.username.as_str(), &self.demo.password)
+            .await
+            .unwrap()
+    }
+
+    /// Logs a staff member in; `None` when refused.
+    pub async fn login(&self, username: &str, password: &str) -> Option<String> {
+        let resp = reqwest::Client::new()
+            .post(self.api("/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        if !resp.status().is_success() {
+            return None;
+        }
+        let body: serde_json::Value = resp.json().await.unwrap();
+        Some(body["token"].as_str().unwrap().to_owned())
+    }
+
+    /// Stops the server and waits until its port is closed.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap();
+        }
+    }
+}
+
+/// GETs `url` and parses its JSON body, whatever the status.
+pub async fn get_json(url: &str) -> serde_json::Value {
+    reqwest::get(url).await.unwrap().json().await.unwrap()
+}
+
+/// A resident's device: the resident core over its own data directory.
+#[derive(Debug)]
+pub struct Resident {
+    pub client: Client,
+    pub dir: tempfile::TempDir,
+}
+
+/// A resident whose app points at `server`.
+pub fn resident(server: &str) -> Resident {
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::open(dir.path()).unwrap();
+    client.set_server(server).unwrap();
+    Resident { client, dir }
+}

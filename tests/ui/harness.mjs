@@ -1,0 +1,91 @@
+// Shared fixtures for the UI end-to-end tests: real binaries from the cargo
+// target dir, a real town hall server on 127.0.0.1:0, temporary data dirs.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const targetDir = process.env.CARGO_TARGET_DIR
+  ? resolve(repoRoot, process.env.CARGO_TARGET_DIR)
+  : join(repoRoot, 'target');
+export const bin = (name) => join(targetDir, 'debug', name);
+
+/** Where screenshots go (kept after the run). */
+export const artifacts = join(repoRoot, 'tests/ui/artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+/** A temporary directory removed by the returned cleanup. */
+export function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), `beffroi-${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A free TCP port on loopback. */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** Waits for a child's exit, killing it with SIGKILL after `ms`. */
+export function stopChild(child, ms = 5000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((ok) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      ok();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Starts `beffroi-server serve --demo` on a free port over `dataDir`.
+ * Resolves with { url, username, password, stop } once it prints its listening line.
+ */
+export function startTownHall(dataDir) {
+  const child = spawn(bin('beffroi-server'), ['serve', '--demo', '--listen', '127.0.0.1:0', '--data', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((ok, fail) => {
+    let creds = {};
+    const lines = createInterface({ input: child.stdout });
+    child.once('error', fail);
+    child.once('exit', (code) => fail(new Error(`beffroi-server exited early (${code})`)));
+    lines.on('line', (line) => {
+      const m = line.match(/username=(\S+) password=(\S+)/);
+      if (m) creds = { username: m[1], password: m[2] };
+      const l = line.match(/^listening on (http:\/\/\S+)$/);
+      if (l) {
+        child.removeAllListeners('exit');
+        ok({ url: l[1], ...creds, child, stop: () => stopChild(child) });
+      }
+    });
+  });
+}
+
+/** Polls `fn` until it returns a truthy value or `ms` pass. */
+export async function eventually(fn, ms = 15000, what = 'condition') {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { FILES, LANGS, Translator, bundleFor, messageIds, negotiate } from './i18n';
+
+const SURFACES = ['app', 'console'] as const;
+
+describe('locales', () => {
+  for (const surface of SURFACES) {
+    it(`${surface}: every language parses and has exactly French's ids`, () => {
+      const source = messageIds(FILES[`fr/${surface}.ftl`]).sort();
+      expect(source.length).toBeGreaterThan(5);
+      for (const lang of LANGS) {
+        expect(() => bundleFor(lang, surface)).not.toThrow();
+        expect(messageIds(FILES[`${lang}/${surface}.ftl`]).sort(), `${lang}/${surface}.ftl`).toEqual(source);
+      }
+    });
+  }
+
+  it('formats plurals and variables per language', () => {
+    expect(new Translator('fr', 'app').t('communes-count', { count: 51 })).toContain('51 communes');
+    expect(new Translator('en', 'app').t('communes-count', { count: 1 })).toContain('1 commune');
+    expect(new Translator('it', 'app').t('communes-count', { count: 51 })).toContain('51 comuni');
+  });
+
+  it('falls back to the id for unknown messages', () => {
+    expect(new Translator('en', 'console').t('no-such-message')).toBe('no-such-message');
+  });
+
+  it('negotiates the language from browser preferences', () => {
+    expect(negotiate(['it-IT', 'en'])).toBe('it');
+    expect(negotiate(['de-DE'])).toBe('fr');
+  });
+});

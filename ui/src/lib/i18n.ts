@@ -1,0 +1,72 @@
+// Fluent messages for the front ends, read from the same `locales/` files as
+// the Rust side. French is the source language and the fallback.
+import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
+
+export const LANGS = ['fr', 'en', 'it'] as const;
+export type Lang = (typeof LANGS)[number];
+export type Surface = 'app' | 'console';
+export type Args = Record<string, FluentVariable>;
+
+// Every .ftl file, keyed by "lang/file.ftl".
+const raw = import.meta.glob('../../../locales/*/*.ftl', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
+
+export const FILES: Record<string, string> = Object.fromEntries(
+  Object.entries(raw).map(([path, src]) => [path.split('/').slice(-2).join('/'), src]),
+);
+
+export function isLang(x: unknown): x is Lang {
+  return typeof x === 'string' && (LANGS as readonly string[]).includes(x);
+}
+
+/** Parses one file into a bundle; throws with the file name on syntax errors. */
+export function bundleFor(lang: Lang, surface: Surface): FluentBundle {
+  const name = `${lang}/${surface}.ftl`;
+  const src = FILES[name];
+  if (src === undefined) throw new Error(`missing locale file locales/${name}`);
+  const res = new FluentResource(src);
+  // No bidi isolation marks: our three languages are left-to-right, and marks
+  // around variables would break copying and text matching.
+  const bundle = new FluentBundle(lang, { useIsolating: false });
+  const errors = bundle.addResource(res);
+  if (errors.length > 0) throw new Error(`locales/${name}: ${errors.map(String).join('; ')}`);
+  return bundle;
+}
+
+/** Ids of the messages a file defines (comments and terms left out). */
+export function messageIds(src: string): string[] {
+  return [...src.matchAll(/^([a-z][a-z0-9-]*)\s*=/gm)].map((m) => m[1]);
+}
+
+export class Translator {
+  readonly lang: Lang;
+  private readonly primary: FluentBundle;
+  private readonly fallback: FluentBundle;
+
+  constructor(lang: Lang, surface: Surface) {
+    this.lang = lang;
+    this.primary = bundleFor(lang, surface);
+    this.fallback = lang === 'fr' ? this.primary : bundleFor('fr', surface);
+  }
+
+  /** The message, or its id when no language has it (a test stops that shipping). */
+  t(id: string, args?: Args): string {
+    for (const bundle of [this.primary, this.fallback]) {
+      const msg = bundle.getMessage(id);
+      if (msg?.value) return bundle.formatPattern(msg.value, args);
+    }
+    return id;
+  }
+}
+
+/** The best supported language for a list of preferences (e.g. navigator.languages). */
+export function negotiate(preferred: readonly string[]): Lang {
+  for (const p of preferred) {
+    const primary = p.toLowerCase().split(/[-_]/)[0];
+    if (isLang(primary)) return primary;
+  }
+  return 'fr';
+}
