@@ -18,7 +18,6 @@ async fn error_of(resp: reqwest::Response) -> (StatusCode, String, String) {
 #[tokio::test]
 async fn health_and_the_51_communes_of_the_demo_territory() {
     let th = town_hall().await;
-    let http = reqwest::Client::new();
     let health: Value = get_json(&format!("{}/healthz", th.url)).await;
     assert_eq!(health["status"], "ok");
 
