@@ -28,6 +28,8 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 URL=$(sed -n 's/^listening on //p' "$LOG")
+# The demo directory is real OpenStreetMap data (Monaco borders the Métropole; ODbL).
+"$TARGET/debug/beffroi-server" import places data/osm-monaco-pois.geojson --data "$DATA/server" 2>/dev/null
 CREDS=$(grep 'username=' "$LOG" || true)
 
 cat <<TXT

@@ -3,6 +3,9 @@
 cli-sync-done = Synced with { $server }: { $count ->
     [one] { $count } commune
    *[other] { $count } communes
+} and { $places ->
+    [one] { $places } place
+   *[other] { $places } places
 } cached ({ $changed } updated).
 cli-offline = Offline: cannot reach { $server } ({ $reason }).
 cli-serving-cache = Serving the local cache: { $count ->
@@ -14,3 +17,16 @@ cli-communes-count = { $count ->
     [one] { $count } commune
    *[other] { $count } communes
 }
+cli-directory-empty = The local directory is empty: run “beffroi --server URL sync”.
+cli-results-count = { $count ->
+    [0] No results
+    [one] { $count } result
+   *[other] { $count } results
+}
+cli-place-unknown = No place “{ $id }” in the local directory.
+cli-place-address = Address
+cli-place-hours = Hours
+cli-place-note = Note
+cli-place-phone = Phone
+cli-place-website = Website
+cli-place-checked = Checked on

@@ -3,6 +3,9 @@
 cli-sync-done = Synchronisé avec { $server } : { $count ->
     [one] { $count } commune
    *[other] { $count } communes
+} et { $places ->
+    [one] { $places } lieu
+   *[other] { $places } lieux
 } en cache ({ $changed } mises à jour).
 cli-offline = Hors ligne : impossible de joindre { $server } ({ $reason }).
 cli-serving-cache = Données du cache local : { $count ->
@@ -14,3 +17,16 @@ cli-communes-count = { $count ->
     [one] { $count } commune
    *[other] { $count } communes
 }
+cli-directory-empty = L'annuaire local est vide : lancez « beffroi --server URL sync ».
+cli-results-count = { $count ->
+    [0] Aucun résultat
+    [one] { $count } résultat
+   *[other] { $count } résultats
+}
+cli-place-unknown = Aucun lieu « { $id } » dans l'annuaire local.
+cli-place-address = Adresse
+cli-place-hours = Horaires
+cli-place-note = Remarque
+cli-place-phone = Téléphone
+cli-place-website = Site web
+cli-place-checked = Vérifié le

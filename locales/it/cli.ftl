@@ -3,6 +3,9 @@
 cli-sync-done = Sincronizzato con { $server }: { $count ->
     [one] { $count } comune
    *[other] { $count } comuni
+} e { $places ->
+    [one] { $places } luogo
+   *[other] { $places } luoghi
 } in cache ({ $changed } aggiornati).
 cli-offline = Offline: impossibile raggiungere { $server } ({ $reason }).
 cli-serving-cache = Dati dalla cache locale: { $count ->
@@ -14,3 +17,16 @@ cli-communes-count = { $count ->
     [one] { $count } comune
    *[other] { $count } comuni
 }
+cli-directory-empty = L'elenco locale è vuoto: eseguire «beffroi --server URL sync».
+cli-results-count = { $count ->
+    [0] Nessun risultato
+    [one] { $count } risultato
+   *[other] { $count } risultati
+}
+cli-place-unknown = Nessun luogo «{ $id }» nell'elenco locale.
+cli-place-address = Indirizzo
+cli-place-hours = Orari
+cli-place-note = Nota
+cli-place-phone = Telefono
+cli-place-website = Sito web
+cli-place-checked = Verificato il

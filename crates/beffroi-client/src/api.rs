@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use beffroi_domain::{Commune, Cursor, SyncPage};
+use beffroi_domain::{Cursor, SyncPage};
 use serde::de::DeserializeOwned;
 
 use crate::error::ClientError;
@@ -67,13 +67,15 @@ impl ApiClient {
         })
     }
 
-    pub async fn communes_since(
+    /// One delta page of a synced resource (`communes`, `places`).
+    pub async fn page<T: DeserializeOwned>(
         &self,
+        resource: &str,
         since: Cursor,
         limit: u32,
-    ) -> Result<SyncPage<Commune>, ClientError> {
+    ) -> Result<SyncPage<T>, ClientError> {
         self.get(
-            "/api/v1/communes",
+            &format!("/api/v1/{resource}"),
             &[("since", since.0.to_string()), ("limit", limit.to_string())],
         )
         .await

@@ -8,23 +8,24 @@ use beffroi_domain::Lang;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
+macro_rules! ftl {
+    ($lang:ident, $dir:literal, $file:literal) => {
+        (
+            Lang::$lang,
+            $file,
+            include_str!(concat!("../../../locales/", $dir, "/", $file)),
+        )
+    };
+}
+
 /// The Fluent files embedded in Rust binaries: (language, file name, source).
 pub const FILES: &[(Lang, &str, &str)] = &[
-    (
-        Lang::Fr,
-        "cli.ftl",
-        include_str!("../../../locales/fr/cli.ftl"),
-    ),
-    (
-        Lang::En,
-        "cli.ftl",
-        include_str!("../../../locales/en/cli.ftl"),
-    ),
-    (
-        Lang::It,
-        "cli.ftl",
-        include_str!("../../../locales/it/cli.ftl"),
-    ),
+    ftl!(Fr, "fr", "cli.ftl"),
+    ftl!(En, "en", "cli.ftl"),
+    ftl!(It, "it", "cli.ftl"),
+    ftl!(Fr, "fr", "directory.ftl"),
+    ftl!(En, "en", "directory.ftl"),
+    ftl!(It, "it", "directory.ftl"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -109,9 +110,68 @@ impl Localizer {
     }
 }
 
+/// The message ids a Fluent source defines, or its parse errors.
+pub fn message_ids(src: &str) -> Result<Vec<String>, String> {
+    let res = FluentResource::try_new(src.to_owned()).map_err(|(_, errs)| format!("{errs:?}"))?;
+    Ok(res
+        .entries()
+        .filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+            _ => None,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
     use super::*;
+
+    /// Every file under `locales/` (the UI's too): each language parses and has
+    /// exactly the ids of the French source.
+    #[test]
+    fn every_language_has_every_message_of_the_french_source() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../locales");
+        let ids = |lang: Lang, file: &str| -> BTreeSet<String> {
+            let path = root.join(lang.tag()).join(file);
+            let src = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("locales/{lang}/{file}: {e}"));
+            message_ids(&src)
+                .unwrap_or_else(|e| panic!("locales/{lang}/{file} does not parse: {e}"))
+                .into_iter()
+                .collect()
+        };
+        let mut files: Vec<_> = std::fs::read_dir(root.join("fr"))
+            .expect("locales/fr")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|f| f.ends_with(".ftl"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 3, "{files:?}");
+        for file in &files {
+            let source = ids(Lang::Fr, file);
+            for lang in [Lang::En, Lang::It] {
+                let other = ids(lang, file);
+                let missing: Vec<_> = source.difference(&other).collect();
+                let extra: Vec<_> = other.difference(&source).collect();
+                assert!(
+                    missing.is_empty() && extra.is_empty(),
+                    "locales/{lang}/{file}: missing {missing:?}, not in French {extra:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_broken_file_is_reported() {
+        assert!(message_ids("ok = fine\nbroken = { $\n").is_err());
+        assert_eq!(
+            message_ids("a = 1\n# c\nb = 2\n"),
+            Ok(vec!["a".into(), "b".into()])
+        );
+    }
 
     #[test]
     fn every_language_formats_with_variables() {

@@ -4,18 +4,22 @@
 //!
 //! - [`store`]: the local SQLite store (what the resident sees offline);
 //! - [`api`]: typed calls to the town hall server;
+//! - [`directory`]: the offline directory of shops and services (search, hours);
 //! - [`Client`]: the facade the app and CLI use (settings, sync, status);
 //! - [`i18n`]: Fluent messages read from the same `locales/` as the UI.
 
 pub mod api;
+pub mod directory;
 pub mod error;
 pub mod i18n;
 pub mod store;
 
 use std::path::{Path, PathBuf};
 
+use beffroi_domain::place::PlaceId;
 use beffroi_domain::sync::DEFAULT_PAGE_LIMIT;
-use beffroi_domain::{Commune, InseeCode, Lang};
+use beffroi_domain::{Commune, Cursor, InseeCode, Lang, SyncPage};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -64,6 +68,12 @@ pub struct SyncReport {
     pub communes_removed: u32,
     /// Communes in the cache afterwards.
     pub communes_total: u32,
+    /// Places added or changed by this sync.
+    pub places_changed: u32,
+    /// Places removed by this sync.
+    pub places_removed: u32,
+    /// Places in the directory afterwards.
+    pub places_total: u32,
 }
 
 /// The resident core over one data directory.
@@ -71,6 +81,7 @@ pub struct SyncReport {
 pub struct Client {
     store: Store,
     data_dir: PathBuf,
+    hours: directory::HoursCache,
 }
 
 impl Client {
@@ -78,6 +89,7 @@ impl Client {
         Ok(Self {
             store: Store::open(data_dir)?,
             data_dir: data_dir.to_owned(),
+            hours: directory::HoursCache::default(),
         })
     }
 
@@ -150,33 +162,101 @@ impl Client {
         result
     }
 
-    async fn sync_with(&self, api: &ApiClient) -> Result<SyncReport, ClientError> {
-        let mut changed = 0;
-        let mut removed = 0;
+    /// Pulls every page of `resource` after the stored cursor, applying each
+    /// page atomically. Returns (changed, removed).
+    async fn pull<T: DeserializeOwned>(
+        &self,
+        api: &ApiClient,
+        resource: &str,
+        cursor: impl Fn(&Store) -> Result<Cursor, StoreError>,
+        apply: impl Fn(&Store, &SyncPage<T>) -> Result<(), StoreError>,
+    ) -> Result<(u32, u32), ClientError> {
+        let (mut changed, mut removed) = (0, 0);
         loop {
-            let cursor = self.store.communes_cursor()?;
-            let page = api.communes_since(cursor, DEFAULT_PAGE_LIMIT).await?;
+            let cursor = cursor(&self.store)?;
+            let page: SyncPage<T> = api.page(resource, cursor, DEFAULT_PAGE_LIMIT).await?;
             if page.next_cursor < cursor {
                 return Err(ClientError::Protocol {
                     server: api.base().to_owned(),
                     detail: format!(
-                        "the communes cursor went back from {} to {}",
+                        "the {resource} cursor went back from {} to {}",
                         cursor.0, page.next_cursor.0
                     ),
                 });
             }
-            self.store.apply_communes_page(&page)?;
+            apply(&self.store, &page)?;
             changed += page.items.len() as u32;
             removed += page.deleted.len() as u32;
             if !page.has_more || page.next_cursor == cursor {
-                break;
+                return Ok((changed, removed));
             }
         }
+    }
+
+    async fn sync_with(&self, api: &ApiClient) -> Result<SyncReport, ClientError> {
+        let (communes_changed, communes_removed) = self
+            .pull(
+                api,
+                "communes",
+                Store::communes_cursor,
+                Store::apply_communes_page,
+            )
+            .await?;
+        let (places_changed, places_removed) = self
+            .pull(
+                api,
+                "places",
+                Store::places_cursor,
+                Store::apply_places_page,
+            )
+            .await?;
+        let total = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(SyncReport {
             server: api.base().to_owned(),
-            communes_changed: changed,
-            communes_removed: removed,
-            communes_total: u32::try_from(self.store.commune_count()?).unwrap_or(u32::MAX),
+            communes_changed,
+            communes_removed,
+            communes_total: total(self.store.commune_count()?),
+            places_changed,
+            places_removed,
+            places_total: total(self.store.place_count()?),
         })
+    }
+
+    /// Searches the offline directory at `at`, with statuses in `lang`.
+    pub fn search(
+        &self,
+        query: &directory::SearchQuery,
+        at: &chrono::DateTime<chrono::FixedOffset>,
+        lang: Lang,
+    ) -> Result<Vec<directory::PlaceResult>, ClientError> {
+        let l10n = i18n::Localizer::new(lang).map_err(|e| ClientError::Protocol {
+            server: String::new(),
+            detail: e.to_string(),
+        })?;
+        Ok(directory::search(
+            &self.store,
+            query,
+            at,
+            &self.hours,
+            &l10n,
+        )?)
+    }
+
+    /// One place of the offline directory with its state at `at`.
+    pub fn place(
+        &self,
+        id: &PlaceId,
+        at: &chrono::DateTime<chrono::FixedOffset>,
+        lang: Lang,
+    ) -> Result<Option<directory::PlaceResult>, ClientError> {
+        let Some(place) = self.store.place(id)? else {
+            return Ok(None);
+        };
+        let l10n = i18n::Localizer::new(lang).map_err(|e| ClientError::Protocol {
+            server: String::new(),
+            detail: e.to_string(),
+        })?;
+        let e = directory::evaluate(&place, at, &self.hours, &l10n);
+        Ok(Some(directory::PlaceResult::new(place, e, None)))
     }
 }

@@ -6,9 +6,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use beffroi_client::directory::{Order, PlaceResult, SearchQuery};
 use beffroi_client::i18n::Localizer;
 use beffroi_client::{Client, ClientError};
-use beffroi_domain::Lang;
+use beffroi_domain::hours::TIMEZONE;
+use beffroi_domain::place::{Category, PlaceId, Position};
+use beffroi_domain::{InseeCode, Lang};
+use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand};
 use fluent_bundle::FluentValue;
 
@@ -42,6 +46,89 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Search the offline directory of shops and services.
+    Search {
+        /// Words to look for in names, categories and addresses (accents optional).
+        query: Option<String>,
+        /// Only this category (e.g. pharmacy, bakery; see docs/directory.md).
+        #[arg(long)]
+        category: Option<Category>,
+        /// Only places in this commune (INSEE code).
+        #[arg(long)]
+        commune: Option<InseeCode>,
+        /// Only places open now.
+        #[arg(long, conflicts_with = "open_at")]
+        open_now: bool,
+        /// Only places open at this time (RFC 3339, e.g. 2026-11-23T10:00:00+01:00).
+        #[arg(long)]
+        open_at: Option<String>,
+        /// Only places that deliver.
+        #[arg(long)]
+        delivery: bool,
+        /// Only places that sell to take away.
+        #[arg(long)]
+        takeaway: bool,
+        /// Order by distance from LAT,LON.
+        #[arg(long, value_parser = parse_position)]
+        near: Option<Position>,
+        /// At most this many results.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one place of the offline directory.
+    Place {
+        /// The place's id, as shown by `search`.
+        id: String,
+        /// Evaluate the hours at this time (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_position(s: &str) -> Result<Position, String> {
+    let (lat, lon) = s
+        .split_once(',')
+        .ok_or("use LAT,LON, e.g. 43.7031,7.2661")?;
+    let p = Position {
+        lat: lat
+            .trim()
+            .parse()
+            .map_err(|_| format!("latitude {lat:?} is not a number"))?,
+        lon: lon
+            .trim()
+            .parse()
+            .map_err(|_| format!("longitude {lon:?} is not a number"))?,
+    };
+    if !(-90.0..=90.0).contains(&p.lat) || !(-180.0..=180.0).contains(&p.lon) {
+        return Err("coordinates out of range: latitude -90..90, longitude -180..180".into());
+    }
+    Ok(p)
+}
+
+/// `at` as a date-time, or now in the territory's time zone.
+fn moment(at: Option<&str>) -> anyhow::Result<DateTime<FixedOffset>> {
+    match at {
+        Some(s) => DateTime::parse_from_rfc3339(s).with_context(|| {
+            format!("{s:?} is not an RFC 3339 time: use e.g. 2026-11-23T10:00:00+01:00")
+        }),
+        None => Ok(chrono::Utc::now().with_timezone(&TIMEZONE).fixed_offset()),
+    }
+}
+
+fn print_result(r: &PlaceResult, l10n: &Localizer) {
+    let category = l10n.msg(&format!("category-{}", r.place.category.as_str()), &[]);
+    let mut line = format!(
+        "{}  {} — {} — {}",
+        r.place.id, r.place.name, category, r.status
+    );
+    if let Some(d) = r.distance_m {
+        line.push_str(&format!(" — {:.1} km", d / 1000.0));
+    }
+    println!("{line}");
 }
 
 /// Exit status when the server could not be reached (the cache was still served).
@@ -90,7 +177,11 @@ fn run() -> anyhow::Result<ExitCode> {
                         "cli-sync-done",
                         &[
                             ("count", report.communes_total.into()),
-                            ("changed", report.communes_changed.into()),
+                            ("places", report.places_total.into()),
+                            (
+                                "changed",
+                                (report.communes_changed + report.places_changed).into()
+                            ),
                             ("server", report.server.into()),
                         ]
                     )
@@ -136,6 +227,87 @@ fn run() -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Search {
+            query,
+            category,
+            commune,
+            open_now,
+            open_at,
+            delivery,
+            takeaway,
+            near,
+            limit,
+            json,
+        } => {
+            let at = moment(open_at.as_deref())?;
+            let q = SearchQuery {
+                text: query,
+                category,
+                commune,
+                open_only: open_now || open_at.is_some(),
+                delivery,
+                takeaway,
+                near,
+                order: if near.is_some() {
+                    Order::Distance
+                } else {
+                    Order::Relevance
+                },
+                limit: Some(limit),
+            };
+            let results = client.search(&q, &at, lang)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&results)?);
+            } else {
+                if client.store().place_count()? == 0 {
+                    eprintln!("{}", l10n.msg("cli-directory-empty", &[]));
+                }
+                for r in &results {
+                    print_result(r, &l10n);
+                }
+                println!(
+                    "{}",
+                    l10n.msg("cli-results-count", &[("count", results.len().into())])
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Place { id, at, json } => {
+            let at = moment(at.as_deref())?;
+            let Some(r) = client.place(&PlaceId(id.clone()), &at, lang)? else {
+                anyhow::bail!("{}", l10n.msg("cli-place-unknown", &[("id", id.into())]));
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                print_result(&r, &l10n);
+                let p = &r.place;
+                let address = [
+                    &p.address.housenumber,
+                    &p.address.street,
+                    &p.address.postcode,
+                    &p.address.city,
+                ]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ");
+                for (label, value) in [
+                    ("cli-place-address", Some(address).filter(|a| !a.is_empty())),
+                    ("cli-place-hours", p.opening_hours.clone()),
+                    ("cli-place-note", r.note.clone()),
+                    ("cli-place-phone", p.phone.clone()),
+                    ("cli-place-website", p.website.clone()),
+                    ("cli-place-checked", p.last_checked.clone()),
+                ] {
+                    if let Some(v) = value {
+                        println!("  {}: {v}", l10n.msg(label, &[]));
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

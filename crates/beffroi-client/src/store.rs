@@ -13,8 +13,12 @@ use rusqlite_migration::{M, Migrations};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("store/0001_init.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("store/0001_init.sql")),
+        M::up(include_str!("store/0002_places.sql")),
+    ])
+});
 
 pub const DB_FILE: &str = "beffroi-client.sqlite3";
 
@@ -36,6 +40,7 @@ pub enum StoreError {
 /// Keys of the `meta` table.
 pub(crate) mod keys {
     pub const COMMUNES_CURSOR: &str = "cursor.communes";
+    pub const PLACES_CURSOR: &str = "cursor.places";
     pub const SETTINGS: &str = "settings";
     pub const SYNC_STATUS: &str = "sync.status";
 }
@@ -61,7 +66,7 @@ impl Store {
         })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // Transactions roll back on drop, so a panic elsewhere cannot leave
         // half-written data behind a poisoned lock.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
@@ -143,7 +148,11 @@ impl Store {
     }
 }
 
-fn set_meta<T: Serialize>(conn: &Connection, key: &str, value: &T) -> Result<(), StoreError> {
+pub(crate) fn set_meta<T: Serialize>(
+    conn: &Connection,
+    key: &str,
+    value: &T,
+) -> Result<(), StoreError> {
     let json = serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)

@@ -30,6 +30,11 @@ async fn sync_then_serve_communes_offline() {
     beffroi_server::demo::seed(state.store.as_ref())
         .await
         .unwrap();
+    let monaco = include_str!("../../../data/osm-monaco-pois.geojson");
+    let format = beffroi_server::import::Format::GeoJson;
+    beffroi_server::import::import_places(state.store.as_ref(), format, monaco)
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -79,6 +84,57 @@ async fn sync_then_serve_communes_offline() {
 
     let out = beffroi(&["communes"], &cache);
     assert!(text(&out.stdout).contains("06088  Nice"));
+
+    // The directory answers offline, with each result's hours and state at the asked time.
+    let out = beffroi(
+        &[
+            "search",
+            "pharmacie",
+            "--open-at",
+            "2026-11-23T10:00:00+01:00",
+            "--json",
+        ],
+        &cache,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let results: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = results.as_array().unwrap();
+    assert!(
+        !results.is_empty(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    for r in results {
+        assert_eq!(r["state"], "open");
+        assert!(r["place"]["opening_hours"].is_string());
+        assert!(r["status"].as_str().unwrap().starts_with("Ouvert"));
+    }
+    let id = results[0]["place"]["id"].as_str().unwrap();
+    let out = beffroi(&["place", id], &cache);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Horaires"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = beffroi(&["search", "--near", "95,7"], &cache);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("out of range"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = beffroi(&["search", "--open-at", "demain"], &cache);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("RFC 3339"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = beffroi(&["place", "osm:node:0"], &cache);
+    assert!(!out.status.success());
 }
 
 #[test]

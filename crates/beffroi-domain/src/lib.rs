@@ -3,6 +3,8 @@
 //!
 //! Nothing here does I/O. The crate holds:
 //! - [`commune`]: the territory (INSEE codes, communes);
+//! - [`place`]: the directory of shops and services, categories mapped from OSM tags;
+//! - [`hours`]: OSM `opening_hours` evaluated in the territory's time zone;
 //! - [`staff`]: town-hall staff roles and the login exchange;
 //! - [`sync`]: cursors and pages of the one-way delta sync;
 //! - [`lang`]: the languages the product speaks;
@@ -13,7 +15,9 @@
 
 pub mod api;
 pub mod commune;
+pub mod hours;
 pub mod lang;
+pub mod place;
 pub mod staff;
 pub mod sync;
 

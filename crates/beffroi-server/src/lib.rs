@@ -9,6 +9,7 @@
 //! - [`extract`]: JSON/query parsing and staff auth as extractors;
 //! - [`error`]: the one error type and its JSON shape;
 //! - [`store`]: the storage trait and its SQLite implementation;
+//! - [`import`]: places from OSM GeoJSON and CSV files, with a per-row report;
 //! - [`demo`]: the demo territory (51 communes of the Métropole Nice Côte d'Azur).
 
 pub mod auth;
@@ -16,6 +17,7 @@ pub mod console;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod import;
 pub mod routes;
 pub mod store;
 

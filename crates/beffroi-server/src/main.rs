@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use beffroi_domain::staff::check_new_password;
 use beffroi_domain::{Role, Username};
-use beffroi_server::{AppState, Settings, SqliteStore, Store, StoreError, auth, demo};
+use beffroi_server::{AppState, Settings, SqliteStore, Store, StoreError, auth, demo, import};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -35,6 +35,22 @@ enum Command {
     Staff {
         #[command(subcommand)]
         command: StaffCommand,
+    },
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import places from OSM GeoJSON (.geojson, .json) or CSV (.csv); see docs/directory.md.
+    Places {
+        /// The file to import.
+        file: PathBuf,
+        #[arg(long, env = "BEFFROI_DATA")]
+        data: PathBuf,
     },
 }
 
@@ -68,6 +84,9 @@ fn main() -> anyhow::Result<()> {
             Command::Staff {
                 command: StaffCommand::Add { data, name, role },
             } => staff_add(data, &name, &role).await,
+            Command::Import {
+                what: ImportCommand::Places { file, data },
+            } => import_places(&file, &data).await,
         }
     })
 }
@@ -110,6 +129,38 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
     eprintln!("shutting down…");
+}
+
+async fn import_places(file: &std::path::Path, data: &std::path::Path) -> anyhow::Result<()> {
+    let format = import::Format::from_path(file)?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let store = SqliteStore::open(data)
+        .with_context(|| format!("cannot open the data directory {}", data.display()))?;
+    let report = import::import_places(&store, format, &text).await?;
+    for issue in &report.rejected {
+        eprintln!(
+            "rejected row {}{}: {}",
+            issue.row,
+            issue
+                .what
+                .as_deref()
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default(),
+            issue.reason
+        );
+    }
+    let c = report.counts;
+    println!(
+        "{}: {} imported, {} updated, {} unchanged, {} skipped (not shops or services), {} rejected",
+        file.display(),
+        c.inserted,
+        c.updated,
+        c.unchanged,
+        report.skipped.len(),
+        report.rejected.len()
+    );
+    Ok(())
 }
 
 async fn staff_add(data: PathBuf, name: &str, role: &str) -> anyhow::Result<()> {

@@ -15,4 +15,16 @@ communes_removed: number,
 /**
  * Communes in the cache afterwards.
  */
-communes_total: number, };
+communes_total: number, 
+/**
+ * Places added or changed by this sync.
+ */
+places_changed: number, 
+/**
+ * Places removed by this sync.
+ */
+places_removed: number, 
+/**
+ * Places in the directory afterwards.
+ */
+places_total: number, };

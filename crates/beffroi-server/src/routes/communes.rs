@@ -13,9 +13,9 @@ use crate::extract::Query;
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct SinceQuery {
     /// Only changes after this cursor (0 or absent: everything).
-    since: Option<u64>,
+    pub since: Option<u64>,
     /// Page size, 1 to 1000 (default 500).
-    limit: Option<u32>,
+    pub limit: Option<u32>,
 }
 
 /// The communes of the territory, as a delta page after a cursor.

@@ -5,12 +5,18 @@ pub mod auth;
 pub mod communes;
 pub mod health;
 pub mod meta;
+pub mod places;
 pub mod staff;
 
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
+use axum::extract::DefaultBodyLimit;
+
 use crate::AppState;
+
+/// The largest file staff may import over HTTP (the CLI has no limit).
+pub const IMPORT_MAX_BYTES: usize = 32 * 1024 * 1024;
 
 /// Every `/api/v1` route, with its OpenAPI description built from the same table.
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -21,4 +27,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::me))
         .routes(routes!(staff::list))
         .routes(routes!(meta::openapi))
+        .routes(routes!(places::changes))
+        .routes(routes!(places::get))
+        .routes(routes!(places::list, places::create))
+        .routes(routes!(places::update, places::delete))
+        .routes(routes!(places::import).layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES)))
 }

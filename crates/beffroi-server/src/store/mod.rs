@@ -6,8 +6,10 @@
 mod sqlite;
 
 use async_trait::async_trait;
+use beffroi_domain::place::{Place, PlaceId};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
+use serde::Serialize;
 use time::OffsetDateTime;
 
 pub use sqlite::SqliteStore;
@@ -37,6 +39,14 @@ pub enum StoreError {
 pub struct StaffCredentials {
     pub member: StaffMember,
     pub password_hash: String,
+}
+
+/// What an upsert of places changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct UpsertCounts {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
 }
 
 /// Everything the server keeps. Implementations must be safe to share between
@@ -92,4 +102,24 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<Option<StaffMember>, StoreError>;
 
     async fn delete_session(&self, token_hash: [u8; 32]) -> Result<(), StoreError>;
+
+    /// Inserts or updates places by id, all in one transaction; a place whose
+    /// data did not change keeps its cursor.
+    async fn upsert_places(&self, places: Vec<Place>) -> Result<UpsertCounts, StoreError>;
+
+    /// Places changed or deleted after `since`, at most `limit`, in cursor order.
+    async fn places_since(&self, since: Cursor, limit: u32) -> Result<SyncPage<Place>, StoreError>;
+
+    async fn get_place(&self, id: &PlaceId) -> Result<Option<Place>, StoreError>;
+
+    /// Staff listing: places whose name contains `query` (any case), by name.
+    async fn list_places(
+        &self,
+        query: Option<String>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Place>, StoreError>;
+
+    /// Deletes a place, leaving a tombstone for sync. `false` if there was none.
+    async fn delete_place(&self, id: &PlaceId) -> Result<bool, StoreError>;
 }

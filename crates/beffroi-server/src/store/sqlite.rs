@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use async_trait::async_trait;
+use beffroi_domain::place::{Place, PlaceId};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::sync::Change;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
@@ -16,10 +17,14 @@ use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use time::OffsetDateTime;
 
-use super::{StaffCredentials, Store, StoreError};
+use super::{StaffCredentials, Store, StoreError, UpsertCounts};
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("sqlite/0001_init.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("sqlite/0001_init.sql")),
+        M::up(include_str!("sqlite/0002_places.sql")),
+    ])
+});
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "beffroi.sqlite3";
@@ -118,6 +123,16 @@ fn insert_staff(
     }
 }
 
+fn place_from_json(id: &str, data: &str) -> Result<Place, StoreError> {
+    serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("place {id}: {e}")))
+}
+
+fn cursor_of(rev: i64, what: &str) -> Result<Cursor, StoreError> {
+    u64::try_from(rev)
+        .map(Cursor)
+        .map_err(|_| StoreError::Corrupt(format!("negative cursor {rev} for {what}")))
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     async fn upsert_communes(&self, communes: Vec<Commune>) -> Result<usize, StoreError> {
@@ -180,9 +195,7 @@ impl Store for SqliteStore {
             let mut changes = Vec::new();
             for row in rows {
                 let (code, name, population, postal, rev, deleted) = row?;
-                let cursor = Cursor(u64::try_from(rev).map_err(|_| {
-                    StoreError::Corrupt(format!("negative cursor {rev} for commune {code}"))
-                })?);
+                let cursor = cursor_of(rev, &code)?;
                 let change = if deleted {
                     Change::Delete(code)
                 } else {
@@ -319,6 +332,156 @@ impl Store for SqliteStore {
             Ok(())
         })
         .await
+    }
+
+    async fn upsert_places(&self, places: Vec<Place>) -> Result<UpsertCounts, StoreError> {
+        self.call(move |conn| Self::upsert_places_tx(conn, &places))
+            .await
+    }
+
+    async fn places_since(&self, since: Cursor, limit: u32) -> Result<SyncPage<Place>, StoreError> {
+        self.call(move |conn| {
+            let since_i = i64::try_from(since.0).unwrap_or(i64::MAX);
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, data, rev, deleted FROM places WHERE rev > ?1 ORDER BY rev LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![since_i, i64::from(limit) + 1], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, bool>(3)?,
+                ))
+            })?;
+            let mut changes = Vec::new();
+            for row in rows {
+                let (id, data, rev, deleted) = row?;
+                let cursor = cursor_of(rev, &id)?;
+                let change = if deleted {
+                    Change::Delete(id)
+                } else {
+                    Change::Upsert(place_from_json(&id, &data)?)
+                };
+                changes.push((cursor, change));
+            }
+            Ok(SyncPage::from_changes(since, changes, limit))
+        })
+        .await
+    }
+
+    async fn get_place(&self, id: &PlaceId) -> Result<Option<Place>, StoreError> {
+        let id = id.clone();
+        self.call(move |conn| {
+            let data: Option<String> = conn
+                .query_row(
+                    "SELECT data FROM places WHERE id = ?1 AND deleted = 0",
+                    [id.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            data.map(|d| place_from_json(id.as_str(), &d)).transpose()
+        })
+        .await
+    }
+
+    async fn list_places(
+        &self,
+        query: Option<String>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Place>, StoreError> {
+        self.call(move |conn| {
+            // LIKE's wildcards in the user's text are escaped with '!'.
+            let pattern = query.map(|q| {
+                let escaped = q.replace('!', "!!").replace('%', "!%").replace('_', "!_");
+                format!("%{escaped}%")
+            });
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, data FROM places WHERE deleted = 0
+                 AND (?1 IS NULL OR name LIKE ?1 ESCAPE '!')
+                 ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3",
+            )?;
+            let rows = stmt.query_map(params![pattern, limit, offset], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            rows.map(|row| {
+                let (id, data) = row?;
+                place_from_json(&id, &data)
+            })
+            .collect()
+        })
+        .await
+    }
+
+    async fn delete_place(&self, id: &PlaceId) -> Result<bool, StoreError> {
+        let id = id.clone();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let live = tx
+                .query_row(
+                    "SELECT 1 FROM places WHERE id = ?1 AND deleted = 0",
+                    [id.as_str()],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if live {
+                let rev = next_cursor(&tx)?;
+                tx.execute(
+                    "UPDATE places SET deleted = 1, rev = ?2 WHERE id = ?1",
+                    params![id.as_str(), rev],
+                )?;
+            }
+            tx.commit()?;
+            Ok(live)
+        })
+        .await
+    }
+}
+
+impl SqliteStore {
+    fn upsert_places_tx(
+        conn: &mut Connection,
+        places: &[Place],
+    ) -> Result<UpsertCounts, StoreError> {
+        let tx = conn.transaction()?;
+        let mut counts = UpsertCounts::default();
+        for p in places {
+            let data = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let existing: Option<(String, bool)> = tx
+                .query_row(
+                    "SELECT data, deleted FROM places WHERE id = ?1",
+                    [p.id.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            match &existing {
+                Some((old, false)) if *old == data => {
+                    counts.unchanged += 1;
+                    continue;
+                }
+                Some((_, false)) => counts.updated += 1,
+                _ => counts.inserted += 1,
+            }
+            let rev = next_cursor(&tx)?;
+            tx.execute(
+                "INSERT INTO places (id, data, name, category, commune, rev, deleted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, name = excluded.name,
+                   category = excluded.category, commune = excluded.commune,
+                   rev = excluded.rev, deleted = 0",
+                params![
+                    p.id.as_str(),
+                    data,
+                    p.name,
+                    p.category.as_str(),
+                    p.commune.as_ref().map(|c| c.as_str().to_owned()),
+                    rev
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(counts)
     }
 }
 

@@ -1,0 +1,490 @@
+//! The offline directory: places synced from the town hall, searched and
+//! evaluated on the device, with no network.
+//!
+//! Text search uses SQLite FTS5 (accent-insensitive, prefix, ranked by bm25)
+//! over a place's name, its category in every language, and its address;
+//! filters run in SQL; opening hours are evaluated with the `opening-hours`
+//! crate, each distinct expression parsed once and cached.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+use beffroi_domain::hours::{Hours, OpenState, TIMEZONE};
+use beffroi_domain::place::{Category, Crisis, Place, PlaceId, Position};
+use beffroi_domain::{InseeCode, Lang, SyncPage};
+use chrono::{DateTime, Datelike, FixedOffset, Timelike};
+use fluent_bundle::FluentValue;
+use rusqlite::{OptionalExtension, params, params_from_iter};
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Localizer;
+use crate::store::{Store, StoreError, keys, set_meta};
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum Order {
+    /// Best text match first (by distance when there is no text).
+    #[default]
+    Relevance,
+    /// Nearest first.
+    Distance,
+}
+
+/// A directory search.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SearchQuery {
+    pub text: Option<String>,
+    pub category: Option<Category>,
+    pub commune: Option<InseeCode>,
+    /// Only places open at the evaluation time.
+    #[serde(default)]
+    pub open_only: bool,
+    #[serde(default)]
+    pub delivery: bool,
+    #[serde(default)]
+    pub takeaway: bool,
+    /// Where distances are measured from.
+    pub near: Option<Position>,
+    #[serde(default)]
+    pub order: Order,
+    /// At most this many results (default 50).
+    pub limit: Option<u32>,
+}
+
+/// One search result: the place and its state at the asked time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PlaceResult {
+    pub place: Place,
+    pub state: OpenState,
+    /// When the state next changes (RFC 3339, Europe/Paris), if it does.
+    pub next_change: Option<String>,
+    /// The state in the resident's language: "Ouvert jusqu'à 19:00".
+    pub status: String,
+    /// The hours' comment or the crisis note.
+    pub note: Option<String>,
+    /// Metres from the search's origin.
+    pub distance_m: Option<f64>,
+}
+
+/// An hours expression and the country whose holidays apply.
+type HoursKey = (String, Option<String>);
+
+impl PlaceResult {
+    pub fn new(place: Place, e: Evaluation, distance_m: Option<f64>) -> Self {
+        Self {
+            place,
+            state: e.state,
+            next_change: e.next_change,
+            status: e.status,
+            note: e.note,
+            distance_m,
+        }
+    }
+}
+
+/// Parsed hours by expression and country: many places share the same hours.
+/// An expression that does not parse is cached as `None`.
+#[derive(Debug, Default)]
+pub struct HoursCache(Mutex<HashMap<HoursKey, Option<Hours>>>);
+
+impl HoursCache {
+    fn get(&self, expr: &str, country: Option<&str>) -> Option<Hours> {
+        let key = (expr.to_owned(), country.map(str::to_owned));
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(key)
+            .or_insert_with(|| Hours::parse(expr, country).ok())
+            .clone()
+    }
+}
+
+/// The words a place is found by besides its name: its category in every
+/// language, its street and city.
+fn search_terms(place: &Place) -> String {
+    static LABELS: LazyLock<Vec<Localizer>> = LazyLock::new(|| {
+        Lang::ALL
+            .iter()
+            .filter_map(|l| Localizer::new(*l).ok())
+            .collect()
+    });
+    let id = format!("category-{}", place.category.as_str());
+    let mut terms: Vec<String> = LABELS.iter().map(|l| l.msg(&id, &[])).collect();
+    terms.extend(place.address.street.clone());
+    terms.extend(place.address.city.clone());
+    terms.join(" ")
+}
+
+/// An FTS5 query from what a resident typed: every word must match, the last
+/// one as a prefix ("boul" finds "boulangerie").
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+impl Store {
+    pub fn places_cursor(&self) -> Result<beffroi_domain::Cursor, StoreError> {
+        Ok(self.get_meta(keys::PLACES_CURSOR)?.unwrap_or_default())
+    }
+
+    /// Applies one page of place changes, their search index and the cursor
+    /// in one transaction.
+    pub fn apply_places_page(&self, page: &SyncPage<Place>) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut rowid_of = tx.prepare_cached("SELECT rowid FROM places WHERE id = ?1")?;
+            let mut drop_fts = tx.prepare_cached("DELETE FROM places_fts WHERE rowid = ?1")?;
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO places (id, data, category, commune, lat, lon, delivery, takeaway)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, category = excluded.category,
+                   commune = excluded.commune, lat = excluded.lat, lon = excluded.lon,
+                   delivery = excluded.delivery, takeaway = excluded.takeaway
+                 RETURNING rowid",
+            )?;
+            let mut add_fts = tx.prepare_cached(
+                "INSERT INTO places_fts (rowid, name, terms) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut delete = tx.prepare_cached("DELETE FROM places WHERE id = ?1")?;
+            for p in &page.items {
+                if let Some(rowid) = rowid_of
+                    .query_row([p.id.as_str()], |r| r.get::<_, i64>(0))
+                    .optional()?
+                {
+                    drop_fts.execute([rowid])?;
+                }
+                let data =
+                    serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let rowid: i64 = upsert.query_row(
+                    params![
+                        p.id.as_str(),
+                        data,
+                        p.category.as_str(),
+                        p.commune.as_ref().map(InseeCode::as_str),
+                        p.position.lat,
+                        p.position.lon,
+                        p.delivery,
+                        p.takeaway
+                    ],
+                    |r| r.get(0),
+                )?;
+                add_fts.execute(params![rowid, p.name, search_terms(p)])?;
+            }
+            for id in &page.deleted {
+                if let Some(rowid) = rowid_of
+                    .query_row([id], |r| r.get::<_, i64>(0))
+                    .optional()?
+                {
+                    drop_fts.execute([rowid])?;
+                    delete.execute([id])?;
+                }
+            }
+        }
+        set_meta(&tx, keys::PLACES_CURSOR, &page.next_cursor)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn place(&self, id: &PlaceId) -> Result<Option<Place>, StoreError> {
+        let data: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT data FROM places WHERE id = ?1",
+                [id.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        data.map(|d| {
+            serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(format!("place {id}: {e}")))
+        })
+        .transpose()
+    }
+
+    pub fn place_count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM places", [], |r| r.get(0))?)
+    }
+
+    /// Places matching the query's text and filters, with their FTS rank
+    /// (lower is better; 0 without text).
+    fn candidates(&self, q: &SearchQuery) -> Result<Vec<(Place, f64)>, StoreError> {
+        let mut sql = String::from("SELECT p.data, ");
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        match q.text.as_deref().and_then(fts_query) {
+            Some(m) => {
+                sql.push_str("f.rank FROM places_fts f JOIN places p ON p.rowid = f.rowid WHERE places_fts MATCH ?");
+                args.push(m.into());
+            }
+            None => sql.push_str("0.0 FROM places p WHERE 1"),
+        }
+        if let Some(c) = q.category {
+            sql.push_str(" AND p.category = ?");
+            args.push(c.as_str().to_owned().into());
+        }
+        if let Some(c) = &q.commune {
+            sql.push_str(" AND p.commune = ?");
+            args.push(c.as_str().to_owned().into());
+        }
+        if q.delivery {
+            sql.push_str(" AND p.delivery = 1");
+        }
+        if q.takeaway {
+            sql.push_str(" AND p.takeaway = 1");
+        }
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
+        })?;
+        rows.map(|row| {
+            let (data, rank) = row?;
+            let place: Place = serde_json::from_str(&data)
+                .map_err(|e| StoreError::Corrupt(format!("place: {e}")))?;
+            Ok((place, rank))
+        })
+        .collect()
+    }
+}
+
+/// A place's state at a moment, as shown to the resident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub state: OpenState,
+    /// RFC 3339.
+    pub next_change: Option<String>,
+    /// Localised: "Ouvert jusqu'à 19:00".
+    pub status: String,
+    pub note: Option<String>,
+}
+
+/// Evaluates a place at `at`: the crisis override first, then its usual hours.
+pub fn evaluate(
+    place: &Place,
+    at: &DateTime<FixedOffset>,
+    cache: &HoursCache,
+    l10n: &Localizer,
+) -> Evaluation {
+    let country = place.address.country.as_deref();
+    let crisis_note = place
+        .crisis
+        .as_ref()
+        .and_then(Crisis::note)
+        .map(str::to_owned);
+    let expr = match &place.crisis {
+        Some(Crisis::Closed { .. }) => {
+            return Evaluation {
+                state: OpenState::Closed,
+                next_change: None,
+                status: l10n.msg("state-crisis-closed", &[]),
+                note: crisis_note,
+            };
+        }
+        Some(Crisis::OtherHours { opening_hours, .. }) => Some(opening_hours.as_str()),
+        _ => place.opening_hours.as_deref(),
+    };
+    let Some(hours) = expr.and_then(|e| cache.get(e, country)) else {
+        return Evaluation {
+            state: OpenState::Unknown,
+            next_change: None,
+            status: l10n.msg("state-unknown", &[]),
+            note: crisis_note,
+        };
+    };
+    let status = hours.status(at);
+    let when = status.next_change.map(|t| {
+        let local = t.with_timezone(&TIMEZONE);
+        let time = format!("{:02}:{:02}", local.hour(), local.minute());
+        let same_day = local.date_naive() == at.with_timezone(&TIMEZONE).date_naive();
+        let day = l10n.msg(
+            &format!("weekday-{}", local.weekday().number_from_monday()),
+            &[],
+        );
+        (time, same_day, day)
+    });
+    let text = match (status.state, &when) {
+        (OpenState::Open, None) => l10n.msg("state-always-open", &[]),
+        (OpenState::Open, Some((time, true, _))) => l10n.msg(
+            "state-open-until",
+            &[("time", FluentValue::from(time.as_str()))],
+        ),
+        (OpenState::Open, Some((time, false, day))) => l10n.msg(
+            "state-open-until-day",
+            &[("time", time.as_str().into()), ("day", day.as_str().into())],
+        ),
+        (OpenState::Closed, Some((time, true, _))) => l10n.msg(
+            "state-opens-at",
+            &[("time", FluentValue::from(time.as_str()))],
+        ),
+        (OpenState::Closed, Some((time, false, day))) => l10n.msg(
+            "state-opens-day",
+            &[("time", time.as_str().into()), ("day", day.as_str().into())],
+        ),
+        (OpenState::Closed, None) => l10n.msg("state-closed", &[]),
+        (OpenState::Unknown, _) => l10n.msg("state-unknown", &[]),
+    };
+    Evaluation {
+        state: status.state,
+        next_change: status.next_change.map(|t| t.to_rfc3339()),
+        status: text,
+        note: crisis_note.or(status.comment),
+    }
+}
+
+/// Runs a search at `at` in the resident's language.
+pub fn search(
+    store: &Store,
+    q: &SearchQuery,
+    at: &DateTime<FixedOffset>,
+    cache: &HoursCache,
+    l10n: &Localizer,
+) -> Result<Vec<PlaceResult>, StoreError> {
+    let mut results: Vec<(PlaceResult, f64)> = store
+        .candidates(q)?
+        .into_iter()
+        .filter_map(|(place, rank)| {
+            let e = evaluate(&place, at, cache, l10n);
+            if q.open_only && e.state != OpenState::Open {
+                return None;
+            }
+            let distance_m = q.near.map(|o| o.distance_m(place.position));
+            Some((PlaceResult::new(place, e, distance_m), rank))
+        })
+        .collect();
+    let by_distance = |a: &PlaceResult, b: &PlaceResult| {
+        a.distance_m
+            .unwrap_or(f64::MAX)
+            .total_cmp(&b.distance_m.unwrap_or(f64::MAX))
+    };
+    let has_text = q.text.as_deref().and_then(fts_query).is_some();
+    match q.order {
+        Order::Relevance if has_text => {
+            results.sort_by(|(a, ra), (b, rb)| ra.total_cmp(rb).then_with(|| by_distance(a, b)))
+        }
+        _ if q.near.is_some() => results.sort_by(|(a, _), (b, _)| by_distance(a, b)),
+        _ => results.sort_by(|(a, _), (b, _)| a.place.name.cmp(&b.place.name)),
+    }
+    results.truncate(q.limit.unwrap_or(50) as usize);
+    Ok(results.into_iter().map(|(r, _)| r).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use beffroi_domain::Cursor;
+    use beffroi_domain::place::{Address, Source, Tags};
+
+    use super::*;
+
+    fn place(id: &str, name: &str, lat: f64) -> Place {
+        Place {
+            id: PlaceId(id.into()),
+            name: name.into(),
+            category: Category::Bakery,
+            address: Address::default(),
+            commune: None,
+            position: Position { lat, lon: 7.27 },
+            phone: None,
+            website: None,
+            email: None,
+            wheelchair: None,
+            opening_hours: Some("Mo-Sa 07:00-19:30".into()),
+            crisis: None,
+            delivery: None,
+            takeaway: None,
+            drive_through: None,
+            source: Source::Staff,
+            last_checked: None,
+            tags: Tags::new(),
+        }
+    }
+
+    fn page(items: Vec<Place>, deleted: Vec<&str>, cursor: u64) -> SyncPage<Place> {
+        SyncPage {
+            items,
+            deleted: deleted.into_iter().map(Into::into).collect(),
+            next_cursor: Cursor(cursor),
+            has_more: false,
+        }
+    }
+
+    fn names(store: &Store, text: &str) -> Vec<String> {
+        let q = SearchQuery {
+            text: Some(text.into()),
+            ..Default::default()
+        };
+        let at = DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").expect("time");
+        let l10n = Localizer::new(Lang::Fr).expect("fr");
+        search(store, &q, &at, &HoursCache::default(), &l10n)
+            .expect("search")
+            .into_iter()
+            .map(|r| r.place.name)
+            .collect()
+    }
+
+    #[test]
+    fn a_page_that_fails_midway_leaves_the_store_as_it_was() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        store
+            .apply_places_page(&page(
+                vec![place("a", "Boulangerie Alpha", 43.7)],
+                vec![],
+                5,
+            ))
+            .expect("first page");
+
+        // The second item cannot be stored (NaN has no place in a REAL NOT NULL column).
+        let broken = page(
+            vec![
+                place("b", "Boulangerie Bravo", 43.7),
+                place("c", "Boulangerie Charlie", f64::NAN),
+            ],
+            vec!["a"],
+            9,
+        );
+        assert!(store.apply_places_page(&broken).is_err());
+        assert_eq!(store.places_cursor().expect("cursor"), Cursor(5));
+        assert_eq!(names(&store, "boulangerie"), vec!["Boulangerie Alpha"]);
+        assert_eq!(store.place_count().expect("count"), 1);
+    }
+
+    #[test]
+    fn search_is_accent_insensitive_prefix_and_follows_updates() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let mut p = place("a", "Épicerie Fine", 43.7);
+        store
+            .apply_places_page(&page(vec![p.clone()], vec![], 1))
+            .expect("apply");
+        assert_eq!(names(&store, "epic"), vec!["Épicerie Fine"]);
+        assert_eq!(
+            names(&store, "bakery"),
+            vec!["Épicerie Fine"],
+            "category words in English too"
+        );
+        p.name = "Chez Paul".into();
+        store
+            .apply_places_page(&page(vec![p], vec![], 2))
+            .expect("apply");
+        assert!(
+            names(&store, "epicerie").is_empty(),
+            "the old name left the index"
+        );
+        assert_eq!(names(&store, "paul"), vec!["Chez Paul"]);
+        store
+            .apply_places_page(&page(vec![], vec!["a"], 3))
+            .expect("apply");
+        assert!(names(&store, "paul").is_empty());
+        assert!(
+            names(&store, "\"*").is_empty(),
+            "FTS syntax in the text is not an error"
+        );
+    }
+}

@@ -1,0 +1,172 @@
+//! Opening hours in OSM `opening_hours` syntax, evaluated by the
+//! `opening-hours` crate (never by hand) in the territory's time zone with the
+//! public holidays of the place's country.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone};
+use chrono_tz::Tz;
+use opening_hours::localization::{Country, TzLocation};
+use opening_hours::{Context, OpeningHours, RuleKind};
+use serde::{Deserialize, Serialize};
+
+/// The territory's time zone (Monaco shares it).
+pub const TIMEZONE: Tz = chrono_tz::Europe::Paris;
+
+/// Whether a place is open at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum OpenState {
+    Open,
+    Closed,
+    /// No hours known, or the hours say "unknown" for that moment.
+    Unknown,
+}
+
+/// An `opening_hours` value that does not parse; the message is the parser's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid opening_hours {value:?}: {message}")]
+pub struct HoursError {
+    pub value: String,
+    pub message: String,
+}
+
+/// Parsed hours, ready to evaluate. Cheap to clone (the expression is shared).
+#[derive(Debug, Clone)]
+pub struct Hours {
+    raw: Arc<str>,
+    oh: OpeningHours<TzLocation<Tz>>,
+}
+
+/// The state at a moment and when it next changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoursStatus {
+    pub state: OpenState,
+    /// `None` when it never changes (e.g. `24/7`).
+    pub next_change: Option<DateTime<Tz>>,
+    /// The rule's comment, e.g. `"sur rendez-vous"`.
+    pub comment: Option<String>,
+}
+
+fn country_of(code: Option<&str>) -> Country {
+    // Places outside France in the demo are in Monaco; everything else is evaluated with
+    // French holidays, the territory's default.
+    match code {
+        Some("MC") => Country::MC,
+        _ => Country::FR,
+    }
+}
+
+impl Hours {
+    /// Parses `raw` for a place in `country` (ISO code; France when `None`).
+    pub fn parse(raw: &str, country: Option<&str>) -> Result<Self, HoursError> {
+        let oh: OpeningHours =
+            raw.trim()
+                .parse()
+                .map_err(|e: <OpeningHours as std::str::FromStr>::Err| HoursError {
+                    value: raw.to_owned(),
+                    message: e
+                        .to_string()
+                        .lines()
+                        .map(str::trim)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                })?;
+        let ctx = Context::default()
+            .with_holidays(country_of(country).holidays())
+            .with_locale(TzLocation::new(TIMEZONE));
+        Ok(Self {
+            raw: raw.trim().into(),
+            oh: oh.with_context(ctx),
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// The state at `at` and the next change after it.
+    pub fn status<Z: TimeZone>(&self, at: &DateTime<Z>) -> HoursStatus {
+        let at = at.with_timezone(&TIMEZONE);
+        let (kind, comment) = self.oh.state(at);
+        let state = match kind {
+            RuleKind::Open => OpenState::Open,
+            RuleKind::Closed => OpenState::Closed,
+            RuleKind::Unknown => OpenState::Unknown,
+        };
+        HoursStatus {
+            state,
+            next_change: self.oh.next_change(at),
+            comment: (!comment.is_empty()).then(|| comment.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Datelike, Timelike};
+
+    use super::*;
+
+    fn paris(s: &str) -> DateTime<Tz> {
+        DateTime::parse_from_rfc3339(s)
+            .expect("rfc3339")
+            .with_timezone(&TIMEZONE)
+    }
+
+    #[test]
+    fn evaluates_state_and_next_change_in_paris_time() {
+        let h = Hours::parse("Mo-Fr 08:30-19:00; Sa 09:00-12:00", None).expect("parses");
+        // Monday 23 November 2026, 10:00 in Paris.
+        let s = h.status(&paris("2026-11-23T10:00:00+01:00"));
+        assert_eq!(s.state, OpenState::Open);
+        let next = s.next_change.expect("closes");
+        assert_eq!((next.hour(), next.minute()), (19, 0));
+        // The same instant given in UTC answers the same.
+        assert_eq!(
+            h.status(&paris("2026-11-23T09:00:00Z")).state,
+            OpenState::Open
+        );
+        // Saturday afternoon: closed until Monday 08:30.
+        let s = h.status(&paris("2026-11-28T15:00:00+01:00"));
+        assert_eq!(s.state, OpenState::Closed);
+        let next = s.next_change.expect("opens");
+        assert_eq!(
+            (next.weekday(), next.hour(), next.minute()),
+            (chrono::Weekday::Mon, 8, 30)
+        );
+    }
+
+    #[test]
+    fn french_public_holidays_apply() {
+        let h = Hours::parse("Mo-Sa 09:00-18:00; PH off", None).expect("parses");
+        // 11 November 2026 (Armistice) is a Wednesday and a public holiday.
+        assert_eq!(
+            h.status(&paris("2026-11-11T10:00:00+01:00")).state,
+            OpenState::Closed
+        );
+        assert_eq!(
+            h.status(&paris("2026-11-12T10:00:00+01:00")).state,
+            OpenState::Open
+        );
+    }
+
+    #[test]
+    fn always_open_never_changes_and_comments_are_kept() {
+        let h = Hours::parse("24/7", None).expect("parses");
+        let s = h.status(&paris("2026-11-23T03:00:00+01:00"));
+        assert_eq!((s.state, s.next_change), (OpenState::Open, None));
+        let h = Hours::parse(r#"Mo-Fr 14:00-16:00 "sur rendez-vous""#, None).expect("parses");
+        let s = h.status(&paris("2026-11-23T15:00:00+01:00"));
+        assert_eq!(s.comment.as_deref(), Some("sur rendez-vous"));
+    }
+
+    #[test]
+    fn invalid_values_get_the_parser_message() {
+        let err = Hours::parse("Lundi 9h-18h", None).expect_err("not OSM syntax");
+        assert_eq!(err.value, "Lundi 9h-18h");
+        assert!(!err.message.is_empty());
+    }
+}

@@ -1,0 +1,254 @@
+//! The directory: a public delta feed for residents' devices, and staff
+//! routes to keep it current (list, create, edit, delete, import a file).
+
+use axum::Json as JsonResponse;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use beffroi_domain::api::ErrorBody;
+use beffroi_domain::place::{
+    Address, Category, Crisis, Place, PlaceId, Position, Source, Wheelchair,
+};
+use beffroi_domain::sync::page_limit;
+use beffroi_domain::{Cursor, SyncPage};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{AnyStaff, Authorized, Json, Query};
+use crate::import::{CommuneLocator, Format, ImportError, ImportReport, import_places};
+use crate::routes::communes::SinceQuery;
+
+/// The most a staff listing returns at once.
+const MAX_LIST: u32 = 200;
+
+/// Changes to the directory after a cursor: upserts, then deletions as ids.
+#[utoipa::path(get, path = "/places", tag = "directory", params(SinceQuery),
+    responses((status = 200, body = SyncPage<Place>), (status = 400, body = ErrorBody)))]
+pub async fn changes(
+    State(state): State<AppState>,
+    Query(q): Query<SinceQuery>,
+) -> Result<JsonResponse<SyncPage<Place>>, ApiError> {
+    let page = state
+        .store
+        .places_since(Cursor(q.since.unwrap_or(0)), page_limit(q.limit))
+        .await?;
+    Ok(JsonResponse(page))
+}
+
+fn no_place(id: &str) -> ApiError {
+    ApiError::NotFound(format!("no place with id {id:?}"))
+}
+
+/// One place.
+#[utoipa::path(get, path = "/places/{id}", tag = "directory",
+    params(("id" = String, Path, description = "place id, e.g. osm:node:25191432")),
+    responses((status = 200, body = Place), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<JsonResponse<Place>, ApiError> {
+    let place = state
+        .store
+        .get_place(&PlaceId(id.clone()))
+        .await?
+        .ok_or_else(|| no_place(&id))?;
+    Ok(JsonResponse(place))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// Part of the name, any case.
+    q: Option<String>,
+    /// At most this many (1 to 200, default 50).
+    limit: Option<u32>,
+    offset: Option<u32>,
+}
+
+/// Staff listing and search by name.
+#[utoipa::path(get, path = "/admin/places", tag = "directory", params(ListQuery), security(("bearer" = [])),
+    responses((status = 200, body = Vec<Place>), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    _staff: Authorized<AnyStaff>,
+    Query(q): Query<ListQuery>,
+) -> Result<JsonResponse<Vec<Place>>, ApiError> {
+    let query = q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let limit = q.limit.unwrap_or(50).clamp(1, MAX_LIST);
+    Ok(JsonResponse(
+        state
+            .store
+            .list_places(query, limit, q.offset.unwrap_or(0))
+            .await?,
+    ))
+}
+
+/// What staff send to create or edit a place.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct PlaceInput {
+    pub name: String,
+    pub category: Category,
+    #[serde(default)]
+    pub address: Address,
+    pub position: Position,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub wheelchair: Option<Wheelchair>,
+    pub opening_hours: Option<String>,
+    pub crisis: Option<Crisis>,
+    pub delivery: Option<bool>,
+    pub takeaway: Option<bool>,
+    pub drive_through: Option<bool>,
+    /// `YYYY-MM-DD`; today when absent.
+    pub last_checked: Option<String>,
+}
+
+fn blank_to_none(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+async fn save(
+    state: &AppState,
+    id: PlaceId,
+    input: PlaceInput,
+    previous: Option<Place>,
+) -> Result<Place, ApiError> {
+    let communes = state
+        .store
+        .communes_since(Cursor::START, beffroi_domain::sync::MAX_PAGE_LIMIT)
+        .await?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let last_checked = blank_to_none(input.last_checked).or_else(|| {
+        today
+            .format(time::macros::format_description!("[year]-[month]-[day]"))
+            .ok()
+    });
+    let place = Place {
+        id,
+        name: input.name.trim().to_owned(),
+        category: input.category,
+        commune: CommuneLocator::new(&communes.items).locate(&input.address),
+        address: input.address,
+        position: input.position,
+        phone: blank_to_none(input.phone),
+        website: blank_to_none(input.website),
+        email: blank_to_none(input.email),
+        wheelchair: input.wheelchair,
+        opening_hours: blank_to_none(input.opening_hours),
+        crisis: input.crisis,
+        delivery: input.delivery,
+        takeaway: input.takeaway,
+        drive_through: input.drive_through,
+        // An edit by staff takes precedence over the OSM data it started from.
+        source: Source::Staff,
+        last_checked,
+        tags: previous.map(|p| p.tags).unwrap_or_default(),
+    };
+    place
+        .validate()
+        .map_err(|e| ApiError::Unprocessable("invalid_place", e.to_string()))?;
+    state.store.upsert_places(vec![place.clone()]).await?;
+    Ok(place)
+}
+
+/// Adds a place to the directory.
+#[utoipa::path(post, path = "/admin/places", tag = "directory", request_body = PlaceInput, security(("bearer" = [])),
+    responses((status = 201, body = Place), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    who: Authorized<AnyStaff>,
+    Json(input): Json<PlaceInput>,
+) -> Result<(StatusCode, JsonResponse<Place>), ApiError> {
+    let id = PlaceId(format!("bf:{}", uuid::Uuid::now_v7()));
+    let place = save(&state, id, input, None).await?;
+    tracing::info!(staff = %who.staff.username, place = %place.id, "place created");
+    Ok((StatusCode::CREATED, JsonResponse(place)))
+}
+
+/// Replaces a place's fields (its OSM tags are kept).
+#[utoipa::path(put, path = "/admin/places/{id}", tag = "directory", request_body = PlaceInput, security(("bearer" = [])),
+    params(("id" = String, Path, description = "place id")),
+    responses((status = 200, body = Place), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    who: Authorized<AnyStaff>,
+    Path(id): Path<String>,
+    Json(input): Json<PlaceInput>,
+) -> Result<JsonResponse<Place>, ApiError> {
+    let id = PlaceId(id);
+    let previous = state
+        .store
+        .get_place(&id)
+        .await?
+        .ok_or_else(|| no_place(id.as_str()))?;
+    let place = save(&state, id, input, Some(previous)).await?;
+    tracing::info!(staff = %who.staff.username, place = %place.id, "place updated");
+    Ok(JsonResponse(place))
+}
+
+/// Removes a place; residents' devices drop it at their next sync.
+#[utoipa::path(delete, path = "/admin/places/{id}", tag = "directory", security(("bearer" = [])),
+    params(("id" = String, Path, description = "place id")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    who: Authorized<AnyStaff>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if !state.store.delete_place(&PlaceId(id.clone())).await? {
+        return Err(no_place(&id));
+    }
+    tracing::info!(staff = %who.staff.username, place = %id, "place deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Imports a file of places: OSM GeoJSON (`application/geo+json` or
+/// `application/json`) or CSV (`text/csv`), with a report per row.
+#[utoipa::path(post, path = "/admin/places/import", tag = "directory", security(("bearer" = [])),
+    request_body(content = String, content_type = "application/geo+json", description = "OSM GeoJSON, or CSV as text/csv"),
+    responses(
+        (status = 200, body = ImportReport),
+        (status = 400, body = ErrorBody, description = "the file as a whole cannot be read"),
+        (status = 401, body = ErrorBody),
+        (status = 415, body = ErrorBody),
+    ))]
+pub async fn import(
+    State(state): State<AppState>,
+    who: Authorized<AnyStaff>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<JsonResponse<ImportReport>, ApiError> {
+    let mime = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let format = match mime.as_str() {
+        "application/geo+json" | "application/json" => Format::GeoJson,
+        "text/csv" => Format::Csv,
+        _ => {
+            return Err(ApiError::UnsupportedMediaType(
+                "send OSM GeoJSON as application/geo+json or CSV as text/csv".into(),
+            ));
+        }
+    };
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::BadRequest("invalid_file", "the file is not UTF-8 text".into()))?;
+    let report = import_places(state.store.as_ref(), format, text)
+        .await
+        .map_err(|e| match e {
+            ImportError::Store(e) => ApiError::from(e),
+            other => ApiError::BadRequest("invalid_file", other.to_string()),
+        })?;
+    tracing::info!(staff = %who.staff.username, inserted = report.counts.inserted,
+        updated = report.counts.updated, rejected = report.rejected.len(), "places imported");
+    Ok(JsonResponse(report))
+}

@@ -1,0 +1,129 @@
+//! Importing the directory from real OSM data and from CSV files with errors.
+
+#![allow(clippy::unwrap_used)]
+
+use beffroi_domain::Cursor;
+use beffroi_domain::hours::Hours;
+use beffroi_server::import::{CommuneLocator, Format, ImportError, import_places, parse_csv};
+use beffroi_server::{SqliteStore, Store, demo};
+
+const MONACO: &str = include_str!("../../../data/osm-monaco-pois.geojson");
+const BAD_CSV: &str = include_str!("fixtures/places-bad.csv");
+
+async fn store_with_territory() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    store
+        .upsert_communes(demo::communes().unwrap())
+        .await
+        .unwrap();
+    (dir, store)
+}
+
+#[tokio::test]
+async fn the_osm_extract_imports_and_a_reimport_changes_nothing() {
+    let (_dir, store) = store_with_territory().await;
+    let first = import_places(&store, Format::GeoJson, MONACO)
+        .await
+        .unwrap();
+    assert!(first.counts.inserted > 400, "{:?}", first.counts);
+    assert_eq!(first.counts.updated, 0);
+    assert!(
+        first.skipped.len() > 100,
+        "benches, artworks and parkings are skipped"
+    );
+    // Rejections say why, with the parser's message for hours.
+    assert!(
+        first
+            .rejected
+            .iter()
+            .any(|r| r.reason.contains("opening_hours")),
+        "{:?}",
+        first.rejected
+    );
+    assert!(
+        first
+            .rejected
+            .iter()
+            .all(|r| r.what.is_some() && !r.reason.is_empty())
+    );
+
+    let page = store.places_since(Cursor::START, 1000).await.unwrap();
+    assert_eq!(page.items.len(), first.counts.inserted);
+    // Every stored place whose hours parse gets a state.
+    let now = chrono::Utc::now();
+    let with_hours: Vec<_> = page
+        .items
+        .iter()
+        .filter_map(|p| p.opening_hours.as_deref())
+        .collect();
+    assert!(with_hours.len() > 150, "{}", with_hours.len());
+    for oh in with_hours {
+        let h = Hours::parse(oh, Some("MC")).unwrap();
+        let _ = h.status(&now).state;
+    }
+    // Monaco is outside the territory: no commune, address kept.
+    assert!(page.items.iter().all(|p| p.commune.is_none()));
+
+    let again = import_places(&store, Format::GeoJson, MONACO)
+        .await
+        .unwrap();
+    assert_eq!((again.counts.inserted, again.counts.updated), (0, 0));
+    assert_eq!(again.counts.unchanged, first.counts.inserted);
+    let after = store.places_since(page.next_cursor, 1000).await.unwrap();
+    assert!(
+        after.items.is_empty(),
+        "a re-import creates no change for clients"
+    );
+}
+
+#[tokio::test]
+async fn csv_rows_with_errors_are_reported_and_the_others_imported() {
+    let (_dir, store) = store_with_territory().await;
+    let report = import_places(&store, Format::Csv, BAD_CSV).await.unwrap();
+    assert_eq!(report.counts.inserted, 3, "{report:?}");
+    let reason = |row: usize| {
+        report
+            .rejected
+            .iter()
+            .find(|r| r.row == row)
+            .map(|r| r.reason.clone())
+            .unwrap_or_else(|| panic!("row {row} not rejected: {report:?}"))
+    };
+    assert!(
+        reason(3).contains("invalid opening_hours \"lundi 9h-18h\""),
+        "{}",
+        reason(3)
+    );
+    assert!(reason(4).contains("latitude 143.7"), "{}", reason(4));
+    assert!(reason(5).contains("duplicate id"), "{}", reason(5));
+    assert!(reason(7).contains("columns"), "{}", reason(7));
+    assert_eq!(report.rejected.len(), 4);
+
+    // Communes come from postcode and city; a town hall reference is kept as such.
+    let page = store.places_since(Cursor::START, 100).await.unwrap();
+    let mairie = page
+        .items
+        .iter()
+        .find(|p| p.id.as_str() == "ref:mairie-4")
+        .unwrap();
+    assert_eq!(mairie.commune.as_ref().map(|c| c.as_str()), Some("06088"));
+    let bakery = page
+        .items
+        .iter()
+        .find(|p| p.id.as_str() == "osm:node:1")
+        .unwrap();
+    assert_eq!(
+        (bakery.takeaway, bakery.delivery),
+        (Some(true), Some(false))
+    );
+}
+
+#[test]
+fn a_csv_without_the_required_columns_is_refused_whole() {
+    let err = parse_csv("id,name,lat\nnode/1,X,43.7\n", &CommuneLocator::default()).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::CsvHeader(cols) if cols.contains("category") && cols.contains("lon")),
+        "{err}"
+    );
+}

@@ -1,0 +1,49 @@
+# Directory of shops and services: categories and opening states.
+
+category-supermarket = Supermarket
+category-convenience = Grocery
+category-bakery = Bakery
+category-butcher = Butcher
+category-greengrocer = Greengrocer
+category-marketplace = Market
+category-food_other = Food shop
+category-pharmacy = Pharmacy
+category-doctors = Doctor
+category-dentist = Dentist
+category-laboratory = Laboratory
+category-hospital = Hospital
+category-veterinary = Vet
+category-townhall = Town hall
+category-post_office = Post office
+category-police = Police
+category-public_service = Public service
+category-tobacco = Tobacconist and newsagent
+category-fuel = Petrol station
+category-bank = Bank
+category-atm = Cash machine
+category-hardware = Hardware shop
+category-laundry = Laundry
+category-takeaway = Takeaway
+category-restaurant = Restaurant
+category-cafe = Café
+category-mutual_aid = Mutual aid
+category-shop_other = Shop
+category-other = Other
+
+state-open = Open
+state-closed = Closed
+state-unknown = Hours unknown
+state-open-until = Open until { $time }
+state-open-until-day = Open until { $day } { $time }
+state-opens-at = Opens at { $time }
+state-opens-day = Opens { $day } at { $time }
+state-always-open = Open 24/7
+state-crisis-closed = Closed (exceptional measure)
+
+weekday-1 = Monday
+weekday-2 = Tuesday
+weekday-3 = Wednesday
+weekday-4 = Thursday
+weekday-5 = Friday
+weekday-6 = Saturday
+weekday-7 = Sunday

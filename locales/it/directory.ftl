@@ -1,0 +1,49 @@
+# Elenco di negozi e servizi: categorie e stati di apertura.
+
+category-supermarket = Supermercato
+category-convenience = Alimentari
+category-bakery = Panetteria
+category-butcher = Macelleria
+category-greengrocer = Fruttivendolo
+category-marketplace = Mercato
+category-food_other = Negozio di alimentari
+category-pharmacy = Farmacia
+category-doctors = Medico
+category-dentist = Dentista
+category-laboratory = Laboratorio
+category-hospital = Ospedale
+category-veterinary = Veterinario
+category-townhall = Municipio
+category-post_office = Ufficio postale
+category-police = Polizia
+category-public_service = Servizio pubblico
+category-tobacco = Tabaccheria
+category-fuel = Distributore di benzina
+category-bank = Banca
+category-atm = Bancomat
+category-hardware = Ferramenta
+category-laundry = Lavanderia
+category-takeaway = Da asporto
+category-restaurant = Ristorante
+category-cafe = Bar
+category-mutual_aid = Mutuo aiuto
+category-shop_other = Negozio
+category-other = Altro
+
+state-open = Aperto
+state-closed = Chiuso
+state-unknown = Orari sconosciuti
+state-open-until = Aperto fino alle { $time }
+state-open-until-day = Aperto fino a { $day } alle { $time }
+state-opens-at = Apre alle { $time }
+state-opens-day = Apre { $day } alle { $time }
+state-always-open = Aperto 24 ore su 24
+state-crisis-closed = Chiuso (misura eccezionale)
+
+weekday-1 = lunedì
+weekday-2 = martedì
+weekday-3 = mercoledì
+weekday-4 = giovedì
+weekday-5 = venerdì
+weekday-6 = sabato
+weekday-7 = domenica

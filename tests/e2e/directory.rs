@@ -1,0 +1,341 @@
+//! The directory end to end: staff keep it, residents sync it and search it
+//! offline.
+
+use beffroi_client::directory::SearchQuery;
+use beffroi_domain::Lang;
+use beffroi_domain::hours::OpenState;
+use beffroi_domain::place::Category;
+use beffroi_server::import::{Format, import_places};
+use beffroi_tests::{get_json, resident, town_hall};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const MONACO: &str = include_str!("../../data/osm-monaco-pois.geojson");
+
+fn monday_10h() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap()
+}
+
+fn bakery(name: &str, hours: &str) -> Value {
+    json!({
+        "name": name,
+        "category": "bakery",
+        "address": {"street": "Rue Droite", "postcode": "06300", "city": "Nice"},
+        "position": {"lat": 43.6975, "lon": 7.2770},
+        "opening_hours": hours,
+        "takeaway": true
+    })
+}
+
+#[tokio::test]
+async fn residents_search_the_synced_directory_offline() {
+    let mut th = town_hall().await;
+    import_places(th.state.store.as_ref(), Format::GeoJson, MONACO)
+        .await
+        .unwrap();
+    let r = resident(&th.url);
+    let report = r.client.sync().await.unwrap();
+    assert!(report.places_total > 400, "{report:?}");
+    th.stop().await;
+
+    let open_pharmacies = r
+        .client
+        .search(
+            &SearchQuery {
+                text: Some("pharmacie".into()),
+                open_only: true,
+                ..Default::default()
+            },
+            &monday_10h(),
+            Lang::Fr,
+        )
+        .unwrap();
+    assert!(!open_pharmacies.is_empty());
+    for p in &open_pharmacies {
+        assert_eq!(p.place.category, Category::Pharmacy);
+        assert_eq!(p.state, OpenState::Open);
+        assert!(p.status.starts_with("Ouvert jusqu'à"), "{}", p.status);
+        assert!(p.place.opening_hours.is_some() && p.next_change.is_some());
+    }
+
+    // Accents are optional and the category's name in any language finds it.
+    let fr = r
+        .client
+        .search(
+            &SearchQuery {
+                text: Some("epicerie".into()),
+                ..Default::default()
+            },
+            &monday_10h(),
+            Lang::It,
+        )
+        .unwrap();
+    let en = r
+        .client
+        .search(
+            &SearchQuery {
+                text: Some("grocery".into()),
+                ..Default::default()
+            },
+            &monday_10h(),
+            Lang::En,
+        )
+        .unwrap();
+    assert!(!fr.is_empty() && fr.len() == en.len());
+    assert!(fr.iter().all(|p| p.place.category == Category::Convenience));
+    assert!(
+        fr[0].status.contains("Apre")
+            || fr[0].status.contains("Aperto")
+            || fr[0].status.contains("Orari"),
+        "{}",
+        fr[0].status
+    );
+
+    // Ordered by distance from a position.
+    let casino = beffroi_domain::place::Position {
+        lat: 43.7396,
+        lon: 7.4276,
+    };
+    let near = r
+        .client
+        .search(
+            &SearchQuery {
+                near: Some(casino),
+                order: beffroi_client::directory::Order::Distance,
+                limit: Some(10),
+                ..Default::default()
+            },
+            &monday_10h(),
+            Lang::Fr,
+        )
+        .unwrap();
+    let d: Vec<f64> = near.iter().map(|p| p.distance_m.unwrap()).collect();
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+}
+
+#[tokio::test]
+async fn staff_edits_reach_residents_and_bad_input_is_refused() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let http = reqwest::Client::new();
+    let r = resident(&th.url);
+
+    // Without a token: 401.
+    let resp = http
+        .post(th.api("/admin/places"))
+        .json(&bakery("X", "24/7"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+
+    // Unparsable hours and coordinates out of range: 422 with the reason, nothing stored.
+    let resp = http
+        .post(th.api("/admin/places"))
+        .bearer_auth(&token)
+        .json(&bakery("X", "lundi 9h"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = resp.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid opening_hours \"lundi 9h\""),
+        "{body}"
+    );
+    let mut far = bakery("X", "24/7");
+    far["position"]["lon"] = json!(200.0);
+    let resp = http
+        .post(th.api("/admin/places"))
+        .bearer_auth(&token)
+        .json(&far)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        get_json(&th.api("/places")).await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // Create: the commune comes from the address; residents get it.
+    let resp = http
+        .post(th.api("/admin/places"))
+        .bearer_auth(&token)
+        .json(&bakery("Le Fournil", "Mo-Sa 07:00-19:30"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let created: Value = resp.json().await.unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("bf:"));
+    assert_eq!(created["commune"], "06088");
+    r.client.sync().await.unwrap();
+    let found = r
+        .client
+        .search(
+            &SearchQuery {
+                text: Some("fournil".into()),
+                ..Default::default()
+            },
+            &monday_10h(),
+            Lang::Fr,
+        )
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].state, OpenState::Open);
+
+    // Close it for the crisis: residents see it closed.
+    let mut closed = bakery("Le Fournil", "Mo-Sa 07:00-19:30");
+    closed["crisis"] = json!({"status": "closed", "note": "Fermé jusqu'à nouvel ordre"});
+    let resp = http
+        .put(th.api(&format!("/admin/places/{id}")))
+        .bearer_auth(&token)
+        .json(&closed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    r.client.sync().await.unwrap();
+    let p = r
+        .client
+        .place(
+            &beffroi_domain::place::PlaceId(id.clone()),
+            &monday_10h(),
+            Lang::Fr,
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.state, OpenState::Closed);
+    assert_eq!(p.note.as_deref(), Some("Fermé jusqu'à nouvel ordre"));
+
+    // Staff search by name.
+    let list: Value = http
+        .get(th.api("/admin/places?q=fourn"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    // Delete: a tombstone removes it from residents' devices.
+    let resp = http
+        .delete(th.api(&format!("/admin/places/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    let resp = http
+        .delete(th.api(&format!("/admin/places/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let report = r.client.sync().await.unwrap();
+    assert_eq!((report.places_removed, report.places_total), (1, 0));
+}
+
+#[tokio::test]
+async fn import_over_http_reports_per_row() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let http = reqwest::Client::new();
+    let csv = "id,name,category,lat,lon,opening_hours\nnode/1,A,bakery,43.7,7.27,Mo-Fr 08:00-12:00\nnode/2,B,bakery,43.7,7.27,n'importe quand\n";
+    let resp = http
+        .post(th.api("/admin/places/import"))
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let report: Value = resp.json().await.unwrap();
+    assert_eq!(report["inserted"], 1);
+    assert_eq!(report["rejected"][0]["row"], 3);
+
+    let resp = http
+        .post(th.api("/admin/places/import"))
+        .bearer_auth(&token)
+        .header("content-type", "text/plain")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let resp = http
+        .post(th.api("/admin/places/import"))
+        .bearer_auth(&token)
+        .header("content-type", "application/geo+json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    // The Monaco extract (~290 KB) fits the import route's limit.
+    let resp = http
+        .post(th.api("/admin/places/import"))
+        .bearer_auth(&token)
+        .header("content-type", "application/geo+json")
+        .body(MONACO)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn no_change_is_skipped_when_edits_happen_during_a_sync() {
+    let th = town_hall().await;
+    import_places(th.state.store.as_ref(), Format::GeoJson, MONACO)
+        .await
+        .unwrap();
+    let token = th.staff_token().await;
+    let http = reqwest::Client::new();
+
+    let first = get_json(&th.api("/places?limit=100")).await;
+    assert_eq!(first["has_more"], true);
+    let seen = first["items"][0].clone();
+    let cursor = first["next_cursor"].as_u64().unwrap();
+
+    // While the client is between pages, staff edit a place it already has.
+    let mut edit = bakery(seen["name"].as_str().unwrap(), "Mo-Su 09:00-10:00");
+    edit["category"] = seen["category"].clone();
+    let resp = http
+        .put(th.api(&format!("/admin/places/{}", seen["id"].as_str().unwrap())))
+        .bearer_auth(&token)
+        .json(&edit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    let mut since = cursor;
+    let mut later = Vec::new();
+    loop {
+        let page = get_json(&th.api(&format!("/places?since={since}&limit=1000"))).await;
+        later.extend(page["items"].as_array().unwrap().iter().cloned());
+        since = page["next_cursor"].as_u64().unwrap();
+        if page["has_more"] == false {
+            break;
+        }
+    }
+    let again: Vec<_> = later.iter().filter(|p| p["id"] == seen["id"]).collect();
+    assert_eq!(
+        again.len(),
+        1,
+        "the edited place comes again after the cursor"
+    );
+    assert_eq!(again[0]["opening_hours"], "Mo-Su 09:00-10:00");
+}
