@@ -40,3 +40,40 @@ communes-postal = Postal code: { $codes }
 communes-none-match = No commune matches “{ $query }”.
 
 error-generic = Something went wrong: { $message }
+
+nav-label = Sections
+nav-directory = Directory
+nav-communes = Communes
+directory-title = Shops and services
+directory-search = Search
+directory-search-hint = Name, kind of shop or street, accents optional
+directory-category = Category
+directory-all-categories = All categories
+directory-filters = Filters
+filter-open-now = Open now
+filter-delivery = Delivery
+filter-takeaway = Takeaway
+directory-updated = Directory saved on this device: { $count ->
+    [one] { $count } place
+   *[other] { $count } places
+}, updated on { $when }.
+directory-never = The directory has not been downloaded yet: connect to the Internet, then sync.
+directory-results = { $count ->
+    [0] No results
+    [one] { $count } result
+   *[other] { $count } results
+}
+directory-distance = { $km } km away
+place-back = Back to the list
+place-week = Hours for the next 7 days
+place-day-closed = Closed
+place-day-unknown = Hours uncertain
+place-no-hours = No hours given.
+place-crisis = Exceptional measure
+place-address = Address
+place-phone = Phone
+place-website = Website
+place-services = Services
+place-checked = Information checked on { $date }
+place-source-osm = Source: OpenStreetMap (OSM contributors, ODbL)
+place-source-staff = Source: the town hall

@@ -40,3 +40,40 @@ communes-postal = Code postal : { $codes }
 communes-none-match = Aucune commune ne correspond à « { $query } ».
 
 error-generic = Une erreur est survenue : { $message }
+
+nav-label = Sections
+nav-directory = Annuaire
+nav-communes = Communes
+directory-title = Commerces et services
+directory-search = Rechercher
+directory-search-hint = Nom, type de commerce ou rue, même sans accents
+directory-category = Catégorie
+directory-all-categories = Toutes les catégories
+directory-filters = Filtres
+filter-open-now = Ouvert maintenant
+filter-delivery = Livraison
+filter-takeaway = À emporter
+directory-updated = Annuaire enregistré sur cet appareil : { $count ->
+    [one] { $count } lieu
+   *[other] { $count } lieux
+}, mis à jour le { $when }.
+directory-never = L'annuaire n'a pas encore été téléchargé : connectez-vous à Internet puis synchronisez.
+directory-results = { $count ->
+    [0] Aucun résultat
+    [one] { $count } résultat
+   *[other] { $count } résultats
+}
+directory-distance = à { $km } km
+place-back = Retour à la liste
+place-week = Horaires des 7 prochains jours
+place-day-closed = Fermé
+place-day-unknown = Horaires incertains
+place-no-hours = Horaires non renseignés.
+place-crisis = Mesure exceptionnelle
+place-address = Adresse
+place-phone = Téléphone
+place-website = Site web
+place-services = Services
+place-checked = Informations vérifiées le { $date }
+place-source-osm = Source : OpenStreetMap (contributeurs OSM, ODbL)
+place-source-staff = Source : la mairie

@@ -40,3 +40,40 @@ communes-postal = Codice postale: { $codes }
 communes-none-match = Nessun comune corrisponde a «{ $query }».
 
 error-generic = Si è verificato un errore: { $message }
+
+nav-label = Sezioni
+nav-directory = Elenco
+nav-communes = Comuni
+directory-title = Negozi e servizi
+directory-search = Cerca
+directory-search-hint = Nome, tipo di negozio o via, anche senza accenti
+directory-category = Categoria
+directory-all-categories = Tutte le categorie
+directory-filters = Filtri
+filter-open-now = Aperto ora
+filter-delivery = Consegna a domicilio
+filter-takeaway = Da asporto
+directory-updated = Elenco salvato su questo dispositivo: { $count ->
+    [one] { $count } luogo
+   *[other] { $count } luoghi
+}, aggiornato il { $when }.
+directory-never = L'elenco non è ancora stato scaricato: connettiti a Internet, poi sincronizza.
+directory-results = { $count ->
+    [0] Nessun risultato
+    [one] { $count } risultato
+   *[other] { $count } risultati
+}
+directory-distance = a { $km } km
+place-back = Torna all'elenco
+place-week = Orari dei prossimi 7 giorni
+place-day-closed = Chiuso
+place-day-unknown = Orari incerti
+place-no-hours = Orari non indicati.
+place-crisis = Misura eccezionale
+place-address = Indirizzo
+place-phone = Telefono
+place-website = Sito web
+place-services = Servizi
+place-checked = Informazioni verificate il { $date }
+place-source-osm = Fonte: OpenStreetMap (contributori OSM, ODbL)
+place-source-staff = Fonte: il comune

@@ -3,7 +3,9 @@
 //! area under [`commands`]) and builds the shared state once, at setup.
 //!
 //! Command-line options (also for the end-to-end tests):
-//! `beffroi-app [--server URL] [--data DIR]`, or `BEFFROI_SERVER` / `BEFFROI_DATA`.
+//! `beffroi-app [--server URL] [--data DIR] [--clock RFC3339]`, or `BEFFROI_SERVER` /
+//! `BEFFROI_DATA` / `BEFFROI_CLOCK`. `--clock` fixes the time the directory's hours are
+//! evaluated at ("open now"), for demonstrations and end-to-end tests.
 
 pub mod commands;
 pub mod error;
@@ -18,6 +20,8 @@ use tauri::Manager;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub client: Arc<Client>,
+    /// A fixed "now" for evaluating hours, when given.
+    pub clock: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// Options read from the command line, then the environment.
@@ -25,18 +29,21 @@ pub struct AppState {
 struct Options {
     server: Option<String>,
     data: Option<PathBuf>,
+    clock: Option<String>,
 }
 
 fn options() -> Options {
     let mut opts = Options {
         server: std::env::var("BEFFROI_SERVER").ok(),
         data: std::env::var_os("BEFFROI_DATA").map(PathBuf::from),
+        clock: std::env::var("BEFFROI_CLOCK").ok(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--server" => opts.server = args.next(),
             "--data" => opts.data = args.next().map(PathBuf::from),
+            "--clock" => opts.clock = args.next(),
             _ => {}
         }
     }
@@ -61,9 +68,17 @@ pub fn run() {
             if let Some(server) = opts.server {
                 client.set_server(&server)?;
             }
+            let clock = opts
+                .clock
+                .map(|c| {
+                    chrono::DateTime::parse_from_rfc3339(&c)
+                        .map_err(|e| format!("--clock {c:?}: {e}"))
+                })
+                .transpose()?;
             tracing::info!(data = %data.display(), "resident store opened");
             app.manage(AppState {
                 client: Arc::new(client),
+                clock,
             });
             Ok(())
         })
@@ -71,6 +86,10 @@ pub fn run() {
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::communes::list_communes,
+            commands::directory::search_places,
+            commands::directory::get_place,
+            commands::directory::directory_size,
+            commands::directory::list_categories,
             commands::sync::sync_now,
             commands::sync::sync_status,
         ])

@@ -1,6 +1,6 @@
 // Shared fixtures for the UI end-to-end tests: real binaries from the cargo
 // target dir, a real town hall server on 127.0.0.1:0, temporary data dirs.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,17 @@ export function stopChild(child, ms = 5000) {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** Loads the real OSM extract into the server data in `dataDir` (before it starts). */
+export function importPlaces(dataDir) {
+  const out = spawnSync(
+    bin('beffroi-server'),
+    ['import', 'places', join(repoRoot, 'data/osm-monaco-pois.geojson'), '--data', dataDir],
+    { encoding: 'utf8' },
+  );
+  if (out.status !== 0) throw new Error(`import failed: ${out.stderr}`);
+  return out.stdout;
 }
 
 /**

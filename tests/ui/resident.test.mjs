@@ -6,13 +6,16 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { remote } from 'webdriverio';
-import { artifacts, bin, eventually, freePort, startTownHall, stopChild, tempDir } from './harness.mjs';
+import { artifacts, bin, eventually, freePort, importPlaces, startTownHall, stopChild, tempDir } from './harness.mjs';
 
 const TAURI_DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver');
+// Hours are evaluated at a fixed time (a Monday morning) so "open now" is deterministic.
+const CLOCK = '2026-11-23T10:00:00+01:00';
 let hall, data, driver, port;
 
 before(async () => {
   data = tempDir('resident');
+  importPlaces(join(data.dir, 'server'));
   hall = await startTownHall(join(data.dir, 'server'));
   port = await freePort();
   const nativePort = await freePort();
@@ -37,7 +40,7 @@ async function withApp(fn) {
     capabilities: {
       'tauri:options': {
         application: bin('beffroi-app'),
-        args: ['--server', hall.url, '--data', join(data.dir, 'resident')],
+        args: ['--server', hall.url, '--data', join(data.dir, 'resident'), '--clock', CLOCK],
       },
     },
   });
@@ -54,19 +57,23 @@ async function screenshot(browser, name) {
   await browser.saveScreenshot(join(artifacts, name));
 }
 
-const liCount = (browser) => browser.execute(() => document.querySelectorAll('#communes-list li').length);
+const count = (browser, selector) => browser.execute((s) => document.querySelectorAll(s).length, selector);
 const online = (browser) =>
   browser.execute(() => document.querySelector('#sync-status')?.getAttribute('data-online'));
+const click = async (browser, selector) => (await browser.$(selector)).click();
 
-test('first run, communes list, then offline after the server stops', async () => {
+test('first run, communes and directory, then offline after the server stops', async () => {
   await withApp(async (browser) => {
     const select = await browser.$('#home-commune');
     await select.waitForExist({ timeout: 20000 });
-    await (await browser.$('input[name="lang"][value="fr"]')).click();
+    await click(browser, 'input[name="lang"][value="fr"]');
     await select.selectByAttribute('value', '06088');
-    await (await browser.$('#first-run-submit')).click();
-    await eventually(async () => (await liCount(browser)) === 51, 15000, '51 communes');
+    await click(browser, '#first-run-submit');
     await eventually(async () => (await online(browser)) === 'online', 15000, 'online status');
+    await eventually(async () => (await count(browser, '#places-list li')) > 50, 15000, 'the directory');
+
+    await click(browser, '#nav-communes');
+    await eventually(async () => (await count(browser, '#communes-list li')) === 51, 15000, '51 communes');
     const home = await browser.$('#communes-list li[data-code="06088"]');
     assert.match(await home.getText(), /Nice/);
     assert.match(await home.getText(), /votre commune/);
@@ -76,11 +83,40 @@ test('first run, communes list, then offline after the server stops', async () =
   await hall.stop();
 
   await withApp(async (browser) => {
-    await eventually(async () => (await liCount(browser)) === 51, 20000, 'cached communes');
-    await eventually(async () => (await online(browser)) === 'offline', 15000, 'offline status');
+    await eventually(async () => (await online(browser)) === 'offline', 20000, 'offline status');
     const status = await (await browser.$('#sync-status')).getText();
     assert.match(status, /Hors ligne/);
     assert.match(status, /Dernière synchronisation/);
+
+    // The directory works offline: search, "open now", a place's page.
+    await (await browser.$('#directory-search')).setValue('boulangerie');
+    await eventually(async () => (await count(browser, '#places-list li')) >= 3, 10000, 'bakeries');
+    const all = await count(browser, '#places-list li');
+    await click(browser, '#filter-open-now');
+    assert.equal(await (await browser.$('#filter-open-now')).getAttribute('aria-pressed'), 'true');
+    await eventually(async () => {
+      const n = await count(browser, '#places-list li');
+      return n > 0 && n < all;
+    }, 10000, 'open bakeries only');
+    const states = await browser.execute(() =>
+      [...document.querySelectorAll('#places-list li')].map((li) => li.getAttribute('data-state')),
+    );
+    assert.ok(states.every((s) => s === 'open'), states.join(','));
+    await screenshot(browser, 'resident-directory.png');
+
+    await click(browser, '#places-list li button');
+    const title = await browser.$('#place-name');
+    await title.waitForExist({ timeout: 10000 });
+    assert.match(await (await browser.$('#place-status')).getText(), /^Ouvert/);
+    assert.equal(await count(browser, '#place-week tr'), 7);
+    await screenshot(browser, 'resident-place.png');
+
+    await click(browser, '#place-back');
+    await eventually(async () => (await browser.$('#filter-open-now')).isDisplayed(), 5000, 'back to the list');
+    assert.equal(await (await browser.$('#filter-open-now')).getAttribute('aria-pressed'), 'true', 'filters kept');
+
+    await click(browser, '#nav-communes');
+    await eventually(async () => (await count(browser, '#communes-list li')) === 51, 20000, 'cached communes');
     await screenshot(browser, 'resident-offline.png');
   });
 });

@@ -338,6 +338,22 @@ pub fn evaluate(
     }
 }
 
+/// The week of hours that applies to a place from `at`'s date.
+pub fn week(
+    place: &Place,
+    at: &DateTime<FixedOffset>,
+    cache: &HoursCache,
+) -> Vec<beffroi_domain::hours::DayHours> {
+    let expr = match &place.crisis {
+        Some(Crisis::Closed { .. }) => return Vec::new(),
+        Some(Crisis::OtherHours { opening_hours, .. }) => Some(opening_hours.as_str()),
+        _ => place.opening_hours.as_deref(),
+    };
+    expr.and_then(|e| cache.get(e, place.address.country.as_deref()))
+        .map(|h| h.week(at.with_timezone(&TIMEZONE).date_naive()))
+        .unwrap_or_default()
+}
+
 /// Runs a search at `at` in the resident's language.
 pub fn search(
     store: &Store,

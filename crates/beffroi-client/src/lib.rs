@@ -242,6 +242,16 @@ impl Client {
         )?)
     }
 
+    /// The seven days of a place's hours from `at`'s date (crisis hours when
+    /// they replace the usual ones; empty when closed or unknown).
+    pub fn place_week(
+        &self,
+        place: &beffroi_domain::place::Place,
+        at: &chrono::DateTime<chrono::FixedOffset>,
+    ) -> Vec<beffroi_domain::hours::DayHours> {
+        directory::week(place, at, &self.hours)
+    }
+
     /// One place of the offline directory with its state at `at`.
     pub fn place(
         &self,

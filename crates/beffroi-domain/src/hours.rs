@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeZone};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone};
 use chrono_tz::Tz;
 use opening_hours::localization::{Country, TzLocation};
 use opening_hours::{Context, OpeningHours, RuleKind};
@@ -59,6 +59,21 @@ fn country_of(code: Option<&str>) -> Country {
     }
 }
 
+/// One day of a place's week: its open intervals in local time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct DayHours {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    /// Open intervals as `["08:30", "12:30"]`; a day that ends open ends at `"24:00"`.
+    pub open: Vec<[String; 2]>,
+    /// Whether part of the day is "unknown" in the hours.
+    pub unknown: bool,
+}
+
 impl Hours {
     /// Parses `raw` for a place in `country` (ISO code; France when `None`).
     pub fn parse(raw: &str, country: Option<&str>) -> Result<Self, HoursError> {
@@ -104,9 +119,54 @@ impl Hours {
     }
 }
 
+impl Hours {
+    /// The seven days from `from`, with their open intervals.
+    pub fn week(&self, from: NaiveDate) -> Vec<DayHours> {
+        from.iter_days()
+            .take(7)
+            .map(|day| {
+                let start = local_midnight(day);
+                let end = local_midnight(day.succ_opt().unwrap_or(day));
+                let mut open = Vec::new();
+                let mut unknown = false;
+                for r in self.oh.iter_range(start, end) {
+                    match r.kind {
+                        RuleKind::Open => {
+                            let to = if r.range.end >= end {
+                                "24:00".to_owned()
+                            } else {
+                                r.range.end.format("%H:%M").to_string()
+                            };
+                            open.push([r.range.start.format("%H:%M").to_string(), to]);
+                        }
+                        RuleKind::Unknown => unknown = true,
+                        RuleKind::Closed => {}
+                    }
+                }
+                DayHours {
+                    date: day.format("%Y-%m-%d").to_string(),
+                    weekday: u8::try_from(day.weekday().number_from_monday()).unwrap_or(1),
+                    open,
+                    unknown,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The first instant of `day` in the territory (midnight, or just after a
+/// daylight-saving gap).
+fn local_midnight(day: NaiveDate) -> DateTime<Tz> {
+    let naive = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    TIMEZONE
+        .from_local_datetime(&naive)
+        .earliest()
+        .unwrap_or_else(|| TIMEZONE.from_utc_datetime(&naive))
+}
+
 #[cfg(test)]
 mod tests {
-    use chrono::{Datelike, Timelike};
+    use chrono::Timelike;
 
     use super::*;
 
@@ -161,6 +221,29 @@ mod tests {
         let h = Hours::parse(r#"Mo-Fr 14:00-16:00 "sur rendez-vous""#, None).expect("parses");
         let s = h.status(&paris("2026-11-23T15:00:00+01:00"));
         assert_eq!(s.comment.as_deref(), Some("sur rendez-vous"));
+    }
+
+    #[test]
+    fn a_week_lists_open_intervals_per_day() {
+        let h = Hours::parse(
+            "Mo-Fr 08:30-12:30,14:00-19:00; Sa 22:00-02:00; PH off",
+            None,
+        )
+        .expect("parses");
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 9).expect("date");
+        let week = h.week(monday);
+        assert_eq!(week.len(), 7);
+        assert_eq!(week[0].weekday, 1);
+        assert_eq!(
+            week[0].open,
+            vec![
+                ["08:30".to_owned(), "12:30".to_owned()],
+                ["14:00".into(), "19:00".into()]
+            ]
+        );
+        assert!(week[2].open.is_empty(), "11 November is a public holiday");
+        assert_eq!(week[5].open, vec![["22:00".to_owned(), "24:00".to_owned()]]);
+        assert_eq!(week[6].open, vec![["00:00".to_owned(), "02:00".to_owned()]]);
     }
 
     #[test]

@@ -8,8 +8,12 @@ import type { Lang } from '../bindings/Lang';
 import type { Settings } from '../bindings/Settings';
 import type { SyncReport } from '../bindings/SyncReport';
 import type { SyncStatus } from '../bindings/SyncStatus';
+import type { CategoryInfo } from '../bindings/CategoryInfo';
+import type { PlaceDetails } from '../bindings/PlaceDetails';
+import type { PlaceResult } from '../bindings/PlaceResult';
+import type { SearchQuery } from '../bindings/SearchQuery';
 
-export type { Commune, CommandError, Settings, SyncStatus };
+export type { CategoryInfo, Commune, CommandError, PlaceDetails, PlaceResult, SearchQuery, Settings, SyncStatus };
 
 export function isCommandError(e: unknown): e is CommandError {
   return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;
@@ -22,4 +26,8 @@ export const api = {
   communes: () => invoke<Commune[]>('list_communes'),
   sync: () => invoke<SyncReport>('sync_now'),
   status: () => invoke<SyncStatus>('sync_status'),
+  searchPlaces: (query: SearchQuery) => invoke<PlaceResult[]>('search_places', { query }),
+  place: (id: string) => invoke<PlaceDetails>('get_place', { id }),
+  directorySize: () => invoke<number>('directory_size'),
+  categories: () => invoke<CategoryInfo[]>('list_categories'),
 };

@@ -2,16 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { FILES, LANGS, Translator, bundleFor, messageIds, negotiate } from './i18n';
 
 const SURFACES = ['app', 'console'] as const;
+const FILE_NAMES = ['app', 'console', 'directory'] as const;
 
 describe('locales', () => {
-  for (const surface of SURFACES) {
-    it(`${surface}: every language parses and has exactly French's ids`, () => {
-      const source = messageIds(FILES[`fr/${surface}.ftl`]).sort();
+  for (const file of FILE_NAMES) {
+    it(`${file}.ftl: every language has exactly French's ids`, () => {
+      const source = messageIds(FILES[`fr/${file}.ftl`]).sort();
       expect(source.length).toBeGreaterThan(5);
       for (const lang of LANGS) {
-        expect(() => bundleFor(lang, surface)).not.toThrow();
-        expect(messageIds(FILES[`${lang}/${surface}.ftl`]).sort(), `${lang}/${surface}.ftl`).toEqual(source);
+        expect(messageIds(FILES[`${lang}/${file}.ftl`]).sort(), `${lang}/${file}.ftl`).toEqual(source);
       }
+    });
+  }
+
+  for (const surface of SURFACES) {
+    it(`${surface}: every language's files parse together`, () => {
+      for (const lang of LANGS) expect(() => bundleFor(lang, surface)).not.toThrow();
+      expect(new Translator('it', surface).t('category-bakery')).toBe('Panetteria');
     });
   }
 

@@ -5,6 +5,11 @@ import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundl
 export const LANGS = ['fr', 'en', 'it'] as const;
 export type Lang = (typeof LANGS)[number];
 export type Surface = 'app' | 'console';
+/** The files each surface reads, its own first. */
+const FILES_OF: Record<Surface, string[]> = {
+  app: ['app', 'directory'],
+  console: ['console', 'directory'],
+};
 export type Args = Record<string, FluentVariable>;
 
 // Every .ftl file, keyed by "lang/file.ftl".
@@ -22,17 +27,18 @@ export function isLang(x: unknown): x is Lang {
   return typeof x === 'string' && (LANGS as readonly string[]).includes(x);
 }
 
-/** Parses one file into a bundle; throws with the file name on syntax errors. */
+/** Parses a surface's files into a bundle; throws with the file name on syntax errors. */
 export function bundleFor(lang: Lang, surface: Surface): FluentBundle {
-  const name = `${lang}/${surface}.ftl`;
-  const src = FILES[name];
-  if (src === undefined) throw new Error(`missing locale file locales/${name}`);
-  const res = new FluentResource(src);
   // No bidi isolation marks: our three languages are left-to-right, and marks
   // around variables would break copying and text matching.
   const bundle = new FluentBundle(lang, { useIsolating: false });
-  const errors = bundle.addResource(res);
-  if (errors.length > 0) throw new Error(`locales/${name}: ${errors.map(String).join('; ')}`);
+  for (const file of FILES_OF[surface]) {
+    const name = `${lang}/${file}.ftl`;
+    const src = FILES[name];
+    if (src === undefined) throw new Error(`missing locale file locales/${name}`);
+    const errors = bundle.addResource(new FluentResource(src));
+    if (errors.length > 0) throw new Error(`locales/${name}: ${errors.map(String).join('; ')}`);
+  }
   return bundle;
 }
 

@@ -1,0 +1,87 @@
+use beffroi_client::directory::{PlaceResult, SearchQuery};
+use beffroi_domain::hours::{DayHours, TIMEZONE};
+use beffroi_domain::place::PlaceId;
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use tauri::State;
+
+use crate::AppState;
+use crate::error::CommandError;
+
+/// `at` (RFC 3339), else the app's fixed clock, else now in the territory's time zone.
+fn moment(state: &AppState, at: Option<String>) -> Result<DateTime<FixedOffset>, CommandError> {
+    match at {
+        Some(s) => DateTime::parse_from_rfc3339(&s)
+            .map_err(|_| CommandError::Invalid(format!("{s:?} is not an RFC 3339 time"))),
+        None => Ok(state
+            .clock
+            .unwrap_or_else(|| chrono::Utc::now().with_timezone(&TIMEZONE).fixed_offset())),
+    }
+}
+
+fn lang(state: &AppState) -> Result<beffroi_domain::Lang, CommandError> {
+    Ok(state.client.settings()?.lang.unwrap_or_default())
+}
+
+/// Searches the offline directory, evaluating hours at `at` (default: now).
+#[tauri::command]
+pub fn search_places(
+    state: State<'_, AppState>,
+    query: SearchQuery,
+    at: Option<String>,
+) -> Result<Vec<PlaceResult>, CommandError> {
+    let at = moment(&state, at)?;
+    Ok(state.client.search(&query, &at, lang(&state)?)?)
+}
+
+/// A place's page: its state now and its week of hours.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PlaceDetails {
+    pub result: PlaceResult,
+    pub week: Vec<DayHours>,
+}
+
+#[tauri::command]
+pub fn get_place(
+    state: State<'_, AppState>,
+    id: String,
+    at: Option<String>,
+) -> Result<PlaceDetails, CommandError> {
+    let at = moment(&state, at)?;
+    let result = state
+        .client
+        .place(&PlaceId(id.clone()), &at, lang(&state)?)?
+        .ok_or_else(|| CommandError::Invalid(format!("no place {id:?} in the local directory")))?;
+    let week = state.client.place_week(&result.place, &at);
+    Ok(PlaceDetails { result, week })
+}
+
+/// How many places the device holds (the last sync's time is in `sync_status`).
+#[tauri::command]
+pub fn directory_size(state: State<'_, AppState>) -> Result<u64, CommandError> {
+    Ok(state
+        .client
+        .store()
+        .place_count()
+        .map_err(beffroi_client::ClientError::from)?)
+}
+
+/// Every category with its group, in the taxonomy's order (for filters).
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CategoryInfo {
+    pub category: beffroi_domain::place::Category,
+    pub group: beffroi_domain::place::CategoryGroup,
+}
+
+#[tauri::command]
+pub fn list_categories() -> Vec<CategoryInfo> {
+    beffroi_domain::place::Category::ALL
+        .iter()
+        .map(|&category| CategoryInfo {
+            category,
+            group: category.group(),
+        })
+        .collect()
+}
