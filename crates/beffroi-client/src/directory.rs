@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-use beffroi_domain::hours::{Hours, OpenState, TIMEZONE};
+use beffroi_domain::hours::{Hours, HoursStatus, OpenState, TIMEZONE};
 use beffroi_domain::place::{Category, Crisis, Place, PlaceId, Position};
 use beffroi_domain::{InseeCode, Lang, SyncPage};
 use chrono::{DateTime, Datelike, FixedOffset, Timelike};
@@ -142,11 +142,14 @@ impl Store {
             let mut rowid_of = tx.prepare_cached("SELECT rowid FROM places WHERE id = ?1")?;
             let mut drop_fts = tx.prepare_cached("DELETE FROM places_fts WHERE rowid = ?1")?;
             let mut upsert = tx.prepare_cached(
-                "INSERT INTO places (id, data, category, commune, lat, lon, delivery, takeaway)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO places (id, data, category, commune, lat, lon, delivery, takeaway,
+                                     hours, country, closed, name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                  ON CONFLICT (id) DO UPDATE SET data = excluded.data, category = excluded.category,
                    commune = excluded.commune, lat = excluded.lat, lon = excluded.lon,
-                   delivery = excluded.delivery, takeaway = excluded.takeaway
+                   delivery = excluded.delivery, takeaway = excluded.takeaway,
+                   hours = excluded.hours, country = excluded.country, closed = excluded.closed,
+                   name = excluded.name
                  RETURNING rowid",
             )?;
             let mut add_fts = tx.prepare_cached(
@@ -171,7 +174,11 @@ impl Store {
                         p.position.lat,
                         p.position.lon,
                         p.delivery,
-                        p.takeaway
+                        p.takeaway,
+                        effective_hours(p),
+                        p.address.country.as_deref(),
+                        matches!(p.crisis, Some(Crisis::Closed { .. })),
+                        p.name
                     ],
                     |r| r.get(0),
                 )?;
@@ -213,14 +220,17 @@ impl Store {
             .query_row("SELECT count(*) FROM places", [], |r| r.get(0))?)
     }
 
-    /// Places matching the query's text and filters, with their FTS rank
-    /// (lower is better; 0 without text).
-    fn candidates(&self, q: &SearchQuery) -> Result<Vec<(Place, f64)>, StoreError> {
-        let mut sql = String::from("SELECT p.data, ");
+    /// Light rows of the places matching the query's text and filters, with
+    /// their FTS rank (lower is better; 0 without text).
+    fn candidates(&self, q: &SearchQuery) -> Result<Vec<Candidate>, StoreError> {
+        let mut sql =
+            String::from("SELECT p.rowid, p.lat, p.lon, p.hours, p.country, p.closed, p.name, ");
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         match q.text.as_deref().and_then(fts_query) {
             Some(m) => {
-                sql.push_str("f.rank FROM places_fts f JOIN places p ON p.rowid = f.rowid WHERE places_fts MATCH ?");
+                sql.push_str(
+                    "f.rank FROM places_fts f JOIN places p ON p.rowid = f.rowid WHERE places_fts MATCH ?",
+                );
                 args.push(m.into());
             }
             None => sql.push_str("0.0 FROM places p WHERE 1"),
@@ -242,15 +252,57 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
+            Ok(Candidate {
+                rowid: r.get(0)?,
+                position: Position {
+                    lat: r.get(1)?,
+                    lon: r.get(2)?,
+                },
+                hours: r.get(3)?,
+                country: r.get(4)?,
+                closed: r.get(5)?,
+                name: r.get(6)?,
+                rank: r.get(7)?,
+            })
         })?;
-        rows.map(|row| {
-            let (data, rank) = row?;
-            let place: Place = serde_json::from_str(&data)
-                .map_err(|e| StoreError::Corrupt(format!("place: {e}")))?;
-            Ok((place, rank))
-        })
-        .collect()
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The places of these rowids, in no particular order.
+    fn places_by_rowid(&self, rowids: &[i64]) -> Result<HashMap<i64, Place>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT data FROM places WHERE rowid = ?1")?;
+        rowids
+            .iter()
+            .map(|&rowid| {
+                let data: String = stmt.query_row([rowid], |r| r.get(0))?;
+                let place = serde_json::from_str(&data)
+                    .map_err(|e| StoreError::Corrupt(format!("place {rowid}: {e}")))?;
+                Ok((rowid, place))
+            })
+            .collect()
+    }
+}
+
+/// What search needs of a place before it knows whether to return it.
+#[derive(Debug)]
+struct Candidate {
+    rowid: i64,
+    name: String,
+    rank: f64,
+    position: Position,
+    hours: Option<String>,
+    country: Option<String>,
+    closed: bool,
+}
+
+/// The hours expression that applies to a place: the crisis hours when they
+/// replace the usual ones, none when the crisis closed it.
+fn effective_hours(p: &Place) -> Option<&str> {
+    match &p.crisis {
+        Some(Crisis::Closed { .. }) => None,
+        Some(Crisis::OtherHours { opening_hours, .. }) => Some(opening_hours),
+        _ => p.opening_hours.as_deref(),
     }
 }
 
@@ -272,25 +324,51 @@ pub fn evaluate(
     cache: &HoursCache,
     l10n: &Localizer,
 ) -> Evaluation {
-    let country = place.address.country.as_deref();
+    let closed = matches!(place.crisis, Some(Crisis::Closed { .. }));
+    let status = status_of(
+        effective_hours(place),
+        place.address.country.as_deref(),
+        closed,
+        at,
+        cache,
+    );
     let crisis_note = place
         .crisis
         .as_ref()
         .and_then(Crisis::note)
         .map(str::to_owned);
-    let expr = match &place.crisis {
-        Some(Crisis::Closed { .. }) => {
-            return Evaluation {
-                state: OpenState::Closed,
-                next_change: None,
-                status: l10n.msg("state-crisis-closed", &[]),
-                note: crisis_note,
-            };
-        }
-        Some(Crisis::OtherHours { opening_hours, .. }) => Some(opening_hours.as_str()),
-        _ => place.opening_hours.as_deref(),
-    };
-    let Some(hours) = expr.and_then(|e| cache.get(e, country)) else {
+    describe(&status, closed, crisis_note, at, l10n)
+}
+
+/// The raw state of an hours expression at `at` (`None`: unknown hours).
+fn status_of(
+    hours: Option<&str>,
+    country: Option<&str>,
+    closed: bool,
+    at: &DateTime<FixedOffset>,
+    cache: &HoursCache,
+) -> Option<HoursStatus> {
+    if closed {
+        return Some(HoursStatus {
+            state: OpenState::Closed,
+            next_change: None,
+            comment: None,
+        });
+    }
+    hours
+        .and_then(|e| cache.get(e, country))
+        .map(|h| h.status(at))
+}
+
+/// The resident-facing description of a status.
+fn describe(
+    status: &Option<HoursStatus>,
+    crisis_closed: bool,
+    crisis_note: Option<String>,
+    at: &DateTime<FixedOffset>,
+    l10n: &Localizer,
+) -> Evaluation {
+    let Some(status) = status else {
         return Evaluation {
             state: OpenState::Unknown,
             next_change: None,
@@ -298,7 +376,14 @@ pub fn evaluate(
             note: crisis_note,
         };
     };
-    let status = hours.status(at);
+    if crisis_closed {
+        return Evaluation {
+            state: OpenState::Closed,
+            next_change: None,
+            status: l10n.msg("state-crisis-closed", &[]),
+            note: crisis_note,
+        };
+    }
     let when = status.next_change.map(|t| {
         let local = t.with_timezone(&TIMEZONE);
         let time = format!("{:02}:{:02}", local.hour(), local.minute());
@@ -334,7 +419,7 @@ pub fn evaluate(
         state: status.state,
         next_change: status.next_change.map(|t| t.to_rfc3339()),
         status: text,
-        note: crisis_note.or(status.comment),
+        note: crisis_note.or_else(|| status.comment.clone()),
     }
 }
 
@@ -344,17 +429,16 @@ pub fn week(
     at: &DateTime<FixedOffset>,
     cache: &HoursCache,
 ) -> Vec<beffroi_domain::hours::DayHours> {
-    let expr = match &place.crisis {
-        Some(Crisis::Closed { .. }) => return Vec::new(),
-        Some(Crisis::OtherHours { opening_hours, .. }) => Some(opening_hours.as_str()),
-        _ => place.opening_hours.as_deref(),
-    };
-    expr.and_then(|e| cache.get(e, place.address.country.as_deref()))
+    effective_hours(place)
+        .and_then(|e| cache.get(e, place.address.country.as_deref()))
         .map(|h| h.week(at.with_timezone(&TIMEZONE).date_naive()))
         .unwrap_or_default()
 }
 
 /// Runs a search at `at` in the resident's language.
+///
+/// Only light columns are read for the candidates; each distinct hours
+/// expression is evaluated once; only the returned places are decoded.
 pub fn search(
     store: &Store,
     q: &SearchQuery,
@@ -362,33 +446,73 @@ pub fn search(
     cache: &HoursCache,
     l10n: &Localizer,
 ) -> Result<Vec<PlaceResult>, StoreError> {
-    let mut results: Vec<(PlaceResult, f64)> = store
+    let mut states: HashMap<(Option<String>, Option<String>, bool), Option<HoursStatus>> =
+        HashMap::new();
+    let mut status = |c: &Candidate| -> Option<HoursStatus> {
+        states
+            .entry((c.hours.clone(), c.country.clone(), c.closed))
+            .or_insert_with(|| {
+                status_of(
+                    c.hours.as_deref(),
+                    c.country.as_deref(),
+                    c.closed,
+                    at,
+                    cache,
+                )
+            })
+            .clone()
+    };
+    let mut hits: Vec<(Candidate, Option<HoursStatus>, Option<f64>)> = store
         .candidates(q)?
         .into_iter()
-        .filter_map(|(place, rank)| {
-            let e = evaluate(&place, at, cache, l10n);
-            if q.open_only && e.state != OpenState::Open {
+        .filter_map(|c| {
+            let s = status(&c);
+            if q.open_only && s.as_ref().map(|s| s.state) != Some(OpenState::Open) {
                 return None;
             }
-            let distance_m = q.near.map(|o| o.distance_m(place.position));
-            Some((PlaceResult::new(place, e, distance_m), rank))
+            let d = q.near.map(|o| o.distance_m(c.position));
+            Some((c, s, d))
         })
         .collect();
-    let by_distance = |a: &PlaceResult, b: &PlaceResult| {
-        a.distance_m
-            .unwrap_or(f64::MAX)
-            .total_cmp(&b.distance_m.unwrap_or(f64::MAX))
-    };
+
     let has_text = q.text.as_deref().and_then(fts_query).is_some();
-    match q.order {
-        Order::Relevance if has_text => {
-            results.sort_by(|(a, ra), (b, rb)| ra.total_cmp(rb).then_with(|| by_distance(a, b)))
+    let dist = |d: &Option<f64>| d.unwrap_or(f64::MAX);
+    let cmp = |a: &(Candidate, Option<HoursStatus>, Option<f64>),
+               b: &(Candidate, Option<HoursStatus>, Option<f64>)| {
+        match q.order {
+            Order::Relevance if has_text => {
+                a.0.rank
+                    .total_cmp(&b.0.rank)
+                    .then_with(|| dist(&a.2).total_cmp(&dist(&b.2)))
+            }
+            _ if q.near.is_some() => dist(&a.2).total_cmp(&dist(&b.2)),
+            _ => a.0.name.cmp(&b.0.name),
         }
-        _ if q.near.is_some() => results.sort_by(|(a, _), (b, _)| by_distance(a, b)),
-        _ => results.sort_by(|(a, _), (b, _)| a.place.name.cmp(&b.place.name)),
+    };
+    let limit = q.limit.unwrap_or(50) as usize;
+    if hits.len() > limit {
+        // Only the first `limit` need a full sort.
+        hits.select_nth_unstable_by(limit, cmp);
+        hits.truncate(limit);
     }
-    results.truncate(q.limit.unwrap_or(50) as usize);
-    Ok(results.into_iter().map(|(r, _)| r).collect())
+    hits.sort_by(cmp);
+
+    let rowids: Vec<i64> = hits.iter().map(|(c, ..)| c.rowid).collect();
+    let mut places = store.places_by_rowid(&rowids)?;
+    let results: Vec<PlaceResult> = hits
+        .into_iter()
+        .filter_map(|(c, s, d)| {
+            let place = places.remove(&c.rowid)?;
+            let note = place
+                .crisis
+                .as_ref()
+                .and_then(Crisis::note)
+                .map(str::to_owned);
+            let e = describe(&s, c.closed, note, at, l10n);
+            Some(PlaceResult::new(place, e, d))
+        })
+        .collect();
+    Ok(results)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("store/0001_init.sql")),
         M::up(include_str!("store/0002_places.sql")),
+        M::up(include_str!("store/0003_places_search.sql")),
     ])
 });
 
@@ -204,6 +205,45 @@ mod tests {
         drop(store);
         let store = Store::open(dir.path()).expect("reopen");
         assert_eq!(store.commune_count().expect("count"), 1);
+    }
+
+    #[test]
+    fn migration_3_fills_the_search_columns_of_existing_places() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        MIGRATIONS.to_version(&mut conn, 2).expect("v2");
+        let data = r#"{"name":"Chez Paul","opening_hours":"Mo-Fr 08:00-12:00",
+            "crisis":{"status":"other_hours","opening_hours":"Mo 09:00-10:00","note":null},
+            "address":{"country":"MC"}}"#;
+        conn.execute(
+            "INSERT INTO places (id, data, category, lat, lon) VALUES ('a', ?1, 'bakery', 43.7, 7.4)",
+            [data],
+        )
+        .expect("insert");
+        conn.execute(
+            "INSERT INTO places (id, data, category, lat, lon)
+             VALUES ('b', '{\"name\":\"Fermé\",\"crisis\":{\"status\":\"closed\"},\"address\":{}}', 'bakery', 43.7, 7.4)",
+            [],
+        )
+        .expect("insert");
+        MIGRATIONS.to_latest(&mut conn).expect("latest");
+        let row = |id: &str| -> (String, Option<String>, Option<String>, bool) {
+            conn.query_row(
+                "SELECT name, hours, country, closed FROM places WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .expect("row")
+        };
+        assert_eq!(
+            row("a"),
+            (
+                "Chez Paul".into(),
+                Some("Mo 09:00-10:00".into()),
+                Some("MC".into()),
+                false
+            )
+        );
+        assert_eq!(row("b"), ("Fermé".into(), None, None, true));
     }
 
     #[test]
