@@ -55,6 +55,7 @@ async fn openapi_lists_every_api_route() {
         ("/api/v1/admin/staff", "get"),
         ("/api/v1/openapi.json", "get"),
         ("/api/v1/places", "get"),
+        ("/api/v1/categories", "get"),
         ("/api/v1/places/{id}", "get"),
         ("/api/v1/admin/places", "get"),
         ("/api/v1/admin/places", "post"),

@@ -2,26 +2,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { artifacts, startTownHall, tempDir } from './harness.mjs';
+import { artifacts, launchChromium, startTownHall, tempDir } from './harness.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let hall, data, browser;
 
 before(async () => {
   data = tempDir('console');
   hall = await startTownHall(join(data.dir, 'server'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

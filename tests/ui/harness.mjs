@@ -85,6 +85,22 @@ export function startTownHall(dataDir) {
   });
 }
 
+/** Debian's Chromium, headless, with the flags that work as root on a closed network. */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
 /** Polls `fn` until it returns a truthy value or `ms` pass. */
 export async function eventually(fn, ms = 15000, what = 'condition') {
   const end = Date.now() + ms;

@@ -70,9 +70,6 @@ pub struct PlaceResult {
     pub distance_m: Option<f64>,
 }
 
-/// An hours expression and the country whose holidays apply.
-type HoursKey = (String, Option<String>);
-
 impl PlaceResult {
     pub fn new(place: Place, e: Evaluation, distance_m: Option<f64>) -> Self {
         Self {
@@ -86,32 +83,88 @@ impl PlaceResult {
     }
 }
 
-/// Parsed hours by expression and country: many places share the same hours.
-/// An expression that does not parse is cached as `None`.
+/// An hours expression and the country whose holidays apply.
+type HoursKey = (String, Option<String>);
+
+/// Parsed hours by expression and country (many places share the same hours),
+/// with the last status computed: a status holds from the moment it was
+/// computed until its next change, so it is reused exactly, not approximately.
 #[derive(Debug, Default)]
-pub struct HoursCache(Mutex<HashMap<HoursKey, Option<Hours>>>);
+pub struct HoursCache(Mutex<HashMap<HoursKey, CachedHours>>);
+
+#[derive(Debug, Clone)]
+struct CachedHours {
+    /// `None` when the expression does not parse.
+    hours: Option<Hours>,
+    /// The last status and the instant it was computed for.
+    last: Option<(DateTime<FixedOffset>, HoursStatus)>,
+}
 
 impl HoursCache {
     fn get(&self, expr: &str, country: Option<&str>) -> Option<Hours> {
-        let key = (expr.to_owned(), country.map(str::to_owned));
+        self.entry(expr, country, |e| e.hours.clone())
+    }
+
+    /// The status of `expr` at `at`, reusing the last one while it holds.
+    fn status(
+        &self,
+        expr: &str,
+        country: Option<&str>,
+        at: &DateTime<FixedOffset>,
+    ) -> Option<HoursStatus> {
+        self.entry(expr, country, |e| {
+            if let Some((from, s)) = &e.last
+                && from <= at
+                && s.next_change.is_none_or(|n| *at < n)
+            {
+                return Some(s.clone());
+            }
+            let s = e.hours.as_ref()?.status(at);
+            e.last = Some((*at, s.clone()));
+            Some(s)
+        })
+    }
+
+    fn entry<R>(
+        &self,
+        expr: &str,
+        country: Option<&str>,
+        f: impl FnOnce(&mut CachedHours) -> R,
+    ) -> R {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(key)
-            .or_insert_with(|| Hours::parse(expr, country).ok())
-            .clone()
+        let key = (expr.to_owned(), country.map(str::to_owned));
+        let e = map.entry(key).or_insert_with(|| CachedHours {
+            hours: Hours::parse(expr, country).ok(),
+            last: None,
+        });
+        f(e)
     }
 }
 
 /// The words a place is found by besides its name: its category in every
 /// language, its street and city.
 fn search_terms(place: &Place) -> String {
-    static LABELS: LazyLock<Vec<Localizer>> = LazyLock::new(|| {
-        Lang::ALL
+    // Each category's name in every language, formatted once.
+    static LABELS: LazyLock<HashMap<Category, String>> = LazyLock::new(|| {
+        let l10n: Vec<Localizer> = Lang::ALL
             .iter()
             .filter_map(|l| Localizer::new(*l).ok())
+            .collect();
+        Category::ALL
+            .iter()
+            .map(|c| {
+                let id = format!("category-{}", c.as_str());
+                (
+                    *c,
+                    l10n.iter()
+                        .map(|l| l.msg(&id, &[]))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            })
             .collect()
     });
-    let id = format!("category-{}", place.category.as_str());
-    let mut terms: Vec<String> = LABELS.iter().map(|l| l.msg(&id, &[])).collect();
+    let mut terms = vec![LABELS.get(&place.category).cloned().unwrap_or_default()];
     terms.extend(place.address.street.clone());
     terms.extend(place.address.city.clone());
     terms.join(" ")
@@ -156,6 +209,11 @@ impl Store {
                 "INSERT INTO places_fts (rowid, name, terms) VALUES (?1, ?2, ?3)",
             )?;
             let mut delete = tx.prepare_cached("DELETE FROM places WHERE id = ?1")?;
+            let mut put_rtree = tx.prepare_cached(
+                "INSERT OR REPLACE INTO places_rtree (id, min_lat, max_lat, min_lon, max_lon)
+                 VALUES (?1, ?2, ?2, ?3, ?3)",
+            )?;
+            let mut drop_rtree = tx.prepare_cached("DELETE FROM places_rtree WHERE id = ?1")?;
             for p in &page.items {
                 if let Some(rowid) = rowid_of
                     .query_row([p.id.as_str()], |r| r.get::<_, i64>(0))
@@ -183,6 +241,7 @@ impl Store {
                     |r| r.get(0),
                 )?;
                 add_fts.execute(params![rowid, p.name, search_terms(p)])?;
+                put_rtree.execute(params![rowid, p.position.lat, p.position.lon])?;
             }
             for id in &page.deleted {
                 if let Some(rowid) = rowid_of
@@ -190,6 +249,7 @@ impl Store {
                     .optional()?
                 {
                     drop_fts.execute([rowid])?;
+                    drop_rtree.execute([rowid])?;
                     delete.execute([id])?;
                 }
             }
@@ -222,7 +282,13 @@ impl Store {
 
     /// Light rows of the places matching the query's text and filters, with
     /// their FTS rank (lower is better; 0 without text).
-    fn candidates(&self, q: &SearchQuery) -> Result<Vec<Candidate>, StoreError> {
+    /// Calls `visit` with each candidate until it returns `false`.
+    fn candidates(
+        &self,
+        q: &SearchQuery,
+        scan: Scan,
+        mut visit: impl FnMut(Candidate) -> bool,
+    ) -> Result<(), StoreError> {
         let mut sql =
             String::from("SELECT p.rowid, p.lat, p.lon, p.hours, p.country, p.closed, p.name, ");
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
@@ -249,10 +315,24 @@ impl Store {
         if q.takeaway {
             sql.push_str(" AND p.takeaway = 1");
         }
+        match scan {
+            Scan::All => {}
+            Scan::Within(b) => {
+                sql.push_str(" AND p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ?");
+                args.extend([
+                    b.min_lat.into(),
+                    b.max_lat.into(),
+                    b.min_lon.into(),
+                    b.max_lon.into(),
+                ]);
+            }
+            Scan::Ranked => sql.push_str(" ORDER BY f.rank"),
+        }
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), |r| {
-            Ok(Candidate {
+        let mut rows = stmt.query(params_from_iter(args))?;
+        while let Some(r) = rows.next()? {
+            let c = Candidate {
                 rowid: r.get(0)?,
                 position: Position {
                     lat: r.get(1)?,
@@ -263,9 +343,12 @@ impl Store {
                 closed: r.get(5)?,
                 name: r.get(6)?,
                 rank: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            };
+            if !visit(c) {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// The places of these rowids, in no particular order.
@@ -281,6 +364,38 @@ impl Store {
                 Ok((rowid, place))
             })
             .collect()
+    }
+}
+
+/// Which candidates to read.
+#[derive(Debug, Clone, Copy)]
+enum Scan {
+    All,
+    /// Only inside a box (uses the position index).
+    Within(BBox),
+    /// Text matches in rank order (uses FTS5's ranking).
+    Ranked,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BBox {
+    min_lat: f64,
+    max_lat: f64,
+    min_lon: f64,
+    max_lon: f64,
+}
+
+impl BBox {
+    /// The box around `c` that contains the circle of `radius_m`.
+    fn around(c: Position, radius_m: f64) -> Self {
+        let dlat = radius_m / 111_320.0;
+        let dlon = radius_m / (111_320.0 * c.lat.to_radians().cos().max(0.01));
+        Self {
+            min_lat: c.lat - dlat,
+            max_lat: c.lat + dlat,
+            min_lon: c.lon - dlon,
+            max_lon: c.lon + dlon,
+        }
     }
 }
 
@@ -355,9 +470,7 @@ fn status_of(
             comment: None,
         });
     }
-    hours
-        .and_then(|e| cache.get(e, country))
-        .map(|h| h.status(at))
+    hours.and_then(|e| cache.status(e, country, at))
 }
 
 /// The resident-facing description of a status.
@@ -435,6 +548,9 @@ pub fn week(
         .unwrap_or_default()
 }
 
+/// A candidate that passed the filters, its hours status and distance.
+type Hit = (Candidate, Option<HoursStatus>, Option<f64>);
+
 /// Runs a search at `at` in the resident's language.
 ///
 /// Only light columns are read for the candidates; each distinct hours
@@ -462,20 +578,60 @@ pub fn search(
             })
             .clone()
     };
-    let mut hits: Vec<(Candidate, Option<HoursStatus>, Option<f64>)> = store
-        .candidates(q)?
-        .into_iter()
-        .filter_map(|c| {
-            let s = status(&c);
-            if q.open_only && s.as_ref().map(|s| s.state) != Some(OpenState::Open) {
-                return None;
-            }
-            let d = q.near.map(|o| o.distance_m(c.position));
-            Some((c, s, d))
-        })
-        .collect();
-
+    let limit = q.limit.unwrap_or(50) as usize;
     let has_text = q.text.as_deref().and_then(fts_query).is_some();
+    let mut keep = |c: Candidate| -> Option<Hit> {
+        let s = status(&c);
+        if q.open_only && s.as_ref().map(|s| s.state) != Some(OpenState::Open) {
+            return None;
+        }
+        let d = q.near.map(|o| o.distance_m(c.position));
+        Some((c, s, d))
+    };
+    let mut hits: Vec<Hit> = Vec::new();
+    // A commune narrows enough alone; a category uses the (category, position) index.
+    let narrowed = q.commune.is_some();
+    match (q.near, q.order) {
+        // Nearest first over the whole directory: widen a box around the
+        // origin until it holds `limit` hits within its inner circle (nothing
+        // outside can be nearer).
+        (Some(origin), order) if !narrowed && (order == Order::Distance || !has_text) => {
+            let mut radius = 500.0;
+            loop {
+                let all = radius > 20_000_000.0;
+                let scan = if all {
+                    Scan::All
+                } else {
+                    Scan::Within(BBox::around(origin, radius))
+                };
+                hits.clear();
+                store.candidates(q, scan, |c| {
+                    hits.extend(keep(c));
+                    true
+                })?;
+                let inside = hits
+                    .iter()
+                    .filter(|h| h.2.is_some_and(|d| d <= radius))
+                    .count();
+                if all || inside >= limit {
+                    break;
+                }
+                radius *= 2.0;
+            }
+        }
+        // Best text matches first: stop reading once `limit` pass the filters.
+        (_, Order::Relevance) if has_text => {
+            store.candidates(q, Scan::Ranked, |c| {
+                hits.extend(keep(c));
+                hits.len() < limit
+            })?;
+        }
+        _ => store.candidates(q, Scan::All, |c| {
+            hits.extend(keep(c));
+            true
+        })?,
+    }
+
     let dist = |d: &Option<f64>| d.unwrap_or(f64::MAX);
     let cmp = |a: &(Candidate, Option<HoursStatus>, Option<f64>),
                b: &(Candidate, Option<HoursStatus>, Option<f64>)| {
@@ -489,7 +645,6 @@ pub fn search(
             _ => a.0.name.cmp(&b.0.name),
         }
     };
-    let limit = q.limit.unwrap_or(50) as usize;
     if hits.len() > limit {
         // Only the first `limit` need a full sort.
         hits.select_nth_unstable_by(limit, cmp);

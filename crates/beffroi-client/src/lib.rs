@@ -17,7 +17,7 @@ pub mod store;
 use std::path::{Path, PathBuf};
 
 use beffroi_domain::place::PlaceId;
-use beffroi_domain::sync::DEFAULT_PAGE_LIMIT;
+use beffroi_domain::sync::MAX_PAGE_LIMIT;
 use beffroi_domain::{Commune, Cursor, InseeCode, Lang, SyncPage};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -174,7 +174,7 @@ impl Client {
         let (mut changed, mut removed) = (0, 0);
         loop {
             let cursor = cursor(&self.store)?;
-            let page: SyncPage<T> = api.page(resource, cursor, DEFAULT_PAGE_LIMIT).await?;
+            let page: SyncPage<T> = api.page(resource, cursor, MAX_PAGE_LIMIT).await?;
             if page.next_cursor < cursor {
                 return Err(ClientError::Protocol {
                     server: api.base().to_owned(),

@@ -18,6 +18,8 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0001_init.sql")),
         M::up(include_str!("store/0002_places.sql")),
         M::up(include_str!("store/0003_places_search.sql")),
+        M::up(include_str!("store/0004_places_category_position.sql")),
+        M::up(include_str!("store/0005_places_rtree.sql")),
     ])
 });
 

@@ -343,6 +343,87 @@ pub struct Place {
     pub tags: Tags,
 }
 
+/// What staff send to create or edit a place; the server sets the id, the
+/// commune (from the address), the source and keeps the OSM tags.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PlaceInput {
+    pub name: String,
+    pub category: Category,
+    #[serde(default)]
+    pub address: Address,
+    pub position: Position,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub wheelchair: Option<Wheelchair>,
+    pub opening_hours: Option<String>,
+    pub crisis: Option<Crisis>,
+    pub delivery: Option<bool>,
+    pub takeaway: Option<bool>,
+    pub drive_through: Option<bool>,
+    /// `YYYY-MM-DD`; today when absent.
+    pub last_checked: Option<String>,
+}
+
+/// A category of the taxonomy with its group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CategoryInfo {
+    pub category: Category,
+    pub group: CategoryGroup,
+}
+
+impl CategoryInfo {
+    /// The whole taxonomy, in order.
+    pub fn all() -> Vec<CategoryInfo> {
+        Category::ALL
+            .iter()
+            .map(|&category| CategoryInfo {
+                category,
+                group: category.group(),
+            })
+            .collect()
+    }
+}
+
+/// What storing a batch of places changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct UpsertCounts {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// A row of an imported file that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RowIssue {
+    /// 1-based: the feature's index in a GeoJSON file, the line in a CSV file.
+    pub row: usize,
+    /// The OSM element or reference, when known.
+    pub what: Option<String>,
+    pub reason: String,
+}
+
+/// What an import did: counts, and every row that was skipped or rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ImportReport {
+    #[serde(flatten)]
+    pub counts: UpsertCounts,
+    /// Rows that are not shops or services.
+    pub skipped: Vec<RowIssue>,
+    /// Rows with an error; nothing of them was stored.
+    pub rejected: Vec<RowIssue>,
+}
+
 /// Why a place was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlaceError {

@@ -9,23 +9,13 @@
 use std::collections::HashMap;
 
 use beffroi_domain::place::{
-    Address, Category, Crisis, Place, PlaceId, Position, Source, Tags, Wheelchair, osm_flag,
+    Address, Category, Crisis, ImportReport, Place, PlaceId, Position, RowIssue, Source, Tags,
+    Wheelchair, osm_flag,
 };
 use beffroi_domain::sync::Cursor;
 use beffroi_domain::{Commune, InseeCode};
-use serde::Serialize;
 
-use crate::store::{Store, StoreError, UpsertCounts};
-
-/// A row that was not imported, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct RowIssue {
-    /// 1-based: the feature's index in a GeoJSON file, the line in a CSV file.
-    pub row: usize,
-    /// The OSM element or name, when known.
-    pub what: Option<String>,
-    pub reason: String,
-}
+use crate::store::{Store, StoreError};
 
 /// What parsing a file produced.
 #[derive(Debug, Default)]
@@ -73,17 +63,6 @@ impl Format {
             _ => Err(ImportError::UnknownFormat),
         }
     }
-}
-
-/// What an import did: counts, and every row that was skipped or rejected.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ImportReport {
-    #[serde(flatten)]
-    pub counts: UpsertCounts,
-    /// Rows that are not shops or services.
-    pub skipped: Vec<RowIssue>,
-    /// Rows with an error; nothing of them was stored.
-    pub rejected: Vec<RowIssue>,
 }
 
 /// Parses `text` and stores its places in one transaction. Rows with errors

@@ -68,20 +68,7 @@ pub fn directory_size(state: State<'_, AppState>) -> Result<u64, CommandError> {
 }
 
 /// Every category with its group, in the taxonomy's order (for filters).
-#[derive(Debug, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct CategoryInfo {
-    pub category: beffroi_domain::place::Category,
-    pub group: beffroi_domain::place::CategoryGroup,
-}
-
 #[tauri::command]
-pub fn list_categories() -> Vec<CategoryInfo> {
-    beffroi_domain::place::Category::ALL
-        .iter()
-        .map(|&category| CategoryInfo {
-            category,
-            group: category.group(),
-        })
-        .collect()
+pub fn list_categories() -> Vec<beffroi_domain::place::CategoryInfo> {
+    beffroi_domain::place::CategoryInfo::all()
 }

@@ -3,6 +3,6 @@ import type { Category } from "./Category";
 import type { CategoryGroup } from "./CategoryGroup";
 
 /**
- * Every category with its group, in the taxonomy's order (for filters).
+ * A category of the taxonomy with its group.
  */
 export type CategoryInfo = { category: Category, group: CategoryGroup, };

@@ -4,8 +4,12 @@ import type { Commune } from '../bindings/Commune';
 import type { ErrorBody } from '../bindings/ErrorBody';
 import type { LoginResponse } from '../bindings/LoginResponse';
 import type { SyncPage } from '../bindings/SyncPage';
+import type { Place } from '../bindings/Place';
+import type { PlaceInput } from '../bindings/PlaceInput';
+import type { CategoryInfo } from '../bindings/CategoryInfo';
+import type { ImportReport } from '../bindings/ImportReport';
 
-export type { Commune, LoginResponse };
+export type { CategoryInfo, Commune, ImportReport, LoginResponse, Place, PlaceInput };
 
 export class ApiError extends Error {
   constructor(
@@ -20,7 +24,7 @@ export class ApiError extends Error {
 async function call<T>(path: string, init: RequestInit = {}, token?: string): Promise<T> {
   const headers = new Headers(init.headers);
   if (token) headers.set('authorization', `Bearer ${token}`);
-  if (init.body) headers.set('content-type', 'application/json');
+  if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
   const resp = await fetch(`/api/v1${path}`, { ...init, headers });
   if (!resp.ok) {
     const body = (await resp.json().catch(() => null)) as ErrorBody | null;
@@ -34,4 +38,29 @@ export const api = {
     call<LoginResponse>('/auth/login', { method: 'POST', body: JSON.stringify({ username, password }) }),
   logout: (token: string) => call<void>('/auth/logout', { method: 'POST' }, token),
   communes: async () => (await call<SyncPage<Commune>>('/communes?limit=1000')).items,
+  categories: () => call<CategoryInfo[]>('/categories'),
+  places: (token: string, q: string) =>
+    call<Place[]>(`/admin/places?limit=200&q=${encodeURIComponent(q)}`, {}, token),
+  createPlace: (token: string, input: PlaceInput) =>
+    call<Place>('/admin/places', { method: 'POST', body: JSON.stringify(input) }, token),
+  updatePlace: (token: string, id: string, input: PlaceInput) =>
+    call<Place>(`/admin/places/${encodeURIComponent(id)}`, { method: 'PUT', body: JSON.stringify(input) }, token),
+  deletePlace: (token: string, id: string) =>
+    call<void>(`/admin/places/${encodeURIComponent(id)}`, { method: 'DELETE' }, token),
+  importPlaces: (token: string, file: File) =>
+    call<ImportReport>(
+      '/admin/places/import',
+      {
+        method: 'POST',
+        body: file,
+        headers: { 'content-type': /\.csv$/i.test(file.name) ? 'text/csv' : 'application/geo+json' },
+      },
+      token,
+    ),
 };
+
+/** A place's editable fields, for a form. */
+export function toInput(p: Place): PlaceInput {
+  const { id: _id, commune: _c, source: _s, tags: _t, ...input } = p;
+  return input;
+}

@@ -28,6 +28,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::list))
         .routes(routes!(meta::openapi))
         .routes(routes!(places::changes))
+        .routes(routes!(places::categories))
         .routes(routes!(places::get))
         .routes(routes!(places::list, places::create))
         .routes(routes!(places::update, places::delete))

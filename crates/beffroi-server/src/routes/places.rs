@@ -6,18 +6,16 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use beffroi_domain::api::ErrorBody;
-use beffroi_domain::place::{
-    Address, Category, Crisis, Place, PlaceId, Position, Source, Wheelchair,
-};
+use beffroi_domain::place::{CategoryInfo, ImportReport, Place, PlaceId, PlaceInput, Source};
 use beffroi_domain::sync::page_limit;
 use beffroi_domain::{Cursor, SyncPage};
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{AnyStaff, Authorized, Json, Query};
-use crate::import::{CommuneLocator, Format, ImportError, ImportReport, import_places};
+use crate::import::{CommuneLocator, Format, ImportError, import_places};
 use crate::routes::communes::SinceQuery;
 
 /// The most a staff listing returns at once.
@@ -35,6 +33,13 @@ pub async fn changes(
         .places_since(Cursor(q.since.unwrap_or(0)), page_limit(q.limit))
         .await?;
     Ok(JsonResponse(page))
+}
+
+/// The fixed taxonomy of place categories (see docs/directory.md).
+#[utoipa::path(get, path = "/categories", tag = "directory",
+    responses((status = 200, body = Vec<CategoryInfo>)))]
+pub async fn categories() -> JsonResponse<Vec<CategoryInfo>> {
+    JsonResponse(CategoryInfo::all())
 }
 
 fn no_place(id: &str) -> ApiError {
@@ -82,27 +87,6 @@ pub async fn list(
             .list_places(query, limit, q.offset.unwrap_or(0))
             .await?,
     ))
-}
-
-/// What staff send to create or edit a place.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct PlaceInput {
-    pub name: String,
-    pub category: Category,
-    #[serde(default)]
-    pub address: Address,
-    pub position: Position,
-    pub phone: Option<String>,
-    pub website: Option<String>,
-    pub email: Option<String>,
-    pub wheelchair: Option<Wheelchair>,
-    pub opening_hours: Option<String>,
-    pub crisis: Option<Crisis>,
-    pub delivery: Option<bool>,
-    pub takeaway: Option<bool>,
-    pub drive_through: Option<bool>,
-    /// `YYYY-MM-DD`; today when absent.
-    pub last_checked: Option<String>,
 }
 
 fn blank_to_none(v: Option<String>) -> Option<String> {

@@ -6,10 +6,9 @@
 mod sqlite;
 
 use async_trait::async_trait;
-use beffroi_domain::place::{Place, PlaceId};
+use beffroi_domain::place::{Place, PlaceId, UpsertCounts};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
-use serde::Serialize;
 use time::OffsetDateTime;
 
 pub use sqlite::SqliteStore;
@@ -39,14 +38,6 @@ pub enum StoreError {
 pub struct StaffCredentials {
     pub member: StaffMember,
     pub password_hash: String,
-}
-
-/// What an upsert of places changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct UpsertCounts {
-    pub inserted: usize,
-    pub updated: usize,
-    pub unchanged: usize,
 }
 
 /// Everything the server keeps. Implementations must be safe to share between

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use async_trait::async_trait;
-use beffroi_domain::place::{Place, PlaceId};
+use beffroi_domain::place::{Place, PlaceId, UpsertCounts};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::sync::Change;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
@@ -17,7 +17,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use time::OffsetDateTime;
 
-use super::{StaffCredentials, Store, StoreError, UpsertCounts};
+use super::{StaffCredentials, Store, StoreError};
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
