@@ -18,7 +18,9 @@ stop() {
   wait 2>/dev/null || true
   echo "stopped; demo data kept in $DATA"
 }
-trap stop INT TERM EXIT
+# Ctrl-C is how the demo ends: a clean exit, not an error.
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 "$TARGET/debug/beffroi-server" serve --demo --listen "$LISTEN" --data "$DATA/server" >"$LOG" &
 pids+=($!)
@@ -30,7 +32,7 @@ done
 URL=$(sed -n 's/^listening on //p' "$LOG")
 # The demo directory is real OpenStreetMap data (Monaco borders the Métropole; ODbL).
 "$TARGET/debug/beffroi-server" import places data/osm-monaco-pois.geojson --data "$DATA/server" 2>/dev/null
-CREDS=$(grep 'username=' "$LOG" || true)
+CREDS=$(sed -n 's/.*staff account: //p' "$LOG")
 
 cat <<TXT
 
