@@ -147,6 +147,23 @@ async fn directory(n: usize, queries: usize, seed: u64) -> anyhow::Result<()> {
     );
     println!("client: initial sync of {n} places in {initial_sync_s:.2} s");
 
+    // The same pages fetched and decoded without being stored: the server's
+    // and the network's share of the initial sync.
+    let api = beffroi_client::ApiClient::new(&url)?;
+    let t = Instant::now();
+    let mut cursor = Cursor::START;
+    loop {
+        let page: beffroi_domain::SyncPage<Place> = api
+            .page("places", cursor, beffroi_domain::sync::MAX_PAGE_LIMIT)
+            .await?;
+        cursor = page.next_cursor;
+        if !page.has_more {
+            break;
+        }
+    }
+    let fetch_only_s = t.elapsed().as_secs_f64();
+    println!("client: fetching and decoding the same pages alone takes {fetch_only_s:.2} s");
+
     // 100 places change on the server; measure the delta's size and the sync.
     let cursor: Cursor = client.store().places_cursor()?;
     let mut changed = Vec::new();
@@ -274,6 +291,7 @@ async fn directory(n: usize, queries: usize, seed: u64) -> anyhow::Result<()> {
             "bench": "directory",
             "places": n,
             "initial_sync_s": initial_sync_s,
+            "initial_fetch_only_s": fetch_only_s,
             "delta_100": {"sync_ms": delta_s * 1000.0, "json_bytes": json_bytes, "gzip_bytes": gzip_bytes},
             "search": {"queries": queries, "p50_ms": p50, "p95_ms": p95, "p99_ms": p99, "by_kind": per_kind},
             "server_load_s": load_s,

@@ -292,14 +292,31 @@ impl Store {
         let mut sql =
             String::from("SELECT p.rowid, p.lat, p.lon, p.hours, p.country, p.closed, p.name, ");
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
-        match q.text.as_deref().and_then(fts_query) {
+        let fts = q.text.as_deref().and_then(fts_query);
+        let via_rtree = fts.is_none() && q.category.is_none() && matches!(scan, Scan::Within(_));
+        match fts {
             Some(m) => {
                 sql.push_str(
                     "f.rank FROM places_fts f JOIN places p ON p.rowid = f.rowid WHERE places_fts MATCH ?",
                 );
                 args.push(m.into());
             }
-            None => sql.push_str("0.0 FROM places p WHERE 1"),
+            // Without text, a box without category is read from the R*Tree first.
+            None => match scan {
+                Scan::Within(b) if via_rtree => {
+                    sql.push_str(
+                        "0.0 FROM places_rtree r JOIN places p ON p.rowid = r.id
+                         WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?",
+                    );
+                    args.extend([
+                        b.min_lat.into(),
+                        b.max_lat.into(),
+                        b.min_lon.into(),
+                        b.max_lon.into(),
+                    ]);
+                }
+                _ => sql.push_str("0.0 FROM places p WHERE 1"),
+            },
         }
         if let Some(c) = q.category {
             sql.push_str(" AND p.category = ?");
@@ -317,6 +334,7 @@ impl Store {
         }
         match scan {
             Scan::All => {}
+            Scan::Within(_) if via_rtree => {}
             Scan::Within(b) => {
                 sql.push_str(" AND p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ?");
                 args.extend([
@@ -781,5 +799,47 @@ mod tests {
             names(&store, "\"*").is_empty(),
             "FTS syntax in the text is not an error"
         );
+    }
+
+    #[test]
+    fn nearest_first_finds_the_nearest_even_far_away() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        // Along a meridian: 0 m, ~1.1 km, ~11 km, ~111 km and ~1,100 km north of the origin.
+        let places: Vec<Place> = [0.0, 0.01, 0.1, 1.0, 10.0]
+            .iter()
+            .enumerate()
+            .map(|(i, d)| place(&format!("p{i}"), &format!("Boulangerie {i}"), 43.0 + d))
+            .collect();
+        store
+            .apply_places_page(&page(places, vec![], 1))
+            .expect("apply");
+        let at = DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").expect("time");
+        let l10n = Localizer::new(Lang::Fr).expect("fr");
+        let run = |origin: f64, limit: u32, category: Option<Category>| -> Vec<String> {
+            let q = SearchQuery {
+                near: Some(Position {
+                    lat: origin,
+                    lon: 7.27,
+                }),
+                order: Order::Distance,
+                category,
+                limit: Some(limit),
+                ..Default::default()
+            };
+            search(&store, &q, &at, &HoursCache::default(), &l10n)
+                .expect("search")
+                .into_iter()
+                .map(|r| r.place.id.0)
+                .collect()
+        };
+        assert_eq!(run(43.0, 2, None), vec!["p0", "p1"]);
+        assert_eq!(
+            run(55.0, 2, None),
+            vec!["p4", "p3"],
+            "the box widens until it is sure"
+        );
+        assert_eq!(run(55.0, 2, Some(Category::Bakery)), vec!["p4", "p3"]);
+        assert_eq!(run(43.0, 10, None).len(), 5);
     }
 }

@@ -163,32 +163,49 @@ impl Client {
     }
 
     /// Pulls every page of `resource` after the stored cursor, applying each
-    /// page atomically. Returns (changed, removed).
-    async fn pull<T: DeserializeOwned>(
+    /// page atomically; the next page is fetched while one is being stored.
+    /// Returns (changed, removed).
+    async fn pull<T: DeserializeOwned + Send + 'static>(
         &self,
         api: &ApiClient,
-        resource: &str,
+        resource: &'static str,
         cursor: impl Fn(&Store) -> Result<Cursor, StoreError>,
         apply: impl Fn(&Store, &SyncPage<T>) -> Result<(), StoreError>,
     ) -> Result<(u32, u32), ClientError> {
+        let fetch = |since: Cursor| {
+            let api = api.clone();
+            tokio::spawn(async move { api.page::<T>(resource, since, MAX_PAGE_LIMIT).await })
+        };
         let (mut changed, mut removed) = (0, 0);
+        let mut since = cursor(&self.store)?;
+        let mut next = fetch(since);
         loop {
-            let cursor = cursor(&self.store)?;
-            let page: SyncPage<T> = api.page(resource, cursor, MAX_PAGE_LIMIT).await?;
-            if page.next_cursor < cursor {
+            let page = next.await.map_err(|e| ClientError::Protocol {
+                server: api.base().to_owned(),
+                detail: e.to_string(),
+            })??;
+            if page.next_cursor < since {
                 return Err(ClientError::Protocol {
                     server: api.base().to_owned(),
                     detail: format!(
                         "the {resource} cursor went back from {} to {}",
-                        cursor.0, page.next_cursor.0
+                        since.0, page.next_cursor.0
                     ),
                 });
             }
+            let more = page.has_more && page.next_cursor != since;
+            // A fetch dropped unfinished (when applying fails) only wastes a
+            // request: the stored cursor moves with each applied page.
+            let prefetch = more.then(|| fetch(page.next_cursor));
             apply(&self.store, &page)?;
             changed += page.items.len() as u32;
             removed += page.deleted.len() as u32;
-            if !page.has_more || page.next_cursor == cursor {
-                return Ok((changed, removed));
+            match prefetch {
+                Some(handle) => {
+                    next = handle;
+                    since = page.next_cursor;
+                }
+                None => return Ok((changed, removed)),
             }
         }
     }

@@ -163,7 +163,9 @@ fn run() -> anyhow::Result<ExitCode> {
         .or_else(|| std::env::var("LANG").ok().and_then(|l| l.parse().ok()))
         .unwrap_or_default();
     let l10n = Localizer::new(lang)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
+    // Two workers: sync fetches the next page while the current one is stored.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;

@@ -20,6 +20,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0003_places_search.sql")),
         M::up(include_str!("store/0004_places_category_position.sql")),
         M::up(include_str!("store/0005_places_rtree.sql")),
+        M::up(include_str!("store/0006_drop_redundant_place_indexes.sql")),
     ])
 });
 
