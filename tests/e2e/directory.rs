@@ -339,3 +339,46 @@ async fn no_change_is_skipped_when_edits_happen_during_a_sync() {
     );
     assert_eq!(again[0]["opening_hours"], "Mo-Su 09:00-10:00");
 }
+
+#[tokio::test]
+async fn a_reimport_keeps_what_staff_edited_or_deleted() {
+    let th = town_hall().await;
+    let store = th.state.store.as_ref();
+    let first = import_places(store, Format::GeoJson, MONACO).await.unwrap();
+    let token = th.staff_token().await;
+    let http = reqwest::Client::new();
+    let page = get_json(&th.api("/places?limit=2")).await;
+    let (a, b) = (page["items"][0].clone(), page["items"][1].clone());
+
+    // Staff close one place for the crisis and delete another.
+    let mut closed = bakery(a["name"].as_str().unwrap(), "Mo-Fr 09:00-12:00");
+    closed["category"] = a["category"].clone();
+    closed["crisis"] = json!({"status": "closed", "note": "Fermé par arrêté"});
+    let resp = http
+        .put(th.api(&format!("/admin/places/{}", a["id"].as_str().unwrap())))
+        .bearer_auth(&token)
+        .json(&closed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = http
+        .delete(th.api(&format!("/admin/places/{}", b["id"].as_str().unwrap())))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+
+    // The same OSM file again: both staff decisions stand, the rest is unchanged.
+    let again = import_places(store, Format::GeoJson, MONACO).await.unwrap();
+    assert_eq!(again.counts.kept, 2);
+    assert_eq!(again.counts.unchanged, first.counts.inserted - 2);
+    assert_eq!((again.counts.inserted, again.counts.updated), (0, 0));
+    let still = get_json(&th.api(&format!("/places/{}", a["id"].as_str().unwrap()))).await;
+    assert_eq!(still["crisis"]["status"], "closed");
+    let gone = reqwest::get(th.api(&format!("/places/{}", b["id"].as_str().unwrap())))
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+}

@@ -63,7 +63,7 @@ test('staff create, fix, close and delete a place, and import a file with a per-
   await page.getByRole('button', { name: 'Importer' }).click();
   const counts = page.locator('#import-counts');
   await counts.waitFor();
-  assert.match(await counts.innerText(), /^2 ajoutés, 0 mis à jour, 0 inchangés, 0 ignorés .* 1 refusés\.$/);
+  assert.match(await counts.innerText(), /^2 ajoutés, 0 mis à jour, 0 inchangés, 0 conservés .*, 0 ignorés .*, 1 refusés\.$/);
   assert.match(await page.locator('#import-rejected').innerText(), /3\s+node\/2\s+latitude 143.7 is out of range/);
   await page.locator('#places-table tbody tr', { hasText: 'Pharmacie du Port' }).waitFor();
   await page.screenshot({ path: join(artifacts, 'console-places.png'), fullPage: true });

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use beffroi_client::Client;
 use beffroi_client::directory::{Order, SearchQuery};
-use beffroi_domain::place::{Category, Place, PlaceId, Position, Source};
+use beffroi_domain::place::{Category, Place, PlaceId, Position, Source, Writer};
 use beffroi_domain::{Cursor, Lang};
 use beffroi_server::import::{CommuneLocator, parse_geojson};
 use beffroi_server::{AppState, Settings};
@@ -122,7 +122,10 @@ async fn directory(n: usize, queries: usize, seed: u64) -> anyhow::Result<()> {
         .await?;
     let t = Instant::now();
     for chunk in places.chunks(5_000) {
-        state.store.upsert_places(chunk.to_vec()).await?;
+        state
+            .store
+            .upsert_places(chunk.to_vec(), Writer::Staff)
+            .await?;
     }
     let load_s = t.elapsed().as_secs_f64();
     println!("server: {n} places stored in {load_s:.2} s");
@@ -178,7 +181,7 @@ async fn directory(n: usize, queries: usize, seed: u64) -> anyhow::Result<()> {
         ));
         changed.push(p);
     }
-    state.store.upsert_places(changed).await?;
+    state.store.upsert_places(changed, Writer::Staff).await?;
     let delta_url = format!("{url}/api/v1/places?since={}&limit=1000", cursor.0);
     let raw = reqwest::Client::builder().no_gzip().build()?;
     let json_bytes = raw.get(&delta_url).send().await?.bytes().await?.len();

@@ -309,7 +309,10 @@ pub struct Address {
 pub enum Source {
     /// Imported from OpenStreetMap (`node/123`, `way/45`…).
     Osm { element: String },
-    /// Created or last edited by town-hall staff.
+    /// Imported from one of the town hall's own files, under its reference.
+    File { reference: String },
+    /// Created or last edited by town-hall staff in the console or the API;
+    /// imports never overwrite it.
     Staff,
 }
 
@@ -397,6 +400,17 @@ pub struct UpsertCounts {
     pub inserted: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Imported rows left alone because staff edited or deleted that place.
+    pub kept: usize,
+}
+
+/// Who is writing places: staff edits win over imports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer {
+    /// An import: never overwrites a place staff edited, never revives one staff deleted.
+    Import,
+    /// Staff in the console or the API.
+    Staff,
 }
 
 /// A row of an imported file that was not imported, and why.

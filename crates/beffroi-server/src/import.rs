@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use beffroi_domain::place::{
     Address, Category, Crisis, ImportReport, Place, PlaceId, Position, RowIssue, Source, Tags,
-    Wheelchair, osm_flag,
+    Wheelchair, Writer, osm_flag,
 };
 use beffroi_domain::sync::Cursor;
 use beffroi_domain::{Commune, InseeCode};
@@ -81,7 +81,7 @@ pub async fn import_places(
         Format::GeoJson => parse_geojson(text, &locator)?,
         Format::Csv => parse_csv(text, &locator)?,
     };
-    let counts = store.upsert_places(parsed.places).await?;
+    let counts = store.upsert_places(parsed.places, Writer::Import).await?;
     Ok(ImportReport {
         counts,
         skipped: parsed.skipped,

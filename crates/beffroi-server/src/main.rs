@@ -152,11 +152,13 @@ async fn import_places(file: &std::path::Path, data: &std::path::Path) -> anyhow
     }
     let c = report.counts;
     println!(
-        "{}: {} imported, {} updated, {} unchanged, {} skipped (not shops or services), {} rejected",
+        "{}: {} imported, {} updated, {} unchanged, {} kept (edited or deleted by staff), \
+         {} skipped (not shops or services), {} rejected",
         file.display(),
         c.inserted,
         c.updated,
         c.unchanged,
+        c.kept,
         report.skipped.len(),
         report.rejected.len()
     );

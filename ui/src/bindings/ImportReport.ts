@@ -12,4 +12,8 @@ skipped: Array<RowIssue>,
 /**
  * Rows with an error; nothing of them was stored.
  */
-rejected: Array<RowIssue>, inserted: number, updated: number, unchanged: number, };
+rejected: Array<RowIssue>, inserted: number, updated: number, unchanged: number, 
+/**
+ * Imported rows left alone because staff edited or deleted that place.
+ */
+kept: number, };

@@ -3,4 +3,4 @@
 /**
  * Where a place's data comes from.
  */
-export type Source = { "kind": "osm", element: string, } | { "kind": "staff" };
+export type Source = { "kind": "osm", element: string, } | { "kind": "file", reference: string, } | { "kind": "staff" };

@@ -3,4 +3,8 @@
 /**
  * What storing a batch of places changed.
  */
-export type UpsertCounts = { inserted: number, updated: number, unchanged: number, };
+export type UpsertCounts = { inserted: number, updated: number, unchanged: number, 
+/**
+ * Imported rows left alone because staff edited or deleted that place.
+ */
+kept: number, };

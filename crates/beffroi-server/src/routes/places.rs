@@ -6,7 +6,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use beffroi_domain::api::ErrorBody;
-use beffroi_domain::place::{CategoryInfo, ImportReport, Place, PlaceId, PlaceInput, Source};
+use beffroi_domain::place::{
+    CategoryInfo, ImportReport, Place, PlaceId, PlaceInput, Source, Writer,
+};
 use beffroi_domain::sync::page_limit;
 use beffroi_domain::{Cursor, SyncPage};
 use serde::Deserialize;
@@ -133,7 +135,10 @@ async fn save(
     place
         .validate()
         .map_err(|e| ApiError::Unprocessable("invalid_place", e.to_string()))?;
-    state.store.upsert_places(vec![place.clone()]).await?;
+    state
+        .store
+        .upsert_places(vec![place.clone()], Writer::Staff)
+        .await?;
     Ok(place)
 }
 

@@ -6,7 +6,7 @@
 mod sqlite;
 
 use async_trait::async_trait;
-use beffroi_domain::place::{Place, PlaceId, UpsertCounts};
+use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
 use time::OffsetDateTime;
@@ -95,8 +95,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn delete_session(&self, token_hash: [u8; 32]) -> Result<(), StoreError>;
 
     /// Inserts or updates places by id, all in one transaction; a place whose
-    /// data did not change keeps its cursor.
-    async fn upsert_places(&self, places: Vec<Place>) -> Result<UpsertCounts, StoreError>;
+    /// data did not change keeps its cursor. An [`Writer::Import`] leaves alone
+    /// the places staff edited or deleted (counted as `kept`).
+    async fn upsert_places(
+        &self,
+        places: Vec<Place>,
+        writer: Writer,
+    ) -> Result<UpsertCounts, StoreError>;
 
     /// Places changed or deleted after `since`, at most `limit`, in cursor order.
     async fn places_since(&self, since: Cursor, limit: u32) -> Result<SyncPage<Place>, StoreError>;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use async_trait::async_trait;
-use beffroi_domain::place::{Place, PlaceId, UpsertCounts};
+use beffroi_domain::place::{Place, PlaceId, Source, UpsertCounts, Writer};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::sync::Change;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
@@ -334,8 +334,12 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn upsert_places(&self, places: Vec<Place>) -> Result<UpsertCounts, StoreError> {
-        self.call(move |conn| Self::upsert_places_tx(conn, &places))
+    async fn upsert_places(
+        &self,
+        places: Vec<Place>,
+        writer: Writer,
+    ) -> Result<UpsertCounts, StoreError> {
+        self.call(move |conn| Self::upsert_places_tx(conn, &places, writer))
             .await
     }
 
@@ -443,6 +447,7 @@ impl SqliteStore {
     fn upsert_places_tx(
         conn: &mut Connection,
         places: &[Place],
+        writer: Writer,
     ) -> Result<UpsertCounts, StoreError> {
         let tx = conn.transaction()?;
         let mut counts = UpsertCounts::default();
@@ -455,6 +460,13 @@ impl SqliteStore {
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
+            if writer == Writer::Import
+                && let Some((old, deleted)) = &existing
+                && (*deleted || place_from_json(p.id.as_str(), old)?.source == Source::Staff)
+            {
+                counts.kept += 1;
+                continue;
+            }
             match &existing {
                 Some((old, false)) if *old == data => {
                     counts.unchanged += 1;
