@@ -297,9 +297,13 @@ impl Store {
         match fts {
             Some(m) => {
                 sql.push_str(
-                    "f.rank FROM places_fts f JOIN places p ON p.rowid = f.rowid WHERE places_fts MATCH ?",
+                    "0.0 FROM places_fts f JOIN places p ON p.rowid = f.rowid WHERE places_fts MATCH ?",
                 );
-                args.push(m.into());
+                // The first pass of a text search looks at names only.
+                args.push(match scan {
+                    Scan::Words { names_only: true } => format!("{{name}} : ({m})").into(),
+                    _ => m.into(),
+                });
             }
             // Without text, a box without category is read from the R*Tree first.
             None => match scan {
@@ -344,7 +348,7 @@ impl Store {
                     b.max_lon.into(),
                 ]);
             }
-            Scan::Ranked => sql.push_str(" ORDER BY f.rank"),
+            Scan::Words { .. } => {}
         }
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
@@ -391,8 +395,10 @@ enum Scan {
     All,
     /// Only inside a box (uses the position index).
     Within(BBox),
-    /// Text matches in rank order (uses FTS5's ranking).
-    Ranked,
+    /// Text matches in index order, names only or any column.
+    Words {
+        names_only: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -637,12 +643,23 @@ pub fn search(
                 radius *= 2.0;
             }
         }
-        // Best text matches first: stop reading once `limit` pass the filters.
+        // Text: places whose name matches first, then those that match by
+        // category or address; stop reading once `limit` pass the filters.
+        // (bm25 ranking would score every match of a common word first.)
         (_, Order::Relevance) if has_text => {
-            store.candidates(q, Scan::Ranked, |c| {
-                hits.extend(keep(c));
-                hits.len() < limit
-            })?;
+            let mut seen = std::collections::HashSet::new();
+            for (pass, names_only) in [(0.0, true), (1.0, false)] {
+                store.candidates(q, Scan::Words { names_only }, |mut c| {
+                    if seen.insert(c.rowid) {
+                        c.rank = pass;
+                        hits.extend(keep(c));
+                    }
+                    hits.len() < limit
+                })?;
+                if hits.len() >= limit {
+                    break;
+                }
+            }
         }
         _ => store.candidates(q, Scan::All, |c| {
             hits.extend(keep(c));
@@ -658,6 +675,7 @@ pub fn search(
                 a.0.rank
                     .total_cmp(&b.0.rank)
                     .then_with(|| dist(&a.2).total_cmp(&dist(&b.2)))
+                    .then_with(|| a.0.name.cmp(&b.0.name))
             }
             _ if q.near.is_some() => dist(&a.2).total_cmp(&dist(&b.2)),
             _ => a.0.name.cmp(&b.0.name),
