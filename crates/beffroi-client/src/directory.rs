@@ -170,8 +170,8 @@ fn search_terms(place: &Place) -> String {
     terms.join(" ")
 }
 
-/// An FTS5 query from what a resident typed: every word must match, the last
-/// one as a prefix ("boul" finds "boulangerie").
+/// An FTS5 query from what a resident typed: every word must match, each as a
+/// prefix ("boul" finds "boulangerie"); FTS syntax in the text is dropped.
 fn fts_query(text: &str) -> Option<String> {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
