@@ -2,7 +2,7 @@
 
 use beffroi_domain::Role;
 use beffroi_tests::{get_json, town_hall};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 async fn error_of(resp: reqwest::Response) -> (StatusCode, String, String) {
@@ -70,7 +70,6 @@ async fn openapi_lists_every_api_route() {
     }
     // And every documented route exists: the router never answers "no such
     // resource" (a templated path may still say that its resource is unknown).
-    let http = reqwest::Client::new();
     for (path, item) in paths {
         for method in item.as_object().unwrap().keys() {
             let url = format!("{}{}", th.url, path.replace("{id}", "unknown-id"));
@@ -169,9 +168,8 @@ async fn staff_routes_need_a_valid_token_and_role() {
 
     let (status, _, _) = error_of(http.get(th.api("/auth/me")).send().await.unwrap()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let resp = http
-        .get(th.api("/auth/me"))
-        .bearer_auth("forged")
+    let resp = th
+        .staff(Method::GET, "/auth/me", "forged")
         .send()
         .await
         .unwrap();
@@ -197,9 +195,8 @@ async fn staff_routes_need_a_valid_token_and_role() {
     assert!(!a.2.contains("demo") && !a.2.contains("nobody"));
 
     let token = th.staff_token().await;
-    let me: Value = http
-        .get(th.api("/auth/me"))
-        .bearer_auth(&token)
+    let me: Value = th
+        .staff(Method::GET, "/auth/me", &token)
         .send()
         .await
         .unwrap()
@@ -207,9 +204,8 @@ async fn staff_routes_need_a_valid_token_and_role() {
         .await
         .unwrap();
     assert_eq!(me, json!({"username": "demo", "role": "admin"}));
-    let staff = http
-        .get(th.api("/admin/staff"))
-        .bearer_auth(&token)
+    let staff = th
+        .staff(Method::GET, "/admin/staff", &token)
         .send()
         .await
         .unwrap();
@@ -224,8 +220,7 @@ async fn staff_routes_need_a_valid_token_and_role() {
         .unwrap();
     let editor = th.login("ed", "editor password 1").await.unwrap();
     let (status, code, _) = error_of(
-        http.get(th.api("/admin/staff"))
-            .bearer_auth(&editor)
+        th.staff(Method::GET, "/admin/staff", &editor)
             .send()
             .await
             .unwrap(),
@@ -237,16 +232,14 @@ async fn staff_routes_need_a_valid_token_and_role() {
     );
 
     // After logout the token is dead.
-    let out = http
-        .post(th.api("/auth/logout"))
-        .bearer_auth(&token)
+    let out = th
+        .staff(Method::POST, "/auth/logout", &token)
         .send()
         .await
         .unwrap();
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
-    let resp = http
-        .get(th.api("/auth/me"))
-        .bearer_auth(&token)
+    let resp = th
+        .staff(Method::GET, "/auth/me", &token)
         .send()
         .await
         .unwrap();
@@ -266,8 +259,7 @@ async fn errors_never_leak_internals() {
             .send()
             .await
             .unwrap(),
-        http.get(th.api("/admin/staff"))
-            .bearer_auth("x")
+        th.staff(Method::GET, "/admin/staff", "x")
             .send()
             .await
             .unwrap(),

@@ -7,7 +7,7 @@ use beffroi_domain::hours::OpenState;
 use beffroi_domain::place::Category;
 use beffroi_server::import::{Format, import_places};
 use beffroi_tests::{get_json, resident, town_hall};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 const MONACO: &str = include_str!("../../data/osm-monaco-pois.geojson");
@@ -117,7 +117,6 @@ async fn residents_search_the_synced_directory_offline() {
 async fn staff_edits_reach_residents_and_bad_input_is_refused() {
     let th = town_hall().await;
     let token = th.staff_token().await;
-    let http = reqwest::Client::new();
     let r = resident(&th.url);
 
     // Without a token: 401.
@@ -130,9 +129,8 @@ async fn staff_edits_reach_residents_and_bad_input_is_refused() {
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
 
     // Unparsable hours and coordinates out of range: 422 with the reason, nothing stored.
-    let resp = http
-        .post(th.api("/admin/places"))
-        .bearer_auth(&token)
+    let resp = th
+        .staff(Method::POST, "/admin/places", &token)
         .json(&bakery("X", "lundi 9h"))
         .send()
         .await
@@ -148,9 +146,8 @@ async fn staff_edits_reach_residents_and_bad_input_is_refused() {
     );
     let mut far = bakery("X", "24/7");
     far["position"]["lon"] = json!(200.0);
-    let resp = http
-        .post(th.api("/admin/places"))
-        .bearer_auth(&token)
+    let resp = th
+        .staff(Method::POST, "/admin/places", &token)
         .json(&far)
         .send()
         .await
@@ -164,9 +161,8 @@ async fn staff_edits_reach_residents_and_bad_input_is_refused() {
     );
 
     // Create: the commune comes from the address; residents get it.
-    let resp = http
-        .post(th.api("/admin/places"))
-        .bearer_auth(&token)
+    let resp = th
+        .staff(Method::POST, "/admin/places", &token)
         .json(&bakery("Le Fournil", "Mo-Sa 07:00-19:30"))
         .send()
         .await
@@ -194,9 +190,8 @@ async fn staff_edits_reach_residents_and_bad_input_is_refused() {
     // Close it for the crisis: residents see it closed.
     let mut closed = bakery("Le Fournil", "Mo-Sa 07:00-19:30");
     closed["crisis"] = json!({"status": "closed", "note": "Fermé jusqu'à nouvel ordre"});
-    let resp = http
-        .put(th.api(&format!("/admin/places/{id}")))
-        .bearer_auth(&token)
+    let resp = th
+        .staff(Method::PUT, &format!("/admin/places/{id}"), &token)
         .json(&closed)
         .send()
         .await
@@ -216,9 +211,8 @@ async fn staff_edits_reach_residents_and_bad_input_is_refused() {
     assert_eq!(p.note.as_deref(), Some("Fermé jusqu'à nouvel ordre"));
 
     // Staff search by name.
-    let list: Value = http
-        .get(th.api("/admin/places?q=fourn"))
-        .bearer_auth(&token)
+    let list: Value = th
+        .staff(Method::GET, "/admin/places?q=fourn", &token)
         .send()
         .await
         .unwrap()
@@ -228,16 +222,14 @@ async fn staff_edits_reach_residents_and_bad_input_is_refused() {
     assert_eq!(list.as_array().unwrap().len(), 1);
 
     // Delete: a tombstone removes it from residents' devices.
-    let resp = http
-        .delete(th.api(&format!("/admin/places/{id}")))
-        .bearer_auth(&token)
+    let resp = th
+        .staff(Method::DELETE, &format!("/admin/places/{id}"), &token)
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
-    let resp = http
-        .delete(th.api(&format!("/admin/places/{id}")))
-        .bearer_auth(&token)
+    let resp = th
+        .staff(Method::DELETE, &format!("/admin/places/{id}"), &token)
         .send()
         .await
         .unwrap();
@@ -250,11 +242,9 @@ async fn staff_edits_reach_residents_and_bad_input_is_refused() {
 async fn import_over_http_reports_per_row() {
     let th = town_hall().await;
     let token = th.staff_token().await;
-    let http = reqwest::Client::new();
     let csv = "id,name,category,lat,lon,opening_hours\nnode/1,A,bakery,43.7,7.27,Mo-Fr 08:00-12:00\nnode/2,B,bakery,43.7,7.27,n'importe quand\n";
-    let resp = http
-        .post(th.api("/admin/places/import"))
-        .bearer_auth(&token)
+    let resp = th
+        .staff(Method::POST, "/admin/places/import", &token)
         .header("content-type", "text/csv")
         .body(csv)
         .send()
@@ -265,18 +255,16 @@ async fn import_over_http_reports_per_row() {
     assert_eq!(report["inserted"], 1);
     assert_eq!(report["rejected"][0]["row"], 3);
 
-    let resp = http
-        .post(th.api("/admin/places/import"))
-        .bearer_auth(&token)
+    let resp = th
+        .staff(Method::POST, "/admin/places/import", &token)
         .header("content-type", "text/plain")
         .body("x")
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let resp = http
-        .post(th.api("/admin/places/import"))
-        .bearer_auth(&token)
+    let resp = th
+        .staff(Method::POST, "/admin/places/import", &token)
         .header("content-type", "application/geo+json")
         .body("{")
         .send()
@@ -284,9 +272,8 @@ async fn import_over_http_reports_per_row() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     // The Monaco extract (~290 KB) fits the import route's limit.
-    let resp = http
-        .post(th.api("/admin/places/import"))
-        .bearer_auth(&token)
+    let resp = th
+        .staff(Method::POST, "/admin/places/import", &token)
         .header("content-type", "application/geo+json")
         .body(MONACO)
         .send()
@@ -302,7 +289,6 @@ async fn no_change_is_skipped_when_edits_happen_during_a_sync() {
         .await
         .unwrap();
     let token = th.staff_token().await;
-    let http = reqwest::Client::new();
 
     let first = get_json(&th.api("/places?limit=100")).await;
     assert_eq!(first["has_more"], true);
@@ -346,7 +332,6 @@ async fn a_reimport_keeps_what_staff_edited_or_deleted() {
     let store = th.state.store.as_ref();
     let first = import_places(store, Format::GeoJson, MONACO).await.unwrap();
     let token = th.staff_token().await;
-    let http = reqwest::Client::new();
     let page = get_json(&th.api("/places?limit=2")).await;
     let (a, b) = (page["items"][0].clone(), page["items"][1].clone());
 

@@ -65,6 +65,18 @@ impl TownHall {
         format!("{}/api/v1{path}", self.url)
     }
 
+    /// A request to a staff route, with the bearer token.
+    pub fn staff(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
+        reqwest::Client::new()
+            .request(method, self.api(path))
+            .bearer_auth(token)
+    }
+
     pub fn data_dir(&self) -> &Path {
         self.dir.path()
     }
