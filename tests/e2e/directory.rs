@@ -117,6 +117,7 @@ async fn residents_search_the_synced_directory_offline() {
 async fn staff_edits_reach_residents_and_bad_input_is_refused() {
     let th = town_hall().await;
     let token = th.staff_token().await;
+    let http = reqwest::Client::new();
     let r = resident(&th.url);
 
     // Without a token: 401.
@@ -289,6 +290,7 @@ async fn no_change_is_skipped_when_edits_happen_during_a_sync() {
         .await
         .unwrap();
     let token = th.staff_token().await;
+    let http = reqwest::Client::new();
 
     let first = get_json(&th.api("/places?limit=100")).await;
     assert_eq!(first["has_more"], true);
@@ -332,6 +334,7 @@ async fn a_reimport_keeps_what_staff_edited_or_deleted() {
     let store = th.state.store.as_ref();
     let first = import_places(store, Format::GeoJson, MONACO).await.unwrap();
     let token = th.staff_token().await;
+    let http = reqwest::Client::new();
     let page = get_json(&th.api("/places?limit=2")).await;
     let (a, b) = (page["items"][0].clone(), page["items"][1].clone());
 
