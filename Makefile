@@ -40,9 +40,11 @@ ui-check:
 ui-test:
 	cd ui && npm test
 
-# NO_AT_BRIDGE: no accessibility bus under Xvfb (its daemon outlives the session and logs noise).
+# The session's own noise (D-Bus, accessibility daemons, server logs) goes to a log file, shown
+# only on failure, so the output ends with the test runner's summary.
 e2e:
-	cd tests/ui && NO_AT_BRIDGE=1 $(XVFB) npm test
+	cd tests/ui && mkdir -p artifacts && NO_AT_BRIDGE=1 $(XVFB) npm test 2> artifacts/e2e-stderr.log \
+	  || { echo "--- end of artifacts/e2e-stderr.log:"; tail -n 60 artifacts/e2e-stderr.log; exit 1; }
 
 clean:
 	$(CARGO) clean
