@@ -189,8 +189,14 @@ impl Store {
     /// Applies one page of place changes, their search index and the cursor
     /// in one transaction.
     pub fn apply_places_page(&self, page: &SyncPage<Place>) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let conn = self.conn();
+        // The directory can always be fetched again: its pages need atomicity
+        // (WAL gives it) but not an fsync each. What must survive a crash
+        // (settings, the reports outbox) keeps the connection's `FULL`.
+        let _relaxed = Relaxed::new(&conn)?;
+        // `unchecked_transaction` borrows the connection shared, as the guard does;
+        // the store's mutex already keeps transactions from nesting.
+        let tx = conn.unchecked_transaction()?;
         {
             let mut rowid_of = tx.prepare_cached("SELECT rowid FROM places WHERE id = ?1")?;
             let mut drop_fts = tx.prepare_cached("DELETE FROM places_fts WHERE rowid = ?1")?;
@@ -386,6 +392,24 @@ impl Store {
                 Ok((rowid, place))
             })
             .collect()
+    }
+}
+
+/// `synchronous = NORMAL` for as long as it lives, then back to `FULL`.
+struct Relaxed<'a>(&'a rusqlite::Connection);
+
+impl<'a> Relaxed<'a> {
+    fn new(conn: &'a rusqlite::Connection) -> Result<Self, StoreError> {
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(Self(conn))
+    }
+}
+
+impl Drop for Relaxed<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.0.pragma_update(None, "synchronous", "FULL") {
+            tracing::error!(error = %e, "cannot restore synchronous=FULL");
+        }
     }
 }
 
