@@ -73,6 +73,7 @@ place-crisis = Exceptional measure
 place-address = Address
 place-phone = Phone
 place-website = Website
+place-email = E-mail
 place-services = Services
 place-checked = Information checked on { $date }
 place-source-osm = Source: OpenStreetMap (OSM contributors, ODbL)

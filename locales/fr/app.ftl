@@ -73,6 +73,7 @@ place-crisis = Mesure exceptionnelle
 place-address = Adresse
 place-phone = Téléphone
 place-website = Site web
+place-email = Courriel
 place-services = Services
 place-checked = Informations vérifiées le { $date }
 place-source-osm = Source : OpenStreetMap (contributeurs OSM, ODbL)

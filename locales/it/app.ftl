@@ -73,6 +73,7 @@ place-crisis = Misura eccezionale
 place-address = Indirizzo
 place-phone = Telefono
 place-website = Sito web
+place-email = E-mail
 place-services = Servizi
 place-checked = Informazioni verificate il { $date }
 place-source-osm = Fonte: OpenStreetMap (contributori OSM, ODbL)

@@ -58,6 +58,21 @@ pub fn run() {
         )
         .try_init();
     let result = tauri::Builder::default()
+        // A place's website, phone and e-mail open with the system's handler...
+        .plugin(tauri_plugin_opener::init())
+        // ...and the window itself never navigates away from the app.
+        .plugin(
+            tauri::plugin::Builder::<tauri::Wry>::new("navigation-guard")
+                .on_navigation(|_, url| {
+                    let inside = matches!(url.scheme(), "tauri" | "asset")
+                        || url.host_str() == Some("tauri.localhost");
+                    if !inside {
+                        tracing::warn!(%url, "navigation away from the app refused");
+                    }
+                    inside
+                })
+                .build(),
+        )
         .setup(|app| {
             let opts = options();
             let data = match opts.data {

@@ -111,6 +111,13 @@ test('first run, communes and directory, then offline after the server stops', a
     assert.equal(await count(browser, '#place-week tr'), 7);
     await screenshot(browser, 'resident-place.png');
 
+    // Links open outside; the window itself never leaves the app.
+    await browser.execute(() => {
+      window.location.href = 'about:blank';
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(await (await browser.$('#place-name')).isExisting(), 'navigation away was refused');
+
     await click(browser, '#place-back');
     await eventually(async () => (await browser.$('#filter-open-now')).isDisplayed(), 5000, 'back to the list');
     assert.equal(await (await browser.$('#filter-open-now')).getAttribute('aria-pressed'), 'true', 'filters kept');
