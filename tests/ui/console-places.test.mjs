@@ -3,28 +3,16 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { artifacts, launchChromium, startTownHall, tempDir } from './harness.mjs';
+import { artifacts, consoleFixture } from './harness.mjs';
 
-let hall, data, browser;
-
-before(async () => {
-  data = tempDir('console-places');
-  hall = await startTownHall(join(data.dir, 'server'));
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await hall?.stop();
-  data?.cleanup();
-});
+const f = consoleFixture('console-places', { before, after });
 
 test('staff create, fix, close and delete a place, and import a file with a per-row report', async () => {
-  const page = await browser.newPage({ locale: 'fr-FR' });
+  const page = await f.browser.newPage({ locale: 'fr-FR' });
   page.on('dialog', (d) => d.accept());
-  await page.goto(`${hall.url}/console/`);
-  await page.getByLabel('Identifiant').fill(hall.username);
-  await page.getByLabel('Mot de passe').fill(hall.password);
+  await page.goto(`${f.hall.url}/console/`);
+  await page.getByLabel('Identifiant').fill(f.hall.username);
+  await page.getByLabel('Mot de passe').fill(f.hall.password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('button', { name: 'Annuaire des commerces et services' }).click();
 
@@ -51,7 +39,7 @@ test('staff create, fix, close and delete a place, and import a file with a per-
   await row.waitFor({ state: 'detached' });
 
   // Import a CSV with one bad row: the others are imported, the bad one explained.
-  const csv = join(data.dir, 'places.csv');
+  const csv = join(f.data.dir, 'places.csv');
   writeFileSync(
     csv,
     'id,name,category,lat,lon,opening_hours\n' +

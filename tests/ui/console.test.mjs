@@ -2,26 +2,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { artifacts, launchChromium, startTownHall, tempDir } from './harness.mjs';
+import { artifacts, consoleFixture } from './harness.mjs';
 
-let hall, data, browser;
-
-before(async () => {
-  data = tempDir('console');
-  hall = await startTownHall(join(data.dir, 'server'));
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await hall?.stop();
-  data?.cleanup();
-});
+const f = consoleFixture('console', { before, after });
 
 test('a wrong password shows an error, the demo account sees the 51 communes', async () => {
-  const page = await browser.newPage({ locale: 'fr-FR' });
-  await page.goto(`${hall.url}/console/`);
-  await page.getByLabel('Identifiant').fill(hall.username);
+  const page = await f.browser.newPage({ locale: 'fr-FR' });
+  await page.goto(`${f.hall.url}/console/`);
+  await page.getByLabel('Identifiant').fill(f.hall.username);
   await page.getByLabel('Mot de passe').fill('not the password');
   await page.getByRole('button', { name: 'Se connecter' }).click();
   const error = page.locator('#login-error');
@@ -29,7 +17,7 @@ test('a wrong password shows an error, the demo account sees the 51 communes', a
   assert.equal(await error.textContent(), 'Identifiant ou mot de passe incorrect.');
   assert.equal(await error.getAttribute('role'), 'alert');
 
-  await page.getByLabel('Mot de passe').fill(hall.password);
+  await page.getByLabel('Mot de passe').fill(f.hall.password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   const rows = page.locator('#communes-table tbody tr');
   await rows.nth(50).waitFor();

@@ -101,6 +101,25 @@ export async function launchChromium() {
   });
 }
 
+/**
+ * Registers before/after hooks for a console test: a demo town hall and a
+ * Chromium, both stopped afterwards. Returns an object filled by `before`.
+ */
+export function consoleFixture(name, { before, after }) {
+  const f = {};
+  before(async () => {
+    f.data = tempDir(name);
+    f.hall = await startTownHall(join(f.data.dir, 'server'));
+    f.browser = await launchChromium();
+  });
+  after(async () => {
+    await f.browser?.close();
+    await f.hall?.stop();
+    f.data?.cleanup();
+  });
+  return f;
+}
+
 /** Polls `fn` until it returns a truthy value or `ms` pass. */
 export async function eventually(fn, ms = 15000, what = 'condition') {
   const end = Date.now() + ms;
