@@ -82,6 +82,8 @@ pub struct Client {
     store: Store,
     data_dir: PathBuf,
     hours: directory::HoursCache,
+    /// Each language's messages, parsed at first use (not at every search).
+    l10n: [std::sync::OnceLock<i18n::Localizer>; 3],
 }
 
 impl Client {
@@ -90,6 +92,7 @@ impl Client {
             store: Store::open(data_dir)?,
             data_dir: data_dir.to_owned(),
             hours: directory::HoursCache::default(),
+            l10n: Default::default(),
         })
     }
 
@@ -239,6 +242,20 @@ impl Client {
         })
     }
 
+    /// The messages of `lang`, parsed once per client.
+    fn localizer(&self, lang: Lang) -> Result<&i18n::Localizer, ClientError> {
+        let slot = &self.l10n[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)];
+        if let Some(l) = slot.get() {
+            return Ok(l);
+        }
+        // Two threads may both parse on first use; one result is kept.
+        let parsed = i18n::Localizer::new(lang).map_err(|e| ClientError::Protocol {
+            server: String::new(),
+            detail: e.to_string(),
+        })?;
+        Ok(slot.get_or_init(|| parsed))
+    }
+
     /// Searches the offline directory at `at`, with statuses in `lang`.
     pub fn search(
         &self,
@@ -246,16 +263,13 @@ impl Client {
         at: &chrono::DateTime<chrono::FixedOffset>,
         lang: Lang,
     ) -> Result<Vec<directory::PlaceResult>, ClientError> {
-        let l10n = i18n::Localizer::new(lang).map_err(|e| ClientError::Protocol {
-            server: String::new(),
-            detail: e.to_string(),
-        })?;
+        let l10n = self.localizer(lang)?;
         Ok(directory::search(
             &self.store,
             query,
             at,
             &self.hours,
-            &l10n,
+            l10n,
         )?)
     }
 
@@ -279,11 +293,8 @@ impl Client {
         let Some(place) = self.store.place(id)? else {
             return Ok(None);
         };
-        let l10n = i18n::Localizer::new(lang).map_err(|e| ClientError::Protocol {
-            server: String::new(),
-            detail: e.to_string(),
-        })?;
-        let e = directory::evaluate(&place, at, &self.hours, &l10n);
+        let l10n = self.localizer(lang)?;
+        let e = directory::evaluate(&place, at, &self.hours, l10n);
         Ok(Some(directory::PlaceResult::new(place, e, None)))
     }
 }
