@@ -90,17 +90,23 @@ test('first run, communes and directory, then offline after the server stops', a
 
     // The directory works offline: search, "open now", a place's page.
     await (await browser.$('#directory-search')).setValue('boulangerie');
-    await eventually(async () => (await count(browser, '#places-list li')) >= 3, 10000, 'bakeries');
-    const all = await count(browser, '#places-list li');
+    const listed = () =>
+      browser.execute(() =>
+        [...document.querySelectorAll('#places-list li')].map((li) => [li.dataset.category, li.dataset.state]),
+      );
+    // The list shows the search's results once only bakeries are listed.
+    await eventually(async () => {
+      const items = await listed();
+      return items.length >= 3 && items.every(([c]) => c === 'bakery');
+    }, 10000, 'bakeries');
+    const all = (await listed()).length;
     await click(browser, '#filter-open-now');
     assert.equal(await (await browser.$('#filter-open-now')).getAttribute('aria-pressed'), 'true');
     await eventually(async () => {
-      const n = await count(browser, '#places-list li');
-      return n > 0 && n < all;
+      const items = await listed();
+      return items.length > 0 && items.length < all && items.every(([c, s]) => c === 'bakery' && s === 'open');
     }, 10000, 'open bakeries only');
-    const states = await browser.execute(() =>
-      [...document.querySelectorAll('#places-list li')].map((li) => li.getAttribute('data-state')),
-    );
+    const states = (await listed()).map(([, s]) => s);
     assert.ok(states.every((s) => s === 'open'), states.join(','));
     await screenshot(browser, 'resident-directory.png');
 
