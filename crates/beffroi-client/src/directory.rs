@@ -7,6 +7,7 @@
 //! crate, each distinct expression parsed once and cached.
 
 use std::collections::HashMap;
+use std::str::FromStr;
 use std::sync::{LazyLock, Mutex};
 
 use beffroi_domain::hours::{Hours, HoursStatus, OpenState, TIMEZONE};
@@ -16,6 +17,7 @@ use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 use fluent_bundle::FluentValue;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::i18n::Localizer;
 use crate::store::{Store, StoreError, keys, set_meta};
@@ -143,7 +145,7 @@ impl HoursCache {
 
 /// The words a place is found by besides its name: its category in every
 /// language, its street and city.
-fn search_terms(place: &Place) -> String {
+fn terms_of(category: Category, street: Option<&str>, city: Option<&str>) -> String {
     // Each category's name in every language, formatted once.
     static LABELS: LazyLock<HashMap<Category, String>> = LazyLock::new(|| {
         let l10n: Vec<Localizer> = Lang::ALL
@@ -164,10 +166,18 @@ fn search_terms(place: &Place) -> String {
             })
             .collect()
     });
-    let mut terms = vec![LABELS.get(&place.category).cloned().unwrap_or_default()];
-    terms.extend(place.address.street.clone());
-    terms.extend(place.address.city.clone());
+    let mut terms = vec![LABELS.get(&category).cloned().unwrap_or_default()];
+    terms.extend(street.map(str::to_owned));
+    terms.extend(city.map(str::to_owned));
     terms.join(" ")
+}
+
+fn search_terms(place: &Place) -> String {
+    terms_of(
+        place.category,
+        place.address.street.as_deref(),
+        place.address.city.as_deref(),
+    )
 }
 
 /// An FTS5 query from what a resident typed: every word must match, each as a
@@ -181,14 +191,49 @@ fn fts_query(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// A place as a sync page brings it: decoded for the columns search reads,
+/// with the JSON it came as, which is stored as is (not encoded again).
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub place: Place,
+    json: Box<RawValue>,
+}
+
+impl Received {
+    pub fn new(place: Place) -> Result<Self, StoreError> {
+        let json = serde_json::value::to_raw_value(&place)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Self { place, json })
+    }
+}
+
+impl<'de> Deserialize<'de> for Received {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let json = Box::<RawValue>::deserialize(d)?;
+        let place = serde_json::from_str(json.get()).map_err(serde::de::Error::custom)?;
+        Ok(Self { place, json })
+    }
+}
+
 impl Store {
     pub fn places_cursor(&self) -> Result<beffroi_domain::Cursor, StoreError> {
         Ok(self.get_meta(keys::PLACES_CURSOR)?.unwrap_or_default())
     }
 
+    /// Whether the search indexes wait for [`Store::build_places_index`].
+    pub fn places_index_pending(&self) -> Result<bool, StoreError> {
+        Ok(self.get_meta(keys::PLACES_INDEX_PENDING)?.unwrap_or(false))
+    }
+
     /// Applies one page of place changes, their search index and the cursor
     /// in one transaction.
-    pub fn apply_places_page(&self, page: &SyncPage<Place>) -> Result<(), StoreError> {
+    ///
+    /// On a first sync (an empty directory) the pages fill the table alone and
+    /// mark the indexes pending: building them once at the end, in one pass,
+    /// is several times faster than keeping them in step row by row. Until
+    /// [`Store::build_places_index`] runs, searches see no places.
+    pub fn apply_places_page(&self, page: &SyncPage<Received>) -> Result<(), StoreError> {
+        let bulk = self.places_index_pending()? || self.place_count()? == 0;
         let conn = self.conn();
         // The directory can always be fetched again: its pages need atomicity
         // (WAL gives it) but not an fsync each. What must survive a crash
@@ -197,6 +242,9 @@ impl Store {
         // `unchecked_transaction` borrows the connection shared, as the guard does;
         // the store's mutex already keeps transactions from nesting.
         let tx = conn.unchecked_transaction()?;
+        if bulk {
+            tx.execute_batch("DROP INDEX IF EXISTS places_category_position")?;
+        }
         {
             let mut rowid_of = tx.prepare_cached("SELECT rowid FROM places WHERE id = ?1")?;
             let mut drop_fts = tx.prepare_cached("DELETE FROM places_fts WHERE rowid = ?1")?;
@@ -220,36 +268,40 @@ impl Store {
                  VALUES (?1, ?2, ?2, ?3, ?3)",
             )?;
             let mut drop_rtree = tx.prepare_cached("DELETE FROM places_rtree WHERE id = ?1")?;
-            for p in &page.items {
+            for Received { place: p, json } in &page.items {
+                let row = params![
+                    p.id.as_str(),
+                    json.get(),
+                    p.category.as_str(),
+                    p.commune.as_ref().map(InseeCode::as_str),
+                    p.position.lat,
+                    p.position.lon,
+                    p.delivery,
+                    p.takeaway,
+                    effective_hours(p),
+                    p.address.country.as_deref(),
+                    matches!(p.crisis, Some(Crisis::Closed { .. })),
+                    p.name
+                ];
+                if bulk {
+                    upsert.query_row(row, |_| Ok(()))?;
+                    continue;
+                }
                 if let Some(rowid) = rowid_of
                     .query_row([p.id.as_str()], |r| r.get::<_, i64>(0))
                     .optional()?
                 {
                     drop_fts.execute([rowid])?;
                 }
-                let data =
-                    serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let rowid: i64 = upsert.query_row(
-                    params![
-                        p.id.as_str(),
-                        data,
-                        p.category.as_str(),
-                        p.commune.as_ref().map(InseeCode::as_str),
-                        p.position.lat,
-                        p.position.lon,
-                        p.delivery,
-                        p.takeaway,
-                        effective_hours(p),
-                        p.address.country.as_deref(),
-                        matches!(p.crisis, Some(Crisis::Closed { .. })),
-                        p.name
-                    ],
-                    |r| r.get(0),
-                )?;
+                let rowid: i64 = upsert.query_row(row, |r| r.get(0))?;
                 add_fts.execute(params![rowid, p.name, search_terms(p)])?;
                 put_rtree.execute(params![rowid, p.position.lat, p.position.lon])?;
             }
             for id in &page.deleted {
+                if bulk {
+                    delete.execute([id])?;
+                    continue;
+                }
                 if let Some(rowid) = rowid_of
                     .query_row([id], |r| r.get::<_, i64>(0))
                     .optional()?
@@ -260,7 +312,57 @@ impl Store {
                 }
             }
         }
+        if bulk {
+            set_meta(&tx, keys::PLACES_INDEX_PENDING, &true)?;
+        }
         set_meta(&tx, keys::PLACES_CURSOR, &page.next_cursor)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Builds the search indexes of every place in one pass, when a first
+    /// sync left them pending (also after a first sync was interrupted).
+    pub fn build_places_index(&self) -> Result<(), StoreError> {
+        if !self.places_index_pending()? {
+            return Ok(());
+        }
+        let conn = self.conn();
+        let _relaxed = Relaxed::new(&conn)?;
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(
+            "DELETE FROM places_fts;
+             DELETE FROM places_rtree;
+             INSERT INTO places_rtree (id, min_lat, max_lat, min_lon, max_lon)
+                 SELECT rowid, lat, lat, lon, lon FROM places;
+             CREATE INDEX IF NOT EXISTS places_category_position ON places (category, lat, lon);",
+        )?;
+        {
+            let mut read = tx.prepare(
+                "SELECT rowid, name, category, data ->> '$.address.street',
+                        data ->> '$.address.city'
+                 FROM places",
+            )?;
+            let mut add_fts =
+                tx.prepare("INSERT INTO places_fts (rowid, name, terms) VALUES (?1, ?2, ?3)")?;
+            let mut rows = read.query([])?;
+            while let Some(r) = rows.next()? {
+                let category: String = r.get(2)?;
+                let category = Category::from_str(&category)
+                    .map_err(|_| StoreError::Corrupt(format!("place category {category:?}")))?;
+                let street: Option<String> = r.get(3)?;
+                let city: Option<String> = r.get(4)?;
+                let name: String = r.get(1)?;
+                add_fts.execute(params![
+                    r.get::<_, i64>(0)?,
+                    name,
+                    terms_of(category, street.as_deref(), city.as_deref())
+                ])?;
+            }
+        }
+        tx.execute(
+            "DELETE FROM meta WHERE key = ?1",
+            [keys::PLACES_INDEX_PENDING],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -760,9 +862,12 @@ mod tests {
         }
     }
 
-    fn page(items: Vec<Place>, deleted: Vec<&str>, cursor: u64) -> SyncPage<Place> {
+    fn page(items: Vec<Place>, deleted: Vec<&str>, cursor: u64) -> SyncPage<Received> {
         SyncPage {
-            items,
+            items: items
+                .into_iter()
+                .map(|p| Received::new(p).expect("encodable"))
+                .collect(),
             deleted: deleted.into_iter().map(Into::into).collect(),
             next_cursor: Cursor(cursor),
             has_more: false,
@@ -794,6 +899,7 @@ mod tests {
                 5,
             ))
             .expect("first page");
+        store.build_places_index().expect("index");
 
         // The second item cannot be stored (NaN has no place in a REAL NOT NULL column).
         let broken = page(
@@ -811,6 +917,61 @@ mod tests {
     }
 
     #[test]
+    fn a_first_sync_fills_the_table_then_builds_the_indexes_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        store
+            .apply_places_page(&page(
+                vec![
+                    place("a", "Boulangerie Alpha", 43.7),
+                    place("b", "Boulangerie Bravo", 43.8),
+                ],
+                vec![],
+                2,
+            ))
+            .expect("first page");
+        assert!(store.places_index_pending().expect("flag"));
+        // A later page of the same first sync changes and deletes places
+        // that are not indexed yet.
+        let mut renamed = place("a", "Boulangerie Ambre", 43.7);
+        renamed.address.city = Some("Èze".into());
+        store
+            .apply_places_page(&page(vec![renamed], vec!["b"], 4))
+            .expect("second page");
+        assert!(store.places_index_pending().expect("flag"));
+        assert!(names(&store, "boulangerie").is_empty(), "not indexed yet");
+
+        // Cut short here: opening the store again (as the client does) builds them.
+        drop(store);
+        let client = crate::Client::open(dir.path()).expect("reopen");
+        assert!(!client.store.places_index_pending().expect("flag"));
+        assert_eq!(
+            names(&client.store, "boulangerie"),
+            vec!["Boulangerie Ambre"]
+        );
+        assert_eq!(
+            names(&client.store, "eze"),
+            vec!["Boulangerie Ambre"],
+            "city indexed"
+        );
+        assert!(names(&client.store, "alpha").is_empty());
+        let rtree: i64 = client
+            .store
+            .conn()
+            .query_row("SELECT count(*) FROM places_rtree", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(rtree, 1);
+
+        // Later pages keep the indexes in step row by row.
+        client
+            .store
+            .apply_places_page(&page(vec![place("c", "Boulangerie Cyan", 43.9)], vec![], 5))
+            .expect("third page");
+        assert!(!client.store.places_index_pending().expect("flag"));
+        assert_eq!(names(&client.store, "cyan"), vec!["Boulangerie Cyan"]);
+    }
+
+    #[test]
     fn search_is_accent_insensitive_prefix_and_follows_updates() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(dir.path()).expect("open");
@@ -818,6 +979,7 @@ mod tests {
         store
             .apply_places_page(&page(vec![p.clone()], vec![], 1))
             .expect("apply");
+        store.build_places_index().expect("index");
         assert_eq!(names(&store, "epic"), vec!["Épicerie Fine"]);
         assert_eq!(
             names(&store, "bakery"),
@@ -856,6 +1018,7 @@ mod tests {
         store
             .apply_places_page(&page(places, vec![], 1))
             .expect("apply");
+        store.build_places_index().expect("index");
         let at = DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").expect("time");
         let l10n = Localizer::new(Lang::Fr).expect("fr");
         let run = |origin: f64, limit: u32, category: Option<Category>| -> Vec<String> {

@@ -88,8 +88,11 @@ pub struct Client {
 
 impl Client {
     pub fn open(data_dir: &Path) -> Result<Self, ClientError> {
+        let store = Store::open(data_dir)?;
+        // A first sync that was cut short left its places unindexed.
+        store.build_places_index()?;
         Ok(Self {
-            store: Store::open(data_dir)?,
+            store,
             data_dir: data_dir.to_owned(),
             hours: directory::HoursCache::default(),
             l10n: Default::default(),
@@ -222,14 +225,17 @@ impl Client {
                 Store::apply_communes_page,
             )
             .await?;
-        let (places_changed, places_removed) = self
+        let pulled = self
             .pull(
                 api,
                 "places",
                 Store::places_cursor,
                 Store::apply_places_page,
             )
-            .await?;
+            .await;
+        // Also when the pull stopped midway: what was applied becomes searchable.
+        self.store.build_places_index()?;
+        let (places_changed, places_removed) = pulled?;
         let total = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(SyncReport {
             server: api.base().to_owned(),

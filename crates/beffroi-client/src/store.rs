@@ -21,6 +21,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0004_places_category_position.sql")),
         M::up(include_str!("store/0005_places_rtree.sql")),
         M::up(include_str!("store/0006_drop_redundant_place_indexes.sql")),
+        M::up(include_str!("store/0007_places_fts_detail_column.sql")),
     ])
 });
 
@@ -45,6 +46,9 @@ pub enum StoreError {
 pub(crate) mod keys {
     pub const COMMUNES_CURSOR: &str = "cursor.communes";
     pub const PLACES_CURSOR: &str = "cursor.places";
+    /// Set while the places' search indexes (FTS, R*Tree) are not built: a
+    /// first sync fills the table alone and builds them once at the end.
+    pub const PLACES_INDEX_PENDING: &str = "places.index_pending";
     pub const SETTINGS: &str = "settings";
     pub const SYNC_STATUS: &str = "sync.status";
 }

@@ -12,6 +12,7 @@ use beffroi_domain::place::{
 use beffroi_domain::sync::page_limit;
 use beffroi_domain::{Cursor, SyncPage};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use utoipa::IntoParams;
 
 use crate::AppState;
@@ -29,10 +30,10 @@ const MAX_LIST: u32 = 200;
 pub async fn changes(
     State(state): State<AppState>,
     Query(q): Query<SinceQuery>,
-) -> Result<JsonResponse<SyncPage<Place>>, ApiError> {
+) -> Result<JsonResponse<SyncPage<Box<RawValue>>>, ApiError> {
     let page = state
         .store
-        .places_since(Cursor(q.since.unwrap_or(0)), page_limit(q.limit))
+        .places_since_json(Cursor(q.since.unwrap_or(0)), page_limit(q.limit))
         .await?;
     Ok(JsonResponse(page))
 }

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
+use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
 pub use sqlite::SqliteStore;
@@ -103,8 +104,32 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         writer: Writer,
     ) -> Result<UpsertCounts, StoreError>;
 
-    /// Places changed or deleted after `since`, at most `limit`, in cursor order.
-    async fn places_since(&self, since: Cursor, limit: u32) -> Result<SyncPage<Place>, StoreError>;
+    /// Places changed or deleted after `since`, at most `limit`, in cursor
+    /// order, each as the JSON the store holds (served without re-encoding).
+    async fn places_since_json(
+        &self,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<SyncPage<Box<RawValue>>, StoreError>;
+
+    /// [`Store::places_since_json`], decoded.
+    async fn places_since(&self, since: Cursor, limit: u32) -> Result<SyncPage<Place>, StoreError> {
+        let page = self.places_since_json(since, limit).await?;
+        let items = page
+            .items
+            .iter()
+            .map(|raw| {
+                serde_json::from_str(raw.get())
+                    .map_err(|e| StoreError::Corrupt(format!("place: {e}")))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(SyncPage {
+            items,
+            deleted: page.deleted,
+            next_cursor: page.next_cursor,
+            has_more: page.has_more,
+        })
+    }
 
     async fn get_place(&self, id: &PlaceId) -> Result<Option<Place>, StoreError>;
 

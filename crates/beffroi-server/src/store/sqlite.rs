@@ -15,6 +15,7 @@ use beffroi_domain::sync::Change;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
+use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
 use super::{StaffCredentials, Store, StoreError};
@@ -343,7 +344,11 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn places_since(&self, since: Cursor, limit: u32) -> Result<SyncPage<Place>, StoreError> {
+    async fn places_since_json(
+        &self,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<SyncPage<Box<RawValue>>, StoreError> {
         self.call(move |conn| {
             let since_i = i64::try_from(since.0).unwrap_or(i64::MAX);
             let mut stmt = conn.prepare_cached(
@@ -364,7 +369,10 @@ impl Store for SqliteStore {
                 let change = if deleted {
                     Change::Delete(id)
                 } else {
-                    Change::Upsert(place_from_json(&id, &data)?)
+                    Change::Upsert(
+                        RawValue::from_string(data)
+                            .map_err(|e| StoreError::Corrupt(format!("place {id}: {e}")))?,
+                    )
                 };
                 changes.push((cursor, change));
             }
