@@ -88,6 +88,18 @@ impl TownHall {
             .unwrap()
     }
 
+    /// Adds a staff member with `role` and returns their bearer token.
+    pub async fn staff_with_role(&self, username: &str, role: beffroi_domain::Role) -> String {
+        let password = "correct horse battery staple";
+        let hash = beffroi_server::auth::hash_password(password).unwrap();
+        self.state
+            .store
+            .add_staff(&username.parse().unwrap(), role, hash)
+            .await
+            .unwrap();
+        self.login(username, password).await.unwrap()
+    }
+
     /// Logs a staff member in; `None` when refused.
     pub async fn login(&self, username: &str, password: &str) -> Option<String> {
         let resp = reqwest::Client::new()

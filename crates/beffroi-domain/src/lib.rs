@@ -3,6 +3,7 @@
 //!
 //! Nothing here does I/O. The crate holds:
 //! - [`commune`]: the territory (INSEE codes, communes);
+//! - [`alert`]: alerts mapped onto CAP 1.2, and their Ed25519 signatures;
 //! - [`place`]: the directory of shops and services, categories mapped from OSM tags;
 //! - [`hours`]: OSM `opening_hours` evaluated in the territory's time zone;
 //! - [`staff`]: town-hall staff roles and the login exchange;
@@ -13,6 +14,7 @@
 //! With the `openapi` feature the wire types derive `utoipa::ToSchema`; with `ts`
 //! they derive `ts_rs::TS` so the front end's types are generated, never copied.
 
+pub mod alert;
 pub mod api;
 pub mod commune;
 pub mod hours;

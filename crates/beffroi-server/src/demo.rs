@@ -11,6 +11,9 @@ const COMMUNES_CSV: &str = include_str!("../../../data/communes-metropole-nca.cs
 
 /// The demo staff account's username.
 pub const DEMO_USERNAME: &str = "demo";
+/// The demo territory's CAP geocode (SIREN of the EPCI) and name.
+pub const TERRITORY_CODE: &str = "200030195";
+pub const TERRITORY_NAME: &str = "Métropole Nice Côte d'Azur";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {

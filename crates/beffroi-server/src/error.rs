@@ -106,6 +106,8 @@ impl From<StoreError> for ApiError {
             StoreError::AlreadyExists(what) => {
                 ApiError::Conflict("already_exists", format!("{what} already exists"))
             }
+            StoreError::Conflict(why) => ApiError::Conflict("conflict", why),
+            StoreError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
             other => ApiError::Internal(other.to_string()),
         }
     }

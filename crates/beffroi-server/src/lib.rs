@@ -9,15 +9,21 @@
 //! - [`extract`]: JSON/query parsing and staff auth as extractors;
 //! - [`error`]: the one error type and its JSON shape;
 //! - [`store`]: the storage trait and its SQLite implementation;
+//! - [`cap`]: alerts as CAP 1.2 XML (the feed, and messages from the town hall's tools);
+//! - [`keys`]: the Ed25519 keys that sign alerts;
+//! - [`hub`]: live delivery of alerts to connected devices;
 //! - [`import`]: places from OSM GeoJSON and CSV files, with a per-row report;
 //! - [`demo`]: the demo territory (51 communes of the Métropole Nice Côte d'Azur).
 
 pub mod auth;
+pub mod cap;
 pub mod console;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod hub;
 pub mod import;
+pub mod keys;
 pub mod routes;
 pub mod store;
 
@@ -49,6 +55,13 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// How long a staff login lasts.
     pub session_ttl: time::Duration,
+    /// The CAP `<sender>` of the alerts this server sends.
+    pub sender: String,
+    /// The CAP `<senderName>`: the town hall's name as residents know it.
+    pub sender_name: String,
+    /// The territory's CAP geocode (an EPCI's SIREN number) and name.
+    pub territory_code: String,
+    pub territory_name: String,
 }
 
 impl Settings {
@@ -57,6 +70,10 @@ impl Settings {
             data_dir: data_dir.into(),
             max_body_bytes: 64 * 1024,
             session_ttl: time::Duration::hours(12),
+            sender: "beffroi.localhost".into(),
+            sender_name: demo::TERRITORY_NAME.into(),
+            territory_code: demo::TERRITORY_CODE.into(),
+            territory_name: demo::TERRITORY_NAME.into(),
         }
     }
 }
@@ -66,15 +83,21 @@ impl Settings {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub settings: Arc<Settings>,
+    pub keys: Arc<keys::KeyRing>,
+    pub hub: Arc<hub::Hub>,
 }
 
 impl AppState {
-    /// Opens the embedded SQLite store in the settings' data directory.
-    pub fn open(settings: Settings) -> Result<Self, StoreError> {
+    /// Opens the embedded SQLite store and the signing keys in the settings'
+    /// data directory (the first key is made at the first start).
+    pub fn open(settings: Settings) -> Result<Self, LaunchError> {
         let store = SqliteStore::open(&settings.data_dir)?;
+        let keys = keys::KeyRing::open(&settings.data_dir)?;
         Ok(Self {
             store: Arc::new(store),
             settings: Arc::new(settings),
+            keys: Arc::new(keys),
+            hub: Arc::default(),
         })
     }
 }
@@ -115,6 +138,11 @@ pub fn router(state: AppState) -> Router {
     let (api, doc) = api();
     let max_body = state.settings.max_body_bytes;
     api.merge(console::router())
+        .route("/cap/alerts.atom", axum::routing::get(routes::alerts::atom))
+        .route(
+            "/cap/alerts/{file}",
+            axum::routing::get(routes::alerts::cap_message),
+        )
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::Extension(Arc::new(doc)))
@@ -142,8 +170,13 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let hub = state.hub.clone();
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // Live streams never finish on their own.
+            hub.close();
+        })
         .await
 }
 
@@ -162,6 +195,8 @@ pub async fn launch(
 pub enum LaunchError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Keys(#[from] keys::KeyError),
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -1,6 +1,7 @@
 //! One module per resource, each with its handlers and their OpenAPI
 //! annotations; [`api_router`] merges them under `/api/v1`.
 
+pub mod alerts;
 pub mod auth;
 pub mod communes;
 pub mod health;
@@ -33,4 +34,17 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(places::list, places::create))
         .routes(routes!(places::update, places::delete))
         .routes(routes!(places::import).layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES)))
+        .routes(
+            routes!(alerts::create, alerts::list)
+                .layer(DefaultBodyLimit::max(alerts::CAP_MAX_BYTES)),
+        )
+        .routes(routes!(alerts::get, alerts::edit))
+        .routes(routes!(alerts::preview))
+        .routes(routes!(alerts::publish))
+        .routes(routes!(alerts::update))
+        .routes(routes!(alerts::cancel))
+        .routes(routes!(alerts::audit))
+        .routes(routes!(alerts::keys))
+        .routes(routes!(alerts::changes))
+        .routes(routes!(alerts::stream))
 }

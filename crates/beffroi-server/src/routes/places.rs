@@ -4,7 +4,7 @@
 use axum::Json as JsonResponse;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use beffroi_domain::api::ErrorBody;
 use beffroi_domain::place::{
     CategoryInfo, ImportReport, Place, PlaceId, PlaceInput, Source, Writer,
@@ -17,7 +17,7 @@ use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{AnyStaff, Authorized, Json, Query};
+use crate::extract::{AnyStaff, Authorized, Json, Query, media_type};
 use crate::import::{CommuneLocator, Format, ImportError, import_places};
 use crate::routes::communes::SinceQuery;
 
@@ -210,17 +210,7 @@ pub async fn import(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<JsonResponse<ImportReport>, ApiError> {
-    let mime = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default();
+    let mime = media_type(&headers);
     let format = match mime.as_str() {
         "application/geo+json" | "application/json" => Format::GeoJson,
         "text/csv" => Format::Csv,

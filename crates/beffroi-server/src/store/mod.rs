@@ -6,6 +6,9 @@
 mod sqlite;
 
 use async_trait::async_trait;
+use std::sync::Arc;
+
+use beffroi_domain::alert::{AlertDraft, AlertMessage, Area, AuditEntry, StaffAlert};
 use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
@@ -32,6 +35,43 @@ pub enum StoreError {
     AlreadyExists(String),
     #[error("storage task failed: {0}")]
     Task(String),
+    /// The thing is not in the state the change needs (e.g. editing a sent alert).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0} not found")]
+    NotFound(String),
+}
+
+/// A sent alert message as stored: its cursor, its area (to filter streams)
+/// and the signed JSON served as is.
+#[derive(Debug, Clone)]
+pub struct SentAlert {
+    pub cursor: Cursor,
+    pub area: Area,
+    /// A [`beffroi_domain::alert::SignedAlert`] as JSON.
+    pub signed: Arc<str>,
+}
+
+/// The state an alert must be in for a publication to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// A new alert (a CAP message with no draft here): the row is created.
+    New,
+    Draft,
+    Published,
+}
+
+/// One sent message and everything it changes, written all or nothing.
+#[derive(Debug, Clone)]
+pub struct Publication {
+    pub alert_id: String,
+    pub expect: Expect,
+    /// The alert's content after this message.
+    pub draft: AlertDraft,
+    pub message: AlertMessage,
+    pub signed: String,
+    pub actor: String,
+    pub action: &'static str,
 }
 
 /// A staff member with the secret needed to check their password.
@@ -143,4 +183,41 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Deletes a place, leaving a tombstone for sync. `false` if there was none.
     async fn delete_place(&self, id: &PlaceId) -> Result<bool, StoreError>;
+
+    /// Stores a new draft (audited as `draft`).
+    async fn create_alert(
+        &self,
+        id: String,
+        draft: AlertDraft,
+        actor: String,
+    ) -> Result<StaffAlert, StoreError>;
+
+    /// Replaces a draft's content (audited as `edit`); `Conflict` once sent.
+    async fn edit_alert(
+        &self,
+        id: String,
+        draft: AlertDraft,
+        actor: String,
+    ) -> Result<StaffAlert, StoreError>;
+
+    async fn get_alert(&self, id: String) -> Result<Option<StaffAlert>, StoreError>;
+
+    /// Every alert, the most recently changed first.
+    async fn list_alerts(&self) -> Result<Vec<StaffAlert>, StoreError>;
+
+    /// The messages sent for an alert, oldest first.
+    async fn alert_messages(&self, id: String) -> Result<Vec<AlertMessage>, StoreError>;
+
+    /// The alert a sent message belongs to.
+    async fn alert_of_message(&self, identifier: String) -> Result<Option<String>, StoreError>;
+
+    /// Sends a message: checks the alert's state, stores the message with the
+    /// next cursor, updates the alert and the audit log, in one transaction.
+    async fn publish(&self, publication: Publication) -> Result<SentAlert, StoreError>;
+
+    /// Sent messages after `since`, at most `limit`, in cursor order.
+    async fn alerts_after(&self, since: Cursor, limit: u32) -> Result<Vec<SentAlert>, StoreError>;
+
+    /// The newest audit entries first.
+    async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
 }

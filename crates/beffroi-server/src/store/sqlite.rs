@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use async_trait::async_trait;
+use beffroi_domain::alert::{AlertDraft, AlertMessage, AuditEntry, StaffAlert};
 use beffroi_domain::place::{Place, PlaceId, Source, UpsertCounts, Writer};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::sync::Change;
@@ -18,12 +19,15 @@ use rusqlite_migration::{M, Migrations};
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
-use super::{StaffCredentials, Store, StoreError};
+use super::{Publication, SentAlert, StaffCredentials, Store, StoreError};
+
+mod alerts;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("sqlite/0001_init.sql")),
         M::up(include_str!("sqlite/0002_places.sql")),
+        M::up(include_str!("sqlite/0003_alerts.sql")),
     ])
 });
 
@@ -448,6 +452,57 @@ impl Store for SqliteStore {
             Ok(live)
         })
         .await
+    }
+
+    async fn create_alert(
+        &self,
+        id: String,
+        draft: AlertDraft,
+        actor: String,
+    ) -> Result<StaffAlert, StoreError> {
+        self.call(move |conn| alerts::create(conn, &id, &draft, &actor))
+            .await
+    }
+
+    async fn edit_alert(
+        &self,
+        id: String,
+        draft: AlertDraft,
+        actor: String,
+    ) -> Result<StaffAlert, StoreError> {
+        self.call(move |conn| alerts::edit(conn, &id, &draft, &actor))
+            .await
+    }
+
+    async fn get_alert(&self, id: String) -> Result<Option<StaffAlert>, StoreError> {
+        self.call(move |conn| alerts::get(conn, &id)).await
+    }
+
+    async fn list_alerts(&self) -> Result<Vec<StaffAlert>, StoreError> {
+        self.call(|conn| alerts::list(conn)).await
+    }
+
+    async fn alert_messages(&self, id: String) -> Result<Vec<AlertMessage>, StoreError> {
+        self.call(move |conn| alerts::messages(conn, &id)).await
+    }
+
+    async fn alert_of_message(&self, identifier: String) -> Result<Option<String>, StoreError> {
+        self.call(move |conn| alerts::alert_of_message(conn, &identifier))
+            .await
+    }
+
+    async fn publish(&self, publication: Publication) -> Result<SentAlert, StoreError> {
+        self.call(move |conn| alerts::publish(conn, &publication))
+            .await
+    }
+
+    async fn alerts_after(&self, since: Cursor, limit: u32) -> Result<Vec<SentAlert>, StoreError> {
+        self.call(move |conn| alerts::after(conn, since, limit))
+            .await
+    }
+
+    async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        self.call(move |conn| alerts::audit_log(conn, limit)).await
     }
 }
 

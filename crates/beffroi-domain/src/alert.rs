@@ -1,0 +1,791 @@
+//! Alerts, mapped onto CAP 1.2 (OASIS Common Alerting Protocol) without loss:
+//! every field here has its CAP element, and a CAP message the town hall's own
+//! tools send maps back onto these types (see `docs/alerts.md`).
+//!
+//! Staff compose an [`AlertDraft`]; publishing it makes an [`AlertMessage`]
+//! (CAP `<alert>`), which the server signs ([`SignedAlert`]). An update or a
+//! cancellation is a new message that references the earlier ones, as in CAP.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::{InseeCode, Lang};
+
+/// The most characters a headline may have (CAP recommends fewer than 160).
+pub const MAX_HEADLINE: usize = 160;
+/// The most characters of a description or an instruction.
+pub const MAX_TEXT: usize = 4000;
+
+macro_rules! cap_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $cap:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "lowercase")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+        pub enum $name { $($(#[$vm])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value as CAP 1.2 spells it.
+            pub fn cap(self) -> &'static str {
+                match self { $($name::$variant => $cap),+ }
+            }
+
+            /// Parses the CAP spelling (case as in the standard).
+            pub fn from_cap(s: &str) -> Option<Self> {
+                match s { $($cap => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.cap())
+            }
+        }
+    };
+}
+
+cap_enum!(
+    /// CAP `<status>`. Drafts are Beffroi's own state, never sent.
+    AlertStatus {
+        Actual = "Actual",
+        Exercise = "Exercise",
+        Test = "Test",
+    }
+);
+
+cap_enum!(
+    /// CAP `<msgType>`.
+    MsgType {
+        Alert = "Alert",
+        Update = "Update",
+        Cancel = "Cancel",
+    }
+);
+
+cap_enum!(
+    /// CAP `<category>`. A confinement measure is a `Health` alert with its
+    /// own event code.
+    AlertCategory {
+        Geo = "Geo",
+        Met = "Met",
+        Safety = "Safety",
+        Security = "Security",
+        Rescue = "Rescue",
+        Fire = "Fire",
+        Health = "Health",
+        Env = "Env",
+        Transport = "Transport",
+        Infra = "Infra",
+        Cbrne = "CBRNE",
+        Other = "Other",
+    }
+);
+
+cap_enum!(
+    /// CAP `<urgency>`.
+    Urgency {
+        Immediate = "Immediate",
+        Expected = "Expected",
+        Future = "Future",
+        Past = "Past",
+        Unknown = "Unknown",
+    }
+);
+
+cap_enum!(
+    /// CAP `<severity>`.
+    Severity {
+        Extreme = "Extreme",
+        Severe = "Severe",
+        Moderate = "Moderate",
+        Minor = "Minor",
+        Unknown = "Unknown",
+    }
+);
+
+cap_enum!(
+    /// CAP `<certainty>`.
+    Certainty {
+        Observed = "Observed",
+        Likely = "Likely",
+        Possible = "Possible",
+        Unlikely = "Unlikely",
+        Unknown = "Unknown",
+    }
+);
+
+impl Severity {
+    /// Whether residents see it in a banner (and get an urgent notification).
+    pub fn is_severe(self) -> bool {
+        matches!(self, Severity::Extreme | Severity::Severe)
+    }
+}
+
+/// The value name of Beffroi's event codes in CAP `<eventCode>`.
+pub const EVENT_CODE_NAME: &str = "beffroi";
+/// The CAP geocode value name of a commune.
+pub const GEOCODE_INSEE: &str = "INSEE";
+/// The CAP geocode value name of the whole territory (an EPCI's SIREN number).
+pub const GEOCODE_TERRITORY: &str = "EPCI";
+
+/// Where an alert applies: the whole territory, or some of its communes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum Area {
+    Territory,
+    Communes { communes: Vec<InseeCode> },
+}
+
+impl Area {
+    /// Whether a resident of any of `communes` is concerned (a resident with
+    /// no commune chosen gets every alert).
+    pub fn concerns(&self, communes: &[InseeCode]) -> bool {
+        match self {
+            Area::Territory => true,
+            Area::Communes { communes: targeted } => {
+                communes.is_empty() || targeted.iter().any(|c| communes.contains(c))
+            }
+        }
+    }
+}
+
+/// One language's text of an alert (CAP `<info>`'s text elements).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AlertText {
+    pub lang: Lang,
+    /// At most [`MAX_HEADLINE`] characters.
+    pub headline: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub instruction: Option<String>,
+    /// A web page with more (CAP `<web>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub web: Option<String>,
+    /// Who to contact (CAP `<contact>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub contact: Option<String>,
+}
+
+/// What staff compose: everything of a message but its identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AlertDraft {
+    pub status: AlertStatus,
+    pub category: AlertCategory,
+    /// What happens, in a few words (CAP `<event>`), e.g. "Confinement".
+    pub event: String,
+    /// Beffroi's event code (CAP `<eventCode>` named `beffroi`), e.g. `confinement`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub event_code: Option<String>,
+    pub urgency: Urgency,
+    pub severity: Severity,
+    pub certainty: Certainty,
+    /// One block per language; French first when there is one.
+    pub texts: Vec<AlertText>,
+    pub area: Area,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub effective: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub onset: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub expires: Option<OffsetDateTime>,
+}
+
+/// A CAP reference to an earlier message: `sender,identifier,sent`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Reference {
+    pub sender: String,
+    pub identifier: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub sent: OffsetDateTime,
+}
+
+/// A published message (CAP `<alert>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AlertMessage {
+    /// Unique for this sender; no spaces, commas or `<&`.
+    pub identifier: String,
+    pub sender: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub sent: OffsetDateTime,
+    pub msg_type: MsgType,
+    /// The messages this one updates or cancels, oldest first.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    #[serde(flatten)]
+    pub body: AlertDraft,
+}
+
+impl AlertMessage {
+    /// The identifier of the first message of this alert's thread: an update
+    /// or a cancellation references it first.
+    pub fn thread(&self) -> &str {
+        self.references
+            .first()
+            .map_or(&self.identifier, |r| &r.identifier)
+    }
+
+    /// The text in `lang`, else French, else the first one.
+    pub fn text(&self, lang: Lang) -> Option<&AlertText> {
+        let texts = &self.body.texts;
+        texts
+            .iter()
+            .find(|t| t.lang == lang)
+            .or_else(|| texts.iter().find(|t| t.lang == Lang::Fr))
+            .or_else(|| texts.first())
+    }
+
+    /// Whether the message no longer applies at `now` (past its expiry).
+    pub fn is_expired(&self, now: OffsetDateTime) -> bool {
+        self.body.expires.is_some_and(|e| e <= now)
+    }
+
+    /// The reference another message uses to point at this one.
+    pub fn reference(&self) -> Reference {
+        Reference {
+            sender: self.sender.clone(),
+            identifier: self.identifier.clone(),
+            sent: self.sent,
+        }
+    }
+}
+
+/// Why a draft or a message is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AlertError {
+    #[error("an alert needs at least one language block (headline and description)")]
+    NoText,
+    #[error("language {0} appears twice: one block per language")]
+    DuplicateLang(Lang),
+    #[error("the {lang} headline is empty")]
+    EmptyHeadline { lang: Lang },
+    #[error("the {lang} headline has {len} characters: at most {MAX_HEADLINE}")]
+    HeadlineTooLong { lang: Lang, len: usize },
+    #[error("the {lang} {field} has {len} characters: at most {MAX_TEXT}")]
+    TextTooLong {
+        lang: Lang,
+        field: &'static str,
+        len: usize,
+    },
+    #[error("the event is empty: say in a few words what happens")]
+    EmptyEvent,
+    #[error("the event code {0:?} is not valid: use lowercase letters, digits and '-'")]
+    InvalidEventCode(String),
+    #[error("no commune is targeted: choose communes or the whole territory")]
+    NoCommune,
+    #[error("the link {0:?} is not a web address (http:// or https://)")]
+    InvalidWeb(String),
+    #[error("the alert expires before it takes effect")]
+    ExpiresBeforeEffective,
+    #[error("identifier {0:?} is not valid: no spaces, commas, '<' or '&'")]
+    InvalidIdentifier(String),
+    #[error("a {0} message must reference the message it updates or cancels")]
+    MissingReference(MsgType),
+}
+
+fn valid_identifier(s: &str) -> bool {
+    !s.is_empty() && !s.contains([' ', ',', '<', '&']) && !s.chars().any(char::is_control)
+}
+
+impl AlertDraft {
+    /// Checks what a resident will see; the server checks the communes exist.
+    pub fn validate(&self) -> Result<(), AlertError> {
+        if self.event.trim().is_empty() {
+            return Err(AlertError::EmptyEvent);
+        }
+        if let Some(code) = &self.event_code {
+            let ok = !code.is_empty()
+                && code.len() <= 64
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !ok {
+                return Err(AlertError::InvalidEventCode(code.clone()));
+            }
+        }
+        if self.texts.is_empty() {
+            return Err(AlertError::NoText);
+        }
+        let mut seen = HashSet::new();
+        for t in &self.texts {
+            if !seen.insert(t.lang) {
+                return Err(AlertError::DuplicateLang(t.lang));
+            }
+            let len = t.headline.chars().count();
+            if t.headline.trim().is_empty() {
+                return Err(AlertError::EmptyHeadline { lang: t.lang });
+            }
+            if len > MAX_HEADLINE {
+                return Err(AlertError::HeadlineTooLong { lang: t.lang, len });
+            }
+            for (field, text) in [
+                ("description", Some(&t.description)),
+                ("instruction", t.instruction.as_ref()),
+            ] {
+                let len = text.map_or(0, |s| s.chars().count());
+                if len > MAX_TEXT {
+                    return Err(AlertError::TextTooLong {
+                        lang: t.lang,
+                        field,
+                        len,
+                    });
+                }
+            }
+            if let Some(web) = &t.web
+                && !(web.starts_with("https://") || web.starts_with("http://"))
+            {
+                return Err(AlertError::InvalidWeb(web.clone()));
+            }
+        }
+        if let Area::Communes { communes } = &self.area
+            && communes.is_empty()
+        {
+            return Err(AlertError::NoCommune);
+        }
+        if let (Some(from), Some(to)) = (self.effective.or(self.onset), self.expires)
+            && to <= from
+        {
+            return Err(AlertError::ExpiresBeforeEffective);
+        }
+        Ok(())
+    }
+}
+
+impl AlertMessage {
+    pub fn validate(&self) -> Result<(), AlertError> {
+        for id in std::iter::once(&self.identifier)
+            .chain(std::iter::once(&self.sender))
+            .chain(self.references.iter().map(|r| &r.identifier))
+        {
+            if !valid_identifier(id) {
+                return Err(AlertError::InvalidIdentifier(id.clone()));
+            }
+        }
+        if self.msg_type != MsgType::Alert && self.references.is_empty() {
+            return Err(AlertError::MissingReference(self.msg_type));
+        }
+        self.body.validate()
+    }
+}
+
+/// A published message as the server delivers it: the exact bytes that were
+/// signed and the Ed25519 signature over them. The message's JSON travels as
+/// a JSON *string*, so whatever decodes and re-encodes the envelope (a proxy,
+/// a JavaScript console, a test) cannot change a byte of what was signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SignedAlert {
+    /// The id of the key that signed (see `GET /api/v1/keys`).
+    pub key_id: String,
+    /// Base64 (standard, padded) Ed25519 signature of `message`.
+    pub signature: String,
+    /// The JSON text of an [`AlertMessage`].
+    pub message: String,
+}
+
+/// A public key of the town hall, as `GET /api/v1/keys` lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PublicKey {
+    pub key_id: String,
+    /// Base64 of the 32-byte Ed25519 public key.
+    pub public_key: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub created: OffsetDateTime,
+    /// For a key made by rotation: the previous key's id and its signature of
+    /// this key's public bytes, so a device that pinned the old key can trust
+    /// the new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub endorsed_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub endorsement: Option<String>,
+}
+
+/// Where an alert stands, for the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum AlertState {
+    /// Composed, not yet sent.
+    Draft,
+    /// Sent and in force.
+    Active,
+    /// Sent, then past its expiry.
+    Expired,
+    /// Sent, then cancelled.
+    Cancelled,
+}
+
+/// An alert as staff manage it: a draft, then the thread of messages it became.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct StaffAlert {
+    pub id: String,
+    pub state: AlertState,
+    /// The current content (the last one sent, once sent).
+    pub draft: AlertDraft,
+    /// The identifier of the thread's first message, once sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub thread: Option<String>,
+    /// The identifiers of the messages sent for it, oldest first.
+    #[serde(default)]
+    pub messages: Vec<String>,
+    pub created_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub updated_at: OffsetDateTime,
+}
+
+/// A line of the audit log: who did what, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AuditEntry {
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub at: OffsetDateTime,
+    pub actor: String,
+    /// `draft`, `edit`, `publish`, `update`, `cancel`, `publish_cap`, …
+    pub action: String,
+    /// The alert's id.
+    pub target: String,
+    /// The message identifier sent, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub message: Option<String>,
+}
+
+/// How a notification of an alert reads, for a language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct NotificationPreview {
+    pub lang: Lang,
+    pub summary: String,
+    pub body: String,
+    /// `critical` for severe and extreme alerts, else `normal`.
+    pub urgency: String,
+}
+
+/// The most characters of a notification's body.
+pub const NOTIFICATION_BODY: usize = 280;
+
+impl AlertMessage {
+    /// The desktop notification of this message in `lang` (French when the
+    /// alert lacks it). `prefix` marks updates and cancellations.
+    pub fn notification(&self, lang: Lang, prefix: Option<&str>) -> Option<NotificationPreview> {
+        let text = self.text(lang)?;
+        let summary = match prefix {
+            Some(p) => format!("{p} {}", text.headline),
+            None => text.headline.clone(),
+        };
+        let mut body = text
+            .instruction
+            .as_deref()
+            .filter(|i| !i.trim().is_empty())
+            .unwrap_or(&text.description)
+            .to_owned();
+        if body.chars().count() > NOTIFICATION_BODY {
+            body = body.chars().take(NOTIFICATION_BODY - 1).collect::<String>() + "…";
+        }
+        Some(NotificationPreview {
+            lang: text.lang,
+            summary,
+            body,
+            urgency: if self.body.severity.is_severe() {
+                "critical"
+            } else {
+                "normal"
+            }
+            .into(),
+        })
+    }
+}
+
+/// Signing and checking signatures. The signed bytes are a message's JSON as
+/// the server wrote it when publishing: the canonical form is those bytes,
+/// never a re-encoding, so a client that does not know a newer field still
+/// checks the signature right.
+pub mod signing {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+    use sha2::{Digest, Sha256};
+
+    use super::{AlertMessage, PublicKey, SignedAlert};
+
+    #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+    pub enum VerifyError {
+        #[error("signed by an unknown key {0:?}")]
+        UnknownKey(String),
+        #[error("the signature is not valid base64 Ed25519")]
+        Malformed,
+        #[error("the signature does not match: the message was altered or not signed by the key")]
+        BadSignature,
+        #[error("the signed message cannot be read: {0}")]
+        Unreadable(String),
+        #[error("the public key {0:?} is not a valid Ed25519 key")]
+        BadKey(String),
+    }
+
+    /// A key's id: the first 16 hex digits of the SHA-256 of its public bytes.
+    pub fn key_id(key: &VerifyingKey) -> String {
+        let digest = Sha256::digest(key.as_bytes());
+        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Encodes and signs a message.
+    pub fn sign(message: &AlertMessage, key: &SigningKey) -> serde_json::Result<SignedAlert> {
+        let json = serde_json::to_string(message)?;
+        let signature = key.sign(json.as_bytes());
+        Ok(SignedAlert {
+            key_id: key_id(&key.verifying_key()),
+            signature: STANDARD.encode(signature.to_bytes()),
+            message: json,
+        })
+    }
+
+    pub fn decode_key(key: &PublicKey) -> Result<VerifyingKey, VerifyError> {
+        let bad = || VerifyError::BadKey(key.key_id.clone());
+        let bytes: [u8; 32] = STANDARD
+            .decode(&key.public_key)
+            .map_err(|_| bad())?
+            .try_into()
+            .map_err(|_| bad())?;
+        let vk = VerifyingKey::from_bytes(&bytes).map_err(|_| bad())?;
+        if key_id(&vk) != key.key_id {
+            return Err(bad());
+        }
+        Ok(vk)
+    }
+
+    fn check(vk: &VerifyingKey, bytes: &[u8], signature: &str) -> Result<(), VerifyError> {
+        let sig: [u8; 64] = STANDARD
+            .decode(signature)
+            .map_err(|_| VerifyError::Malformed)?
+            .try_into()
+            .map_err(|_| VerifyError::Malformed)?;
+        vk.verify_strict(bytes, &Signature::from_bytes(&sig))
+            .map_err(|_| VerifyError::BadSignature)
+    }
+
+    /// Checks a delivered alert against trusted keys and decodes it.
+    pub fn verify(
+        signed: &SignedAlert,
+        trusted: &[PublicKey],
+    ) -> Result<AlertMessage, VerifyError> {
+        let key = trusted
+            .iter()
+            .find(|k| k.key_id == signed.key_id)
+            .ok_or_else(|| VerifyError::UnknownKey(signed.key_id.clone()))?;
+        let vk = decode_key(key)?;
+        check(&vk, signed.message.as_bytes(), &signed.signature)?;
+        serde_json::from_str(&signed.message).map_err(|e| VerifyError::Unreadable(e.to_string()))
+    }
+
+    /// The endorsement of `new` by `old`: `old`'s signature of `new`'s public bytes.
+    pub fn endorse(old: &SigningKey, new: &VerifyingKey) -> String {
+        STANDARD.encode(old.sign(new.as_bytes()).to_bytes())
+    }
+
+    /// Whether `key` is endorsed by one of `trusted` (a rotated key).
+    pub fn is_endorsed(key: &PublicKey, trusted: &[PublicKey]) -> bool {
+        let (Some(by), Some(endorsement)) = (&key.endorsed_by, &key.endorsement) else {
+            return false;
+        };
+        let Ok(new) = decode_key(key) else {
+            return false;
+        };
+        trusted
+            .iter()
+            .filter(|k| &k.key_id == by)
+            .filter_map(|k| decode_key(k).ok())
+            .any(|old| check(&old, new.as_bytes(), endorsement).is_ok())
+    }
+
+    pub fn encode_key(key: &VerifyingKey) -> String {
+        STANDARD.encode(key.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signing::*;
+    use super::*;
+
+    pub(crate) fn draft() -> AlertDraft {
+        AlertDraft {
+            status: AlertStatus::Actual,
+            category: AlertCategory::Health,
+            event: "Confinement".into(),
+            event_code: Some("confinement".into()),
+            urgency: Urgency::Immediate,
+            severity: Severity::Severe,
+            certainty: Certainty::Observed,
+            texts: vec![AlertText {
+                lang: Lang::Fr,
+                headline: "Confinement à partir de midi".into(),
+                description: "Restez chez vous.".into(),
+                instruction: Some("Sortez seulement pour l'essentiel.".into()),
+                web: None,
+                contact: None,
+            }],
+            area: Area::Territory,
+            effective: None,
+            onset: None,
+            expires: None,
+        }
+    }
+
+    fn message() -> AlertMessage {
+        AlertMessage {
+            identifier: "bf-1".into(),
+            sender: "mairie.example".into(),
+            sent: OffsetDateTime::from_unix_timestamp(1_795_000_000).expect("time"),
+            msg_type: MsgType::Alert,
+            references: vec![],
+            body: draft(),
+        }
+    }
+
+    fn public(key: &ed25519_dalek::SigningKey) -> PublicKey {
+        PublicKey {
+            key_id: key_id(&key.verifying_key()),
+            public_key: encode_key(&key.verifying_key()),
+            created: OffsetDateTime::UNIX_EPOCH,
+            endorsed_by: None,
+            endorsement: None,
+        }
+    }
+
+    #[test]
+    fn drafts_are_checked() {
+        assert_eq!(draft().validate(), Ok(()));
+        let mut d = draft();
+        d.texts[0].headline = "x".repeat(161);
+        assert_eq!(
+            d.validate(),
+            Err(AlertError::HeadlineTooLong {
+                lang: Lang::Fr,
+                len: 161
+            })
+        );
+        let mut d = draft();
+        d.texts.push(d.texts[0].clone());
+        assert_eq!(d.validate(), Err(AlertError::DuplicateLang(Lang::Fr)));
+        let mut d = draft();
+        d.area = Area::Communes { communes: vec![] };
+        assert_eq!(d.validate(), Err(AlertError::NoCommune));
+        let mut d = draft();
+        d.texts.clear();
+        assert_eq!(d.validate(), Err(AlertError::NoText));
+        let mut m = message();
+        m.msg_type = MsgType::Cancel;
+        assert_eq!(
+            m.validate(),
+            Err(AlertError::MissingReference(MsgType::Cancel))
+        );
+    }
+
+    #[test]
+    fn a_signed_alert_verifies_and_an_altered_one_does_not() {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        let trusted = [public(&key)];
+        let signed = sign(&message(), &key).expect("sign");
+        assert_eq!(verify(&signed, &trusted), Ok(message()));
+
+        // Through the wire and back, even as a generic JSON value whose keys
+        // get reordered: the signed text is kept.
+        let wire = serde_json::to_value(&signed).expect("encode");
+        let back: SignedAlert = serde_json::from_value(wire).expect("decode");
+        assert_eq!(verify(&back, &trusted), Ok(message()));
+
+        let altered = SignedAlert {
+            message: signed.message.replace("midi", "minuit"),
+            ..signed.clone()
+        };
+        assert_eq!(verify(&altered, &trusted), Err(VerifyError::BadSignature));
+
+        let other = ed25519_dalek::SigningKey::from_bytes(&[8; 32]);
+        assert!(matches!(
+            verify(&sign(&message(), &other).expect("sign"), &trusted),
+            Err(VerifyError::UnknownKey(_))
+        ));
+        let unsigned = SignedAlert {
+            signature: String::new(),
+            ..signed
+        };
+        assert_eq!(verify(&unsigned, &trusted), Err(VerifyError::Malformed));
+    }
+
+    #[test]
+    fn a_rotated_key_is_trusted_through_its_endorsement() {
+        let old = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
+        let new = ed25519_dalek::SigningKey::from_bytes(&[2; 32]);
+        let mut rotated = public(&new);
+        assert!(!is_endorsed(&rotated, &[public(&old)]));
+        rotated.endorsed_by = Some(key_id(&old.verifying_key()));
+        rotated.endorsement = Some(endorse(&old, &new.verifying_key()));
+        assert!(is_endorsed(&rotated, &[public(&old)]));
+        let stranger = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
+        assert!(!is_endorsed(&rotated, &[public(&stranger)]));
+    }
+
+    #[test]
+    fn the_thread_is_the_first_reference() {
+        let first = message();
+        let mut update = message();
+        update.identifier = "bf-2".into();
+        update.msg_type = MsgType::Update;
+        update.references = vec![first.reference()];
+        assert_eq!(first.thread(), "bf-1");
+        assert_eq!(update.thread(), "bf-1");
+    }
+
+    #[test]
+    fn texts_fall_back_to_french() {
+        let m = message();
+        assert_eq!(m.text(Lang::It).map(|t| t.lang), Some(Lang::Fr));
+    }
+}

@@ -1,0 +1,667 @@
+//! CAP 1.2 XML: alerts written out for the feed, and alerts read from the town
+//! hall's own alerting tools.
+//!
+//! Written: each language block is a CAP `<info>` repeating the message's
+//! classification; the area is INSEE geocodes (or the territory's EPCI code)
+//! with the communes' names as `<areaDesc>`. Read: the same shape; what
+//! Beffroi cannot represent (polygons, other geocodes, private scopes,
+//! languages it does not speak) is refused with a clear message rather than
+//! dropped. A document with a DTD is refused outright, and no entity other
+//! than XML's five predefined ones and character references is resolved, so
+//! external entities and entity expansion cannot happen.
+
+use std::fmt::Write as _;
+
+use beffroi_domain::alert::{
+    AlertCategory, AlertDraft, AlertMessage, AlertStatus, AlertText, Area, Certainty,
+    EVENT_CODE_NAME, GEOCODE_INSEE, GEOCODE_TERRITORY, MsgType, Reference, Severity, Urgency,
+};
+use beffroi_domain::{InseeCode, Lang};
+use quick_xml::XmlVersion;
+use quick_xml::events::Event;
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
+
+pub const NAMESPACE: &str = "urn:oasis:names:tc:emergency:cap:1.2";
+/// The media type of a CAP document.
+pub const MEDIA_TYPE: &str = "application/cap+xml";
+
+/// How the territory and its communes are named in `<areaDesc>`.
+pub trait AreaNames {
+    fn territory(&self) -> (&str, &str);
+    fn commune(&self, code: &InseeCode) -> Option<&str>;
+}
+
+/// A CAP date-time: seconds, a numeric offset, UTC written `-00:00`.
+pub fn cap_time(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}-00:00",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    quick_xml::escape::escape(s)
+}
+
+fn element(out: &mut String, indent: &str, name: &str, text: &str) {
+    let _ = writeln!(out, "{indent}<{name}>{}</{name}>", esc(text));
+}
+
+fn lang_tag(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "fr-FR",
+        Lang::En => "en-GB",
+        Lang::It => "it-IT",
+    }
+}
+
+/// The area's description and geocodes.
+fn area_xml(out: &mut String, area: &Area, names: &dyn AreaNames) {
+    out.push_str("    <area>\n");
+    match area {
+        Area::Territory => {
+            let (code, name) = names.territory();
+            element(out, "      ", "areaDesc", name);
+            geocode(out, GEOCODE_TERRITORY, code);
+        }
+        Area::Communes { communes } => {
+            let desc: Vec<&str> = communes
+                .iter()
+                .map(|c| names.commune(c).unwrap_or(c.as_str()))
+                .collect();
+            element(out, "      ", "areaDesc", &desc.join(", "));
+            for c in communes {
+                geocode(out, GEOCODE_INSEE, c.as_str());
+            }
+        }
+    }
+    out.push_str("    </area>\n");
+}
+
+fn geocode(out: &mut String, name: &str, value: &str) {
+    out.push_str("      <geocode>\n");
+    element(out, "        ", "valueName", name);
+    element(out, "        ", "value", value);
+    out.push_str("      </geocode>\n");
+}
+
+/// A message as a CAP 1.2 document.
+pub fn to_xml(m: &AlertMessage, sender_name: &str, names: &dyn AreaNames) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(out, "<alert xmlns=\"{NAMESPACE}\">");
+    element(&mut out, "  ", "identifier", &m.identifier);
+    element(&mut out, "  ", "sender", &m.sender);
+    element(&mut out, "  ", "sent", &cap_time(m.sent));
+    element(&mut out, "  ", "status", m.body.status.cap());
+    element(&mut out, "  ", "msgType", m.msg_type.cap());
+    element(&mut out, "  ", "scope", "Public");
+    if !m.references.is_empty() {
+        let refs: Vec<String> = m
+            .references
+            .iter()
+            .map(|r| format!("{},{},{}", r.sender, r.identifier, cap_time(r.sent)))
+            .collect();
+        element(&mut out, "  ", "references", &refs.join(" "));
+    }
+    let b = &m.body;
+    for t in &b.texts {
+        out.push_str("  <info>\n");
+        let i = "    ";
+        element(&mut out, i, "language", lang_tag(t.lang));
+        element(&mut out, i, "category", b.category.cap());
+        element(&mut out, i, "event", &b.event);
+        element(&mut out, i, "urgency", b.urgency.cap());
+        element(&mut out, i, "severity", b.severity.cap());
+        element(&mut out, i, "certainty", b.certainty.cap());
+        if let Some(code) = &b.event_code {
+            out.push_str("    <eventCode>\n");
+            element(&mut out, "      ", "valueName", EVENT_CODE_NAME);
+            element(&mut out, "      ", "value", code);
+            out.push_str("    </eventCode>\n");
+        }
+        for (name, time) in [
+            ("effective", b.effective),
+            ("onset", b.onset),
+            ("expires", b.expires),
+        ] {
+            if let Some(time) = time {
+                element(&mut out, i, name, &cap_time(time));
+            }
+        }
+        element(&mut out, i, "senderName", sender_name);
+        element(&mut out, i, "headline", &t.headline);
+        element(&mut out, i, "description", &t.description);
+        for (name, value) in [
+            ("instruction", &t.instruction),
+            ("web", &t.web),
+            ("contact", &t.contact),
+        ] {
+            if let Some(value) = value {
+                element(&mut out, i, name, value);
+            }
+        }
+        area_xml(&mut out, &b.area, names);
+        out.push_str("  </info>\n");
+    }
+    out.push_str("</alert>\n");
+    out
+}
+
+/// One entry of the Atom index.
+#[derive(Debug)]
+pub struct FeedEntry<'a> {
+    pub message: &'a AlertMessage,
+    pub url: String,
+}
+
+/// The Atom index of active alerts, with the `cap:` summary fields.
+pub fn atom(
+    self_url: &str,
+    title: &str,
+    updated: OffsetDateTime,
+    entries: &[FeedEntry<'_>],
+    names: &dyn AreaNames,
+) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:cap=\"{NAMESPACE}\">"
+    );
+    element(&mut out, "  ", "id", self_url);
+    element(&mut out, "  ", "title", title);
+    element(
+        &mut out,
+        "  ",
+        "updated",
+        &cap_time(updated).replace("-00:00", "Z"),
+    );
+    let _ = writeln!(out, "  <link rel=\"self\" href=\"{}\"/>", esc(self_url));
+    let _ = writeln!(out, "  <author><name>{}</name></author>", esc(title));
+    for e in entries {
+        let m = e.message;
+        let text = m.text(Lang::Fr);
+        out.push_str("  <entry>\n");
+        let i = "    ";
+        element(&mut out, i, "id", &e.url);
+        element(
+            &mut out,
+            i,
+            "title",
+            text.map_or(m.body.event.as_str(), |t| &t.headline),
+        );
+        element(
+            &mut out,
+            i,
+            "updated",
+            &cap_time(m.sent).replace("-00:00", "Z"),
+        );
+        let _ = writeln!(
+            out,
+            "    <link rel=\"alternate\" type=\"{MEDIA_TYPE}\" href=\"{}\"/>",
+            esc(&e.url)
+        );
+        element(&mut out, i, "summary", text.map_or("", |t| &t.description));
+        element(&mut out, i, "cap:identifier", &m.identifier);
+        element(&mut out, i, "cap:sender", &m.sender);
+        element(&mut out, i, "cap:sent", &cap_time(m.sent));
+        element(&mut out, i, "cap:status", m.body.status.cap());
+        element(&mut out, i, "cap:msgType", m.msg_type.cap());
+        element(&mut out, i, "cap:event", &m.body.event);
+        element(&mut out, i, "cap:urgency", m.body.urgency.cap());
+        element(&mut out, i, "cap:severity", m.body.severity.cap());
+        element(&mut out, i, "cap:certainty", m.body.certainty.cap());
+        if let Some(expires) = m.body.expires {
+            element(&mut out, i, "cap:expires", &cap_time(expires));
+        }
+        let area = match &m.body.area {
+            Area::Territory => names.territory().1.to_owned(),
+            Area::Communes { communes } => communes
+                .iter()
+                .map(|c| names.commune(c).unwrap_or(c.as_str()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        element(&mut out, i, "cap:areaDesc", &area);
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// Why a CAP document is refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CapError {
+    #[error("not well-formed XML: {0}")]
+    Xml(String),
+    #[error("documents with a DTD (<!DOCTYPE>) are refused: CAP needs none")]
+    Doctype,
+    #[error(
+        "the entity &{0}; is not allowed: only XML's predefined entities and character references are"
+    )]
+    Entity(String),
+    #[error("the root element must be <alert> in the CAP 1.2 namespace ({NAMESPACE})")]
+    NotCap,
+    #[error("<{0}> is missing")]
+    Missing(&'static str),
+    #[error("<{element}> has an unsupported value {value:?}")]
+    Value {
+        element: &'static str,
+        value: String,
+    },
+    #[error("only public alerts (<scope>Public</scope>) can be published to residents")]
+    NotPublic,
+    #[error("unsupported language {0:?}: Beffroi speaks fr, en and it")]
+    Language(String),
+    #[error("the <info> blocks disagree on <{0}>: a message has one classification")]
+    Disagree(&'static str),
+    #[error(
+        "the area must be INSEE commune geocodes (valueName {GEOCODE_INSEE}) or the territory's code (valueName {GEOCODE_TERRITORY} {0})"
+    )]
+    Area(String),
+    #[error("the document is nested too deeply")]
+    TooDeep,
+}
+
+/// A parsed element: its local name, its text, its children.
+#[derive(Debug, Default)]
+struct Node {
+    name: String,
+    ns: Option<String>,
+    text: String,
+    children: Vec<Node>,
+}
+
+impl Node {
+    fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+    fn text_of(&self, name: &'static str) -> Result<&str, CapError> {
+        self.child(name)
+            .map(|n| n.text.trim())
+            .filter(|t| !t.is_empty())
+            .ok_or(CapError::Missing(name))
+    }
+    fn opt(&self, name: &str) -> Option<String> {
+        self.child(name)
+            .map(|n| n.text.trim().to_owned())
+            .filter(|t| !t.is_empty())
+    }
+}
+
+const MAX_DEPTH: usize = 16;
+
+fn parse_tree(xml: &str) -> Result<Node, CapError> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut stack: Vec<Node> = vec![Node::default()];
+    let err = |e: &dyn std::fmt::Display| CapError::Xml(e.to_string());
+    loop {
+        match reader.read_event().map_err(|e| err(&e))? {
+            Event::DocType(_) => return Err(CapError::Doctype),
+            Event::Start(e) | Event::Empty(e) if stack.len() > MAX_DEPTH => {
+                let _ = e;
+                return Err(CapError::TooDeep);
+            }
+            Event::Start(e) => {
+                let node = start_node(&e)?;
+                stack.push(node);
+            }
+            Event::Empty(e) => {
+                let node = start_node(&e)?;
+                if let Some(parent) = stack.last_mut() {
+                    parent.children.push(node);
+                }
+            }
+            Event::End(_) => {
+                let node = stack
+                    .pop()
+                    .ok_or_else(|| CapError::Xml("unbalanced".into()))?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(node),
+                    None => return Err(CapError::Xml("unbalanced".into())),
+                }
+            }
+            Event::Text(t) => {
+                let text = t.xml_content(XmlVersion::Implicit1_0);
+                if let Some(n) = stack.last_mut() {
+                    n.text.push_str(&text);
+                }
+            }
+            Event::CData(t) => {
+                let text = t.xml_content(XmlVersion::Implicit1_0);
+                if let Some(n) = stack.last_mut() {
+                    n.text.push_str(&text);
+                }
+            }
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref().map_err(|e| err(&e))? {
+                    Some(c) => c.to_string(),
+                    None => {
+                        let name: &str = &r;
+                        quick_xml::escape::resolve_predefined_entity(name)
+                            .ok_or_else(|| CapError::Entity(name.to_string()))?
+                            .to_owned()
+                    }
+                };
+                if let Some(n) = stack.last_mut() {
+                    n.text.push_str(&resolved);
+                }
+            }
+            Event::Eof => break,
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+        }
+    }
+    let mut root = stack.pop().ok_or_else(|| CapError::Xml("empty".into()))?;
+    if !stack.is_empty() {
+        return Err(CapError::Xml("unclosed element".into()));
+    }
+    root.children
+        .pop()
+        .filter(|n| n.name == "alert" && n.ns.as_deref() == Some(NAMESPACE))
+        .ok_or(CapError::NotCap)
+}
+
+fn start_node(e: &quick_xml::events::BytesStart<'_>) -> Result<Node, CapError> {
+    let qname = e.name();
+    let local = qname.local_name().as_ref().to_owned();
+    let prefix = qname.prefix().map(|p| p.as_ref().to_owned());
+    let mut ns = None;
+    for attr in e.attributes() {
+        let attr = attr.map_err(|e| CapError::Xml(e.to_string()))?;
+        let key = attr.key.as_ref().to_owned();
+        let wanted = match &prefix {
+            Some(p) => format!("xmlns:{p}"),
+            None => "xmlns".to_owned(),
+        };
+        if key == wanted {
+            ns = Some(
+                attr.normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|e| CapError::Xml(e.to_string()))?
+                    .into_owned(),
+            );
+        }
+    }
+    Ok(Node {
+        name: local,
+        ns,
+        ..Node::default()
+    })
+}
+
+/// Parses a CAP date-time (`-00:00` is UTC).
+pub fn parse_time(s: &str, element: &'static str) -> Result<OffsetDateTime, CapError> {
+    let s = s.trim();
+    let normal = s.strip_suffix("-00:00").map(|p| format!("{p}+00:00"));
+    OffsetDateTime::parse(normal.as_deref().unwrap_or(s), &Rfc3339).map_err(|_| CapError::Value {
+        element,
+        value: s.to_owned(),
+    })
+}
+
+fn value<T>(
+    node: &Node,
+    element: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, CapError> {
+    let text = node.text_of(element)?;
+    parse(text).ok_or_else(|| CapError::Value {
+        element,
+        value: text.to_owned(),
+    })
+}
+
+/// Reads a CAP 1.2 document into a message. `territory` is the EPCI code the
+/// whole territory is addressed by.
+pub fn from_xml(xml: &str, territory: &str) -> Result<AlertMessage, CapError> {
+    let alert = parse_tree(xml)?;
+    let identifier = alert.text_of("identifier")?.to_owned();
+    let sender = alert.text_of("sender")?.to_owned();
+    let sent = parse_time(alert.text_of("sent")?, "sent")?;
+    let status = value(&alert, "status", AlertStatus::from_cap)?;
+    let msg_type = value(&alert, "msgType", MsgType::from_cap)?;
+    if alert.text_of("scope")? != "Public" {
+        return Err(CapError::NotPublic);
+    }
+    let references = alert
+        .opt("references")
+        .map(|refs| {
+            refs.split_whitespace()
+                .map(|r| {
+                    let bad = || CapError::Value {
+                        element: "references",
+                        value: r.to_owned(),
+                    };
+                    let mut parts = r.splitn(3, ',');
+                    let (Some(sender), Some(identifier), Some(sent)) =
+                        (parts.next(), parts.next(), parts.next())
+                    else {
+                        return Err(bad());
+                    };
+                    Ok(Reference {
+                        sender: sender.to_owned(),
+                        identifier: identifier.to_owned(),
+                        sent: parse_time(sent, "references").map_err(|_| bad())?,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+
+    let infos: Vec<&Node> = alert.all("info").collect();
+    let first = infos.first().ok_or(CapError::Missing("info"))?;
+    let category = value(first, "category", AlertCategory::from_cap)?;
+    let urgency = value(first, "urgency", Urgency::from_cap)?;
+    let severity = value(first, "severity", Severity::from_cap)?;
+    let certainty = value(first, "certainty", Certainty::from_cap)?;
+    let event_code = first
+        .all("eventCode")
+        .find(|c| c.opt("valueName").as_deref() == Some(EVENT_CODE_NAME))
+        .and_then(|c| c.opt("value"));
+    let time_of = |name: &'static str| -> Result<Option<OffsetDateTime>, CapError> {
+        first.opt(name).map(|t| parse_time(&t, name)).transpose()
+    };
+    let (effective, onset, expires) = (
+        time_of("effective")?,
+        time_of("onset")?,
+        time_of("expires")?,
+    );
+    let area = area_of(first, territory)?;
+
+    let mut texts = Vec::new();
+    let mut event = None;
+    for info in &infos {
+        for (name, same) in [
+            (
+                "category",
+                info.opt("category").as_deref() == Some(category.cap()),
+            ),
+            (
+                "urgency",
+                info.opt("urgency").as_deref() == Some(urgency.cap()),
+            ),
+            (
+                "severity",
+                info.opt("severity").as_deref() == Some(severity.cap()),
+            ),
+            (
+                "certainty",
+                info.opt("certainty").as_deref() == Some(certainty.cap()),
+            ),
+            ("expires", info.opt("expires") == first.opt("expires")),
+        ] {
+            if !same {
+                return Err(CapError::Disagree(name));
+            }
+        }
+        if area_of(info, territory)? != area {
+            return Err(CapError::Disagree("area"));
+        }
+        // CAP's default language is en-US.
+        let tag = info.opt("language").unwrap_or_else(|| "en-US".into());
+        let lang: Lang = tag.parse().map_err(|_| CapError::Language(tag.clone()))?;
+        let this_event = info.text_of("event")?.to_owned();
+        // The event in French when there is one (it is translated per block).
+        if event.is_none() || lang == Lang::Fr {
+            event = Some(this_event);
+        }
+        texts.push(AlertText {
+            lang,
+            headline: info.text_of("headline")?.to_owned(),
+            description: info.opt("description").unwrap_or_default(),
+            instruction: info.opt("instruction"),
+            web: info.opt("web"),
+            contact: info.opt("contact"),
+        });
+    }
+    Ok(AlertMessage {
+        identifier,
+        sender,
+        sent,
+        msg_type,
+        references,
+        body: AlertDraft {
+            status,
+            category,
+            event: event.unwrap_or_default(),
+            event_code,
+            urgency,
+            severity,
+            certainty,
+            texts,
+            area,
+            effective,
+            onset,
+            expires,
+        },
+    })
+}
+
+fn area_of(info: &Node, territory: &str) -> Result<Area, CapError> {
+    let bad = || CapError::Area(territory.to_owned());
+    let mut communes = Vec::new();
+    let mut whole = false;
+    let areas: Vec<&Node> = info.all("area").collect();
+    if areas.is_empty() {
+        return Err(CapError::Missing("area"));
+    }
+    for area in areas {
+        if area.child("polygon").is_some() || area.child("circle").is_some() {
+            return Err(bad());
+        }
+        for g in area.all("geocode") {
+            match (g.opt("valueName").as_deref(), g.opt("value")) {
+                (Some(GEOCODE_INSEE), Some(code)) => {
+                    communes.push(code.parse::<InseeCode>().map_err(|_| bad())?);
+                }
+                (Some(GEOCODE_TERRITORY), Some(code)) if code == territory => whole = true,
+                _ => return Err(bad()),
+            }
+        }
+    }
+    match (whole, communes.is_empty()) {
+        (true, _) => Ok(Area::Territory),
+        (false, false) => {
+            communes.sort();
+            communes.dedup();
+            Ok(Area::Communes { communes })
+        }
+        (false, true) => Err(bad()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Names;
+    impl AreaNames for Names {
+        fn territory(&self) -> (&str, &str) {
+            ("200030195", "Métropole Nice Côte d'Azur")
+        }
+        fn commune(&self, code: &InseeCode) -> Option<&str> {
+            (code.as_str() == "06088").then_some("Nice")
+        }
+    }
+
+    fn message() -> AlertMessage {
+        AlertMessage {
+            identifier: "bf-0192".into(),
+            sender: "beffroi.example".into(),
+            sent: parse_time("2026-11-23T09:00:00-00:00", "sent").expect("time"),
+            msg_type: MsgType::Update,
+            references: vec![Reference {
+                sender: "beffroi.example".into(),
+                identifier: "bf-0191".into(),
+                sent: parse_time("2026-11-23T08:00:00+01:00", "sent").expect("time"),
+            }],
+            body: AlertDraft {
+                status: AlertStatus::Actual,
+                category: AlertCategory::Health,
+                event: "Confinement".into(),
+                event_code: Some("confinement".into()),
+                urgency: Urgency::Immediate,
+                severity: Severity::Severe,
+                certainty: Certainty::Observed,
+                texts: vec![
+                    AlertText {
+                        lang: Lang::Fr,
+                        headline: "Confinement <renforcé> & couvre-feu".into(),
+                        description: "Restez chez vous.".into(),
+                        instruction: Some("Attestation obligatoire.".into()),
+                        web: Some("https://www.nice.fr/".into()),
+                        contact: None,
+                    },
+                    AlertText {
+                        lang: Lang::It,
+                        headline: "Confinamento".into(),
+                        description: "Restate a casa.".into(),
+                        instruction: None,
+                        web: None,
+                        contact: Some("Mairie 3906".into()),
+                    },
+                ],
+                area: Area::Communes {
+                    communes: vec!["06088".parse().expect("code")],
+                },
+                effective: None,
+                onset: Some(parse_time("2026-11-23T12:00:00+01:00", "onset").expect("t")),
+                expires: Some(parse_time("2026-12-01T00:00:00+01:00", "expires").expect("t")),
+            },
+        }
+    }
+
+    #[test]
+    fn a_message_survives_cap_and_back() {
+        let m = message();
+        let xml = to_xml(&m, "Mairie", &Names);
+        assert!(xml.contains("&lt;renforcé&gt; &amp; couvre-feu"), "{xml}");
+        assert_eq!(from_xml(&xml, "200030195"), Ok(m));
+    }
+
+    #[test]
+    fn hostile_documents_are_refused() {
+        let xee = r#"<?xml version="1.0"?>
+<!DOCTYPE alert [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&xxe;</identifier></alert>"#;
+        assert_eq!(from_xml(xee, "1"), Err(CapError::Doctype));
+        let bomb = r#"<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&lol9;</identifier></alert>"#;
+        assert_eq!(from_xml(bomb, "1"), Err(CapError::Entity("lol9".into())));
+        let deep = format!(
+            "<alert xmlns=\"{NAMESPACE}\">{}{}</alert>",
+            "<a>".repeat(100),
+            "</a>".repeat(100)
+        );
+        assert_eq!(from_xml(&deep, "1"), Err(CapError::TooDeep));
+        assert_eq!(from_xml("<alert/>", "1"), Err(CapError::NotCap));
+    }
+}

@@ -1,0 +1,163 @@
+//! Live delivery of sent alerts to connected devices (Server-Sent Events).
+//!
+//! Publishing stores the message first, then broadcasts it. Each subscriber
+//! reads the broadcast at its own pace: a slow one never delays the others,
+//! and one that falls more than the channel's capacity behind is not dropped
+//! but caught up from the store, from the last cursor it was sent.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use beffroi_domain::{Cursor, InseeCode};
+use tokio::sync::{broadcast, watch};
+
+use crate::store::{SentAlert, Store, StoreError};
+
+/// How many sent messages the channel holds for a subscriber that lags.
+const CAPACITY: usize = 1024;
+/// How many stored messages a catch-up reads at a time.
+const CATCH_UP_PAGE: u32 = 200;
+
+#[derive(Debug)]
+pub struct Hub {
+    tx: broadcast::Sender<SentAlert>,
+    subscribers: AtomicUsize,
+    /// Set when the server stops: streams end so the stop is not held up.
+    closed: watch::Sender<bool>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self {
+            tx: broadcast::channel(CAPACITY).0,
+            subscribers: AtomicUsize::new(0),
+            closed: watch::channel(false).0,
+        }
+    }
+}
+
+impl Hub {
+    /// Ends every stream (devices reconnect to the next server and catch up).
+    pub fn close(&self) {
+        self.closed.send_replace(true);
+    }
+
+    /// Announces a message that is already stored.
+    pub fn announce(&self, sent: SentAlert) {
+        // No subscriber is not an error: devices catch up with `since=`.
+        let _ = self.tx.send(sent);
+    }
+
+    pub fn subscribers(&self) -> usize {
+        self.subscribers.load(Ordering::Relaxed)
+    }
+}
+
+/// One connected device: the messages for its communes after its cursor, in
+/// cursor order, each once.
+#[derive(Debug)]
+pub struct Subscription {
+    hub: Arc<Hub>,
+    rx: broadcast::Receiver<SentAlert>,
+    closed: watch::Receiver<bool>,
+    store: Arc<dyn Store>,
+    communes: Vec<InseeCode>,
+    last: Cursor,
+    /// Read from the store, not yet sent.
+    backlog: VecDeque<SentAlert>,
+    /// Whether the store may hold messages after `last` not yet read.
+    behind: bool,
+}
+
+impl Subscription {
+    /// Subscribes first, then replays from the store after `since`: nothing
+    /// published in between is missed, and duplicates are skipped by cursor.
+    pub fn new(
+        hub: Arc<Hub>,
+        store: Arc<dyn Store>,
+        communes: Vec<InseeCode>,
+        since: Cursor,
+    ) -> Self {
+        let rx = hub.tx.subscribe();
+        let closed = hub.closed.subscribe();
+        hub.subscribers.fetch_add(1, Ordering::Relaxed);
+        Self {
+            hub,
+            rx,
+            closed,
+            store,
+            communes,
+            last: since,
+            backlog: VecDeque::new(),
+            behind: true,
+        }
+    }
+
+    fn wanted(&self, a: &SentAlert) -> bool {
+        a.cursor > self.last && a.area.concerns(&self.communes)
+    }
+
+    /// The next message for this device; waits until there is one. `None`
+    /// once the server stops.
+    pub async fn next(&mut self) -> Result<Option<SentAlert>, StoreError> {
+        loop {
+            if *self.closed.borrow() {
+                return Ok(None);
+            }
+            while let Some(a) = self.backlog.pop_front() {
+                if self.wanted(&a) {
+                    self.last = a.cursor;
+                    return Ok(Some(a));
+                }
+                self.last = self.last.max(a.cursor);
+            }
+            if self.behind {
+                let page = self.store.alerts_after(self.last, CATCH_UP_PAGE).await?;
+                self.behind = page.len() == CATCH_UP_PAGE as usize;
+                if let Some(last) = page.last() {
+                    // Messages the broadcast holds up to here were read from the store.
+                    let upto = last.cursor;
+                    self.backlog.extend(page);
+                    if !self.behind {
+                        self.drain_broadcast_upto(upto);
+                    }
+                }
+                continue;
+            }
+            let received = tokio::select! {
+                r = self.rx.recv() => r,
+                _ = self.closed.changed() => continue,
+            };
+            match received {
+                Ok(a) => {
+                    if self.wanted(&a) {
+                        self.last = a.cursor;
+                        return Ok(Some(a));
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::info!(missed, "a slow subscriber is caught up from the store");
+                    self.behind = true;
+                }
+                Err(broadcast::error::RecvError::Closed) => return Ok(None),
+            }
+        }
+    }
+
+    /// Skips what the broadcast still holds that the store already gave.
+    fn drain_broadcast_upto(&mut self, upto: Cursor) {
+        while let Ok(a) = self.rx.try_recv() {
+            if a.cursor > upto {
+                self.backlog.push_back(a);
+                return;
+            }
+        }
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.hub.subscribers.fetch_sub(1, Ordering::Relaxed);
+    }
+}

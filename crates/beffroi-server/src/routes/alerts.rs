@@ -1,0 +1,610 @@
+//! Alerts: staff compose, publish, update and cancel them (JSON, or CAP 1.2 XML
+//! from the town hall's own tools); residents' devices catch up with `since=`
+//! and listen live on a Server-Sent Events stream; a CAP feed serves other
+//! systems. Every message is signed with the server's key.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Json as JsonResponse;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use beffroi_domain::alert::{
+    AlertDraft, AlertMessage, AuditEntry, MsgType, NotificationPreview, PublicKey, SignedAlert,
+    StaffAlert,
+};
+use beffroi_domain::api::ErrorBody;
+use beffroi_domain::sync::page_limit;
+use beffroi_domain::{Cursor, InseeCode, Lang, Role, SyncPage};
+use futures::Stream;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use time::OffsetDateTime;
+use utoipa::IntoParams;
+
+use crate::AppState;
+use crate::cap;
+use crate::error::ApiError;
+use crate::extract::{AnyStaff, Authorized, Json, MinRole, Query, media_type};
+use crate::hub::Subscription;
+use crate::routes::communes::SinceQuery;
+use crate::store::{Expect, Publication};
+
+/// The largest CAP document accepted.
+pub const CAP_MAX_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug)]
+pub struct Publisher;
+impl MinRole for Publisher {
+    const ROLE: Role = Role::Publisher;
+}
+
+/// Now, to the second (CAP times have no fractions).
+fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+fn truncate(t: Option<OffsetDateTime>) -> Option<OffsetDateTime> {
+    t.map(|t| t.replace_nanosecond(0).unwrap_or(t))
+}
+
+/// Checks a draft against the domain rules and the territory's communes.
+async fn checked(state: &AppState, mut draft: AlertDraft) -> Result<AlertDraft, ApiError> {
+    draft.effective = truncate(draft.effective);
+    draft.onset = truncate(draft.onset);
+    draft.expires = truncate(draft.expires);
+    draft
+        .validate()
+        .map_err(|e| ApiError::Unprocessable("invalid_alert", e.to_string()))?;
+    if let beffroi_domain::alert::Area::Communes { communes } = &mut draft.area {
+        let known = state
+            .store
+            .communes_since(Cursor::START, beffroi_domain::sync::MAX_PAGE_LIMIT)
+            .await?;
+        if let Some(unknown) = communes
+            .iter()
+            .find(|c| !known.items.iter().any(|k| &k.code == *c))
+        {
+            return Err(ApiError::Unprocessable(
+                "invalid_alert",
+                format!("commune {unknown} is not part of the territory"),
+            ));
+        }
+        communes.sort();
+        communes.dedup();
+    }
+    Ok(draft)
+}
+
+fn no_alert(id: &str) -> ApiError {
+    ApiError::NotFound(format!("no alert with id {id:?}"))
+}
+
+/// Signs, stores, then announces a message.
+async fn send(
+    state: &AppState,
+    alert_id: String,
+    expect: Expect,
+    message: AlertMessage,
+    actor: &str,
+    action: &'static str,
+) -> Result<(), ApiError> {
+    message
+        .validate()
+        .map_err(|e| ApiError::Unprocessable("invalid_alert", e.to_string()))?;
+    let signed = state
+        .keys
+        .sign(&message)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let signed = serde_json::to_string(&signed).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let sent = state
+        .store
+        .publish(Publication {
+            alert_id: alert_id.clone(),
+            expect,
+            draft: message.body.clone(),
+            message: message.clone(),
+            signed,
+            actor: actor.to_owned(),
+            action,
+        })
+        .await?;
+    tracing::info!(staff = actor, alert = %alert_id, message = %message.identifier,
+        kind = %message.msg_type, cursor = sent.cursor.0, "alert message sent");
+    state.hub.announce(sent);
+    Ok(())
+}
+
+fn new_message(
+    state: &AppState,
+    msg_type: MsgType,
+    body: AlertDraft,
+    references: Vec<beffroi_domain::alert::Reference>,
+) -> AlertMessage {
+    AlertMessage {
+        identifier: format!("bf-{}", uuid::Uuid::now_v7()),
+        sender: state.settings.sender.clone(),
+        sent: now(),
+        msg_type,
+        references,
+        body,
+    }
+}
+
+async fn alert(state: &AppState, id: &str) -> Result<StaffAlert, ApiError> {
+    state
+        .store
+        .get_alert(id.to_owned())
+        .await?
+        .ok_or_else(|| no_alert(id))
+}
+
+/// Drafts an alert (JSON `AlertDraft`, any staff), or publishes a CAP 1.2
+/// message at once (`application/cap+xml`, publishers): an `Alert` starts a new
+/// alert, an `Update` or `Cancel` applies to the alert of the message it
+/// references.
+#[utoipa::path(post, path = "/admin/alerts", tag = "alerts", security(("bearer" = [])),
+    request_body(content = AlertDraft, description = "a draft as JSON, or a CAP 1.2 document as application/cap+xml"),
+    responses(
+        (status = 201, body = StaffAlert),
+        (status = 400, body = ErrorBody, description = "not well-formed, or hostile XML"),
+        (status = 403, body = ErrorBody, description = "CAP needs the publisher role"),
+        (status = 409, body = ErrorBody, description = "a message with this identifier exists"),
+        (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    who: Authorized<AnyStaff>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, JsonResponse<StaffAlert>), ApiError> {
+    let actor = who.staff.username.to_string();
+    match media_type(&headers).as_str() {
+        "application/json" => {
+            let draft: AlertDraft = serde_json::from_slice(&body).map_err(|e| {
+                ApiError::Unprocessable("invalid_alert", format!("the alert is not valid: {e}"))
+            })?;
+            let draft = checked(&state, draft).await?;
+            let id = uuid::Uuid::now_v7().to_string();
+            let created = state.store.create_alert(id, draft, actor).await?;
+            Ok((StatusCode::CREATED, JsonResponse(created)))
+        }
+        cap::MEDIA_TYPE | "application/xml" | "text/xml" => {
+            if !who.staff.role.allows(Role::Publisher) {
+                return Err(ApiError::Forbidden(format!(
+                    "publishing a CAP message needs the publisher role; your role is {}",
+                    who.staff.role
+                )));
+            }
+            let text = std::str::from_utf8(&body).map_err(|_| {
+                ApiError::BadRequest("invalid_cap", "the CAP document is not UTF-8".into())
+            })?;
+            let mut message = cap::from_xml(text, &state.settings.territory_code)
+                .map_err(|e| ApiError::BadRequest("invalid_cap", e.to_string()))?;
+            message.body = checked(&state, message.body).await?;
+            let (id, expect) = match message.msg_type {
+                MsgType::Alert => (uuid::Uuid::now_v7().to_string(), Expect::New),
+                MsgType::Update | MsgType::Cancel => {
+                    let mut found = None;
+                    for r in &message.references {
+                        if let Some(id) = state.store.alert_of_message(r.identifier.clone()).await?
+                        {
+                            found = Some(id);
+                            break;
+                        }
+                    }
+                    let id = found.ok_or_else(|| {
+                        ApiError::Unprocessable(
+                            "unknown_reference",
+                            "the message references no alert sent here".into(),
+                        )
+                    })?;
+                    (id, Expect::Published)
+                }
+            };
+            send(&state, id.clone(), expect, message, &actor, "publish_cap").await?;
+            Ok((StatusCode::CREATED, JsonResponse(alert(&state, &id).await?)))
+        }
+        _ => Err(ApiError::UnsupportedMediaType(
+            "send a draft as application/json or a CAP 1.2 message as application/cap+xml".into(),
+        )),
+    }
+}
+
+/// Every alert with its state, the most recently changed first.
+#[utoipa::path(get, path = "/admin/alerts", tag = "alerts", security(("bearer" = [])),
+    responses((status = 200, body = Vec<StaffAlert>), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    _who: Authorized<AnyStaff>,
+) -> Result<JsonResponse<Vec<StaffAlert>>, ApiError> {
+    Ok(JsonResponse(state.store.list_alerts().await?))
+}
+
+/// One alert.
+#[utoipa::path(get, path = "/admin/alerts/{id}", tag = "alerts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "alert id")),
+    responses((status = 200, body = StaffAlert), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    _who: Authorized<AnyStaff>,
+    Path(id): Path<String>,
+) -> Result<JsonResponse<StaffAlert>, ApiError> {
+    Ok(JsonResponse(alert(&state, &id).await?))
+}
+
+/// Replaces a draft's content (before it is sent).
+#[utoipa::path(put, path = "/admin/alerts/{id}", tag = "alerts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "alert id")), request_body = AlertDraft,
+    responses((status = 200, body = StaffAlert), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "already sent"), (status = 422, body = ErrorBody)))]
+pub async fn edit(
+    State(state): State<AppState>,
+    who: Authorized<AnyStaff>,
+    Path(id): Path<String>,
+    Json(draft): Json<AlertDraft>,
+) -> Result<JsonResponse<StaffAlert>, ApiError> {
+    let draft = checked(&state, draft).await?;
+    let edited = state
+        .store
+        .edit_alert(id, draft, who.staff.username.to_string())
+        .await?;
+    Ok(JsonResponse(edited))
+}
+
+/// How the alert's notification reads in each language residents use.
+#[utoipa::path(get, path = "/admin/alerts/{id}/preview", tag = "alerts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "alert id")),
+    responses((status = 200, body = Vec<NotificationPreview>), (status = 404, body = ErrorBody)))]
+pub async fn preview(
+    State(state): State<AppState>,
+    _who: Authorized<AnyStaff>,
+    Path(id): Path<String>,
+) -> Result<JsonResponse<Vec<NotificationPreview>>, ApiError> {
+    let a = alert(&state, &id).await?;
+    let m = new_message(&state, MsgType::Alert, a.draft, vec![]);
+    Ok(JsonResponse(
+        Lang::ALL
+            .iter()
+            .filter_map(|l| m.notification(*l, None))
+            .collect(),
+    ))
+}
+
+/// Sends a draft to residents (publishers).
+#[utoipa::path(post, path = "/admin/alerts/{id}/publish", tag = "alerts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "alert id")),
+    responses((status = 200, body = StaffAlert), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "already sent")))]
+pub async fn publish(
+    State(state): State<AppState>,
+    who: Authorized<Publisher>,
+    Path(id): Path<String>,
+) -> Result<JsonResponse<StaffAlert>, ApiError> {
+    let a = alert(&state, &id).await?;
+    let draft = checked(&state, a.draft).await?;
+    let m = new_message(&state, MsgType::Alert, draft, vec![]);
+    send(
+        &state,
+        id.clone(),
+        Expect::Draft,
+        m,
+        who.staff.username.as_str(),
+        "publish",
+    )
+    .await?;
+    Ok(JsonResponse(alert(&state, &id).await?))
+}
+
+async fn follow_up(
+    state: &AppState,
+    id: &str,
+    msg_type: MsgType,
+    draft: Option<AlertDraft>,
+    actor: &str,
+) -> Result<StaffAlert, ApiError> {
+    let a = alert(state, id).await?;
+    let references = state
+        .store
+        .alert_messages(id.to_owned())
+        .await?
+        .iter()
+        .map(AlertMessage::reference)
+        .collect();
+    let body = match draft {
+        Some(d) => checked(state, d).await?,
+        None => a.draft,
+    };
+    let action = match msg_type {
+        MsgType::Cancel => "cancel",
+        _ => "update",
+    };
+    let m = new_message(state, msg_type, body, references);
+    send(state, id.to_owned(), Expect::Published, m, actor, action).await?;
+    alert(state, id).await
+}
+
+/// Sends an update of a sent alert with new content (publishers).
+#[utoipa::path(post, path = "/admin/alerts/{id}/update", tag = "alerts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "alert id")), request_body = AlertDraft,
+    responses((status = 200, body = StaffAlert), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "not sent yet, or cancelled"), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    who: Authorized<Publisher>,
+    Path(id): Path<String>,
+    Json(draft): Json<AlertDraft>,
+) -> Result<JsonResponse<StaffAlert>, ApiError> {
+    Ok(JsonResponse(
+        follow_up(
+            &state,
+            &id,
+            MsgType::Update,
+            Some(draft),
+            who.staff.username.as_str(),
+        )
+        .await?,
+    ))
+}
+
+/// Cancels a sent alert (publishers).
+#[utoipa::path(post, path = "/admin/alerts/{id}/cancel", tag = "alerts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "alert id")),
+    responses((status = 200, body = StaffAlert), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "not sent yet, or already cancelled")))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    who: Authorized<Publisher>,
+    Path(id): Path<String>,
+) -> Result<JsonResponse<StaffAlert>, ApiError> {
+    Ok(JsonResponse(
+        follow_up(
+            &state,
+            &id,
+            MsgType::Cancel,
+            None,
+            who.staff.username.as_str(),
+        )
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditQuery {
+    /// How many entries, newest first (default 100, at most 1000).
+    pub limit: Option<u32>,
+}
+
+/// Who published, updated and cancelled what, and when.
+#[utoipa::path(get, path = "/admin/audit", tag = "alerts", security(("bearer" = [])), params(AuditQuery),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 401, body = ErrorBody)))]
+pub async fn audit(
+    State(state): State<AppState>,
+    _who: Authorized<AnyStaff>,
+    Query(q): Query<AuditQuery>,
+) -> Result<JsonResponse<Vec<AuditEntry>>, ApiError> {
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    Ok(JsonResponse(state.store.audit_log(limit).await?))
+}
+
+/// The public keys that sign alerts; a device pins them at first sync.
+#[utoipa::path(get, path = "/keys", tag = "alerts",
+    responses((status = 200, body = Vec<PublicKey>)))]
+pub async fn keys(State(state): State<AppState>) -> JsonResponse<Vec<PublicKey>> {
+    JsonResponse(state.keys.public_keys())
+}
+
+/// Sent alert messages after a cursor, signed, in cursor order.
+#[utoipa::path(get, path = "/alerts", tag = "alerts", params(SinceQuery),
+    responses((status = 200, body = SyncPage<SignedAlert>), (status = 400, body = ErrorBody)))]
+pub async fn changes(
+    State(state): State<AppState>,
+    Query(q): Query<SinceQuery>,
+) -> Result<JsonResponse<SyncPage<Box<RawValue>>>, ApiError> {
+    let since = Cursor(q.since.unwrap_or(0));
+    let limit = page_limit(q.limit);
+    let rows = state.store.alerts_after(since, limit + 1).await?;
+    let has_more = rows.len() > limit as usize;
+    let rows = &rows[..rows.len().min(limit as usize)];
+    let items = rows
+        .iter()
+        .map(|a| RawValue::from_string(a.signed.to_string()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(JsonResponse(SyncPage {
+        items,
+        deleted: vec![],
+        next_cursor: rows.last().map_or(since, |a| a.cursor),
+        has_more,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct StreamQuery {
+    /// INSEE codes of the device's communes, comma-separated; absent: every alert.
+    pub communes: Option<String>,
+    /// Resume after this cursor (the `Last-Event-ID` header wins).
+    pub since: Option<u64>,
+}
+
+/// How often an idle stream sends a comment, so proxies and devices know it lives.
+pub const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// Live alerts for some communes (Server-Sent Events). Each event is
+/// `event: alert`, `id: <cursor>`, `data: <SignedAlert>`; reconnect with
+/// `Last-Event-ID` to resume; a comment every 15 s keeps the stream alive.
+#[utoipa::path(get, path = "/alerts/stream", tag = "alerts", params(StreamQuery),
+    responses((status = 200, content_type = "text/event-stream", description = "the stream"),
+        (status = 400, body = ErrorBody)))]
+pub async fn stream(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<StreamQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let communes = q
+        .communes
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            c.parse::<InseeCode>()
+                .map_err(|e| ApiError::BadRequest("invalid_query", format!("communes: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let last_event_id = headers
+        .get("last-event-id")
+        .map(|v| {
+            v.to_str()
+                .ok()
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .ok_or_else(|| {
+                    ApiError::BadRequest("invalid_query", "Last-Event-ID must be a cursor".into())
+                })
+        })
+        .transpose()?;
+    let since = Cursor(last_event_id.or(q.since).unwrap_or(0));
+    let sub = Subscription::new(state.hub.clone(), state.store.clone(), communes, since);
+    let events = futures::stream::unfold(sub, |mut sub| async move {
+        match sub.next().await {
+            Ok(None) => None,
+            Ok(Some(a)) => {
+                let event = Event::default()
+                    .event("alert")
+                    .id(a.cursor.0.to_string())
+                    .data(a.signed.as_ref());
+                Some((Ok(event), sub))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "alert stream stopped");
+                None
+            }
+        }
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(HEARTBEAT)))
+}
+
+struct Names<'a> {
+    state: &'a AppState,
+    communes: Vec<beffroi_domain::Commune>,
+}
+
+impl cap::AreaNames for Names<'_> {
+    fn territory(&self) -> (&str, &str) {
+        (
+            &self.state.settings.territory_code,
+            &self.state.settings.territory_name,
+        )
+    }
+    fn commune(&self, code: &InseeCode) -> Option<&str> {
+        self.communes
+            .iter()
+            .find(|c| &c.code == code)
+            .map(|c| c.name.as_str())
+    }
+}
+
+async fn names(state: &AppState) -> Result<Names<'_>, ApiError> {
+    let communes = state
+        .store
+        .communes_since(Cursor::START, beffroi_domain::sync::MAX_PAGE_LIMIT)
+        .await?
+        .items;
+    Ok(Names { state, communes })
+}
+
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+fn xml(body: String, media_type: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, media_type)], body).into_response()
+}
+
+/// All messages of every alert, decoded, in cursor order.
+async fn all_messages(state: &AppState) -> Result<Vec<AlertMessage>, ApiError> {
+    let mut out = Vec::new();
+    let mut since = Cursor::START;
+    loop {
+        let page = state.store.alerts_after(since, 1000).await?;
+        let Some(last) = page.last() else { break };
+        since = last.cursor;
+        for a in &page {
+            let signed: SignedAlert =
+                serde_json::from_str(&a.signed).map_err(|e| ApiError::Internal(e.to_string()))?;
+            out.push(
+                serde_json::from_str(&signed.message)
+                    .map_err(|e| ApiError::Internal(e.to_string()))?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The Atom index of the alerts in force: the last message of each alert that
+/// is neither cancelled nor expired.
+pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let base = base_url(&headers);
+    let messages = all_messages(&state).await?;
+    let now = OffsetDateTime::now_utc();
+    let mut latest: Vec<&AlertMessage> = Vec::new();
+    for m in &messages {
+        latest.retain(|l| l.thread() != m.thread());
+        latest.push(m);
+    }
+    latest.retain(|m| m.msg_type != MsgType::Cancel && !m.is_expired(now));
+    let entries: Vec<cap::FeedEntry<'_>> = latest
+        .iter()
+        .rev()
+        .map(|m| cap::FeedEntry {
+            message: m,
+            url: format!("{base}/cap/alerts/{}.xml", m.identifier),
+        })
+        .collect();
+    let updated = messages.last().map_or(now, |m| m.sent);
+    let names = names(&state).await?;
+    Ok(xml(
+        cap::atom(
+            &format!("{base}/cap/alerts.atom"),
+            &state.settings.territory_name,
+            updated,
+            &entries,
+            &names,
+        ),
+        "application/atom+xml",
+    ))
+}
+
+/// One sent message as a CAP 1.2 document.
+pub async fn cap_message(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, ApiError> {
+    let identifier = file.strip_suffix(".xml").ok_or_else(ApiError::not_found)?;
+    let missing = || ApiError::NotFound(format!("no alert message {identifier:?}"));
+    let alert_id = state
+        .store
+        .alert_of_message(identifier.to_owned())
+        .await?
+        .ok_or_else(missing)?;
+    let messages = state.store.alert_messages(alert_id).await?;
+    let m = messages
+        .iter()
+        .find(|m| m.identifier == identifier)
+        .ok_or_else(missing)?;
+    let names = names(&state).await?;
+    Ok(xml(
+        cap::to_xml(m, &state.settings.sender_name, &names),
+        cap::MEDIA_TYPE,
+    ))
+}

@@ -1,0 +1,439 @@
+//! Alerts on the town hall's side: compose, roles, publish, update, cancel,
+//! audit; CAP in (hostile XML refused) and out (valid against the CAP 1.2
+//! schema); signatures; catch-up and the live stream.
+
+use std::time::Duration;
+
+use beffroi_domain::Role;
+use beffroi_domain::alert::{PublicKey, SignedAlert, signing};
+use beffroi_tests::{TownHall, get_json, town_hall};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/cap");
+
+fn draft(headline: &str, communes: Option<&[&str]>) -> Value {
+    let area = match communes {
+        Some(c) => json!({"kind": "communes", "communes": c}),
+        None => json!({"kind": "territory"}),
+    };
+    json!({
+        "status": "actual",
+        "category": "health",
+        "event": "Confinement",
+        "event_code": "confinement",
+        "urgency": "immediate",
+        "severity": "severe",
+        "certainty": "observed",
+        "texts": [
+            {"lang": "fr", "headline": headline, "description": "Restez chez vous.",
+             "instruction": "Sortez seulement pour l'essentiel."},
+            {"lang": "en", "headline": "Lockdown", "description": "Stay at home."}
+        ],
+        "area": area,
+        "expires": "2030-01-01T00:00:00Z"
+    })
+}
+
+async fn status_code(resp: reqwest::Response) -> (StatusCode, Value) {
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// A staff request with an optional JSON body: its status and JSON answer.
+async fn call(
+    th: &TownHall,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> (StatusCode, Value) {
+    let mut req = th.staff(method, path, token);
+    if let Some(body) = body {
+        req = req.json(body);
+    }
+    status_code(req.send().await.unwrap()).await
+}
+
+async fn signed_page(th: &TownHall, since: u64) -> Value {
+    get_json(&th.api(&format!("/alerts?since={since}"))).await
+}
+
+/// Drafts as an editor and publishes as a publisher; returns the alert id.
+async fn publish(th: &TownHall, token: &str, body: &Value) -> String {
+    let (status, created) = call(th, Method::POST, "/admin/alerts", token, Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let (status, published) = call(
+        th,
+        Method::POST,
+        &format!("/admin/alerts/{id}/publish"),
+        token,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+    id
+}
+
+#[tokio::test]
+async fn compose_publish_update_cancel_with_roles_signatures_and_audit() {
+    let th = town_hall().await;
+    let editor = th.staff_with_role("eve", Role::Editor).await;
+    let publisher = th.staff_with_role("paul", Role::Publisher).await;
+
+    // An editor drafts; the draft is not delivered.
+    let (status, created) = call(
+        &th,
+        Method::POST,
+        "/admin/alerts",
+        &editor,
+        Some(&draft("Confinement dès midi", Some(&["06088"]))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["state"], "draft");
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        signed_page(&th, 0).await["items"].as_array().unwrap().len(),
+        0
+    );
+
+    // The preview shows the notification in each language it has.
+    let preview: Value = th
+        .staff(Method::GET, &format!("/admin/alerts/{id}/preview"), &editor)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(preview[0]["lang"], "fr");
+    assert_eq!(preview[0]["summary"], "Confinement dès midi");
+    assert_eq!(preview[0]["body"], "Sortez seulement pour l'essentiel.");
+    assert_eq!(preview[0]["urgency"], "critical");
+
+    // An editor may not publish.
+    let (status, err) = call(
+        &th,
+        Method::POST,
+        &format!("/admin/alerts/{id}/publish"),
+        &editor,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
+
+    // A publisher publishes; the message is signed by a published key.
+    let (status, published) = call(
+        &th,
+        Method::POST,
+        &format!("/admin/alerts/{id}/publish"),
+        &publisher,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+    assert_eq!(published["state"], "active");
+    let keys: Vec<PublicKey> = serde_json::from_value(get_json(&th.api("/keys")).await).unwrap();
+    assert_eq!(keys.len(), 1);
+    let page = signed_page(&th, 0).await;
+    let first: SignedAlert = serde_json::from_value(page["items"][0].clone()).unwrap();
+    let message = signing::verify(&first, &keys).unwrap();
+    assert_eq!(message.body.texts[0].headline, "Confinement dès midi");
+    assert_eq!(message.msg_type.cap(), "Alert");
+
+    // Publishing twice, or editing what was sent, is refused.
+    for (method, path) in [
+        (Method::POST, format!("/admin/alerts/{id}/publish")),
+        (Method::PUT, format!("/admin/alerts/{id}")),
+    ] {
+        let (status, err) = call(&th, method, &path, &publisher, Some(&draft("Autre", None))).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{path}: {err}");
+    }
+
+    // An update references the first message; a cancellation both.
+    let (status, updated) = call(
+        &th,
+        Method::POST,
+        &format!("/admin/alerts/{id}/update"),
+        &publisher,
+        Some(&draft("Confinement prolongé", Some(&["06088", "06027"]))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    let (status, cancelled) = call(
+        &th,
+        Method::POST,
+        &format!("/admin/alerts/{id}/cancel"),
+        &publisher,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{cancelled}");
+    assert_eq!(cancelled["state"], "cancelled");
+    assert_eq!(cancelled["messages"].as_array().unwrap().len(), 3);
+
+    let page = signed_page(&th, 0).await;
+    let messages: Vec<_> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let s: SignedAlert = serde_json::from_value(i.clone()).unwrap();
+            signing::verify(&s, &keys).unwrap()
+        })
+        .collect();
+    assert_eq!(messages.len(), 3);
+    assert_eq!(messages[1].msg_type.cap(), "Update");
+    assert_eq!(messages[1].references[0].identifier, messages[0].identifier);
+    assert_eq!(messages[2].msg_type.cap(), "Cancel");
+    assert_eq!(messages[2].references.len(), 2);
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.thread() == messages[0].identifier)
+    );
+
+    // Paging: after the last cursor, nothing.
+    let next = page["next_cursor"].as_u64().unwrap();
+    assert_eq!(
+        signed_page(&th, next).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    // The audit log says who did what.
+    let audit: Value = th
+        .staff(Method::GET, "/admin/audit", &editor)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let lines: Vec<(String, String)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap().to_owned(),
+                e["action"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("paul", "cancel"),
+            ("paul", "update"),
+            ("paul", "publish"),
+            ("eve", "draft")
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+}
+
+#[tokio::test]
+async fn bad_drafts_get_clear_errors_and_store_nothing() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let long = "x".repeat(161);
+    let mut no_text = draft("x", None);
+    no_text["texts"] = json!([]);
+    for (body, needle) in [
+        (draft(&long, None), "at most 160"),
+        (draft("Alerte", Some(&["99999"])), "99999"),
+        (draft("Alerte", Some(&[])), "no commune"),
+        (no_text, "at least one language"),
+    ] {
+        let (status, err) = call(&th, Method::POST, "/admin/alerts", &token, Some(&body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        let message = err["error"]["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{message}");
+    }
+    let list: Value = th
+        .staff(Method::GET, "/admin/alerts", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 0);
+}
+
+fn xmllint_validates(xml: &str) -> Result<(), String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("alert.xml");
+    std::fs::write(&file, xml).unwrap();
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(format!("{FIXTURES}/cap12.xsd"))
+        .arg(&file)
+        .output()
+        .expect("xmllint (package libxml2-utils) validates CAP documents");
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+#[tokio::test]
+async fn cap_in_and_out() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let cap = |body: String| {
+        th.staff(Method::POST, "/admin/alerts", &token)
+            .header("content-type", "application/cap+xml")
+            .body(body)
+    };
+
+    // Hostile XML (external entities) is refused before anything is read.
+    let xee = std::fs::read_to_string(format!("{FIXTURES}/xee.cap")).unwrap();
+    let (status, err) = status_code(cap(xee).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("DTD"));
+    // A real alert Beffroi cannot represent (a polygon in California).
+    let noaa = std::fs::read_to_string(format!(
+        "{FIXTURES}/A2_severe_thunderstorm_KSTO1055887203.xml"
+    ))
+    .unwrap();
+    let (status, err) = status_code(cap(noaa).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert!(
+        err["error"]["message"].as_str().unwrap().contains("INSEE"),
+        "{err}"
+    );
+
+    // A town hall tool's message is published at once.
+    let nice = std::fs::read_to_string(format!("{FIXTURES}/confinement-nice.xml")).unwrap();
+    let (status, created) = status_code(cap(nice.clone()).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["state"], "active");
+    assert_eq!(created["thread"], "NICE-2026-0042");
+    // The same message again is a conflict, not a second alert.
+    let (status, _) = status_code(cap(nice).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // A console alert too, then the feed lists both, valid against the schema.
+    publish(&th, &token, &draft("Couvre-feu à 18 h", None)).await;
+    let atom = reqwest::get(format!("{}/cap/alerts.atom", th.url))
+        .await
+        .unwrap();
+    assert_eq!(atom.headers()["content-type"], "application/atom+xml");
+    let atom = atom.text().await.unwrap();
+    assert!(
+        atom.contains("<cap:identifier>NICE-2026-0042</cap:identifier>"),
+        "{atom}"
+    );
+    assert!(atom.contains("Couvre-feu à 18 h"), "{atom}");
+    let urls: Vec<&str> = atom
+        .split("<link rel=\"alternate\" type=\"application/cap+xml\" href=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert_eq!(urls.len(), 2);
+    for url in urls {
+        let xml = reqwest::get(url).await.unwrap().text().await.unwrap();
+        xmllint_validates(&xml).unwrap_or_else(|e| panic!("{url}: {e}\n{xml}"));
+        assert!(xml.contains("<geocode>"), "{xml}");
+    }
+    let nice_xml = reqwest::get(format!("{}/cap/alerts/NICE-2026-0042.xml", th.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        nice_xml.contains("<areaDesc>Cagnes-sur-Mer, Nice</areaDesc>"),
+        "{nice_xml}"
+    );
+    assert!(nice_xml.contains("Nice &amp; Cagnes-sur-Mer"), "{nice_xml}");
+    let missing = reqwest::get(format!("{}/cap/alerts/nope.xml", th.url))
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+/// Reads SSE events (`id`, `data`) from a streaming response until `n` alerts.
+async fn read_events(resp: &mut reqwest::Response, n: usize) -> Vec<(u64, SignedAlert)> {
+    let mut buf = String::new();
+    let mut out = Vec::new();
+    while out.len() < n {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), resp.chunk())
+            .await
+            .expect("an event within 5 s")
+            .unwrap()
+            .expect("the stream stays open");
+        buf.push_str(std::str::from_utf8(&chunk).unwrap());
+        while let Some(end) = buf.find("\n\n") {
+            let event: String = buf.drain(..end + 2).collect();
+            let mut id = None;
+            let mut data = None;
+            for line in event.lines() {
+                if let Some(v) = line.strip_prefix("id:") {
+                    id = Some(v.trim().parse::<u64>().unwrap());
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data = Some(serde_json::from_str(v.trim()).unwrap());
+                }
+            }
+            if let (Some(id), Some(data)) = (id, data) {
+                out.push((id, data));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_stream_delivers_live_filters_by_commune_and_resumes() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let keys: Vec<PublicKey> = serde_json::from_value(get_json(&th.api("/keys")).await).unwrap();
+    let subscribe = |query: &str, last: Option<u64>| {
+        let mut req = reqwest::Client::new().get(th.api(&format!("/alerts/stream{query}")));
+        if let Some(last) = last {
+            req = req.header("last-event-id", last.to_string());
+        }
+        req.send()
+    };
+    let mut nice = subscribe("?communes=06088", None).await.unwrap();
+    assert_eq!(nice.headers()["content-type"], "text/event-stream");
+
+    // Èze's alert is not Nice's; the territory's is everyone's.
+    publish(&th, &token, &draft("Pour Èze", Some(&["06059"]))).await;
+    publish(&th, &token, &draft("Pour tous", None)).await;
+    let got = read_events(&mut nice, 1).await;
+    let m = signing::verify(&got[0].1, &keys).unwrap();
+    assert_eq!(m.body.texts[0].headline, "Pour tous");
+
+    // Resuming after the first event replays what came after, from the store.
+    publish(&th, &token, &draft("Pour Nice", Some(&["06088"]))).await;
+    let mut all = subscribe("", Some(0)).await.unwrap();
+    let replay = read_events(&mut all, 3).await;
+    let ids: Vec<u64> = replay.iter().map(|(id, _)| *id).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    let mut resumed = subscribe("", Some(ids[0])).await.unwrap();
+    let rest = read_events(&mut resumed, 2).await;
+    assert_eq!(rest.iter().map(|(id, _)| *id).collect::<Vec<_>>(), ids[1..]);
+
+    let bad = subscribe("?communes=nice", None).await.unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+
+    // Open streams do not hold up the server's stop; they end.
+    let mut th = th;
+    tokio::time::timeout(Duration::from_secs(10), th.stop())
+        .await
+        .expect("the server stops with streams open");
+    // What was sent before the stop is still read, then the stream ends.
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Ok(Some(_)) = nice.chunk().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ended");
+}
