@@ -30,3 +30,5 @@ cli-place-note = Note
 cli-place-phone = Phone
 cli-place-website = Website
 cli-place-checked = Checked on
+cli-listen-connected = Waiting for alerts (Ctrl-C to stop)…
+cli-listen-lost = Lost the connection to the server: retrying soon.

@@ -30,3 +30,5 @@ cli-place-note = Remarque
 cli-place-phone = Téléphone
 cli-place-website = Site web
 cli-place-checked = Vérifié le
+cli-listen-connected = En attente d'alertes (Ctrl-C pour arrêter)…
+cli-listen-lost = Connexion au serveur perdue : nouvelle tentative bientôt.

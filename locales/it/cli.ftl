@@ -30,3 +30,5 @@ cli-place-note = Nota
 cli-place-phone = Telefono
 cli-place-website = Sito web
 cli-place-checked = Verificato il
+cli-listen-connected = In attesa di allerte (Ctrl-C per fermare)…
+cli-listen-lost = Connessione al server persa: nuovo tentativo a breve.

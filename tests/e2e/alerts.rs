@@ -4,9 +4,14 @@
 
 use std::time::Duration;
 
-use beffroi_domain::Role;
-use beffroi_domain::alert::{PublicKey, SignedAlert, signing};
-use beffroi_tests::{TownHall, get_json, town_hall};
+use std::sync::Arc;
+
+use beffroi_client::alerts::Notifier;
+use beffroi_domain::alert::{
+    AlertMessage, AlertState, NotificationPreview, PublicKey, SignedAlert, signing,
+};
+use beffroi_domain::{Lang, Role};
+use beffroi_tests::{Resident, TownHall, get_json, resident, town_hall};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -436,4 +441,218 @@ async fn the_stream_delivers_live_filters_by_commune_and_resumes() {
     })
     .await;
     assert!(ended.is_ok(), "the stream ended");
+}
+
+/// Records what would be shown on the desktop.
+#[derive(Debug, Default)]
+struct Recorder(std::sync::Mutex<Vec<NotificationPreview>>);
+
+impl Notifier for Recorder {
+    fn notify(&self, _thread: &str, n: &NotificationPreview) -> Result<(), String> {
+        self.0.lock().unwrap().push(n.clone());
+        Ok(())
+    }
+}
+
+impl Recorder {
+    fn summaries(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|n| n.summary.clone())
+            .collect()
+    }
+}
+
+fn in_nice(r: &Resident, lang: Lang) {
+    let mut s = r.client.settings().unwrap();
+    s.lang = Some(lang);
+    s.home_commune = Some("06088".parse().unwrap());
+    r.client.set_settings(&s).unwrap();
+}
+
+#[tokio::test]
+async fn a_resident_gets_checked_alerts_threads_and_notifications_in_their_language() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let r = resident(&th.url);
+    in_nice(&r, Lang::It);
+    let recorder = Arc::new(Recorder::default());
+    r.client.set_notifier(recorder.clone());
+
+    let id = publish(
+        &th,
+        &token,
+        &draft("Confinement dès midi", Some(&["06088"])),
+    )
+    .await;
+    publish(&th, &token, &draft("Pour Èze seulement", Some(&["06059"]))).await;
+    let report = r.client.sync().await.unwrap();
+    assert_eq!((report.alerts_new, report.alerts_rejected), (2, 0));
+    // Italian is missing: French, and only Nice's alert notifies.
+    assert_eq!(recorder.summaries(), ["Confinement dès midi"]);
+    let alerts = r.client.alerts().unwrap();
+    assert_eq!(alerts.len(), 2);
+    let nice = alerts.iter().find(|a| a.concerns_me).unwrap();
+    assert_eq!(nice.state, AlertState::Active);
+    assert!(!nice.read);
+    assert!(r.client.mark_alert_read(&nice.thread).unwrap());
+    let thread = nice.thread.clone();
+
+    // Nothing new: no second notification, no duplicate.
+    assert_eq!(r.client.sync().await.unwrap().alerts_new, 0);
+    assert_eq!(recorder.summaries().len(), 1);
+
+    // An update makes it unread again and notifies with its prefix.
+    call(
+        &th,
+        Method::POST,
+        &format!("/admin/alerts/{id}/update"),
+        &token,
+        Some(&draft("Confinement prolongé", Some(&["06088"]))),
+    )
+    .await;
+    r.client.sync().await.unwrap();
+    let a = r
+        .client
+        .alerts()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.thread == thread)
+        .unwrap();
+    assert_eq!(a.history.len(), 2);
+    assert!(!a.read);
+    assert_eq!(a.message.body.texts[0].headline, "Confinement prolongé");
+    assert_eq!(
+        recorder.summaries()[1],
+        "Aggiornamento: Confinement prolongé"
+    );
+
+    // A cancellation leaves the active list and stays in the history, silently.
+    call(
+        &th,
+        Method::POST,
+        &format!("/admin/alerts/{id}/cancel"),
+        &token,
+        None,
+    )
+    .await;
+    r.client.sync().await.unwrap();
+    let a = r
+        .client
+        .alerts()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.thread == thread)
+        .unwrap();
+    assert_eq!(a.state, AlertState::Cancelled);
+    assert_eq!(a.history.len(), 3);
+    assert_eq!(recorder.summaries().len(), 2);
+}
+
+#[tokio::test]
+async fn forged_altered_and_unsigned_alerts_are_refused() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let r = resident(&th.url);
+    publish(&th, &token, &draft("Vraie alerte", None)).await;
+    r.client.sync().await.unwrap();
+    let genuine: SignedAlert = {
+        let page: Value = reqwest::get(th.api("/alerts"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        serde_json::from_value(page["items"][0].clone()).unwrap()
+    };
+    let altered = SignedAlert {
+        message: genuine.message.replace("Vraie alerte", "Fausse alerte"),
+        ..genuine.clone()
+    };
+    let forger = ed25519_dalek::SigningKey::from_bytes(&[42; 32]);
+    let mut message: AlertMessage = serde_json::from_str(&genuine.message).unwrap();
+    message.identifier = "forged-1".into();
+    let forged = signing::sign(&message, &forger).unwrap();
+    let unsigned = SignedAlert {
+        signature: String::new(),
+        ..forged.clone()
+    };
+    let store = r.client.store();
+    let cursor = store.alerts_cursor().unwrap();
+    let (threads, rejected) = store
+        .apply_alerts(
+            &[altered, forged, unsigned],
+            beffroi_domain::Cursor(cursor.0 + 1),
+        )
+        .unwrap();
+    assert!(threads.is_empty());
+    let reasons: Vec<String> = rejected.iter().map(|r| r.reason.clone()).collect();
+    assert!(reasons[0].contains("altered"), "{reasons:?}");
+    assert!(reasons[1].contains("unknown key"), "{reasons:?}");
+    assert!(
+        reasons[2].contains("unknown key") || reasons[2].contains("not valid"),
+        "{reasons:?}"
+    );
+    let alerts = r.client.alerts().unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].message.body.texts[0].headline, "Vraie alerte");
+}
+
+#[tokio::test]
+async fn the_listener_delivers_live_catches_up_after_a_restart_and_drops_duplicates() {
+    let mut th = town_hall().await;
+    let token = th.staff_token().await;
+    let r = resident(&th.url);
+    in_nice(&r, Lang::Fr);
+    let recorder = Arc::new(Recorder::default());
+    r.client.set_notifier(recorder.clone());
+    let client = Arc::new(r.client);
+    let online = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let listener = tokio::spawn({
+        let client = client.clone();
+        let online = online.clone();
+        async move {
+            client
+                .listen(
+                    |_| {},
+                    move |up| {
+                        if up {
+                            online.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        }
+                    },
+                )
+                .await
+        }
+    });
+    let wait = |n: usize, what: &'static str| {
+        let recorder = recorder.clone();
+        async move {
+            tokio::time::timeout(Duration::from_secs(10), async {
+                while recorder.summaries().len() < n {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            })
+            .await
+            .unwrap_or_else(|_| panic!("{what}: {:?}", recorder.summaries()));
+        }
+    };
+    while online.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Live: within 2 seconds of publishing.
+    let t = std::time::Instant::now();
+    publish(&th, &token, &draft("En direct", None)).await;
+    wait(1, "live").await;
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+
+    // The server restarts; what is published after it is back arrives.
+    th.restart().await;
+    publish(&th, &token, &draft("Après redémarrage", None)).await;
+    wait(2, "after a restart").await;
+    assert_eq!(recorder.summaries(), ["En direct", "Après redémarrage"]);
+    assert_eq!(client.alerts().unwrap().len(), 2, "each once");
+    listener.abort();
 }

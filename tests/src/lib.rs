@@ -115,6 +115,29 @@ impl TownHall {
         Some(body["token"].as_str().unwrap().to_owned())
     }
 
+    /// Starts the server again on the same address and data (after [`stop`]).
+    ///
+    /// [`stop`]: TownHall::stop
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let state = AppState::open((*self.state.settings).clone()).unwrap();
+        let addr = self.url.trim_start_matches("http://").to_owned();
+        let listener = tokio::net::TcpListener::bind(&addr).await.unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        self.task = Some(tokio::spawn({
+            let state = state.clone();
+            async move {
+                beffroi_server::serve(state, listener, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+            }
+        }));
+        self.stop = Some(stop);
+        self.state = state;
+    }
+
     /// Stops the server and waits until its port is closed.
     pub async fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {

@@ -67,7 +67,46 @@ impl ApiClient {
         })
     }
 
-    /// One delta page of a synced resource (`communes`, `places`).
+    /// The keys the town hall signs alerts with.
+    pub async fn keys(&self) -> Result<Vec<beffroi_domain::alert::PublicKey>, ClientError> {
+        self.get("/api/v1/keys", &[]).await
+    }
+
+    /// Opens the live alert stream after `since` for `communes` (all when empty).
+    /// The connection has no overall timeout; a read that waits longer than
+    /// three heartbeats means the connection is dead.
+    pub async fn alert_stream(
+        &self,
+        since: Cursor,
+        communes: &[beffroi_domain::InseeCode],
+    ) -> Result<reqwest::Response, ClientError> {
+        let offline = |e: reqwest::Error| ClientError::Offline {
+            server: self.base.clone(),
+            reason: root_cause(&e),
+        };
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .read_timeout(Duration::from_secs(45))
+            .user_agent(concat!("beffroi-client/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(offline)?;
+        let communes: Vec<&str> = communes.iter().map(|c| c.as_str()).collect();
+        let resp = http
+            .get(format!("{}/api/v1/alerts/stream", self.base))
+            .query(&[("communes", communes.join(","))])
+            .header("last-event-id", since.0.to_string())
+            .send()
+            .await
+            .map_err(offline)?;
+        let status = resp.status();
+        if !status.is_success() {
+            let body = resp.text().await.map_err(offline)?;
+            return Err(ClientError::from_body(status.as_u16(), &body, &self.base));
+        }
+        Ok(resp)
+    }
+
+    /// One delta page of a synced resource (`communes`, `places`, `alerts`).
     pub async fn page<T: DeserializeOwned>(
         &self,
         resource: &str,

@@ -26,6 +26,9 @@ pub const FILES: &[(Lang, &str, &str)] = &[
     ftl!(Fr, "fr", "directory.ftl"),
     ftl!(En, "en", "directory.ftl"),
     ftl!(It, "it", "directory.ftl"),
+    ftl!(Fr, "fr", "alerts.ftl"),
+    ftl!(En, "en", "alerts.ftl"),
+    ftl!(It, "it", "alerts.ftl"),
 ];
 
 #[derive(Debug, thiserror::Error)]

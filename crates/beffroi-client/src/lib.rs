@@ -4,10 +4,12 @@
 //!
 //! - [`store`]: the local SQLite store (what the resident sees offline);
 //! - [`api`]: typed calls to the town hall server;
+//! - [`alerts`]: alerts checked against the town hall's keys, threads, notifications;
 //! - [`directory`]: the offline directory of shops and services (search, hours);
 //! - [`Client`]: the facade the app and CLI use (settings, sync, status);
 //! - [`i18n`]: Fluent messages read from the same `locales/` as the UI.
 
+pub mod alerts;
 pub mod api;
 pub mod directory;
 pub mod error;
@@ -74,6 +76,10 @@ pub struct SyncReport {
     pub places_removed: u32,
     /// Places in the directory afterwards.
     pub places_total: u32,
+    /// Alert messages received by this sync.
+    pub alerts_new: u32,
+    /// Alert messages refused by this sync (unsigned, unknown key, altered).
+    pub alerts_rejected: u32,
 }
 
 /// The resident core over one data directory.
@@ -84,6 +90,8 @@ pub struct Client {
     hours: directory::HoursCache,
     /// Each language's messages, parsed at first use (not at every search).
     l10n: [std::sync::OnceLock<i18n::Localizer>; 3],
+    /// Where notifications of new alerts go (none: not shown).
+    notifier: std::sync::RwLock<Option<std::sync::Arc<dyn alerts::Notifier>>>,
 }
 
 impl Client {
@@ -96,6 +104,7 @@ impl Client {
             data_dir: data_dir.to_owned(),
             hours: directory::HoursCache::default(),
             l10n: Default::default(),
+            notifier: std::sync::RwLock::new(None),
         })
     }
 
@@ -236,6 +245,8 @@ impl Client {
         // Also when the pull stopped midway: what was applied becomes searchable.
         self.store.build_places_index()?;
         let (places_changed, places_removed) = pulled?;
+        let (threads, alerts_new, alerts_rejected) = self.pull_alerts(api).await?;
+        self.notify(&threads)?;
         let total = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(SyncReport {
             server: api.base().to_owned(),
@@ -245,7 +256,173 @@ impl Client {
             places_changed,
             places_removed,
             places_total: total(self.store.place_count()?),
+            alerts_new,
+            alerts_rejected,
         })
+    }
+
+    /// Pulls alert messages after the stored cursor, checking each against
+    /// the pinned keys (pinned at the first sync; a rotated key is accepted
+    /// when a pinned key endorsed it). Returns (threads with news, received,
+    /// refused).
+    async fn pull_alerts(&self, api: &ApiClient) -> Result<(Vec<String>, u32, u32), ClientError> {
+        if self.store.trusted_keys()?.is_empty() {
+            self.store.pin_keys(&api.keys().await?)?;
+        }
+        let mut since = self.store.alerts_cursor()?;
+        let (mut threads, mut received, mut refused) = (Vec::new(), 0, 0);
+        let mut refreshed = false;
+        loop {
+            let page: SyncPage<beffroi_domain::alert::SignedAlert> =
+                api.page("alerts", since, MAX_PAGE_LIMIT).await?;
+            let trusted = self.store.trusted_keys()?;
+            let unknown = page
+                .items
+                .iter()
+                .any(|s| !trusted.iter().any(|k| k.key_id == s.key_id));
+            if unknown && !refreshed {
+                refreshed = true;
+                self.store.pin_keys(&api.keys().await?)?;
+            }
+            let (t, rejected) = self.store.apply_alerts(&page.items, page.next_cursor)?;
+            received += (page.items.len() - rejected.len()) as u32;
+            refused += rejected.len() as u32;
+            for thread in t {
+                if !threads.contains(&thread) {
+                    threads.push(thread);
+                }
+            }
+            if !page.has_more || page.next_cursor == since {
+                return Ok((threads, received, refused));
+            }
+            since = page.next_cursor;
+        }
+    }
+
+    /// Shows notifications for these threads' news through the notifier.
+    fn notify(&self, threads: &[String]) -> Result<(), ClientError> {
+        let notifier = self
+            .notifier
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(notifier) = notifier else {
+            return Ok(());
+        };
+        if threads.is_empty() {
+            return Ok(());
+        }
+        let settings = self.settings()?;
+        let lang = settings.lang.unwrap_or_default();
+        let all = self
+            .store
+            .alerts(OffsetDateTime::now_utc(), settings.home_commune.as_ref())?;
+        let prefix = self.localizer(lang)?.msg("alert-update-prefix", &[]);
+        for (thread, n) in alerts::notifications(&all, threads, lang, &prefix) {
+            if let Err(e) = notifier.notify(&thread, &n) {
+                tracing::warn!(error = %e, "cannot show a notification");
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends notifications of new and updated alerts to `notifier`.
+    pub fn set_notifier(&self, notifier: std::sync::Arc<dyn alerts::Notifier>) {
+        *self.notifier.write().unwrap_or_else(|p| p.into_inner()) = Some(notifier);
+    }
+
+    /// Every alert received, the most recent first.
+    pub fn alerts(&self) -> Result<Vec<alerts::ResidentAlert>, ClientError> {
+        let home = self.settings()?.home_commune;
+        Ok(self
+            .store
+            .alerts(OffsetDateTime::now_utc(), home.as_ref())?)
+    }
+
+    pub fn mark_alert_read(&self, thread: &str) -> Result<bool, ClientError> {
+        Ok(self.store.mark_alert_read(thread)?)
+    }
+
+    /// Keeps receiving alerts until `stop` resolves: reconciles with a sync
+    /// (`since=`) at every (re)connection so nothing is missed, then reads the
+    /// live stream; reconnects with backoff (0.5 s doubling to 30 s) and
+    /// `Last-Event-ID`. `on_news` gets the alerts that changed.
+    pub async fn listen(
+        &self,
+        mut on_news: impl FnMut(Vec<alerts::ResidentAlert>) + Send,
+        mut on_status: impl FnMut(bool) + Send,
+    ) -> Result<(), ClientError> {
+        use eventsource_stream::Eventsource;
+        use futures::StreamExt;
+        const MAX_BACKOFF: std::time::Duration = std::time::Duration::from_secs(30);
+        let mut backoff = std::time::Duration::from_millis(500);
+        loop {
+            let attempt: Result<(), ClientError> = async {
+                let report = self.sync().await?;
+                let server = report.server.clone();
+                let api = ApiClient::new(&server)?;
+                if report.alerts_new > 0 {
+                    on_news(self.alerts()?);
+                }
+                let home: Vec<InseeCode> = self.settings()?.home_commune.into_iter().collect();
+                let resp = api.alert_stream(self.store.alerts_cursor()?, &home).await?;
+                on_status(true);
+                backoff = std::time::Duration::from_millis(500);
+                let mut events = resp.bytes_stream().eventsource();
+                while let Some(event) = events.next().await {
+                    let event = event.map_err(|e| ClientError::Offline {
+                        server: server.clone(),
+                        reason: e.to_string(),
+                    })?;
+                    if event.event != "alert" {
+                        continue;
+                    }
+                    let cursor =
+                        event
+                            .id
+                            .parse::<u64>()
+                            .map(Cursor)
+                            .map_err(|_| ClientError::Protocol {
+                                server: server.clone(),
+                                detail: format!("event id {:?} is not a cursor", event.id),
+                            })?;
+                    let signed: beffroi_domain::alert::SignedAlert =
+                        serde_json::from_str(&event.data).map_err(|e| ClientError::Protocol {
+                            server: server.clone(),
+                            detail: e.to_string(),
+                        })?;
+                    let trusted = self.store.trusted_keys()?;
+                    if !trusted.iter().any(|k| k.key_id == signed.key_id) {
+                        self.store.pin_keys(&api.keys().await?)?;
+                    }
+                    let (threads, _) = self.store.apply_alerts(&[signed], cursor)?;
+                    if !threads.is_empty() {
+                        self.notify(&threads)?;
+                        on_news(self.alerts()?);
+                    }
+                }
+                Err(ClientError::Offline {
+                    server,
+                    reason: "the stream ended".into(),
+                })
+            }
+            .await;
+            match attempt {
+                Ok(()) => {}
+                // What retrying cannot mend.
+                Err(
+                    e @ (ClientError::NoServer
+                    | ClientError::InvalidServerUrl(_)
+                    | ClientError::Store(_)),
+                ) => return Err(e),
+                Err(e) => {
+                    tracing::info!(error = %e, retry_in = ?backoff, "alert stream lost");
+                }
+            }
+            on_status(false);
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
     }
 
     /// The messages of `lang`, parsed once per client.

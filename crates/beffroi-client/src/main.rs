@@ -77,6 +77,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the alerts received (refreshed first when the server answers).
+    Alerts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Wait for alerts: print each new or updated one as it arrives and show
+    /// a desktop notification; reconnects by itself. Stop with Ctrl-C.
+    Listen {
+        /// One JSON object per line instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Do not show desktop notifications.
+        #[arg(long)]
+        no_notify: bool,
+    },
     /// Show one place of the offline directory.
     Place {
         /// The place's id, as shown by `search`.
@@ -129,6 +144,34 @@ fn print_result(r: &PlaceResult, l10n: &Localizer) {
         line.push_str(&format!(" — {:.1} km", d / 1000.0));
     }
     println!("{line}");
+}
+
+fn print_alert(a: &beffroi_client::alerts::ResidentAlert, lang: Lang, l10n: &Localizer) {
+    let state = l10n.msg(&format!("alert-state-{}", state_id(a.state)), &[]);
+    let severity = l10n.msg(
+        &format!("severity-{}", a.message.body.severity.cap().to_lowercase()),
+        &[],
+    );
+    let Some(text) = a.message.text(lang) else {
+        return;
+    };
+    println!("[{state}] {severity} — {}", text.headline);
+    if !text.description.is_empty() {
+        println!("  {}", text.description);
+    }
+    if let Some(i) = &text.instruction {
+        println!("  {}: {i}", l10n.msg("alert-instruction", &[]));
+    }
+}
+
+fn state_id(s: beffroi_domain::alert::AlertState) -> &'static str {
+    use beffroi_domain::alert::AlertState::*;
+    match s {
+        Draft => "draft",
+        Active => "active",
+        Expired => "expired",
+        Cancelled => "cancelled",
+    }
 }
 
 /// Exit status when the server could not be reached (the cache was still served).
@@ -273,6 +316,77 @@ fn run() -> anyhow::Result<ExitCode> {
                     l10n.msg("cli-results-count", &[("count", results.len().into())])
                 );
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Alerts { json } => {
+            let mut offline = false;
+            if client.settings()?.server_url.is_some() {
+                match rt.block_on(client.sync()) {
+                    Ok(_) => {}
+                    Err(e @ ClientError::Offline { .. }) => {
+                        offline = true;
+                        report_offline(&client, &l10n, &e)?;
+                    }
+                    Err(e) => eprintln!("beffroi: {e}"),
+                }
+            }
+            let alerts = client.alerts()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&alerts)?);
+            } else if alerts.is_empty() {
+                println!("{}", l10n.msg("alerts-none", &[]));
+            } else {
+                for a in &alerts {
+                    print_alert(a, lang, &l10n);
+                }
+            }
+            Ok(if offline && alerts.is_empty() {
+                ExitCode::from(EXIT_OFFLINE)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Listen { json, no_notify } => {
+            if client.settings()?.server_url.is_none() {
+                anyhow::bail!(ClientError::NoServer);
+            }
+            if !no_notify {
+                client.set_notifier(std::sync::Arc::new(beffroi_client::alerts::DesktopNotifier));
+            }
+            // What was printed: each thread's number of messages.
+            let mut seen: std::collections::HashMap<String, usize> = client
+                .alerts()?
+                .into_iter()
+                .map(|a| (a.thread, a.history.len()))
+                .collect();
+            let (connected, lost) = (
+                l10n.msg("cli-listen-connected", &[]),
+                l10n.msg("cli-listen-lost", &[]),
+            );
+            let on_news = move |alerts: Vec<beffroi_client::alerts::ResidentAlert>| {
+                for a in alerts.iter().rev() {
+                    if seen.get(&a.thread) == Some(&a.history.len()) {
+                        continue;
+                    }
+                    seen.insert(a.thread.clone(), a.history.len());
+                    if json {
+                        if let Ok(line) = serde_json::to_string(a) {
+                            println!("{line}");
+                        }
+                    } else {
+                        print_alert(a, lang, &l10n);
+                    }
+                }
+            };
+            let on_status = move |online: bool| {
+                eprintln!("{}", if online { &connected } else { &lost });
+            };
+            rt.block_on(async {
+                tokio::select! {
+                    r = client.listen(on_news, on_status) => r.map_err(anyhow::Error::from),
+                    _ = tokio::signal::ctrl_c() => Ok(()),
+                }
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Place { id, at, json } => {

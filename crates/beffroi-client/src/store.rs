@@ -22,6 +22,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0005_places_rtree.sql")),
         M::up(include_str!("store/0006_drop_redundant_place_indexes.sql")),
         M::up(include_str!("store/0007_places_fts_detail_column.sql")),
+        M::up(include_str!("store/0008_alerts.sql")),
     ])
 });
 
@@ -49,6 +50,9 @@ pub(crate) mod keys {
     /// Set while the places' search indexes (FTS, R*Tree) are not built: a
     /// first sync fills the table alone and builds them once at the end.
     pub const PLACES_INDEX_PENDING: &str = "places.index_pending";
+    pub const ALERTS_CURSOR: &str = "cursor.alerts";
+    /// The town hall's public keys this device trusts (pinned at first sync).
+    pub const ALERT_KEYS: &str = "alerts.keys";
     pub const SETTINGS: &str = "settings";
     pub const SYNC_STATUS: &str = "sync.status";
 }

@@ -27,4 +27,12 @@ places_removed: number,
 /**
  * Places in the directory afterwards.
  */
-places_total: number, };
+places_total: number, 
+/**
+ * Alert messages received by this sync.
+ */
+alerts_new: number, 
+/**
+ * Alert messages refused by this sync (unsigned, unknown key, altered).
+ */
+alerts_rejected: number, };

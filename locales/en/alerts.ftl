@@ -1,0 +1,27 @@
+# Alerts: notifications, the inbox and the alert page (app, CLI and console).
+alert-update-prefix = Update:
+alerts-title = Alerts
+alerts-none = No alerts.
+alerts-active = In force
+alerts-history = History
+alert-state-active = In force
+alert-state-expired = Expired
+alert-state-cancelled = Cancelled
+alert-state-draft = Draft
+alert-unread = Unread
+alert-instruction = What to do
+alert-area-territory = The whole territory
+alert-expires = Until { $date }
+alert-sent = Sent on { $date }
+alert-more = Find out more
+alert-contact = Contact
+alert-back = Back to alerts
+alert-banner-open = See the alert
+alert-msg-alert = Alert
+alert-msg-update = Update
+alert-msg-cancel = Cancellation
+severity-extreme = Extreme
+severity-severe = Severe
+severity-moderate = Moderate
+severity-minor = Minor
+severity-unknown = Unknown

@@ -1,0 +1,27 @@
+# Alerts: notifications, the inbox and the alert page (app, CLI and console).
+alert-update-prefix = Aggiornamento:
+alerts-title = Allerte
+alerts-none = Nessuna allerta.
+alerts-active = In corso
+alerts-history = Cronologia
+alert-state-active = In corso
+alert-state-expired = Scaduta
+alert-state-cancelled = Annullata
+alert-state-draft = Bozza
+alert-unread = Non letta
+alert-instruction = Cosa fare
+alert-area-territory = Tutto il territorio
+alert-expires = Fino al { $date }
+alert-sent = Inviata il { $date }
+alert-more = Per saperne di più
+alert-contact = Contatto
+alert-back = Torna alle allerte
+alert-banner-open = Vedi l'allerta
+alert-msg-alert = Allerta
+alert-msg-update = Aggiornamento
+alert-msg-cancel = Annullamento
+severity-extreme = Estrema
+severity-severe = Grave
+severity-moderate = Moderata
+severity-minor = Minore
+severity-unknown = Sconosciuta
