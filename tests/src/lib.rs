@@ -23,6 +23,22 @@ pub struct TownHall {
     dir: tempfile::TempDir,
 }
 
+/// Serves `state` on `listener` until the returned sender is used.
+fn spawn_server(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+) -> (oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        beffroi_server::serve(state, listener, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    });
+    (stop, task)
+}
+
 /// Starts a town hall with the demo territory on a free loopback port.
 pub async fn town_hall() -> TownHall {
     town_hall_with(|_| {}).await
@@ -39,17 +55,7 @@ pub async fn town_hall_with(adjust: impl FnOnce(&mut Settings)) -> TownHall {
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn({
-        let state = state.clone();
-        async move {
-            beffroi_server::serve(state, listener, async {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
-        }
-    });
+    let (stop, task) = spawn_server(state.clone(), listener);
     TownHall {
         url,
         state,
@@ -123,17 +129,8 @@ impl TownHall {
         let state = AppState::open((*self.state.settings).clone()).unwrap();
         let addr = self.url.trim_start_matches("http://").to_owned();
         let listener = tokio::net::TcpListener::bind(&addr).await.unwrap();
-        let (stop, stopped) = oneshot::channel::<()>();
-        self.task = Some(tokio::spawn({
-            let state = state.clone();
-            async move {
-                beffroi_server::serve(state, listener, async {
-                    let _ = stopped.await;
-                })
-                .await
-                .unwrap();
-            }
-        }));
+        let (stop, task) = spawn_server(state.clone(), listener);
+        self.task = Some(task);
         self.stop = Some(stop);
         self.state = state;
     }

@@ -240,18 +240,7 @@ fn run() -> anyhow::Result<ExitCode> {
             Err(e) => Err(e.into()),
         },
         Command::Communes { json } => {
-            let mut offline = false;
-            if client.settings()?.server_url.is_some() {
-                match rt.block_on(client.sync()) {
-                    Ok(_) => {}
-                    Err(e @ ClientError::Offline { .. }) => {
-                        offline = true;
-                        report_offline(&client, &l10n, &e)?;
-                    }
-                    // A refused refresh is worth saying, but the cache still answers.
-                    Err(e) => eprintln!("beffroi: {e}"),
-                }
-            }
+            let offline = refresh(&rt, &client, &l10n)?;
             let communes = client.communes()?;
             if communes.is_empty() && !json {
                 eprintln!("{}", l10n.msg("cli-cache-empty", &[]));
@@ -319,17 +308,7 @@ fn run() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Alerts { json } => {
-            let mut offline = false;
-            if client.settings()?.server_url.is_some() {
-                match rt.block_on(client.sync()) {
-                    Ok(_) => {}
-                    Err(e @ ClientError::Offline { .. }) => {
-                        offline = true;
-                        report_offline(&client, &l10n, &e)?;
-                    }
-                    Err(e) => eprintln!("beffroi: {e}"),
-                }
-            }
+            let offline = refresh(&rt, &client, &l10n)?;
             let alerts = client.alerts()?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&alerts)?);
@@ -424,6 +403,30 @@ fn run() -> anyhow::Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Syncs when a server is set, so the cache answers fresh; returns whether
+/// the server was unreachable (said plainly; the cache still answers).
+fn refresh(
+    rt: &tokio::runtime::Runtime,
+    client: &Client,
+    l10n: &Localizer,
+) -> anyhow::Result<bool> {
+    if client.settings()?.server_url.is_none() {
+        return Ok(false);
+    }
+    match rt.block_on(client.sync()) {
+        Ok(_) => Ok(false),
+        Err(e @ ClientError::Offline { .. }) => {
+            report_offline(client, l10n, &e)?;
+            Ok(true)
+        }
+        // A refused refresh is worth saying, but the cache still answers.
+        Err(e) => {
+            eprintln!("beffroi: {e}");
+            Ok(false)
         }
     }
 }
