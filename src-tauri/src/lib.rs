@@ -14,7 +14,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use beffroi_client::Client;
-use tauri::Manager;
+use beffroi_client::alerts::DesktopNotifier;
+use tauri::{Emitter, Manager};
+
+/// Events the window receives: the alerts changed (payload: every alert), and
+/// the live connection to the town hall came up or went down (payload: bool).
+pub const EVENT_ALERTS: &str = "alerts-changed";
+pub const EVENT_LIVE: &str = "live-connection";
 
 /// Built once in `setup`, shared by every command.
 #[derive(Debug, Clone)]
@@ -91,9 +97,33 @@ pub fn run() {
                 })
                 .transpose()?;
             tracing::info!(data = %data.display(), "resident store opened");
+            client.set_notifier(Arc::new(DesktopNotifier));
+            let client = Arc::new(client);
             app.manage(AppState {
-                client: Arc::new(client),
+                client: client.clone(),
                 clock,
+            });
+            // Alerts arrive while the app runs: a listener reconciles and then
+            // follows the town hall's live stream, reconnecting by itself.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let news = handle.clone();
+                let live = handle.clone();
+                let result = client
+                    .listen(
+                        move |alerts| {
+                            if let Err(e) = news.emit(EVENT_ALERTS, alerts) {
+                                tracing::warn!(error = %e, "cannot tell the window about alerts");
+                            }
+                        },
+                        move |up| {
+                            let _ = live.emit(EVENT_LIVE, up);
+                        },
+                    )
+                    .await;
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, "the alert listener stopped");
+                }
             });
             Ok(())
         })
@@ -106,6 +136,8 @@ pub fn run() {
             commands::directory::directory_size,
             commands::directory::list_categories,
             commands::sync::sync_now,
+            commands::alerts::list_alerts,
+            commands::alerts::mark_alert_read,
             commands::sync::sync_status,
         ])
         .run(tauri::generate_context!());

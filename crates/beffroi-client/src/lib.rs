@@ -90,6 +90,9 @@ pub struct Client {
     hours: directory::HoursCache,
     /// Each language's messages, parsed at first use (not at every search).
     l10n: [std::sync::OnceLock<i18n::Localizer>; 3],
+    /// One sync at a time: two interleaved syncs could store an older page
+    /// after a newer one.
+    syncing: tokio::sync::Mutex<()>,
     /// Where notifications of new alerts go (none: not shown).
     notifier: std::sync::RwLock<Option<std::sync::Arc<dyn alerts::Notifier>>>,
 }
@@ -104,6 +107,7 @@ impl Client {
             data_dir: data_dir.to_owned(),
             hours: directory::HoursCache::default(),
             l10n: Default::default(),
+            syncing: tokio::sync::Mutex::new(()),
             notifier: std::sync::RwLock::new(None),
         })
     }
@@ -156,6 +160,7 @@ impl Client {
     /// Pulls every change since the stored cursors from the configured server
     /// and records the outcome (online or not) for the status indicator.
     pub async fn sync(&self) -> Result<SyncReport, ClientError> {
+        let _one_at_a_time = self.syncing.lock().await;
         let server = self.settings()?.server_url.ok_or(ClientError::NoServer)?;
         let api = ApiClient::new(&server)?;
         let result = self.sync_with(&api).await;

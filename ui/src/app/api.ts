@@ -12,8 +12,34 @@ import type { CategoryInfo } from '../bindings/CategoryInfo';
 import type { PlaceDetails } from '../bindings/PlaceDetails';
 import type { PlaceResult } from '../bindings/PlaceResult';
 import type { SearchQuery } from '../bindings/SearchQuery';
+import type { ResidentAlert } from '../bindings/ResidentAlert';
+import type { AlertText } from '../bindings/AlertText';
 
-export type { CategoryInfo, Commune, CommandError, PlaceDetails, PlaceResult, SearchQuery, Settings, SyncStatus };
+export type {
+  AlertText,
+  CategoryInfo,
+  Commune,
+  CommandError,
+  PlaceDetails,
+  PlaceResult,
+  ResidentAlert,
+  SearchQuery,
+  Settings,
+  SyncStatus,
+};
+
+/** The text of an alert in `lang`, else French, else its first language. */
+export function alertText(a: ResidentAlert, lang: string): AlertText | undefined {
+  const texts = a.message.texts;
+  return texts.find((x) => x.lang === lang) ?? texts.find((x) => x.lang === 'fr') ?? texts[0];
+}
+
+/** Alerts that deserve the banner: in force, for the resident, severe or extreme. */
+export function severeActive(alerts: ResidentAlert[]): ResidentAlert[] {
+  return alerts.filter(
+    (a) => a.state === 'active' && a.concerns_me && (a.message.severity === 'severe' || a.message.severity === 'extreme'),
+  );
+}
 
 export function isCommandError(e: unknown): e is CommandError {
   return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;
@@ -30,4 +56,6 @@ export const api = {
   place: (id: string) => invoke<PlaceDetails>('get_place', { id }),
   directorySize: () => invoke<number>('directory_size'),
   categories: () => invoke<CategoryInfo[]>('list_categories'),
+  alerts: () => invoke<ResidentAlert[]>('list_alerts'),
+  markAlertRead: (thread: string) => invoke<boolean>('mark_alert_read', { thread }),
 };

@@ -8,8 +8,21 @@ import type { Place } from '../bindings/Place';
 import type { PlaceInput } from '../bindings/PlaceInput';
 import type { CategoryInfo } from '../bindings/CategoryInfo';
 import type { ImportReport } from '../bindings/ImportReport';
+import type { AlertDraft } from '../bindings/AlertDraft';
+import type { StaffAlert } from '../bindings/StaffAlert';
+import type { NotificationPreview } from '../bindings/NotificationPreview';
 
-export type { CategoryInfo, Commune, ImportReport, LoginResponse, Place, PlaceInput };
+export type {
+  AlertDraft,
+  CategoryInfo,
+  Commune,
+  ImportReport,
+  LoginResponse,
+  NotificationPreview,
+  Place,
+  PlaceInput,
+  StaffAlert,
+};
 
 export class ApiError extends Error {
   constructor(
@@ -47,6 +60,16 @@ export const api = {
     call<Place>(`/admin/places/${encodeURIComponent(id)}`, { method: 'PUT', body: JSON.stringify(input) }, token),
   deletePlace: (token: string, id: string) =>
     call<void>(`/admin/places/${encodeURIComponent(id)}`, { method: 'DELETE' }, token),
+  alerts: (token: string) => call<StaffAlert[]>('/admin/alerts', {}, token),
+  draftAlert: (token: string, draft: AlertDraft) =>
+    call<StaffAlert>('/admin/alerts', { method: 'POST', body: JSON.stringify(draft) }, token),
+  editAlert: (token: string, id: string, draft: AlertDraft) =>
+    call<StaffAlert>(`/admin/alerts/${id}`, { method: 'PUT', body: JSON.stringify(draft) }, token),
+  previewAlert: (token: string, id: string) => call<NotificationPreview[]>(`/admin/alerts/${id}/preview`, {}, token),
+  publishAlert: (token: string, id: string) => call<StaffAlert>(`/admin/alerts/${id}/publish`, { method: 'POST' }, token),
+  updateAlert: (token: string, id: string, draft: AlertDraft) =>
+    call<StaffAlert>(`/admin/alerts/${id}/update`, { method: 'POST', body: JSON.stringify(draft) }, token),
+  cancelAlert: (token: string, id: string) => call<StaffAlert>(`/admin/alerts/${id}/cancel`, { method: 'POST' }, token),
   importPlaces: (token: string, file: File) =>
     call<ImportReport>(
       '/admin/places/import',

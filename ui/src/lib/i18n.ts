@@ -7,8 +7,8 @@ export type Lang = (typeof LANGS)[number];
 export type Surface = 'app' | 'console';
 /** The files each surface reads, its own first. */
 const FILES_OF: Record<Surface, string[]> = {
-  app: ['app', 'directory'],
-  console: ['console', 'directory'],
+  app: ['app', 'directory', 'alerts'],
+  console: ['console', 'directory', 'alerts'],
 };
 export type Args = Record<string, FluentVariable>;
 
