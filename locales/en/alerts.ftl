@@ -25,3 +25,4 @@ severity-severe = Severe
 severity-moderate = Moderate
 severity-minor = Minor
 severity-unknown = Unknown
+alerts-unread-count = { $count } unread

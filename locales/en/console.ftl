@@ -141,3 +141,4 @@ certainty-likely = Likely
 certainty-possible = Possible
 certainty-unlikely = Unlikely
 certainty-unknown = Unknown
+alerts-col-headline = Headline

@@ -25,3 +25,7 @@ severity-severe = Grave
 severity-moderate = Modérée
 severity-minor = Mineure
 severity-unknown = Inconnue
+alerts-unread-count = { $count ->
+    [one] { $count } non lue
+   *[other] { $count } non lues
+}

@@ -141,3 +141,4 @@ certainty-likely = Probable
 certainty-possible = Possible
 certainty-unlikely = Peu probable
 certainty-unknown = Inconnue
+alerts-col-headline = Titre

@@ -25,3 +25,7 @@ severity-severe = Grave
 severity-moderate = Moderata
 severity-minor = Minore
 severity-unknown = Sconosciuta
+alerts-unread-count = { $count ->
+    [one] { $count } non letta
+   *[other] { $count } non lette
+}

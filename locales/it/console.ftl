@@ -141,3 +141,4 @@ certainty-likely = Probabile
 certainty-possible = Possibile
 certainty-unlikely = Improbabile
 certainty-unknown = Sconosciuta
+alerts-col-headline = Titolo

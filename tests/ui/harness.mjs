@@ -61,11 +61,12 @@ export function importPlaces(dataDir) {
 }
 
 /**
- * Starts `beffroi-server serve --demo` on a free port over `dataDir`.
+ * Starts `beffroi-server serve --demo` over `dataDir`, on a free port or on
+ * `listen` (to restart a server where its clients expect it).
  * Resolves with { url, username, password, stop } once it prints its listening line.
  */
-export function startTownHall(dataDir) {
-  const child = spawn(bin('beffroi-server'), ['serve', '--demo', '--listen', '127.0.0.1:0', '--data', dataDir], {
+export function startTownHall(dataDir, listen = '127.0.0.1:0') {
+  const child = spawn(bin('beffroi-server'), ['serve', '--demo', '--listen', listen, '--data', dataDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((ok, fail) => {

@@ -18,7 +18,7 @@ use beffroi_domain::alert::{
 };
 use beffroi_domain::api::ErrorBody;
 use beffroi_domain::sync::page_limit;
-use beffroi_domain::{Cursor, InseeCode, Lang, Role, SyncPage};
+use beffroi_domain::{Cursor, InseeCode, Role, SyncPage};
 use futures::Stream;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -257,7 +257,8 @@ pub async fn edit(
     Ok(JsonResponse(edited))
 }
 
-/// How the alert's notification reads in each language residents use.
+/// How the alert's notification reads in each of its languages (residents
+/// whose language it lacks get the French one).
 #[utoipa::path(get, path = "/admin/alerts/{id}/preview", tag = "alerts", security(("bearer" = [])),
     params(("id" = String, Path, description = "alert id")),
     responses((status = 200, body = Vec<NotificationPreview>), (status = 404, body = ErrorBody)))]
@@ -269,9 +270,10 @@ pub async fn preview(
     let a = alert(&state, &id).await?;
     let m = new_message(&state, MsgType::Alert, a.draft, vec![]);
     Ok(JsonResponse(
-        Lang::ALL
+        m.body
+            .texts
             .iter()
-            .filter_map(|l| m.notification(*l, None))
+            .filter_map(|t| m.notification(t.lang, None))
             .collect(),
     ))
 }

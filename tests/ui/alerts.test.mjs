@@ -1,0 +1,184 @@
+// Alerts end to end: a staff member publishes in the console (Chromium), the
+// resident window (Tauri through tauri-driver) shows it and a native
+// notification is shown (dunst, on the test's private D-Bus session); the
+// server restarts mid-stream; an alert sent while the app is closed appears at
+// the next start; a cancellation leaves the active list.
+// Run under a display and a session bus: `xvfb-run -a dbus-run-session -- npm test`.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { remote } from 'webdriverio';
+import {
+  artifacts,
+  bin,
+  eventually,
+  freePort,
+  launchChromium,
+  startTownHall,
+  stopChild,
+  tempDir,
+} from './harness.mjs';
+
+const TAURI_DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver');
+let hall, data, driver, port, browser, page, listen;
+
+before(async () => {
+  data = tempDir('alerts');
+  listen = `127.0.0.1:${await freePort()}`;
+  hall = await startTownHall(join(data.dir, 'server'), listen);
+  port = await freePort();
+  const nativePort = await freePort();
+  driver = spawn(TAURI_DRIVER, ['--port', String(port), '--native-port', String(nativePort)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok, 15000, 'tauri-driver');
+  browser = await launchChromium();
+  page = await browser.newPage({ locale: 'fr-FR' });
+  page.on('dialog', (d) => d.accept());
+  await page.goto(`${hall.url}/console/`);
+  await page.getByLabel('Identifiant').fill(hall.username);
+  await page.getByLabel('Mot de passe').fill(hall.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.locator('#nav-alerts').click();
+});
+
+after(async () => {
+  await browser?.close();
+  if (driver) await stopChild(driver);
+  await hall?.stop();
+  data?.cleanup();
+});
+
+async function openApp() {
+  return remote({
+    hostname: '127.0.0.1',
+    port,
+    logLevel: 'error',
+    capabilities: {
+      'tauri:options': {
+        application: bin('beffroi-app'),
+        args: ['--server', hall.url, '--data', join(data.dir, 'resident')],
+      },
+    },
+  });
+}
+
+/** Composes a severe alert for the whole territory in the console and publishes it. */
+async function publishInConsole(headline) {
+  await page.locator('#alert-new').click();
+  await page.locator('#alert-event').fill('Confinement');
+  await page.locator('#alert-event-code').fill('confinement');
+  await page.locator('#alert-headline-fr').fill(headline);
+  await page.locator('#alert-description-fr').fill('Les déplacements sont limités au strict nécessaire.');
+  await page.locator('#alert-instruction-fr').fill('Munissez-vous d’une attestation.');
+  await page.locator('#alert-save').click();
+  const preview = page.locator('#alert-preview');
+  await preview.waitFor();
+  assert.match(await preview.innerText(), new RegExp(headline));
+  await page.locator('#alert-publish').click();
+  await page.locator('#alerts-table tr[data-state="active"]', { hasText: headline }).waitFor();
+  return Date.now();
+}
+
+const texts = (b, selector) =>
+  b.execute((s) => [...document.querySelectorAll(s)].map((e) => e.textContent ?? ''), selector);
+
+/** The summaries of the notifications the desktop showed (dunst's history:
+ * closing the ones on screen moves them there). */
+function notifications() {
+  spawnSync('dunstctl', ['close-all']);
+  const out = spawnSync('dunstctl', ['history'], { encoding: 'utf8' });
+  if (out.status !== 0) return [];
+  const history = JSON.parse(out.stdout);
+  return history.data.flat().map((n) => n.summary.data);
+}
+
+async function shot(b, name) {
+  await b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  await b.saveScreenshot(join(artifacts, name));
+}
+
+test('publish in the console, see it in the app within 2 s, through a restart, after a closed app, until cancelled', async () => {
+  let app = await openApp();
+  try {
+    // First run: French, Nice.
+    const select = await app.$('#home-commune');
+    await select.waitForExist({ timeout: 20000 });
+    await (await app.$('input[name="lang"][value="fr"]')).click();
+    await select.selectByAttribute('value', '06088');
+    await (await app.$('#first-run-submit')).click();
+    await (await app.$('#nav-alerts')).waitForExist({ timeout: 15000 });
+    await eventually(
+      async () => (await app.execute(() => document.querySelector('#sync-status')?.getAttribute('data-online'))) === 'online',
+      15000,
+      'online',
+    );
+
+    // Live: the banner shows the alert within 2 seconds of publishing.
+    const sent = await publishInConsole('Confinement renforcé dès midi');
+    await eventually(
+      async () => (await texts(app, '#alert-banner')).join(' ').includes('Confinement renforcé dès midi'),
+      5000,
+      'the banner',
+    );
+    const latency = Date.now() - sent;
+    assert.ok(latency < 2000, `shown ${latency} ms after publishing`);
+    await eventually(
+      () => notifications().includes('Confinement renforcé dès midi'),
+      5000,
+      'a desktop notification',
+    );
+    await shot(app, 'resident-alert-banner.png');
+
+    // The inbox and the alert page, with its instructions.
+    await (await app.$('#nav-alerts')).click();
+    await eventually(async () => (await texts(app, '#alerts-active li')).length === 1, 5000, 'the inbox');
+    await (await app.$('#alerts-active li button')).click();
+    await (await app.$('#alert-page')).waitForExist({ timeout: 5000 });
+    assert.match(await (await app.$('#alert-instruction')).getText(), /attestation/);
+    await shot(app, 'resident-alert-page.png');
+    await (await app.$('#alert-back')).click();
+
+    // The server restarts mid-stream; an alert sent after it is back arrives.
+    await hall.stop();
+    hall = await startTownHall(join(data.dir, 'server'), listen);
+    await publishInConsole('Couvre-feu à 18 h');
+    await eventually(
+      async () => (await texts(app, '#alerts-active li')).some((t) => t.includes('Couvre-feu à 18 h')),
+      20000,
+      'the alert sent after the restart',
+    );
+  } finally {
+    await app.deleteSession();
+  }
+
+  // Sent while the app is closed: there at the next start.
+  await publishInConsole('Marchés fermés samedi');
+  app = await openApp();
+  try {
+    await (await app.$('#nav-alerts')).waitForExist({ timeout: 20000 });
+    await (await app.$('#nav-alerts')).click();
+    await eventually(
+      async () => (await texts(app, '#alerts-active li')).some((t) => t.includes('Marchés fermés samedi')),
+      15000,
+      'the alert sent while the app was closed',
+    );
+    assert.equal((await texts(app, '#alerts-active li')).length, 3);
+
+    // Cancelled in the console: it leaves the active list for the history.
+    await page.locator('#alerts-table tr', { hasText: 'Couvre-feu à 18 h' }).locator('.cancel-btn').click();
+    await page.locator('#alerts-table tr[data-state="cancelled"]', { hasText: 'Couvre-feu à 18 h' }).waitFor();
+    await eventually(
+      async () => !(await texts(app, '#alerts-active li')).some((t) => t.includes('Couvre-feu à 18 h')),
+      5000,
+      'the cancelled alert leaving the active list',
+    );
+    assert.ok((await texts(app, '#alerts-history li')).some((t) => t.includes('Couvre-feu à 18 h')));
+    await shot(app, 'resident-alerts.png');
+    await page.screenshot({ path: join(artifacts, 'console-alerts.png'), fullPage: true });
+  } finally {
+    await app.deleteSession();
+  }
+});
