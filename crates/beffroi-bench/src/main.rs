@@ -2,6 +2,9 @@
 //! line with the figures recorded in `docs/benchmarks.md`.
 //!
 //! `cargo run --release -p beffroi-bench -- directory [--places N] [--queries Q]`
+//! `cargo run --release -p beffroi-bench -- fanout [--subscribers N]`
+
+mod fanout;
 
 use std::time::{Duration, Instant};
 
@@ -35,6 +38,20 @@ enum Command {
         queries: usize,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+    },
+    /// Alerts: publish-to-delivery latency to N live subscribers, and the
+    /// server's memory per idle subscriber.
+    Fanout {
+        #[arg(long, default_value_t = 10_000)]
+        subscribers: usize,
+    },
+    /// (Internal) the subscribers' process of `fanout`.
+    #[command(hide = true)]
+    Subscribe {
+        #[arg(long)]
+        addr: std::net::SocketAddr,
+        #[arg(long)]
+        n: usize,
     },
 }
 
@@ -70,6 +87,8 @@ fn main() -> anyhow::Result<()> {
             queries,
             seed,
         } => rt.block_on(directory(places, queries, seed)),
+        Command::Fanout { subscribers } => rt.block_on(fanout::fanout(subscribers)),
+        Command::Subscribe { addr, n } => rt.block_on(fanout::subscribe(addr, n)),
     }
 }
 

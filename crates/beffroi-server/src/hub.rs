@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use beffroi_domain::{Cursor, InseeCode};
 use tokio::sync::{broadcast, watch};
@@ -23,6 +23,9 @@ const CATCH_UP_PAGE: u32 = 200;
 pub struct Hub {
     tx: broadcast::Sender<SentAlert>,
     subscribers: AtomicUsize,
+    /// The cursor of the last message sent: a subscriber already there needs
+    /// no catch-up read from the store.
+    latest: AtomicU64,
     /// Set when the server stops: streams end so the stop is not held up.
     closed: watch::Sender<bool>,
 }
@@ -32,6 +35,7 @@ impl Default for Hub {
         Self {
             tx: broadcast::channel(CAPACITY).0,
             subscribers: AtomicUsize::new(0),
+            latest: AtomicU64::new(0),
             closed: watch::channel(false).0,
         }
     }
@@ -43,8 +47,16 @@ impl Hub {
         self.closed.send_replace(true);
     }
 
+    /// A hub whose last sent message has cursor `latest` (read at start).
+    pub fn starting_at(latest: Cursor) -> Self {
+        let hub = Self::default();
+        hub.latest.store(latest.0, Ordering::Release);
+        hub
+    }
+
     /// Announces a message that is already stored.
     pub fn announce(&self, sent: SentAlert) {
+        self.latest.fetch_max(sent.cursor.0, Ordering::AcqRel);
         // No subscriber is not an error: devices catch up with `since=`.
         let _ = self.tx.send(sent);
     }
@@ -82,6 +94,8 @@ impl Subscription {
         let rx = hub.tx.subscribe();
         let closed = hub.closed.subscribe();
         hub.subscribers.fetch_add(1, Ordering::Relaxed);
+        // Read after subscribing: anything sent later comes through `rx`.
+        let behind = since.0 < hub.latest.load(Ordering::Acquire);
         Self {
             hub,
             rx,
@@ -90,7 +104,7 @@ impl Subscription {
             communes,
             last: since,
             backlog: VecDeque::new(),
-            behind: true,
+            behind,
         }
     }
 

@@ -93,11 +93,12 @@ impl AppState {
     pub fn open(settings: Settings) -> Result<Self, LaunchError> {
         let store = SqliteStore::open(&settings.data_dir)?;
         let keys = keys::KeyRing::open(&settings.data_dir)?;
+        let latest = store.latest_alert_cursor()?;
         Ok(Self {
             store: Arc::new(store),
             settings: Arc::new(settings),
             keys: Arc::new(keys),
-            hub: Arc::default(),
+            hub: Arc::new(hub::Hub::starting_at(latest)),
         })
     }
 }
@@ -171,7 +172,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let hub = state.hub.clone();
-    axum::serve(listener, router(state))
+    // hyper keeps, per connection, a slot sized for the service's response
+    // future; the router's nests every layer's and weighs tens of KiB. Boxed,
+    // the slot is a pointer and an idle connection (an alert stream) stays
+    // small: 69 KiB → see docs/benchmarks.md.
+    let service = tower::util::BoxCloneSyncService::new(router(state));
+    axum::serve(listener, tower::make::Shared::new(service))
         .with_graceful_shutdown(async move {
             shutdown.await;
             // Live streams never finish on their own.

@@ -10,7 +10,6 @@ use axum::Json as JsonResponse;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use beffroi_domain::alert::{
     AlertDraft, AlertMessage, AuditEntry, MsgType, NotificationPreview, PublicKey, SignedAlert,
@@ -19,7 +18,6 @@ use beffroi_domain::alert::{
 use beffroi_domain::api::ErrorBody;
 use beffroi_domain::sync::page_limit;
 use beffroi_domain::{Cursor, InseeCode, Role, SyncPage};
-use futures::Stream;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
@@ -447,7 +445,7 @@ pub async fn stream(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<StreamQuery>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+) -> Result<Response, ApiError> {
     let communes = q
         .communes
         .as_deref()
@@ -473,23 +471,32 @@ pub async fn stream(
         .transpose()?;
     let since = Cursor(last_event_id.or(q.since).unwrap_or(0));
     let sub = Subscription::new(state.hub.clone(), state.store.clone(), communes, since);
-    let events = futures::stream::unfold(sub, |mut sub| async move {
-        match sub.next().await {
-            Ok(None) => None,
-            Ok(Some(a)) => {
-                let event = Event::default()
-                    .event("alert")
-                    .id(a.cursor.0.to_string())
-                    .data(a.signed.as_ref());
-                Some((Ok(event), sub))
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "alert stream stopped");
-                None
-            }
-        }
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    heartbeat.reset();
+    // Frames are rendered once per message and shared by every subscriber.
+    let frames = futures::stream::unfold((sub, heartbeat), |(mut sub, mut heartbeat)| async move {
+        let frame = tokio::select! {
+            next = sub.next() => match next {
+                Ok(Some(a)) => a.frame,
+                Ok(None) => return None,
+                Err(e) => {
+                    tracing::error!(error = %e, "alert stream stopped");
+                    return None;
+                }
+            },
+            _ = heartbeat.tick() => Bytes::from_static(b":\n\n"),
+        };
+        Some((Ok::<_, Infallible>(frame), (sub, heartbeat)))
     });
-    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(HEARTBEAT)))
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        axum::body::Body::from_stream(frames),
+    )
+        .into_response())
 }
 
 struct Names<'a> {

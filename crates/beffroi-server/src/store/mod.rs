@@ -50,6 +50,20 @@ pub struct SentAlert {
     pub area: Area,
     /// A [`beffroi_domain::alert::SignedAlert`] as JSON.
     pub signed: Arc<str>,
+    /// Its Server-Sent Events frame, rendered once for every subscriber.
+    pub frame: axum::body::Bytes,
+}
+
+impl SentAlert {
+    pub fn new(cursor: Cursor, area: Area, signed: String) -> Self {
+        let frame = format!("event: alert\nid: {}\ndata: {signed}\n\n", cursor.0);
+        Self {
+            cursor,
+            area,
+            signed: Arc::from(signed),
+            frame: frame.into(),
+        }
+    }
 }
 
 /// The state an alert must be in for a publication to apply.

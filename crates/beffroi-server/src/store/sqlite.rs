@@ -64,6 +64,14 @@ impl SqliteStore {
         &self.path
     }
 
+    /// The cursor of the last alert message sent (0 if none), read at start.
+    pub fn latest_alert_cursor(&self) -> Result<Cursor, StoreError> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let rev: Option<i64> =
+            conn.query_row("SELECT max(rev) FROM alert_messages", [], |r| r.get(0))?;
+        Ok(Cursor(rev.map_or(0, |r| u64::try_from(r).unwrap_or(0))))
+    }
+
     async fn call<R, F>(&self, f: F) -> Result<R, StoreError>
     where
         R: Send + 'static,

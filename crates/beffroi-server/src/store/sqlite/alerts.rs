@@ -1,8 +1,6 @@
 //! Alerts in SQLite: drafts, sent messages (with the sync cursor) and the
 //! audit log. Every function runs on the store's one connection.
 
-use std::sync::Arc;
-
 use beffroi_domain::Cursor;
 use beffroi_domain::alert::{
     AlertDraft, AlertMessage, AlertState, Area, AuditEntry, MsgType, SignedAlert, StaffAlert,
@@ -256,11 +254,11 @@ pub(super) fn publish(conn: &mut Connection, p: &Publication) -> Result<SentAler
     )?;
     audit(&tx, &p.actor, p.action, id, Some(&m.identifier))?;
     tx.commit()?;
-    Ok(SentAlert {
-        cursor: cursor_of(rev, &m.identifier)?,
-        area: m.body.area.clone(),
-        signed: Arc::from(p.signed.as_str()),
-    })
+    Ok(SentAlert::new(
+        cursor_of(rev, &m.identifier)?,
+        m.body.area.clone(),
+        p.signed.clone(),
+    ))
 }
 
 pub(super) fn after(
@@ -283,11 +281,7 @@ pub(super) fn after(
     rows.map(|row| {
         let (rev, identifier, area, signed) = row?;
         let area: Area = serde_json::from_str(&area).map_err(corrupt(&identifier))?;
-        Ok(SentAlert {
-            cursor: cursor_of(rev, &identifier)?,
-            area,
-            signed: Arc::from(signed),
-        })
+        Ok(SentAlert::new(cursor_of(rev, &identifier)?, area, signed))
     })
     .collect()
 }
