@@ -656,3 +656,62 @@ async fn the_listener_delivers_live_catches_up_after_a_restart_and_drops_duplica
     assert_eq!(client.alerts().unwrap().len(), 2, "each once");
     listener.abort();
 }
+
+#[tokio::test]
+async fn a_subscriber_that_falls_behind_is_caught_up_from_the_store_in_order() {
+    use beffroi_server::hub::Subscription;
+    use beffroi_server::store::{Expect, Publication};
+    let th = town_hall().await;
+    let state = th.state.clone();
+    let body: beffroi_domain::alert::AlertDraft =
+        serde_json::from_value(draft("Exercice", None)).unwrap();
+    // Subscribed, but reading nothing while more than the channel holds is sent.
+    let mut slow = Subscription::new(
+        state.hub.clone(),
+        state.store.clone(),
+        vec![],
+        Default::default(),
+    );
+    let n = 1_100;
+    for i in 0..n {
+        let message = AlertMessage {
+            identifier: format!("lag-{i}"),
+            sender: "test".into(),
+            sent: time::OffsetDateTime::now_utc()
+                .replace_nanosecond(0)
+                .unwrap(),
+            msg_type: beffroi_domain::alert::MsgType::Alert,
+            references: vec![],
+            body: body.clone(),
+        };
+        let signed = serde_json::to_string(&state.keys.sign(&message).unwrap()).unwrap();
+        let sent = state
+            .store
+            .publish(Publication {
+                alert_id: format!("a-{i}"),
+                expect: Expect::New,
+                draft: body.clone(),
+                message,
+                signed,
+                actor: "test".into(),
+                action: "publish",
+            })
+            .await
+            .unwrap();
+        state.hub.announce(sent);
+    }
+    let mut cursors = Vec::new();
+    for _ in 0..n {
+        let next = tokio::time::timeout(Duration::from_secs(5), slow.next())
+            .await
+            .expect("caught up")
+            .unwrap()
+            .unwrap();
+        cursors.push(next.cursor.0);
+    }
+    assert!(
+        cursors.windows(2).all(|w| w[0] < w[1]),
+        "in order, each once"
+    );
+    assert_eq!(cursors.len(), n);
+}

@@ -164,3 +164,107 @@ fn bad_server_address_and_empty_cache_are_explained() {
         text(&out.stderr)
     );
 }
+
+/// Drafts and publishes an alert for the whole territory through the API.
+async fn publish(url: &str, token: &str, headline: &str) {
+    let http = reqwest::Client::new();
+    let draft: serde_json::Value = http
+        .post(format!("{url}/api/v1/admin/alerts"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({
+            "status": "actual", "category": "health", "event": "Confinement",
+            "urgency": "immediate", "severity": "severe", "certainty": "observed",
+            "texts": [{"lang": "fr", "headline": headline, "description": "Restez chez vous."}],
+            "area": {"kind": "territory"}
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = draft["id"].as_str().unwrap();
+    let resp = http
+        .post(format!("{url}/api/v1/admin/alerts/{id}/publish"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alerts_lists_what_was_received_and_listen_prints_each_new_one() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let state =
+        beffroi_server::AppState::open(beffroi_server::Settings::new(dir.path().join("srv")))
+            .unwrap();
+    let demo = beffroi_server::demo::seed(state.store.as_ref())
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(beffroi_server::serve(
+        state,
+        listener,
+        std::future::pending(),
+    ));
+    let token: serde_json::Value = reqwest::Client::new()
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": demo.username.as_str(), "password": demo.password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    publish(&url, &token, "Confinement dès midi").await;
+    let cache = dir.path().join("cache");
+
+    let out = tokio::task::spawn_blocking({
+        let (url, cache) = (url.clone(), cache.clone());
+        move || beffroi(&["--server", &url, "alerts", "--json"], &cache)
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let alerts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        alerts[0]["message"]["texts"][0]["headline"],
+        "Confinement dès midi"
+    );
+    assert_eq!(alerts[0]["state"], "active");
+
+    let mut child = Command::new(BIN)
+        .args(["listen", "--json", "--no-notify", "--data"])
+        .arg(&cache)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let first = tokio::task::spawn_blocking(move || {
+        std::io::BufReader::new(stdout)
+            .lines()
+            .next()
+            .unwrap()
+            .unwrap()
+    });
+    // Once listening, a new alert is printed (the one already seen is not).
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    publish(&url, &token, "Couvre-feu à 18 h").await;
+    let line = tokio::time::timeout(std::time::Duration::from_secs(10), first)
+        .await
+        .expect("a line within 10 s")
+        .unwrap();
+    let alert: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        alert["message"]["texts"][0]["headline"],
+        "Couvre-feu à 18 h"
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
+    server.abort();
+}

@@ -41,6 +41,26 @@ enum Command {
         #[command(subcommand)]
         what: ImportCommand,
     },
+    /// The Ed25519 keys that sign alerts.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// List the keys (the newest signs).
+    List {
+        #[arg(long, env = "BEFFROI_DATA")]
+        data: PathBuf,
+    },
+    /// Make a new signing key, endorsed by the current one so devices that
+    /// pinned it trust the new one; takes effect at the server's next start.
+    Rotate {
+        #[arg(long, env = "BEFFROI_DATA")]
+        data: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,6 +107,24 @@ fn main() -> anyhow::Result<()> {
             Command::Import {
                 what: ImportCommand::Places { file, data },
             } => import_places(&file, &data).await,
+            Command::Keys { command } => {
+                let ring = match command {
+                    KeysCommand::List { data } => beffroi_server::keys::KeyRing::open(&data)?,
+                    KeysCommand::Rotate { data } => beffroi_server::keys::KeyRing::rotate(&data)?,
+                };
+                for k in ring.public_keys() {
+                    println!(
+                        "{}  {}  created {}{}",
+                        k.key_id,
+                        k.public_key,
+                        k.created,
+                        k.endorsed_by
+                            .map(|by| format!("  endorsed by {by}"))
+                            .unwrap_or_default()
+                    );
+                }
+                Ok(())
+            }
         }
     })
 }

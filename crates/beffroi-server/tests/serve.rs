@@ -140,3 +140,32 @@ fn staff_add_reads_the_password_from_stdin_and_refuses_bad_input() {
     assert!(!role.status.success());
     assert!(String::from_utf8_lossy(&role.stderr).contains("unknown role"));
 }
+
+#[test]
+fn keys_are_made_at_first_use_and_rotation_endorses_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |cmd: &str| {
+        let out = Command::new(BIN)
+            .args(["keys", cmd, "--data"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let first = run("list");
+    assert_eq!(first.lines().count(), 1, "{first}");
+    let first_id = first.split_whitespace().next().unwrap().to_owned();
+    assert_eq!(run("list"), first, "kept, not remade");
+    let rotated = run("rotate");
+    let lines: Vec<&str> = rotated.lines().collect();
+    assert_eq!(lines.len(), 2, "{rotated}");
+    assert!(
+        lines[1].ends_with(&format!("endorsed by {first_id}")),
+        "{rotated}"
+    );
+}
