@@ -55,6 +55,7 @@ else
     $TARGET/debug/beffroi-app --server $URL --data $DATA/resident
   The CLI works anywhere:
     $TARGET/debug/beffroi --server $URL --data $DATA/cli sync
+    $TARGET/debug/beffroi --server $URL --data $DATA/cli listen    # alerts published in the console, as they arrive
   (Ctrl-C stops the server.)
 TXT
 fi
