@@ -5,4 +5,5 @@
 mod alerts;
 mod api;
 mod directory;
+mod reports;
 mod sync;

@@ -6,6 +6,7 @@
 //! - [`alert`]: alerts mapped onto CAP 1.2, and their Ed25519 signatures;
 //! - [`place`]: the directory of shops and services, categories mapped from OSM tags;
 //! - [`hours`]: OSM `opening_hours` evaluated in the territory's time zone;
+//! - [`report`]: residents' reports, their categories and status history;
 //! - [`staff`]: town-hall staff roles and the login exchange;
 //! - [`sync`]: cursors and pages of the one-way delta sync;
 //! - [`lang`]: the languages the product speaks;
@@ -20,6 +21,7 @@ pub mod commune;
 pub mod hours;
 pub mod lang;
 pub mod place;
+pub mod report;
 pub mod staff;
 pub mod sync;
 

@@ -34,10 +34,12 @@ struct KeyFile {
     public: PublicKey,
 }
 
-/// The keys of one server, newest last.
+/// The keys of one server, newest last, and the key reporters' secrets are
+/// derived from.
 #[derive(Clone)]
 pub struct KeyRing {
     keys: Vec<(SigningKey, PublicKey)>,
+    report_key: [u8; 32],
 }
 
 impl std::fmt::Debug for KeyRing {
@@ -100,7 +102,36 @@ impl KeyRing {
             }
         }
         keys.sort_by_key(|(_, p)| p.created);
-        Ok(Self { keys })
+        Ok(Self {
+            keys,
+            report_key: Self::report_key_file(&dir)?,
+        })
+    }
+
+    /// The report key, made at first use (`keys/report.secret`).
+    fn report_key_file(dir: &Path) -> Result<[u8; 32], KeyError> {
+        let path = dir.join("report.secret");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => STANDARD
+                .decode(text.trim())
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| KeyError::Damaged {
+                    path,
+                    detail: "not 32 bytes of base64".into(),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(dir).map_err(io(dir))?;
+                let key = rand::random::<[u8; 32]>();
+                write_private(&path, STANDARD.encode(key).as_bytes()).map_err(io(&path))?;
+                Ok(key)
+            }
+            Err(e) => Err(KeyError::Io { path, source: e }),
+        }
+    }
+
+    pub fn report_key(&self) -> &[u8; 32] {
+        &self.report_key
     }
 
     /// Makes a new signing key (endorsed by the current one, if any) and

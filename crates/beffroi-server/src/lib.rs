@@ -62,6 +62,8 @@ pub struct Settings {
     /// The territory's CAP geocode (an EPCI's SIREN number) and name.
     pub territory_code: String,
     pub territory_name: String,
+    /// The kinds of report residents can file (the demo set by default).
+    pub report_categories: Vec<beffroi_domain::report::ReportCategory>,
 }
 
 impl Settings {
@@ -74,6 +76,7 @@ impl Settings {
             sender_name: demo::TERRITORY_NAME.into(),
             territory_code: demo::TERRITORY_CODE.into(),
             territory_name: demo::TERRITORY_NAME.into(),
+            report_categories: beffroi_domain::report::demo_categories(),
         }
     }
 }

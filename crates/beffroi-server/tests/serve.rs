@@ -169,3 +169,53 @@ fn keys_are_made_at_first_use_and_rotation_endorses_the_next() {
         "{rotated}"
     );
 }
+
+#[tokio::test]
+#[cfg(unix)]
+async fn an_acknowledged_report_survives_a_kill_9_right_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = || {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data"])
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (url, _) = wait_listening(&mut child);
+        (child, url)
+    };
+    let (mut child, url) = start();
+    let http = reqwest::Client::new();
+    let mut receipts = Vec::new();
+    for i in 0..20 {
+        let id = format!("01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c{i:02}");
+        let resp = http
+            .post(format!("{url}/api/v1/reports"))
+            .json(&serde_json::json!({
+                "id": id, "category": "cleanliness", "description": format!("Dépôt sauvage n°{i}"),
+                "location": {"address": "Place Garibaldi, Nice"}
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 201);
+        let receipt: serde_json::Value = resp.json().await.unwrap();
+        receipts.push((id, receipt["secret"].as_str().unwrap().to_owned()));
+    }
+    // No time to flush anything: the process dies at once after the last answer.
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let (mut child, url) = start();
+    for (id, secret) in &receipts {
+        let resp = http
+            .get(format!("{url}/api/v1/reports/{id}?secret={secret}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{id} was acknowledged, so it is there");
+    }
+    terminate(&child);
+    child.wait().unwrap();
+}

@@ -7,6 +7,7 @@ pub mod communes;
 pub mod health;
 pub mod meta;
 pub mod places;
+pub mod reports;
 pub mod staff;
 
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
@@ -47,4 +48,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(alerts::keys))
         .routes(routes!(alerts::changes))
         .routes(routes!(alerts::stream))
+        .routes(routes!(reports::categories))
+        .routes(routes!(reports::submit))
+        .routes(routes!(reports::for_reporter))
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use beffroi_domain::alert::{AlertDraft, AlertMessage, Area, AuditEntry, StaffAlert};
 use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
+use beffroi_domain::report::{NewReport, ReporterView};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
 use serde_json::value::RawValue;
@@ -64,6 +65,17 @@ impl SentAlert {
             frame: frame.into(),
         }
     }
+}
+
+/// What a report submission did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submitted {
+    /// Stored now (durably, before this returns).
+    New { received_at: OffsetDateTime },
+    /// The same submission was stored before: nothing new.
+    Again { received_at: OffsetDateTime },
+    /// Another report already has this id.
+    Clash,
 }
 
 /// The state an alert must be in for a publication to apply.
@@ -234,4 +246,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// The newest audit entries first.
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Stores a report durably with its first status (received), unless its
+    /// id is known: a repeat of the same submission (`digest`) is `Again`.
+    async fn submit_report(
+        &self,
+        report: NewReport,
+        digest: String,
+    ) -> Result<Submitted, StoreError>;
+
+    /// A report as its reporter sees it (no contact details).
+    async fn report_for_reporter(&self, id: String) -> Result<Option<ReporterView>, StoreError>;
 }

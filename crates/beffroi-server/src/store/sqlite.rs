@@ -11,6 +11,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use async_trait::async_trait;
 use beffroi_domain::alert::{AlertDraft, AlertMessage, AuditEntry, StaffAlert};
 use beffroi_domain::place::{Place, PlaceId, Source, UpsertCounts, Writer};
+use beffroi_domain::report::{NewReport, ReporterView};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::sync::Change;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
@@ -19,15 +20,17 @@ use rusqlite_migration::{M, Migrations};
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
-use super::{Publication, SentAlert, StaffCredentials, Store, StoreError};
+use super::{Publication, SentAlert, StaffCredentials, Store, StoreError, Submitted};
 
 mod alerts;
+mod reports;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("sqlite/0001_init.sql")),
         M::up(include_str!("sqlite/0002_places.sql")),
         M::up(include_str!("sqlite/0003_alerts.sql")),
+        M::up(include_str!("sqlite/0004_reports.sql")),
     ])
 });
 
@@ -511,6 +514,20 @@ impl Store for SqliteStore {
 
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
         self.call(move |conn| alerts::audit_log(conn, limit)).await
+    }
+
+    async fn submit_report(
+        &self,
+        report: NewReport,
+        digest: String,
+    ) -> Result<Submitted, StoreError> {
+        self.call(move |conn| reports::submit(conn, &report, &digest))
+            .await
+    }
+
+    async fn report_for_reporter(&self, id: String) -> Result<Option<ReporterView>, StoreError> {
+        self.call(move |conn| reports::for_reporter(conn, &id))
+            .await
     }
 }
 

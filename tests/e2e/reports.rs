@@ -1,0 +1,119 @@
+//! Reports on the town hall's side: intake, idempotency, bad input, the
+//! reporter's view with its secret.
+
+use beffroi_tests::town_hall;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn report(id: &str) -> Value {
+    json!({
+        "id": id,
+        "category": "roads",
+        "description": "Nid-de-poule dangereux devant le 12 avenue Jean Médecin",
+        "location": {"position": {"lat": 43.7009, "lon": 7.2683}, "address": "12 avenue Jean Médecin, Nice"},
+        "commune": "06088",
+        "contact": {"name": "Marie", "email": "marie@example.org"},
+        "lang": "fr",
+        "answers": {"danger": "oui"}
+    })
+}
+
+const ID: &str = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c1d";
+
+async fn post(url: &str, body: &Value) -> (StatusCode, Value) {
+    let resp = reqwest::Client::new()
+        .post(url)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_report_is_stored_once_and_its_reporter_follows_it_with_the_secret() {
+    let th = town_hall().await;
+    let url = th.api("/reports");
+    let (status, receipt) = post(&url, &report(ID)).await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let secret = receipt["secret"].as_str().unwrap().to_owned();
+    assert_eq!(secret.len(), 64);
+
+    // The same submission again: the same answer, nothing new.
+    let (status, again) = post(&url, &report(ID)).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again, receipt);
+    // Another report with the same id is refused.
+    let mut other = report(ID);
+    other["description"] = json!("Autre chose");
+    let (status, err) = post(&url, &other).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+
+    let view: Value = reqwest::get(th.api(&format!("/reports/{ID}?secret={secret}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["history"][0]["status"], "received");
+    assert_eq!(view["commune"], "06088");
+    assert!(
+        view.get("contact").is_none(),
+        "contact details stay private: {view}"
+    );
+    let wrong = reqwest::get(th.api(&format!("/reports/{ID}?secret={}", "0".repeat(64))))
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+
+    let cats: Value = reqwest::get(th.api("/report-categories"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cats.as_array().unwrap().len(), 9);
+}
+
+#[tokio::test]
+async fn bad_reports_get_clear_errors_and_nothing_is_stored() {
+    let th = town_hall().await;
+    let url = th.api("/reports");
+    let cases = [
+        ("category", json!(null), "category"),
+        ("category", json!("potholes"), "unknown category"),
+        ("description", json!("x".repeat(4001)), "4001 characters"),
+        ("location", json!({}), "no location"),
+        (
+            "location",
+            json!({"position": {"lat": 95.0, "lon": 7.0}}),
+            "not valid",
+        ),
+        ("commune", json!("99999"), "99999"),
+        ("id", json!("not-a-uuid"), "not a UUID"),
+    ];
+    for (i, (field, value, needle)) in cases.into_iter().enumerate() {
+        let mut body = report(&format!("01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c{i:02}"));
+        body[field] = value;
+        let (status, err) = post(&url, &body).await;
+        assert!(status.is_client_error(), "{field}: {status} {err}");
+        let message = err["error"]["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{field}: {message}");
+        let view = reqwest::get(th.api(&format!(
+            "/reports/01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c{i:02}?secret=x"
+        )))
+        .await
+        .unwrap();
+        assert_eq!(view.status(), StatusCode::NOT_FOUND);
+    }
+    let big = json!({"id": ID, "category": "roads", "description": "x".repeat(70_000),
+        "location": {"address": "ici"}});
+    let resp = reqwest::Client::new()
+        .post(&url)
+        .json(&big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
