@@ -117,3 +117,107 @@ async fn bad_reports_get_clear_errors_and_nothing_is_stored() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn staff_triage_and_change_statuses_and_the_reporter_sees_them() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let url = th.api("/reports");
+    let first = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c01";
+    let second = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c02";
+    let (_, receipt) = post(&url, &report(first)).await;
+    let secret = receipt["secret"].as_str().unwrap().to_owned();
+    let mut other = report(second);
+    other["category"] = json!("lighting");
+    other["commune"] = json!("06027");
+    post(&url, &other).await;
+
+    let list = |query: &'static str| {
+        let th = &th;
+        let token = token.clone();
+        async move {
+            let v: Value = th
+                .staff(
+                    reqwest::Method::GET,
+                    &format!("/admin/reports{query}"),
+                    &token,
+                )
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["report"]["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list("").await, [second, first], "newest first");
+    assert_eq!(list("?sort=oldest").await, [first, second]);
+    assert_eq!(list("?commune=06027").await, [second]);
+    assert_eq!(list("?category=roads").await, [first]);
+    assert_eq!(
+        list("?from=2000-01-01T00:00:00Z&to=2001-01-01T00:00:00Z")
+            .await
+            .len(),
+        0
+    );
+
+    let change = |id: &str, body: Value| {
+        th.staff(
+            reqwest::Method::POST,
+            &format!("/admin/reports/{id}/status"),
+            &token,
+        )
+        .json(&body)
+        .send()
+    };
+    let resp = change(
+        first,
+        json!({"status": "planned", "message": "Intervention prévue jeudi."}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = change(second, json!({"status": "duplicate", "of": first}))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = change(second, json!({"status": "duplicate", "of": "nope"}))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    assert_eq!(list("?status=closed").await, [second]);
+    assert_eq!(list("?status=open").await, [first]);
+
+    let staff: Value = th
+        .staff(
+            reqwest::Method::GET,
+            &format!("/admin/reports/{first}"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        staff["report"]["contact"]["name"], "Marie",
+        "staff see the contact"
+    );
+
+    let view: Value = reqwest::get(th.api(&format!("/reports/{first}?secret={secret}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let history = view["history"].as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1]["status"], "planned");
+    assert_eq!(history[1]["message"], "Intervention prévue jeudi.");
+}

@@ -253,6 +253,33 @@ pub struct ReporterView {
     pub history: Vec<StatusChange>,
 }
 
+/// A report as staff triage it: everything, contact details included.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct StaffReport {
+    pub report: NewReport,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub received_at: OffsetDateTime,
+    /// The current status (the last of the history).
+    pub status: ReportStatus,
+    pub kind: StatusKind,
+    pub history: Vec<StatusChange>,
+}
+
+/// A status change by staff, with its public message to the reporter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct StatusUpdate {
+    #[serde(flatten)]
+    pub status: ReportStatus,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ReportError {
     #[error("the report id {0:?} is not a UUID made on the device")]

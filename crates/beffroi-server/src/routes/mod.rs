@@ -51,4 +51,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::categories))
         .routes(routes!(reports::submit))
         .routes(routes!(reports::for_reporter))
+        .routes(routes!(reports::triage))
+        .routes(routes!(reports::staff_get))
+        .routes(routes!(reports::change_status))
 }

@@ -6,17 +6,21 @@ use axum::Json as JsonResponse;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use beffroi_domain::api::ErrorBody;
-use beffroi_domain::report::{NewReport, ReportCategory, ReportReceipt, ReporterView};
+use beffroi_domain::report::{
+    NewReport, ReportCategory, ReportReceipt, ReporterView, StaffReport, StatusKind, StatusUpdate,
+};
 use beffroi_domain::{Cursor, sync::MAX_PAGE_LIMIT};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{Json, Query};
-use crate::store::Submitted;
+use crate::extract::{AnyStaff, Authorized, Json, Query};
+use crate::store::{ReportFilter, Submitted};
 
 /// The reporter's secret for a report: an HMAC of its id under the server's
 /// report key, so a repeated submission gets the same answer without the
@@ -128,4 +132,102 @@ pub async fn for_reporter(
         .await?
         .ok_or_else(missing)?;
     Ok(JsonResponse(view))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TriageQuery {
+    /// Only this commune (INSEE code).
+    pub commune: Option<String>,
+    /// Only this category id.
+    pub category: Option<String>,
+    /// Only this kind of status: open, fixed or closed.
+    pub status: Option<StatusKind>,
+    /// Received at or after (RFC 3339).
+    pub from: Option<String>,
+    /// Received before (RFC 3339).
+    pub to: Option<String>,
+    /// `oldest` for the oldest first; the newest first otherwise.
+    pub sort: Option<String>,
+    /// At most this many (default 200, at most 1000).
+    pub limit: Option<u32>,
+}
+
+fn when(s: Option<&str>, name: &str) -> Result<Option<OffsetDateTime>, ApiError> {
+    s.map(|s| {
+        OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
+            ApiError::BadRequest(
+                "invalid_query",
+                format!("{name} {s:?} is not an RFC 3339 time, e.g. 2026-11-23T00:00:00+01:00"),
+            )
+        })
+    })
+    .transpose()
+}
+
+/// The triage list: filter by commune, category, status, dates; sort.
+#[utoipa::path(get, path = "/admin/reports", tag = "reports", security(("bearer" = [])), params(TriageQuery),
+    responses((status = 200, body = Vec<StaffReport>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn triage(
+    State(state): State<AppState>,
+    _who: Authorized<AnyStaff>,
+    Query(q): Query<TriageQuery>,
+) -> Result<JsonResponse<Vec<StaffReport>>, ApiError> {
+    let filter = ReportFilter {
+        commune: q.commune,
+        category: q.category,
+        kind: q.status,
+        from: when(q.from.as_deref(), "from")?,
+        to: when(q.to.as_deref(), "to")?,
+        oldest_first: q.sort.as_deref() == Some("oldest"),
+        limit: q.limit.unwrap_or(200).clamp(1, 1000),
+    };
+    Ok(JsonResponse(state.store.list_reports(filter).await?))
+}
+
+/// One report, with its contact details.
+#[utoipa::path(get, path = "/admin/reports/{id}", tag = "reports", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = StaffReport), (status = 404, body = ErrorBody)))]
+pub async fn staff_get(
+    State(state): State<AppState>,
+    _who: Authorized<AnyStaff>,
+    Path(id): Path<String>,
+) -> Result<JsonResponse<StaffReport>, ApiError> {
+    state
+        .store
+        .staff_report(id.clone())
+        .await?
+        .map(JsonResponse)
+        .ok_or_else(|| ApiError::NotFound(format!("no report {id:?}")))
+}
+
+/// Changes a report's status, with a public message to its reporter; a
+/// duplicate names the report it duplicates.
+#[utoipa::path(post, path = "/admin/reports/{id}/status", tag = "reports", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = StatusUpdate,
+    responses((status = 200, body = StaffReport), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "a duplicate of an unknown report")))]
+pub async fn change_status(
+    State(state): State<AppState>,
+    who: Authorized<AnyStaff>,
+    Path(id): Path<String>,
+    Json(update): Json<StatusUpdate>,
+) -> Result<JsonResponse<StaffReport>, ApiError> {
+    if update
+        .message
+        .as_ref()
+        .is_some_and(|m| m.chars().count() > 2000)
+    {
+        return Err(ApiError::Unprocessable(
+            "invalid_status",
+            "the message is too long: at most 2,000 characters".into(),
+        ));
+    }
+    let changed = state
+        .store
+        .change_report_status(id.clone(), update, who.staff.username.to_string())
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no report {id:?}")))?;
+    tracing::info!(staff = %who.staff.username, report = %id, kind = ?changed.kind, "report status changed");
+    Ok(JsonResponse(changed))
 }

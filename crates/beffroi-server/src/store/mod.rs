@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use beffroi_domain::alert::{AlertDraft, AlertMessage, Area, AuditEntry, StaffAlert};
 use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
-use beffroi_domain::report::{NewReport, ReporterView};
+use beffroi_domain::report::{NewReport, ReporterView, StaffReport, StatusUpdate};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
 use serde_json::value::RawValue;
@@ -76,6 +76,18 @@ pub enum Submitted {
     Again { received_at: OffsetDateTime },
     /// Another report already has this id.
     Clash,
+}
+
+/// Which reports a triage list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub commune: Option<String>,
+    pub category: Option<String>,
+    pub kind: Option<beffroi_domain::report::StatusKind>,
+    pub from: Option<OffsetDateTime>,
+    pub to: Option<OffsetDateTime>,
+    pub oldest_first: bool,
+    pub limit: u32,
 }
 
 /// The state an alert must be in for a publication to apply.
@@ -254,6 +266,19 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         report: NewReport,
         digest: String,
     ) -> Result<Submitted, StoreError>;
+
+    /// Records a staff status change (a duplicate must name another existing
+    /// report). `None` when there is no such report.
+    async fn change_report_status(
+        &self,
+        id: String,
+        update: StatusUpdate,
+        actor: String,
+    ) -> Result<Option<StaffReport>, StoreError>;
+
+    async fn staff_report(&self, id: String) -> Result<Option<StaffReport>, StoreError>;
+
+    async fn list_reports(&self, filter: ReportFilter) -> Result<Vec<StaffReport>, StoreError>;
 
     /// A report as its reporter sees it (no contact details).
     async fn report_for_reporter(&self, id: String) -> Result<Option<ReporterView>, StoreError>;

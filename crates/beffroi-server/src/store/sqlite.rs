@@ -11,7 +11,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use async_trait::async_trait;
 use beffroi_domain::alert::{AlertDraft, AlertMessage, AuditEntry, StaffAlert};
 use beffroi_domain::place::{Place, PlaceId, Source, UpsertCounts, Writer};
-use beffroi_domain::report::{NewReport, ReporterView};
+use beffroi_domain::report::{NewReport, ReporterView, StaffReport, StatusUpdate};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::sync::Change;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
@@ -20,7 +20,7 @@ use rusqlite_migration::{M, Migrations};
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
-use super::{Publication, SentAlert, StaffCredentials, Store, StoreError, Submitted};
+use super::{Publication, ReportFilter, SentAlert, StaffCredentials, Store, StoreError, Submitted};
 
 mod alerts;
 mod reports;
@@ -523,6 +523,24 @@ impl Store for SqliteStore {
     ) -> Result<Submitted, StoreError> {
         self.call(move |conn| reports::submit(conn, &report, &digest))
             .await
+    }
+
+    async fn change_report_status(
+        &self,
+        id: String,
+        update: StatusUpdate,
+        actor: String,
+    ) -> Result<Option<StaffReport>, StoreError> {
+        self.call(move |conn| reports::change_status(conn, &id, &update, &actor))
+            .await
+    }
+
+    async fn staff_report(&self, id: String) -> Result<Option<StaffReport>, StoreError> {
+        self.call(move |conn| reports::staff_view(conn, &id)).await
+    }
+
+    async fn list_reports(&self, filter: ReportFilter) -> Result<Vec<StaffReport>, StoreError> {
+        self.call(move |conn| reports::list(conn, &filter)).await
     }
 
     async fn report_for_reporter(&self, id: String) -> Result<Option<ReporterView>, StoreError> {

@@ -1,12 +1,14 @@
 //! Reports in SQLite: one transaction per submission, committed (with the
 //! store's `synchronous=FULL`) before the answer is sent.
 
-use beffroi_domain::report::{NewReport, ReportStatus, ReporterView, StatusChange};
+use beffroi_domain::report::{
+    NewReport, ReportStatus, ReporterView, StaffReport, StatusChange, StatusUpdate,
+};
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::store::{StoreError, Submitted};
+use crate::store::{ReportFilter, StoreError, Submitted};
 
 fn time_of(s: &str) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|e| StoreError::Corrupt(format!("time {s:?}: {e}")))
@@ -73,27 +75,7 @@ pub(super) fn for_reporter(
     };
     let report: NewReport = serde_json::from_str(&data)
         .map_err(|e| StoreError::Corrupt(format!("report {id}: {e}")))?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT at, status, message FROM report_status WHERE report_id = ?1 ORDER BY id",
-    )?;
-    let history = stmt
-        .query_map([id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })?
-        .map(|row| {
-            let (at, status, message) = row?;
-            Ok(StatusChange {
-                at: time_of(&at)?,
-                status: serde_json::from_str(&status)
-                    .map_err(|e| StoreError::Corrupt(format!("status of {id}: {e}")))?,
-                message,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+    let history = history(conn, id)?;
     Ok(Some(ReporterView {
         id: report.id,
         category: report.category,
@@ -102,4 +84,137 @@ pub(super) fn for_reporter(
         commune: report.commune,
         history,
     }))
+}
+
+fn history(conn: &Connection, id: &str) -> Result<Vec<StatusChange>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, status, message FROM report_status WHERE report_id = ?1 ORDER BY id",
+    )?;
+    stmt.query_map([id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?
+    .map(|row| {
+        let (at, status, message) = row?;
+        Ok(StatusChange {
+            at: time_of(&at)?,
+            status: serde_json::from_str(&status)
+                .map_err(|e| StoreError::Corrupt(format!("status of {id}: {e}")))?,
+            message,
+        })
+    })
+    .collect()
+}
+
+/// Records a status change by staff. `None` when there is no such report.
+pub(super) fn change_status(
+    conn: &mut Connection,
+    id: &str,
+    update: &StatusUpdate,
+    actor: &str,
+) -> Result<Option<StaffReport>, StoreError> {
+    let tx = conn.transaction()?;
+    let exists = tx
+        .query_row("SELECT 1 FROM reports WHERE id = ?1", [id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if !exists {
+        return Ok(None);
+    }
+    if let ReportStatus::Duplicate { of } = &update.status {
+        let original = tx
+            .query_row("SELECT 1 FROM reports WHERE id = ?1", [of], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !original || of == id {
+            return Err(StoreError::Conflict(format!(
+                "a report is a duplicate of another existing report; {of:?} is not one"
+            )));
+        }
+    }
+    let at = OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let status =
+        serde_json::to_string(&update.status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO report_status (report_id, at, status, message, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, at, status, update.message, actor],
+    )?;
+    tx.commit()?;
+    staff_view(conn, id)
+}
+
+pub(super) fn staff_view(conn: &Connection, id: &str) -> Result<Option<StaffReport>, StoreError> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT data, received_at FROM reports WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((data, received_at)) = row else {
+        return Ok(None);
+    };
+    let report: NewReport = serde_json::from_str(&data)
+        .map_err(|e| StoreError::Corrupt(format!("report {id}: {e}")))?;
+    let history = history(conn, id)?;
+    let status = history
+        .last()
+        .map(|h| h.status.clone())
+        .unwrap_or(ReportStatus::Received);
+    Ok(Some(StaffReport {
+        kind: status.kind(),
+        status,
+        report,
+        received_at: time_of(&received_at)?,
+        history,
+    }))
+}
+
+/// Reports for triage, filtered, newest first (or oldest first).
+pub(super) fn list(
+    conn: &Connection,
+    filter: &ReportFilter,
+) -> Result<Vec<StaffReport>, StoreError> {
+    let order = if filter.oldest_first { "ASC" } else { "DESC" };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id FROM reports
+         WHERE (?1 IS NULL OR commune = ?1) AND (?2 IS NULL OR category = ?2)
+           AND (?3 IS NULL OR received_at >= ?3) AND (?4 IS NULL OR received_at < ?4)
+         ORDER BY received_at {order}, id {order}"
+    ))?;
+    let fmt = |t: Option<OffsetDateTime>| -> Result<Option<String>, StoreError> {
+        t.map(|t| {
+            t.format(&Rfc3339)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .transpose()
+    };
+    let ids: Vec<String> = stmt
+        .query_map(
+            params![
+                filter.commune,
+                filter.category,
+                fmt(filter.from)?,
+                fmt(filter.to)?
+            ],
+            |r| r.get(0),
+        )?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(r) = staff_view(conn, &id)?
+            && filter.kind.is_none_or(|k| k == r.kind)
+        {
+            out.push(r);
+            if out.len() >= filter.limit as usize {
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
