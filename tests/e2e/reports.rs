@@ -221,3 +221,34 @@ async fn staff_triage_and_change_statuses_and_the_reporter_sees_them() {
     assert_eq!(history[1]["status"], "planned");
     assert_eq!(history[1]["message"], "Intervention prévue jeudi.");
 }
+
+#[tokio::test]
+async fn a_flooding_address_is_refused_and_the_others_are_not() {
+    let th = beffroi_tests::town_hall_with(|s| {
+        s.report_burst = 3;
+        s.report_interval = std::time::Duration::from_secs(60);
+    })
+    .await;
+    let url = th.api("/reports");
+    let from = |ip: [u8; 4]| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from(ip))
+            .build()
+            .unwrap()
+    };
+    let (flood, other) = (from([127, 0, 0, 1]), from([127, 0, 0, 2]));
+    let send = |client: &reqwest::Client, i: u32| {
+        client
+            .post(&url)
+            .json(&report(&format!("01932c07-8f3a-7b2e-9c1d-2f4e6a8b{i:04}")))
+            .send()
+    };
+    for i in 0..3 {
+        assert_eq!(send(&flood, i).await.unwrap().status(), StatusCode::CREATED);
+    }
+    let refused = send(&flood, 3).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_many_requests");
+    assert_eq!(send(&other, 4).await.unwrap().status(), StatusCode::CREATED);
+}

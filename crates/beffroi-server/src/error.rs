@@ -26,6 +26,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("conflict")]
     Conflict(&'static str, String),
+    /// A client sent too much too fast.
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error("payload too large")]
     PayloadTooLarge(String),
     #[error("unsupported media type")]
@@ -58,6 +61,11 @@ impl ApiError {
                 "this method is not allowed on this route: see /api/v1/openapi.json".into(),
             ),
             Conflict(code, m) => (StatusCode::CONFLICT, code, m.clone()),
+            TooManyRequests(m) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                m.clone(),
+            ),
             PayloadTooLarge(m) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",

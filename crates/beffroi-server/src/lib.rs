@@ -64,6 +64,10 @@ pub struct Settings {
     pub territory_name: String,
     /// The kinds of report residents can file (the demo set by default).
     pub report_categories: Vec<beffroi_domain::report::ReportCategory>,
+    /// Report submissions per client address: a burst, then one every
+    /// `report_interval`.
+    pub report_burst: u32,
+    pub report_interval: std::time::Duration,
 }
 
 impl Settings {
@@ -77,6 +81,8 @@ impl Settings {
             territory_code: demo::TERRITORY_CODE.into(),
             territory_name: demo::TERRITORY_NAME.into(),
             report_categories: beffroi_domain::report::demo_categories(),
+            report_burst: 30,
+            report_interval: std::time::Duration::from_secs(2),
         }
     }
 }
@@ -88,6 +94,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub keys: Arc<keys::KeyRing>,
     pub hub: Arc<hub::Hub>,
+    /// Report submissions allowed per client address.
+    pub report_limiter: Arc<routes::reports::Limiter>,
 }
 
 impl AppState {
@@ -99,9 +107,10 @@ impl AppState {
         let latest = store.latest_alert_cursor()?;
         Ok(Self {
             store: Arc::new(store),
-            settings: Arc::new(settings),
             keys: Arc::new(keys),
             hub: Arc::new(hub::Hub::starting_at(latest)),
+            report_limiter: Arc::new(routes::reports::limiter(&settings)),
+            settings: Arc::new(settings),
         })
     }
 }
@@ -175,12 +184,22 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let hub = state.hub.clone();
+    let app = router(state);
     // hyper keeps, per connection, a slot sized for the service's response
     // future; the router's nests every layer's and weighs tens of KiB. Boxed,
     // the slot is a pointer and an idle connection (an alert stream) stays
     // small: 69 KiB → see docs/benchmarks.md.
-    let service = tower::util::BoxCloneSyncService::new(router(state));
-    axum::serve(listener, tower::make::Shared::new(service))
+    // Each connection's service knows its peer's address (rate limits).
+    let make = tower::service_fn(
+        move |incoming: axum::serve::IncomingStream<'_, TcpListener>| {
+            let peer = axum::extract::ConnectInfo(*incoming.remote_addr());
+            let service = tower::Layer::layer(&axum::Extension(peer), app.clone());
+            std::future::ready(Ok::<_, std::convert::Infallible>(
+                tower::util::BoxCloneSyncService::new(service),
+            ))
+        },
+    );
+    axum::serve(listener, make)
         .with_graceful_shutdown(async move {
             shutdown.await;
             // Live streams never finish on their own.

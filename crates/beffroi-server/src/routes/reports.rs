@@ -37,6 +37,18 @@ fn secret(state: &AppState, id: &str) -> Result<String, ApiError> {
         .collect())
 }
 
+/// Submissions per client address (keyed token buckets).
+pub type Limiter = governor::DefaultKeyedRateLimiter<std::net::IpAddr>;
+
+pub fn limiter(settings: &crate::Settings) -> Limiter {
+    let burst = std::num::NonZeroU32::new(settings.report_burst.max(1))
+        .unwrap_or(std::num::NonZeroU32::MIN);
+    let quota = governor::Quota::with_period(settings.report_interval)
+        .unwrap_or_else(|| governor::Quota::per_second(std::num::NonZeroU32::MIN))
+        .allow_burst(burst);
+    governor::RateLimiter::keyed(quota)
+}
+
 /// The categories residents can report in, with their extra questions.
 #[utoipa::path(get, path = "/report-categories", tag = "reports",
     responses((status = 200, body = Vec<ReportCategory>)))]
@@ -53,11 +65,21 @@ pub async fn categories(State(state): State<AppState>) -> JsonResponse<Vec<Repor
         (status = 200, body = ReportReceipt, description = "already stored: the same receipt"),
         (status = 409, body = ErrorBody, description = "another report has this id"),
         (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "too many reports from this address"),
     ))]
 pub async fn submit(
     State(state): State<AppState>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Json(report): Json<NewReport>,
 ) -> Result<(StatusCode, JsonResponse<ReportReceipt>), ApiError> {
+    // Each address has its own budget: one that floods is refused alone.
+    if let Some(axum::Extension(axum::extract::ConnectInfo(addr))) = peer
+        && state.report_limiter.check_key(&addr.ip()).is_err()
+    {
+        return Err(ApiError::TooManyRequests(
+            "too many reports from this address: wait a little and send again".into(),
+        ));
+    }
     report
         .validate(&state.settings.report_categories)
         .map_err(|e| ApiError::Unprocessable("invalid_report", e.to_string()))?;
