@@ -292,3 +292,37 @@ async fn errors_never_leak_internals() {
         }
     }
 }
+
+#[tokio::test]
+async fn password_guessing_is_slowed_per_address() {
+    let th = town_hall().await;
+    let from = |ip: [u8; 4]| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from(ip))
+            .build()
+            .unwrap()
+    };
+    let (guesser, staff) = (from([127, 0, 0, 1]), from([127, 0, 0, 3]));
+    let try_login = |client: &reqwest::Client, password: &str| {
+        client
+            .post(th.api("/auth/login"))
+            .json(&json!({"username": th.demo.username.as_str(), "password": password}))
+            .send()
+    };
+    for _ in 0..20 {
+        let resp = try_login(&guesser, "wrong-password").await.unwrap();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    let resp = try_login(&guesser, &th.demo.password).await.unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even with the right one"
+    );
+    let resp = try_login(&staff, &th.demo.password).await.unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "another address is not slowed"
+    );
+}

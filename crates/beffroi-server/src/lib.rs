@@ -24,6 +24,7 @@ pub mod extract;
 pub mod hub;
 pub mod import;
 pub mod keys;
+pub mod limits;
 pub mod routes;
 pub mod store;
 
@@ -95,7 +96,9 @@ pub struct AppState {
     pub keys: Arc<keys::KeyRing>,
     pub hub: Arc<hub::Hub>,
     /// Report submissions allowed per client address.
-    pub report_limiter: Arc<routes::reports::Limiter>,
+    pub report_limiter: Arc<limits::Limiter>,
+    /// Login attempts allowed per client address.
+    pub login_limiter: Arc<limits::Limiter>,
 }
 
 impl AppState {
@@ -109,7 +112,12 @@ impl AppState {
             store: Arc::new(store),
             keys: Arc::new(keys),
             hub: Arc::new(hub::Hub::starting_at(latest)),
-            report_limiter: Arc::new(routes::reports::limiter(&settings)),
+            report_limiter: Arc::new(limits::per_address(
+                settings.report_burst,
+                settings.report_interval,
+            )),
+            // Guessing passwords: 20 tries, then one every 3 seconds.
+            login_limiter: Arc::new(limits::per_address(20, std::time::Duration::from_secs(3))),
             settings: Arc::new(settings),
         })
     }

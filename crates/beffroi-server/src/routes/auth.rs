@@ -10,6 +10,7 @@ use crate::AppState;
 use crate::auth::{dummy_hash, hash_token, random_secret, verify_password};
 use crate::error::ApiError;
 use crate::extract::{AnyStaff, Authorized, Json};
+use crate::limits::{self, Peer};
 
 /// Logs a staff member in and returns a bearer token.
 ///
@@ -19,11 +20,14 @@ use crate::extract::{AnyStaff, Authorized, Json};
         (status = 200, body = LoginResponse),
         (status = 400, body = ErrorBody, description = "malformed JSON"),
         (status = 401, body = ErrorBody, description = "wrong username or password"),
+        (status = 429, body = ErrorBody, description = "too many attempts from this address"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    peer: Peer,
     Json(req): Json<LoginRequest>,
 ) -> Result<JsonResponse<LoginResponse>, ApiError> {
+    limits::check(&state.login_limiter, &peer, "login attempts")?;
     let refused = || {
         ApiError::Unauthorized(
             "invalid_credentials",

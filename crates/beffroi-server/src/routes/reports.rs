@@ -20,6 +20,7 @@ use utoipa::IntoParams;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{AnyStaff, Authorized, Json, Query};
+use crate::limits::{self, Peer};
 use crate::store::{ReportFilter, Submitted};
 
 /// The reporter's secret for a report: an HMAC of its id under the server's
@@ -35,18 +36,6 @@ fn secret(state: &AppState, id: &str) -> Result<String, ApiError> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
-}
-
-/// Submissions per client address (keyed token buckets).
-pub type Limiter = governor::DefaultKeyedRateLimiter<std::net::IpAddr>;
-
-pub fn limiter(settings: &crate::Settings) -> Limiter {
-    let burst = std::num::NonZeroU32::new(settings.report_burst.max(1))
-        .unwrap_or(std::num::NonZeroU32::MIN);
-    let quota = governor::Quota::with_period(settings.report_interval)
-        .unwrap_or_else(|| governor::Quota::per_second(std::num::NonZeroU32::MIN))
-        .allow_burst(burst);
-    governor::RateLimiter::keyed(quota)
 }
 
 /// The categories residents can report in, with their extra questions.
@@ -69,17 +58,10 @@ pub async fn categories(State(state): State<AppState>) -> JsonResponse<Vec<Repor
     ))]
 pub async fn submit(
     State(state): State<AppState>,
-    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    peer: Peer,
     Json(report): Json<NewReport>,
 ) -> Result<(StatusCode, JsonResponse<ReportReceipt>), ApiError> {
-    // Each address has its own budget: one that floods is refused alone.
-    if let Some(axum::Extension(axum::extract::ConnectInfo(addr))) = peer
-        && state.report_limiter.check_key(&addr.ip()).is_err()
-    {
-        return Err(ApiError::TooManyRequests(
-            "too many reports from this address: wait a little and send again".into(),
-        ));
-    }
+    limits::check(&state.report_limiter, &peer, "reports")?;
     report
         .validate(&state.settings.report_categories)
         .map_err(|e| ApiError::Unprocessable("invalid_report", e.to_string()))?;
