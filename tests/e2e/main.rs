@@ -5,5 +5,6 @@
 mod alerts;
 mod api;
 mod directory;
+mod open311;
 mod reports;
 mod sync;

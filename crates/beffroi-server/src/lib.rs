@@ -69,6 +69,8 @@ pub struct Settings {
     /// `report_interval`.
     pub report_burst: u32,
     pub report_interval: std::time::Duration,
+    /// Keys Open311 clients must send to create requests.
+    pub open311_keys: Vec<String>,
 }
 
 impl Settings {
@@ -84,6 +86,7 @@ impl Settings {
             report_categories: beffroi_domain::report::demo_categories(),
             report_burst: 30,
             report_interval: std::time::Duration::from_secs(2),
+            open311_keys: Vec::new(),
         }
     }
 }
@@ -163,6 +166,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/cap/alerts/{file}",
             axum::routing::get(routes::alerts::cap_message),
+        )
+        .route(
+            "/open311/v2/{*file}",
+            axum::routing::get(routes::open311::get).post(routes::open311::post),
         )
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -30,6 +30,15 @@ enum Command {
         /// Seed the demo territory and a demo staff account, and print its credentials.
         #[arg(long)]
         demo: bool,
+        /// Keys Open311 clients send as `api_key` to create requests
+        /// (comma-separated in the environment). With --demo and none given,
+        /// one is made and printed.
+        #[arg(
+            long = "open311-key",
+            env = "BEFFROI_OPEN311_KEYS",
+            value_delimiter = ','
+        )]
+        open311_keys: Vec<String>,
     },
     /// Manage staff accounts.
     Staff {
@@ -100,7 +109,12 @@ fn main() -> anyhow::Result<()> {
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     rt.block_on(async {
         match cli.command {
-            Command::Serve { listen, data, demo } => serve(listen, data, demo).await,
+            Command::Serve {
+                listen,
+                data,
+                demo,
+                open311_keys,
+            } => serve(listen, data, demo, open311_keys).await,
             Command::Staff {
                 command: StaffCommand::Add { data, name, role },
             } => staff_add(data, &name, &role).await,
@@ -129,8 +143,21 @@ fn main() -> anyhow::Result<()> {
     })
 }
 
-async fn serve(listen: SocketAddr, data: PathBuf, demo: bool) -> anyhow::Result<()> {
-    let state = AppState::open(Settings::new(&data))
+async fn serve(
+    listen: SocketAddr,
+    data: PathBuf,
+    demo: bool,
+    mut open311_keys: Vec<String>,
+) -> anyhow::Result<()> {
+    open311_keys.retain(|k| !k.trim().is_empty());
+    if demo && open311_keys.is_empty() {
+        let key = auth::random_secret(16);
+        println!("demo Open311 api_key={key}");
+        open311_keys.push(key);
+    }
+    let mut settings = Settings::new(&data);
+    settings.open311_keys = open311_keys;
+    let state = AppState::open(settings)
         .with_context(|| format!("cannot open the data directory {}", data.display()))?;
     if demo {
         let creds = demo::seed(state.store.as_ref()).await?;

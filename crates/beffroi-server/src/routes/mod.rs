@@ -6,6 +6,7 @@ pub mod auth;
 pub mod communes;
 pub mod health;
 pub mod meta;
+pub mod open311;
 pub mod places;
 pub mod reports;
 pub mod staff;

@@ -1,0 +1,481 @@
+//! Open311 GeoReport v2 under `/open311/v2/`, in JSON and XML (the format is
+//! the path's extension), so existing Open311 clients and back offices can
+//! use Beffroi: discovery, services (the report categories), service
+//! definitions (their extra questions), POST requests (form-encoded, with an
+//! `api_key`), GET requests with its filters, GET one request.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use beffroi_domain::Lang;
+use beffroi_domain::place::Position;
+use beffroi_domain::report::{
+    NewReport, ReportCategory, ReportLocation, ReportStatus, StaffReport, StatusKind,
+};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::AppState;
+use crate::limits::{self, Peer};
+use crate::store::{ReportFilter, Submitted};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Xml,
+}
+
+/// `services.json` → ("services", Json).
+fn split(file: &str) -> Option<(&str, Format)> {
+    if let Some(stem) = file.strip_suffix(".json") {
+        Some((stem, Format::Json))
+    } else {
+        file.strip_suffix(".xml").map(|stem| (stem, Format::Xml))
+    }
+}
+
+/// A field of an Open311 record.
+enum V {
+    S(String),
+    I(i64),
+    N(f64),
+    B(bool),
+    Null,
+}
+
+type Record = Vec<(&'static str, V)>;
+
+fn render(format: Format, root: &str, item: &str, records: &[Record]) -> String {
+    match format {
+        Format::Json => {
+            let list: Vec<serde_json::Value> = records
+                .iter()
+                .map(|r| {
+                    serde_json::Value::Object(
+                        r.iter()
+                            .map(|(k, v)| {
+                                let v = match v {
+                                    V::S(s) => serde_json::Value::from(s.as_str()),
+                                    V::I(n) => serde_json::Value::from(*n),
+                                    V::N(n) => serde_json::Value::from(*n),
+                                    V::B(b) => serde_json::Value::from(*b),
+                                    V::Null => serde_json::Value::Null,
+                                };
+                                ((*k).to_owned(), v)
+                            })
+                            .collect(),
+                    )
+                })
+                .collect();
+            serde_json::Value::from(list).to_string()
+        }
+        Format::Xml => {
+            let mut out = format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<{root}>\n");
+            for r in records {
+                let _ = writeln!(out, "  <{item}>");
+                for (k, v) in r {
+                    let text = match v {
+                        V::S(s) => quick_xml::escape::escape(s.as_str()).into_owned(),
+                        V::I(n) => n.to_string(),
+                        V::N(n) => n.to_string(),
+                        V::B(b) => b.to_string(),
+                        V::Null => String::new(),
+                    };
+                    let _ = writeln!(out, "    <{k}>{text}</{k}>");
+                }
+                let _ = writeln!(out, "  </{item}>");
+            }
+            let _ = writeln!(out, "</{root}>");
+            out
+        }
+    }
+}
+
+fn respond(format: Format, status: StatusCode, body: String) -> Response {
+    let media = match format {
+        Format::Json => "application/json; charset=utf-8",
+        Format::Xml => "text/xml; charset=utf-8",
+    };
+    (status, [(header::CONTENT_TYPE, media)], body).into_response()
+}
+
+/// An Open311 error list: `[{"code", "description"}]`.
+fn error(format: Format, status: StatusCode, description: &str) -> Response {
+    let record: Record = vec![
+        ("code", V::I(i64::from(status.as_u16()))),
+        ("description", V::S(description.to_owned())),
+    ];
+    respond(format, status, render(format, "errors", "error", &[record]))
+}
+
+fn not_found() -> Response {
+    error(
+        Format::Json,
+        StatusCode::NOT_FOUND,
+        "no such Open311 resource: use .json or .xml, e.g. /open311/v2/services.json",
+    )
+}
+
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}/open311/v2")
+}
+
+fn time(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+fn service(c: &ReportCategory) -> Record {
+    vec![
+        ("service_code", V::S(c.id.clone())),
+        ("service_name", V::S(c.label.fr.clone())),
+        ("description", V::S(c.label.fr.clone())),
+        ("metadata", V::B(!c.questions.is_empty())),
+        ("type", V::S("realtime".into())),
+        ("keywords", V::S(format!("{}, {}", c.label.en, c.label.it))),
+        ("group", V::S("beffroi".into())),
+    ]
+}
+
+fn request(r: &StaffReport, categories: &[ReportCategory]) -> Record {
+    let status = match r.kind {
+        StatusKind::Open => "open",
+        StatusKind::Fixed | StatusKind::Closed => "closed",
+    };
+    let notes = r.history.last().and_then(|h| h.message.clone());
+    let notes = notes.or_else(|| match &r.status {
+        ReportStatus::NotFixed { reason } => Some(reason.clone()),
+        ReportStatus::Duplicate { of } => Some(format!("duplicate of {of}")),
+        _ => None,
+    });
+    let name = categories
+        .iter()
+        .find(|c| c.id == r.report.category)
+        .map_or(r.report.category.clone(), |c| c.label.fr.clone());
+    let position = r.report.location.position;
+    vec![
+        ("service_request_id", V::S(r.report.id.clone())),
+        ("status", V::S(status.into())),
+        ("status_notes", notes.map_or(V::Null, V::S)),
+        ("service_name", V::S(name)),
+        ("service_code", V::S(r.report.category.clone())),
+        ("description", V::S(r.report.description.clone())),
+        ("agency_responsible", V::Null),
+        ("service_notice", V::Null),
+        ("requested_datetime", V::S(time(r.received_at))),
+        (
+            "updated_datetime",
+            V::S(time(r.history.last().map_or(r.received_at, |h| h.at))),
+        ),
+        ("expected_datetime", V::Null),
+        (
+            "address",
+            r.report.location.address.clone().map_or(V::Null, V::S),
+        ),
+        ("address_id", V::Null),
+        ("zipcode", V::Null),
+        ("lat", position.map_or(V::Null, |p| V::N(p.lat))),
+        ("long", position.map_or(V::Null, |p| V::N(p.lon))),
+        ("media_url", V::Null),
+    ]
+}
+
+/// `GET /open311/v2/{file}`: discovery, services, requests.
+pub async fn get(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some((what, format)) = split(&file) else {
+        return not_found();
+    };
+    let categories = &state.settings.report_categories;
+    match what {
+        "discovery" => {
+            let base = base_url(&headers);
+            match format {
+                Format::Json => respond(
+                    format,
+                    StatusCode::OK,
+                    serde_json::json!({
+                        "changeset": "2026-11-23T00:00:00Z",
+                        "contact": state.settings.sender_name,
+                        "key_service": "Ask the town hall for an api_key.",
+                        "endpoints": [{
+                            "specification": "http://wiki.open311.org/GeoReport_v2",
+                            "url": base,
+                            "changeset": "2026-11-23T00:00:00Z",
+                            "type": "production",
+                            "formats": ["application/json", "text/xml"],
+                        }],
+                    })
+                    .to_string(),
+                ),
+                Format::Xml => respond(
+                    format,
+                    StatusCode::OK,
+                    format!(
+                        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<discovery>\n  <changeset>2026-11-23T00:00:00Z</changeset>\n  <contact>{}</contact>\n  <key_service>Ask the town hall for an api_key.</key_service>\n  <endpoints>\n    <endpoint>\n      <specification>http://wiki.open311.org/GeoReport_v2</specification>\n      <url>{}</url>\n      <changeset>2026-11-23T00:00:00Z</changeset>\n      <type>production</type>\n      <formats>\n        <format>application/json</format>\n        <format>text/xml</format>\n      </formats>\n    </endpoint>\n  </endpoints>\n</discovery>\n",
+                        quick_xml::escape::escape(state.settings.sender_name.as_str()),
+                        quick_xml::escape::escape(base.as_str())
+                    ),
+                ),
+            }
+        }
+        "services" => {
+            let records: Vec<Record> = categories.iter().map(service).collect();
+            respond(
+                format,
+                StatusCode::OK,
+                render(format, "services", "service", &records),
+            )
+        }
+        "requests" => requests(&state, format, &q).await,
+        _ => {
+            if let Some(code) = what.strip_prefix("services/") {
+                return definition(categories, code, format);
+            }
+            if let Some(id) = what.strip_prefix("requests/") {
+                return match state.store.staff_report(id.to_owned()).await {
+                    Ok(Some(r)) => respond(
+                        format,
+                        StatusCode::OK,
+                        render(
+                            format,
+                            "service_requests",
+                            "request",
+                            &[request(&r, categories)],
+                        ),
+                    ),
+                    Ok(None) => error(format, StatusCode::NOT_FOUND, "no such service request"),
+                    Err(e) => {
+                        tracing::error!(error = %e, "open311 request");
+                        error(format, StatusCode::INTERNAL_SERVER_ERROR, "try again later")
+                    }
+                };
+            }
+            not_found()
+        }
+    }
+}
+
+fn definition(categories: &[ReportCategory], code: &str, format: Format) -> Response {
+    let Some(c) = categories.iter().find(|c| c.id == code) else {
+        return error(format, StatusCode::NOT_FOUND, "no such service_code");
+    };
+    let attributes: Vec<Record> = c
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            vec![
+                ("variable", V::B(true)),
+                ("code", V::S(q.id.clone())),
+                ("datatype", V::S("string".into())),
+                ("required", V::B(q.required)),
+                ("datatype_description", V::Null),
+                ("order", V::I(i64::try_from(i).unwrap_or(i64::MAX) + 1)),
+                ("description", V::S(q.label.fr.clone())),
+            ]
+        })
+        .collect();
+    match format {
+        Format::Json => {
+            let attrs = render(Format::Json, "", "", &attributes);
+            respond(
+                format,
+                StatusCode::OK,
+                format!(
+                    "{{\"service_code\":{},\"attributes\":{attrs}}}",
+                    serde_json::Value::from(c.id.as_str())
+                ),
+            )
+        }
+        Format::Xml => {
+            let attrs = render(Format::Xml, "attributes", "attribute", &attributes);
+            let attrs = attrs.trim_start_matches("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+            respond(
+                format,
+                StatusCode::OK,
+                format!(
+                    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service_definition>\n<service_code>{}</service_code>\n{attrs}</service_definition>\n",
+                    quick_xml::escape::escape(c.id.as_str())
+                ),
+            )
+        }
+    }
+}
+
+async fn requests(state: &AppState, format: Format, q: &HashMap<String, String>) -> Response {
+    let bad = |m: String| error(format, StatusCode::BAD_REQUEST, &m);
+    let date = |name: &str| -> Result<Option<OffsetDateTime>, String> {
+        q.get(name)
+            .map(|s| {
+                OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
+                    format!("{name} must be a W3C date-time, e.g. 2026-11-23T00:00:00Z")
+                })
+            })
+            .transpose()
+    };
+    let (from, to) = match (date("start_date"), date("end_date")) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(e), _) | (_, Err(e)) => return bad(e),
+    };
+    let kind = match q.get("status").map(String::as_str) {
+        None | Some("") => None,
+        Some("open") => Some(vec![StatusKind::Open]),
+        Some("closed") => Some(vec![StatusKind::Fixed, StatusKind::Closed]),
+        Some(other) => return bad(format!("status {other:?}: use open or closed")),
+    };
+    // Without dates, the last 90 days (as the specification suggests).
+    let from = from.or_else(|| {
+        to.is_none()
+            .then(|| OffsetDateTime::now_utc() - time::Duration::days(90))
+    });
+    let ids: Option<Vec<&str>> = q.get("service_request_id").map(|s| {
+        s.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    });
+    let filter = ReportFilter {
+        category: q.get("service_code").cloned(),
+        from: if ids.is_some() { None } else { from },
+        to,
+        limit: 1000,
+        ..ReportFilter::default()
+    };
+    let reports = match state.store.list_reports(filter).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "open311 requests");
+            return error(format, StatusCode::INTERNAL_SERVER_ERROR, "try again later");
+        }
+    };
+    let records: Vec<Record> = reports
+        .iter()
+        .filter(|r| {
+            ids.as_ref()
+                .is_none_or(|ids| ids.contains(&r.report.id.as_str()))
+        })
+        .filter(|r| kind.as_ref().is_none_or(|k| k.contains(&r.kind)))
+        .map(|r| request(r, &state.settings.report_categories))
+        .collect();
+    respond(
+        format,
+        StatusCode::OK,
+        render(format, "service_requests", "request", &records),
+    )
+}
+
+/// `POST /open311/v2/requests.{json,xml}`, form-encoded, with an `api_key`.
+pub async fn post(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    peer: Peer,
+    RawQuery(query): RawQuery,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(("requests", format)) = split(&file) else {
+        return not_found();
+    };
+    if let Err(e) = limits::check(&state.report_limiter, &peer, "requests") {
+        return error(format, StatusCode::TOO_MANY_REQUESTS, &e.to_string());
+    }
+    // Fields may come in the body (form-encoded) or, as some clients do, the query.
+    let mut form: HashMap<String, String> = HashMap::new();
+    for part in [query.unwrap_or_default().into_bytes(), body.to_vec()] {
+        match serde_urlencoded::from_bytes::<Vec<(String, String)>>(&part) {
+            Ok(pairs) => form.extend(pairs),
+            Err(e) => {
+                return error(format, StatusCode::BAD_REQUEST, &format!("not a form: {e}"));
+            }
+        }
+    }
+    let key_ok = form
+        .get("api_key")
+        .is_some_and(|k| state.settings.open311_keys.iter().any(|known| known == k));
+    if !key_ok {
+        return error(
+            format,
+            StatusCode::FORBIDDEN,
+            "invalid api_key: ask the town hall for one",
+        );
+    }
+    let number = |name: &str| form.get(name).and_then(|v| v.trim().parse::<f64>().ok());
+    let position = match (number("lat"), number("long")) {
+        (Some(lat), Some(lon)) => Some(Position { lat, lon }),
+        _ => None,
+    };
+    let answers = form
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("attribute[")
+                .and_then(|k| k.strip_suffix(']'))
+                .map(|k| (k.to_owned(), v.clone()))
+        })
+        .collect();
+    let contact_name = [form.get("first_name"), form.get("last_name")]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let report = NewReport {
+        id: uuid::Uuid::now_v7().to_string(),
+        category: form.get("service_code").cloned().unwrap_or_default(),
+        description: form.get("description").cloned().unwrap_or_default(),
+        location: ReportLocation {
+            position,
+            address: form.get("address_string").cloned(),
+        },
+        commune: None,
+        contact: Some(beffroi_domain::report::Contact {
+            name: Some(contact_name).filter(|n| !n.is_empty()),
+            email: form.get("email").cloned(),
+            phone: form.get("phone").cloned(),
+        }),
+        lang: Lang::Fr,
+        answers,
+    };
+    if let Err(e) = report.validate(&state.settings.report_categories) {
+        return error(format, StatusCode::BAD_REQUEST, &e.to_string());
+    }
+    let Ok(json) = serde_json::to_vec(&report) else {
+        return error(format, StatusCode::INTERNAL_SERVER_ERROR, "try again later");
+    };
+    let digest = sha2_hex(&json);
+    let id = report.id.clone();
+    match state.store.submit_report(report, digest).await {
+        Ok(Submitted::New { .. } | Submitted::Again { .. }) => {
+            let record: Record = vec![
+                ("service_request_id", V::S(id)),
+                ("service_notice", V::Null),
+                ("account_id", V::Null),
+            ];
+            respond(
+                format,
+                StatusCode::CREATED,
+                render(format, "service_requests", "request", &[record]),
+            )
+        }
+        Ok(Submitted::Clash) | Err(_) => {
+            error(format, StatusCode::INTERNAL_SERVER_ERROR, "try again later")
+        }
+    }
+}
+
+fn sha2_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
