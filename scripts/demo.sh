@@ -33,6 +33,7 @@ URL=$(sed -n 's/^listening on //p' "$LOG")
 # The demo directory is real OpenStreetMap data (Monaco borders the Métropole; ODbL).
 "$TARGET/debug/beffroi-server" import places data/osm-monaco-pois.geojson --data "$DATA/server" 2>/dev/null
 CREDS=$(sed -n 's/.*staff account: //p' "$LOG")
+OPEN311=$(sed -n 's/^demo Open311 api_key=//p' "$LOG")
 
 cat <<TXT
 
@@ -40,6 +41,8 @@ cat <<TXT
   server      $URL   (API: $URL/api/v1, OpenAPI: $URL/api/v1/openapi.json)
   console     $URL/console/
   staff       $CREDS
+  Open311     $URL/open311/v2/discovery.json   (api_key=$OPEN311)
+  CAP feed    $URL/cap/alerts.atom
   data        $DATA
 
 TXT
