@@ -26,3 +26,15 @@ severity-moderate = Moderate
 severity-minor = Minor
 severity-unknown = Unknown
 alerts-unread-count = { $count } unread
+
+# Reports
+report-status-changed = Your report: { $status }
+report-status-received = received
+report-status-in_progress = in progress
+report-status-planned = work planned
+report-status-fixed = fixed
+report-status-not_fixed = closed without action
+report-status-duplicate = already reported
+report-state-queued = waiting to be sent
+report-state-sent = sent
+report-state-failed = refused

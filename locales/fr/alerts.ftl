@@ -29,3 +29,15 @@ alerts-unread-count = { $count ->
     [one] { $count } non lue
    *[other] { $count } non lues
 }
+
+# Reports
+report-status-changed = Votre signalement : { $status }
+report-status-received = reçu
+report-status-in_progress = en cours de traitement
+report-status-planned = intervention prévue
+report-status-fixed = résolu
+report-status-not_fixed = clos sans intervention
+report-status-duplicate = déjà signalé
+report-state-queued = en attente d'envoi
+report-state-sent = envoyé
+report-state-failed = refusé

@@ -29,3 +29,15 @@ alerts-unread-count = { $count ->
     [one] { $count } non letta
    *[other] { $count } non lette
 }
+
+# Reports
+report-status-changed = La tua segnalazione: { $status }
+report-status-received = ricevuta
+report-status-in_progress = in lavorazione
+report-status-planned = intervento previsto
+report-status-fixed = risolta
+report-status-not_fixed = chiusa senza intervento
+report-status-duplicate = già segnalata
+report-state-queued = in attesa di invio
+report-state-sent = inviata
+report-state-failed = rifiutata

@@ -67,6 +67,46 @@ impl ApiClient {
         })
     }
 
+    /// Sends a report; the answer comes once the server stored it.
+    pub async fn post_report(
+        &self,
+        report: &beffroi_domain::report::NewReport,
+    ) -> Result<beffroi_domain::report::ReportReceipt, ClientError> {
+        let offline = |e: reqwest::Error| ClientError::Offline {
+            server: self.base.clone(),
+            reason: root_cause(&e),
+        };
+        let resp = self
+            .http
+            .post(format!("{}/api/v1/reports", self.base))
+            .json(report)
+            .send()
+            .await
+            .map_err(offline)?;
+        let status = resp.status();
+        let body = resp.text().await.map_err(offline)?;
+        if !status.is_success() {
+            return Err(ClientError::from_body(status.as_u16(), &body, &self.base));
+        }
+        serde_json::from_str(&body).map_err(|e| ClientError::Protocol {
+            server: self.base.clone(),
+            detail: format!("/reports: {e}"),
+        })
+    }
+
+    /// A report's status history, with its secret.
+    pub async fn report_view(
+        &self,
+        id: &str,
+        secret: &str,
+    ) -> Result<beffroi_domain::report::ReporterView, ClientError> {
+        self.get(
+            &format!("/api/v1/reports/{id}"),
+            &[("secret", secret.to_owned())],
+        )
+        .await
+    }
+
     /// The keys the town hall signs alerts with.
     pub async fn keys(&self) -> Result<Vec<beffroi_domain::alert::PublicKey>, ClientError> {
         self.get("/api/v1/keys", &[]).await

@@ -7,6 +7,7 @@
 //! - [`alerts`]: alerts checked against the town hall's keys, threads, notifications;
 //! - [`directory`]: the offline directory of shops and services (search, hours);
 //! - [`Client`]: the facade the app and CLI use (settings, sync, status);
+//! - [`reports`]: the outbox of reports filed on this device;
 //! - [`i18n`]: Fluent messages read from the same `locales/` as the UI.
 
 pub mod alerts;
@@ -14,6 +15,7 @@ pub mod api;
 pub mod directory;
 pub mod error;
 pub mod i18n;
+pub mod reports;
 pub mod store;
 
 use std::path::{Path, PathBuf};
@@ -252,6 +254,8 @@ impl Client {
         let (places_changed, places_removed) = pulled?;
         let (threads, alerts_new, alerts_rejected) = self.pull_alerts(api).await?;
         self.notify(&threads)?;
+        self.send_reports(api).await?;
+        self.refresh_reports(api).await?;
         let total = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(SyncReport {
             server: api.base().to_owned(),
@@ -302,6 +306,102 @@ impl Client {
             }
             since = page.next_cursor;
         }
+    }
+
+    /// Sends the queued reports, oldest first. A refusal (bad input) marks the
+    /// report failed with the server's reason; an unreachable or busy server
+    /// leaves it queued for the next attempt.
+    async fn send_reports(&self, api: &ApiClient) -> Result<(), ClientError> {
+        for report in self.store.queued_reports()? {
+            match api.post_report(&report).await {
+                Ok(receipt) => self.store.report_sent(&report.id, &receipt.secret)?,
+                Err(ClientError::Server {
+                    status, message, ..
+                }) if (400..500).contains(&status) && status != 429 => {
+                    self.store.report_refused(&report.id, &message)?;
+                }
+                Err(e) => {
+                    self.store.report_retry(&report.id, &e.to_string())?;
+                    if e.is_offline() {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Fetches the status of the reports sent; notifies when one changed.
+    async fn refresh_reports(&self, api: &ApiClient) -> Result<(), ClientError> {
+        for (id, secret) in self.store.sent_reports()? {
+            let view = match api.report_view(&id, &secret).await {
+                Ok(v) => v,
+                Err(ClientError::Server { status: 404, .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            let grew = self.store.report_view(&id, &view)?;
+            if grew && view.history.len() > 1 {
+                self.notify_report(&view)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn notify_report(
+        &self,
+        view: &beffroi_domain::report::ReporterView,
+    ) -> Result<(), ClientError> {
+        let notifier = self
+            .notifier
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let (Some(notifier), Some(last)) = (notifier, view.history.last()) else {
+            return Ok(());
+        };
+        let lang = self.settings()?.lang.unwrap_or_default();
+        let l10n = self.localizer(lang)?;
+        let status = serde_json::to_value(&last.status)
+            .ok()
+            .and_then(|v| v["status"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let n = beffroi_domain::alert::NotificationPreview {
+            lang,
+            summary: l10n.msg(
+                "report-status-changed",
+                &[(
+                    "status",
+                    l10n.msg(&format!("report-status-{status}"), &[]).into(),
+                )],
+            ),
+            body: last
+                .message
+                .clone()
+                .unwrap_or_else(|| view.description.clone()),
+            urgency: "normal".into(),
+        };
+        if let Err(e) = notifier.notify(&view.id, &n) {
+            tracing::warn!(error = %e, "cannot show a notification");
+        }
+        Ok(())
+    }
+
+    /// Files a report: stored on this device first, then sent at the next
+    /// sync (or at once by the caller). Returns its id.
+    pub fn file_report(
+        &self,
+        mut report: beffroi_domain::report::NewReport,
+    ) -> Result<String, ClientError> {
+        if report.id.is_empty() {
+            report.id = uuid::Uuid::now_v7().to_string();
+        }
+        self.store.queue_report(&report)?;
+        Ok(report.id)
+    }
+
+    /// The reports filed on this device, the newest first.
+    pub fn filed_reports(&self) -> Result<Vec<reports::FiledReport>, ClientError> {
+        Ok(self.store.filed_reports()?)
     }
 
     /// Shows notifications for these threads' news through the notifier.

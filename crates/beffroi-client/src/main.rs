@@ -92,6 +92,35 @@ enum Command {
         #[arg(long)]
         no_notify: bool,
     },
+    /// File a report: stored here first, sent now if the server answers, else
+    /// at the next sync.
+    Report {
+        /// The category id (e.g. roads, cleanliness, lighting, mutual-aid).
+        #[arg(long)]
+        category: String,
+        /// What is wrong.
+        #[arg(long)]
+        text: String,
+        /// Where: LAT,LON.
+        #[arg(long, value_parser = parse_position, required_unless_present = "address")]
+        at: Option<Position>,
+        /// Where: an address.
+        #[arg(long)]
+        address: Option<String>,
+        /// The commune (INSEE code); the home commune by default.
+        #[arg(long)]
+        commune: Option<InseeCode>,
+        /// An answer to the category's question: ID=TEXT (repeatable).
+        #[arg(long = "answer", value_parser = parse_answer)]
+        answers: Vec<(String, String)>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The reports filed on this device and their status (refreshed first when online).
+    Reports {
+        #[arg(long)]
+        json: bool,
+    },
     /// Show one place of the offline directory.
     Place {
         /// The place's id, as shown by `search`.
@@ -122,6 +151,12 @@ fn parse_position(s: &str) -> Result<Position, String> {
         return Err("coordinates out of range: latitude -90..90, longitude -180..180".into());
     }
     Ok(p)
+}
+
+fn parse_answer(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+        .ok_or_else(|| "use ID=TEXT, e.g. danger=oui".into())
 }
 
 /// `at` as a date-time, or now in the territory's time zone.
@@ -161,6 +196,41 @@ fn print_alert(a: &beffroi_client::alerts::ResidentAlert, lang: Lang, l10n: &Loc
     }
     if let Some(i) = &text.instruction {
         println!("  {}: {i}", l10n.msg("alert-instruction", &[]));
+    }
+}
+
+fn print_report(r: &beffroi_client::reports::FiledReport, l10n: &Localizer) {
+    use beffroi_client::reports::OutboxState;
+    let state = match r.state {
+        OutboxState::Queued => "queued",
+        OutboxState::Sent => "sent",
+        OutboxState::Failed => "failed",
+    };
+    println!(
+        "{}  [{}] {} — {}",
+        r.report.id,
+        l10n.msg(&format!("report-state-{state}"), &[]),
+        r.report.category,
+        r.report.description
+    );
+    if let Some(e) = &r.last_error {
+        println!("  {e}");
+    }
+    for h in r.view.iter().flat_map(|v| &v.history) {
+        let status = serde_json::to_value(&h.status)
+            .ok()
+            .and_then(|v| v["status"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        println!(
+            "  {}  {}{}",
+            h.at.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            l10n.msg(&format!("report-status-{status}"), &[]),
+            h.message
+                .as_deref()
+                .map(|m| format!(" — {m}"))
+                .unwrap_or_default()
+        );
     }
 }
 
@@ -367,6 +437,67 @@ fn run() -> anyhow::Result<ExitCode> {
                 }
             })?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
+            category,
+            text,
+            at,
+            address,
+            commune,
+            answers,
+            json,
+        } => {
+            let settings = client.settings()?;
+            let report = beffroi_domain::report::NewReport {
+                id: String::new(),
+                category,
+                description: text,
+                location: beffroi_domain::report::ReportLocation {
+                    position: at,
+                    address,
+                },
+                commune: commune.or(settings.home_commune),
+                contact: None,
+                lang,
+                answers: answers.into_iter().collect(),
+            };
+            let id = client.file_report(report)?;
+            let offline = refresh(&rt, &client, &l10n)?;
+            let filed = client
+                .filed_reports()?
+                .into_iter()
+                .find(|r| r.report.id == id)
+                .context("the report just filed is not in the outbox")?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&filed)?);
+            } else {
+                print_report(&filed, &l10n);
+            }
+            Ok(
+                if filed.state == beffroi_client::reports::OutboxState::Failed {
+                    ExitCode::FAILURE
+                } else if offline {
+                    ExitCode::from(EXIT_OFFLINE)
+                } else {
+                    ExitCode::SUCCESS
+                },
+            )
+        }
+        Command::Reports { json } => {
+            let offline = refresh(&rt, &client, &l10n)?;
+            let filed = client.filed_reports()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&filed)?);
+            } else {
+                for r in &filed {
+                    print_report(r, &l10n);
+                }
+            }
+            Ok(if offline && filed.is_empty() {
+                ExitCode::from(EXIT_OFFLINE)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Place { id, at, json } => {
             let at = moment(at.as_deref())?;

@@ -23,6 +23,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0006_drop_redundant_place_indexes.sql")),
         M::up(include_str!("store/0007_places_fts_detail_column.sql")),
         M::up(include_str!("store/0008_alerts.sql")),
+        M::up(include_str!("store/0009_outbox.sql")),
     ])
 });
 

@@ -268,3 +268,118 @@ async fn alerts_lists_what_was_received_and_listen_prints_each_new_one() {
     let _ = child.wait();
     server.abort();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_filed_offline_is_sent_once_when_the_server_is_back_and_its_status_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    // An address nobody listens on yet.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let url = format!("http://{addr}");
+    let run = |args: Vec<String>| {
+        let cache = cache.clone();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            beffroi(&args, &cache)
+        })
+    };
+    let out = run([
+        "--server",
+        &url,
+        "report",
+        "--category",
+        "roads",
+        "--text",
+        "Nid-de-poule devant l'école",
+        "--address",
+        "Rue de France, Nice",
+        "--json",
+    ]
+    .map(String::from)
+    .to_vec())
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2), "offline: {}", text(&out.stderr));
+    let filed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(filed["state"], "queued");
+    let id = filed["report"]["id"].as_str().unwrap().to_owned();
+
+    // The town hall comes up where the device expects it.
+    let state =
+        beffroi_server::AppState::open(beffroi_server::Settings::new(dir.path().join("srv")))
+            .unwrap();
+    beffroi_server::demo::seed(state.store.as_ref())
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let server = tokio::spawn(beffroi_server::serve(
+        state.clone(),
+        listener,
+        std::future::pending(),
+    ));
+
+    for _ in 0..2 {
+        let out = run(["reports", "--json"].map(String::from).to_vec())
+            .await
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let filed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(filed[0]["state"], "sent");
+        assert_eq!(filed[0]["view"]["history"][0]["status"], "received");
+    }
+    let on_server = state
+        .store
+        .list_reports(beffroi_server::store::ReportFilter {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(on_server.len(), 1, "exactly once");
+    assert_eq!(on_server[0].report.id, id);
+
+    // Staff plan the work; the resident sees it.
+    state
+        .store
+        .change_report_status(
+            id.clone(),
+            beffroi_domain::report::StatusUpdate {
+                status: beffroi_domain::report::ReportStatus::Planned,
+                message: Some("Intervention jeudi.".into()),
+            },
+            "demo".into(),
+        )
+        .await
+        .unwrap();
+    let out = run(["reports"].map(String::from).to_vec()).await.unwrap();
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("intervention prévue — Intervention jeudi."),
+        "{shown}"
+    );
+
+    // A report the server refuses is marked so, with its reason, and not resent.
+    let out = run([
+        "report",
+        "--category",
+        "potholes",
+        "--text",
+        "x",
+        "--address",
+        "ici",
+    ]
+    .map(String::from)
+    .to_vec())
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("unknown category"),
+        "{}",
+        text(&out.stdout)
+    );
+    server.abort();
+}

@@ -1,0 +1,162 @@
+//! The reports outbox: a report is stored on the device first (durably), then
+//! sent whenever the server is reachable; the server's answer (its secret) lets
+//! the device follow the report's status.
+
+use beffroi_domain::report::{NewReport, ReporterView};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum OutboxState {
+    /// On the device, waiting for the server.
+    Queued,
+    /// Received by the town hall.
+    Sent,
+    /// Refused by the server (the reason says why); not sent again.
+    Failed,
+}
+
+/// A report filed on this device and where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct FiledReport {
+    pub report: NewReport,
+    pub state: OutboxState,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub queued_at: OffsetDateTime,
+    /// The town hall's view: the status history, once sent and fetched.
+    pub view: Option<ReporterView>,
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn now() -> Result<String, StoreError> {
+    OffsetDateTime::now_utc().format(&Rfc3339).map_err(corrupt)
+}
+
+impl Store {
+    /// Writes a report to the outbox (committed with `synchronous=FULL`).
+    pub fn queue_report(&self, report: &NewReport) -> Result<(), StoreError> {
+        let json = serde_json::to_string(report).map_err(corrupt)?;
+        self.conn().execute(
+            "INSERT INTO outbox (id, report, state, queued_at) VALUES (?1, ?2, 'queued', ?3)
+             ON CONFLICT (id) DO NOTHING",
+            params![report.id, json, now()?],
+        )?;
+        Ok(())
+    }
+
+    /// Reports waiting to be sent, oldest first.
+    pub fn queued_reports(&self) -> Result<Vec<NewReport>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT report FROM outbox WHERE state = 'queued' ORDER BY queued_at, id",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.map(|r| serde_json::from_str(&r?).map_err(corrupt))
+            .collect()
+    }
+
+    /// Records a send attempt's outcome.
+    pub fn report_sent(&self, id: &str, secret: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE outbox SET state = 'sent', secret = ?2, sent_at = ?3, attempts = attempts + 1,
+                    last_error = NULL WHERE id = ?1",
+            params![id, secret, now()?],
+        )?;
+        Ok(())
+    }
+
+    pub fn report_refused(&self, id: &str, reason: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+            params![id, reason],
+        )?;
+        Ok(())
+    }
+
+    /// A failed attempt that will be retried (the server was unreachable or busy).
+    pub fn report_retry(&self, id: &str, reason: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+            params![id, reason],
+        )?;
+        Ok(())
+    }
+
+    /// (id, secret) of the reports sent, to fetch their status.
+    pub fn sent_reports(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, secret FROM outbox WHERE state = 'sent' AND secret IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Stores the town hall's view; returns whether the history grew.
+    pub fn report_view(&self, id: &str, view: &ReporterView) -> Result<bool, StoreError> {
+        let conn = self.conn();
+        let old: Option<Option<String>> = conn
+            .query_row("SELECT view FROM outbox WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        let before = old
+            .flatten()
+            .and_then(|v| serde_json::from_str::<ReporterView>(&v).ok())
+            .map_or(0, |v| v.history.len());
+        let json = serde_json::to_string(view).map_err(corrupt)?;
+        conn.execute(
+            "UPDATE outbox SET view = ?2 WHERE id = ?1",
+            params![id, json],
+        )?;
+        Ok(view.history.len() > before)
+    }
+
+    /// Every report filed here, the newest first.
+    pub fn filed_reports(&self) -> Result<Vec<FiledReport>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT report, state, attempts, last_error, queued_at, view FROM outbox
+             ORDER BY queued_at DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (report, state, attempts, last_error, queued_at, view) = row?;
+            Ok(FiledReport {
+                report: serde_json::from_str(&report).map_err(corrupt)?,
+                state: match state.as_str() {
+                    "queued" => OutboxState::Queued,
+                    "sent" => OutboxState::Sent,
+                    _ => OutboxState::Failed,
+                },
+                attempts,
+                last_error,
+                queued_at: OffsetDateTime::parse(&queued_at, &Rfc3339).map_err(corrupt)?,
+                view: view
+                    .map(|v| serde_json::from_str(&v).map_err(corrupt))
+                    .transpose()?,
+            })
+        })
+        .collect()
+    }
+}
