@@ -142,3 +142,38 @@ certainty-possible = Possible
 certainty-unlikely = Unlikely
 certainty-unknown = Unknown
 alerts-col-headline = Headline
+
+# Reports page
+reports-title = Reports
+reports-filters = Filter reports
+reports-commune = Commune
+reports-category = Category
+reports-status = Status
+reports-all = All
+reports-kind-open = Open
+reports-kind-fixed = Fixed
+reports-kind-closed = Closed
+reports-from = Received from
+reports-to = Received before
+reports-sort = Order
+reports-newest = Newest first
+reports-oldest = Oldest first
+reports-apply = Filter
+reports-export-csv = Export as CSV
+reports-export-geojson = Export as GeoJSON
+reports-count = { $count ->
+    [one] { $count } report
+   *[other] { $count } reports
+}
+reports-received = Received
+reports-description = Description
+reports-address = Address
+reports-position = Coordinates
+reports-contact = Contact (private)
+reports-history = History
+reports-new-status = New status
+reports-reason = Reason
+reports-duplicate-of = Duplicate of report (id)
+reports-public-message = Public message to the resident
+reports-save-status = Save the status
+reports-status-saved = Status saved: the resident will see it.

@@ -142,3 +142,38 @@ certainty-possible = Possible
 certainty-unlikely = Peu probable
 certainty-unknown = Inconnue
 alerts-col-headline = Titre
+
+# Reports page
+reports-title = Signalements
+reports-filters = Filtrer les signalements
+reports-commune = Commune
+reports-category = Catégorie
+reports-status = État
+reports-all = Toutes
+reports-kind-open = Ouverts
+reports-kind-fixed = Résolus
+reports-kind-closed = Clos
+reports-from = Reçus depuis le
+reports-to = Reçus avant le
+reports-sort = Ordre
+reports-newest = Plus récents d'abord
+reports-oldest = Plus anciens d'abord
+reports-apply = Filtrer
+reports-export-csv = Exporter en CSV
+reports-export-geojson = Exporter en GeoJSON
+reports-count = { $count ->
+    [one] { $count } signalement
+   *[other] { $count } signalements
+}
+reports-received = Reçu le
+reports-description = Description
+reports-address = Adresse
+reports-position = Coordonnées
+reports-contact = Contact (privé)
+reports-history = Historique
+reports-new-status = Nouvel état
+reports-reason = Raison
+reports-duplicate-of = Doublon du signalement (identifiant)
+reports-public-message = Message public à l'habitant
+reports-save-status = Enregistrer l'état
+reports-status-saved = État enregistré : l'habitant le verra.

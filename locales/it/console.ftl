@@ -142,3 +142,38 @@ certainty-possible = Possibile
 certainty-unlikely = Improbabile
 certainty-unknown = Sconosciuta
 alerts-col-headline = Titolo
+
+# Reports page
+reports-title = Segnalazioni
+reports-filters = Filtra le segnalazioni
+reports-commune = Comune
+reports-category = Categoria
+reports-status = Stato
+reports-all = Tutte
+reports-kind-open = Aperte
+reports-kind-fixed = Risolte
+reports-kind-closed = Chiuse
+reports-from = Ricevute dal
+reports-to = Ricevute prima del
+reports-sort = Ordine
+reports-newest = Più recenti prima
+reports-oldest = Più vecchie prima
+reports-apply = Filtra
+reports-export-csv = Esporta in CSV
+reports-export-geojson = Esporta in GeoJSON
+reports-count = { $count ->
+    [one] { $count } segnalazione
+   *[other] { $count } segnalazioni
+}
+reports-received = Ricevuta il
+reports-description = Descrizione
+reports-address = Indirizzo
+reports-position = Coordinate
+reports-contact = Contatto (privato)
+reports-history = Cronologia
+reports-new-status = Nuovo stato
+reports-reason = Motivo
+reports-duplicate-of = Duplicato della segnalazione (identificativo)
+reports-public-message = Messaggio pubblico al residente
+reports-save-status = Salva lo stato
+reports-status-saved = Stato salvato: il residente lo vedrà.

@@ -76,7 +76,9 @@ export function startTownHall(dataDir, listen = '127.0.0.1:0') {
     child.once('exit', (code) => fail(new Error(`beffroi-server exited early (${code})`)));
     lines.on('line', (line) => {
       const m = line.match(/username=(\S+) password=(\S+)/);
-      if (m) creds = { username: m[1], password: m[2] };
+      if (m) creds = { ...creds, username: m[1], password: m[2] };
+      const k = line.match(/^demo Open311 api_key=(\S+)$/);
+      if (k) creds = { ...creds, open311Key: k[1] };
       const l = line.match(/^listening on (http:\/\/\S+)$/);
       if (l) {
         child.removeAllListeners('exit');

@@ -11,6 +11,9 @@ import type { ImportReport } from '../bindings/ImportReport';
 import type { AlertDraft } from '../bindings/AlertDraft';
 import type { StaffAlert } from '../bindings/StaffAlert';
 import type { NotificationPreview } from '../bindings/NotificationPreview';
+import type { StaffReport } from '../bindings/StaffReport';
+import type { StatusUpdate } from '../bindings/StatusUpdate';
+import type { ReportCategory } from '../bindings/ReportCategory';
 
 export type {
   AlertDraft,
@@ -22,6 +25,9 @@ export type {
   Place,
   PlaceInput,
   StaffAlert,
+  StaffReport,
+  StatusUpdate,
+  ReportCategory,
 };
 
 export class ApiError extends Error {
@@ -70,6 +76,10 @@ export const api = {
   updateAlert: (token: string, id: string, draft: AlertDraft) =>
     call<StaffAlert>(`/admin/alerts/${id}/update`, { method: 'POST', body: JSON.stringify(draft) }, token),
   cancelAlert: (token: string, id: string) => call<StaffAlert>(`/admin/alerts/${id}/cancel`, { method: 'POST' }, token),
+  reportCategories: () => call<ReportCategory[]>('/report-categories'),
+  reports: (token: string, query: URLSearchParams) => call<StaffReport[]>(`/admin/reports?${query}`, {}, token),
+  changeReportStatus: (token: string, id: string, update: StatusUpdate) =>
+    call<StaffReport>(`/admin/reports/${id}/status`, { method: 'POST', body: JSON.stringify(update) }, token),
   importPlaces: (token: string, file: File) =>
     call<ImportReport>(
       '/admin/places/import',

@@ -1,0 +1,58 @@
+// The console's reports page in a real Chromium: a request posted through
+// Open311 (form-encoded, api_key) appears in the triage list; staff change its
+// status with a public message, which the reporter's view then shows.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { join } from 'node:path';
+import { artifacts, consoleFixture } from './harness.mjs';
+
+const f = consoleFixture('console-reports', { before, after });
+
+test('an Open311 request appears in the triage list and staff change its status', async () => {
+  const form = new URLSearchParams({
+    api_key: f.hall.open311Key,
+    service_code: 'cleanliness',
+    description: 'Dépôt sauvage au pied du conteneur',
+    address_string: 'Place Garibaldi, Nice',
+    lat: '43.7009',
+    long: '7.2814',
+    email: 'voisin@example.org',
+  });
+  const created = await fetch(`${f.hall.url}/open311/v2/requests.json`, { method: 'POST', body: form });
+  assert.equal(created.status, 201);
+  const [{ service_request_id: id }] = await created.json();
+
+  const page = await f.browser.newPage({ locale: 'fr-FR' });
+  await page.goto(`${f.hall.url}/console/`);
+  await page.getByLabel('Identifiant').fill(f.hall.username);
+  await page.getByLabel('Mot de passe').fill(f.hall.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.locator('#nav-reports').click();
+  const row = page.locator(`#reports-table tr[data-id="${id}"]`);
+  await row.waitFor();
+  assert.match(await row.innerText(), /Dépôt sauvage/);
+
+  // Filters: by status kind.
+  await page.locator('#rf-status').selectOption('fixed');
+  await page.locator('#rf-apply').click();
+  await row.waitFor({ state: 'detached' });
+  await page.locator('#rf-status').selectOption('open');
+  await page.locator('#rf-apply').click();
+  await row.waitFor();
+
+  await row.getByRole('button').click();
+  const report = page.locator('#report-page');
+  await report.waitFor();
+  assert.match(await report.innerText(), /voisin@example\.org/, 'staff see the contact');
+  await page.locator('#rs-status').selectOption('planned');
+  await page.locator('#rs-message').fill('Enlèvement prévu demain matin.');
+  await page.locator('#rs-save').click();
+  await page.locator('#report-history li', { hasText: 'Enlèvement prévu demain matin.' }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'console-reports.png'), fullPage: true });
+
+  // Open311 shows the change, without the contact.
+  const list = await (await fetch(`${f.hall.url}/open311/v2/requests/${id}.json`)).json();
+  assert.equal(list[0].status, 'open');
+  assert.equal(list[0].status_notes, 'Enlèvement prévu demain matin.');
+  assert.ok(!JSON.stringify(list).includes('voisin@example.org'));
+});
