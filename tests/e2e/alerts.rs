@@ -715,3 +715,47 @@ async fn a_subscriber_that_falls_behind_is_caught_up_from_the_store_in_order() {
     );
     assert_eq!(cursors.len(), n);
 }
+
+#[tokio::test]
+async fn an_expired_alert_is_history_not_active_and_does_not_notify() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let r = resident(&th.url);
+    in_nice(&r, Lang::Fr);
+    let recorder = Arc::new(Recorder::default());
+    r.client.set_notifier(recorder.clone());
+    let mut old = draft("Canicule de l'été dernier", None);
+    old["expires"] = json!("2020-09-01T00:00:00Z");
+    publish(&th, &token, &old).await;
+    publish(&th, &token, &draft("En cours", None)).await;
+    r.client.sync().await.unwrap();
+    let alerts = r.client.alerts().unwrap();
+    let state_of = |headline: &str| {
+        alerts
+            .iter()
+            .find(|a| a.message.body.texts[0].headline == headline)
+            .map(|a| a.state)
+    };
+    assert_eq!(
+        state_of("Canicule de l'été dernier"),
+        Some(AlertState::Expired)
+    );
+    assert_eq!(state_of("En cours"), Some(AlertState::Active));
+    assert_eq!(
+        recorder.summaries(),
+        ["En cours"],
+        "only what is in force notifies"
+    );
+    // The console lists it as expired too.
+    let (_, list) = call(&th, Method::GET, "/admin/alerts", &token, None).await;
+    let states: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["state"].as_str().unwrap())
+        .collect();
+    assert!(
+        states.contains(&"expired") && states.contains(&"active"),
+        "{states:?}"
+    );
+}
