@@ -252,3 +252,126 @@ async fn a_flooding_address_is_refused_and_the_others_are_not() {
     assert_eq!(body["error"]["code"], "too_many_requests");
     assert_eq!(send(&other, 4).await.unwrap().status(), StatusCode::CREATED);
 }
+
+/// A multipart body by hand: (name, content type, bytes) parts.
+fn multipart(parts: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "beffroi-test-boundary-7d1c";
+    let mut body = Vec::new();
+    for (name, content_type, bytes) in parts {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn a_photo_with_gps_exif_arrives_with_no_metadata_and_only_staff_see_it() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let jpeg = include_bytes!("../fixtures/photo-with-gps.jpg");
+    assert!(
+        jpeg.windows(4).any(|w| w == b"Exif"),
+        "the fixture carries EXIF"
+    );
+    let send = |parts: Vec<(&'static str, &'static str, Vec<u8>)>| {
+        let parts: Vec<(&str, &str, &[u8])> = parts
+            .iter()
+            .map(|(n, c, b)| (*n, *c, b.as_slice()))
+            .collect();
+        let (content_type, body) = multipart(&parts);
+        reqwest::Client::new()
+            .post(th.api("/reports"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let json = |id: &str| serde_json::to_vec(&report(id)).unwrap();
+
+    let resp = send(vec![
+        ("report", "application/json", json(ID)),
+        ("photo", "image/jpeg", jpeg.to_vec()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::CREATED,
+        "{}",
+        resp.text().await.unwrap()
+    );
+
+    let names: Value = th
+        .staff(
+            reqwest::Method::GET,
+            &format!("/admin/reports/{ID}/photos"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(names, json!(["1.jpg"]));
+    let stored = th
+        .staff(
+            reqwest::Method::GET,
+            &format!("/admin/reports/{ID}/photos/1.jpg"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stored.headers()["content-type"], "image/jpeg");
+    let stored = stored.bytes().await.unwrap();
+    assert!(stored.starts_with(&[0xFF, 0xD8]), "still a JPEG");
+    assert!(!stored.windows(4).any(|w| w == b"Exif"), "no EXIF at all");
+    assert!(stored.len() < jpeg.len());
+    let anonymous = reqwest::get(th.api(&format!("/admin/reports/{ID}/photos/1.jpg")))
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    // Not an image, too large: refused, and nothing of the report is stored.
+    let other = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c99";
+    let resp = send(vec![
+        ("report", "application/json", json(other)),
+        (
+            "photo",
+            "image/jpeg",
+            b"#!/bin/sh\necho not a photo\n".to_vec(),
+        ),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let mut big = vec![0xFF, 0xD8, 0xFF];
+    big.resize(9 * 1024 * 1024, 0);
+    let resp = send(vec![
+        ("report", "application/json", json(other)),
+        ("photo", "image/jpeg", big),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let (_, list) = {
+        let r = th
+            .staff(
+                reqwest::Method::GET,
+                &format!("/admin/reports/{other}"),
+                &token,
+            )
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.status())
+    };
+    assert_eq!(list, StatusCode::NOT_FOUND, "nothing half-stored");
+}

@@ -25,6 +25,7 @@ pub mod hub;
 pub mod import;
 pub mod keys;
 pub mod limits;
+pub mod photos;
 pub mod routes;
 pub mod store;
 

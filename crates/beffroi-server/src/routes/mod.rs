@@ -21,6 +21,10 @@ use crate::AppState;
 /// The largest file staff may import over HTTP (the CLI has no limit).
 pub const IMPORT_MAX_BYTES: usize = 32 * 1024 * 1024;
 
+/// The largest report submission: its photos and the JSON.
+pub const REPORT_MAX_BYTES: usize =
+    crate::photos::MAX_PHOTOS * crate::photos::MAX_PHOTO_BYTES + 64 * 1024;
+
 /// Every `/api/v1` route, with its OpenAPI description built from the same table.
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -50,7 +54,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(alerts::changes))
         .routes(routes!(alerts::stream))
         .routes(routes!(reports::categories))
-        .routes(routes!(reports::submit))
+        .routes(routes!(reports::submit).layer(DefaultBodyLimit::max(REPORT_MAX_BYTES)))
+        .routes(routes!(reports::photo_list))
+        .routes(routes!(reports::photo))
         .routes(routes!(reports::for_reporter))
         .routes(routes!(reports::triage))
         .routes(routes!(reports::staff_get))

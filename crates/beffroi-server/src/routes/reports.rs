@@ -21,6 +21,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{AnyStaff, Authorized, Json, Query};
 use crate::limits::{self, Peer};
+use crate::photos;
 use crate::store::{ReportFilter, Submitted};
 
 /// The reporter's secret for a report: an HMAC of its id under the server's
@@ -59,9 +60,85 @@ pub async fn categories(State(state): State<AppState>) -> JsonResponse<Vec<Repor
 pub async fn submit(
     State(state): State<AppState>,
     peer: Peer,
-    Json(report): Json<NewReport>,
+    request: axum::extract::Request,
 ) -> Result<(StatusCode, JsonResponse<ReportReceipt>), ApiError> {
+    use axum::extract::FromRequest;
     limits::check(&state.report_limiter, &peer, "reports")?;
+    let multipart = crate::extract::media_type(request.headers()) == "multipart/form-data";
+    let (report, photos) = if multipart {
+        let form = axum::extract::Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| ApiError::BadRequest("invalid_form", e.body_text()))?;
+        read_form(form).await?
+    } else {
+        // Without photos, the usual JSON limit (the route's own is for photos).
+        let (parts, body) = request.into_parts();
+        let limit = state.settings.max_body_bytes;
+        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+            ApiError::PayloadTooLarge(format!(
+                "a report without photos is at most {} KiB of JSON",
+                limit / 1024
+            ))
+        })?;
+        let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+        let Json(report) = Json::<NewReport>::from_request(request, &state).await?;
+        (report, Vec::new())
+    };
+    accept(&state, report, photos).await
+}
+
+/// The `report` part (JSON) and the `photo` parts of a multipart submission,
+/// each photo checked and stripped of its metadata.
+async fn read_form(
+    mut form: axum::extract::Multipart,
+) -> Result<(NewReport, Vec<photos::CleanPhoto>), ApiError> {
+    let bad = |m: String| ApiError::BadRequest("invalid_form", m);
+    let mut report = None;
+    let mut cleaned = Vec::new();
+    while let Some(field) = form.next_field().await.map_err(|e| bad(e.body_text()))? {
+        match field.name().unwrap_or_default() {
+            "report" => {
+                let bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?;
+                report = Some(serde_json::from_slice::<NewReport>(&bytes).map_err(|e| {
+                    ApiError::Unprocessable(
+                        "invalid_report",
+                        format!("the report is not valid: {e}"),
+                    )
+                })?);
+            }
+            "photo" => {
+                if cleaned.len() == photos::MAX_PHOTOS {
+                    return Err(ApiError::Unprocessable(
+                        "invalid_photo",
+                        photos::PhotoError::TooMany.to_string(),
+                    ));
+                }
+                let bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?;
+                let photo = photos::clean(cleaned.len() + 1, bytes).map_err(|e| match e {
+                    photos::PhotoError::TooLarge(_) => ApiError::PayloadTooLarge(e.to_string()),
+                    photos::PhotoError::NotAnImage(_) => {
+                        ApiError::UnsupportedMediaType(e.to_string())
+                    }
+                    other => ApiError::Unprocessable("invalid_photo", other.to_string()),
+                })?;
+                cleaned.push(photo);
+            }
+            other => {
+                return Err(bad(format!(
+                    "unexpected part {other:?}: send report and photo parts"
+                )));
+            }
+        }
+    }
+    let report = report.ok_or_else(|| bad("the form has no report part (JSON)".into()))?;
+    Ok((report, cleaned))
+}
+
+async fn accept(
+    state: &AppState,
+    report: NewReport,
+    photos: Vec<photos::CleanPhoto>,
+) -> Result<(StatusCode, JsonResponse<ReportReceipt>), ApiError> {
     report
         .validate(&state.settings.report_categories)
         .map_err(|e| ApiError::Unprocessable("invalid_report", e.to_string()))?;
@@ -77,12 +154,27 @@ pub async fn submit(
             ));
         }
     }
-    let json = serde_json::to_vec(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let digest: String = Sha256::digest(&json)
+    let mut hasher = Sha256::new();
+    hasher.update(serde_json::to_vec(&report).map_err(|e| ApiError::Internal(e.to_string()))?);
+    for p in &photos {
+        hasher.update(Sha256::digest(&p.bytes));
+    }
+    let digest: String = hasher
+        .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     let id = report.id.clone();
+    // Photos are on disk (synced) before the report that names them commits;
+    // a repeat finds the report and leaves its photos as they are.
+    if !photos.is_empty() && crate::photos::list(&state.settings.data_dir, &id).is_empty() {
+        let dir = state.settings.data_dir.clone();
+        let (pid, list) = (id.clone(), photos);
+        tokio::task::spawn_blocking(move || crate::photos::store(&dir, &pid, &list))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+    }
     let (status, received_at) = match state.store.submit_report(report, digest).await? {
         Submitted::New { received_at } => (StatusCode::CREATED, received_at),
         Submitted::Again { received_at } => (StatusCode::OK, received_at),
@@ -96,7 +188,7 @@ pub async fn submit(
     Ok((
         status,
         JsonResponse(ReportReceipt {
-            secret: secret(&state, &id)?,
+            secret: secret(state, &id)?,
             id,
             received_at,
         }),
@@ -234,4 +326,30 @@ pub async fn change_status(
         .ok_or_else(|| ApiError::NotFound(format!("no report {id:?}")))?;
     tracing::info!(staff = %who.staff.username, report = %id, kind = ?changed.kind, "report status changed");
     Ok(JsonResponse(changed))
+}
+
+/// The names of a report's photos (staff only).
+#[utoipa::path(get, path = "/admin/reports/{id}/photos", tag = "reports", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = Vec<String>)))]
+pub async fn photo_list(
+    State(state): State<AppState>,
+    _who: Authorized<AnyStaff>,
+    Path(id): Path<String>,
+) -> JsonResponse<Vec<String>> {
+    JsonResponse(photos::list(&state.settings.data_dir, &id))
+}
+
+/// One photo of a report (staff only; residents never fetch photos).
+#[utoipa::path(get, path = "/admin/reports/{id}/photos/{name}", tag = "reports", security(("bearer" = [])),
+    params(("id" = String, Path), ("name" = String, Path)),
+    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
+pub async fn photo(
+    State(state): State<AppState>,
+    _who: Authorized<AnyStaff>,
+    Path((id, name)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let (bytes, media) = photos::read(&state.settings.data_dir, &id, &name)
+        .ok_or_else(|| ApiError::NotFound(format!("no photo {name:?} for report {id:?}")))?;
+    Ok(([(axum::http::header::CONTENT_TYPE, media)], bytes).into_response())
 }
