@@ -39,23 +39,17 @@ impl ApiClient {
         &self.base
     }
 
-    async fn get<T: DeserializeOwned>(
+    /// Sends a request and decodes its JSON answer; `what` names it in errors.
+    async fn send<T: DeserializeOwned>(
         &self,
-        path: &str,
-        query: &[(&str, String)],
+        request: reqwest::RequestBuilder,
+        what: &str,
     ) -> Result<T, ClientError> {
-        let url = format!("{}{path}", self.base);
         let offline = |e: reqwest::Error| ClientError::Offline {
             server: self.base.clone(),
             reason: root_cause(&e),
         };
-        let resp = self
-            .http
-            .get(&url)
-            .query(query)
-            .send()
-            .await
-            .map_err(offline)?;
+        let resp = request.send().await.map_err(offline)?;
         let status = resp.status();
         let body = resp.text().await.map_err(offline)?;
         if !status.is_success() {
@@ -63,8 +57,17 @@ impl ApiClient {
         }
         serde_json::from_str(&body).map_err(|e| ClientError::Protocol {
             server: self.base.clone(),
-            detail: format!("{path}: {e}"),
+            detail: format!("{what}: {e}"),
         })
+    }
+
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, ClientError> {
+        let request = self.http.get(format!("{}{path}", self.base)).query(query);
+        self.send(request, path).await
     }
 
     /// Sends a report; the answer comes once the server stored it.
@@ -72,26 +75,11 @@ impl ApiClient {
         &self,
         report: &beffroi_domain::report::NewReport,
     ) -> Result<beffroi_domain::report::ReportReceipt, ClientError> {
-        let offline = |e: reqwest::Error| ClientError::Offline {
-            server: self.base.clone(),
-            reason: root_cause(&e),
-        };
-        let resp = self
+        let request = self
             .http
             .post(format!("{}/api/v1/reports", self.base))
-            .json(report)
-            .send()
-            .await
-            .map_err(offline)?;
-        let status = resp.status();
-        let body = resp.text().await.map_err(offline)?;
-        if !status.is_success() {
-            return Err(ClientError::from_body(status.as_u16(), &body, &self.base));
-        }
-        serde_json::from_str(&body).map_err(|e| ClientError::Protocol {
-            server: self.base.clone(),
-            detail: format!("/reports: {e}"),
-        })
+            .json(report);
+        self.send(request, "/api/v1/reports").await
     }
 
     /// A report's status history, with its secret.

@@ -351,20 +351,13 @@ impl Client {
         &self,
         view: &beffroi_domain::report::ReporterView,
     ) -> Result<(), ClientError> {
-        let notifier = self
-            .notifier
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let notifier = self.notifier();
         let (Some(notifier), Some(last)) = (notifier, view.history.last()) else {
             return Ok(());
         };
         let lang = self.settings()?.lang.unwrap_or_default();
         let l10n = self.localizer(lang)?;
-        let status = serde_json::to_value(&last.status)
-            .ok()
-            .and_then(|v| v["status"].as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let status = last.status.tag();
         let n = beffroi_domain::alert::NotificationPreview {
             lang,
             summary: l10n.msg(
@@ -406,11 +399,7 @@ impl Client {
 
     /// Shows notifications for these threads' news through the notifier.
     fn notify(&self, threads: &[String]) -> Result<(), ClientError> {
-        let notifier = self
-            .notifier
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let notifier = self.notifier();
         let Some(notifier) = notifier else {
             return Ok(());
         };
@@ -429,6 +418,13 @@ impl Client {
             }
         }
         Ok(())
+    }
+
+    fn notifier(&self) -> Option<std::sync::Arc<dyn alerts::Notifier>> {
+        self.notifier
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Sends notifications of new and updated alerts to `notifier`.

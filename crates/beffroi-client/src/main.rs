@@ -217,10 +217,7 @@ fn print_report(r: &beffroi_client::reports::FiledReport, l10n: &Localizer) {
         println!("  {e}");
     }
     for h in r.view.iter().flat_map(|v| &v.history) {
-        let status = serde_json::to_value(&h.status)
-            .ok()
-            .and_then(|v| v["status"].as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let status = h.status.tag();
         println!(
             "  {}  {}{}",
             h.at.format(&time::format_description::well_known::Rfc3339)

@@ -200,6 +200,18 @@ pub enum StatusKind {
 }
 
 impl ReportStatus {
+    /// The status as its JSON `status` tag (`in_progress`, `duplicate`…).
+    pub fn tag(&self) -> &'static str {
+        match self {
+            ReportStatus::Received => "received",
+            ReportStatus::InProgress => "in_progress",
+            ReportStatus::Planned => "planned",
+            ReportStatus::Fixed => "fixed",
+            ReportStatus::NotFixed { .. } => "not_fixed",
+            ReportStatus::Duplicate { .. } => "duplicate",
+        }
+    }
+
     pub fn kind(&self) -> StatusKind {
         match self {
             ReportStatus::Received | ReportStatus::InProgress | ReportStatus::Planned => {
@@ -421,6 +433,20 @@ mod tests {
             r.validate(&cats),
             Err(ReportError::MissingAnswer("urgent".into()))
         );
+    }
+
+    #[test]
+    fn tags_are_the_json_tags() {
+        for s in [
+            ReportStatus::Received,
+            ReportStatus::InProgress,
+            ReportStatus::Planned,
+            ReportStatus::Fixed,
+            ReportStatus::NotFixed { reason: "r".into() },
+            ReportStatus::Duplicate { of: "x".into() },
+        ] {
+            assert_eq!(serde_json::to_value(&s).expect("json")["status"], s.tag());
+        }
     }
 
     #[test]

@@ -47,7 +47,8 @@ impl ApiError {
         )
     }
 
-    fn parts(&self) -> (StatusCode, &'static str, String) {
+    /// The HTTP status, the error code and the message sent to clients.
+    pub fn parts(&self) -> (StatusCode, &'static str, String) {
         use ApiError::*;
         match self {
             BadRequest(code, m) => (StatusCode::BAD_REQUEST, code, m.clone()),

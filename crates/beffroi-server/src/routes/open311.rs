@@ -20,7 +20,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::AppState;
 use crate::limits::{self, Peer};
-use crate::store::{ReportFilter, Submitted};
+use crate::store::ReportFilter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -387,7 +387,8 @@ pub async fn post(
         return not_found();
     };
     if let Err(e) = limits::check(&state.report_limiter, &peer, "requests") {
-        return error(format, StatusCode::TOO_MANY_REQUESTS, &e.to_string());
+        let (status, _, message) = e.parts();
+        return error(format, status, &message);
     }
     // Fields may come in the body (form-encoded) or, as some clients do, the query.
     let mut form: HashMap<String, String> = HashMap::new();
@@ -445,18 +446,11 @@ pub async fn post(
         lang: Lang::Fr,
         answers,
     };
-    if let Err(e) = report.validate(&state.settings.report_categories) {
-        return error(format, StatusCode::BAD_REQUEST, &e.to_string());
-    }
-    let Ok(json) = serde_json::to_vec(&report) else {
-        return error(format, StatusCode::INTERNAL_SERVER_ERROR, "try again later");
-    };
-    let digest = sha2_hex(&json);
-    let id = report.id.clone();
-    match state.store.submit_report(report, digest).await {
-        Ok(Submitted::New { .. } | Submitted::Again { .. }) => {
+    // The same intake as the JSON API (validation, durability, idempotency).
+    match super::reports::accept(&state, report, Vec::new()).await {
+        Ok((_, receipt)) => {
             let record: Record = vec![
-                ("service_request_id", V::S(id)),
+                ("service_request_id", V::S(receipt.0.id)),
                 ("service_notice", V::Null),
                 ("account_id", V::Null),
             ];
@@ -466,16 +460,15 @@ pub async fn post(
                 render(format, "service_requests", "request", &[record]),
             )
         }
-        Ok(Submitted::Clash) | Err(_) => {
-            error(format, StatusCode::INTERNAL_SERVER_ERROR, "try again later")
+        Err(e) => {
+            // Open311 clients expect 400 for a request they must correct.
+            let (status, _, message) = e.parts();
+            let status = if status == StatusCode::UNPROCESSABLE_ENTITY {
+                StatusCode::BAD_REQUEST
+            } else {
+                status
+            };
+            error(format, status, &message)
         }
     }
-}
-
-fn sha2_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

@@ -134,7 +134,9 @@ async fn read_form(
     Ok((report, cleaned))
 }
 
-async fn accept(
+/// Validates, stores (photos first) and answers a submission: the one
+/// intake behind `POST /reports` and Open311's `POST requests`.
+pub(crate) async fn accept(
     state: &AppState,
     report: NewReport,
     photos: Vec<photos::CleanPhoto>,
