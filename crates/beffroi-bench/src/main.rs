@@ -3,8 +3,10 @@
 //!
 //! `cargo run --release -p beffroi-bench -- directory [--places N] [--queries Q]`
 //! `cargo run --release -p beffroi-bench -- fanout [--subscribers N]`
+//! `cargo run --release -p beffroi-bench -- ingest [--seconds S] [--senders N] [--photo-kb K]`
 
 mod fanout;
+mod ingest;
 
 use std::time::{Duration, Instant};
 
@@ -44,6 +46,30 @@ enum Command {
     Fanout {
         #[arg(long, default_value_t = 10_000)]
         subscribers: usize,
+    },
+    /// Reports: the sustained rate of acknowledged (durable) submissions,
+    /// without photos and with one photo each.
+    Ingest {
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Concurrent senders, each on its own connection.
+        #[arg(long, default_value_t = 64)]
+        senders: usize,
+        /// The photo's size in the second phase, in KB.
+        #[arg(long, default_value_t = 500)]
+        photo_kb: usize,
+    },
+    /// (Internal) the senders' process of `ingest`.
+    #[command(hide = true)]
+    IngestLoad {
+        #[arg(long)]
+        addr: std::net::SocketAddr,
+        #[arg(long)]
+        seconds: u64,
+        #[arg(long)]
+        senders: usize,
+        #[arg(long)]
+        photo_kb: usize,
     },
     /// (Internal) the subscribers' process of `fanout`.
     #[command(hide = true)]
@@ -89,6 +115,17 @@ fn main() -> anyhow::Result<()> {
         } => rt.block_on(directory(places, queries, seed)),
         Command::Fanout { subscribers } => rt.block_on(fanout::fanout(subscribers)),
         Command::Subscribe { addr, n } => rt.block_on(fanout::subscribe(addr, n)),
+        Command::Ingest {
+            seconds,
+            senders,
+            photo_kb,
+        } => rt.block_on(ingest::ingest(seconds, senders, photo_kb)),
+        Command::IngestLoad {
+            addr,
+            seconds,
+            senders,
+            photo_kb,
+        } => rt.block_on(ingest::load(addr, seconds, senders, photo_kb)),
     }
 }
 

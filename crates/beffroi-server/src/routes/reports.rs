@@ -9,7 +9,6 @@ use beffroi_domain::api::ErrorBody;
 use beffroi_domain::report::{
     NewReport, ReportCategory, ReportReceipt, ReporterView, StaffReport, StatusKind, StatusUpdate,
 };
-use beffroi_domain::{Cursor, sync::MAX_PAGE_LIMIT};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -144,18 +143,6 @@ pub(crate) async fn accept(
     report
         .validate(&state.settings.report_categories)
         .map_err(|e| ApiError::Unprocessable("invalid_report", e.to_string()))?;
-    if let Some(code) = &report.commune {
-        let communes = state
-            .store
-            .communes_since(Cursor::START, MAX_PAGE_LIMIT)
-            .await?;
-        if !communes.items.iter().any(|c| &c.code == code) {
-            return Err(ApiError::Unprocessable(
-                "invalid_report",
-                format!("commune {code} is not part of the territory"),
-            ));
-        }
-    }
     let mut hasher = Sha256::new();
     hasher.update(serde_json::to_vec(&report).map_err(|e| ApiError::Internal(e.to_string()))?);
     for p in &photos {
@@ -167,6 +154,7 @@ pub(crate) async fn accept(
         .map(|b| format!("{b:02x}"))
         .collect();
     let id = report.id.clone();
+    let report_commune = report.commune.as_ref().map(|c| c.to_string());
     // Photos are on disk (synced) before the report that names them commits;
     // a repeat finds the report and leaves its photos as they are.
     if !photos.is_empty() && crate::photos::list(&state.settings.data_dir, &id).is_empty() {
@@ -180,6 +168,15 @@ pub(crate) async fn accept(
     let (status, received_at) = match state.store.submit_report(report, digest).await? {
         Submitted::New { received_at } => (StatusCode::CREATED, received_at),
         Submitted::Again { received_at } => (StatusCode::OK, received_at),
+        Submitted::UnknownCommune => {
+            return Err(ApiError::Unprocessable(
+                "invalid_report",
+                format!(
+                    "commune {} is not part of the territory",
+                    report_commune.unwrap_or_default()
+                ),
+            ));
+        }
         Submitted::Clash => {
             return Err(ApiError::Conflict(
                 "id_taken",

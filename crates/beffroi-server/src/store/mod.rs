@@ -16,7 +16,7 @@ use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{DB_FILE, SqliteStore};
 
 /// What can go wrong below the HTTP layer. Never shown to clients as is.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +76,8 @@ pub enum Submitted {
     Again { received_at: OffsetDateTime },
     /// Another report already has this id.
     Clash,
+    /// The report names a commune that is not part of the territory.
+    UnknownCommune,
 }
 
 /// Which reports a triage list shows.

@@ -41,6 +41,8 @@ pub const DB_FILE: &str = "beffroi.sqlite3";
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
     path: PathBuf,
+    /// Report submissions, grouped into commits by the writer thread.
+    reports: tokio::sync::mpsc::Sender<reports::Pending>,
 }
 
 impl SqliteStore {
@@ -57,8 +59,10 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         MIGRATIONS.to_latest(&mut conn)?;
+        let conn = Arc::new(Mutex::new(conn));
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            reports: reports::spawn_writer(Arc::clone(&conn))?,
+            conn,
             path,
         })
     }
@@ -521,8 +525,19 @@ impl Store for SqliteStore {
         report: NewReport,
         digest: String,
     ) -> Result<Submitted, StoreError> {
-        self.call(move |conn| reports::submit(conn, &report, &digest))
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let pending = reports::Pending {
+            report,
+            digest,
+            reply,
+        };
+        self.reports
+            .send(pending)
             .await
+            .map_err(|_| StoreError::Task("the report writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Task("the report writer has stopped".into()))?
     }
 
     async fn change_report_status(
