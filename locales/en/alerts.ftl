@@ -36,5 +36,6 @@ report-status-fixed = fixed
 report-status-not_fixed = closed without action
 report-status-duplicate = already reported
 report-state-queued = waiting to be sent
+report-state-sending = sending
 report-state-sent = sent
 report-state-failed = refused

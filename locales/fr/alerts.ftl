@@ -39,5 +39,6 @@ report-status-fixed = résolu
 report-status-not_fixed = clos sans intervention
 report-status-duplicate = déjà signalé
 report-state-queued = en attente d'envoi
+report-state-sending = envoi en cours
 report-state-sent = envoyé
 report-state-failed = refusé

@@ -39,5 +39,6 @@ report-status-fixed = risolta
 report-status-not_fixed = chiusa senza intervento
 report-status-duplicate = già segnalata
 report-state-queued = in attesa di invio
+report-state-sending = invio in corso
 report-state-sent = inviata
 report-state-failed = rifiutata

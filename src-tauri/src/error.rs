@@ -27,8 +27,11 @@ impl From<ClientError> for CommandError {
         match e {
             ClientError::Offline { .. } => CommandError::Offline(msg),
             ClientError::Server { .. } | ClientError::Protocol { .. } => CommandError::Server(msg),
-            ClientError::NoServer | ClientError::InvalidServerUrl(_) => CommandError::Invalid(msg),
-            ClientError::Store(_) => CommandError::Storage(msg),
+            ClientError::NoServer
+            | ClientError::InvalidServerUrl(_)
+            | ClientError::InvalidReport(_)
+            | ClientError::Photo(_) => CommandError::Invalid(msg),
+            ClientError::Store(_) | ClientError::Io { .. } => CommandError::Storage(msg),
         }
     }
 }

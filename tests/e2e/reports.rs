@@ -253,24 +253,6 @@ async fn a_flooding_address_is_refused_and_the_others_are_not() {
     assert_eq!(send(&other, 4).await.unwrap().status(), StatusCode::CREATED);
 }
 
-/// A multipart body by hand: (name, content type, bytes) parts.
-fn multipart(parts: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "beffroi-test-boundary-7d1c";
-    let mut body = Vec::new();
-    for (name, content_type, bytes) in parts {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 #[tokio::test]
 async fn a_photo_with_gps_exif_arrives_with_no_metadata_and_only_staff_see_it() {
     let th = town_hall().await;
@@ -285,7 +267,7 @@ async fn a_photo_with_gps_exif_arrives_with_no_metadata_and_only_staff_see_it() 
             .iter()
             .map(|(n, c, b)| (*n, *c, b.as_slice()))
             .collect();
-        let (content_type, body) = multipart(&parts);
+        let (content_type, body) = beffroi_client::api::multipart_body(&parts);
         reqwest::Client::new()
             .post(th.api("/reports"))
             .header("content-type", content_type)

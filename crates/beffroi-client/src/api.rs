@@ -70,16 +70,36 @@ impl ApiClient {
         self.send(request, path).await
     }
 
-    /// Sends a report; the answer comes once the server stored it.
+    /// Sends a report (with its prepared JPEG photos, as multipart); the
+    /// answer comes once the server stored it.
     pub async fn post_report(
         &self,
         report: &beffroi_domain::report::NewReport,
+        photos: &[Vec<u8>],
     ) -> Result<beffroi_domain::report::ReportReceipt, ClientError> {
-        let request = self
-            .http
-            .post(format!("{}/api/v1/reports", self.base))
-            .json(report);
+        let request = self.http.post(format!("{}/api/v1/reports", self.base));
+        let request = if photos.is_empty() {
+            request.json(report)
+        } else {
+            let json = serde_json::to_vec(report).map_err(|e| ClientError::Protocol {
+                server: self.base.clone(),
+                detail: e.to_string(),
+            })?;
+            let mut parts = vec![("report", "application/json", json.as_slice())];
+            parts.extend(photos.iter().map(|p| ("photo", "image/jpeg", p.as_slice())));
+            let (content_type, body) = multipart_body(&parts);
+            request
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(body)
+        };
         self.send(request, "/api/v1/reports").await
+    }
+
+    /// The kinds of report the town hall takes, with their questions.
+    pub async fn report_categories(
+        &self,
+    ) -> Result<Vec<beffroi_domain::report::ReportCategory>, ClientError> {
+        self.get("/api/v1/report-categories", &[]).await
     }
 
     /// A report's status history, with its secret.
@@ -147,6 +167,26 @@ impl ApiClient {
         )
         .await
     }
+}
+
+/// A `multipart/form-data` body: (part name, content type, bytes) parts.
+/// Returns the Content-Type header (with its boundary) and the body. (reqwest's
+/// own multipart needs a feature that pulls more than these few lines.)
+pub fn multipart_body(parts: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = format!("beffroi-{}", uuid::Uuid::now_v7().simple());
+    let mut body = Vec::new();
+    for (name, content_type, bytes) in parts {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {

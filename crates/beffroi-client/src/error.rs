@@ -24,6 +24,13 @@ pub enum ClientError {
     InvalidServerUrl(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Photo(#[from] crate::photos::PhotoError),
+    /// A report that cannot be sent as it is (nothing was queued).
+    #[error("{0}")]
+    InvalidReport(String),
+    #[error("cannot write {path}: {reason}")]
+    Io { path: String, reason: String },
 }
 
 impl ClientError {

@@ -8,6 +8,7 @@
 //! - [`directory`]: the offline directory of shops and services (search, hours);
 //! - [`Client`]: the facade the app and CLI use (settings, sync, status);
 //! - [`reports`]: the outbox of reports filed on this device;
+//! - [`photos`]: photos prepared on the device (upright, ≤ 2048 px, no metadata);
 //! - [`i18n`]: Fluent messages read from the same `locales/` as the UI.
 
 pub mod alerts;
@@ -15,6 +16,7 @@ pub mod api;
 pub mod directory;
 pub mod error;
 pub mod i18n;
+pub mod photos;
 pub mod reports;
 pub mod store;
 
@@ -30,6 +32,27 @@ use time::OffsetDateTime;
 pub use api::ApiClient;
 pub use error::ClientError;
 pub use store::{Store, StoreError};
+
+const REPORT_CATEGORIES: &str = "report_categories";
+
+/// Writes a file and syncs it and its directory, so it survives a crash
+/// once this returns.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), ClientError> {
+    use std::io::Write;
+    let io = |e: std::io::Error| ClientError::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut f = std::fs::File::create(path).map_err(io)?;
+    f.write_all(bytes).map_err(io)?;
+    f.sync_all().map_err(io)?;
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io)?;
+    Ok(())
+}
 
 /// The resident's choices.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,6 +277,8 @@ impl Client {
         let (places_changed, places_removed) = pulled?;
         let (threads, alerts_new, alerts_rejected) = self.pull_alerts(api).await?;
         self.notify(&threads)?;
+        self.store
+            .set_meta(REPORT_CATEGORIES, &api.report_categories().await?)?;
         self.send_reports(api).await?;
         self.refresh_reports(api).await?;
         let total = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
@@ -312,8 +337,18 @@ impl Client {
     /// report failed with the server's reason; an unreachable or busy server
     /// leaves it queued for the next attempt.
     async fn send_reports(&self, api: &ApiClient) -> Result<(), ClientError> {
-        for report in self.store.queued_reports()? {
-            match api.post_report(&report).await {
+        for (report, photos) in self.store.queued_reports()? {
+            let photos = (1..=photos)
+                .map(|n| {
+                    let path = self.photo_path(&report.id, n);
+                    std::fs::read(&path).map_err(|e| ClientError::Io {
+                        path: path.display().to_string(),
+                        reason: e.to_string(),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            self.store.report_sending(&report.id)?;
+            match api.post_report(&report, &photos).await {
                 Ok(receipt) => self.store.report_sent(&report.id, &receipt.secret)?,
                 Err(ClientError::Server {
                     status, message, ..
@@ -379,17 +414,58 @@ impl Client {
         Ok(())
     }
 
-    /// Files a report: stored on this device first, then sent at the next
-    /// sync (or at once by the caller). Returns its id.
+    /// Files a report: checked (against the town hall's categories once
+    /// synced), its photos prepared and written to the app's data directory
+    /// (synced), then the report stored on this device (synced), to be sent at
+    /// the next sync (or at once by the caller). Returns its id. Nothing is
+    /// queued when anything is wrong.
     pub fn file_report(
         &self,
         mut report: beffroi_domain::report::NewReport,
+        photos: &[PathBuf],
     ) -> Result<String, ClientError> {
         if report.id.is_empty() {
             report.id = uuid::Uuid::now_v7().to_string();
         }
-        self.store.queue_report(&report)?;
+        let mut categories = self.report_categories()?;
+        if categories.is_empty() {
+            // Never synced: the server checks the category.
+            categories.push(beffroi_domain::report::ReportCategory {
+                id: report.category.clone(),
+                label: beffroi_domain::report::Labels::default(),
+                questions: Vec::new(),
+            });
+        }
+        report
+            .validate(&categories)
+            .map_err(|e| ClientError::InvalidReport(e.to_string()))?;
+        if photos.len() > photos::MAX_PHOTOS {
+            return Err(photos::PhotoError::TooMany.into());
+        }
+        let prepared = photos
+            .iter()
+            .map(|p| photos::prepare_file(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (n, bytes) in (1..).zip(&prepared) {
+            write_synced(&self.photo_path(&report.id, n), bytes)?;
+        }
+        self.store.queue_report(&report, prepared.len() as u32)?;
         Ok(report.id)
+    }
+
+    /// Where photo `n` (from 1) of a filed report is kept.
+    pub fn photo_path(&self, id: &str, n: u32) -> PathBuf {
+        self.data_dir
+            .join("outbox")
+            .join(id)
+            .join(format!("{n}.jpg"))
+    }
+
+    /// The report categories of the last sync (empty before the first).
+    pub fn report_categories(
+        &self,
+    ) -> Result<Vec<beffroi_domain::report::ReportCategory>, ClientError> {
+        Ok(self.store.get_meta(REPORT_CATEGORIES)?.unwrap_or_default())
     }
 
     /// The reports filed on this device, the newest first.

@@ -113,6 +113,10 @@ enum Command {
         /// An answer to the category's question: ID=TEXT (repeatable).
         #[arg(long = "answer", value_parser = parse_answer)]
         answers: Vec<(String, String)>,
+        /// A photo (JPEG, PNG or WebP; repeatable, at most 5): scaled down to
+        /// 2048 px and stripped of its metadata before it is queued.
+        #[arg(long = "photo")]
+        photos: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -203,6 +207,7 @@ fn print_report(r: &beffroi_client::reports::FiledReport, l10n: &Localizer) {
     use beffroi_client::reports::OutboxState;
     let state = match r.state {
         OutboxState::Queued => "queued",
+        OutboxState::Sending => "sending",
         OutboxState::Sent => "sent",
         OutboxState::Failed => "failed",
     };
@@ -442,6 +447,7 @@ fn run() -> anyhow::Result<ExitCode> {
             address,
             commune,
             answers,
+            photos,
             json,
         } => {
             let settings = client.settings()?;
@@ -458,7 +464,7 @@ fn run() -> anyhow::Result<ExitCode> {
                 lang,
                 answers: answers.into_iter().collect(),
             };
-            let id = client.file_report(report)?;
+            let id = client.file_report(report, &photos)?;
             let offline = refresh(&rt, &client, &l10n)?;
             let filed = client
                 .filed_reports()?

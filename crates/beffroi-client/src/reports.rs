@@ -16,6 +16,8 @@ use crate::store::{Store, StoreError};
 pub enum OutboxState {
     /// On the device, waiting for the server.
     Queued,
+    /// Being sent now (or a send a crash cut short: it is sent again).
+    Sending,
     /// Received by the town hall.
     Sent,
     /// Refused by the server (the reason says why); not sent again.
@@ -30,6 +32,12 @@ pub struct FiledReport {
     pub state: OutboxState,
     pub attempts: u32,
     pub last_error: Option<String>,
+    /// Photos attached (prepared on the device, sent with the report).
+    pub photos: u32,
+    /// When a report the server could not take is tried again.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub next_attempt_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub queued_at: OffsetDateTime,
@@ -46,33 +54,50 @@ fn now() -> Result<String, StoreError> {
 }
 
 impl Store {
-    /// Writes a report to the outbox (committed with `synchronous=FULL`).
-    pub fn queue_report(&self, report: &NewReport) -> Result<(), StoreError> {
+    /// Writes a report to the outbox (committed with `synchronous=FULL`);
+    /// its `photos` are already on disk.
+    pub fn queue_report(&self, report: &NewReport, photos: u32) -> Result<(), StoreError> {
         let json = serde_json::to_string(report).map_err(corrupt)?;
         self.conn().execute(
-            "INSERT INTO outbox (id, report, state, queued_at) VALUES (?1, ?2, 'queued', ?3)
+            "INSERT INTO outbox (id, report, state, queued_at, photos)
+             VALUES (?1, ?2, 'queued', ?3, ?4)
              ON CONFLICT (id) DO NOTHING",
-            params![report.id, json, now()?],
+            params![report.id, json, now()?, photos],
         )?;
         Ok(())
     }
 
-    /// Reports waiting to be sent, oldest first.
-    pub fn queued_reports(&self) -> Result<Vec<NewReport>, StoreError> {
+    /// Reports due to be sent (queued, or cut short while sending, and past
+    /// their backoff), oldest first, with their number of photos.
+    pub fn queued_reports(&self) -> Result<Vec<(NewReport, u32)>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT report FROM outbox WHERE state = 'queued' ORDER BY queued_at, id",
+            "SELECT report, photos FROM outbox WHERE state IN ('queued', 'sending')
+               AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
+             ORDER BY queued_at, id",
         )?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        rows.map(|r| serde_json::from_str(&r?).map_err(corrupt))
-            .collect()
+        let rows = stmt.query_map([now()?], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+        rows.map(|r| {
+            let (report, photos) = r?;
+            Ok((serde_json::from_str(&report).map_err(corrupt)?, photos))
+        })
+        .collect()
+    }
+
+    /// Marks a report as being sent (committed before the request leaves).
+    pub fn report_sending(&self, id: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE outbox SET state = 'sending' WHERE id = ?1 AND state IN ('queued', 'sending')",
+            [id],
+        )?;
+        Ok(())
     }
 
     /// Records a send attempt's outcome.
     pub fn report_sent(&self, id: &str, secret: &str) -> Result<(), StoreError> {
         self.conn().execute(
             "UPDATE outbox SET state = 'sent', secret = ?2, sent_at = ?3, attempts = attempts + 1,
-                    last_error = NULL WHERE id = ?1",
+                    last_error = NULL, next_attempt_at = NULL WHERE id = ?1",
             params![id, secret, now()?],
         )?;
         Ok(())
@@ -86,11 +111,23 @@ impl Store {
         Ok(())
     }
 
-    /// A failed attempt that will be retried (the server was unreachable or busy).
+    /// A failed attempt that will be retried (the server was unreachable or
+    /// busy): back in the queue, not before 5 s × 2^(attempts − 1), at most 15 min.
     pub fn report_retry(&self, id: &str, reason: &str) -> Result<(), StoreError> {
-        self.conn().execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+        let conn = self.conn();
+        let attempts: u32 = conn.query_row(
+            "UPDATE outbox SET state = 'queued', attempts = attempts + 1, last_error = ?2
+             WHERE id = ?1 RETURNING attempts",
             params![id, reason],
+            |r| r.get(0),
+        )?;
+        let delay = (5u64 << attempts.saturating_sub(1).min(8)).min(15 * 60);
+        let next = (OffsetDateTime::now_utc() + std::time::Duration::from_secs(delay))
+            .format(&Rfc3339)
+            .map_err(corrupt)?;
+        conn.execute(
+            "UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1",
+            params![id, next],
         )?;
         Ok(())
     }
@@ -127,7 +164,8 @@ impl Store {
     pub fn filed_reports(&self) -> Result<Vec<FiledReport>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT report, state, attempts, last_error, queued_at, view FROM outbox
+            "SELECT report, state, attempts, last_error, queued_at, view, photos, next_attempt_at
+             FROM outbox
              ORDER BY queued_at DESC, id DESC",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -138,19 +176,26 @@ impl Store {
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, Option<String>>(5)?,
+                r.get::<_, u32>(6)?,
+                r.get::<_, Option<String>>(7)?,
             ))
         })?;
         rows.map(|row| {
-            let (report, state, attempts, last_error, queued_at, view) = row?;
+            let (report, state, attempts, last_error, queued_at, view, photos, next) = row?;
             Ok(FiledReport {
                 report: serde_json::from_str(&report).map_err(corrupt)?,
                 state: match state.as_str() {
                     "queued" => OutboxState::Queued,
+                    "sending" => OutboxState::Sending,
                     "sent" => OutboxState::Sent,
                     _ => OutboxState::Failed,
                 },
                 attempts,
                 last_error,
+                photos,
+                next_attempt_at: next
+                    .map(|n| OffsetDateTime::parse(&n, &Rfc3339).map_err(corrupt))
+                    .transpose()?,
                 queued_at: OffsetDateTime::parse(&queued_at, &Rfc3339).map_err(corrupt)?,
                 view: view
                     .map(|v| serde_json::from_str(&v).map_err(corrupt))

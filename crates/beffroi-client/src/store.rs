@@ -24,6 +24,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0007_places_fts_detail_column.sql")),
         M::up(include_str!("store/0008_alerts.sql")),
         M::up(include_str!("store/0009_outbox.sql")),
+        M::up(include_str!("store/0010_outbox_photos_backoff.sql")),
     ])
 });
 

@@ -377,9 +377,63 @@ async fn a_report_filed_offline_is_sent_once_when_the_server_is_back_and_its_sta
     .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stdout).contains("unknown category"),
+        text(&out.stderr).contains("unknown category"),
         "{}",
-        text(&out.stdout)
+        text(&out.stderr)
+    );
+
+    // A photo: queued scaled and without its GPS EXIF, sent with the report;
+    // what is not a photo is refused before anything is queued.
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let not_a_photo = dir.path().join("notes.jpg");
+    std::fs::write(&not_a_photo, "not a photo at all").unwrap();
+    let with = |photo: &std::path::Path| {
+        [
+            "report",
+            "--category",
+            "cleanliness",
+            "--text",
+            "Dépôt sauvage",
+            "--at",
+            "43.70,7.26",
+            "--photo",
+            &photo.display().to_string(),
+            "--json",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let out = run(with(&not_a_photo)).await.unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("not a photo Beffroi can send"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(with(&fixtures.join("photo-with-gps.jpg")))
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let filed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (filed["state"].as_str(), filed["photos"].as_u64()),
+        (Some("sent"), Some(1))
+    );
+    let photo_id = filed["report"]["id"].as_str().unwrap();
+    let names = beffroi_server::photos::list(&dir.path().join("srv"), photo_id);
+    assert_eq!(names, ["1.jpg"]);
+    let (stored, _) =
+        beffroi_server::photos::read(&dir.path().join("srv"), photo_id, "1.jpg").unwrap();
+    assert!(stored.starts_with(&[0xFF, 0xD8]), "a JPEG");
+    assert!(!stored.windows(4).any(|w| w == b"Exif"), "no EXIF left");
+    let out = run(["reports", "--json"].map(String::from).to_vec())
+        .await
+        .unwrap();
+    let filed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        filed.as_array().unwrap().len(),
+        2,
+        "only the two accepted reports"
     );
     server.abort();
 }

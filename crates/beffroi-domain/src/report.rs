@@ -16,7 +16,7 @@ use crate::{InseeCode, Lang};
 pub const MAX_DESCRIPTION: usize = 4000;
 
 /// A label in each language the product speaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Labels {

@@ -6,7 +6,15 @@ import type { ReporterView } from "./ReporterView";
 /**
  * A report filed on this device and where it stands.
  */
-export type FiledReport = { report: NewReport, state: OutboxState, attempts: number, last_error: string | null, queued_at: string, 
+export type FiledReport = { report: NewReport, state: OutboxState, attempts: number, last_error: string | null, 
+/**
+ * Photos attached (prepared on the device, sent with the report).
+ */
+photos: number, 
+/**
+ * When a report the server could not take is tried again.
+ */
+next_attempt_at: string | null, queued_at: string, 
 /**
  * The town hall's view: the status history, once sent and fetched.
  */
