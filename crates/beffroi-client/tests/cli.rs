@@ -437,3 +437,107 @@ async fn a_report_filed_offline_is_sent_once_when_the_server_is_back_and_its_sta
     );
     server.abort();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_killed_at_random_moments_during_100_sends_delivers_each_report_once() {
+    use rand::{Rng, SeedableRng};
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = beffroi_server::Settings::new(dir.path().join("srv"));
+    settings.report_burst = 10_000;
+    let state = beffroi_server::AppState::open(settings).unwrap();
+    beffroi_server::demo::seed(state.store.as_ref())
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(beffroi_server::serve(
+        state.clone(),
+        listener,
+        std::future::pending(),
+    ));
+
+    // 100 reports filed on the device while it is offline.
+    let cache = dir.path().join("cache");
+    let mut ids = std::collections::BTreeSet::new();
+    {
+        let client = beffroi_client::Client::open(&cache).unwrap();
+        client.set_server(&url).unwrap();
+        for n in 0..100 {
+            let report = beffroi_domain::report::NewReport {
+                id: String::new(),
+                category: "cleanliness".into(),
+                description: format!("Dépôt sauvage n° {n}"),
+                location: beffroi_domain::report::ReportLocation {
+                    position: None,
+                    address: Some(format!("{n} avenue Jean Médecin, Nice")),
+                },
+                commune: None,
+                contact: None,
+                lang: beffroi_domain::Lang::Fr,
+                answers: Default::default(),
+            };
+            ids.insert(client.file_report(report, &[]).unwrap());
+        }
+    }
+    let on_server = || async {
+        state
+            .store
+            .list_reports(beffroi_server::store::ReportFilter {
+                limit: 1000,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+    };
+
+    // Sync, killed (SIGKILL) after a random delay, again and again.
+    let seed: u64 = rand::random();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut progress = Vec::new();
+    while progress.last() != Some(&100) && progress.len() < 200 {
+        let mut child = Command::new(BIN)
+            .args(["sync", "--data"])
+            .arg(&cache)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = rng.random_range(20..150);
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        let _ = child.kill();
+        let _ = child.wait();
+        progress.push(on_server().await.len());
+    }
+    println!("seed {seed}: reports on the server after each kill: {progress:?}");
+    let midway = progress.iter().filter(|n| (1..100).contains(*n)).count();
+    assert!(
+        midway >= 2,
+        "the kills should land while reports are being sent: {progress:?}"
+    );
+
+    // Then one sync that runs to its end.
+    let out = tokio::task::spawn_blocking({
+        let cache = cache.clone();
+        move || beffroi(&["sync"], &cache)
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stored = on_server().await;
+    let stored_ids: std::collections::BTreeSet<String> =
+        stored.iter().map(|r| r.report.id.clone()).collect();
+    assert_eq!(stored.len(), 100, "each report once (seed {seed})");
+    assert_eq!(stored_ids, ids, "seed {seed}");
+    let out = tokio::task::spawn_blocking(move || beffroi(&["reports", "--json"], &cache))
+        .await
+        .unwrap();
+    let filed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let states: Vec<&str> = filed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state"].as_str().unwrap())
+        .collect();
+    assert!(states.iter().all(|s| *s == "sent"), "{states:?}");
+    server.abort();
+}

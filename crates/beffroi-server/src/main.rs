@@ -39,6 +39,16 @@ enum Command {
             value_delimiter = ','
         )]
         open311_keys: Vec<String>,
+        /// Reports accepted per minute from one client address (a burst of as
+        /// many, then evenly spread). Raise it when many residents share an
+        /// address (a carrier's NAT).
+        #[arg(
+            long,
+            env = "BEFFROI_REPORTS_PER_MINUTE",
+            default_value_t = 30,
+            value_parser = clap::value_parser!(u32).range(1..)
+        )]
+        reports_per_minute: u32,
     },
     /// Manage staff accounts.
     Staff {
@@ -114,7 +124,8 @@ fn main() -> anyhow::Result<()> {
                 data,
                 demo,
                 open311_keys,
-            } => serve(listen, data, demo, open311_keys).await,
+                reports_per_minute,
+            } => serve(listen, data, demo, open311_keys, reports_per_minute).await,
             Command::Staff {
                 command: StaffCommand::Add { data, name, role },
             } => staff_add(data, &name, &role).await,
@@ -148,6 +159,7 @@ async fn serve(
     data: PathBuf,
     demo: bool,
     mut open311_keys: Vec<String>,
+    reports_per_minute: u32,
 ) -> anyhow::Result<()> {
     open311_keys.retain(|k| !k.trim().is_empty());
     if demo && open311_keys.is_empty() {
@@ -157,6 +169,9 @@ async fn serve(
     }
     let mut settings = Settings::new(&data);
     settings.open311_keys = open311_keys;
+    settings.report_burst = reports_per_minute;
+    settings.report_interval =
+        std::time::Duration::from_secs_f64(60.0 / f64::from(reports_per_minute.max(1)));
     let state = AppState::open(settings)
         .with_context(|| format!("cannot open the data directory {}", data.display()))?;
     if demo {

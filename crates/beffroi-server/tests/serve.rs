@@ -219,3 +219,122 @@ async fn an_acknowledged_report_survives_a_kill_9_right_after() {
     terminate(&child);
     child.wait().unwrap();
 }
+
+/// Starts `serve` on a free port with the report limit lifted (the test's
+/// senders all share 127.0.0.1).
+fn start(data: &std::path::Path, demo: bool) -> (Child, String) {
+    let mut cmd = Command::new(BIN);
+    cmd.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--reports-per-minute",
+        "10000000",
+        "--data",
+    ])
+    .arg(data)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null());
+    if demo {
+        cmd.arg("--demo");
+    }
+    let mut child = cmd.spawn().unwrap();
+    let (url, _) = wait_listening(&mut child);
+    (child, url)
+}
+
+#[test]
+#[cfg(unix)]
+fn every_report_acknowledged_before_a_kill_9_is_there_after_the_restart() {
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (mut child, url) = start(&data, true);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let killed_after = rt.block_on(async {
+        let mut senders = tokio::task::JoinSet::new();
+        for n in 0..16 {
+            let (url, acked) = (url.clone(), acked.clone());
+            senders.spawn(async move {
+                let http = reqwest::Client::new();
+                // Until the server is gone (a refused or cut connection).
+                loop {
+                    let id = uuid::Uuid::now_v7().to_string();
+                    let report = serde_json::json!({
+                        "id": id, "category": "lighting",
+                        "description": format!("Lampadaire éteint n° {n}"),
+                        "location": {"address": "Promenade des Anglais, Nice"},
+                    });
+                    let Ok(resp) = http
+                        .post(format!("{url}/api/v1/reports"))
+                        .json(&report)
+                        .send()
+                        .await
+                    else {
+                        return;
+                    };
+                    if resp.status() != reqwest::StatusCode::CREATED {
+                        return;
+                    }
+                    let Ok(receipt) = resp.json::<serde_json::Value>().await else {
+                        return;
+                    };
+                    let secret = receipt["secret"].as_str().unwrap().to_owned();
+                    acked.lock().unwrap().push((id, secret));
+                }
+            });
+        }
+        // Kill -9 at a moment that varies from run to run, under full load.
+        let wait = 700 + u64::from(std::process::id() % 500);
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        child.kill().unwrap();
+        let killed_after = acked.lock().unwrap().len();
+        while senders.join_next().await.is_some() {}
+        killed_after
+    });
+    let _ = child.wait();
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        killed_after > 100,
+        "the server was under load: {killed_after} acknowledged before the kill"
+    );
+
+    // After the restart, every acknowledged report is there and its reporter
+    // can open it with the secret from the answer.
+    let (mut child, url) = start(&data, false);
+    let db = rusqlite::Connection::open(data.join("beffroi.sqlite3")).unwrap();
+    let stored: std::collections::HashSet<String> = db
+        .prepare("SELECT id FROM reports")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let missing: Vec<_> = acked
+        .iter()
+        .filter(|(id, _)| !stored.contains(id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} of {} acknowledged reports lost: {missing:?}",
+        missing.len(),
+        acked.len()
+    );
+    rt.block_on(async {
+        for (id, secret) in acked.iter().rev().take(20) {
+            let resp = reqwest::get(format!("{url}/api/v1/reports/{id}?secret={secret}"))
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), reqwest::StatusCode::OK, "{id}");
+        }
+    });
+    println!(
+        "{} acknowledged ({} when the kill was sent), {} stored",
+        acked.len(),
+        killed_after,
+        stored.len()
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
+}
