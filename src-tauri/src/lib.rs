@@ -17,10 +17,13 @@ use beffroi_client::Client;
 use beffroi_client::alerts::DesktopNotifier;
 use tauri::{Emitter, Manager};
 
-/// Events the window receives: the alerts changed (payload: every alert), and
-/// the live connection to the town hall came up or went down (payload: bool).
+/// Events the window receives: the alerts changed (payload: every alert), the
+/// live connection to the town hall came up or went down (payload: bool), the
+/// reports filed here changed (payload: every one).
 pub const EVENT_ALERTS: &str = "alerts-changed";
 pub const EVENT_LIVE: &str = "live-connection";
+/// The reports filed here changed (sent, or a new status): payload, all of them.
+pub const EVENT_REPORTS: &str = "reports-changed";
 
 /// Built once in `setup`, shared by every command.
 #[derive(Debug, Clone)]
@@ -109,6 +112,7 @@ pub fn run() {
             tauri::async_runtime::spawn(async move {
                 let news = handle.clone();
                 let live = handle.clone();
+                let reports = handle.clone();
                 let result = client
                     .listen(
                         move |alerts| {
@@ -118,6 +122,9 @@ pub fn run() {
                         },
                         move |up| {
                             let _ = live.emit(EVENT_LIVE, up);
+                        },
+                        move |filed| {
+                            let _ = reports.emit(EVENT_REPORTS, filed);
                         },
                     )
                     .await;

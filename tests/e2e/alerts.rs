@@ -6,12 +6,9 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use beffroi_client::alerts::Notifier;
-use beffroi_domain::alert::{
-    AlertMessage, AlertState, NotificationPreview, PublicKey, SignedAlert, signing,
-};
+use beffroi_domain::alert::{AlertMessage, AlertState, PublicKey, SignedAlert, signing};
 use beffroi_domain::{Lang, Role};
-use beffroi_tests::{Resident, TownHall, get_json, resident, town_hall};
+use beffroi_tests::{Recorder, Resident, TownHall, get_json, resident, town_hall};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -443,28 +440,6 @@ async fn the_stream_delivers_live_filters_by_commune_and_resumes() {
     assert!(ended.is_ok(), "the stream ended");
 }
 
-/// Records what would be shown on the desktop.
-#[derive(Debug, Default)]
-struct Recorder(std::sync::Mutex<Vec<NotificationPreview>>);
-
-impl Notifier for Recorder {
-    fn notify(&self, _thread: &str, n: &NotificationPreview) -> Result<(), String> {
-        self.0.lock().unwrap().push(n.clone());
-        Ok(())
-    }
-}
-
-impl Recorder {
-    fn summaries(&self) -> Vec<String> {
-        self.0
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|n| n.summary.clone())
-            .collect()
-    }
-}
-
 fn in_nice(r: &Resident, lang: Lang) {
     let mut s = r.client.settings().unwrap();
     s.lang = Some(lang);
@@ -622,6 +597,7 @@ async fn the_listener_delivers_live_catches_up_after_a_restart_and_drops_duplica
                             online.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         }
                     },
+                    |_| {},
                 )
                 .await
         }

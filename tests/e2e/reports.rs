@@ -357,3 +357,116 @@ async fn a_photo_with_gps_exif_arrives_with_no_metadata_and_only_staff_see_it() 
     };
     assert_eq!(list, StatusCode::NOT_FOUND, "nothing half-stored");
 }
+
+#[tokio::test]
+async fn a_status_change_reaches_the_reporter_over_the_live_stream_and_only_them() {
+    use std::sync::Arc;
+    use std::time::Duration;
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let r = beffroi_tests::resident(&th.url);
+    let recorder = Arc::new(beffroi_tests::Recorder::default());
+    r.client.set_notifier(recorder.clone());
+    let mut report: beffroi_domain::report::NewReport = serde_json::from_value(report("")).unwrap();
+    report.id = String::new();
+    let id = r.client.file_report(report, &[]).unwrap();
+    r.client.sync().await.unwrap();
+    let client = Arc::new(r.client);
+
+    // Someone else listening on the stream with a wrong secret for this report.
+    let mut other = reqwest::Client::new()
+        .get(th.api("/alerts/stream"))
+        .header("beffroi-reports", format!("{id}:{}", "0".repeat(64)))
+        .send()
+        .await
+        .unwrap();
+
+    let seen: Arc<std::sync::Mutex<Vec<usize>>> = Arc::default();
+    let online = Arc::new(tokio::sync::Notify::new());
+    let listener = tokio::spawn({
+        let (client, seen, online) = (client.clone(), seen.clone(), online.clone());
+        async move {
+            client
+                .listen(
+                    |_| {},
+                    move |up| {
+                        if up {
+                            online.notify_one();
+                        }
+                    },
+                    move |filed| {
+                        let len = filed[0].view.as_ref().map_or(0, |v| v.history.len());
+                        seen.lock().unwrap().push(len);
+                    },
+                )
+                .await
+        }
+    });
+    tokio::time::timeout(Duration::from_secs(10), online.notified())
+        .await
+        .unwrap();
+
+    let t = std::time::Instant::now();
+    let resp = th
+        .staff(
+            reqwest::Method::POST,
+            &format!("/admin/reports/{id}/status"),
+            &token,
+        )
+        .json(&json!({"status": "in_progress", "message": "Équipe en route."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while seen.lock().unwrap().last() != Some(&2) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no live status: {:?}", seen.lock().unwrap()));
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    assert_eq!(
+        recorder.summaries(),
+        ["Votre signalement : en cours de traitement"]
+    );
+    listener.abort();
+
+    // The stream with the wrong secret got heartbeats at most, never the event:
+    // an alert published afterwards is the first event it sees.
+    let alert = json!({
+        "status": "actual", "category": "health", "event": "Essai", "event_code": "essai",
+        "urgency": "expected", "severity": "minor", "certainty": "likely",
+        "texts": [{"lang": "fr", "headline": "Essai", "description": "Essai."}],
+        "area": {"kind": "territory"}, "expires": "2030-01-01T00:00:00Z",
+    });
+    let draft: Value = th
+        .staff(reqwest::Method::POST, "/admin/alerts", &token)
+        .json(&alert)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let resp = th
+        .staff(
+            reqwest::Method::POST,
+            &format!("/admin/alerts/{}/publish", draft["id"].as_str().unwrap()),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
+    let mut got = String::new();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while !got.contains("event: alert") {
+            let chunk = other.chunk().await.unwrap().unwrap();
+            got.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .unwrap();
+    assert!(!got.contains("event: report"), "{got}");
+}

@@ -165,3 +165,29 @@ pub fn resident(server: &str) -> Resident {
     client.set_server(server).unwrap();
     Resident { client, dir }
 }
+
+/// Records what would be shown on the desktop.
+#[derive(Debug, Default)]
+pub struct Recorder(std::sync::Mutex<Vec<beffroi_domain::alert::NotificationPreview>>);
+
+impl beffroi_client::alerts::Notifier for Recorder {
+    fn notify(
+        &self,
+        _thread: &str,
+        n: &beffroi_domain::alert::NotificationPreview,
+    ) -> Result<(), String> {
+        self.0.lock().unwrap().push(n.clone());
+        Ok(())
+    }
+}
+
+impl Recorder {
+    pub fn summaries(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|n| n.summary.clone())
+            .collect()
+    }
+}

@@ -120,13 +120,15 @@ impl ApiClient {
         self.get("/api/v1/keys", &[]).await
     }
 
-    /// Opens the live alert stream after `since` for `communes` (all when empty).
+    /// Opens the live alert stream after `since` for `communes` (all when empty),
+    /// also carrying status changes of the `reports` (id, secret) filed here.
     /// The connection has no overall timeout; a read that waits longer than
     /// three heartbeats means the connection is dead.
     pub async fn alert_stream(
         &self,
         since: Cursor,
         communes: &[beffroi_domain::InseeCode],
+        reports: &[(String, String)],
     ) -> Result<reqwest::Response, ClientError> {
         let offline = |e: reqwest::Error| ClientError::Offline {
             server: self.base.clone(),
@@ -143,6 +145,14 @@ impl ApiClient {
             .get(format!("{}/api/v1/alerts/stream", self.base))
             .query(&[("communes", communes.join(","))])
             .header("last-event-id", since.0.to_string())
+            .header(
+                "beffroi-reports",
+                reports
+                    .iter()
+                    .map(|(id, secret)| format!("{id}:{secret}"))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )
             .send()
             .await
             .map_err(offline)?;

@@ -280,7 +280,7 @@ impl Client {
         self.store
             .set_meta(REPORT_CATEGORIES, &api.report_categories().await?)?;
         self.send_reports(api).await?;
-        self.refresh_reports(api).await?;
+        self.refresh_reports(api, None).await?;
         let total = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(SyncReport {
             server: api.base().to_owned(),
@@ -366,9 +366,17 @@ impl Client {
         Ok(())
     }
 
-    /// Fetches the status of the reports sent; notifies when one changed.
-    async fn refresh_reports(&self, api: &ApiClient) -> Result<(), ClientError> {
+    /// Fetches the status of the reports sent (or of `only` that one);
+    /// notifies when one changed.
+    async fn refresh_reports(
+        &self,
+        api: &ApiClient,
+        only: Option<&str>,
+    ) -> Result<(), ClientError> {
         for (id, secret) in self.store.sent_reports()? {
+            if only.is_some_and(|only| only != id) {
+                continue;
+            }
             let view = match api.report_view(&id, &secret).await {
                 Ok(v) => v,
                 Err(ClientError::Server { status: 404, .. }) => continue,
@@ -528,6 +536,7 @@ impl Client {
         &self,
         mut on_news: impl FnMut(Vec<alerts::ResidentAlert>) + Send,
         mut on_status: impl FnMut(bool) + Send,
+        mut on_reports: impl FnMut(Vec<reports::FiledReport>) + Send,
     ) -> Result<(), ClientError> {
         use eventsource_stream::Eventsource;
         use futures::StreamExt;
@@ -541,8 +550,13 @@ impl Client {
                 if report.alerts_new > 0 {
                     on_news(self.alerts()?);
                 }
+                // The sync sent what was queued and fetched statuses.
+                on_reports(self.filed_reports()?);
                 let home: Vec<InseeCode> = self.settings()?.home_commune.into_iter().collect();
-                let resp = api.alert_stream(self.store.alerts_cursor()?, &home).await?;
+                let followed = self.store.followed_reports()?;
+                let resp = api
+                    .alert_stream(self.store.alerts_cursor()?, &home, &followed)
+                    .await?;
                 on_status(true);
                 backoff = std::time::Duration::from_millis(500);
                 let mut events = resp.bytes_stream().eventsource();
@@ -551,6 +565,15 @@ impl Client {
                         server: server.clone(),
                         reason: e.to_string(),
                     })?;
+                    if event.event == "report" {
+                        // `{"id": …}`, or `{}` after the server lagged: all of them.
+                        let only = serde_json::from_str::<serde_json::Value>(&event.data)
+                            .ok()
+                            .and_then(|v| v["id"].as_str().map(str::to_owned));
+                        self.refresh_reports(&api, only.as_deref()).await?;
+                        on_reports(self.filed_reports()?);
+                        continue;
+                    }
                     if event.event != "alert" {
                         continue;
                     }

@@ -432,9 +432,31 @@ fn run() -> anyhow::Result<ExitCode> {
             let on_status = move |online: bool| {
                 eprintln!("{}", if online { &connected } else { &lost });
             };
+            // Reports filed here whose status moved (each history's length).
+            let mut statuses: std::collections::HashMap<String, usize> = client
+                .filed_reports()?
+                .into_iter()
+                .map(|r| (r.report.id, r.view.map_or(0, |v| v.history.len())))
+                .collect();
+            let l10n_reports = Localizer::new(lang)?;
+            let on_reports = move |filed: Vec<beffroi_client::reports::FiledReport>| {
+                for r in &filed {
+                    let len = r.view.as_ref().map_or(0, |v| v.history.len());
+                    if statuses.insert(r.report.id.clone(), len) == Some(len) {
+                        continue;
+                    }
+                    if json {
+                        if let Ok(line) = serde_json::to_string(r) {
+                            println!("{line}");
+                        }
+                    } else {
+                        print_report(r, &l10n_reports);
+                    }
+                }
+            };
             rt.block_on(async {
                 tokio::select! {
-                    r = client.listen(on_news, on_status) => r.map_err(anyhow::Error::from),
+                    r = client.listen(on_news, on_status, on_reports) => r.map_err(anyhow::Error::from),
                     _ = tokio::signal::ctrl_c() => Ok(()),
                 }
             })?;

@@ -142,6 +142,35 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// (id, secret) of the reports whose status may still change (sent, not
+    /// fixed or closed), the most recent 200: those the live stream follows.
+    pub fn followed_reports(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, secret, view FROM outbox WHERE state = 'sent' AND secret IS NOT NULL
+             ORDER BY queued_at DESC LIMIT 400",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        let mut followed = Vec::new();
+        for row in rows {
+            let (id, secret, view) = row?;
+            let open = view
+                .and_then(|v| serde_json::from_str::<ReporterView>(&v).ok())
+                .and_then(|v| v.history.last().map(|h| h.status.kind()))
+                .is_none_or(|k| k == beffroi_domain::report::StatusKind::Open);
+            if open && followed.len() < 200 {
+                followed.push((id, secret));
+            }
+        }
+        Ok(followed)
+    }
+
     /// Stores the town hall's view; returns whether the history grew.
     pub fn report_view(&self, id: &str, view: &ReporterView) -> Result<bool, StoreError> {
         let conn = self.conn();

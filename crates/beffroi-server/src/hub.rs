@@ -1,4 +1,5 @@
-//! Live delivery of sent alerts to connected devices (Server-Sent Events).
+//! Live delivery of sent alerts to connected devices (Server-Sent Events),
+//! and of report status changes to the devices that filed those reports.
 //!
 //! Publishing stores the message first, then broadcasts it. Each subscriber
 //! reads the broadcast at its own pace: a slow one never delays the others,
@@ -28,6 +29,8 @@ pub struct Hub {
     latest: AtomicU64,
     /// Set when the server stops: streams end so the stop is not held up.
     closed: watch::Sender<bool>,
+    /// The ids of reports whose status changed.
+    reports: broadcast::Sender<Arc<str>>,
 }
 
 impl Default for Hub {
@@ -37,6 +40,7 @@ impl Default for Hub {
             subscribers: AtomicUsize::new(0),
             latest: AtomicU64::new(0),
             closed: watch::channel(false).0,
+            reports: broadcast::channel(CAPACITY).0,
         }
     }
 }
@@ -59,6 +63,20 @@ impl Hub {
         self.latest.fetch_max(sent.cursor.0, Ordering::AcqRel);
         // No subscriber is not an error: devices catch up with `since=`.
         let _ = self.tx.send(sent);
+    }
+
+    /// Tells the devices following report `id` that its status changed
+    /// (the change is already stored).
+    pub fn announce_report(&self, id: &str) {
+        let _ = self.reports.send(Arc::from(id));
+    }
+
+    /// Follows the status of `ids` (reports whose secrets the device showed).
+    pub fn watch_reports(&self, ids: std::collections::HashSet<String>) -> ReportWatch {
+        ReportWatch {
+            rx: self.reports.subscribe(),
+            ids,
+        }
     }
 
     pub fn subscribers(&self) -> usize {
@@ -173,5 +191,35 @@ impl Subscription {
 impl Drop for Subscription {
     fn drop(&mut self) {
         self.hub.subscribers.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The reports one device follows. Each change is an `event: report` whose
+/// data names the report (`{"id": …}`), nothing more: the device fetches the
+/// new status with its secret. After a lag, `{}` asks it to refresh them all.
+#[derive(Debug)]
+pub struct ReportWatch {
+    rx: broadcast::Receiver<Arc<str>>,
+    ids: std::collections::HashSet<String>,
+}
+
+impl ReportWatch {
+    /// The next frame for this device; `None` once the channel is closed.
+    pub async fn next(&mut self) -> Option<axum::body::Bytes> {
+        loop {
+            match self.rx.recv().await {
+                Ok(id) if self.ids.contains(&*id) => {
+                    let data = serde_json::json!({ "id": &*id });
+                    return Some(format!("event: report\ndata: {data}\n\n").into());
+                }
+                Ok(_) => {}
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    return Some(axum::body::Bytes::from_static(
+                        b"event: report\ndata: {}\n\n",
+                    ));
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
     }
 }

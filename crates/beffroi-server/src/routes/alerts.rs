@@ -432,12 +432,23 @@ pub struct StreamQuery {
     pub since: Option<u64>,
 }
 
+/// The header in which a device names the reports it follows on the stream:
+/// `id:secret` pairs, comma-separated (a header, so secrets stay out of URLs
+/// and access logs).
+pub const REPORTS_HEADER: &str = "beffroi-reports";
+
+/// The most reports one stream follows.
+const MAX_FOLLOWED: usize = 200;
+
 /// How often an idle stream sends a comment, so proxies and devices know it lives.
 pub const HEARTBEAT: Duration = Duration::from_secs(15);
 
 /// Live alerts for some communes (Server-Sent Events). Each event is
 /// `event: alert`, `id: <cursor>`, `data: <SignedAlert>`; reconnect with
 /// `Last-Event-ID` to resume; a comment every 15 s keeps the stream alive.
+/// With a `Beffroi-Reports: id:secret,…` header, the stream also carries
+/// `event: report` (data `{"id": …}`) when one of those reports changes
+/// status; pairs whose secret is wrong are ignored.
 #[utoipa::path(get, path = "/alerts/stream", tag = "alerts", params(StreamQuery),
     responses((status = 200, content_type = "text/event-stream", description = "the stream"),
         (status = 400, body = ErrorBody)))]
@@ -470,25 +481,46 @@ pub async fn stream(
         })
         .transpose()?;
     let since = Cursor(last_event_id.or(q.since).unwrap_or(0));
+    let followed: std::collections::HashSet<String> = headers
+        .get(REPORTS_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|pair| pair.trim().split_once(':'))
+        .filter(|(id, secret)| super::reports::secret_matches(&state, id, secret))
+        .map(|(id, _)| id.to_owned())
+        .take(MAX_FOLLOWED)
+        .collect();
+    let reports = (!followed.is_empty()).then(|| state.hub.watch_reports(followed));
     let sub = Subscription::new(state.hub.clone(), state.store.clone(), communes, since);
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     heartbeat.reset();
     // Frames are rendered once per message and shared by every subscriber.
-    let frames = futures::stream::unfold((sub, heartbeat), |(mut sub, mut heartbeat)| async move {
-        let frame = tokio::select! {
-            next = sub.next() => match next {
-                Ok(Some(a)) => a.frame,
-                Ok(None) => return None,
-                Err(e) => {
-                    tracing::error!(error = %e, "alert stream stopped");
-                    return None;
+    let frames = futures::stream::unfold(
+        (sub, heartbeat, reports),
+        |(mut sub, mut heartbeat, mut reports)| async move {
+            let report = async {
+                match reports.as_mut() {
+                    Some(w) => w.next().await,
+                    None => std::future::pending().await,
                 }
-            },
-            _ = heartbeat.tick() => Bytes::from_static(b":\n\n"),
-        };
-        Some((Ok::<_, Infallible>(frame), (sub, heartbeat)))
-    });
+            };
+            let frame = tokio::select! {
+                Some(frame) = report => frame,
+                next = sub.next() => match next {
+                    Ok(Some(a)) => a.frame,
+                    Ok(None) => return None,
+                    Err(e) => {
+                        tracing::error!(error = %e, "alert stream stopped");
+                        return None;
+                    }
+                },
+                _ = heartbeat.tick() => Bytes::from_static(b":\n\n"),
+            };
+            Some((Ok::<_, Infallible>(frame), (sub, heartbeat, reports)))
+        },
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/event-stream"),

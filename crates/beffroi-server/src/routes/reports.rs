@@ -27,15 +27,34 @@ use crate::store::{ReportFilter, Submitted};
 /// report key, so a repeated submission gets the same answer without the
 /// secret being stored.
 fn secret(state: &AppState, id: &str) -> Result<String, ApiError> {
+    Ok(hex(&mac(state, id)?.finalize().into_bytes()))
+}
+
+fn mac(state: &AppState, id: &str) -> Result<Hmac<Sha256>, ApiError> {
     let mut mac = Hmac::<Sha256>::new_from_slice(state.keys.report_key())
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     mac.update(id.as_bytes());
-    Ok(mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(mac)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether `secret` is report `id`'s (compared in constant time).
+pub(crate) fn secret_matches(state: &AppState, id: &str, secret: &str) -> bool {
+    let bytes: Option<Vec<u8>> = (secret.len() == 64)
+        .then(|| {
+            (0..64)
+                .step_by(2)
+                .map(|i| u8::from_str_radix(secret.get(i..i + 2)?, 16).ok())
+                .collect()
+        })
+        .flatten();
+    match (bytes, mac(state, id)) {
+        (Some(bytes), Ok(mac)) => mac.verify_slice(&bytes).is_ok(),
+        _ => false,
+    }
 }
 
 /// The categories residents can report in, with their extra questions.
@@ -148,11 +167,7 @@ pub(crate) async fn accept(
     for p in &photos {
         hasher.update(Sha256::digest(&p.bytes));
     }
-    let digest: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = hex(&hasher.finalize());
     let id = report.id.clone();
     let report_commune = report.commune.as_ref().map(|c| c.to_string());
     // Photos are on disk (synced) before the report that names them commits;
@@ -211,14 +226,7 @@ pub async fn for_reporter(
 ) -> Result<JsonResponse<ReporterView>, ApiError> {
     // A wrong secret and an unknown id answer the same.
     let missing = || ApiError::NotFound(format!("no report {id:?} with this secret"));
-    let expected = secret(&state, &id)?;
-    let same = expected.len() == q.secret.len()
-        && expected
-            .bytes()
-            .zip(q.secret.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if !same {
+    if !secret_matches(&state, &id, &q.secret) {
         return Err(missing());
     }
     let view = state
@@ -324,6 +332,7 @@ pub async fn change_status(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no report {id:?}")))?;
     tracing::info!(staff = %who.staff.username, report = %id, kind = ?changed.kind, "report status changed");
+    state.hub.announce_report(&id);
     Ok(JsonResponse(changed))
 }
 
