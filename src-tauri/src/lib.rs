@@ -145,6 +145,10 @@ pub fn run() {
             commands::sync::sync_now,
             commands::alerts::list_alerts,
             commands::alerts::mark_alert_read,
+            commands::reports::report_categories,
+            commands::reports::stage_photo,
+            commands::reports::file_report,
+            commands::reports::filed_reports,
             commands::sync::sync_status,
         ])
         .run(tauri::generate_context!());

@@ -5,35 +5,30 @@
 // the next start; a cancellation leaves the active list.
 // Run under a display and a session bus: `xvfb-run -a dbus-run-session -- npm test`.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { remote } from 'webdriverio';
 import {
   artifacts,
-  bin,
   eventually,
   freePort,
   launchChromium,
+  notifications,
+  openApp as openWindow,
+  screenshot as shot,
+  startTauriDriver,
   startTownHall,
   stopChild,
   tempDir,
+  texts,
 } from './harness.mjs';
 
-const TAURI_DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver');
 let hall, data, driver, port, browser, page, listen;
 
 before(async () => {
   data = tempDir('alerts');
   listen = `127.0.0.1:${await freePort()}`;
   hall = await startTownHall(join(data.dir, 'server'), listen);
-  port = await freePort();
-  const nativePort = await freePort();
-  driver = spawn(TAURI_DRIVER, ['--port', String(port), '--native-port', String(nativePort)], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok, 15000, 'tauri-driver');
+  ({ port, child: driver } = await startTauriDriver());
   browser = await launchChromium();
   page = await browser.newPage({ locale: 'fr-FR' });
   page.on('dialog', (d) => d.accept());
@@ -51,19 +46,7 @@ after(async () => {
   data?.cleanup();
 });
 
-async function openApp() {
-  return remote({
-    hostname: '127.0.0.1',
-    port,
-    logLevel: 'error',
-    capabilities: {
-      'tauri:options': {
-        application: bin('beffroi-app'),
-        args: ['--server', hall.url, '--data', join(data.dir, 'resident')],
-      },
-    },
-  });
-}
+const openApp = () => openWindow(port, ['--server', hall.url, '--data', join(data.dir, 'resident')]);
 
 /** Composes a severe alert for the whole territory in the console and publishes it. */
 async function publishInConsole(headline) {
@@ -80,24 +63,6 @@ async function publishInConsole(headline) {
   await page.locator('#alert-publish').click();
   await page.locator('#alerts-table tr[data-state="active"]', { hasText: headline }).waitFor();
   return Date.now();
-}
-
-const texts = (b, selector) =>
-  b.execute((s) => [...document.querySelectorAll(s)].map((e) => e.textContent ?? ''), selector);
-
-/** The summaries of the notifications the desktop showed (dunst's history:
- * closing the ones on screen moves them there). */
-function notifications() {
-  spawnSync('dunstctl', ['close-all']);
-  const out = spawnSync('dunstctl', ['history'], { encoding: 'utf8' });
-  if (out.status !== 0) return [];
-  const history = JSON.parse(out.stdout);
-  return history.data.flat().map((n) => n.summary.data);
-}
-
-async function shot(b, name) {
-  await b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-  await b.saveScreenshot(join(artifacts, name));
 }
 
 test('publish in the console, see it in the app within 2 s, through a restart, after a closed app, until cancelled', async () => {

@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -137,4 +137,47 @@ export async function eventually(fn, ms = 15000, what = 'condition') {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+}
+
+const TAURI_DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver');
+
+/** Starts tauri-driver on free ports; resolves with { port, child } once it answers. */
+export async function startTauriDriver() {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const child = spawn(TAURI_DRIVER, ['--port', String(port), '--native-port', String(nativePort)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok, 15000, 'tauri-driver');
+  return { port, child };
+}
+
+/** A WebDriver session on a new resident window (`beffroi-app` with `args`). */
+export async function openApp(port, args) {
+  const { remote } = await import('webdriverio');
+  return remote({
+    hostname: '127.0.0.1',
+    port,
+    logLevel: 'error',
+    capabilities: { 'tauri:options': { application: bin('beffroi-app'), args } },
+  });
+}
+
+/** Screenshots after the webview has painted the current DOM. */
+export async function screenshot(b, name) {
+  await b.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  await b.saveScreenshot(join(artifacts, name));
+}
+
+/** The text of every element matching `selector` in the window. */
+export const texts = (b, selector) =>
+  b.execute((s) => [...document.querySelectorAll(s)].map((e) => e.textContent ?? ''), selector);
+
+/** The summaries of the notifications the desktop showed (dunst's history:
+ * closing the ones on screen moves them there). */
+export function notifications() {
+  spawnSync('dunstctl', ['close-all']);
+  const out = spawnSync('dunstctl', ['history'], { encoding: 'utf8' });
+  if (out.status !== 0) return [];
+  return JSON.parse(out.stdout).data.flat().map((n) => n.summary.data);
 }

@@ -1,14 +1,19 @@
 // The real resident window (Tauri + WebKitGTK) driven through tauri-driver.
 // Run under a display: `xvfb-run -a dbus-run-session -- npm test`.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { remote } from 'webdriverio';
-import { artifacts, bin, eventually, freePort, importPlaces, startTownHall, stopChild, tempDir } from './harness.mjs';
+import {
+  eventually,
+  importPlaces,
+  openApp,
+  screenshot,
+  startTauriDriver,
+  startTownHall,
+  stopChild,
+  tempDir,
+} from './harness.mjs';
 
-const TAURI_DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver');
 // Hours are evaluated at a fixed time (a Monday morning) so "open now" is deterministic.
 const CLOCK = '2026-11-23T10:00:00+01:00';
 let hall, data, driver, port;
@@ -17,12 +22,7 @@ before(async () => {
   data = tempDir('resident');
   importPlaces(join(data.dir, 'server'));
   hall = await startTownHall(join(data.dir, 'server'));
-  port = await freePort();
-  const nativePort = await freePort();
-  driver = spawn(TAURI_DRIVER, ['--port', String(port), '--native-port', String(nativePort)], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok, 15000, 'tauri-driver');
+  ({ port, child: driver } = await startTauriDriver());
 });
 
 after(async () => {
@@ -33,28 +33,12 @@ after(async () => {
 
 /** Runs `fn` with a fresh app window over the test's resident data dir. */
 async function withApp(fn) {
-  const browser = await remote({
-    hostname: '127.0.0.1',
-    port,
-    logLevel: 'error',
-    capabilities: {
-      'tauri:options': {
-        application: bin('beffroi-app'),
-        args: ['--server', hall.url, '--data', join(data.dir, 'resident'), '--clock', CLOCK],
-      },
-    },
-  });
+  const browser = await openApp(port, ['--server', hall.url, '--data', join(data.dir, 'resident'), '--clock', CLOCK]);
   try {
     await fn(browser);
   } finally {
     await browser.deleteSession();
   }
-}
-
-/** Screenshots after the webview has painted the current DOM. */
-async function screenshot(browser, name) {
-  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-  await browser.saveScreenshot(join(artifacts, name));
 }
 
 const count = (browser, selector) => browser.execute((s) => document.querySelectorAll(s).length, selector);

@@ -429,8 +429,81 @@ impl Client {
     /// queued when anything is wrong.
     pub fn file_report(
         &self,
-        mut report: beffroi_domain::report::NewReport,
+        report: beffroi_domain::report::NewReport,
         photos: &[PathBuf],
+    ) -> Result<String, ClientError> {
+        if photos.len() > photos::MAX_PHOTOS {
+            return Err(photos::PhotoError::TooMany.into());
+        }
+        let prepared = photos
+            .iter()
+            .map(|p| photos::prepare_file(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.queue_report(report, &prepared)
+    }
+
+    /// Prepares a photo now (as [`Client::file_report`] does) and keeps it
+    /// until a report takes it; returns its token. The app calls this when
+    /// the resident picks a photo, so a bad file is refused at once.
+    pub fn stage_photo(&self, bytes: &[u8]) -> Result<String, ClientError> {
+        let prepared = photos::prepare(bytes).map_err(|reason| photos::PhotoError::NotAnImage {
+            path: "the photo".into(),
+            reason,
+        })?;
+        let token = uuid::Uuid::now_v7().simple().to_string();
+        write_synced(&self.staged_path(&token)?, &prepared)?;
+        Ok(token)
+    }
+
+    fn staged_path(&self, token: &str) -> Result<PathBuf, ClientError> {
+        // Tokens are ours (hex); anything else is not a path to follow.
+        if token.is_empty() || !token.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(ClientError::InvalidReport(format!(
+                "{token:?} is not a staged photo"
+            )));
+        }
+        Ok(self
+            .data_dir
+            .join("outbox")
+            .join("staging")
+            .join(format!("{token}.jpg")))
+    }
+
+    /// Files a report with photos staged by [`Client::stage_photo`].
+    pub fn file_report_staged(
+        &self,
+        report: beffroi_domain::report::NewReport,
+        tokens: &[String],
+    ) -> Result<String, ClientError> {
+        if tokens.len() > photos::MAX_PHOTOS {
+            return Err(photos::PhotoError::TooMany.into());
+        }
+        let paths = tokens
+            .iter()
+            .map(|t| self.staged_path(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let prepared = paths
+            .iter()
+            .map(|p| {
+                std::fs::read(p).map_err(|e| {
+                    ClientError::InvalidReport(format!(
+                        "a staged photo is gone ({}): pick it again",
+                        e
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let id = self.queue_report(report, &prepared)?;
+        for p in paths {
+            let _ = std::fs::remove_file(p);
+        }
+        Ok(id)
+    }
+
+    fn queue_report(
+        &self,
+        mut report: beffroi_domain::report::NewReport,
+        prepared: &[Vec<u8>],
     ) -> Result<String, ClientError> {
         if report.id.is_empty() {
             report.id = uuid::Uuid::now_v7().to_string();
@@ -447,14 +520,7 @@ impl Client {
         report
             .validate(&categories)
             .map_err(|e| ClientError::InvalidReport(e.to_string()))?;
-        if photos.len() > photos::MAX_PHOTOS {
-            return Err(photos::PhotoError::TooMany.into());
-        }
-        let prepared = photos
-            .iter()
-            .map(|p| photos::prepare_file(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        for (n, bytes) in (1..).zip(&prepared) {
+        for (n, bytes) in (1..).zip(prepared) {
             write_synced(&self.photo_path(&report.id, n), bytes)?;
         }
         self.store.queue_report(&report, prepared.len() as u32)?;

@@ -3,5 +3,6 @@
 pub mod alerts;
 pub mod communes;
 pub mod directory;
+pub mod reports;
 pub mod settings;
 pub mod sync;

@@ -14,14 +14,21 @@ import type { PlaceResult } from '../bindings/PlaceResult';
 import type { SearchQuery } from '../bindings/SearchQuery';
 import type { ResidentAlert } from '../bindings/ResidentAlert';
 import type { AlertText } from '../bindings/AlertText';
+import type { FiledReport } from '../bindings/FiledReport';
+import type { NewReport } from '../bindings/NewReport';
+import type { ReportCategory } from '../bindings/ReportCategory';
+import type { Labels } from '../bindings/Labels';
 
 export type {
   AlertText,
   CategoryInfo,
   Commune,
   CommandError,
+  FiledReport,
+  NewReport,
   PlaceDetails,
   PlaceResult,
+  ReportCategory,
   ResidentAlert,
   SearchQuery,
   Settings,
@@ -41,6 +48,11 @@ export function severeActive(alerts: ResidentAlert[]): ResidentAlert[] {
   );
 }
 
+/** A label in `lang` (the town hall writes all three). */
+export function label(l: Labels, lang: string): string {
+  return (lang === 'en' ? l.en : lang === 'it' ? l.it : l.fr) || l.fr;
+}
+
 export function isCommandError(e: unknown): e is CommandError {
   return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;
 }
@@ -58,4 +70,9 @@ export const api = {
   categories: () => invoke<CategoryInfo[]>('list_categories'),
   alerts: () => invoke<ResidentAlert[]>('list_alerts'),
   markAlertRead: (thread: string) => invoke<boolean>('mark_alert_read', { thread }),
+  reportCategories: () => invoke<ReportCategory[]>('report_categories'),
+  // The photo's bytes go as the raw request body (no JSON encoding of megabytes).
+  stagePhoto: (bytes: Uint8Array) => invoke<string>('stage_photo', bytes),
+  fileReport: (report: NewReport, photos: string[]) => invoke<string>('file_report', { report, photos }),
+  filedReports: () => invoke<FiledReport[]>('filed_reports'),
 };

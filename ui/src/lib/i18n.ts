@@ -7,7 +7,7 @@ export type Lang = (typeof LANGS)[number];
 export type Surface = 'app' | 'console';
 /** The files each surface reads, its own first. */
 const FILES_OF: Record<Surface, string[]> = {
-  app: ['app', 'directory', 'alerts'],
+  app: ['app', 'directory', 'alerts', 'reports'],
   console: ['console', 'directory', 'alerts'],
 };
 export type Args = Record<string, FluentVariable>;

@@ -1,0 +1,47 @@
+use beffroi_client::reports::FiledReport;
+use beffroi_domain::report::{NewReport, ReportCategory};
+use tauri::State;
+
+use crate::AppState;
+use crate::error::CommandError;
+
+/// The kinds of report the town hall takes (from the last sync; works offline).
+#[tauri::command]
+pub fn report_categories(state: State<'_, AppState>) -> Result<Vec<ReportCategory>, CommandError> {
+    Ok(state.client.report_categories()?)
+}
+
+/// Prepares a photo the resident picked (sent as the raw request body):
+/// upright, at most 2048 px, no metadata. Returns its token for `file_report`.
+#[tauri::command]
+pub fn stage_photo(
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<String, CommandError> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CommandError::Invalid("send the photo's bytes".into()));
+    };
+    Ok(state.client.stage_photo(bytes)?)
+}
+
+/// Files a report on this device (it is sent when the town hall is
+/// reachable; the listener tries at once). Returns its id.
+#[tauri::command]
+pub async fn file_report(
+    state: State<'_, AppState>,
+    report: NewReport,
+    photos: Vec<String>,
+) -> Result<String, CommandError> {
+    let id = state.client.file_report_staged(report, &photos)?;
+    // Sent now if the town hall answers; otherwise it waits in the outbox.
+    if let Err(e) = state.client.sync().await {
+        tracing::info!(error = %e, "report queued; it will be sent when the town hall is reachable");
+    }
+    Ok(id)
+}
+
+/// The reports filed on this device, the newest first, with their status.
+#[tauri::command]
+pub fn filed_reports(state: State<'_, AppState>) -> Result<Vec<FiledReport>, CommandError> {
+    Ok(state.client.filed_reports()?)
+}

@@ -1,0 +1,190 @@
+// Reports end to end: a resident files a report in the real window
+// (tauri-driver) while the town hall's server is down, in three steps, with a
+// photo carrying GPS EXIF and the place taken from the offline directory; the server starts and the report
+// arrives, exactly once, without the resident doing anything, its photo with
+// no EXIF left; a staff member
+// changes its status in the console (Chromium); the resident sees the new
+// status and its message, and a desktop notification (dunst, on the test's
+// private D-Bus session).
+// Run under a display and a session bus: `xvfb-run -a dbus-run-session -- npm test`.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  eventually,
+  freePort,
+  importPlaces,
+  launchChromium,
+  notifications,
+  openApp,
+  repoRoot,
+  screenshot as shot,
+  startTauriDriver,
+  startTownHall,
+  stopChild,
+  tempDir,
+  texts,
+} from './harness.mjs';
+
+let hall, data, driver, port, browser, listen;
+
+before(async () => {
+  data = tempDir('reports');
+  importPlaces(join(data.dir, 'server'));
+  listen = `127.0.0.1:${await freePort()}`;
+  hall = await startTownHall(join(data.dir, 'server'), listen);
+  ({ port, child: driver } = await startTauriDriver());
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  if (driver) await stopChild(driver);
+  await hall?.stop();
+  data?.cleanup();
+});
+
+const attr = (b, selector, name) =>
+  b.execute((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, selector, name);
+
+async function staffToken() {
+  const login = await fetch(`${hall.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: hall.username, password: hall.password }),
+  });
+  return (await login.json()).token;
+}
+
+async function staffReports() {
+  const token = await staffToken();
+  const list = await fetch(`${hall.url}/api/v1/admin/reports`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(list.status, 200);
+  return list.json();
+}
+
+test('filed offline in three steps, delivered once when the server is back, status from the console seen in the app', async () => {
+  const app = await openApp(port, ['--server', hall.url, '--data', join(data.dir, 'resident')]);
+  try {
+    // First run while online: the directory and the report categories are synced.
+    const select = await app.$('#home-commune');
+    await select.waitForExist({ timeout: 20000 });
+    await (await app.$('input[name="lang"][value="fr"]')).click();
+    await select.selectByAttribute('value', '06088');
+    await (await app.$('#first-run-submit')).click();
+    await (await app.$('#nav-reports')).waitForExist({ timeout: 15000 });
+    await eventually(async () => (await attr(app, '#sync-status', 'data-online')) === 'online', 15000, 'online');
+
+    // The town hall goes down.
+    await hall.stop();
+    await (await app.$('#sync-status button')).click();
+    await eventually(async () => (await attr(app, '#sync-status', 'data-online')) === 'offline', 15000, 'offline');
+
+    // Step 1: what.
+    await (await app.$('#nav-reports')).click();
+    assert.match((await texts(app, '#reports-none')).join(''), /rien signalé/);
+    await (await app.$('#reports-new')).click();
+    await (await app.$('#report-form')).waitForExist({ timeout: 5000 });
+    assert.equal(await attr(app, '#report-form', 'data-step'), '1');
+    // Going on without a choice says what is missing.
+    await (await app.$('#report-next')).click();
+    assert.match((await texts(app, '#report-error')).join(''), /type de problème/);
+    const labels = await texts(app, '#report-form label.choice');
+    assert.ok(labels.some((l) => l.includes('Voirie et trottoirs')), labels.join('|'));
+    await (await app.$('input[name="category"][value="roads"]')).click();
+    await (await app.$('#report-next')).click();
+
+    // Step 2: describe (the category's question too).
+    await eventually(async () => (await attr(app, '#report-form', 'data-step')) === '2', 5000, 'step 2');
+    await (await app.$('#report-description')).setValue('Nid-de-poule profond au milieu de la chaussée, dangereux pour les deux-roues.');
+    await (await app.$('#report-answer-danger')).setValue('Oui, pour les scooters');
+    // A photo carrying GPS EXIF: prepared on the device (the preview shows).
+    await (await app.$('#report-photos')).addValue(join(repoRoot, 'tests/fixtures/photo-with-gps.jpg'));
+    await eventually(async () => (await texts(app, '#report-photo-list li')).length === 1, 10000, 'the photo attached');
+    await shot(app, 'resident-report-step2.png');
+    await (await app.$('#report-next')).click();
+
+    // Step 3: where — a place found in the offline directory.
+    await eventually(async () => (await attr(app, '#report-form', 'data-step')) === '3', 5000, 'step 3');
+    await (await app.$('#report-place-search')).setValue('pharmacie');
+    await eventually(async () => (await texts(app, '#report-place-results li')).length > 0, 5000, 'places found offline');
+    await (await app.$('#report-place-results li button')).click();
+    await (await app.$('#report-place-chosen')).waitForExist({ timeout: 5000 });
+    await shot(app, 'resident-report-step3.png');
+    await (await app.$('#report-send')).click();
+
+    // Filed: in "My reports", waiting to be sent.
+    await (await app.$('#reports-list')).waitForExist({ timeout: 10000 });
+    assert.match((await texts(app, '#reports-notice')).join(''), /enregistré/);
+    const id = await attr(app, '#reports-list li.report-item', 'data-id');
+    assert.ok(id, 'the report has an id');
+    assert.equal(await attr(app, '#reports-list li.report-item', 'data-state'), 'queued');
+    assert.match((await texts(app, '#reports-list li.report-item')).join(''), /en attente d'envoi/);
+    await shot(app, 'resident-report-queued.png');
+
+    // The town hall starts again where the app expects it: the report goes by
+    // itself (the app's listener reconnects) and the town hall has it once.
+    hall = await startTownHall(join(data.dir, 'server'), listen);
+    await eventually(
+      async () => (await attr(app, '#reports-list li.report-item', 'data-state')) === 'sent',
+      45000,
+      'the report sent when the server is back',
+    );
+    await eventually(
+      async () => (await attr(app, '#reports-list li.report-item', 'data-status')) === 'received',
+      15000,
+      'its first status',
+    );
+    const onServer = (await staffReports()).filter((r) => r.report.id === id);
+    assert.equal(onServer.length, 1, 'exactly once');
+    assert.equal((await staffReports()).length, 1);
+    // Its photo arrived with no EXIF at all.
+    const token = await staffToken();
+    const photos = await (await fetch(`${hall.url}/api/v1/admin/reports/${id}/photos`, { headers: { authorization: `Bearer ${token}` } })).json();
+    assert.deepEqual(photos, ['1.jpg']);
+    const photo = Buffer.from(
+      await (await fetch(`${hall.url}/api/v1/admin/reports/${id}/photos/1.jpg`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer(),
+    );
+    assert.equal(photo[0], 0xff, 'a JPEG');
+    assert.ok(!photo.includes('Exif'), 'no EXIF left');
+
+    // A staff member plans the work in the console.
+    const page = await browser.newPage({ locale: 'fr-FR' });
+    await page.goto(`${hall.url}/console/`);
+    await page.getByLabel('Identifiant').fill(hall.username);
+    await page.getByLabel('Mot de passe').fill(hall.password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.locator('#nav-reports').click();
+    const row = page.locator(`#reports-table tr[data-id="${id}"]`);
+    await row.waitFor();
+    assert.match(await row.innerText(), /Nid-de-poule/);
+    await row.getByRole('button').click();
+    await page.locator('#report-page').waitFor();
+    await page.locator('#rs-status').selectOption('planned');
+    await page.locator('#rs-message').fill('Rebouchage prévu jeudi matin.');
+    await page.locator('#rs-save').click();
+    await page.locator('#report-history li', { hasText: 'Rebouchage prévu jeudi matin.' }).waitFor();
+    const changed = Date.now();
+
+    // The resident sees it (over the live stream), with a notification.
+    await eventually(
+      async () => (await attr(app, '#reports-list li.report-item', 'data-status')) === 'planned',
+      10000,
+      'the new status in the app',
+    );
+    const seenAfter = Date.now() - changed;
+    const item = (await texts(app, '#reports-list li.report-item')).join('');
+    assert.match(item, /intervention prévue/);
+    assert.match(item, /Rebouchage prévu jeudi matin\./);
+    await eventually(
+      () => notifications().includes('Votre signalement : intervention prévue'),
+      5000,
+      'a desktop notification',
+    );
+    console.log(`status seen in the app ${seenAfter} ms after the console saved it`);
+    await shot(app, 'resident-reports.png');
+    await page.close();
+  } finally {
+    await app.deleteSession();
+  }
+});
