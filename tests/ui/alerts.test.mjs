@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import {
   artifacts,
   eventually,
+  firstRunInNice,
   freePort,
   launchChromium,
   notifications,
@@ -68,18 +69,7 @@ async function publishInConsole(headline) {
 test('publish in the console, see it in the app within 2 s, through a restart, after a closed app, until cancelled', async () => {
   let app = await openApp();
   try {
-    // First run: French, Nice.
-    const select = await app.$('#home-commune');
-    await select.waitForExist({ timeout: 20000 });
-    await (await app.$('input[name="lang"][value="fr"]')).click();
-    await select.selectByAttribute('value', '06088');
-    await (await app.$('#first-run-submit')).click();
-    await (await app.$('#nav-alerts')).waitForExist({ timeout: 15000 });
-    await eventually(
-      async () => (await app.execute(() => document.querySelector('#sync-status')?.getAttribute('data-online'))) === 'online',
-      15000,
-      'online',
-    );
+    await firstRunInNice(app);
 
     // Live: the banner shows the alert within 2 seconds of publishing.
     const sent = await publishInConsole('Confinement renforcé dès midi');

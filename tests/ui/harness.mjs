@@ -181,3 +181,18 @@ export function notifications() {
   if (out.status !== 0) return [];
   return JSON.parse(out.stdout).data.flat().map((n) => n.summary.data);
 }
+
+/** The first run in French for Nice, then waits until the app is online. */
+export async function firstRunInNice(app) {
+  const select = await app.$('#home-commune');
+  await select.waitForExist({ timeout: 20000 });
+  await (await app.$('input[name="lang"][value="fr"]')).click();
+  await select.selectByAttribute('value', '06088');
+  await (await app.$('#first-run-submit')).click();
+  await (await app.$('nav.tabs')).waitForExist({ timeout: 15000 });
+  await eventually(
+    async () => (await app.execute(() => document.querySelector('#sync-status')?.getAttribute('data-online'))) === 'online',
+    15000,
+    'online',
+  );
+}

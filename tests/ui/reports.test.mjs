@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   eventually,
+  firstRunInNice,
   freePort,
   importPlaces,
   launchChromium,
@@ -67,13 +68,7 @@ test('filed offline in three steps, delivered once when the server is back, stat
   const app = await openApp(port, ['--server', hall.url, '--data', join(data.dir, 'resident')]);
   try {
     // First run while online: the directory and the report categories are synced.
-    const select = await app.$('#home-commune');
-    await select.waitForExist({ timeout: 20000 });
-    await (await app.$('input[name="lang"][value="fr"]')).click();
-    await select.selectByAttribute('value', '06088');
-    await (await app.$('#first-run-submit')).click();
-    await (await app.$('#nav-reports')).waitForExist({ timeout: 15000 });
-    await eventually(async () => (await attr(app, '#sync-status', 'data-online')) === 'online', 15000, 'online');
+    await firstRunInNice(app);
 
     // The town hall goes down.
     await hall.stop();
