@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
+  artifacts,
   eventually,
   firstRunInNice,
   freePort,
@@ -96,6 +97,11 @@ test('filed offline in three steps, delivered once when the server is back, stat
     // A photo carrying GPS EXIF: prepared on the device (the preview shows).
     await (await app.$('#report-photos')).addValue(join(repoRoot, 'tests/fixtures/photo-with-gps.jpg'));
     await eventually(async () => (await texts(app, '#report-photo-list li')).length === 1, 10000, 'the photo attached');
+    await eventually(
+      async () => (await app.execute(() => document.querySelector('#report-photo-list img')?.naturalWidth ?? 0)) > 0,
+      5000,
+      'the photo preview shown',
+    );
     await shot(app, 'resident-report-step2.png');
     await (await app.$('#report-next')).click();
 
@@ -155,11 +161,16 @@ test('filed offline in three steps, delivered once when the server is back, stat
     assert.match(await row.innerText(), /Nid-de-poule/);
     await row.getByRole('button').click();
     await page.locator('#report-page').waitFor();
+    // Staff see the photo (fetched with their token) on the report's page.
+    await page.locator('#report-photos img').waitFor();
+    assert.equal(await page.locator('#report-photos img').count(), 1);
+    await page.waitForFunction(() => document.querySelector('#report-photos img')?.naturalWidth > 0);
     await page.locator('#rs-status').selectOption('planned');
     await page.locator('#rs-message').fill('Rebouchage prévu jeudi matin.');
     await page.locator('#rs-save').click();
     await page.locator('#report-history li', { hasText: 'Rebouchage prévu jeudi matin.' }).waitFor();
     const changed = Date.now();
+    await page.screenshot({ path: join(artifacts, 'console-report-page.png'), fullPage: true });
 
     // The resident sees it (over the live stream), with a notification.
     await eventually(

@@ -78,6 +78,15 @@ export const api = {
   cancelAlert: (token: string, id: string) => call<StaffAlert>(`/admin/alerts/${id}/cancel`, { method: 'POST' }, token),
   reportCategories: () => call<ReportCategory[]>('/report-categories'),
   reports: (token: string, query: URLSearchParams) => call<StaffReport[]>(`/admin/reports?${query}`, {}, token),
+  reportPhotos: (token: string, id: string) => call<string[]>(`/admin/reports/${id}/photos`, {}, token),
+  // Photos need the staff token, so they are fetched, not linked.
+  reportPhoto: async (token: string, id: string, name: string): Promise<Blob> => {
+    const resp = await fetch(`/api/v1/admin/reports/${id}/photos/${encodeURIComponent(name)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!resp.ok) throw new ApiError(resp.status, 'photo', resp.statusText);
+    return resp.blob();
+  },
   changeReportStatus: (token: string, id: string, update: StatusUpdate) =>
     call<StaffReport>(`/admin/reports/${id}/status`, { method: 'POST', body: JSON.stringify(update) }, token),
   importPlaces: (token: string, file: File) =>
