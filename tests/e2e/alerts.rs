@@ -633,25 +633,16 @@ async fn the_listener_delivers_live_catches_up_after_a_restart_and_drops_duplica
     listener.abort();
 }
 
-#[tokio::test]
-async fn a_subscriber_that_falls_behind_is_caught_up_from_the_store_in_order() {
-    use beffroi_server::hub::Subscription;
+/// Stores and announces `n` territory-wide alerts, as publishing does,
+/// without the HTTP round trips; each description `padding` characters longer.
+async fn publish_many(state: &beffroi_server::AppState, prefix: &str, n: usize, padding: usize) {
     use beffroi_server::store::{Expect, Publication};
-    let th = town_hall().await;
-    let state = th.state.clone();
-    let body: beffroi_domain::alert::AlertDraft =
+    let mut body: beffroi_domain::alert::AlertDraft =
         serde_json::from_value(draft("Exercice", None)).unwrap();
-    // Subscribed, but reading nothing while more than the channel holds is sent.
-    let mut slow = Subscription::new(
-        state.hub.clone(),
-        state.store.clone(),
-        vec![],
-        Default::default(),
-    );
-    let n = 1_100;
+    body.texts[0].description.push_str(&"…".repeat(padding));
     for i in 0..n {
         let message = AlertMessage {
-            identifier: format!("lag-{i}"),
+            identifier: format!("{prefix}-{i}"),
             sender: "test".into(),
             sent: time::OffsetDateTime::now_utc()
                 .replace_nanosecond(0)
@@ -664,7 +655,7 @@ async fn a_subscriber_that_falls_behind_is_caught_up_from_the_store_in_order() {
         let sent = state
             .store
             .publish(Publication {
-                alert_id: format!("a-{i}"),
+                alert_id: format!("{prefix}-a-{i}"),
                 expect: Expect::New,
                 draft: body.clone(),
                 message,
@@ -676,6 +667,77 @@ async fn a_subscriber_that_falls_behind_is_caught_up_from_the_store_in_order() {
             .unwrap();
         state.hub.announce(sent);
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_device_that_stops_reading_gets_every_alert_in_order_once_it_reads_again() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let th = town_hall().await;
+    let state = th.state.clone();
+    // A small receive window, so the server's writes soon cannot finish.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let addr: std::net::SocketAddr = th.url.trim_start_matches("http://").parse().unwrap();
+    let mut device = socket.connect(addr).await.unwrap();
+    device
+        .write_all(b"GET /api/v1/alerts/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = device.read(&mut buf).await.unwrap();
+        assert!(n > 0);
+        seen.extend_from_slice(&buf[..n]);
+    }
+    assert!(
+        seen.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&seen)
+    );
+    // Now it reads nothing while 600 alerts of ~25 KB (15 MB, more than
+    // the socket buffers hold) are sent.
+    let n = 600;
+    publish_many(&state, "stalled", n, 8000).await;
+    // Then it reads: every alert, in order, each once.
+    let mut ids = Vec::new();
+    let mut text = String::new();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while ids.len() < n {
+            let got = device.read(&mut buf).await.unwrap();
+            assert!(got > 0, "the stream ended");
+            text.push_str(&String::from_utf8_lossy(&buf[..got]));
+            while let Some(end) = text.find("\n\n") {
+                let frame: String = text.drain(..end + 2).collect();
+                if let Some(id) = frame.lines().find_map(|l| l.strip_prefix("id: ")) {
+                    ids.push(id.parse::<u64>().unwrap());
+                }
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{} of {n} alerts", ids.len()));
+    assert!(
+        ids.windows(2).all(|w| w[1] == w[0] + 1),
+        "in order, each once: {ids:?}"
+    );
+    assert_eq!(ids.len(), n);
+}
+
+#[tokio::test]
+async fn a_subscriber_that_falls_behind_is_caught_up_from_the_store_in_order() {
+    use beffroi_server::hub::Subscription;
+    let th = town_hall().await;
+    let state = th.state.clone();
+    // Subscribed, but reading nothing while more than the channel holds is sent.
+    let mut slow = Subscription::new(
+        state.hub.clone(),
+        state.store.clone(),
+        vec![],
+        Default::default(),
+    );
+    let n = 1_100;
+    publish_many(&state, "lag", n, 0).await;
     let mut cursors = Vec::new();
     for _ in 0..n {
         let next = tokio::time::timeout(Duration::from_secs(5), slow.next())

@@ -162,7 +162,7 @@ pub async fn fanout(subscribers: usize) -> anyhow::Result<()> {
 async fn subscriber(
     addr: std::net::SocketAddr,
     ready: tokio::sync::mpsc::Sender<()>,
-) -> anyhow::Result<u64> {
+) -> anyhow::Result<(u64, tokio::net::TcpStream)> {
     let mut s = tokio::net::TcpStream::connect(addr).await?;
     s.write_all(
         format!("GET /api/v1/alerts/stream HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n")
@@ -170,20 +170,28 @@ async fn subscriber(
     )
     .await?;
     let mut seen = Vec::with_capacity(1024);
-    let mut buf = [0u8; 1024];
+    let mut buf = vec![0u8; 4096];
     let mut headers_done = false;
     loop {
         let n = s.read(&mut buf).await?;
         anyhow::ensure!(n > 0, "the server closed the stream");
+        if headers_done {
+            // The event starts the frame: no need to keep what came before.
+            if find(&buf[..n], b"event: alert").is_some() {
+                return Ok((now_ns(), s));
+            }
+            continue;
+        }
         seen.extend_from_slice(&buf[..n]);
-        if !headers_done && let Some(end) = find(&seen, b"\r\n\r\n") {
+        if let Some(end) = find(&seen, b"\r\n\r\n") {
             anyhow::ensure!(seen.starts_with(b"HTTP/1.1 200"), "not 200");
             headers_done = true;
-            seen.drain(..end + 4);
+            let rest = seen.split_off(end + 4);
+            seen = Vec::new();
             let _ = ready.send(()).await;
-        }
-        if headers_done && find(&seen, b"event: alert").is_some() {
-            return Ok(now_ns());
+            if find(&rest, b"event: alert").is_some() {
+                return Ok((now_ns(), s));
+            }
         }
     }
 }
@@ -212,12 +220,19 @@ pub async fn subscribe(addr: std::net::SocketAddr, n: usize) -> anyhow::Result<(
     }
     println!("ready {n}");
     let mut times = Vec::with_capacity(n);
+    let mut open = Vec::with_capacity(n);
     let deadline = tokio::time::sleep(Duration::from_secs(30));
     tokio::pin!(deadline);
     loop {
         tokio::select! {
             next = tasks.join_next() => match next {
-                Some(Ok(Ok(t))) => times.push(t),
+                // Connections stay open until the end, as devices' do:
+                // closing thousands of them would load both processes
+                // while the others are still being measured.
+                Some(Ok(Ok((t, stream)))) => {
+                    times.push(t);
+                    open.push(stream);
+                }
                 Some(Ok(Err(e))) => eprintln!("subscriber: {e}"),
                 Some(Err(e)) => eprintln!("subscriber task: {e}"),
                 None => break,

@@ -114,7 +114,12 @@ fn main() -> anyhow::Result<()> {
             seed,
         } => rt.block_on(directory(places, queries, seed)),
         Command::Fanout { subscribers } => rt.block_on(fanout::fanout(subscribers)),
-        Command::Subscribe { addr, n } => rt.block_on(fanout::subscribe(addr, n)),
+        // One thread: thousands of tiny reads gain nothing from two, and the
+        // second core stays with the server (both share this machine).
+        Command::Subscribe { addr, n } => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(fanout::subscribe(addr, n)),
         Command::Ingest {
             seconds,
             senders,

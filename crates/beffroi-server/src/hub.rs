@@ -6,9 +6,9 @@
 //! and one that falls more than the channel's capacity behind is not dropped
 //! but caught up from the store, from the last cursor it was sent.
 
-use std::collections::VecDeque;
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use beffroi_domain::{Cursor, InseeCode};
 use tokio::sync::{broadcast, watch};
@@ -31,6 +31,51 @@ pub struct Hub {
     closed: watch::Sender<bool>,
     /// The ids of reports whose status changed.
     reports: broadcast::Sender<Arc<str>>,
+    /// Caught-up streams served by `push`: announcing writes to them
+    /// directly. The lock also orders announcing against joining.
+    live: Mutex<HashMap<u64, Arc<Conn>>>,
+    next_conn: AtomicU64,
+}
+
+/// A stream served by [`crate::push`]. While it is live (caught up), the
+/// hub writes each alert for its communes straight to its socket when it is
+/// announced — no task wakes per subscriber. A write that cannot finish at
+/// once makes it slow again: its task writes the rest and catches up from
+/// the store.
+#[derive(Debug)]
+pub struct Conn {
+    pub socket: Arc<tokio::net::TcpStream>,
+    communes: Vec<InseeCode>,
+    pub state: Mutex<ConnState>,
+    /// Woken when the hub turns it slow.
+    pub wake: tokio::sync::Notify,
+    id: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct ConnState {
+    /// Whether the hub writes alerts to this socket (else its task does).
+    pub live: bool,
+    /// The last alert cursor written to it.
+    pub last: Cursor,
+    /// What the hub could not finish writing: the task writes it first.
+    pub pending: Option<axum::body::Bytes>,
+}
+
+impl Conn {
+    pub fn new(hub: &Hub, socket: Arc<tokio::net::TcpStream>, communes: Vec<InseeCode>) -> Self {
+        Self {
+            socket,
+            communes,
+            state: Mutex::default(),
+            wake: tokio::sync::Notify::new(),
+            id: hub.next_conn.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, ConnState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 impl Default for Hub {
@@ -41,6 +86,8 @@ impl Default for Hub {
             latest: AtomicU64::new(0),
             closed: watch::channel(false).0,
             reports: broadcast::channel(CAPACITY).0,
+            live: Mutex::default(),
+            next_conn: AtomicU64::new(0),
         }
     }
 }
@@ -58,11 +105,74 @@ impl Hub {
         hub
     }
 
-    /// Announces a message that is already stored.
+    fn live_conns(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Conn>>> {
+        self.live.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Announces a message that is already stored: to the subscriptions,
+    /// and written at once to every live stream it concerns. Writing to
+    /// thousands of sockets is the kernel's work (each loopback or network
+    /// send runs the TCP stack); it is split over the machine's cores.
     pub fn announce(&self, sent: SentAlert) {
+        let mut live = self.live_conns();
         self.latest.fetch_max(sent.cursor.0, Ordering::AcqRel);
         // No subscriber is not an error: devices catch up with `since=`.
-        let _ = self.tx.send(sent);
+        let _ = self.tx.send(sent.clone());
+        let concerned: Vec<&Arc<Conn>> = live
+            .values()
+            .filter(|c| sent.area.concerns(&c.communes))
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = if concerned.len() < 1000 {
+            concerned.len().max(1)
+        } else {
+            concerned.len().div_ceil(threads)
+        };
+        let slowed: Vec<u64> = std::thread::scope(|scope| {
+            let mut parts = concerned.chunks(chunk);
+            let first = parts.next().unwrap_or_default();
+            let others: Vec<_> = parts
+                .map(|part| scope.spawn(|| write_to(part, &sent)))
+                .collect();
+            let mut slowed = write_to(first, &sent);
+            for h in others {
+                slowed.extend(h.join().unwrap_or_default());
+            }
+            slowed
+        });
+        for id in slowed {
+            live.remove(&id);
+        }
+    }
+
+    /// Makes `conn` live if `sub` has nothing left to send: from then on
+    /// announcing writes to it. Returns whether it did.
+    pub fn join_live(&self, conn: &Arc<Conn>, sub: &Subscription) -> bool {
+        let mut live = self.live_conns();
+        if !sub.caught_up() {
+            return false;
+        }
+        let mut state = conn.lock();
+        state.live = true;
+        state.last = state.last.max(sub.last);
+        live.insert(conn.id, conn.clone());
+        true
+    }
+
+    /// Stops writing to `conn` (its task writes again, or it is gone).
+    /// Returns what the hub could not finish writing and the last cursor
+    /// written.
+    pub fn leave_live(&self, conn: &Conn) -> (Option<axum::body::Bytes>, Cursor) {
+        let mut live = self.live_conns();
+        live.remove(&conn.id);
+        let mut state = conn.lock();
+        state.live = false;
+        (state.pending.take(), state.last)
+    }
+
+    /// Ends with the server: a receiver that says when.
+    pub fn closed(&self) -> watch::Receiver<bool> {
+        self.closed.subscribe()
     }
 
     /// Tells the devices following report `id` that its status changed
@@ -84,11 +194,36 @@ impl Hub {
     }
 }
 
+/// Writes `sent` to each live stream of `conns`; returns those it turned slow
+/// (a write it could not finish: their tasks take over).
+fn write_to(conns: &[&Arc<Conn>], sent: &SentAlert) -> Vec<u64> {
+    let mut slowed = Vec::new();
+    for conn in conns {
+        let mut state = conn.lock();
+        if !state.live || sent.cursor <= state.last {
+            continue;
+        }
+        // Full (a device that does not read) or broken: 0, its task sees.
+        let written: usize = conn.socket.try_write(&sent.frame).unwrap_or_default();
+        if written == sent.frame.len() {
+            state.last = sent.cursor;
+            continue;
+        }
+        if written > 0 {
+            state.pending = Some(sent.frame.slice(written..));
+            state.last = sent.cursor;
+        }
+        state.live = false;
+        slowed.push(conn.id);
+        conn.wake.notify_one();
+    }
+    slowed
+}
+
 /// One connected device: the messages for its communes after its cursor, in
 /// cursor order, each once.
 #[derive(Debug)]
 pub struct Subscription {
-    hub: Arc<Hub>,
     rx: broadcast::Receiver<SentAlert>,
     closed: watch::Receiver<bool>,
     store: Arc<dyn Store>,
@@ -111,11 +246,9 @@ impl Subscription {
     ) -> Self {
         let rx = hub.tx.subscribe();
         let closed = hub.closed.subscribe();
-        hub.subscribers.fetch_add(1, Ordering::Relaxed);
         // Read after subscribing: anything sent later comes through `rx`.
         let behind = since.0 < hub.latest.load(Ordering::Acquire);
         Self {
-            hub,
             rx,
             closed,
             store,
@@ -124,6 +257,17 @@ impl Subscription {
             backlog: VecDeque::new(),
             behind,
         }
+    }
+
+    /// Whether nothing is left to send: no backlog, the store read to its
+    /// end, nothing waiting in the broadcast.
+    pub fn caught_up(&self) -> bool {
+        self.backlog.is_empty() && !self.behind && self.rx.is_empty()
+    }
+
+    /// The last cursor sent.
+    pub fn last(&self) -> Cursor {
+        self.last
     }
 
     fn wanted(&self, a: &SentAlert) -> bool {
@@ -188,9 +332,20 @@ impl Subscription {
     }
 }
 
-impl Drop for Subscription {
+/// Counts an open stream for as long as it lives.
+#[derive(Debug)]
+pub struct Counted(Arc<Hub>);
+
+impl Counted {
+    pub fn new(hub: Arc<Hub>) -> Self {
+        hub.subscribers.fetch_add(1, Ordering::Relaxed);
+        Self(hub)
+    }
+}
+
+impl Drop for Counted {
     fn drop(&mut self) {
-        self.hub.subscribers.fetch_sub(1, Ordering::Relaxed);
+        self.0.subscribers.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

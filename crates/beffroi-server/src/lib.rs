@@ -26,6 +26,7 @@ pub mod import;
 pub mod keys;
 pub mod limits;
 pub mod photos;
+pub mod push;
 pub mod routes;
 pub mod store;
 
@@ -200,6 +201,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let hub = state.hub.clone();
+    // Live streams are served apart (see `push`); hyper gets the rest.
+    let (listener, accept) = push::split(listener, state.clone())?;
     let app = router(state);
     // hyper keeps, per connection, a slot sized for the service's response
     // future; the router's nests every layer's and weighs tens of KiB. Boxed,
@@ -207,7 +210,7 @@ pub async fn serve(
     // small: 69 KiB → see docs/benchmarks.md.
     // Each connection's service knows its peer's address (rate limits).
     let make = tower::service_fn(
-        move |incoming: axum::serve::IncomingStream<'_, TcpListener>| {
+        move |incoming: axum::serve::IncomingStream<'_, push::Listener>| {
             let peer = axum::extract::ConnectInfo(*incoming.remote_addr());
             let service = tower::Layer::layer(&axum::Extension(peer), app.clone());
             std::future::ready(Ok::<_, std::convert::Infallible>(
@@ -221,7 +224,11 @@ pub async fn serve(
             // Live streams never finish on their own.
             hub.close();
         })
-        .await
+        .await?;
+    // The listener is gone with axum's future: the accept loop ends and
+    // frees the port before this returns (a restart can bind it at once).
+    let _ = accept.await;
+    Ok(())
 }
 
 /// Opens the store for `settings` and serves it on `listener` until `shutdown`.

@@ -443,6 +443,149 @@ const MAX_FOLLOWED: usize = 200;
 /// How often an idle stream sends a comment, so proxies and devices know it lives.
 pub const HEARTBEAT: Duration = Duration::from_secs(15);
 
+/// One device's live stream: the alerts for its communes after its cursor,
+/// the status changes of the reports it follows, and a heartbeat. Served
+/// by the route below and, without hyper, by [`crate::push`].
+#[derive(Debug)]
+pub struct LiveStream {
+    /// `None` while the hub writes this stream's alerts itself (`push`).
+    sub: Option<Subscription>,
+    heartbeat: tokio::time::Interval,
+    reports: Option<crate::hub::ReportWatch>,
+    closed: tokio::sync::watch::Receiver<bool>,
+    hub: std::sync::Arc<crate::hub::Hub>,
+    store: std::sync::Arc<dyn crate::store::Store>,
+    communes: Vec<InseeCode>,
+    _counted: crate::hub::Counted,
+}
+
+impl LiveStream {
+    /// Opens a stream for a request's query string and headers.
+    pub fn open(state: &AppState, query: &str, headers: &HeaderMap) -> Result<Self, ApiError> {
+        let q: StreamQuery = serde_urlencoded::from_str(query)
+            .map_err(|e| ApiError::BadRequest("invalid_query", e.to_string()))?;
+        let communes = q
+            .communes
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                c.parse::<InseeCode>()
+                    .map_err(|e| ApiError::BadRequest("invalid_query", format!("communes: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let last_event_id = headers
+            .get("last-event-id")
+            .map(|v| {
+                v.to_str()
+                    .ok()
+                    .and_then(|s| s.trim().parse::<u64>().ok())
+                    .ok_or_else(|| {
+                        ApiError::BadRequest(
+                            "invalid_query",
+                            "Last-Event-ID must be a cursor".into(),
+                        )
+                    })
+            })
+            .transpose()?;
+        let since = Cursor(last_event_id.or(q.since).unwrap_or(0));
+        let followed: std::collections::HashSet<String> = headers
+            .get(REPORTS_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|pair| pair.trim().split_once(':'))
+            .filter(|(id, secret)| super::reports::secret_matches(state, id, secret))
+            .map(|(id, _)| id.to_owned())
+            .take(MAX_FOLLOWED)
+            .collect();
+        let reports = (!followed.is_empty()).then(|| state.hub.watch_reports(followed));
+        let sub = Subscription::new(
+            state.hub.clone(),
+            state.store.clone(),
+            communes.clone(),
+            since,
+        );
+        let mut heartbeat = tokio::time::interval(HEARTBEAT);
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        heartbeat.reset();
+        Ok(Self {
+            sub: Some(sub),
+            heartbeat,
+            reports,
+            closed: state.hub.closed(),
+            hub: state.hub.clone(),
+            store: state.store.clone(),
+            communes,
+            _counted: crate::hub::Counted::new(state.hub.clone()),
+        })
+    }
+
+    pub fn communes(&self) -> &[InseeCode] {
+        &self.communes
+    }
+
+    /// Lets the hub write this stream's alerts to `conn` if nothing is left
+    /// to send from the subscription. Returns whether it does now.
+    pub fn go_live(&mut self, conn: &std::sync::Arc<crate::hub::Conn>) -> bool {
+        match &self.sub {
+            Some(sub) if self.hub.join_live(conn, sub) => {
+                self.sub = None;
+                true
+            }
+            Some(_) => false,
+            None => true,
+        }
+    }
+
+    /// Takes the alerts back from the hub, after cursor `from`.
+    pub fn go_slow(&mut self, from: Cursor) {
+        self.sub = Some(Subscription::new(
+            self.hub.clone(),
+            self.store.clone(),
+            self.communes.clone(),
+            from,
+        ));
+    }
+
+    /// The next frame to send (rendered once per message and shared by
+    /// every subscriber); `None` once the server stops.
+    pub async fn next_frame(&mut self) -> Option<Bytes> {
+        let (reports, sub, closed) = (&mut self.reports, &mut self.sub, &mut self.closed);
+        let report = async {
+            match reports.as_mut() {
+                Some(w) => w.next().await,
+                None => std::future::pending().await,
+            }
+        };
+        let alert = async {
+            match sub.as_mut() {
+                Some(s) => s.next().await,
+                // The hub writes the alerts; only the end of the server matters.
+                None => loop {
+                    if *closed.borrow_and_update() || closed.changed().await.is_err() {
+                        return Ok(None);
+                    }
+                },
+            }
+        };
+        tokio::select! {
+            Some(frame) = report => Some(frame),
+            next = alert => match next {
+                Ok(Some(a)) => Some(a.frame),
+                Ok(None) => None,
+                Err(e) => {
+                    tracing::error!(error = %e, "alert stream stopped");
+                    None
+                }
+            },
+            _ = self.heartbeat.tick() => Some(Bytes::from_static(b":\n\n")),
+        }
+    }
+}
+
 /// Live alerts for some communes (Server-Sent Events). Each event is
 /// `event: alert`, `id: <cursor>`, `data: <SignedAlert>`; reconnect with
 /// `Last-Event-ID` to resume; a comment every 15 s keeps the stream alive.
@@ -455,72 +598,13 @@ pub const HEARTBEAT: Duration = Duration::from_secs(15);
 pub async fn stream(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<StreamQuery>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Result<Response, ApiError> {
-    let communes = q
-        .communes
-        .as_deref()
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            c.parse::<InseeCode>()
-                .map_err(|e| ApiError::BadRequest("invalid_query", format!("communes: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let last_event_id = headers
-        .get("last-event-id")
-        .map(|v| {
-            v.to_str()
-                .ok()
-                .and_then(|s| s.trim().parse::<u64>().ok())
-                .ok_or_else(|| {
-                    ApiError::BadRequest("invalid_query", "Last-Event-ID must be a cursor".into())
-                })
-        })
-        .transpose()?;
-    let since = Cursor(last_event_id.or(q.since).unwrap_or(0));
-    let followed: std::collections::HashSet<String> = headers
-        .get(REPORTS_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|pair| pair.trim().split_once(':'))
-        .filter(|(id, secret)| super::reports::secret_matches(&state, id, secret))
-        .map(|(id, _)| id.to_owned())
-        .take(MAX_FOLLOWED)
-        .collect();
-    let reports = (!followed.is_empty()).then(|| state.hub.watch_reports(followed));
-    let sub = Subscription::new(state.hub.clone(), state.store.clone(), communes, since);
-    let mut heartbeat = tokio::time::interval(HEARTBEAT);
-    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    heartbeat.reset();
-    // Frames are rendered once per message and shared by every subscriber.
-    let frames = futures::stream::unfold(
-        (sub, heartbeat, reports),
-        |(mut sub, mut heartbeat, mut reports)| async move {
-            let report = async {
-                match reports.as_mut() {
-                    Some(w) => w.next().await,
-                    None => std::future::pending().await,
-                }
-            };
-            let frame = tokio::select! {
-                Some(frame) = report => frame,
-                next = sub.next() => match next {
-                    Ok(Some(a)) => a.frame,
-                    Ok(None) => return None,
-                    Err(e) => {
-                        tracing::error!(error = %e, "alert stream stopped");
-                        return None;
-                    }
-                },
-                _ = heartbeat.tick() => Bytes::from_static(b":\n\n"),
-            };
-            Some((Ok::<_, Infallible>(frame), (sub, heartbeat, reports)))
-        },
-    );
+    let live = LiveStream::open(&state, query.as_deref().unwrap_or_default(), &headers)?;
+    let frames = futures::stream::unfold(live, |mut live| async move {
+        let frame = live.next_frame().await?;
+        Some((Ok::<_, Infallible>(frame), live))
+    });
     Ok((
         [
             (header::CONTENT_TYPE, "text/event-stream"),
