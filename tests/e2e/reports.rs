@@ -20,6 +20,14 @@ fn report(id: &str) -> Value {
 
 const ID: &str = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c1d";
 
+/// A client whose requests come from `ip` (any 127.x address is local).
+fn client_from(ip: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(ip))
+        .build()
+        .unwrap()
+}
+
 async fn post(url: &str, body: &Value) -> (StatusCode, Value) {
     let resp = reqwest::Client::new()
         .post(url)
@@ -230,13 +238,7 @@ async fn a_flooding_address_is_refused_and_the_others_are_not() {
     })
     .await;
     let url = th.api("/reports");
-    let from = |ip: [u8; 4]| {
-        reqwest::Client::builder()
-            .local_address(std::net::IpAddr::from(ip))
-            .build()
-            .unwrap()
-    };
-    let (flood, other) = (from([127, 0, 0, 1]), from([127, 0, 0, 2]));
+    let (flood, other) = (client_from([127, 0, 0, 1]), client_from([127, 0, 0, 2]));
     let send = |client: &reqwest::Client, i: u32| {
         client
             .post(&url)
@@ -469,4 +471,50 @@ async fn a_status_change_reaches_the_reporter_over_the_live_stream_and_only_them
     .await
     .unwrap();
     assert!(!got.contains("event: report"), "{got}");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_limit_and_links_use_the_public_url() {
+    let th = beffroi_tests::town_hall_with(|s| {
+        s.report_burst = 1;
+        s.report_interval = std::time::Duration::from_secs(60);
+        s.trusted_proxies = vec![std::net::IpAddr::from([127, 0, 0, 1])];
+        s.public_url = Some("https://beffroi.example.fr".into());
+    })
+    .await;
+    let url = th.api("/reports");
+    let (proxy, direct) = (client_from([127, 0, 0, 1]), client_from([127, 0, 0, 2]));
+    let mut n = 0;
+    let mut send = |client: &reqwest::Client, forwarded: &str| {
+        n += 1;
+        client
+            .post(&url)
+            .header("x-forwarded-for", forwarded)
+            .json(&report(&format!("01932c07-8f3a-7b2e-9c1d-2f4e6a8c{n:04}")))
+            .send()
+    };
+    let (created, refused) = (StatusCode::CREATED, StatusCode::TOO_MANY_REQUESTS);
+    for (client, forwarded, expected) in [
+        // Through the proxy: one budget per client it forwards for.
+        (&proxy, "203.0.113.1", created),
+        (&proxy, "203.0.113.1", refused),
+        (&proxy, "203.0.113.2", created),
+        // Anyone else cannot pick a budget by writing the header.
+        (&direct, "198.51.100.1", created),
+        (&direct, "198.51.100.2", refused),
+    ] {
+        let status = send(client, forwarded).await.unwrap().status();
+        assert_eq!(status, expected, "{forwarded}");
+    }
+
+    let discovery = reqwest::get(format!("{}/open311/v2/discovery.json", th.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        discovery.contains("https://beffroi.example.fr/open311/v2"),
+        "{discovery}"
+    );
 }

@@ -73,6 +73,12 @@ pub struct Settings {
     pub report_interval: std::time::Duration,
     /// Keys Open311 clients must send to create requests.
     pub open311_keys: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (rate limits).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The address residents and feeds reach the server at (e.g.
+    /// `https://beffroi.example.fr`), for links in CAP and Open311 documents;
+    /// by default, `http://` and the request's Host.
+    pub public_url: Option<String>,
 }
 
 impl Settings {
@@ -89,8 +95,23 @@ impl Settings {
             report_burst: 30,
             report_interval: std::time::Duration::from_secs(2),
             open311_keys: Vec::new(),
+            trusted_proxies: Vec::new(),
+            public_url: None,
         }
     }
+}
+
+/// Where this server is reached: the operator's public URL, else `http://`
+/// and the request's Host.
+pub fn public_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(url) = &state.settings.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
 }
 
 /// Shared by every handler; cheap to clone.

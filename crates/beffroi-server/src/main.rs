@@ -49,6 +49,19 @@ enum Command {
             value_parser = clap::value_parser!(u32).range(1..)
         )]
         reports_per_minute: u32,
+        /// A reverse proxy in front of the server (repeatable; comma-separated
+        /// in the environment): its `X-Forwarded-For` tells the client's
+        /// address for rate limits. Nobody else's is believed.
+        #[arg(
+            long = "trusted-proxy",
+            env = "BEFFROI_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<std::net::IpAddr>,
+        /// The address residents reach the server at, e.g.
+        /// https://beffroi.example.fr (links in the CAP feed and Open311).
+        #[arg(long, env = "BEFFROI_PUBLIC_URL", value_parser = parse_public_url)]
+        public_url: Option<String>,
     },
     /// Manage staff accounts.
     Staff {
@@ -125,7 +138,19 @@ fn main() -> anyhow::Result<()> {
                 demo,
                 open311_keys,
                 reports_per_minute,
-            } => serve(listen, data, demo, open311_keys, reports_per_minute).await,
+                trusted_proxies,
+                public_url,
+            } => {
+                let adjust = move |s: &mut Settings| {
+                    s.report_burst = reports_per_minute;
+                    s.report_interval = std::time::Duration::from_secs_f64(
+                        60.0 / f64::from(reports_per_minute.max(1)),
+                    );
+                    s.trusted_proxies = trusted_proxies;
+                    s.public_url = public_url;
+                };
+                serve(listen, data, demo, open311_keys, adjust).await
+            }
             Command::Staff {
                 command: StaffCommand::Add { data, name, role },
             } => staff_add(data, &name, &role).await,
@@ -159,7 +184,7 @@ async fn serve(
     data: PathBuf,
     demo: bool,
     mut open311_keys: Vec<String>,
-    reports_per_minute: u32,
+    adjust: impl FnOnce(&mut Settings),
 ) -> anyhow::Result<()> {
     open311_keys.retain(|k| !k.trim().is_empty());
     if demo && open311_keys.is_empty() {
@@ -169,9 +194,7 @@ async fn serve(
     }
     let mut settings = Settings::new(&data);
     settings.open311_keys = open311_keys;
-    settings.report_burst = reports_per_minute;
-    settings.report_interval =
-        std::time::Duration::from_secs_f64(60.0 / f64::from(reports_per_minute.max(1)));
+    adjust(&mut settings);
     let state = AppState::open(settings)
         .with_context(|| format!("cannot open the data directory {}", data.display()))?;
     if demo {
@@ -272,4 +295,15 @@ async fn staff_add(data: PathBuf, name: &str, role: &str) -> anyhow::Result<()> 
         Err(StoreError::AlreadyExists(what)) => bail!("{what} already exists: choose another name"),
         Err(e) => Err(e.into()),
     }
+}
+
+fn parse_public_url(s: &str) -> Result<String, String> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or("use http://host or https://host")?;
+    if rest.trim_end_matches('/').is_empty() || rest.contains(char::is_whitespace) {
+        return Err("use http://host or https://host".into());
+    }
+    Ok(s.trim_end_matches('/').to_owned())
 }

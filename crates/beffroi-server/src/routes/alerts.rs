@@ -644,14 +644,6 @@ async fn names(state: &AppState) -> Result<Names<'_>, ApiError> {
     Ok(Names { state, communes })
 }
 
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
-}
-
 fn xml(body: String, media_type: &'static str) -> Response {
     ([(header::CONTENT_TYPE, media_type)], body).into_response()
 }
@@ -679,7 +671,7 @@ async fn all_messages(state: &AppState) -> Result<Vec<AlertMessage>, ApiError> {
 /// The Atom index of the alerts in force: the last message of each alert that
 /// is neither cancelled nor expired.
 pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let base = base_url(&headers);
+    let base = crate::public_url(&state, &headers);
     let messages = all_messages(&state).await?;
     let now = OffsetDateTime::now_utc();
     let mut latest: Vec<&AlertMessage> = Vec::new();

@@ -119,12 +119,8 @@ fn not_found() -> Response {
     )
 }
 
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}/open311/v2")
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    format!("{}/open311/v2", crate::public_url(state, headers))
 }
 
 fn time(t: OffsetDateTime) -> String {
@@ -199,7 +195,7 @@ pub async fn get(
     let categories = &state.settings.report_categories;
     match what {
         "discovery" => {
-            let base = base_url(&headers);
+            let base = base_url(&state, &headers);
             match format {
                 Format::Json => respond(
                     format,
