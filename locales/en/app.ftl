@@ -63,6 +63,10 @@ directory-results = { $count ->
     [one] { $count } result
    *[other] { $count } results
 }
+directory-order = Sort
+directory-order-relevance = By relevance
+directory-order-home = Nearest to my commune
+directory-order-home-unknown = Sorting by distance from your commune becomes possible once the directory lists places in your commune.
 directory-distance = { $km } km away
 place-back = Back to the list
 place-week = Hours for the next 7 days

@@ -32,3 +32,5 @@ cli-place-website = Website
 cli-place-checked = Checked on
 cli-listen-connected = Waiting for alerts (Ctrl-C to stop)…
 cli-listen-lost = Lost the connection to the server: retrying soon.
+cli-no-home-commune = No home commune: give it once with --home INSEE_CODE (for example 06088 for Nice).
+cli-no-home-centre = The directory has no place in your commune yet, so distances from it cannot be measured. Use --near LAT,LON.

@@ -63,6 +63,10 @@ directory-results = { $count ->
     [one] { $count } résultat
    *[other] { $count } résultats
 }
+directory-order = Trier
+directory-order-relevance = Par pertinence
+directory-order-home = Les plus proches de ma commune
+directory-order-home-unknown = Le tri par distance depuis votre commune sera possible quand l'annuaire contiendra des lieux de votre commune.
 directory-distance = à { $km } km
 place-back = Retour à la liste
 place-week = Horaires des 7 prochains jours

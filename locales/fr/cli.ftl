@@ -32,3 +32,5 @@ cli-place-website = Site web
 cli-place-checked = Vérifié le
 cli-listen-connected = En attente d'alertes (Ctrl-C pour arrêter)…
 cli-listen-lost = Connexion au serveur perdue : nouvelle tentative bientôt.
+cli-no-home-commune = Aucune commune de résidence : indiquez-la une fois avec --home CODE_INSEE (par exemple 06088 pour Nice).
+cli-no-home-centre = L'annuaire ne contient encore aucun lieu de votre commune : impossible de mesurer les distances depuis elle. Utilisez --near LAT,LON.

@@ -63,6 +63,10 @@ directory-results = { $count ->
     [one] { $count } risultato
    *[other] { $count } risultati
 }
+directory-order = Ordina
+directory-order-relevance = Per pertinenza
+directory-order-home = I più vicini al mio comune
+directory-order-home-unknown = L'ordinamento per distanza dal tuo comune sarà possibile quando l'elenco conterrà luoghi del tuo comune.
 directory-distance = a { $km } km
 place-back = Torna all'elenco
 place-week = Orari dei prossimi 7 giorni

@@ -32,3 +32,5 @@ cli-place-website = Sito web
 cli-place-checked = Verificato il
 cli-listen-connected = In attesa di allerte (Ctrl-C per fermare)…
 cli-listen-lost = Connessione al server persa: nuovo tentativo a breve.
+cli-no-home-commune = Nessun comune di residenza: indicalo una volta con --home CODICE_INSEE (per esempio 06088 per Nizza).
+cli-no-home-centre = L'elenco non contiene ancora alcun luogo del tuo comune: impossibile misurare le distanze da esso. Usa --near LAT,LON.

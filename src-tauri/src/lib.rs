@@ -142,6 +142,7 @@ pub fn run() {
             commands::directory::get_place,
             commands::directory::directory_size,
             commands::directory::list_categories,
+            commands::directory::home_centre,
             commands::sync::sync_now,
             commands::alerts::list_alerts,
             commands::alerts::mark_alert_read,

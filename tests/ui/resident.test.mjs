@@ -73,6 +73,10 @@ test('first run, communes and directory, then offline after the server stops', a
     assert.match(status, /Dernière synchronisation/);
 
     // The directory works offline: search, "open now", a place's page.
+    // Monaco's places are in no commune of the territory: "nearest to my
+    // commune" cannot be measured yet, and the app says why.
+    assert.equal(await browser.execute(() => document.querySelector('#directory-order option[value="home"]')?.disabled), true);
+    assert.match(await (await browser.$('#directory-order-hint')).getText(), /votre commune/);
     await (await browser.$('#directory-search')).setValue('boulangerie');
     const listed = () =>
       browser.execute(() =>

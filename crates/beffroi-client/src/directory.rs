@@ -382,6 +382,35 @@ impl Store {
         .transpose()
     }
 
+    /// Where distances "from a commune" are measured from: its town hall as
+    /// listed in the directory (OSM `amenity=townhall`), else the centre of
+    /// the places listed in it; `None` when the directory has none there.
+    pub fn commune_centre(&self, commune: &InseeCode) -> Result<Option<Position>, StoreError> {
+        let conn = self.conn();
+        let town_hall = conn
+            .query_row(
+                "SELECT lat, lon FROM places WHERE commune = ?1 AND category = ?2
+                 ORDER BY id LIMIT 1",
+                [commune.as_str(), Category::TownHall.as_str()],
+                |r| {
+                    Ok(Position {
+                        lat: r.get(0)?,
+                        lon: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?;
+        if town_hall.is_some() {
+            return Ok(town_hall);
+        }
+        let (lat, lon): (Option<f64>, Option<f64>) = conn.query_row(
+            "SELECT avg(lat), avg(lon) FROM places WHERE commune = ?1",
+            [commune.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(lat.zip(lon).map(|(lat, lon)| Position { lat, lon }))
+    }
+
     pub fn place_count(&self) -> Result<u64, StoreError> {
         Ok(self
             .conn()

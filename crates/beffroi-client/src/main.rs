@@ -32,6 +32,9 @@ struct Cli {
     /// Language of messages: fr, en or it (default: the saved choice, then $LANG).
     #[arg(long, global = true)]
     lang: Option<Lang>,
+    /// The commune you live in (INSEE code, e.g. 06088 for Nice); remembered.
+    #[arg(long, global = true)]
+    home: Option<InseeCode>,
     #[command(subcommand)]
     command: Command,
 }
@@ -69,8 +72,12 @@ enum Command {
         #[arg(long)]
         takeaway: bool,
         /// Order by distance from LAT,LON.
-        #[arg(long, value_parser = parse_position)]
+        #[arg(long, value_parser = parse_position, conflicts_with = "near_home")]
         near: Option<Position>,
+        /// Order by distance from the home commune (its town hall as listed
+        /// in the directory, else the centre of its places).
+        #[arg(long)]
+        near_home: bool,
         /// At most this many results.
         #[arg(long, default_value_t = 20)]
         limit: u32,
@@ -272,6 +279,11 @@ fn run() -> anyhow::Result<ExitCode> {
     if let Some(server) = &cli.server {
         client.set_server(server)?;
     }
+    if let Some(home) = &cli.home {
+        let mut settings = client.settings()?;
+        settings.home_commune = Some(home.clone());
+        client.set_settings(&settings)?;
+    }
     let lang = cli
         .lang
         .or(client.settings()?.lang)
@@ -343,10 +355,23 @@ fn run() -> anyhow::Result<ExitCode> {
             delivery,
             takeaway,
             near,
+            near_home,
             limit,
             json,
         } => {
             let at = moment(open_at.as_deref())?;
+            let near = match (near, near_home) {
+                (Some(p), _) => Some(p),
+                (None, false) => None,
+                (None, true) => {
+                    let home = client
+                        .settings()?
+                        .home_commune
+                        .context(l10n.msg("cli-no-home-commune", &[]))?;
+                    let centre = client.store().commune_centre(&home)?;
+                    Some(centre.context(l10n.msg("cli-no-home-centre", &[]))?)
+                }
+            };
             let q = SearchQuery {
                 text: query,
                 category,

@@ -21,6 +21,39 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// A demo town hall over `dir/srv`, serving on 127.0.0.1:0 until the test ends.
+struct Hall {
+    url: String,
+    state: beffroi_server::AppState,
+    demo: beffroi_server::demo::DemoCredentials,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn town_hall(
+    dir: &std::path::Path,
+    adjust: impl FnOnce(&mut beffroi_server::Settings),
+) -> Hall {
+    let mut settings = beffroi_server::Settings::new(dir.join("srv"));
+    adjust(&mut settings);
+    let state = beffroi_server::AppState::open(settings).unwrap();
+    let demo = beffroi_server::demo::seed(state.store.as_ref())
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(beffroi_server::serve(
+        state.clone(),
+        listener,
+        std::future::pending(),
+    ));
+    Hall {
+        url,
+        state,
+        demo,
+        server,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn sync_then_serve_communes_offline() {
     let dir = tempfile::tempdir().unwrap();
@@ -197,19 +230,9 @@ async fn publish(url: &str, token: &str, headline: &str) {
 async fn alerts_lists_what_was_received_and_listen_prints_each_new_one() {
     use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
-    let state =
-        beffroi_server::AppState::open(beffroi_server::Settings::new(dir.path().join("srv")))
-            .unwrap();
-    let demo = beffroi_server::demo::seed(state.store.as_ref())
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(beffroi_server::serve(
-        state,
-        listener,
-        std::future::pending(),
-    ));
+    let Hall {
+        url, demo, server, ..
+    } = town_hall(dir.path(), |_| {}).await;
     let token: serde_json::Value = reqwest::Client::new()
         .post(format!("{url}/api/v1/auth/login"))
         .json(&serde_json::json!({"username": demo.username.as_str(), "password": demo.password}))
@@ -442,19 +465,9 @@ async fn a_report_filed_offline_is_sent_once_when_the_server_is_back_and_its_sta
 async fn a_client_killed_at_random_moments_during_100_sends_delivers_each_report_once() {
     use rand::{Rng, SeedableRng};
     let dir = tempfile::tempdir().unwrap();
-    let mut settings = beffroi_server::Settings::new(dir.path().join("srv"));
-    settings.report_burst = 10_000;
-    let state = beffroi_server::AppState::open(settings).unwrap();
-    beffroi_server::demo::seed(state.store.as_ref())
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(beffroi_server::serve(
-        state.clone(),
-        listener,
-        std::future::pending(),
-    ));
+    let Hall {
+        url, state, server, ..
+    } = town_hall(dir.path(), |s| s.report_burst = 10_000).await;
 
     // 100 reports filed on the device while it is offline.
     let cache = dir.path().join("cache");
@@ -539,5 +552,76 @@ async fn a_client_killed_at_random_moments_during_100_sends_delivers_each_report
         .map(|r| r["state"].as_str().unwrap())
         .collect();
     assert!(states.iter().all(|s| *s == "sent"), "{states:?}");
+    server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_orders_by_distance_from_the_home_commune() {
+    let dir = tempfile::tempdir().unwrap();
+    let Hall {
+        url, state, server, ..
+    } = town_hall(dir.path(), |_| {}).await;
+    // Nice's town hall, a bakery next to it, one across town; one in Cagnes.
+    let csv = "id,name,category,lat,lon,street,postcode,city\n\
+        node/1,Mairie de Nice,townhall,43.6977,7.2790,Rue de l'Hôtel de Ville,06300,Nice\n\
+        node/2,Boulangerie de l'Ariane,bakery,43.7390,7.3040,Boulevard de l'Ariane,06300,Nice\n\
+        node/3,Boulangerie du Cours,bakery,43.6962,7.2760,Cours Saleya,06300,Nice\n\
+        node/4,Boulangerie du Cros,bakery,43.6600,7.1700,Avenue des Oliviers,06800,Cagnes-sur-Mer\n";
+    let format = beffroi_server::import::Format::Csv;
+    beffroi_server::import::import_places(state.store.as_ref(), format, csv)
+        .await
+        .unwrap();
+    let cache = dir.path().join("cache");
+    let run = |args: Vec<&'static str>| {
+        let (url, cache) = (url.clone(), cache.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut all = vec!["--server", &url];
+            all.extend(args);
+            beffroi(&all, &cache)
+        })
+    };
+
+    let out = run(vec!["sync"]).await.unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Without a home commune yet: a clear error.
+    let out = run(vec!["search", "boulangerie", "--near-home"])
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--home"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = run(vec![
+        "--home",
+        "06088",
+        "search",
+        "boulangerie",
+        "--near-home",
+        "--json",
+    ])
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let results: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["place"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Boulangerie du Cours",
+            "Boulangerie de l'Ariane",
+            "Boulangerie du Cros"
+        ],
+        "nearest to Nice's town hall first"
+    );
+    let first = results[0]["distance_m"].as_f64().unwrap();
+    assert!(first < 500.0, "{first}");
     server.abort();
 }

@@ -72,3 +72,19 @@ pub fn directory_size(state: State<'_, AppState>) -> Result<u64, CommandError> {
 pub fn list_categories() -> Vec<beffroi_domain::place::CategoryInfo> {
     beffroi_domain::place::CategoryInfo::all()
 }
+
+/// Where "nearest to my commune" measures from: the home commune's town hall
+/// in the directory, else the centre of its places; `None` when unknown.
+#[tauri::command]
+pub fn home_centre(
+    state: State<'_, AppState>,
+) -> Result<Option<beffroi_domain::place::Position>, CommandError> {
+    let Some(home) = state.client.settings()?.home_commune else {
+        return Ok(None);
+    };
+    Ok(state
+        .client
+        .store()
+        .commune_centre(&home)
+        .map_err(beffroi_client::ClientError::from)?)
+}

@@ -18,6 +18,7 @@ import type { FiledReport } from '../bindings/FiledReport';
 import type { NewReport } from '../bindings/NewReport';
 import type { ReportCategory } from '../bindings/ReportCategory';
 import type { Labels } from '../bindings/Labels';
+import type { Position } from '../bindings/Position';
 
 export type {
   AlertText,
@@ -68,6 +69,7 @@ export const api = {
   place: (id: string) => invoke<PlaceDetails>('get_place', { id }),
   directorySize: () => invoke<number>('directory_size'),
   categories: () => invoke<CategoryInfo[]>('list_categories'),
+  homeCentre: () => invoke<Position | null>('home_centre'),
   alerts: () => invoke<ResidentAlert[]>('list_alerts'),
   markAlertRead: (thread: string) => invoke<boolean>('mark_alert_read', { thread }),
   reportCategories: () => invoke<ReportCategory[]>('report_categories'),
