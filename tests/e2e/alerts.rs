@@ -323,7 +323,7 @@ async fn cap_in_and_out() {
     assert_eq!(status, StatusCode::CONFLICT);
 
     // A console alert too, then the feed lists both, valid against the schema.
-    publish(&th, &token, &draft("Couvre-feu à 18 h", None)).await;
+    let curfew = publish(&th, &token, &draft("Couvre-feu à 18 h", None)).await;
     let atom = reqwest::get(format!("{}/cap/alerts.atom", th.url))
         .await
         .unwrap();
@@ -345,6 +345,25 @@ async fn cap_in_and_out() {
         xmllint_validates(&xml).unwrap_or_else(|e| panic!("{url}: {e}\n{xml}"));
         assert!(xml.contains("<geocode>"), "{xml}");
     }
+    // The feed is rendered once per message sent: cancelling the curfew
+    // takes it out of the feed at once.
+    let (status, _) = call(
+        &th,
+        Method::POST,
+        &format!("/admin/alerts/{curfew}/cancel"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let after = reqwest::get(format!("{}/cap/alerts.atom", th.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!after.contains("Couvre-feu à 18 h"), "{after}");
+    assert!(after.contains("NICE-2026-0042"), "{after}");
     let nice_xml = reqwest::get(format!("{}/cap/alerts/NICE-2026-0042.xml", th.url))
         .await
         .unwrap()

@@ -189,6 +189,11 @@ impl Hub {
         }
     }
 
+    /// The cursor of the last message announced.
+    pub fn latest(&self) -> Cursor {
+        Cursor(self.latest.load(Ordering::Acquire))
+    }
+
     pub fn subscribers(&self) -> usize {
         self.subscribers.load(Ordering::Relaxed)
     }

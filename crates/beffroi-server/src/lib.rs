@@ -125,6 +125,8 @@ pub struct AppState {
     pub report_limiter: Arc<limits::Limiter>,
     /// Login attempts allowed per client address.
     pub login_limiter: Arc<limits::Limiter>,
+    /// The last Atom feed rendered (see `routes::alerts::atom`).
+    pub atom_cache: Arc<std::sync::Mutex<Option<routes::alerts::AtomCache>>>,
 }
 
 impl AppState {
@@ -144,6 +146,7 @@ impl AppState {
             )),
             // Guessing passwords: 20 tries, then one every 3 seconds.
             login_limiter: Arc::new(limits::per_address(20, std::time::Duration::from_secs(3))),
+            atom_cache: Arc::default(),
             settings: Arc::new(settings),
         })
     }

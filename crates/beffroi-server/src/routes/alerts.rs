@@ -668,37 +668,75 @@ async fn all_messages(state: &AppState) -> Result<Vec<AlertMessage>, ApiError> {
     Ok(out)
 }
 
+/// The last Atom feed rendered: served again while no message was sent and
+/// for at most [`ATOM_FRESH`] (alerts expire with time, not only with messages).
+#[derive(Debug)]
+pub struct AtomCache {
+    cursor: Cursor,
+    base: String,
+    at: std::time::Instant,
+    body: Bytes,
+}
+
+const ATOM_FRESH: Duration = Duration::from_secs(30);
+
 /// The Atom index of the alerts in force: the last message of each alert that
 /// is neither cancelled nor expired.
 pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let base = crate::public_url(&state, &headers);
-    let messages = all_messages(&state).await?;
+    // Read before rendering: a message sent meanwhile makes the next request render.
+    let cursor = state.hub.latest();
+    let cached = {
+        let cache = state.atom_cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache
+            .as_ref()
+            .filter(|c| c.cursor == cursor && c.base == base && c.at.elapsed() < ATOM_FRESH)
+            .map(|c| c.body.clone())
+    };
+    let body = match cached {
+        Some(body) => body,
+        None => {
+            let body = Bytes::from(render_atom(&state, &base).await?);
+            *state.atom_cache.lock().unwrap_or_else(|p| p.into_inner()) = Some(AtomCache {
+                cursor,
+                base,
+                at: std::time::Instant::now(),
+                body: body.clone(),
+            });
+            body
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/atom+xml")], body).into_response())
+}
+
+async fn render_atom(state: &AppState, base: &str) -> Result<String, ApiError> {
+    let messages = all_messages(state).await?;
     let now = OffsetDateTime::now_utc();
-    let mut latest: Vec<&AlertMessage> = Vec::new();
-    for m in &messages {
-        latest.retain(|l| l.thread() != m.thread());
-        latest.push(m);
+    // Each alert's last message, in the order of those last messages.
+    let mut last_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, m) in messages.iter().enumerate() {
+        last_of.insert(m.thread(), i);
     }
-    latest.retain(|m| m.msg_type != MsgType::Cancel && !m.is_expired(now));
-    let entries: Vec<cap::FeedEntry<'_>> = latest
-        .iter()
+    let mut last: Vec<usize> = last_of.into_values().collect();
+    last.sort_unstable();
+    let entries: Vec<cap::FeedEntry<'_>> = last
+        .into_iter()
         .rev()
+        .map(|i| &messages[i])
+        .filter(|m| m.msg_type != MsgType::Cancel && !m.is_expired(now))
         .map(|m| cap::FeedEntry {
             message: m,
             url: format!("{base}/cap/alerts/{}.xml", m.identifier),
         })
         .collect();
     let updated = messages.last().map_or(now, |m| m.sent);
-    let names = names(&state).await?;
-    Ok(xml(
-        cap::atom(
-            &format!("{base}/cap/alerts.atom"),
-            &state.settings.territory_name,
-            updated,
-            &entries,
-            &names,
-        ),
-        "application/atom+xml",
+    let names = names(state).await?;
+    Ok(cap::atom(
+        &format!("{base}/cap/alerts.atom"),
+        &state.settings.territory_name,
+        updated,
+        &entries,
+        &names,
     ))
 }
 
