@@ -816,3 +816,65 @@ async fn an_expired_alert_is_history_not_active_and_does_not_notify() {
         "{states:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn streams_and_other_requests_share_the_port_whatever_the_pace_of_their_heads() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let th = town_hall().await;
+    let addr = th.url.trim_start_matches("http://").to_owned();
+    // Sends `head` in two parts with a pause between; returns the answer's
+    // status line and head.
+    let ask = |head: &'static str, split: usize| {
+        let addr = addr.clone();
+        async move {
+            let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            s.write_all(&head.as_bytes()[..split]).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(60)).await;
+            s.write_all(&head.as_bytes()[split..]).await.unwrap();
+            let mut got = Vec::new();
+            let mut buf = [0u8; 512];
+            while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
+                    .await
+                    .expect("an answer")
+                    .unwrap();
+                assert!(n > 0, "closed without an answer");
+                got.extend_from_slice(&buf[..n]);
+            }
+            let got = String::from_utf8_lossy(&got).into_owned();
+            (got.lines().next().unwrap().to_owned(), got)
+        }
+    };
+    let stream = "GET /api/v1/alerts/stream?communes=06088 HTTP/1.1\r\nHost: x\r\n\r\n";
+    for split in [3, 20, stream.len() - 2] {
+        let (line, got) = ask(stream, split).await;
+        assert_eq!(line, "HTTP/1.1 200 OK", "split at {split}");
+        assert!(got.contains("content-type: text/event-stream"), "{got}");
+    }
+    // Near misses go to the router: other routes, a bad cursor, a bad commune.
+    for (head, expected) in [
+        (
+            "GET /api/v1/alerts?since=0 HTTP/1.1\r\nHost: x\r\n\r\n",
+            "HTTP/1.1 200 OK",
+        ),
+        (
+            "GET /api/v1/alerts/streams HTTP/1.1\r\nHost: x\r\n\r\n",
+            "HTTP/1.1 404 Not Found",
+        ),
+        (
+            "GET /api/v1/alerts/stream HTTP/1.1\r\nHost: x\r\nLast-Event-ID: soon\r\n\r\n",
+            "HTTP/1.1 400 Bad Request",
+        ),
+        (
+            "GET /api/v1/alerts/stream?communes=nice HTTP/1.1\r\nHost: x\r\n\r\n",
+            "HTTP/1.1 400 Bad Request",
+        ),
+        (
+            "POST /api/v1/alerts/stream HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+            "HTTP/1.1 405 Method Not Allowed",
+        ),
+    ] {
+        let (line, got) = ask(head, 10).await;
+        assert_eq!(line, expected, "{head:?}: {got}");
+    }
+}
