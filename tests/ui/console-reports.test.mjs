@@ -44,6 +44,13 @@ test('an Open311 request appears in the triage list and staff change its status'
   const report = page.locator('#report-page');
   await report.waitFor();
   assert.match(await report.innerText(), /voisin@example\.org/, 'staff see the contact');
+  // A duplicate of a report that does not exist: refused, said in French.
+  await page.locator('#rs-status').selectOption('duplicate');
+  await page.locator('#rs-detail').fill('pas-un-signalement');
+  await page.locator('#rs-save').click();
+  const refused = page.locator('p.error[role="alert"]');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /^Refusé par le serveur : .*pas-un-signalement/);
   await page.locator('#rs-status').selectOption('planned');
   await page.locator('#rs-message').fill('Enlèvement prévu demain matin.');
   await page.locator('#rs-save').click();
