@@ -40,6 +40,10 @@ communes-postal = Postal code: { $codes }
 communes-none-match = No commune matches “{ $query }”.
 
 error-generic = Something went wrong: { $message }
+error-offline = The town hall's server cannot be reached: try again later. What is saved on this device can still be read.
+error-storage = Cannot save on this device: { $detail }
+error-invalid = Refused: { $detail }
+error-server = The town hall refused the request: { $detail }
 
 nav-label = Sections
 nav-directory = Directory

@@ -29,6 +29,7 @@ report-required = required
 report-photos = Photos (optional, at most { $max })
 report-photos-add = Add photos
 report-photos-hint = Photos are scaled down and their metadata (including the GPS position) removed on this device, before anything is sent.
+report-photo-not-image = “{ $name }” is not a photo that can be sent: choose a JPEG, PNG or WebP image.
 report-photo-preparing = Preparing the photo…
 report-photo-remove = Remove { $name }
 report-contact = Your contact details (optional, never published)

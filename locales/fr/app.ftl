@@ -40,6 +40,10 @@ communes-postal = Code postal : { $codes }
 communes-none-match = Aucune commune ne correspond à « { $query } ».
 
 error-generic = Une erreur est survenue : { $message }
+error-offline = Le serveur de la mairie est injoignable : réessayez plus tard. Ce qui est enregistré sur cet appareil reste consultable.
+error-storage = Impossible d'enregistrer sur cet appareil : { $detail }
+error-invalid = Saisie refusée : { $detail }
+error-server = La mairie a refusé la demande : { $detail }
 
 nav-label = Sections
 nav-directory = Annuaire

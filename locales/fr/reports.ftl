@@ -29,6 +29,7 @@ report-required = obligatoire
 report-photos = Photos (facultatif, { $max } au plus)
 report-photos-add = Ajouter des photos
 report-photos-hint = Les photos sont réduites et leurs métadonnées (dont la position GPS) retirées sur cet appareil, avant tout envoi.
+report-photo-not-image = « { $name } » n'est pas une photo que l'on peut envoyer : choisissez une image JPEG, PNG ou WebP.
 report-photo-preparing = Préparation de la photo…
 report-photo-remove = Retirer { $name }
 report-contact = Vos coordonnées (facultatif, jamais publiées)

@@ -40,6 +40,10 @@ communes-postal = Codice postale: { $codes }
 communes-none-match = Nessun comune corrisponde a «{ $query }».
 
 error-generic = Si è verificato un errore: { $message }
+error-offline = Il server del comune non è raggiungibile: riprova più tardi. Ciò che è salvato su questo dispositivo resta consultabile.
+error-storage = Impossibile salvare su questo dispositivo: { $detail }
+error-invalid = Dati rifiutati: { $detail }
+error-server = Il comune ha rifiutato la richiesta: { $detail }
 
 nav-label = Sezioni
 nav-directory = Elenco

@@ -29,6 +29,7 @@ report-required = obbligatorio
 report-photos = Foto (facoltative, al massimo { $max })
 report-photos-add = Aggiungi foto
 report-photos-hint = Le foto vengono ridotte e i loro metadati (compresa la posizione GPS) rimossi su questo dispositivo, prima di ogni invio.
+report-photo-not-image = «{ $name }» non è una foto che si può inviare: scegli un'immagine JPEG, PNG o WebP.
 report-photo-preparing = Preparazione della foto…
 report-photo-remove = Rimuovi { $name }
 report-contact = I tuoi recapiti (facoltativi, mai pubblicati)

@@ -8,6 +8,7 @@
 // private D-Bus session).
 // Run under a display and a session bus: `xvfb-run -a dbus-run-session -- npm test`.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -94,6 +95,15 @@ test('filed offline in three steps, delivered once when the server is back, stat
     await eventually(async () => (await attr(app, '#report-form', 'data-step')) === '2', 5000, 'step 2');
     await (await app.$('#report-description')).setValue('Nid-de-poule profond au milieu de la chaussée, dangereux pour les deux-roues.');
     await (await app.$('#report-answer-danger')).setValue('Oui, pour les scooters');
+    // What is not a photo is refused when picked, in French.
+    const notPhoto = join(data.dir, 'notes.jpg');
+    writeFileSync(notPhoto, 'pas une photo');
+    await (await app.$('#report-photos')).addValue(notPhoto);
+    await eventually(
+      async () => (await texts(app, '#report-error')).join('').includes("« notes.jpg » n'est pas une photo"),
+      10000,
+      'the refusal of a file that is not a photo',
+    );
     // A photo carrying GPS EXIF: prepared on the device (the preview shows).
     await (await app.$('#report-photos')).addValue(join(repoRoot, 'tests/fixtures/photo-with-gps.jpg'));
     await eventually(async () => (await texts(app, '#report-photo-list li')).length === 1, 10000, 'the photo attached');

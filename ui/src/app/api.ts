@@ -1,6 +1,7 @@
 // Typed calls to the Tauri commands of src-tauri. The types are generated from
 // Rust by ts-rs (src/bindings); only the command names are written here.
 import { invoke } from '@tauri-apps/api/core';
+import { t } from '../lib/locale.svelte';
 import type { Commune } from '../bindings/Commune';
 import type { CommandError } from '../bindings/CommandError';
 import type { InseeCode } from '../bindings/InseeCode';
@@ -56,6 +57,22 @@ export function label(l: Labels, lang: string): string {
 
 export function isCommandError(e: unknown): e is CommandError {
   return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;
+}
+
+/** What to tell the resident when a command fails, in their language (the
+ * details of refused input come from the core and follow ours). */
+export function describe(e: unknown): string {
+  if (!isCommandError(e)) return t('error-generic', { message: String(e) });
+  switch (e.kind) {
+    case 'offline':
+      return t('error-offline');
+    case 'storage':
+      return t('error-storage', { detail: e.message });
+    case 'invalid':
+      return t('error-invalid', { detail: e.message });
+    default:
+      return t('error-server', { detail: e.message });
+  }
 }
 
 export const api = {
