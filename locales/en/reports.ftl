@@ -9,6 +9,7 @@ reports-photos = { $count ->
     [one] { $count } photo
    *[other] { $count } photos
 }
+reports-photo-alt = Photo { $n } of your report
 reports-next-attempt = Next attempt on { $date }
 reports-timeline = Progress
 reports-sent-note = Your town hall has received this report.

@@ -9,6 +9,7 @@ reports-photos = { $count ->
     [one] { $count } photo
    *[other] { $count } photos
 }
+reports-photo-alt = Photo { $n } de votre signalement
 reports-next-attempt = Nouvel essai le { $date }
 reports-timeline = Suivi
 reports-sent-note = Votre mairie a bien reçu ce signalement.

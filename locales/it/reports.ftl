@@ -9,6 +9,7 @@ reports-photos = { $count ->
     [one] { $count } foto
    *[other] { $count } foto
 }
+reports-photo-alt = Foto { $n } della tua segnalazione
 reports-next-attempt = Nuovo tentativo il { $date }
 reports-timeline = Andamento
 reports-sent-note = Il comune ha ricevuto questa segnalazione.

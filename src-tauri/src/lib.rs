@@ -150,6 +150,7 @@ pub fn run() {
             commands::reports::stage_photo,
             commands::reports::file_report,
             commands::reports::filed_reports,
+            commands::reports::report_photo,
             commands::sync::sync_status,
         ])
         .run(tauri::generate_context!());

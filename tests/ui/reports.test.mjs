@@ -131,6 +131,12 @@ test('filed offline in three steps, delivered once when the server is back, stat
     assert.ok(id, 'the report has an id');
     assert.equal(await attr(app, '#reports-list li.report-item', 'data-state'), 'queued');
     assert.match((await texts(app, '#reports-list li.report-item')).join(''), /en attente d'envoi/);
+    // Its photo, as kept on this device.
+    await eventually(
+      async () => (await app.execute(() => document.querySelector('#reports-list .photos img')?.naturalWidth ?? 0)) > 0,
+      5000,
+      'the photo in My reports',
+    );
     await shot(app, 'resident-report-queued.png');
 
     // The town hall starts again where the app expects it: the report goes by

@@ -45,3 +45,26 @@ pub async fn file_report(
 pub fn filed_reports(state: State<'_, AppState>) -> Result<Vec<FiledReport>, CommandError> {
     Ok(state.client.filed_reports()?)
 }
+
+/// Photo `n` (from 1) of a report filed here, as prepared on this device
+/// (JPEG bytes, sent as a raw response).
+#[tauri::command]
+pub fn report_photo(
+    state: State<'_, AppState>,
+    id: String,
+    n: u32,
+) -> Result<tauri::ipc::Response, CommandError> {
+    // Only photos of reports filed here: the id is never taken as a path.
+    let filed = state.client.filed_reports()?;
+    if !filed
+        .iter()
+        .any(|r| r.report.id == id && (1..=r.photos).contains(&n))
+    {
+        return Err(CommandError::Invalid(format!(
+            "no photo {n} for report {id}"
+        )));
+    }
+    let bytes = std::fs::read(state.client.photo_path(&id, n))
+        .map_err(|e| CommandError::Storage(e.to_string()))?;
+    Ok(tauri::ipc::Response::new(bytes))
+}

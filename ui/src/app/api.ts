@@ -94,4 +94,5 @@ export const api = {
   stagePhoto: (bytes: Uint8Array) => invoke<string>('stage_photo', bytes),
   fileReport: (report: NewReport, photos: string[]) => invoke<string>('file_report', { report, photos }),
   filedReports: () => invoke<FiledReport[]>('filed_reports'),
+  reportPhoto: (id: string, n: number) => invoke<ArrayBuffer>('report_photo', { id, n }),
 };
