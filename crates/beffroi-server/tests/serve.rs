@@ -254,10 +254,13 @@ fn every_report_acknowledged_before_a_kill_9_is_there_after_the_restart() {
     let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let killed_after = rt.block_on(async {
         let mut senders = tokio::task::JoinSet::new();
+        // One client for all (its pool opens a connection per sender), made
+        // before the clock starts: making one loads the system's certificates,
+        // which on a busy machine took longer than the whole run.
+        let http = reqwest::Client::new();
         for n in 0..16 {
-            let (url, acked) = (url.clone(), acked.clone());
+            let (url, acked, http) = (url.clone(), acked.clone(), http.clone());
             senders.spawn(async move {
-                let http = reqwest::Client::new();
                 // Until the server is gone (a refused or cut connection).
                 loop {
                     let id = uuid::Uuid::now_v7().to_string();
@@ -275,6 +278,7 @@ fn every_report_acknowledged_before_a_kill_9_is_there_after_the_restart() {
                         return;
                     };
                     if resp.status() != reqwest::StatusCode::CREATED {
+                        eprintln!("sender {n}: {}", resp.status());
                         return;
                     }
                     let Ok(receipt) = resp.json::<serde_json::Value>().await else {
@@ -285,8 +289,15 @@ fn every_report_acknowledged_before_a_kill_9_is_there_after_the_restart() {
                 }
             });
         }
-        // Kill -9 at a moment that varies from run to run, under full load.
-        let wait = 700 + u64::from(std::process::id() % 500);
+        // Kill -9 at a moment that varies from run to run, under full load:
+        // once reports are being acknowledged, then 300 to 800 ms later.
+        let first = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            while acked.lock().unwrap().is_empty() {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+        });
+        assert!(first.await.is_ok(), "no report acknowledged within 30 s");
+        let wait = 300 + u64::from(std::process::id() % 500);
         tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
         child.kill().unwrap();
         let killed_after = acked.lock().unwrap().len();
@@ -296,7 +307,7 @@ fn every_report_acknowledged_before_a_kill_9_is_there_after_the_restart() {
     let _ = child.wait();
     let acked = acked.lock().unwrap().clone();
     assert!(
-        killed_after > 100,
+        killed_after > 20,
         "the server was under load: {killed_after} acknowledged before the kill"
     );
 
