@@ -257,14 +257,7 @@ async fn bad_drafts_get_clear_errors_and_store_nothing() {
         let message = err["error"]["message"].as_str().unwrap();
         assert!(message.contains(needle), "{message}");
     }
-    let list: Value = th
-        .staff(Method::GET, "/admin/alerts", &token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = th.staff_json("/admin/alerts", &token).await;
     assert_eq!(list.as_array().unwrap().len(), 0);
 }
 

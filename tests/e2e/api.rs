@@ -217,14 +217,7 @@ async fn staff_routes_need_a_valid_token_and_role() {
     assert!(!a.2.contains("demo") && !a.2.contains("nobody"));
 
     let token = th.staff_token().await;
-    let me: Value = th
-        .staff(Method::GET, "/auth/me", &token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = th.staff_json("/auth/me", &token).await;
     assert_eq!(me, json!({"username": "demo", "role": "admin"}));
     let staff = th
         .staff(Method::GET, "/admin/staff", &token)

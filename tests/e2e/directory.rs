@@ -212,14 +212,7 @@ async fn staff_edits_reach_residents_and_bad_input_is_refused() {
     assert_eq!(p.note.as_deref(), Some("Fermé jusqu'à nouvel ordre"));
 
     // Staff search by name.
-    let list: Value = th
-        .staff(Method::GET, "/admin/places?q=fourn", &token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = th.staff_json("/admin/places?q=fourn", &token).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
 
     // Delete: a tombstone removes it from residents' devices.

@@ -87,14 +87,7 @@ async fn open311_discovery_services_post_and_get_requests_in_json_and_xml() {
 
     // It is in the staff's triage list, with the contact details.
     let token = th.staff_token().await;
-    let triage: Value = th
-        .staff(reqwest::Method::GET, "/admin/reports", &token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let triage: Value = th.staff_json("/admin/reports", &token).await;
     assert_eq!(triage[0]["report"]["id"], id.as_str());
     assert_eq!(triage[0]["report"]["contact"]["email"], "agent@example.org");
 

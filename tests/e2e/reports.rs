@@ -145,17 +145,8 @@ async fn staff_triage_and_change_statuses_and_the_reporter_sees_them() {
         let token = token.clone();
         async move {
             let v: Value = th
-                .staff(
-                    reqwest::Method::GET,
-                    &format!("/admin/reports{query}"),
-                    &token,
-                )
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .staff_json(&format!("/admin/reports{query}"), &token)
+                .await;
             v.as_array()
                 .unwrap()
                 .iter()
@@ -202,17 +193,8 @@ async fn staff_triage_and_change_statuses_and_the_reporter_sees_them() {
     assert_eq!(list("?status=open").await, [first]);
 
     let staff: Value = th
-        .staff(
-            reqwest::Method::GET,
-            &format!("/admin/reports/{first}"),
-            &token,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .staff_json(&format!("/admin/reports/{first}"), &token)
+        .await;
     assert_eq!(
         staff["report"]["contact"]["name"], "Marie",
         "staff see the contact"
@@ -292,17 +274,8 @@ async fn a_photo_with_gps_exif_arrives_with_no_metadata_and_only_staff_see_it() 
     );
 
     let names: Value = th
-        .staff(
-            reqwest::Method::GET,
-            &format!("/admin/reports/{ID}/photos"),
-            &token,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .staff_json(&format!("/admin/reports/{ID}/photos"), &token)
+        .await;
     assert_eq!(names, json!(["1.jpg"]));
     let stored = th
         .staff(

@@ -83,6 +83,17 @@ impl TownHall {
             .bearer_auth(token)
     }
 
+    /// GETs a staff route and parses its JSON body, whatever the status.
+    pub async fn staff_json(&self, path: &str, token: &str) -> serde_json::Value {
+        self.staff(reqwest::Method::GET, path, token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub fn data_dir(&self) -> &Path {
         self.dir.path()
     }

@@ -84,6 +84,16 @@ impl Store {
         .collect()
     }
 
+    /// How many photos report `id` carries; `None` when it was not filed here.
+    pub fn filed_photo_count(&self, id: &str) -> Result<Option<u32>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT photos FROM outbox WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
     /// Marks a report as being sent (committed before the request leaves).
     pub fn report_sending(&self, id: &str) -> Result<(), StoreError> {
         self.conn().execute(

@@ -44,9 +44,9 @@ pub struct Hub {
 /// the store.
 #[derive(Debug)]
 pub struct Conn {
-    pub socket: Arc<tokio::net::TcpStream>,
+    socket: Arc<tokio::net::TcpStream>,
     communes: Vec<InseeCode>,
-    pub state: Mutex<ConnState>,
+    state: Mutex<ConnState>,
     /// Woken when the hub turns it slow.
     pub wake: tokio::sync::Notify,
     id: u64,
@@ -268,11 +268,6 @@ impl Subscription {
     /// end, nothing waiting in the broadcast.
     pub fn caught_up(&self) -> bool {
         self.backlog.is_empty() && !self.behind && self.rx.is_empty()
-    }
-
-    /// The last cursor sent.
-    pub fn last(&self) -> Cursor {
-        self.last
     }
 
     fn wanted(&self, a: &SentAlert) -> bool {

@@ -232,7 +232,6 @@ async fn stream(mut socket: TcpStream, head_len: usize, mut live: LiveStream, hu
             is_live = false;
             for bytes in pending.iter().chain(std::iter::once(&rest)) {
                 if write_all(&socket, bytes).await.is_err() {
-                    hub.leave_live(&conn);
                     return;
                 }
             }

@@ -55,11 +55,12 @@ pub fn report_photo(
     n: u32,
 ) -> Result<tauri::ipc::Response, CommandError> {
     // Only photos of reports filed here: the id is never taken as a path.
-    let filed = state.client.filed_reports()?;
-    if !filed
-        .iter()
-        .any(|r| r.report.id == id && (1..=r.photos).contains(&n))
-    {
+    let photos = state
+        .client
+        .store()
+        .filed_photo_count(&id)
+        .map_err(beffroi_client::ClientError::from)?;
+    if !photos.is_some_and(|count| (1..=count).contains(&n)) {
         return Err(CommandError::Invalid(format!(
             "no photo {n} for report {id}"
         )));

@@ -18,7 +18,6 @@ import type { AlertText } from '../bindings/AlertText';
 import type { FiledReport } from '../bindings/FiledReport';
 import type { NewReport } from '../bindings/NewReport';
 import type { ReportCategory } from '../bindings/ReportCategory';
-import type { Labels } from '../bindings/Labels';
 import type { Position } from '../bindings/Position';
 
 export type {
@@ -50,10 +49,7 @@ export function severeActive(alerts: ResidentAlert[]): ResidentAlert[] {
   );
 }
 
-/** A label in `lang` (the town hall writes all three). */
-export function label(l: Labels, lang: string): string {
-  return (lang === 'en' ? l.en : lang === 'it' ? l.it : l.fr) || l.fr;
-}
+export { labelIn as label } from '../lib/i18n';
 
 export function isCommandError(e: unknown): e is CommandError {
   return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;

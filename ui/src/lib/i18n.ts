@@ -23,6 +23,11 @@ export const FILES: Record<string, string> = Object.fromEntries(
   Object.entries(raw).map(([path, src]) => [path.split('/').slice(-2).join('/'), src]),
 );
 
+/** A label the town hall wrote in all three languages, in `lang` (French if empty). */
+export function labelIn(l: { fr: string; en: string; it: string }, lang: string): string {
+  return (lang === 'en' ? l.en : lang === 'it' ? l.it : l.fr) || l.fr;
+}
+
 export function isLang(x: unknown): x is Lang {
   return typeof x === 'string' && (LANGS as readonly string[]).includes(x);
 }

@@ -200,23 +200,21 @@ pub(super) fn change_status(
     actor: &str,
 ) -> Result<Option<StaffReport>, StoreError> {
     let tx = conn.transaction()?;
-    let exists = tx
-        .query_row("SELECT 1 FROM reports WHERE id = ?1", [id], |_| Ok(()))
-        .optional()?
-        .is_some();
-    if !exists {
+    let exists = |id: &str| -> Result<bool, StoreError> {
+        Ok(tx
+            .query_row("SELECT 1 FROM reports WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    };
+    if !exists(id)? {
         return Ok(None);
     }
-    if let ReportStatus::Duplicate { of } = &update.status {
-        let original = tx
-            .query_row("SELECT 1 FROM reports WHERE id = ?1", [of], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if !original || of == id {
-            return Err(StoreError::Conflict(format!(
-                "a report is a duplicate of another existing report; {of:?} is not one"
-            )));
-        }
+    if let ReportStatus::Duplicate { of } = &update.status
+        && (of == id || !exists(of)?)
+    {
+        return Err(StoreError::Conflict(format!(
+            "a report is a duplicate of another existing report; {of:?} is not one"
+        )));
     }
     let at = OffsetDateTime::now_utc()
         .format(&Rfc3339)
