@@ -179,6 +179,9 @@ fn main() -> anyhow::Result<()> {
     })
 }
 
+/// Below this open-file limit the server says so at start.
+const LOW_OPEN_FILES: u64 = 4096;
+
 async fn serve(
     listen: SocketAddr,
     data: PathBuf,
@@ -208,6 +211,14 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on {listen}: is another server using it?"))?;
     let addr = listener.local_addr()?;
+    match beffroi_server::push::raise_open_files_limit() {
+        Ok(n) if n < LOW_OPEN_FILES => eprintln!(
+            "warning: this process may open {n} files: fewer than {n} devices can follow \
+             alerts live at once (raise the hard limit: ulimit -Hn, or LimitNOFILE= for systemd)"
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!("warning: cannot read or raise the open-file limit: {e}"),
+    }
     println!("data directory: {}", data.display());
     println!("listening on http://{addr}");
     beffroi_server::serve(state, listener, shutdown_signal()).await?;

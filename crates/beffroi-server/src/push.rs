@@ -37,6 +37,15 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 const HEAD: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\
 cache-control: no-cache\r\nx-accel-buffering: no\r\nconnection: close\r\n\r\n";
 
+/// Raises this process's open-file limit to the most the system allows and
+/// returns it. Each device holding a stream holds a socket, and Linux's
+/// usual soft limit (1,024) would turn devices away long before the machine
+/// is busy; the hard limit is the operator's (`ulimit -Hn`, systemd's
+/// `LimitNOFILE=`).
+pub fn raise_open_files_limit() -> std::io::Result<u64> {
+    rlimit::increase_nofile_limit(u64::MAX)
+}
+
 /// The connections hyper serves (all but the live streams).
 #[derive(Debug)]
 pub struct Listener {
