@@ -683,57 +683,101 @@ async fn publish_many(state: &beffroi_server::AppState, prefix: &str, n: usize, 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_device_that_stops_reading_gets_every_alert_in_order_once_it_reads_again() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let th = town_hall().await;
     let state = th.state.clone();
     // A small receive window, so the server's writes soon cannot finish.
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
-    let addr: std::net::SocketAddr = th.url.trim_start_matches("http://").parse().unwrap();
+    let mut device = raw_stream(socket, th.addr()).await;
+    // Now it reads nothing while 600 alerts of ~25 KB (15 MB, more than
+    // the socket buffers hold) are sent.
+    let n = 600;
+    publish_many(&state, "stalled", n, 8000).await;
+    // Then it reads: every alert, in order, each once.
+    let ids = tokio::time::timeout(Duration::from_secs(20), read_ids(&mut device, n))
+        .await
+        .expect("600 alerts within 20 s");
+    assert!(
+        ids.windows(2).all(|w| w[1] == w[0] + 1),
+        "in order, each once: {ids:?}"
+    );
+    assert_eq!(ids.len(), n);
+}
+
+/// Opens a stream as a device does, on its own connection from `socket`;
+/// returns it once the response head is read.
+async fn raw_stream(
+    socket: tokio::net::TcpSocket,
+    addr: std::net::SocketAddr,
+) -> tokio::net::TcpStream {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut device = socket.connect(addr).await.unwrap();
     device
         .write_all(b"GET /api/v1/alerts/stream HTTP/1.1\r\nHost: x\r\n\r\n")
         .await
         .unwrap();
     let mut seen = Vec::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = device.read(&mut buf).await.unwrap();
-        assert!(n > 0);
-        seen.extend_from_slice(&buf[..n]);
+    let mut byte = [0u8; 1];
+    while !seen.ends_with(b"\r\n\r\n") {
+        assert_eq!(device.read(&mut byte).await.unwrap(), 1, "the stream ended");
+        seen.push(byte[0]);
     }
     assert!(
         seen.starts_with(b"HTTP/1.1 200"),
         "{}",
         String::from_utf8_lossy(&seen)
     );
-    // Now it reads nothing while 600 alerts of ~25 KB (15 MB, more than
-    // the socket buffers hold) are sent.
-    let n = 600;
-    publish_many(&state, "stalled", n, 8000).await;
-    // Then it reads: every alert, in order, each once.
+    device
+}
+
+/// Reads `n` events from a raw stream; returns their ids (cursors).
+async fn read_ids(device: &mut tokio::net::TcpStream, n: usize) -> Vec<u64> {
+    use tokio::io::AsyncReadExt;
     let mut ids = Vec::new();
-    let mut text = String::new();
-    tokio::time::timeout(Duration::from_secs(20), async {
-        while ids.len() < n {
-            let got = device.read(&mut buf).await.unwrap();
-            assert!(got > 0, "the stream ended");
-            text.push_str(&String::from_utf8_lossy(&buf[..got]));
-            while let Some(end) = text.find("\n\n") {
-                let frame: String = text.drain(..end + 2).collect();
-                if let Some(id) = frame.lines().find_map(|l| l.strip_prefix("id: ")) {
-                    ids.push(id.parse::<u64>().unwrap());
-                }
+    let mut text = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    while ids.len() < n {
+        let got = device.read(&mut buf).await.unwrap();
+        assert!(got > 0, "the stream ended");
+        text.extend_from_slice(&buf[..got]);
+        while let Some(end) = text.windows(2).position(|w| w == b"\n\n") {
+            let frame: Vec<u8> = text.drain(..end + 2).collect();
+            let frame = String::from_utf8(frame).expect("UTF-8 frames");
+            if let Some(id) = frame.lines().find_map(|l| l.strip_prefix("id: ")) {
+                ids.push(id.parse::<u64>().unwrap());
             }
         }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("{} of {n} alerts", ids.len()));
-    assert!(
-        ids.windows(2).all(|w| w[1] == w[0] + 1),
-        "in order, each once: {ids:?}"
-    );
-    assert_eq!(ids.len(), n);
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_live_streams_each_get_every_alert_once_in_order() {
+    // 600 sockets in this process, beside the other tests' (as the server does).
+    beffroi_server::push::raise_open_files_limit().unwrap();
+    let th = town_hall().await;
+    let state = th.state.clone();
+    // Enough streams that announcing splits the writes over threads.
+    let devices = futures::future::join_all(
+        (0..300).map(|_| raw_stream(tokio::net::TcpSocket::new_v4().unwrap(), th.addr())),
+    )
+    .await;
+    // All live: nothing to catch up.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let n = 5;
+    publish_many(&state, "many", n, 0).await;
+    let reads = devices.into_iter().map(|mut device| async move {
+        let ids = read_ids(&mut device, n).await;
+        (ids, device)
+    });
+    let got = tokio::time::timeout(Duration::from_secs(20), futures::future::join_all(reads))
+        .await
+        .expect("every stream got every alert within 20 s");
+    let first = got[0].0.clone();
+    assert!(first.windows(2).all(|w| w[1] == w[0] + 1), "{first:?}");
+    for (ids, _) in &got {
+        assert_eq!(ids, &first, "each stream: every alert, in order, once");
+    }
 }
 
 #[tokio::test]
@@ -814,29 +858,26 @@ async fn an_expired_alert_is_history_not_active_and_does_not_notify() {
 async fn streams_and_other_requests_share_the_port_whatever_the_pace_of_their_heads() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let th = town_hall().await;
-    let addr = th.url.trim_start_matches("http://").to_owned();
+    let addr = th.addr();
     // Sends `head` in two parts with a pause between; returns the answer's
     // status line and head.
-    let ask = |head: &'static str, split: usize| {
-        let addr = addr.clone();
-        async move {
-            let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
-            s.write_all(&head.as_bytes()[..split]).await.unwrap();
-            tokio::time::sleep(Duration::from_millis(60)).await;
-            s.write_all(&head.as_bytes()[split..]).await.unwrap();
-            let mut got = Vec::new();
-            let mut buf = [0u8; 512];
-            while !got.windows(4).any(|w| w == b"\r\n\r\n") {
-                let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
-                    .await
-                    .expect("an answer")
-                    .unwrap();
-                assert!(n > 0, "closed without an answer");
-                got.extend_from_slice(&buf[..n]);
-            }
-            let got = String::from_utf8_lossy(&got).into_owned();
-            (got.lines().next().unwrap().to_owned(), got)
+    let ask = |head: &'static str, split: usize| async move {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        s.write_all(&head.as_bytes()[..split]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        s.write_all(&head.as_bytes()[split..]).await.unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 512];
+        while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
+                .await
+                .expect("an answer")
+                .unwrap();
+            assert!(n > 0, "closed without an answer");
+            got.extend_from_slice(&buf[..n]);
         }
+        let got = String::from_utf8_lossy(&got).into_owned();
+        (got.lines().next().unwrap().to_owned(), got)
     };
     let stream = "GET /api/v1/alerts/stream?communes=06088 HTTP/1.1\r\nHost: x\r\n\r\n";
     for split in [3, 20, stream.len() - 2] {

@@ -67,6 +67,14 @@ pub async fn town_hall_with(adjust: impl FnOnce(&mut Settings)) -> TownHall {
 }
 
 impl TownHall {
+    /// The server's socket address (for raw TCP clients).
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.url
+            .trim_start_matches("http://")
+            .parse()
+            .expect("a loopback address")
+    }
+
     pub fn api(&self, path: &str) -> String {
         format!("{}/api/v1{path}", self.url)
     }

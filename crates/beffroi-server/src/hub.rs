@@ -19,6 +19,8 @@ use crate::store::{SentAlert, Store, StoreError};
 const CAPACITY: usize = 1024;
 /// How many stored messages a catch-up reads at a time.
 const CATCH_UP_PAGE: u32 = 200;
+/// How many live streams an announcing thread writes to before taking more.
+const ANNOUNCE_CHUNK: usize = 64;
 
 #[derive(Debug)]
 pub struct Hub {
@@ -122,19 +124,29 @@ impl Hub {
             .values()
             .filter(|c| sent.area.concerns(&c.communes))
             .collect();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = if concerned.len() < 1000 {
-            concerned.len().max(1)
+        // Small chunks taken in turn, so the threads finish together even
+        // when one of them is preempted (a static split left the tail to
+        // whichever thread the scheduler slowed).
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut slowed = Vec::new();
+            loop {
+                let start = next.fetch_add(ANNOUNCE_CHUNK, Ordering::Relaxed);
+                let Some(part) = concerned.get(start..).filter(|p| !p.is_empty()) else {
+                    break;
+                };
+                slowed.extend(write_to(&part[..part.len().min(ANNOUNCE_CHUNK)], &sent));
+            }
+            slowed
+        };
+        let helpers = if concerned.len() < 2 * ANNOUNCE_CHUNK {
+            0
         } else {
-            concerned.len().div_ceil(threads)
+            std::thread::available_parallelism().map_or(1, |n| n.get()) - 1
         };
         let slowed: Vec<u64> = std::thread::scope(|scope| {
-            let mut parts = concerned.chunks(chunk);
-            let first = parts.next().unwrap_or_default();
-            let others: Vec<_> = parts
-                .map(|part| scope.spawn(|| write_to(part, &sent)))
-                .collect();
-            let mut slowed = write_to(first, &sent);
+            let others: Vec<_> = (0..helpers).map(|_| scope.spawn(work)).collect();
+            let mut slowed = work();
             for h in others {
                 slowed.extend(h.join().unwrap_or_default());
             }
