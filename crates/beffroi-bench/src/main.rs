@@ -106,31 +106,28 @@ const WORDS: &[&str] = &[
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let rt = tokio::runtime::Runtime::new()?;
+    // Made where needed: the subscribers' process runs none (its threads
+    // would only compete with the server for the cores).
+    let rt = tokio::runtime::Runtime::new;
     match cli.command {
         Command::Directory {
             places,
             queries,
             seed,
-        } => rt.block_on(directory(places, queries, seed)),
-        Command::Fanout { subscribers } => rt.block_on(fanout::fanout(subscribers)),
-        // One thread: thousands of tiny reads gain nothing from two, and the
-        // second core stays with the server (both share this machine).
-        Command::Subscribe { addr, n } => tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?
-            .block_on(fanout::subscribe(addr, n)),
+        } => rt()?.block_on(directory(places, queries, seed)),
+        Command::Fanout { subscribers } => rt()?.block_on(fanout::fanout(subscribers)),
+        Command::Subscribe { addr, n } => fanout::subscribe(addr, n),
         Command::Ingest {
             seconds,
             senders,
             photo_kb,
-        } => rt.block_on(ingest::ingest(seconds, senders, photo_kb)),
+        } => rt()?.block_on(ingest::ingest(seconds, senders, photo_kb)),
         Command::IngestLoad {
             addr,
             seconds,
             senders,
             photo_kb,
-        } => rt.block_on(ingest::load(addr, seconds, senders, photo_kb)),
+        } => rt()?.block_on(ingest::load(addr, seconds, senders, photo_kb)),
     }
 }
 
