@@ -39,3 +39,6 @@ report-state-queued = waiting to be sent
 report-state-sending = sending
 report-state-sent = sent
 report-state-failed = refused
+# The system tray (the app keeps receiving alerts while its window is closed).
+tray-open = Open Beffroi
+tray-quit = Quit Beffroi

@@ -42,3 +42,6 @@ report-state-queued = en attente d'envoi
 report-state-sending = envoi en cours
 report-state-sent = envoyé
 report-state-failed = refusé
+# The system tray (the app keeps receiving alerts while its window is closed).
+tray-open = Ouvrir Beffroi
+tray-quit = Quitter Beffroi

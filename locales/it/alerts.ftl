@@ -42,3 +42,6 @@ report-state-queued = in attesa di invio
 report-state-sending = invio in corso
 report-state-sent = inviata
 report-state-failed = rifiutata
+# The system tray (the app keeps receiving alerts while its window is closed).
+tray-open = Apri Beffroi
+tray-quit = Esci da Beffroi

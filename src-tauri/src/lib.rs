@@ -9,6 +9,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod tray;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -101,6 +102,8 @@ pub fn run() {
                 .transpose()?;
             tracing::info!(data = %data.display(), "resident store opened");
             client.set_notifier(Arc::new(DesktopNotifier));
+            let lang = client.settings()?.lang.unwrap_or(beffroi_domain::Lang::Fr);
+            tray::install(app.handle(), lang);
             let client = Arc::new(client);
             app.manage(AppState {
                 client: client.clone(),
@@ -133,6 +136,15 @@ pub fn run() {
                 }
             });
             Ok(())
+        })
+        // With a tray, closing the window hides it: alerts keep coming.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                && tray::keeps_running(window.app_handle())
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::settings::get_settings,

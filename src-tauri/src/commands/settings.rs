@@ -14,6 +14,7 @@ pub fn get_settings(state: State<'_, AppState>) -> Result<Settings, CommandError
 /// of the synced communes.
 #[tauri::command]
 pub fn save_settings(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     lang: Lang,
     home_commune: InseeCode,
@@ -32,5 +33,6 @@ pub fn save_settings(
     settings.lang = Some(lang);
     settings.home_commune = Some(home_commune);
     state.client.set_settings(&settings)?;
+    crate::tray::relabel(&app, lang);
     Ok(settings)
 }
