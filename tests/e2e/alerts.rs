@@ -780,6 +780,46 @@ async fn many_live_streams_each_get_every_alert_once_in_order() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn alerts_published_at_the_same_moment_all_reach_a_live_stream_in_order() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let mut device = raw_stream(tokio::net::TcpSocket::new_v4().unwrap(), th.addr()).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Drafts first, then every publication at once (several staff members).
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        let (status, created) = call(
+            &th,
+            Method::POST,
+            "/admin/alerts",
+            &token,
+            Some(&draft(&format!("Simultanée {i}"), None)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let th = Arc::new(th);
+    let publications = ids.iter().map(|id| {
+        let (th, token, id) = (th.clone(), token.clone(), id.clone());
+        tokio::spawn(async move {
+            let path = format!("/admin/alerts/{id}/publish");
+            let (status, body) = call(&th, Method::POST, &path, &token, None).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        })
+    });
+    for p in futures::future::join_all(publications).await {
+        p.unwrap();
+    }
+    // A live device gets each, in cursor order: none skipped because a
+    // later one was announced first.
+    let got = tokio::time::timeout(Duration::from_secs(10), read_ids(&mut device, ids.len()))
+        .await
+        .expect("all 40 alerts within 10 s");
+    assert!(got.windows(2).all(|w| w[0] < w[1]), "in order: {got:?}");
+}
+
 #[tokio::test]
 async fn a_subscriber_that_falls_behind_is_caught_up_from_the_store_in_order() {
     use beffroi_server::hub::Subscription;

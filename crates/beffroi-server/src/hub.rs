@@ -37,6 +37,8 @@ pub struct Hub {
     /// directly. The lock also orders announcing against joining.
     live: Mutex<HashMap<u64, Arc<Conn>>>,
     next_conn: AtomicU64,
+    /// Held from storing a message to announcing it (see [`Hub::in_order`]).
+    sending: tokio::sync::Mutex<()>,
 }
 
 /// A stream served by [`crate::push`]. While it is live (caught up), the
@@ -90,6 +92,7 @@ impl Default for Hub {
             reports: broadcast::channel(CAPACITY).0,
             live: Mutex::default(),
             next_conn: AtomicU64::new(0),
+            sending: tokio::sync::Mutex::new(()),
         }
     }
 }
@@ -109,6 +112,14 @@ impl Hub {
 
     fn live_conns(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Conn>>> {
         self.live.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Hold this from storing a message until it is announced: messages are
+    /// then announced in cursor order. (Two publications at the same moment
+    /// could otherwise announce the later cursor first, and a stream at that
+    /// cursor would skip the earlier message as already sent.)
+    pub async fn in_order(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.sending.lock().await
     }
 
     /// Announces a message that is already stored: to the subscriptions,

@@ -99,6 +99,7 @@ async fn send(
         .sign(&message)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let signed = serde_json::to_string(&signed).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let in_order = state.hub.in_order().await;
     let sent = state
         .store
         .publish(Publication {
@@ -114,6 +115,7 @@ async fn send(
     tracing::info!(staff = actor, alert = %alert_id, message = %message.identifier,
         kind = %message.msg_type, cursor = sent.cursor.0, "alert message sent");
     state.hub.announce(sent);
+    drop(in_order);
     Ok(())
 }
 
