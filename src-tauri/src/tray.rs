@@ -51,7 +51,7 @@ pub fn install(app: &AppHandle, lang: Lang) {
     };
     // The tray library panics when the system lacks libayatana-appindicator.
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
-        Ok(Ok(())) => tracing::info!("in the system tray"),
+        Ok(Ok(())) => tracing::info!("tray icon set up"),
         Ok(Err(e)) => tracing::warn!(error = %e, "no system tray"),
         Err(_) => tracing::warn!("no system tray: libayatana-appindicator3 is missing"),
     }

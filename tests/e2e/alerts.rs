@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use beffroi_domain::alert::{AlertMessage, AlertState, PublicKey, SignedAlert, signing};
 use beffroi_domain::{Lang, Role};
-use beffroi_tests::{Recorder, Resident, TownHall, get_json, resident, town_hall};
+use beffroi_tests::{Recorder, Resident, TownHall, get_json, get_text, resident, town_hall};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -334,7 +334,7 @@ async fn cap_in_and_out() {
         .collect();
     assert_eq!(urls.len(), 2);
     for url in urls {
-        let xml = reqwest::get(url).await.unwrap().text().await.unwrap();
+        let xml = get_text(url).await;
         xmllint_validates(&xml).unwrap_or_else(|e| panic!("{url}: {e}\n{xml}"));
         assert!(xml.contains("<geocode>"), "{xml}");
     }
@@ -349,20 +349,10 @@ async fn cap_in_and_out() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let after = reqwest::get(format!("{}/cap/alerts.atom", th.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let after = get_text(&format!("{}/cap/alerts.atom", th.url)).await;
     assert!(!after.contains("Couvre-feu à 18 h"), "{after}");
     assert!(after.contains("NICE-2026-0042"), "{after}");
-    let nice_xml = reqwest::get(format!("{}/cap/alerts/NICE-2026-0042.xml", th.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let nice_xml = get_text(&format!("{}/cap/alerts/NICE-2026-0042.xml", th.url)).await;
     assert!(
         nice_xml.contains("<areaDesc>Cagnes-sur-Mer, Nice</areaDesc>"),
         "{nice_xml}"

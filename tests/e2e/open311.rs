@@ -1,6 +1,6 @@
 //! Open311 GeoReport v2: what existing clients and back offices see.
 
-use beffroi_tests::town_hall_with;
+use beffroi_tests::{get_text, town_hall_with};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -104,12 +104,7 @@ async fn open311_discovery_services_post_and_get_requests_in_json_and_xml() {
     assert_eq!(one[0]["description"], "Lampadaire éteint rue de France");
     let closed = json(format!("{base}/requests.json?status=closed")).await;
     assert_eq!(closed.as_array().unwrap().len(), 0);
-    let xml = reqwest::get(format!("{base}/requests.xml"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let xml = get_text(&format!("{base}/requests.xml")).await;
     assert!(xml.contains("<service_requests>"), "{xml}");
     assert!(
         xml.contains(&format!("<service_request_id>{id}</service_request_id>")),

@@ -1,7 +1,7 @@
 //! Reports on the town hall's side: intake, idempotency, bad input, the
 //! reporter's view with its secret.
 
-use beffroi_tests::town_hall;
+use beffroi_tests::{get_text, town_hall};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -480,12 +480,7 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit_and_links_use_the_
         assert_eq!(status, expected, "{forwarded}");
     }
 
-    let discovery = reqwest::get(format!("{}/open311/v2/discovery.json", th.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let discovery = get_text(&format!("{}/open311/v2/discovery.json", th.url)).await;
     assert!(
         discovery.contains("https://beffroi.example.fr/open311/v2"),
         "{discovery}"

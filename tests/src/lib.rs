@@ -170,6 +170,11 @@ pub async fn get_json(url: &str) -> serde_json::Value {
     reqwest::get(url).await.unwrap().json().await.unwrap()
 }
 
+/// The body of `GET url`, as text (feeds, XML documents).
+pub async fn get_text(url: &str) -> String {
+    reqwest::get(url).await.unwrap().text().await.unwrap()
+}
+
 /// A resident's device: the resident core over its own data directory.
 #[derive(Debug)]
 pub struct Resident {

@@ -88,6 +88,16 @@ export function startTownHall(dataDir, listen = '127.0.0.1:0') {
   });
 }
 
+/** A staff bearer token for `hall` (its demo account), for the staff API. */
+export async function staffToken(hall) {
+  const login = await fetch(`${hall.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: hall.username, password: hall.password }),
+  });
+  return (await login.json()).token;
+}
+
 /** Debian's Chromium, headless, with the flags that work as root on a closed network. */
 export async function launchChromium() {
   const { chromium } = await import('playwright-core');

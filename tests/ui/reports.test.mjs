@@ -22,6 +22,7 @@ import {
   openApp,
   repoRoot,
   screenshot as shot,
+  staffToken,
   startTauriDriver,
   startTownHall,
   stopChild,
@@ -50,17 +51,8 @@ after(async () => {
 const attr = (b, selector, name) =>
   b.execute((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, selector, name);
 
-async function staffToken() {
-  const login = await fetch(`${hall.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: hall.username, password: hall.password }),
-  });
-  return (await login.json()).token;
-}
-
 async function staffReports() {
-  const token = await staffToken();
+  const token = await staffToken(hall);
   const list = await fetch(`${hall.url}/api/v1/admin/reports`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(list.status, 200);
   return list.json();
@@ -156,7 +148,7 @@ test('filed offline in three steps, delivered once when the server is back, stat
     assert.equal(onServer.length, 1, 'exactly once');
     assert.equal((await staffReports()).length, 1);
     // Its photo arrived with no EXIF at all.
-    const token = await staffToken();
+    const token = await staffToken(hall);
     const photos = await (await fetch(`${hall.url}/api/v1/admin/reports/${id}/photos`, { headers: { authorization: `Bearer ${token}` } })).json();
     assert.deepEqual(photos, ['1.jpg']);
     const photo = Buffer.from(

@@ -13,6 +13,7 @@ import {
   firstRunInNice,
   notifications,
   openApp as openWindow,
+  staffToken,
   startTauriDriver,
   startTownHall,
   stopChild,
@@ -41,13 +42,13 @@ async function publish(headline) {
   const post = async (path, body, token) => {
     const res = await fetch(`${hall.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: body ? JSON.stringify(body) : undefined,
     });
     assert.ok(res.ok, `${path}: ${res.status} ${await res.clone().text()}`);
     return res.json();
   };
-  const { token } = await post('/api/v1/auth/login', { username: hall.username, password: hall.password });
+  const token = await staffToken(hall);
   const draft = await post(
     '/api/v1/admin/alerts',
     {
