@@ -57,6 +57,18 @@ async fn call(
     status_code(req.send().await.unwrap()).await
 }
 
+/// Posts a CAP 1.2 document as a town hall's tool does.
+async fn post_cap(th: &TownHall, token: &str, body: String) -> (StatusCode, Value) {
+    let resp = th
+        .staff(Method::POST, "/admin/alerts", token)
+        .header("content-type", "application/cap+xml")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    status_code(resp).await
+}
+
 async fn signed_page(th: &TownHall, since: u64) -> Value {
     get_json(&th.api(&format!("/alerts?since={since}"))).await
 }
@@ -282,15 +294,10 @@ fn xmllint_validates(xml: &str) -> Result<(), String> {
 async fn cap_in_and_out() {
     let th = town_hall().await;
     let token = th.staff_token().await;
-    let cap = |body: String| {
-        th.staff(Method::POST, "/admin/alerts", &token)
-            .header("content-type", "application/cap+xml")
-            .body(body)
-    };
 
     // Hostile XML (external entities) is refused before anything is read.
     let xee = std::fs::read_to_string(format!("{FIXTURES}/xee.cap")).unwrap();
-    let (status, err) = status_code(cap(xee).send().await.unwrap()).await;
+    let (status, err) = post_cap(&th, &token, xee).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
     assert!(err["error"]["message"].as_str().unwrap().contains("DTD"));
     // A real alert Beffroi cannot represent (a polygon in California).
@@ -298,7 +305,7 @@ async fn cap_in_and_out() {
         "{FIXTURES}/A2_severe_thunderstorm_KSTO1055887203.xml"
     ))
     .unwrap();
-    let (status, err) = status_code(cap(noaa).send().await.unwrap()).await;
+    let (status, err) = post_cap(&th, &token, noaa).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
     assert!(
         err["error"]["message"].as_str().unwrap().contains("INSEE"),
@@ -307,12 +314,12 @@ async fn cap_in_and_out() {
 
     // A town hall tool's message is published at once.
     let nice = std::fs::read_to_string(format!("{FIXTURES}/confinement-nice.xml")).unwrap();
-    let (status, created) = status_code(cap(nice.clone()).send().await.unwrap()).await;
+    let (status, created) = post_cap(&th, &token, nice.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["state"], "active");
     assert_eq!(created["thread"], "NICE-2026-0042");
     // The same message again is a conflict, not a second alert.
-    let (status, _) = status_code(cap(nice).send().await.unwrap()).await;
+    let (status, _) = post_cap(&th, &token, nice).await;
     assert_eq!(status, StatusCode::CONFLICT);
 
     // A console alert too, then the feed lists both, valid against the schema.
@@ -561,10 +568,16 @@ async fn forged_altered_and_unsigned_alerts_are_refused() {
     let (threads, rejected) = store
         .apply_alerts(
             &[altered, forged, unsigned],
+            cursor,
             beffroi_domain::Cursor(cursor.0 + 1),
         )
         .unwrap();
     assert!(threads.is_empty());
+    assert_eq!(
+        store.alerts_cursor().unwrap(),
+        cursor,
+        "refused: not skipped"
+    );
     let reasons: Vec<String> = rejected.iter().map(|r| r.reason.clone()).collect();
     assert!(reasons[0].contains("altered"), "{reasons:?}");
     assert!(reasons[1].contains("unknown key"), "{reasons:?}");
@@ -941,4 +954,246 @@ async fn streams_and_other_requests_share_the_port_whatever_the_pace_of_their_he
         let (line, got) = ask(head, 10).await;
         assert_eq!(line, expected, "{head:?}: {got}");
     }
+}
+
+/// The signed messages the server has sent, in cursor order.
+async fn signed_messages(th: &TownHall) -> Vec<SignedAlert> {
+    serde_json::from_value(signed_page(th, 0).await["items"].clone()).unwrap()
+}
+
+#[tokio::test]
+async fn a_refused_event_cannot_deafen_a_device_and_a_cursor_beyond_the_server_is_undone() {
+    use beffroi_domain::Cursor;
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let r = resident(&th.url);
+    publish(&th, &token, &draft("Première", None)).await;
+    r.client.sync().await.unwrap();
+    let store = r.client.store();
+    let held = store.alerts_cursor().unwrap();
+    let genuine = signed_messages(&th).await.remove(0);
+
+    // One unsigned event claiming the largest cursor (from anything on the
+    // path) is refused and moves nothing.
+    let unsigned = SignedAlert {
+        signature: String::new(),
+        ..genuine.clone()
+    };
+    let (_, rejected) = store
+        .apply_alerts(&[unsigned], held, Cursor(u64::MAX))
+        .unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(store.alerts_cursor().unwrap(), held);
+
+    // A genuine message replayed with that cursor is stored (a duplicate)
+    // and moves it; the next sync sees the server's newest is below it,
+    // goes back, and the alerts published since arrive.
+    store
+        .apply_alerts(&[genuine], held, Cursor(u64::MAX))
+        .unwrap();
+    assert_eq!(store.alerts_cursor().unwrap(), Cursor(u64::MAX));
+    publish(&th, &token, &draft("Deuxième", None)).await;
+    let report = r.client.sync().await.unwrap();
+    assert_eq!(report.alerts_new, 1, "{report:?}");
+    let headlines: Vec<String> = r
+        .client
+        .alerts()
+        .unwrap()
+        .iter()
+        .map(|a| a.message.body.texts[0].headline.clone())
+        .collect();
+    assert_eq!(headlines, ["Deuxième", "Première"]);
+    let latest = signed_page(&th, 0).await["latest"].as_u64().unwrap();
+    assert_eq!(store.alerts_cursor().unwrap(), Cursor(latest));
+}
+
+#[tokio::test]
+async fn messages_arriving_out_of_order_follow_the_cap_chain_and_a_cancel_is_final() {
+    use beffroi_domain::Cursor;
+    use beffroi_domain::alert::MsgType;
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let id = publish(&th, &token, &draft("Confinement", Some(&["06088"]))).await;
+    let (status, _) = call(
+        &th,
+        Method::POST,
+        &format!("/admin/alerts/{id}/update"),
+        &token,
+        Some(&draft("Confinement prolongé", Some(&["06088"]))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let other = publish(&th, &token, &draft("Eau non potable", Some(&["06088"]))).await;
+    let (status, _) = call(
+        &th,
+        Method::POST,
+        &format!("/admin/alerts/{other}/cancel"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let keys: Vec<PublicKey> = get_json(&th.api("/keys"))
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| serde_json::from_value(k.clone()).unwrap())
+        .collect();
+    let [alert, update, water, cancel]: [SignedAlert; 4] =
+        signed_messages(&th).await.try_into().unwrap();
+
+    // The update and the cancellation arrive before the messages they follow.
+    let r = resident(&th.url);
+    in_nice(&r, Lang::Fr);
+    let store = r.client.store();
+    store.pin_keys(&keys).unwrap();
+    for m in [update, cancel, alert, water] {
+        store
+            .apply_alerts(&[m], Cursor::START, Cursor::START)
+            .unwrap();
+    }
+    let alerts = r.client.alerts().unwrap();
+    assert_eq!(alerts.len(), 2, "{alerts:#?}");
+    let water = alerts
+        .iter()
+        .find(|a| a.message.body.texts[0].headline == "Eau non potable")
+        .expect("the cancelled alert is listed");
+    assert_eq!(water.state, AlertState::Cancelled, "never active again");
+    let types: Vec<MsgType> = water.history.iter().map(|h| h.msg_type).collect();
+    assert_eq!(types, [MsgType::Alert, MsgType::Cancel]);
+    let lockdown = alerts
+        .iter()
+        .find(|a| a.state == AlertState::Active)
+        .expect("the lockdown is active");
+    assert_eq!(
+        lockdown.message.body.texts[0].headline, "Confinement prolongé",
+        "the update is in force, not the older alert"
+    );
+    // Nothing to notify for the cancelled thread when its alert arrives last.
+    let threads: Vec<String> = alerts.iter().map(|a| a.thread.clone()).collect();
+    let notes = beffroi_client::alerts::notifications(&alerts, &threads, Lang::Fr, "Mise à jour :");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].1.summary, "Mise à jour : Confinement prolongé");
+}
+
+#[tokio::test]
+async fn a_cap_cancel_naming_another_senders_message_first_cancels_everywhere() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let nice = std::fs::read_to_string(format!("{FIXTURES}/confinement-nice.xml")).unwrap();
+    let (status, created) = post_cap(&th, &token, nice.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let r = resident(&th.url);
+    in_nice(&r, Lang::Fr);
+    r.client.sync().await.unwrap();
+
+    let follow_up = |identifier: &str, msg_type: &str, references: &str| {
+        nice.replace("NICE-2026-0042", identifier)
+            .replace(
+                "<msgType>Alert</msgType>",
+                &format!("<msgType>{msg_type}</msgType>"),
+            )
+            .replace(
+                "<scope>Public</scope>",
+                &format!("<scope>Public</scope>\n  <references>{references}</references>"),
+            )
+    };
+    // A message naming two different alerts sent here is refused.
+    publish(&th, &token, &draft("Autre", None)).await;
+    let other = signed_messages(&th).await.pop().unwrap();
+    let other: AlertMessage = serde_json::from_str(&other.message).unwrap();
+    let both = format!(
+        "alertes@ville-nice.example,NICE-2026-0042,2026-11-23T08:00:00+01:00 {},{},{}",
+        other.sender,
+        other.identifier,
+        other
+            .sent
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    );
+    let (status, err) = post_cap(&th, &token, follow_up("NICE-2026-0043", "Update", &both)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["error"]["code"], "ambiguous_reference");
+
+    // The prefecture's message first, ours second.
+    let refs = "alertes@alpes-maritimes.gouv.example,PREF-06-2026-17,2026-11-23T07:30:00+01:00 \
+                alertes@ville-nice.example,NICE-2026-0042,2026-11-23T08:00:00+01:00";
+    let (status, cancelled) =
+        post_cap(&th, &token, follow_up("NICE-2026-0044", "Cancel", refs)).await;
+    assert_eq!(status, StatusCode::CREATED, "{cancelled}");
+    assert_eq!(cancelled["state"], "cancelled");
+
+    // The feed and the device agree with the console.
+    let atom = get_text(&format!("{}/cap/alerts.atom", th.url)).await;
+    assert!(!atom.contains("NICE-2026-0042"), "{atom}");
+    assert!(!atom.contains("NICE-2026-0044"), "{atom}");
+    r.client.sync().await.unwrap();
+    let lockdown = r
+        .client
+        .alerts()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.thread == "NICE-2026-0042")
+        .expect("the thread is the first message's");
+    assert_eq!(lockdown.state, AlertState::Cancelled);
+    // The sent message still names the prefecture's, after ours.
+    let xml = get_text(&format!("{}/cap/alerts/NICE-2026-0044.xml", th.url)).await;
+    assert!(xml.contains("PREF-06-2026-17"), "{xml}");
+}
+
+#[tokio::test]
+async fn a_draft_changed_after_its_review_is_not_published() {
+    let th = town_hall().await;
+    let editor = th.staff_with_role("eve", Role::Editor).await;
+    let publisher = th.staff_with_role("paul", Role::Publisher).await;
+    let (_, created) = call(
+        &th,
+        Method::POST,
+        "/admin/alerts",
+        &editor,
+        Some(&draft("Eau potable rétablie", None)),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    // The publisher reviews it…
+    let reviewed = created["updated_at"].as_str().unwrap().to_owned();
+    // …the editor changes it meanwhile…
+    let (status, _) = call(
+        &th,
+        Method::PUT,
+        &format!("/admin/alerts/{id}"),
+        &editor,
+        Some(&draft("Évacuez immédiatement", None)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // …and the click publishes nothing.
+    let publish = |reviewed: String| {
+        let path = format!(
+            "/admin/alerts/{id}/publish?{}",
+            serde_urlencoded::to_string([("reviewed", reviewed)]).unwrap()
+        );
+        let (th, publisher) = (&th, &publisher);
+        async move { call(th, Method::POST, &path, publisher, None).await }
+    };
+    let (status, err) = publish(reviewed).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["error"]["code"], "draft_changed");
+    assert_eq!(
+        signed_page(&th, 0).await["items"].as_array().unwrap().len(),
+        0
+    );
+    // Reviewed again, it goes.
+    let (_, current) = call(
+        &th,
+        Method::GET,
+        &format!("/admin/alerts/{id}"),
+        &publisher,
+        None,
+    )
+    .await;
+    let (status, sent) = publish(current["updated_at"].as_str().unwrap().to_owned()).await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    assert_eq!(sent["state"], "active");
 }

@@ -296,16 +296,22 @@ async fn password_guessing_is_slowed_per_address() {
             .unwrap()
     };
     let (guesser, staff) = (from([127, 0, 0, 1]), from([127, 0, 0, 3]));
-    let try_login = |client: &reqwest::Client, password: &str| {
+    let try_login = |client: &reqwest::Client, username: &str, password: &str| {
         client
             .post(th.api("/auth/login"))
-            .json(&json!({"username": th.demo.username.as_str(), "password": password}))
+            .json(&json!({"username": username, "password": password}))
             .send()
     };
-    for _ in 0..20 {
-        let resp = try_login(&guesser, "wrong-password").await.unwrap();
+    // Twenty accounts guessed once each (the account limit is another test).
+    for i in 0..20 {
+        let resp = try_login(&guesser, &format!("agent{i}"), "wrong-password")
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     }
+    let try_login = |client: &reqwest::Client, password: &str| {
+        try_login(client, th.demo.username.as_str(), password)
+    };
     let resp = try_login(&guesser, &th.demo.password).await.unwrap();
     assert_eq!(
         resp.status(),
@@ -318,4 +324,84 @@ async fn password_guessing_is_slowed_per_address() {
         StatusCode::OK,
         "another address is not slowed"
     );
+}
+
+#[tokio::test]
+async fn one_account_is_limited_however_many_addresses_guess() {
+    let th = town_hall().await;
+    // Each guess from an address of its own (127.0.0.0/8 is all loopback).
+    let from = |n: u8| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 1, n]))
+            .build()
+            .unwrap()
+    };
+    let login = |client: reqwest::Client, username: String, password: String| {
+        let url = th.api("/auth/login");
+        async move {
+            client
+                .post(url)
+                .json(&json!({"username": username, "password": password}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let user = th.demo.username.as_str().to_owned();
+    for n in 0..10 {
+        let resp = login(from(n), user.clone(), "wrong".into()).await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    let resp = login(from(50), user.clone(), th.demo.password.clone()).await;
+    assert_eq!(
+        resp.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even from a new address"
+    );
+    let err: serde_json::Value = resp.json().await.unwrap();
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("account"),
+        "{err}"
+    );
+    // Another account is not slowed.
+    let other = th
+        .staff_with_role("eve", beffroi_domain::Role::Editor)
+        .await;
+    assert!(!other.is_empty());
+}
+
+#[tokio::test]
+async fn password_checks_are_bounded_the_rest_get_503_with_retry_after() {
+    // Behind the operator's proxy every login seems to come from elsewhere.
+    let th = beffroi_tests::town_hall_with(|s| {
+        s.trusted_proxies = vec![std::net::IpAddr::from([127, 0, 0, 1])];
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let logins = (0..80u32).map(|i| {
+        let req = http
+            .post(th.api("/auth/login"))
+            .header("x-forwarded-for", format!("198.51.100.{}", i % 250))
+            .json(&json!({"username": format!("agent{i}"), "password": "wrong"}));
+        async move { req.send().await.unwrap() }
+    });
+    let answers = futures::future::join_all(logins).await;
+    let mut busy = 0;
+    for resp in answers {
+        match resp.status() {
+            StatusCode::UNAUTHORIZED => {}
+            StatusCode::SERVICE_UNAVAILABLE => {
+                busy += 1;
+                assert_eq!(resp.headers()["retry-after"], "2");
+                let err: serde_json::Value = resp.json().await.unwrap();
+                assert_eq!(err["error"]["code"], "busy");
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    // At most a few run and a few wait; the others are told to come back.
+    assert!(busy >= 10, "{busy} of 80 told to come back");
 }

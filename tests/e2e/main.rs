@@ -4,6 +4,7 @@
 
 mod alerts;
 mod api;
+mod connections;
 mod directory;
 mod open311;
 mod reports;

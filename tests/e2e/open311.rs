@@ -91,15 +91,19 @@ async fn open311_discovery_services_post_and_get_requests_in_json_and_xml() {
     assert_eq!(triage[0]["report"]["id"], id.as_str());
     assert_eq!(triage[0]["report"]["contact"]["email"], "agent@example.org");
 
-    // And Open311 lists it, without the contact details, in both formats.
+    // And Open311 lists it, without the contact details, in both formats:
+    // to anyone with its position blurred, to the town hall's tools exactly.
     let list = json(format!(
         "{base}/requests.json?status=open&service_code=lighting"
     ))
     .await;
     assert_eq!(list[0]["service_request_id"], id.as_str());
     assert_eq!(list[0]["status"], "open");
-    assert_eq!(list[0]["lat"], 43.6961);
+    assert_eq!(list[0]["lat"], 43.696);
+    assert_eq!(list[0]["long"], 7.272);
     assert!(!list.to_string().contains("agent@example.org"));
+    let exact = json(format!("{base}/requests.json?api_key={KEY}")).await;
+    assert_eq!(exact[0]["lat"], 43.6961);
     let one = json(format!("{base}/requests/{id}.json")).await;
     assert_eq!(one[0]["description"], "Lampadaire éteint rue de France");
     let closed = json(format!("{base}/requests.json?status=closed")).await;
@@ -114,4 +118,194 @@ async fn open311_discovery_services_post_and_get_requests_in_json_and_xml() {
         .await
         .unwrap();
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn public_reads_show_only_published_categories_blurred_and_staff_see_all() {
+    let th = town_hall_with(|s| s.open311_keys = vec![KEY.into()]).await;
+    let base = format!("{}/open311/v2", th.url);
+    let http = reqwest::Client::new();
+    let file = |category: &str, description: &str| {
+        let fields = [
+            ("api_key", KEY),
+            ("service_code", category),
+            ("lat", "43.701234"),
+            ("long", "7.268765"),
+            (
+                "address_string",
+                "12 rue Pairolière, 3e étage, porte gauche",
+            ),
+            ("description", description),
+            ("attribute[urgent]", "oui"),
+            ("attribute[danger]", "non"),
+        ];
+        let http = http.clone();
+        let url = format!("{base}/requests.json");
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        async move {
+            let created: Value = http
+                .post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            created[0]["service_request_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let aid = file(
+        "mutual-aid",
+        "Mme R., 82 ans, vit seule au 3e étage, porte gauche : plus de courses depuis 5 jours",
+    )
+    .await;
+    let pothole = file("roads", "Nid-de-poule devant l'école").await;
+
+    // Anyone: the pothole, blurred, without its address; never the person.
+    let public = get_text(&format!("{base}/requests.json")).await;
+    assert!(public.contains(&pothole), "{public}");
+    assert!(!public.contains(&aid), "{public}");
+    assert!(!public.contains("82 ans"), "{public}");
+    assert!(!public.contains("Pairolière"), "{public}");
+    assert!(!public.contains("43.701234"), "{public}");
+    let one = reqwest::get(format!("{base}/requests/{aid}.json"))
+        .await
+        .unwrap();
+    assert_eq!(one.status(), StatusCode::NOT_FOUND);
+    let by_id = get_text(&format!("{base}/requests.json?service_request_id={aid}")).await;
+    assert!(!by_id.contains("82 ans"), "{by_id}");
+    let xml = get_text(&format!("{base}/requests.xml?service_code=mutual-aid")).await;
+    assert!(!xml.contains("82 ans"), "{xml}");
+
+    // The town hall's tools, with the api_key: everything, exactly.
+    let staff = get_text(&format!("{base}/requests.json?api_key={KEY}")).await;
+    assert!(
+        staff.contains("82 ans") && staff.contains("43.701234"),
+        "{staff}"
+    );
+    let one: Value = reqwest::get(format!("{base}/requests/{aid}.json?api_key={KEY}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        one[0]["address"],
+        "12 rue Pairolière, 3e étage, porte gauche"
+    );
+}
+
+#[tokio::test]
+async fn listings_page_in_sql_and_anonymous_reads_are_limited_per_address() {
+    let th = town_hall_with(|s| s.open311_keys = vec![KEY.into()]).await;
+    let base = format!("{}/open311/v2", th.url);
+    // 1,205 reports straight into the store (the intake's own tests are
+    // elsewhere): more than a listing's most.
+    let categories = th.state.settings.report_categories.clone();
+    for i in 0..1205u32 {
+        let report = beffroi_domain::report::NewReport {
+            id: format!("01900000-0000-7000-8000-{i:012}"),
+            category: "roads".into(),
+            description: format!("nid-de-poule {i}"),
+            location: beffroi_domain::report::ReportLocation {
+                position: None,
+                address: Some("rue de France".into()),
+            },
+            commune: None,
+            contact: None,
+            lang: beffroi_domain::Lang::Fr,
+            answers: [("danger".to_owned(), "non".to_owned())].into(),
+        };
+        report.validate(&categories).unwrap();
+        th.state
+            .store
+            .submit_report(report, format!("d{i}"))
+            .await
+            .unwrap();
+    }
+    let count = |v: &Value| v.as_array().unwrap().len();
+    let staff = |query: &str| {
+        let url = format!("{base}/requests.json?api_key={KEY}&{query}");
+        async move {
+            reqwest::get(url)
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count(&staff("").await), 200, "the default page");
+    let most = staff("max_requests=1000").await;
+    assert_eq!(count(&most), 1000);
+    // Older ones: end_date at the oldest received.
+    let oldest = most[999]["requested_datetime"].as_str().unwrap().to_owned();
+    let rest = staff(&format!(
+        "max_requests=1000&end_date={}",
+        oldest.replace('+', "%2B")
+    ))
+    .await;
+    assert_eq!(count(&rest), 205, "{}", rest[0]);
+    let too_many = reqwest::get(format!("{base}/requests.json?max_requests=5000"))
+        .await
+        .unwrap();
+    assert_eq!(too_many.status(), StatusCode::BAD_REQUEST);
+
+    // The staff triage list pages with a cursor, every report once.
+    let token = th.staff_token().await;
+    let mut seen = std::collections::HashSet::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut url = th.api("/admin/reports?limit=500");
+        if let Some(a) = &after {
+            url.push_str(&format!("&after={}", urlencode(a)));
+        }
+        let resp = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        after = resp
+            .headers()
+            .get("beffroi-next-page")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let page: Value = resp.json().await.unwrap();
+        for r in page.as_array().unwrap() {
+            assert!(seen.insert(r["report"]["id"].as_str().unwrap().to_owned()));
+        }
+        if after.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 1205);
+
+    // Anonymous reads from one address: 60 at once, then refused (429).
+    let mut refused = 0;
+    let http = reqwest::Client::new();
+    for _ in 0..70 {
+        let status = http
+            .get(format!("{base}/requests.json?max_requests=1"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            refused += 1;
+        } else {
+            assert_eq!(status, StatusCode::OK);
+        }
+    }
+    assert!(refused >= 5, "{refused} refused");
+    // The town hall's tools are not limited.
+    assert_eq!(count(&staff("max_requests=1").await), 1);
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).unwrap()[1..].to_owned()
 }

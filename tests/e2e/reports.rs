@@ -246,32 +246,9 @@ async fn a_photo_with_gps_exif_arrives_with_no_metadata_and_only_staff_see_it() 
         jpeg.windows(4).any(|w| w == b"Exif"),
         "the fixture carries EXIF"
     );
-    let send = |parts: Vec<(&'static str, &'static str, Vec<u8>)>| {
-        let parts: Vec<(&str, &str, &[u8])> = parts
-            .iter()
-            .map(|(n, c, b)| (*n, *c, b.as_slice()))
-            .collect();
-        let (content_type, body) = beffroi_client::api::multipart_body(&parts);
-        reqwest::Client::new()
-            .post(th.api("/reports"))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-    };
-    let json = |id: &str| serde_json::to_vec(&report(id)).unwrap();
-
-    let resp = send(vec![
-        ("report", "application/json", json(ID)),
-        ("photo", "image/jpeg", jpeg.to_vec()),
-    ])
-    .await
-    .unwrap();
-    assert_eq!(
-        resp.status(),
-        StatusCode::CREATED,
-        "{}",
-        resp.text().await.unwrap()
-    );
+    let http = reqwest::Client::new();
+    let (status, receipt) = send_with_photos(&th, &http, &report(ID), &[jpeg.to_vec()]).await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
 
     let names: Value = th
         .staff_json(&format!("/admin/reports/{ID}/photos"), &token)
@@ -298,26 +275,13 @@ async fn a_photo_with_gps_exif_arrives_with_no_metadata_and_only_staff_see_it() 
 
     // Not an image, too large: refused, and nothing of the report is stored.
     let other = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c99";
-    let resp = send(vec![
-        ("report", "application/json", json(other)),
-        (
-            "photo",
-            "image/jpeg",
-            b"#!/bin/sh\necho not a photo\n".to_vec(),
-        ),
-    ])
-    .await
-    .unwrap();
-    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let not_a_photo = b"#!/bin/sh\necho not a photo\n".to_vec();
+    let (status, _) = send_with_photos(&th, &http, &report(other), &[not_a_photo]).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let mut big = vec![0xFF, 0xD8, 0xFF];
     big.resize(9 * 1024 * 1024, 0);
-    let resp = send(vec![
-        ("report", "application/json", json(other)),
-        ("photo", "image/jpeg", big),
-    ])
-    .await
-    .unwrap();
-    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, _) = send_with_photos(&th, &http, &report(other), &[big]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     let (_, list) = {
         let r = th
             .staff(
@@ -485,4 +449,153 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit_and_links_use_the_
         discovery.contains("https://beffroi.example.fr/open311/v2"),
         "{discovery}"
     );
+}
+
+/// Posts a report with photos as multipart, from `client`.
+async fn send_with_photos(
+    th: &beffroi_tests::TownHall,
+    client: &reqwest::Client,
+    report: &Value,
+    photos: &[Vec<u8>],
+) -> (StatusCode, Value) {
+    let json = serde_json::to_vec(report).unwrap();
+    let mut parts: Vec<(&str, &str, &[u8])> = vec![("report", "application/json", &json)];
+    parts.extend(photos.iter().map(|p| ("photo", "image/jpeg", p.as_slice())));
+    let (content_type, body) = beffroi_client::api::multipart_body(&parts);
+    let resp = client
+        .post(th.api("/reports"))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// Every file under `dir`, relative to it.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push(e.path().strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn nobody_else_can_change_a_reports_photos_and_refusals_leave_no_file() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let photo = include_bytes!("../fixtures/photo-with-gps.jpg").to_vec();
+    // Another valid JPEG: one byte of the picture changed.
+    let mut other_photo = photo.clone();
+    let at = other_photo.len() - 40;
+    other_photo[at] = if other_photo[at] == 0x10 { 0x11 } else { 0x10 };
+
+    let victim = client_from([127, 0, 0, 21]);
+    let (status, _) =
+        send_with_photos(&th, &victim, &report(ID), std::slice::from_ref(&photo)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let stored = || async {
+        th.staff(
+            reqwest::Method::GET,
+            &format!("/admin/reports/{ID}/photos/1.jpg"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+    };
+    let before = stored().await;
+
+    // Someone who read the id (Open311 lists ids) sends it again with their
+    // own photo: refused, and the report's photo is the reporter's still.
+    let attacker = client_from([127, 0, 0, 22]);
+    let (status, err) = send_with_photos(&th, &attacker, &report(ID), &[other_photo.clone()]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(stored().await, before);
+    // More refusals: another id with junk, too large, too many.
+    let other = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c77";
+    let mut big = vec![0xFF, 0xD8, 0xFF];
+    big.resize(9 * 1024 * 1024, 0);
+    for (photos, expect) in [
+        (
+            vec![b"not a photo".to_vec()],
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (vec![big], StatusCode::PAYLOAD_TOO_LARGE),
+        (vec![photo.clone(); 6], StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            vec![photo[..photo.len() / 2].to_vec()],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (status, err) = send_with_photos(&th, &attacker, &report(other), &photos).await;
+        assert_eq!(status, expect, "{err}");
+    }
+    // The reporter's device sends it again (its answer was lost): the same
+    // receipt, the same photo.
+    let (status, _) =
+        send_with_photos(&th, &victim, &report(ID), std::slice::from_ref(&photo)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(stored().await, before);
+    // Nothing else on disk: no half-received, refused or orphan photo.
+    let photos_dir = th.data_dir().join("server/photos");
+    assert_eq!(files_under(&photos_dir), [format!("{ID}/1.jpg")]);
+}
+
+#[tokio::test]
+async fn the_staff_photo_list_names_no_file_outside_a_reports_photos() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    assert!(th.data_dir().join("server/keys").is_dir());
+    for id in ["..%2Fkeys", "..%2F..%2Fserver%2Fkeys", "%2Fetc", ".."] {
+        let resp = th
+            .staff(
+                reqwest::Method::GET,
+                &format!("/admin/reports/{id}/photos"),
+                &token,
+            )
+            .send()
+            .await
+            .unwrap();
+        let body = resp.text().await.unwrap();
+        assert!(body == "[]" || body.contains("not_found"), "{id}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn another_website_cannot_make_its_visitors_file_reports() {
+    let th = town_hall().await;
+    let post_from = |origin: &str, id: &str| {
+        reqwest::Client::new()
+            .post(th.api("/reports"))
+            .header("origin", origin)
+            .json(&report(id))
+            .send()
+    };
+    let resp = post_from("https://evil.example", ID).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let err: Value = resp.json().await.unwrap();
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("evil.example")
+    );
+    // The town hall's own pages may.
+    let resp = post_from(&th.url, ID).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
 }

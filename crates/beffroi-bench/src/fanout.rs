@@ -48,7 +48,10 @@ fn room_for(n: usize) -> anyhow::Result<()> {
 pub async fn fanout(subscribers: usize) -> anyhow::Result<()> {
     room_for(subscribers)?;
     let dir = tempfile::tempdir()?;
-    let state = AppState::open(Settings::new(dir.path()))?;
+    let mut settings = Settings::new(dir.path());
+    // Every subscriber is on 127.0.0.1 here; devices have addresses of their own.
+    settings.connections_per_address = usize::MAX;
+    let state = AppState::open(settings)?;
     let demo = beffroi_server::demo::seed(state.store.as_ref()).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;

@@ -151,8 +151,16 @@ pub async fn load(
     let url = format!("http://{addr}/api/v1/reports");
     // One client (one connection) per sender, as many devices would have;
     // made before the clock starts (each loads the system's certificates).
+    // Each from an address of its own, as devices are (the server limits
+    // uploads per address): 127.0.0.0/8 is all loopback.
     let clients = (0..senders)
-        .map(|_| reqwest::Client::builder().pool_max_idle_per_host(1).build())
+        .map(|n| {
+            let local = std::net::Ipv4Addr::from(0x7F01_0000 + u32::try_from(n).unwrap_or(0) + 1);
+            reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .local_address(std::net::IpAddr::V4(local))
+                .build()
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let done = Arc::new(AtomicBool::new(false));
     let start = Instant::now();

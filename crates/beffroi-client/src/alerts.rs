@@ -40,7 +40,7 @@ pub struct HistoryEntry {
     pub sent: OffsetDateTime,
 }
 
-/// Why an alert was refused (it is logged and skipped; the cursor moves on).
+/// Why an alert was refused (it is logged; the cursor stays before it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejected {
     pub key_id: String,
@@ -94,64 +94,39 @@ impl Store {
         Ok(trusted.len() - before)
     }
 
-    /// Checks and stores delivered alerts, then moves the cursor, in one
-    /// transaction. Returns the threads that got a new message, and the
-    /// alerts refused (unsigned, unknown key, altered).
+    /// Checks and stores delivered alerts in one transaction. They were
+    /// delivered after `since`, up to `next_cursor`; the stored cursor moves
+    /// there only when every one of them verified and the device already held
+    /// everything up to `since`. A refused message (unsigned, unknown key,
+    /// altered) is asked for again next time rather than skipped, and the
+    /// cursor it claims can never silence later alerts. Returns the threads
+    /// that got a new message, and the alerts refused.
     pub fn apply_alerts(
         &self,
         delivered: &[SignedAlert],
+        since: beffroi_domain::Cursor,
         next_cursor: beffroi_domain::Cursor,
     ) -> Result<(Vec<String>, Vec<Rejected>), StoreError> {
         let trusted = self.trusted_keys()?;
         let now = OffsetDateTime::now_utc()
             .format(&Rfc3339)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let mut threads = Vec::new();
+        let mut verified = Vec::new();
         let mut rejected = Vec::new();
         for signed in delivered {
-            let message = match signing::verify(signed, &trusted) {
-                Ok(m) => m,
+            match signing::verify(signed, &trusted) {
+                Ok(m) => verified.push((m, signed)),
                 Err(e) => {
                     tracing::warn!(key = %signed.key_id, reason = %e, "alert refused");
                     rejected.push(Rejected {
                         key_id: signed.key_id.clone(),
                         reason: e.to_string(),
                     });
-                    continue;
                 }
-            };
-            // The thread of the message referenced first, when known here.
-            let thread = match message.references.first() {
-                None => message.identifier.clone(),
-                Some(r) => tx
-                    .query_row(
-                        "SELECT thread FROM alerts WHERE identifier = ?1",
-                        [&r.identifier],
-                        |row| row.get(0),
-                    )
-                    .optional()?
-                    .unwrap_or_else(|| r.identifier.clone()),
-            };
-            let data = serde_json::to_string(&message).map_err(corrupt("alert"))?;
-            let raw = serde_json::to_string(signed).map_err(corrupt("alert"))?;
-            let inserted = tx.execute(
-                "INSERT INTO alerts (identifier, thread, msg_type, data, signed, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (identifier) DO NOTHING",
-                params![
-                    message.identifier,
-                    thread,
-                    message.msg_type.cap(),
-                    data,
-                    raw,
-                    now
-                ],
-            )?;
-            if inserted == 1 && !threads.contains(&thread) {
-                threads.push(thread);
             }
         }
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
         let current: beffroi_domain::Cursor = tx
             .query_row(
                 "SELECT value FROM meta WHERE key = ?1",
@@ -162,12 +137,71 @@ impl Store {
             .map(|v| serde_json::from_str(&v).map_err(corrupt("cursor")))
             .transpose()?
             .unwrap_or_default();
-        set_meta(&tx, keys::ALERTS_CURSOR, &current.max(next_cursor))?;
+        let cursor = if rejected.is_empty() && current >= since {
+            current.max(next_cursor)
+        } else {
+            current
+        };
+        let mut threads = Vec::new();
+        for (message, signed) in verified {
+            let thread = thread_of(&tx, &message)?;
+            let data = serde_json::to_string(&message).map_err(corrupt("alert"))?;
+            let raw = serde_json::to_string(signed).map_err(corrupt("alert"))?;
+            let inserted = tx.execute(
+                "INSERT INTO alerts (identifier, thread, msg_type, data, signed, received_at, cursor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (identifier) DO NOTHING",
+                params![
+                    message.identifier,
+                    thread,
+                    message.msg_type.cap(),
+                    data,
+                    raw,
+                    now,
+                    sql_cursor(cursor)
+                ],
+            )?;
+            if inserted == 0 {
+                continue;
+            }
+            // Messages that arrived before this one and named it as their
+            // thread join the thread it belongs to.
+            if thread != message.identifier {
+                tx.execute(
+                    "UPDATE alerts SET thread = ?1 WHERE thread = ?2",
+                    params![thread, message.identifier],
+                )?;
+            }
+            if !threads.contains(&thread) {
+                threads.push(thread);
+            }
+        }
+        set_meta(&tx, keys::ALERTS_CURSOR, &cursor)?;
         tx.commit()?;
         Ok((threads, rejected))
     }
 
-    /// Every alert (thread), the most recent first.
+    /// Goes back to the cursor the device held when it stored its newest
+    /// message at or below `latest` (the server's newest cursor), or to the
+    /// start: messages asked for again are dropped as duplicates.
+    pub fn rewind_alerts_cursor(
+        &self,
+        latest: beffroi_domain::Cursor,
+    ) -> Result<beffroi_domain::Cursor, StoreError> {
+        let conn = self.conn();
+        let back: Option<i64> = conn.query_row(
+            "SELECT max(cursor) FROM alerts WHERE cursor <= ?1",
+            [sql_cursor(latest)],
+            |r| r.get(0),
+        )?;
+        let back = beffroi_domain::Cursor(back.map_or(0, |c| c.max(0) as u64));
+        set_meta(&conn, keys::ALERTS_CURSOR, &back)?;
+        Ok(back)
+    }
+
+    /// Every alert (thread), the most recent first. A thread's messages are
+    /// put in the order of the CAP chain (a message comes after those it
+    /// references), whatever order they arrived in; a cancelled thread stays
+    /// cancelled.
     pub fn alerts(
         &self,
         now: OffsetDateTime,
@@ -187,44 +221,60 @@ impl Store {
                 r.get::<_, i64>(3)?,
             ))
         })?;
-        let communes: Vec<InseeCode> = home.cloned().into_iter().collect();
-        let mut out: Vec<(i64, ResidentAlert)> = Vec::new();
+        // (thread, read up to, messages with their arrival)
+        let mut threads: Vec<(String, i64, Vec<Arrived>)> = Vec::new();
         for row in rows {
             let (seq, thread, data, read_seq) = row?;
             let message: AlertMessage = serde_json::from_str(&data).map_err(corrupt(&thread))?;
-            let entry = HistoryEntry {
-                identifier: message.identifier.clone(),
-                msg_type: message.msg_type,
-                sent: message.sent,
-            };
-            let pos = out.iter().position(|(_, a)| a.thread == thread);
-            let mut alert = match pos {
-                Some(i) => out.remove(i).1,
-                None => ResidentAlert {
-                    thread: thread.clone(),
-                    state: AlertState::Active,
-                    read: false,
-                    concerns_me: false,
-                    message: message.clone(),
-                    history: Vec::new(),
-                },
-            };
-            alert.history.push(entry);
-            alert.read = read_seq >= seq;
-            if message.msg_type == MsgType::Cancel {
-                alert.state = AlertState::Cancelled;
-            } else {
-                alert.state = if message.is_expired(now) {
-                    AlertState::Expired
-                } else {
-                    AlertState::Active
-                };
-                alert.concerns_me = message.body.area.concerns(&communes);
-                alert.message = message;
+            match threads.iter_mut().find(|(t, _, _)| *t == thread) {
+                Some((_, _, messages)) => messages.push((seq, message)),
+                None => threads.push((thread, read_seq, vec![(seq, message)])),
             }
-            out.push((seq, alert));
         }
-        out.reverse();
+        let communes: Vec<InseeCode> = home.cloned().into_iter().collect();
+        let mut out: Vec<(i64, ResidentAlert)> = Vec::new();
+        for (thread, read_seq, mut messages) in threads {
+            chain_order(&mut messages);
+            let newest = messages.iter().map(|(seq, _)| *seq).max().unwrap_or(0);
+            let cancelled = messages.iter().any(|(_, m)| m.msg_type == MsgType::Cancel);
+            let history = messages
+                .iter()
+                .map(|(_, m)| HistoryEntry {
+                    identifier: m.identifier.clone(),
+                    msg_type: m.msg_type,
+                    sent: m.sent,
+                })
+                .collect();
+            // The text in force: the last message that is not a cancellation.
+            let Some((_, message)) = messages
+                .iter()
+                .rev()
+                .find(|(_, m)| m.msg_type != MsgType::Cancel)
+                .or(messages.last())
+                .cloned()
+            else {
+                continue;
+            };
+            let state = if cancelled {
+                AlertState::Cancelled
+            } else if message.is_expired(now) {
+                AlertState::Expired
+            } else {
+                AlertState::Active
+            };
+            out.push((
+                newest,
+                ResidentAlert {
+                    thread,
+                    state,
+                    read: read_seq >= newest,
+                    concerns_me: message.body.area.concerns(&communes),
+                    message,
+                    history,
+                },
+            ));
+        }
+        out.sort_by_key(|(newest, _)| std::cmp::Reverse(*newest));
         Ok(out.into_iter().map(|(_, a)| a).collect())
     }
 
@@ -245,6 +295,76 @@ impl Store {
             params![thread, latest],
         )?;
         Ok(true)
+    }
+}
+
+/// The thread of a message: that of the first message it references that
+/// this device holds, else its first reference (the server lists the
+/// thread's first message first), else its own.
+fn thread_of(tx: &rusqlite::Transaction<'_>, message: &AlertMessage) -> Result<String, StoreError> {
+    for r in &message.references {
+        let known: Option<String> = tx
+            .query_row(
+                "SELECT thread FROM alerts WHERE identifier = ?1",
+                [&r.identifier],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(thread) = known {
+            return Ok(thread);
+        }
+    }
+    Ok(message.thread().to_owned())
+}
+
+/// Cursors are u64 on the wire and i64 in SQLite; one beyond i64 is bogus
+/// anyway and kept as the largest.
+fn sql_cursor(c: beffroi_domain::Cursor) -> i64 {
+    i64::try_from(c.0).unwrap_or(i64::MAX)
+}
+
+/// A stored message with its arrival order on this device.
+type Arrived = (i64, AlertMessage);
+
+/// Orders a thread's messages along the CAP chain: after every message it
+/// references (its depth in the chain), then by sending time, then arrival.
+fn chain_order(messages: &mut [Arrived]) {
+    let index: std::collections::HashMap<&str, usize> = messages
+        .iter()
+        .enumerate()
+        .map(|(i, (_, m))| (m.identifier.as_str(), i))
+        .collect();
+    let refs: Vec<Vec<usize>> = messages
+        .iter()
+        .map(|(_, m)| {
+            m.references
+                .iter()
+                .filter_map(|r| index.get(r.identifier.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    // Relaxed at most once per message, so a (forged) cycle cannot loop.
+    let mut depth = vec![0usize; messages.len()];
+    for _ in 0..messages.len() {
+        let mut changed = false;
+        for (i, r) in refs.iter().enumerate() {
+            let d = r.iter().map(|&j| depth[j] + 1).max().unwrap_or(0);
+            if d > depth[i] {
+                depth[i] = d;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut keyed: Vec<(usize, (i64, AlertMessage))> =
+        depth.into_iter().zip(messages.iter().cloned()).collect();
+    keyed.sort_by(|(da, (sa, ma)), (db, (sb, mb))| {
+        da.cmp(db).then(ma.sent.cmp(&mb.sent)).then(sa.cmp(sb))
+    });
+    for (slot, (_, m)) in messages.iter_mut().zip(keyed) {
+        *slot = m;
     }
 }
 

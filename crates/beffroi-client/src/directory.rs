@@ -900,6 +900,7 @@ mod tests {
             deleted: deleted.into_iter().map(Into::into).collect(),
             next_cursor: Cursor(cursor),
             has_more: false,
+            latest: None,
         }
     }
 

@@ -34,6 +34,16 @@ pub use error::ClientError;
 pub use store::{Store, StoreError};
 
 const REPORT_CATEGORIES: &str = "report_categories";
+/// The most pages one sync follows per resource (a million items): a server
+/// that says `has_more` forever cannot keep a device paging.
+const MAX_PAGES: usize = 1000;
+
+fn too_many_pages(api: &ApiClient, resource: &str) -> ClientError {
+    ClientError::Protocol {
+        server: api.base().to_owned(),
+        detail: format!("the server kept paging {resource}: stopped after {MAX_PAGES} pages"),
+    }
+}
 
 /// Writes a file and syncs it and its directory, so it survives a crash
 /// once this returns.
@@ -224,7 +234,7 @@ impl Client {
         let (mut changed, mut removed) = (0, 0);
         let mut since = cursor(&self.store)?;
         let mut next = fetch(since);
-        loop {
+        for _ in 0..MAX_PAGES {
             let page = next.await.map_err(|e| ClientError::Protocol {
                 server: api.base().to_owned(),
                 detail: e.to_string(),
@@ -253,6 +263,7 @@ impl Client {
                 None => return Ok((changed, removed)),
             }
         }
+        Err(too_many_pages(api, resource))
     }
 
     async fn sync_with(&self, api: &ApiClient) -> Result<SyncReport, ClientError> {
@@ -305,10 +316,36 @@ impl Client {
         }
         let mut since = self.store.alerts_cursor()?;
         let (mut threads, mut received, mut refused) = (Vec::new(), 0, 0);
-        let mut refreshed = false;
-        loop {
+        let (mut refreshed, mut rewound) = (false, false);
+        for _ in 0..MAX_PAGES {
             let page: SyncPage<beffroi_domain::alert::SignedAlert> =
                 api.page("alerts", since, MAX_PAGE_LIMIT).await?;
+            // A cursor beyond the server's newest was never this server's to
+            // give (a replayed event, another server): go back once.
+            if let Some(latest) = page.latest
+                && since > latest
+                && !rewound
+            {
+                rewound = true;
+                let back = self.store.rewind_alerts_cursor(latest)?;
+                tracing::warn!(
+                    held = since.0,
+                    latest = latest.0,
+                    back = back.0,
+                    "the alerts cursor was beyond the server's newest: going back"
+                );
+                since = back;
+                continue;
+            }
+            if page.next_cursor < since || page.latest.is_some_and(|l| page.next_cursor > l) {
+                return Err(ClientError::Protocol {
+                    server: api.base().to_owned(),
+                    detail: format!(
+                        "the alerts cursor {} is out of range (asked after {})",
+                        page.next_cursor.0, since.0
+                    ),
+                });
+            }
             let trusted = self.store.trusted_keys()?;
             let unknown = page
                 .items
@@ -318,7 +355,9 @@ impl Client {
                 refreshed = true;
                 self.store.pin_keys(&api.keys().await?)?;
             }
-            let (t, rejected) = self.store.apply_alerts(&page.items, page.next_cursor)?;
+            let (t, rejected) = self
+                .store
+                .apply_alerts(&page.items, since, page.next_cursor)?;
             received += (page.items.len() - rejected.len()) as u32;
             refused += rejected.len() as u32;
             for thread in t {
@@ -331,6 +370,7 @@ impl Client {
             }
             since = page.next_cursor;
         }
+        Err(too_many_pages(api, "alerts"))
     }
 
     /// Sends the queued reports, oldest first. A refusal (bad input) marks the
@@ -352,7 +392,7 @@ impl Client {
                 Ok(receipt) => self.store.report_sent(&report.id, &receipt.secret)?,
                 Err(ClientError::Server {
                     status, message, ..
-                }) if (400..500).contains(&status) && status != 429 => {
+                }) if (400..500).contains(&status) && status != 429 && status != 408 => {
                     self.store.report_refused(&report.id, &message)?;
                 }
                 Err(e) => {
@@ -515,6 +555,7 @@ impl Client {
                 id: report.category.clone(),
                 label: beffroi_domain::report::Labels::default(),
                 questions: Vec::new(),
+                public: false,
             });
         }
         report
@@ -620,9 +661,8 @@ impl Client {
                 on_reports(self.filed_reports()?);
                 let home: Vec<InseeCode> = self.settings()?.home_commune.into_iter().collect();
                 let followed = self.store.followed_reports()?;
-                let resp = api
-                    .alert_stream(self.store.alerts_cursor()?, &home, &followed)
-                    .await?;
+                let mut previous = self.store.alerts_cursor()?;
+                let resp = api.alert_stream(previous, &home, &followed).await?;
                 on_status(true);
                 backoff = std::time::Duration::from_millis(500);
                 let mut events = resp.bytes_stream().eventsource();
@@ -661,7 +701,17 @@ impl Client {
                     if !trusted.iter().any(|k| k.key_id == signed.key_id) {
                         self.store.pin_keys(&api.keys().await?)?;
                     }
-                    let (threads, _) = self.store.apply_alerts(&[signed], cursor)?;
+                    // Event ids go forward; each message is applied after
+                    // the previous event's, so one refused event keeps the
+                    // stored cursor before it.
+                    if cursor <= previous {
+                        return Err(ClientError::Protocol {
+                            server: server.clone(),
+                            detail: format!("event id {} after {}", cursor.0, previous.0),
+                        });
+                    }
+                    let (threads, _) = self.store.apply_alerts(&[signed], previous, cursor)?;
+                    previous = cursor;
                     if !threads.is_empty() {
                         self.notify(&threads)?;
                         on_news(self.alerts()?);

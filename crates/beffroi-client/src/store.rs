@@ -25,6 +25,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0008_alerts.sql")),
         M::up(include_str!("store/0009_outbox.sql")),
         M::up(include_str!("store/0010_outbox_photos_backoff.sql")),
+        M::up(include_str!("store/0011_alerts_cursor.sql")),
     ])
 });
 
@@ -195,6 +196,7 @@ mod tests {
                 deleted: vec![],
                 next_cursor: Cursor(2),
                 has_more: false,
+                latest: None,
             })
             .expect("apply");
         store
@@ -203,6 +205,7 @@ mod tests {
                 deleted: vec!["06088".into()],
                 next_cursor: Cursor(4),
                 has_more: false,
+                latest: None,
             })
             .expect("apply");
         let names: Vec<_> = store

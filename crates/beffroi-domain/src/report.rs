@@ -54,14 +54,22 @@ pub struct ReportCategory {
     pub label: Labels,
     #[serde(default)]
     pub questions: Vec<Question>,
+    /// Whether the town hall publishes this kind of report (Open311 reads
+    /// without an api_key: the description, a blurred position). Private
+    /// unless chosen: a report about a person (mutual aid, a neighbour's
+    /// noise) or free text never is by default.
+    #[serde(default)]
+    pub public: bool,
 }
 
 /// The demo set of categories.
 pub fn demo_categories() -> Vec<ReportCategory> {
+    const PRIVATE: [&str; 3] = ["mutual-aid", "noise", "other"];
     let c = |id: &str, fr: &str, en: &str, it: &str, questions: Vec<Question>| ReportCategory {
         id: id.into(),
         label: Labels::new(fr, en, it),
         questions,
+        public: !PRIVATE.contains(&id),
     };
     let q = |id: &str, fr: &str, en: &str, it: &str, required: bool| Question {
         id: id.into(),

@@ -42,6 +42,11 @@ pub struct SyncPage<T> {
     pub next_cursor: Cursor,
     /// Whether more changes wait after `next_cursor`.
     pub has_more: bool,
+    /// The server's newest cursor for this resource, when it says (alerts):
+    /// a device holding a cursor beyond it was misled and goes back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub latest: Option<Cursor>,
 }
 
 impl<T> SyncPage<T> {
@@ -68,6 +73,7 @@ impl<T> SyncPage<T> {
             deleted,
             next_cursor,
             has_more,
+            latest: None,
         }
     }
 }

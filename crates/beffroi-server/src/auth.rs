@@ -33,6 +33,60 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// How many password checks may run at once, and wait: each argon2id check
+/// holds 19 MiB for its duration, so unbounded concurrent logins (from as
+/// many addresses as an attacker has) would take the server's memory.
+#[derive(Debug)]
+pub struct PasswordChecks {
+    running: std::sync::Arc<tokio::sync::Semaphore>,
+    admitted: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+/// Too many password checks are running and waiting: try again shortly.
+#[derive(Debug, Clone, Copy)]
+pub struct Busy;
+
+impl PasswordChecks {
+    /// `running` checks at once (one per core is all the CPU has), and
+    /// `waiting` more in line; beyond that a login is refused as busy.
+    pub fn new(running: usize, waiting: usize) -> Self {
+        Self {
+            running: std::sync::Arc::new(tokio::sync::Semaphore::new(running.max(1))),
+            admitted: std::sync::Arc::new(tokio::sync::Semaphore::new(running.max(1) + waiting)),
+        }
+    }
+
+    /// One per core, at most four, and four times as many in line.
+    pub fn for_this_machine() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+        Self::new(cores, 4 * cores)
+    }
+
+    /// Checks `password` against `stored` on a blocking thread, within the bounds.
+    pub async fn verify(&self, password: String, stored: String) -> Result<bool, Busy> {
+        let admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Busy)?;
+        let running = self
+            .running
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Busy)?;
+        // The permits go with the work: a client that leaves does not free
+        // a place while its check still runs.
+        tokio::task::spawn_blocking(move || {
+            let matches = verify_password(&password, &stored);
+            drop((running, admitted));
+            matches
+        })
+        .await
+        .map_err(|_| Busy)
+    }
+}
+
 /// A hash to verify against when the username is unknown, so that a wrong
 /// username costs as much time as a wrong password.
 pub fn dummy_hash() -> &'static str {

@@ -35,6 +35,17 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("service unavailable")]
     Unavailable(&'static str, String),
+    /// Too much work at once: the client should retry after a few seconds
+    /// (503 with `Retry-After`).
+    #[error("busy")]
+    Busy(String),
+    /// The server has no room to store what was sent (507); the client
+    /// should send it again later.
+    #[error("insufficient storage")]
+    InsufficientStorage(String),
+    /// The request took too long to arrive or to handle.
+    #[error("request timeout")]
+    Timeout(String),
     /// The detail is logged; the client only learns that something failed.
     #[error("internal error: {0}")]
     Internal(String),
@@ -78,6 +89,13 @@ impl ApiError {
                 m.clone(),
             ),
             Unavailable(code, m) => (StatusCode::SERVICE_UNAVAILABLE, code, m.clone()),
+            Busy(m) => (StatusCode::SERVICE_UNAVAILABLE, "busy", m.clone()),
+            InsufficientStorage(m) => (
+                StatusCode::INSUFFICIENT_STORAGE,
+                "insufficient_storage",
+                m.clone(),
+            ),
+            Timeout(m) => (StatusCode::REQUEST_TIMEOUT, "timeout", m.clone()),
             Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -87,6 +105,9 @@ impl ApiError {
         }
     }
 }
+
+/// Seconds a busy client is told to wait (`Retry-After`).
+pub const BUSY_RETRY_AFTER: &str = "2";
 
 /// The JSON error response for a status, code and message.
 pub fn error_response(status: StatusCode, code: &str, message: String) -> Response {
@@ -105,7 +126,14 @@ impl IntoResponse for ApiError {
             tracing::error!(%detail, "request failed");
         }
         let (status, code, message) = self.parts();
-        error_response(status, code, message)
+        let mut response = error_response(status, code, message);
+        if matches!(self, ApiError::Busy(_)) {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(BUSY_RETRY_AFTER),
+            );
+        }
+        response
     }
 }
 

@@ -12,11 +12,13 @@
 //! - [`cap`]: alerts as CAP 1.2 XML (the feed, and messages from the town hall's tools);
 //! - [`keys`]: the Ed25519 keys that sign alerts;
 //! - [`hub`]: live delivery of alerts to connected devices;
+//! - [`push`], [`conn`]: connections (live streams apart), their deadlines and caps;
 //! - [`import`]: places from OSM GeoJSON and CSV files, with a per-row report;
 //! - [`demo`]: the demo territory (51 communes of the Métropole Nice Côte d'Azur).
 
 pub mod auth;
 pub mod cap;
+pub mod conn;
 pub mod console;
 pub mod demo;
 pub mod error;
@@ -33,13 +35,15 @@ pub mod store;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -79,6 +83,11 @@ pub struct Settings {
     /// `https://beffroi.example.fr`), for links in CAP and Open311 documents;
     /// by default, `http://` and the request's Host.
     pub public_url: Option<String>,
+    /// The most connections one client address (an IPv6 /64) may hold,
+    /// live streams included; trusted proxies are not capped.
+    pub connections_per_address: usize,
+    /// Every connection's deadlines (see [`conn`]).
+    pub timeouts: conn::Timeouts,
 }
 
 impl Settings {
@@ -97,6 +106,8 @@ impl Settings {
             open311_keys: Vec::new(),
             trusted_proxies: Vec::new(),
             public_url: None,
+            connections_per_address: conn::DEFAULT_PER_ADDRESS,
+            timeouts: conn::Timeouts::default(),
         }
     }
 }
@@ -114,6 +125,12 @@ pub fn public_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
     format!("http://{host}")
 }
 
+/// Submissions with photos received at once (each streams to disk: a few
+/// KiB of memory while it arrives).
+const MAX_UPLOADS: usize = 64;
+/// … of which from one address (a device sends its outbox one at a time).
+const MAX_UPLOADS_PER_ADDRESS: usize = 2;
+
 /// Shared by every handler; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -125,6 +142,18 @@ pub struct AppState {
     pub report_limiter: Arc<limits::Limiter>,
     /// Login attempts allowed per client address.
     pub login_limiter: Arc<limits::Limiter>,
+    /// Anonymous Open311 reads of reports allowed per client address.
+    pub read_limiter: Arc<limits::Limiter>,
+    /// Login attempts allowed per account name, from anywhere.
+    pub account_limiter: Arc<limits::AccountLimiter>,
+    /// The bound on password checks running at once.
+    pub password_checks: Arc<auth::PasswordChecks>,
+    /// Submissions with photos being received at once, overall and per address.
+    pub uploads: Arc<tokio::sync::Semaphore>,
+    pub uploads_per_address: Arc<conn::Connections>,
+    /// Photos being cleaned at once (each read whole: up to 8 MiB in, as
+    /// much out); more wait their turn.
+    pub photo_cleaning: Arc<tokio::sync::Semaphore>,
     /// The last Atom feed rendered (see `routes::alerts::atom`).
     pub atom_cache: Arc<std::sync::Mutex<Option<routes::alerts::AtomCache>>>,
 }
@@ -134,6 +163,7 @@ impl AppState {
     /// data directory (the first key is made at the first start).
     pub fn open(settings: Settings) -> Result<Self, LaunchError> {
         let store = SqliteStore::open(&settings.data_dir)?;
+        photos::clear_incoming(&settings.data_dir)?;
         let keys = keys::KeyRing::open(&settings.data_dir)?;
         let latest = store.latest_alert_cursor()?;
         Ok(Self {
@@ -146,6 +176,20 @@ impl AppState {
             )),
             // Guessing passwords: 20 tries, then one every 3 seconds.
             login_limiter: Arc::new(limits::per_address(20, std::time::Duration::from_secs(3))),
+            // Listing reports: 60 at once, then 2 a second.
+            read_limiter: Arc::new(limits::per_address(
+                60,
+                std::time::Duration::from_millis(500),
+            )),
+            // Guessing one account's password from many addresses: 10 tries,
+            // then one every 30 seconds.
+            account_limiter: Arc::new(limits::per_account(10, std::time::Duration::from_secs(30))),
+            password_checks: Arc::new(auth::PasswordChecks::for_this_machine()),
+            uploads: Arc::new(tokio::sync::Semaphore::new(MAX_UPLOADS)),
+            uploads_per_address: conn::Connections::new(MAX_UPLOADS_PER_ADDRESS, Vec::new()),
+            photo_cleaning: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
+            )),
             atom_cache: Arc::default(),
             settings: Arc::new(settings),
         })
@@ -201,6 +245,10 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::Extension(Arc::new(doc)))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            deadline,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             error::error_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -214,45 +262,102 @@ pub fn router(state: AppState) -> Router {
         // server's CPU is better spent serving many devices.
         .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(TraceLayer::new_for_http())
+        // Every answer: no type guessing, no framing, no referrer to elsewhere.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .with_state(state)
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves, then finishes the
-/// requests in flight.
+/// requests in flight (within the shutdown grace of [`conn::Timeouts`]).
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let hub = state.hub.clone();
-    // Live streams are served apart (see `push`); hyper gets the rest.
-    let (listener, accept) = push::split(listener, state.clone())?;
-    let app = router(state);
-    // hyper keeps, per connection, a slot sized for the service's response
-    // future; the router's nests every layer's and weighs tens of KiB. Boxed,
-    // the slot is a pointer and an idle connection (an alert stream) stays
-    // small: 69 KiB → see docs/benchmarks.md.
-    // Each connection's service knows its peer's address (rate limits).
-    let make = tower::service_fn(
-        move |incoming: axum::serve::IncomingStream<'_, push::Listener>| {
-            let peer = axum::extract::ConnectInfo(*incoming.remote_addr());
-            let service = tower::Layer::layer(&axum::Extension(peer), app.clone());
-            std::future::ready(Ok::<_, std::convert::Infallible>(
-                tower::util::BoxCloneSyncService::new(service),
-            ))
-        },
+    let timeouts = state.settings.timeouts;
+    let connections = conn::Connections::new(
+        state.settings.connections_per_address,
+        state.settings.trusted_proxies.clone(),
     );
-    axum::serve(listener, make)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            // Live streams never finish on their own.
-            hub.close();
-        })
-        .await?;
-    // The listener is gone with axum's future: the accept loop ends and
-    // frees the port before this returns (a restart can bind it at once).
+    // Live streams are served apart (see `push`); hyper gets the rest.
+    let (mut incoming, accept) = push::split(listener, state.clone(), connections)?;
+    let pruning = tokio::spawn(prune_limiters(state.clone()));
+    let app = router(state);
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            next = incoming.accept() => match next {
+                Some((io, peer, slot)) => {
+                    connections.spawn(conn::serve(io, peer, app.clone(), timeouts, stopping.clone(), slot));
+                }
+                None => break,
+            },
+            () = &mut shutdown => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    // The accept loop ends with `incoming` and frees the port before this
+    // returns (a restart can bind it at once).
+    drop(incoming);
     let _ = accept.await;
+    pruning.abort();
+    // Live streams never finish on their own; the rest are asked to.
+    hub.close();
+    let _ = stop.send(true);
+    let drained = tokio::time::timeout(timeouts.shutdown + Duration::from_secs(1), async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            left = connections.len(),
+            "connections still open after the grace period: closed"
+        );
+        connections.abort_all();
+    }
     Ok(())
+}
+
+/// Every minute, forgets the addresses and accounts whose budget is full
+/// again, so the limiters stay as small as the current traffic.
+async fn prune_limiters(state: AppState) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        limits::prune(&state.report_limiter);
+        limits::prune(&state.login_limiter);
+        limits::prune(&state.read_limiter);
+        limits::prune(&state.account_limiter);
+    }
+}
+
+/// Answers 408 for a request not answered within its deadline.
+async fn deadline(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(state.settings.timeouts.request, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => axum::response::IntoResponse::into_response(ApiError::Timeout(
+            "the request took too long to arrive or to handle: try again".into(),
+        )),
+    }
 }
 
 /// Opens the store for `settings` and serves it on `listener` until `shutdown`.

@@ -62,6 +62,15 @@ enum Command {
         /// https://beffroi.example.fr (links in the CAP feed and Open311).
         #[arg(long, env = "BEFFROI_PUBLIC_URL", value_parser = parse_public_url)]
         public_url: Option<String>,
+        /// The most connections one client address (an IPv6 /64) may hold,
+        /// live alert streams included (trusted proxies are not capped).
+        #[arg(
+            long,
+            env = "BEFFROI_CONNECTIONS_PER_ADDRESS",
+            default_value_t = beffroi_server::conn::DEFAULT_PER_ADDRESS,
+            value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+        )]
+        connections_per_address: usize,
     },
     /// Manage staff accounts.
     Staff {
@@ -140,6 +149,7 @@ fn main() -> anyhow::Result<()> {
                 reports_per_minute,
                 trusted_proxies,
                 public_url,
+                connections_per_address,
             } => {
                 let adjust = move |s: &mut Settings| {
                     s.report_burst = reports_per_minute;
@@ -148,6 +158,7 @@ fn main() -> anyhow::Result<()> {
                     );
                     s.trusted_proxies = trusted_proxies;
                     s.public_url = public_url;
+                    s.connections_per_address = connections_per_address;
                 };
                 serve(listen, data, demo, open311_keys, adjust).await
             }

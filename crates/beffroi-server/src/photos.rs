@@ -1,14 +1,18 @@
 //! Report photos: JPEG, PNG or WebP only (told by their bytes, not their
-//! name), stripped of every metadata block (EXIF with GPS, XMP, comments, text
-//! chunks) without re-encoding the picture, stored under `DATA/photos/<report
-//! id>/` and served to staff only.
+//! name), kept to what draws the picture (every metadata block goes: EXIF
+//! with GPS, XMP, comments, text chunks, a second image after the first),
+//! without re-encoding, and served to staff only.
+//!
+//! Photos are received into `DATA/photos/.incoming/<random>/` (a [`Staged`]
+//! set, each file synced), and moved in as `DATA/photos/<report id>/` by one
+//! rename only after the report that owns them committed. A report's photos
+//! never change once there; a refused submission leaves nothing behind.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use axum::body::Bytes;
 use img_parts::ImageEXIF;
-use img_parts::jpeg::Jpeg;
 use img_parts::png::Png;
 use img_parts::webp::WebP;
 
@@ -16,6 +20,8 @@ use img_parts::webp::WebP;
 pub const MAX_PHOTOS: usize = 5;
 /// The largest photo accepted, in bytes (the device resizes to 2048 px first).
 pub const MAX_PHOTO_BYTES: usize = 8 * 1024 * 1024;
+
+const INCOMING: &str = ".incoming";
 
 #[derive(Debug, thiserror::Error)]
 pub enum PhotoError {
@@ -31,6 +37,15 @@ pub enum PhotoError {
     Io(#[from] std::io::Error),
 }
 
+impl PhotoError {
+    /// Whether storing failed for want of disk space (the client should try
+    /// again later, nothing is wrong with what it sent).
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, PhotoError::Io(e) if e.kind() == std::io::ErrorKind::StorageFull
+            || e.raw_os_error() == Some(28))
+    }
+}
+
 /// A photo ready to store: its bytes without metadata, and its extension.
 #[derive(Debug, Clone)]
 pub struct CleanPhoto {
@@ -38,30 +53,35 @@ pub struct CleanPhoto {
     pub ext: &'static str,
 }
 
-/// Checks what a photo is and removes its metadata. `n` numbers it in errors.
+/// PNG chunks that draw the picture (critical ones, colour, transparency,
+/// animation); every other chunk (text, EXIF, time, private ones) goes.
+const PNG_KEPT: [&[u8; 4]; 16] = [
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"cHRM", b"gAMA", b"iCCP", b"sBIT", b"sRGB",
+    b"cICP", b"bKGD", b"pHYs", b"acTL", b"fcTL", b"fdAT",
+];
+
+/// WebP chunks that draw the picture; EXIF, XMP and any other go.
+const WEBP_KEPT: [&[u8; 4]; 7] = [
+    b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP",
+];
+
+/// Checks what a photo is and keeps only what draws it. `n` numbers it in errors.
 pub fn clean(n: usize, raw: Bytes) -> Result<CleanPhoto, PhotoError> {
     if raw.len() > MAX_PHOTO_BYTES {
         return Err(PhotoError::TooLarge(n));
     }
     let damaged = |e: img_parts::Error| PhotoError::Damaged(n, e.to_string());
     if raw.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        let mut jpeg = Jpeg::from_bytes(raw).map_err(damaged)?;
-        // APP0 (JFIF) and APP14 (Adobe colour transform) describe the picture;
-        // every other APPn (EXIF, XMP, maker notes…) and comments go.
-        jpeg.segments_mut().retain(|s| {
-            let m = s.marker();
-            !((0xE1..=0xED).contains(&m) || m == 0xEF || m == 0xFE)
-        });
+        let bytes = clean_jpeg(&raw).map_err(|why| PhotoError::Damaged(n, why.into()))?;
         return Ok(CleanPhoto {
-            bytes: jpeg.encoder().bytes(),
+            bytes: bytes.into(),
             ext: "jpg",
         });
     }
     if raw.starts_with(b"\x89PNG\r\n\x1a\n") {
         let mut png = Png::from_bytes(raw).map_err(damaged)?;
-        for kind in [*b"eXIf", *b"tEXt", *b"iTXt", *b"zTXt", *b"tIME"] {
-            png.remove_chunks_by_type(kind);
-        }
+        png.chunks_mut()
+            .retain(|c| PNG_KEPT.iter().any(|k| **k == c.kind()));
         return Ok(CleanPhoto {
             bytes: png.encoder().bytes(),
             ext: "png",
@@ -69,8 +89,10 @@ pub fn clean(n: usize, raw: Bytes) -> Result<CleanPhoto, PhotoError> {
     }
     if raw.len() >= 12 && raw.starts_with(b"RIFF") && &raw[8..12] == b"WEBP" {
         let mut webp = WebP::from_bytes(raw).map_err(damaged)?;
+        webp.chunks_mut()
+            .retain(|c| WEBP_KEPT.iter().any(|k| **k == c.id()));
+        // Rewrites the VP8X flags to say what is left.
         webp.set_exif(None);
-        webp.remove_chunks_by_id(*b"XMP ");
         return Ok(CleanPhoto {
             bytes: webp.encoder().bytes(),
             ext: "webp",
@@ -79,30 +101,178 @@ pub fn clean(n: usize, raw: Bytes) -> Result<CleanPhoto, PhotoError> {
     Err(PhotoError::NotAnImage(n))
 }
 
-fn dir(data_dir: &Path, report: &str) -> PathBuf {
-    data_dir.join("photos").join(report)
+/// A JPEG's segments up to its first end-of-image marker, without APP1–APP13
+/// and APP15 (EXIF, XMP, MPF, maker notes…) or comments, wherever they stand
+/// (before the first scan or between scans). What follows the first image
+/// (a second picture with its own EXIF and GPS, as phones write for MPF)
+/// is not kept.
+fn clean_jpeg(raw: &[u8]) -> Result<Vec<u8>, &'static str> {
+    let mut out = Vec::with_capacity(raw.len());
+    out.extend_from_slice(&[0xFF, 0xD8]);
+    let mut i = 2;
+    loop {
+        // A marker: one or more 0xFF, then its code.
+        if raw.get(i) != Some(&0xFF) {
+            return Err("a JPEG marker was expected");
+        }
+        while raw.get(i) == Some(&0xFF) {
+            i += 1;
+        }
+        let code = *raw.get(i).ok_or("the image ends before its end marker")?;
+        i += 1;
+        match code {
+            0xD9 => {
+                out.extend_from_slice(&[0xFF, 0xD9]);
+                return Ok(out);
+            }
+            // Markers without a length.
+            0x01 | 0xD0..=0xD7 => {
+                out.extend_from_slice(&[0xFF, code]);
+                continue;
+            }
+            _ => {}
+        }
+        let len = raw
+            .get(i..i + 2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+            .ok_or("a JPEG segment is cut short")?;
+        if len < 2 || i + len > raw.len() {
+            return Err("a JPEG segment is cut short");
+        }
+        let segment = &raw[i..i + len];
+        i += len;
+        let metadata = (0xE1..=0xED).contains(&code) || code == 0xEF || code == 0xFE;
+        if !metadata {
+            out.extend_from_slice(&[0xFF, code]);
+            out.extend_from_slice(segment);
+        }
+        if code == 0xDA {
+            // The entropy-coded data of the scan: up to the next marker that
+            // is neither a stuffed 0xFF00 nor a restart marker.
+            let start = i;
+            loop {
+                let b = *raw.get(i).ok_or("the image ends inside a scan")?;
+                if b == 0xFF {
+                    match raw.get(i + 1) {
+                        Some(0x00 | 0xD0..=0xD7) => i += 2,
+                        Some(0xFF) => i += 1,
+                        Some(_) => break,
+                        None => return Err("the image ends inside a scan"),
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            out.extend_from_slice(&raw[start..i]);
+        }
+    }
 }
 
-/// Writes a report's photos (synced to disk) before the report is committed.
-pub fn store(data_dir: &Path, report: &str, photos: &[CleanPhoto]) -> Result<(), PhotoError> {
-    let dir = dir(data_dir, report);
-    std::fs::create_dir_all(&dir)?;
-    for (i, p) in photos.iter().enumerate() {
-        let path = dir.join(format!("{}.{}", i + 1, p.ext));
-        let mut f = std::fs::File::create(&path)?;
-        f.write_all(&p.bytes)?;
-        f.sync_all()?;
+fn safe_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && !s.starts_with('.')
+}
+
+/// A report's photo folder; `None` for an id that could name anything else.
+fn dir(data_dir: &Path, report: &str) -> Option<PathBuf> {
+    safe_name(report).then(|| data_dir.join("photos").join(report))
+}
+
+/// Removes what a stopped server was still receiving (photos of reports
+/// that never committed).
+pub fn clear_incoming(data_dir: &Path) -> std::io::Result<()> {
+    match std::fs::remove_dir_all(data_dir.join("photos").join(INCOMING)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
     }
-    std::fs::File::open(&dir)?.sync_all()?;
-    Ok(())
+}
+
+/// Photos being received for one submission, in a folder of their own,
+/// removed when dropped unless moved in by [`Staged::commit`].
+#[derive(Debug)]
+pub struct Staged {
+    dir: PathBuf,
+    data_dir: PathBuf,
+    count: usize,
+    moved: bool,
+}
+
+impl Staged {
+    pub fn new(data_dir: &Path) -> std::io::Result<Self> {
+        let dir = data_dir
+            .join("photos")
+            .join(INCOMING)
+            .join(uuid::Uuid::now_v7().simple().to_string());
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self {
+            dir,
+            data_dir: data_dir.to_owned(),
+            count: 0,
+            moved: false,
+        })
+    }
+
+    /// Where the `n`th photo as received is written (before it is cleaned).
+    pub fn raw_path(&self, n: usize) -> PathBuf {
+        self.dir.join(format!("raw-{n}"))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Cleans the `n`th received photo (see [`Staged::raw_path`]) into its
+    /// place in the set, synced; returns it (for the submission's digest).
+    pub fn clean(&mut self, n: usize) -> Result<CleanPhoto, PhotoError> {
+        let raw = self.raw_path(n);
+        let photo = clean(n, Bytes::from(std::fs::read(&raw)?))?;
+        let mut f = std::fs::File::create(self.dir.join(format!("{n}.{}", photo.ext)))?;
+        f.write_all(&photo.bytes)?;
+        f.sync_all()?;
+        std::fs::remove_file(raw)?;
+        self.count = self.count.max(n);
+        Ok(photo)
+    }
+
+    /// Moves the set in as `report`'s photos, unless it has some already
+    /// (they never change); the move is one rename, synced. Returns whether
+    /// it moved.
+    pub fn commit(mut self, report: &str) -> std::io::Result<bool> {
+        let Some(target) = dir(&self.data_dir, report) else {
+            return Ok(false);
+        };
+        if target.exists() {
+            return Ok(false);
+        }
+        std::fs::File::open(&self.dir)?.sync_all()?;
+        std::fs::rename(&self.dir, &target)?;
+        self.moved = true;
+        std::fs::File::open(self.data_dir.join("photos"))?.sync_all()?;
+        Ok(true)
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.moved {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// The names of a report's photos, in order.
 pub fn list(data_dir: &Path, report: &str) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir(data_dir, report))
+    let Some(dir) = dir(data_dir, report) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| safe_name(n))
                 .collect()
         })
         .unwrap_or_default();
@@ -118,16 +288,140 @@ pub fn read(data_dir: &Path, report: &str, name: &str) -> Option<(Vec<u8>, &'sta
         "webp" => "image/webp",
         _ => return None,
     };
-    let safe = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-            && !s.contains("..")
-    };
-    if !safe(report) || !safe(name) {
+    if !safe_name(name) {
         return None;
     }
-    std::fs::read(dir(data_dir, report).join(name))
+    std::fs::read(dir(data_dir, report)?.join(name))
         .ok()
         .map(|b| (b, media))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+
+    const IPHONE: &[u8] = include_bytes!("../../../tests/fixtures/photos/iphone-6-gps.jpg");
+    const JOLLA: &[u8] = include_bytes!("../../../tests/fixtures/photos/jolla-xmp.jpg");
+    const SMALL: &[u8] = include_bytes!("../../../tests/fixtures/photo-with-gps.jpg");
+
+    fn has(bytes: &[u8], what: &[u8]) -> bool {
+        bytes.windows(what.len()).any(|w| w == what)
+    }
+
+    /// An APPn/COM segment with `payload`.
+    fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
+        let len = u16::try_from(payload.len() + 2).unwrap();
+        let mut s = vec![0xFF, marker];
+        s.extend_from_slice(&len.to_be_bytes());
+        s.extend_from_slice(payload);
+        s
+    }
+
+    /// `jpeg` with `extra` put just before its end-of-image marker, after the scan.
+    fn after_scan(jpeg: &[u8], extra: &[u8]) -> Vec<u8> {
+        assert_eq!(&jpeg[jpeg.len() - 2..], &[0xFF, 0xD9]);
+        let mut out = jpeg[..jpeg.len() - 2].to_vec();
+        out.extend_from_slice(extra);
+        out.extend_from_slice(&[0xFF, 0xD9]);
+        out
+    }
+
+    fn cleaned(raw: Vec<u8>) -> Vec<u8> {
+        clean(1, Bytes::from(raw)).unwrap().bytes.to_vec()
+    }
+
+    #[test]
+    fn real_phone_photos_keep_no_metadata() {
+        for (name, photo, marks) in [
+            ("iphone", IPHONE, [&b"Exif"[..], b"Apple", b"iPhone"]),
+            (
+                "jolla",
+                JOLLA,
+                [&b"Exif"[..], b"Jolla", b"http://ns.adobe.com"],
+            ),
+        ] {
+            let out = cleaned(photo.to_vec());
+            for m in marks {
+                assert!(has(photo, m), "{name}: the original has {m:?}");
+                assert!(!has(&out, m), "{name}: {m:?} survived");
+            }
+            assert!(out.starts_with(&[0xFF, 0xD8]) && out.ends_with(&[0xFF, 0xD9]));
+            // The picture itself is untouched: the scan data is all there.
+            assert!(
+                out.len() > photo.len() / 2,
+                "{name}: {} bytes left",
+                out.len()
+            );
+        }
+    }
+
+    #[test]
+    fn a_second_image_after_the_first_goes_with_its_exif_and_gps() {
+        // Phones write MPF: a second JPEG (with its own EXIF and GPS) after
+        // the first one's end marker.
+        let mut raw = SMALL.to_vec();
+        raw.extend_from_slice(IPHONE);
+        let out = cleaned(raw);
+        assert!(!has(&out, b"Exif") && !has(&out, b"iPhone"));
+        assert!(out.len() < SMALL.len(), "only the first image is kept");
+        assert_eq!(out, cleaned(SMALL.to_vec()));
+    }
+
+    #[test]
+    fn segments_after_the_scan_go_too() {
+        let exif = segment(0xE1, b"Exif\0\0MM\0*GPS 43.70N 7.26E");
+        let comment = segment(0xFE, b"appartement 3e gauche");
+        for extra in [exif, comment] {
+            let out = cleaned(after_scan(SMALL, &extra));
+            assert!(!has(&out, b"GPS 43.70N") && !has(&out, b"3e gauche"));
+            assert!(out.ends_with(&[0xFF, 0xD9]));
+        }
+    }
+
+    #[test]
+    fn a_truncated_or_malformed_jpeg_is_refused() {
+        assert!(clean(1, Bytes::copy_from_slice(&SMALL[..SMALL.len() / 2])).is_err());
+        assert!(clean(1, Bytes::from_static(&[0xFF, 0xD8, 0xFF, 0xE0, 0x00])).is_err());
+    }
+
+    #[test]
+    fn png_and_webp_keep_only_the_chunks_that_draw_the_picture() {
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.decode(s).unwrap();
+        // 1×1 images, with a private chunk and EXIF added.
+        let mut png = Png::from_bytes(Bytes::from(b64(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+        )))
+        .unwrap();
+        let at = png.chunks().len() - 1;
+        png.chunks_mut().insert(
+            at,
+            img_parts::png::PngChunk::new(*b"prVt", Bytes::from_static(b"chez Mme R.")),
+        );
+        png.chunks_mut().insert(
+            at,
+            img_parts::png::PngChunk::new(*b"eXIf", Bytes::from_static(b"MM\0*GPS")),
+        );
+        let raw = png.encoder().bytes().to_vec();
+        assert!(has(&raw, b"chez Mme R."));
+        let out = cleaned(raw);
+        assert!(!has(&out, b"chez Mme R.") && !has(&out, b"GPS"));
+        assert!(Png::from_bytes(Bytes::from(out)).is_ok());
+
+        let mut webp = WebP::from_bytes(Bytes::from(b64(
+            "UklGRiQAAABXRUJQVlA4IBgAAAAwAQCdASoBAAEAAwA0JaQAA3AA/vuUAAA=",
+        )))
+        .unwrap();
+        webp.set_exif(Some(Bytes::from_static(b"MM\0*GPS")));
+        webp.chunks_mut().push(img_parts::riff::RiffChunk::new(
+            *b"prVt",
+            img_parts::riff::RiffContent::Data(Bytes::from_static(b"chez Mme R.")),
+        ));
+        let raw = webp.encoder().bytes().to_vec();
+        assert!(has(&raw, b"chez Mme R.") && has(&raw, b"GPS"));
+        let out = cleaned(raw);
+        assert!(!has(&out, b"chez Mme R.") && !has(&out, b"GPS"));
+        assert!(WebP::from_bytes(Bytes::from(out)).is_ok());
+    }
 }

@@ -1,10 +1,11 @@
 //! Live streams served without hyper.
 //!
-//! Every connection is looked at (peeked, not read) before hyper gets it. A
+//! The start of every connection is read here before hyper gets it. A
 //! well-formed `GET /api/v1/alerts/stream` is answered here: the response head
 //! is written, then each frame straight to the socket. Everything else —
 //! including a stream request hyper should refuse (a bad cursor) — goes to
-//! hyper untouched, through the [`Listener`] that `axum::serve` accepts from.
+//! hyper with the bytes already read, through [`Incoming`] (see
+//! [`crate::conn`] for its deadlines and the cap per address).
 //!
 //! Why: thousands of devices hold a stream open all day. Through hyper, each
 //! idle stream kept two 8 KiB buffers, its connection state and the response
@@ -15,12 +16,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use tokio::io::AsyncReadExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 use crate::AppState;
+use crate::conn::{Connections, Io, Slot};
 use crate::hub::{Conn, Hub};
 use crate::routes::alerts::LiveStream;
 
@@ -28,8 +31,6 @@ const PATH: &[u8] = b"GET /api/v1/alerts/stream";
 /// The largest request head read here (a device following 200 reports
 /// sends ~20 KB of `Beffroi-Reports`); larger ones go to hyper.
 const MAX_HEAD: usize = 32 * 1024;
-/// How long a client may take to send its request head.
-const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 /// A device that reads nothing for this long is dropped (it reconnects and
 /// catches up from its cursor).
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -46,38 +47,29 @@ pub fn raise_open_files_limit() -> std::io::Result<u64> {
     rlimit::increase_nofile_limit(u64::MAX)
 }
 
-/// The connections hyper serves (all but the live streams).
+/// The connections hyper serves (all but the live streams), each with the
+/// bytes already read from it and its place under the address's cap.
 #[derive(Debug)]
-pub struct Listener {
-    rx: mpsc::Receiver<(TcpStream, SocketAddr)>,
-    local: SocketAddr,
+pub struct Incoming {
+    rx: mpsc::Receiver<(Io, SocketAddr, Slot)>,
 }
 
-impl axum::serve::Listener for Listener {
-    type Io = TcpStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (TcpStream, SocketAddr) {
-        match self.rx.recv().await {
-            Some(conn) => conn,
-            // The accept loop ended: nothing more comes.
-            None => std::future::pending().await,
-        }
-    }
-
-    fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        Ok(self.local)
+impl Incoming {
+    /// The next connection for hyper; `None` once the accept loop ended.
+    pub async fn accept(&mut self) -> Option<(Io, SocketAddr, Slot)> {
+        self.rx.recv().await
     }
 }
 
 /// Accepts on `listener`, serving live streams here and handing the rest to
-/// the returned [`Listener`]. The accept loop ends when that listener is
-/// dropped (await the handle to know the port is free).
+/// the returned [`Incoming`]. A connection from an address that holds its
+/// most already gets a 503 and is closed. The accept loop ends when that
+/// `Incoming` is dropped (await the handle to know the port is free).
 pub fn split(
     listener: TcpListener,
     state: AppState,
-) -> std::io::Result<(Listener, tokio::task::JoinHandle<()>)> {
-    let local = listener.local_addr()?;
+    connections: Arc<Connections>,
+) -> std::io::Result<(Incoming, tokio::task::JoinHandle<()>)> {
     let (tx, rx) = mpsc::channel(1024);
     let task = tokio::spawn(async move {
         loop {
@@ -86,9 +78,15 @@ pub fn split(
                 () = tx.closed() => return,
             };
             match accepted {
-                Ok((socket, peer)) => {
-                    tokio::spawn(route(socket, peer, tx.clone(), state.clone()));
-                }
+                Ok((socket, peer)) => match connections.admit(peer.ip()) {
+                    Some(slot) => {
+                        tokio::spawn(route(socket, peer, slot, tx.clone(), state.clone()));
+                    }
+                    None => {
+                        // Best effort, without waiting: then closed.
+                        let _ = socket.try_write(crate::conn::TOO_MANY);
+                    }
+                },
                 Err(e) => {
                     // Out of file descriptors and the like: wait, as hyper does.
                     tracing::warn!(error = %e, "accept failed");
@@ -97,62 +95,58 @@ pub fn split(
             }
         }
     });
-    Ok((Listener { rx, local }, task))
+    Ok((Incoming { rx }, task))
 }
 
 async fn route(
-    socket: TcpStream,
+    mut socket: TcpStream,
     peer: SocketAddr,
-    hyper: mpsc::Sender<(TcpStream, SocketAddr)>,
+    slot: Slot,
+    hyper: mpsc::Sender<(Io, SocketAddr, Slot)>,
     state: AppState,
 ) {
     let _ = socket.set_nodelay(true);
-    let opened = match tokio::time::timeout(HEAD_TIMEOUT, sniff(&socket, &state)).await {
-        Ok(Ok(Some(opened))) => opened,
-        // Not a stream (or one hyper answers better): hyper's, untouched.
-        Ok(Ok(None)) => {
-            let _ = hyper.send((socket, peer)).await;
-            return;
+    let head = state.settings.timeouts.head;
+    match tokio::time::timeout(head, sniff(&mut socket, &state)).await {
+        Ok(Ok(Sniffed::Stream(live))) => stream(socket, *live, state.hub.clone(), slot).await,
+        // Not a stream (or one hyper answers better): hyper's, with what was read.
+        Ok(Ok(Sniffed::Other(read))) => {
+            let _ = hyper.send((Io::new(socket, read), peer, slot)).await;
         }
         // Closed or too slow before its head was complete.
-        Ok(Err(_)) | Err(_) => return,
-    };
-    let (head_len, live) = opened;
-    stream(socket, head_len, live, state.hub.clone()).await;
+        Ok(Err(_)) | Err(_) => {}
+    }
 }
 
-/// Peeks at the request: `Some` for a live stream this module serves (with
-/// the length of the request head to consume), `None` for hyper.
-async fn sniff(
-    socket: &TcpStream,
-    state: &AppState,
-) -> std::io::Result<Option<(usize, LiveStream)>> {
-    let mut buf = vec![0u8; 1024];
+enum Sniffed {
+    Stream(Box<LiveStream>),
+    /// For hyper, with the bytes read so far.
+    Other(Bytes),
+}
+
+/// Reads the start of the request, waiting for each new piece (never
+/// polling): a live stream this module serves once its head is complete,
+/// anything else as soon as it is clearly not one.
+async fn sniff(socket: &mut TcpStream, state: &AppState) -> std::io::Result<Sniffed> {
+    let mut buf: Vec<u8> = Vec::with_capacity(1024);
     loop {
-        let n = socket.peek(&mut buf).await?;
-        if n == 0 {
+        if buf.len() >= MAX_HEAD {
+            return Ok(Sniffed::Other(buf.into()));
+        }
+        if socket.read_buf(&mut buf).await? == 0 {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
-        let seen = &buf[..n];
-        let prefix = seen.len().min(PATH.len());
-        if seen[..prefix] != PATH[..prefix] {
-            return Ok(None);
+        let prefix = buf.len().min(PATH.len());
+        if buf[..prefix] != PATH[..prefix]
+            || (buf.len() > PATH.len() && !matches!(buf[PATH.len()], b' ' | b'?'))
+        {
+            return Ok(Sniffed::Other(buf.into()));
         }
-        if seen.len() > PATH.len() && !matches!(seen[PATH.len()], b' ' | b'?') {
-            return Ok(None);
-        }
-        if let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
-            return Ok(parse(&seen[..end + 4], state).map(|live| (end + 4, live)));
-        }
-        if n == buf.len() {
-            if buf.len() >= MAX_HEAD {
-                return Ok(None);
-            }
-            buf.resize(buf.len() * 2, 0);
-        } else {
-            // The head is still arriving: peek returns at once while any
-            // byte is waiting, so wait a little before looking again.
-            tokio::time::sleep(Duration::from_millis(5)).await;
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            return Ok(match parse(&buf[..end + 4], state) {
+                Some(live) => Sniffed::Stream(Box::new(live)),
+                None => Sniffed::Other(buf.into()),
+            });
         }
     }
 }
@@ -174,18 +168,14 @@ fn parse(head: &[u8], state: &AppState) -> Option<LiveStream> {
     LiveStream::open(state, query, &map).ok()
 }
 
-/// Consumes the request head, answers, then sends until the server stops,
+/// Answers (the request head was read), then sends until the server stops,
 /// the device goes away, or it stops reading. Caught up, the stream is live:
 /// the hub writes alerts to its socket as they are announced, and this task
 /// only sends heartbeats and report events. When the hub cannot finish a
 /// write, the task takes over (the rest of that write, then a catch-up from
 /// the store) until it is caught up again.
-async fn stream(mut socket: TcpStream, head_len: usize, mut live: LiveStream, hub: Arc<Hub>) {
-    let mut head = vec![0u8; head_len];
-    if socket.read_exact(&mut head).await.is_err() {
-        return;
-    }
-    drop(head);
+async fn stream(socket: TcpStream, mut live: LiveStream, hub: Arc<Hub>, slot: Slot) {
+    let _slot = slot;
     let socket = Arc::new(socket);
     if write_all(&socket, HEAD).await.is_err() {
         return;

@@ -349,3 +349,110 @@ fn every_report_acknowledged_before_a_kill_9_is_there_after_the_restart() {
     child.kill().unwrap();
     let _ = child.wait();
 }
+
+/// A process's CPU time (user + system) and peak resident memory, from /proc.
+fn cpu_and_peak(pid: u32) -> (std::time::Duration, u64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // The fields after the command name (in parentheses, may hold spaces).
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let peak_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    // USER_HZ is 100 on Linux.
+    (std::time::Duration::from_millis(ticks * 10), peak_kb * 1024)
+}
+
+fn start_with(args: &[&str]) -> (Child, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--demo", "--data"])
+        .arg(dir.path())
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (url, _) = wait_listening(&mut child);
+    (child, url, dir)
+}
+
+#[test]
+#[cfg(unix)]
+fn waiting_half_sent_stream_heads_cost_the_server_no_cpu() {
+    use std::io::Read;
+    let (mut child, url, _dir) = start_with(&[]);
+    let addr = url.trim_start_matches("http://").to_owned();
+    let pad = "a".repeat(31 * 1024);
+    let mut held = Vec::new();
+    for _ in 0..300 {
+        let mut c = std::net::TcpStream::connect(&addr).unwrap();
+        c.write_all(
+            format!("GET /api/v1/alerts/stream HTTP/1.1\r\nHost: x\r\nX-Pad: {pad}").as_bytes(),
+        )
+        .unwrap();
+        held.push(c);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // While they wait, the server does nothing for them (it once peeked at
+    // each every 5 ms: a core's worth at this count).
+    let (before, _) = cpu_and_peak(child.id());
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let (after, _) = cpu_and_peak(child.id());
+    let spent = after - before;
+    // Finished, each head is a stream.
+    for c in &mut held {
+        c.write_all(b"\r\n\r\n").unwrap();
+    }
+    let mut head = [0u8; 12];
+    held[0].read_exact(&mut head).unwrap();
+    terminate(&child);
+    child.wait().unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
+    assert!(
+        spent < std::time::Duration::from_millis(300),
+        "{spent:?} of the server's CPU in 2 s for 300 waiting heads"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg(unix)]
+async fn three_hundred_wrong_logins_at_once_keep_the_server_small() {
+    // Behind the operator's proxy, each from an address of its own.
+    let (mut child, url, _dir) = start_with(&["--trusted-proxy", "127.0.0.1"]);
+    let http = reqwest::Client::new();
+    let logins = (0..300u32).map(|i| {
+        let req = http
+            .post(format!("{url}/api/v1/auth/login"))
+            .header("x-forwarded-for", format!("198.51.{}.{}", i / 200, i % 200))
+            .json(&serde_json::json!({"username": format!("agent{i}"), "password": "wrong"}));
+        async move { req.send().await.unwrap().status().as_u16() }
+    });
+    let handles: Vec<_> = logins.map(tokio::spawn).collect();
+    let mut statuses = Vec::new();
+    for h in handles {
+        statuses.push(h.await.unwrap());
+    }
+    let (_, peak) = cpu_and_peak(child.id());
+    terminate(&child);
+    child.wait().unwrap();
+    assert!(
+        statuses.iter().all(|s| *s == 401 || *s == 503),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&503), "some are told to come back");
+    // Each argon2id check holds 19 MiB: unbounded, 300 at once took gigabytes.
+    assert!(
+        peak < 400 * 1024 * 1024,
+        "the server peaked at {} MiB",
+        peak / 1024 / 1024
+    );
+}

@@ -5,4 +5,11 @@ import type { Question } from "./Question";
 /**
  * A kind of report the town hall accepts.
  */
-export type ReportCategory = { id: string, label: Labels, questions: Array<Question>, };
+export type ReportCategory = { id: string, label: Labels, questions: Array<Question>, 
+/**
+ * Whether the town hall publishes this kind of report (Open311 reads
+ * without an api_key: the description, a blurred position). Private
+ * unless chosen: a report about a person (mutual aid, a neighbour's
+ * noise) or free text never is by default.
+ */
+public: boolean, };

@@ -20,4 +20,9 @@ next_cursor: Cursor,
 /**
  * Whether more changes wait after `next_cursor`.
  */
-has_more: boolean, };
+has_more: boolean, 
+/**
+ * The server's newest cursor for this resource, when it says (alerts):
+ * a device holding a cursor beyond it was misled and goes back.
+ */
+latest?: Cursor, };

@@ -72,7 +72,13 @@ export const api = {
   editAlert: (token: string, id: string, draft: AlertDraft) =>
     call<StaffAlert>(`/admin/alerts/${id}`, { method: 'PUT', body: JSON.stringify(draft) }, token),
   previewAlert: (token: string, id: string) => call<NotificationPreview[]>(`/admin/alerts/${id}/preview`, {}, token),
-  publishAlert: (token: string, id: string) => call<StaffAlert>(`/admin/alerts/${id}/publish`, { method: 'POST' }, token),
+  // `reviewed`: the draft as the publisher saw it; the server refuses if it changed since.
+  publishAlert: (token: string, id: string, reviewed: string) =>
+    call<StaffAlert>(
+      `/admin/alerts/${id}/publish?${new URLSearchParams({ reviewed })}`,
+      { method: 'POST' },
+      token,
+    ),
   updateAlert: (token: string, id: string, draft: AlertDraft) =>
     call<StaffAlert>(`/admin/alerts/${id}/update`, { method: 'POST', body: JSON.stringify(draft) }, token),
   cancelAlert: (token: string, id: string) => call<StaffAlert>(`/admin/alerts/${id}/cancel`, { method: 'POST' }, token),

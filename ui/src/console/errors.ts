@@ -14,6 +14,9 @@ const GENERAL = new Set([
   'unsupported_media_type',
   'method_not_allowed',
   'internal',
+  'busy',
+  'timeout',
+  'draft_changed',
 ]);
 
 export function describe(e: unknown): string {

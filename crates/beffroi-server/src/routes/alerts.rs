@@ -190,20 +190,7 @@ pub async fn create(
             let (id, expect) = match message.msg_type {
                 MsgType::Alert => (uuid::Uuid::now_v7().to_string(), Expect::New),
                 MsgType::Update | MsgType::Cancel => {
-                    let mut found = None;
-                    for r in &message.references {
-                        if let Some(id) = state.store.alert_of_message(r.identifier.clone()).await?
-                        {
-                            found = Some(id);
-                            break;
-                        }
-                    }
-                    let id = found.ok_or_else(|| {
-                        ApiError::Unprocessable(
-                            "unknown_reference",
-                            "the message references no alert sent here".into(),
-                        )
-                    })?;
+                    let id = referenced_alert(&state, &mut message).await?;
                     (id, Expect::Published)
                 }
             };
@@ -214,6 +201,47 @@ pub async fn create(
             "send a draft as application/json or a CAP 1.2 message as application/cap+xml".into(),
         )),
     }
+}
+
+/// The alert a CAP Update or Cancel applies to: the one alert here its
+/// references name (other senders' messages may be named too). Its
+/// references are rewritten to that alert's messages, first message first,
+/// then the others it named: the feed and every device take an alert's
+/// thread from the first reference, so they agree with the console.
+async fn referenced_alert(
+    state: &AppState,
+    message: &mut AlertMessage,
+) -> Result<String, ApiError> {
+    let mut found: Option<String> = None;
+    let mut foreign = Vec::new();
+    for r in &message.references {
+        match state.store.alert_of_message(r.identifier.clone()).await? {
+            Some(id) if found.as_ref().is_some_and(|f| *f != id) => {
+                return Err(ApiError::Unprocessable(
+                    "ambiguous_reference",
+                    "the message references two different alerts sent here: send one message per alert".into(),
+                ));
+            }
+            Some(id) => found = Some(id),
+            None => foreign.push(r.clone()),
+        }
+    }
+    let id = found.ok_or_else(|| {
+        ApiError::Unprocessable(
+            "unknown_reference",
+            "the message references no alert sent here".into(),
+        )
+    })?;
+    let mut references: Vec<beffroi_domain::alert::Reference> = state
+        .store
+        .alert_messages(id.clone())
+        .await?
+        .iter()
+        .map(AlertMessage::reference)
+        .collect();
+    references.extend(foreign);
+    message.references = references;
+    Ok(id)
 }
 
 /// Every alert with its state, the most recently changed first.
@@ -278,17 +306,46 @@ pub async fn preview(
     ))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PublishQuery {
+    /// The draft's `updated_at` as the publisher reviewed it: publishing is
+    /// refused (409) if the draft changed since. The console always sends it.
+    pub reviewed: Option<String>,
+}
+
 /// Sends a draft to residents (publishers).
 #[utoipa::path(post, path = "/admin/alerts/{id}/publish", tag = "alerts", security(("bearer" = [])),
-    params(("id" = String, Path, description = "alert id")),
+    params(("id" = String, Path, description = "alert id"), PublishQuery),
     responses((status = 200, body = StaffAlert), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "already sent")))]
 pub async fn publish(
     State(state): State<AppState>,
     who: Authorized<Publisher>,
     Path(id): Path<String>,
+    Query(q): Query<PublishQuery>,
 ) -> Result<JsonResponse<StaffAlert>, ApiError> {
     let a = alert(&state, &id).await?;
+    // What the publisher reviewed is what goes out: an edit since (by an
+    // editor, or in another tab) sends them back to the draft.
+    if let Some(reviewed) = q.reviewed.as_deref() {
+        let reviewed =
+            OffsetDateTime::parse(reviewed, &time::format_description::well_known::Rfc3339)
+                .map_err(|_| {
+                    ApiError::BadRequest(
+                        "invalid_query",
+                        format!("reviewed {reviewed:?} must be the draft's updated_at (RFC 3339)"),
+                    )
+                })?;
+        if reviewed != a.updated_at {
+            return Err(ApiError::Conflict(
+                "draft_changed",
+                format!(
+                    "the draft was changed by {} since you reviewed it: review it again before publishing",
+                    a.created_by
+                ),
+            ));
+        }
+    }
     let draft = checked(&state, a.draft).await?;
     let m = new_message(&state, MsgType::Alert, draft, vec![]);
     send(
@@ -418,11 +475,19 @@ pub async fn changes(
         .map(|a| RawValue::from_string(a.signed.to_string()))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let next_cursor = rows.last().map_or(since, |a| a.cursor);
+    // Rows are committed before they are announced: the newest may be ahead
+    // of the hub's count for a moment.
+    let latest = state
+        .hub
+        .latest()
+        .max(rows.last().map_or(Cursor::START, |a| a.cursor));
     Ok(JsonResponse(SyncPage {
         items,
         deleted: vec![],
-        next_cursor: rows.last().map_or(since, |a| a.cursor),
+        next_cursor,
         has_more,
+        latest: Some(latest),
     }))
 }
 

@@ -7,7 +7,7 @@ use beffroi_domain::staff::{LoginRequest, LoginResponse, StaffMember};
 use time::OffsetDateTime;
 
 use crate::AppState;
-use crate::auth::{dummy_hash, hash_token, random_secret, verify_password};
+use crate::auth::{dummy_hash, hash_token, random_secret};
 use crate::error::ApiError;
 use crate::extract::{AnyStaff, Authorized, Json};
 use crate::limits::{self, Peer};
@@ -20,7 +20,8 @@ use crate::limits::{self, Peer};
         (status = 200, body = LoginResponse),
         (status = 400, body = ErrorBody, description = "malformed JSON"),
         (status = 401, body = ErrorBody, description = "wrong username or password"),
-        (status = 429, body = ErrorBody, description = "too many attempts from this address"),
+        (status = 429, body = ErrorBody, description = "too many attempts from this address or for this account"),
+        (status = 503, body = ErrorBody, description = "too many password checks at once (see Retry-After)"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -35,6 +36,14 @@ pub async fn login(
         )
     };
     let username: Option<Username> = req.username.trim().parse().ok();
+    // Guessing one account's password from many addresses: that account's
+    // attempts are limited too (whether or not it exists, alike).
+    let account = req.username.trim().to_lowercase();
+    if state.account_limiter.check_key(&account).is_err() {
+        return Err(ApiError::TooManyRequests(
+            "too many login attempts for this account: wait a minute and try again".into(),
+        ));
+    }
     let creds = match &username {
         Some(u) => state.store.staff_credentials(u).await?,
         None => None,
@@ -42,10 +51,15 @@ pub async fn login(
     let stored = creds
         .as_ref()
         .map_or_else(|| dummy_hash().to_owned(), |c| c.password_hash.clone());
-    let password = req.password;
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+    let matches = state
+        .password_checks
+        .verify(req.password, stored)
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|_| {
+            ApiError::Busy(
+                "the server is checking many passwords at once: try again in a few seconds".into(),
+            )
+        })?;
     let creds = creds.filter(|_| matches).ok_or_else(refused)?;
 
     let token = random_secret(32);

@@ -139,7 +139,30 @@ fn service(c: &ReportCategory) -> Record {
     ]
 }
 
-fn request(r: &StaffReport, categories: &[ReportCategory]) -> Record {
+/// How a request is shown: to the town hall's own tools (an `api_key`), or
+/// to anyone (only the categories it publishes, a blurred position, no
+/// address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    Staff,
+    Public,
+}
+
+/// A position rounded to 0.001° (about 110 m north–south, 80 m east–west
+/// here): where the problem is, not whose door it is.
+fn blur(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn public_categories(categories: &[ReportCategory]) -> Vec<String> {
+    categories
+        .iter()
+        .filter(|c| c.public)
+        .map(|c| c.id.clone())
+        .collect()
+}
+
+fn request(r: &StaffReport, categories: &[ReportCategory], reader: Reader) -> Record {
     let status = match r.kind {
         StatusKind::Open => "open",
         StatusKind::Fixed | StatusKind::Closed => "closed",
@@ -154,7 +177,17 @@ fn request(r: &StaffReport, categories: &[ReportCategory]) -> Record {
         .iter()
         .find(|c| c.id == r.report.category)
         .map_or(r.report.category.clone(), |c| c.label.fr.clone());
-    let position = r.report.location.position;
+    let position = r.report.location.position.map(|p| match reader {
+        Reader::Staff => p,
+        Reader::Public => Position {
+            lat: blur(p.lat),
+            lon: blur(p.lon),
+        },
+    });
+    let address = match reader {
+        Reader::Staff => r.report.location.address.clone(),
+        Reader::Public => None,
+    };
     vec![
         ("service_request_id", V::S(r.report.id.clone())),
         ("status", V::S(status.into())),
@@ -170,10 +203,7 @@ fn request(r: &StaffReport, categories: &[ReportCategory]) -> Record {
             V::S(time(r.history.last().map_or(r.received_at, |h| h.at))),
         ),
         ("expected_datetime", V::Null),
-        (
-            "address",
-            r.report.location.address.clone().map_or(V::Null, V::S),
-        ),
+        ("address", address.map_or(V::Null, V::S)),
         ("address_id", V::Null),
         ("zipcode", V::Null),
         ("lat", position.map_or(V::Null, |p| V::N(p.lat))),
@@ -186,6 +216,7 @@ fn request(r: &StaffReport, categories: &[ReportCategory]) -> Record {
 pub async fn get(
     State(state): State<AppState>,
     Path(file): Path<String>,
+    peer: Peer,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
@@ -193,6 +224,22 @@ pub async fn get(
         return not_found();
     };
     let categories = &state.settings.report_categories;
+    let reader = if q
+        .get("api_key")
+        .is_some_and(|k| state.settings.open311_keys.iter().any(|known| known == k))
+    {
+        Reader::Staff
+    } else {
+        Reader::Public
+    };
+    // Anonymous reads of reports are limited per address (each reads the store).
+    if reader == Reader::Public
+        && (what == "requests" || what.starts_with("requests/"))
+        && let Err(e) = limits::check(&state.read_limiter, &peer, "Open311 reads")
+    {
+        let (status, _, message) = e.parts();
+        return error(format, status, &message);
+    }
     match what {
         "discovery" => {
             let base = base_url(&state, &headers);
@@ -233,24 +280,31 @@ pub async fn get(
                 render(format, "services", "service", &records),
             )
         }
-        "requests" => requests(&state, format, &q).await,
+        "requests" => requests(&state, format, &q, reader).await,
         _ => {
             if let Some(code) = what.strip_prefix("services/") {
                 return definition(categories, code, format);
             }
             if let Some(id) = what.strip_prefix("requests/") {
+                let shown = |r: &StaffReport| {
+                    reader == Reader::Staff
+                        || categories
+                            .iter()
+                            .any(|c| c.public && c.id == r.report.category)
+                };
                 return match state.store.staff_report(id.to_owned()).await {
-                    Ok(Some(r)) => respond(
+                    Ok(Some(r)) if shown(&r) => respond(
                         format,
                         StatusCode::OK,
                         render(
                             format,
                             "service_requests",
                             "request",
-                            &[request(&r, categories)],
+                            &[request(&r, categories, reader)],
                         ),
                     ),
-                    Ok(None) => error(format, StatusCode::NOT_FOUND, "no such service request"),
+                    // A staff-only report is not there for anyone else.
+                    Ok(_) => error(format, StatusCode::NOT_FOUND, "no such service request"),
                     Err(e) => {
                         tracing::error!(error = %e, "open311 request");
                         error(format, StatusCode::INTERNAL_SERVER_ERROR, "try again later")
@@ -309,7 +363,17 @@ fn definition(categories: &[ReportCategory], code: &str, format: Format) -> Resp
     }
 }
 
-async fn requests(state: &AppState, format: Format, q: &HashMap<String, String>) -> Response {
+/// The most requests one listing answers (`max_requests`, as FixMyStreet
+/// takes it); older ones are asked for with `end_date`.
+const MAX_REQUESTS: u32 = 1000;
+const DEFAULT_REQUESTS: u32 = 200;
+
+async fn requests(
+    state: &AppState,
+    format: Format,
+    q: &HashMap<String, String>,
+    reader: Reader,
+) -> Response {
     let bad = |m: String| error(format, StatusCode::BAD_REQUEST, &m);
     let date = |name: &str| -> Result<Option<OffsetDateTime>, String> {
         q.get(name)
@@ -335,17 +399,28 @@ async fn requests(state: &AppState, format: Format, q: &HashMap<String, String>)
         to.is_none()
             .then(|| OffsetDateTime::now_utc() - time::Duration::days(90))
     });
-    let ids: Option<Vec<&str>> = q.get("service_request_id").map(|s| {
+    let ids: Option<Vec<String>> = q.get("service_request_id").map(|s| {
         s.split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
+            .take(MAX_REQUESTS as usize)
+            .map(str::to_owned)
             .collect()
     });
+    let limit = match q.get("max_requests").map(|n| n.trim().parse::<u32>()) {
+        None => DEFAULT_REQUESTS,
+        Some(Ok(n)) if (1..=MAX_REQUESTS).contains(&n) => n,
+        Some(_) => return bad(format!("max_requests must be 1 to {MAX_REQUESTS}")),
+    };
     let filter = ReportFilter {
         category: q.get("service_code").cloned(),
+        categories: (reader == Reader::Public)
+            .then(|| public_categories(&state.settings.report_categories)),
         from: if ids.is_some() { None } else { from },
+        ids,
+        kinds: kind,
         to,
-        limit: 1000,
+        limit,
         ..ReportFilter::default()
     };
     let reports = match state.store.list_reports(filter).await {
@@ -357,12 +432,7 @@ async fn requests(state: &AppState, format: Format, q: &HashMap<String, String>)
     };
     let records: Vec<Record> = reports
         .iter()
-        .filter(|r| {
-            ids.as_ref()
-                .is_none_or(|ids| ids.contains(&r.report.id.as_str()))
-        })
-        .filter(|r| kind.as_ref().is_none_or(|k| k.contains(&r.kind)))
-        .map(|r| request(r, &state.settings.report_categories))
+        .map(|r| request(r, &state.settings.report_categories, reader))
         .collect();
     respond(
         format,
@@ -443,7 +513,7 @@ pub async fn post(
         answers,
     };
     // The same intake as the JSON API (validation, durability, idempotency).
-    match super::reports::accept(&state, report, Vec::new()).await {
+    match super::reports::accept(&state, report, None).await {
         Ok((_, receipt)) => {
             let record: Record = vec![
                 ("service_request_id", V::S(receipt.0.id)),

@@ -82,42 +82,131 @@ pub async fn submit(
 ) -> Result<(StatusCode, JsonResponse<ReportReceipt>), ApiError> {
     use axum::extract::FromRequest;
     limits::check(&state.report_limiter, &peer, "reports")?;
+    refuse_other_sites(&state, request.headers())?;
     let multipart = crate::extract::media_type(request.headers()) == "multipart/form-data";
-    let (report, photos) = if multipart {
+    if multipart {
+        // Photos go to disk as they arrive; still, receiving them is bounded,
+        // overall and per address.
+        let _upload = upload_slot(&state, &peer)?;
         let form = axum::extract::Multipart::from_request(request, &state)
             .await
             .map_err(|e| ApiError::BadRequest("invalid_form", e.body_text()))?;
-        read_form(form).await?
-    } else {
-        // Without photos, the usual JSON limit (the route's own is for photos).
-        let (parts, body) = request.into_parts();
-        let limit = state.settings.max_body_bytes;
-        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-            ApiError::PayloadTooLarge(format!(
-                "a report without photos is at most {} KiB of JSON",
-                limit / 1024
-            ))
-        })?;
-        let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
-        let Json(report) = Json::<NewReport>::from_request(request, &state).await?;
-        (report, Vec::new())
-    };
-    accept(&state, report, photos).await
+        let (report, staged) = read_form(&state, form).await?;
+        return accept(&state, report, staged).await;
+    }
+    // Without photos, the usual JSON limit (the route's own is for photos).
+    let (parts, body) = request.into_parts();
+    let limit = state.settings.max_body_bytes;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        ApiError::PayloadTooLarge(format!(
+            "a report without photos is at most {} KiB of JSON",
+            limit / 1024
+        ))
+    })?;
+    let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+    let Json(report) = Json::<NewReport>::from_request(request, &state).await?;
+    accept(&state, report, None).await
 }
 
-/// The `report` part (JSON) and the `photo` parts of a multipart submission,
-/// each photo checked and stripped of its metadata.
+/// A browser posts a form (multipart is a CORS-simple request) to any site
+/// a page tells it to, naming the page's site in `Origin`: reports come from
+/// the town hall's own pages or from apps (which send no `Origin`), never
+/// from another website making its visitors file them.
+fn refuse_other_sites(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    let Some(origin) = headers.get(axum::http::header::ORIGIN) else {
+        return Ok(());
+    };
+    let ours = crate::public_url(state, headers);
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let origin = origin.to_str().unwrap_or_default();
+    let same = origin == ours
+        || (!host.is_empty()
+            && (origin == format!("http://{host}") || origin == format!("https://{host}")));
+    if same {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "reports are filed from the town hall's app or site, not from {origin}"
+        )))
+    }
+}
+
+/// A place among the uploads being received, or a 503 when there are many
+/// already (overall, or from this address).
+fn upload_slot(
+    state: &AppState,
+    peer: &Peer,
+) -> Result<(tokio::sync::OwnedSemaphorePermit, Option<crate::conn::Slot>), ApiError> {
+    let busy = || {
+        ApiError::Busy(
+            "the server is receiving many photos at once: your report stays on your device and will be sent again shortly"
+                .into(),
+        )
+    };
+    let mine = match peer.0 {
+        Some(ip) => Some(state.uploads_per_address.admit(ip).ok_or_else(busy)?),
+        None => None,
+    };
+    let overall = state
+        .uploads
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| busy())?;
+    Ok((overall, mine))
+}
+
+/// A failure to write photos: 507 when the disk is full (nothing is wrong
+/// with the report, the device sends it again later), else internal.
+fn storage_error(e: photos::PhotoError) -> ApiError {
+    if e.is_disk_full() {
+        ApiError::InsufficientStorage(
+            "the town hall's server has no room for photos right now: the report was not stored; send it again later"
+                .into(),
+        )
+    } else {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+fn photo_error(e: photos::PhotoError) -> ApiError {
+    match e {
+        photos::PhotoError::TooLarge(_) => ApiError::PayloadTooLarge(e.to_string()),
+        photos::PhotoError::NotAnImage(_) => ApiError::UnsupportedMediaType(e.to_string()),
+        photos::PhotoError::Io(_) => storage_error(e),
+        other => ApiError::Unprocessable("invalid_photo", other.to_string()),
+    }
+}
+
+/// The `report` part (JSON) and the `photo` parts of a multipart submission;
+/// each photo is written to a staged set as it arrives (never whole in
+/// memory), at most [`photos::MAX_PHOTO_BYTES`] each.
 async fn read_form(
+    state: &AppState,
     mut form: axum::extract::Multipart,
-) -> Result<(NewReport, Vec<photos::CleanPhoto>), ApiError> {
+) -> Result<(NewReport, Option<(photos::Staged, usize)>), ApiError> {
+    use tokio::io::AsyncWriteExt;
     let bad = |m: String| ApiError::BadRequest("invalid_form", m);
+    let io = |e: std::io::Error| storage_error(photos::PhotoError::Io(e));
     let mut report = None;
-    let mut cleaned = Vec::new();
-    while let Some(field) = form.next_field().await.map_err(|e| bad(e.body_text()))? {
+    let mut staged: Option<photos::Staged> = None;
+    let mut count = 0;
+    while let Some(mut field) = form.next_field().await.map_err(|e| bad(e.body_text()))? {
         match field.name().unwrap_or_default() {
             "report" => {
-                let bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?;
-                report = Some(serde_json::from_slice::<NewReport>(&bytes).map_err(|e| {
+                let mut json = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|e| bad(e.body_text()))? {
+                    json.extend_from_slice(&chunk);
+                    if json.len() > state.settings.max_body_bytes {
+                        return Err(ApiError::PayloadTooLarge(format!(
+                            "the report part is at most {} KiB of JSON",
+                            state.settings.max_body_bytes / 1024
+                        )));
+                    }
+                }
+                report = Some(serde_json::from_slice::<NewReport>(&json).map_err(|e| {
                     ApiError::Unprocessable(
                         "invalid_report",
                         format!("the report is not valid: {e}"),
@@ -125,21 +214,31 @@ async fn read_form(
                 })?);
             }
             "photo" => {
-                if cleaned.len() == photos::MAX_PHOTOS {
+                if count == photos::MAX_PHOTOS {
                     return Err(ApiError::Unprocessable(
                         "invalid_photo",
                         photos::PhotoError::TooMany.to_string(),
                     ));
                 }
-                let bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?;
-                let photo = photos::clean(cleaned.len() + 1, bytes).map_err(|e| match e {
-                    photos::PhotoError::TooLarge(_) => ApiError::PayloadTooLarge(e.to_string()),
-                    photos::PhotoError::NotAnImage(_) => {
-                        ApiError::UnsupportedMediaType(e.to_string())
+                count += 1;
+                let set = match &mut staged {
+                    Some(set) => set,
+                    None => {
+                        staged.insert(photos::Staged::new(&state.settings.data_dir).map_err(io)?)
                     }
-                    other => ApiError::Unprocessable("invalid_photo", other.to_string()),
-                })?;
-                cleaned.push(photo);
+                };
+                let mut file = tokio::fs::File::create(set.raw_path(count))
+                    .await
+                    .map_err(io)?;
+                let mut size = 0;
+                while let Some(chunk) = field.chunk().await.map_err(|e| bad(e.body_text()))? {
+                    size += chunk.len();
+                    if size > photos::MAX_PHOTO_BYTES {
+                        return Err(photo_error(photos::PhotoError::TooLarge(count)));
+                    }
+                    file.write_all(&chunk).await.map_err(io)?;
+                }
+                file.flush().await.map_err(io)?;
             }
             other => {
                 return Err(bad(format!(
@@ -149,37 +248,51 @@ async fn read_form(
         }
     }
     let report = report.ok_or_else(|| bad("the form has no report part (JSON)".into()))?;
-    Ok((report, cleaned))
+    Ok((report, staged.map(|s| (s, count))))
 }
 
-/// Validates, stores (photos first) and answers a submission: the one
-/// intake behind `POST /reports` and Open311's `POST requests`.
+/// Validates, stores and answers a submission: the one intake behind
+/// `POST /reports` and Open311's `POST requests`. Photos (received into a
+/// staged set) are cleaned and synced first, and moved in only once the
+/// report committed: a refused submission changes no photo.
 pub(crate) async fn accept(
     state: &AppState,
     report: NewReport,
-    photos: Vec<photos::CleanPhoto>,
+    staged: Option<(photos::Staged, usize)>,
 ) -> Result<(StatusCode, JsonResponse<ReportReceipt>), ApiError> {
     report
         .validate(&state.settings.report_categories)
         .map_err(|e| ApiError::Unprocessable("invalid_report", e.to_string()))?;
     let mut hasher = Sha256::new();
     hasher.update(serde_json::to_vec(&report).map_err(|e| ApiError::Internal(e.to_string()))?);
-    for p in &photos {
-        hasher.update(Sha256::digest(&p.bytes));
-    }
+    let staged = match staged {
+        Some((mut set, count)) => {
+            let cleaning = state
+                .photo_cleaning
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let (set, digests) = tokio::task::spawn_blocking(move || {
+                let _cleaning = cleaning;
+                let digests = (1..=count)
+                    .map(|n| set.clean(n).map(|p| Sha256::digest(&p.bytes)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok::<_, photos::PhotoError>((set, digests))
+            })
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .map_err(photo_error)?;
+            for d in digests {
+                hasher.update(d);
+            }
+            Some(set)
+        }
+        None => None,
+    };
     let digest = hex(&hasher.finalize());
     let id = report.id.clone();
     let report_commune = report.commune.as_ref().map(|c| c.to_string());
-    // Photos are on disk (synced) before the report that names them commits;
-    // a repeat finds the report and leaves its photos as they are.
-    if !photos.is_empty() && crate::photos::list(&state.settings.data_dir, &id).is_empty() {
-        let dir = state.settings.data_dir.clone();
-        let (pid, list) = (id.clone(), photos);
-        tokio::task::spawn_blocking(move || crate::photos::store(&dir, &pid, &list))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-    }
     let (status, received_at) = match state.store.submit_report(report, digest).await? {
         Submitted::New { received_at } => (StatusCode::CREATED, received_at),
         Submitted::Again { received_at } => (StatusCode::OK, received_at),
@@ -199,6 +312,16 @@ pub(crate) async fn accept(
             ));
         }
     };
+    // The same report (same content, same photos): its photos move in now
+    // unless they already did (a repeat after a crash between the commit
+    // and the move, or after a refused move, completes the report).
+    if let Some(set) = staged.filter(|s| !s.is_empty()) {
+        let pid = id.clone();
+        tokio::task::spawn_blocking(move || set.commit(&pid))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .map_err(|e| storage_error(photos::PhotoError::Io(e)))?;
+    }
     Ok((
         status,
         JsonResponse(ReportReceipt {
@@ -253,7 +376,13 @@ pub struct TriageQuery {
     pub sort: Option<String>,
     /// At most this many (default 200, at most 1000).
     pub limit: Option<u32>,
+    /// The next page: the `beffroi-next-page` header of the previous one.
+    pub after: Option<String>,
 }
+
+/// The header naming the next page of a full triage page (its last report's
+/// reception time and id), to pass back as `after`.
+pub const NEXT_PAGE_HEADER: &str = "beffroi-next-page";
 
 fn when(s: Option<&str>, name: &str) -> Result<Option<OffsetDateTime>, ApiError> {
     s.map(|s| {
@@ -267,14 +396,30 @@ fn when(s: Option<&str>, name: &str) -> Result<Option<OffsetDateTime>, ApiError>
     .transpose()
 }
 
-/// The triage list: filter by commune, category, status, dates; sort.
+/// The triage list: filter by commune, category, status, dates; sort; page
+/// after page (a full page names the next in `beffroi-next-page`).
 #[utoipa::path(get, path = "/admin/reports", tag = "reports", security(("bearer" = [])), params(TriageQuery),
-    responses((status = 200, body = Vec<StaffReport>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<StaffReport>,
+            headers(("beffroi-next-page" = String, description = "pass as `after` for the next page"))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn triage(
     State(state): State<AppState>,
     _who: Authorized<AnyStaff>,
     Query(q): Query<TriageQuery>,
-) -> Result<JsonResponse<Vec<StaffReport>>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let after = q
+        .after
+        .as_deref()
+        .map(|a| {
+            let (at, id) = a.split_once(' ').unwrap_or((a, ""));
+            Ok::<_, ApiError>((
+                when(Some(at), "after")?.unwrap_or(OffsetDateTime::UNIX_EPOCH),
+                id.to_owned(),
+            ))
+        })
+        .transpose()?;
+    let limit = q.limit.unwrap_or(200).clamp(1, 1000);
     let filter = ReportFilter {
         commune: q.commune,
         category: q.category,
@@ -282,9 +427,23 @@ pub async fn triage(
         from: when(q.from.as_deref(), "from")?,
         to: when(q.to.as_deref(), "to")?,
         oldest_first: q.sort.as_deref() == Some("oldest"),
-        limit: q.limit.unwrap_or(200).clamp(1, 1000),
+        after,
+        limit,
+        ..ReportFilter::default()
     };
-    Ok(JsonResponse(state.store.list_reports(filter).await?))
+    let page = state.store.list_reports(filter).await?;
+    let next = (page.len() == limit as usize)
+        .then(|| page.last())
+        .flatten()
+        .and_then(|r| {
+            let at = r.received_at.format(&Rfc3339).ok()?;
+            axum::http::HeaderValue::from_str(&format!("{at} {}", r.report.id)).ok()
+        });
+    let mut response = JsonResponse(page).into_response();
+    if let Some(next) = next {
+        response.headers_mut().insert(NEXT_PAGE_HEADER, next);
+    }
+    Ok(response)
 }
 
 /// One report, with its contact details.

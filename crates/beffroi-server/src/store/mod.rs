@@ -85,10 +85,18 @@ pub enum Submitted {
 pub struct ReportFilter {
     pub commune: Option<String>,
     pub category: Option<String>,
+    /// Only these categories (what a public read may show).
+    pub categories: Option<Vec<String>>,
+    /// Only these reports.
+    pub ids: Option<Vec<String>>,
     pub kind: Option<beffroi_domain::report::StatusKind>,
+    /// Any of these kinds (Open311's `closed` is fixed or closed).
+    pub kinds: Option<Vec<beffroi_domain::report::StatusKind>>,
     pub from: Option<OffsetDateTime>,
     pub to: Option<OffsetDateTime>,
     pub oldest_first: bool,
+    /// The (received, id) of the previous page's last report.
+    pub after: Option<(OffsetDateTime, String)>,
     pub limit: u32,
 }
 
@@ -208,6 +216,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
             deleted: page.deleted,
             next_cursor: page.next_cursor,
             has_more: page.has_more,
+            latest: page.latest,
         })
     }
 

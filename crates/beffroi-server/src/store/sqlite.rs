@@ -31,6 +31,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("sqlite/0002_places.sql")),
         M::up(include_str!("sqlite/0003_alerts.sql")),
         M::up(include_str!("sqlite/0004_reports.sql")),
+        M::up(include_str!("sqlite/0005_reports_kind.sql")),
     ])
 });
 

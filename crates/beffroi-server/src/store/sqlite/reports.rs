@@ -5,7 +5,7 @@
 //! and the rate is no longer one fsync per report.
 
 use beffroi_domain::report::{
-    NewReport, ReportStatus, ReporterView, StaffReport, StatusChange, StatusUpdate,
+    NewReport, ReportStatus, ReporterView, StaffReport, StatusChange, StatusKind, StatusUpdate,
 };
 use std::sync::{Arc, Mutex};
 
@@ -225,6 +225,10 @@ pub(super) fn change_status(
         "INSERT INTO report_status (report_id, at, status, message, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, at, status, update.message, actor],
     )?;
+    tx.execute(
+        "UPDATE reports SET kind = ?2 WHERE id = ?1",
+        params![id, kind_tag(update.status.kind())],
+    )?;
     tx.commit()?;
     staff_view(conn, id)
 }
@@ -256,17 +260,35 @@ pub(super) fn staff_view(conn: &Connection, id: &str) -> Result<Option<StaffRepo
     }))
 }
 
-/// Reports for triage, filtered, newest first (or oldest first).
+fn kind_tag(kind: StatusKind) -> &'static str {
+    match kind {
+        StatusKind::Open => "open",
+        StatusKind::Fixed => "fixed",
+        StatusKind::Closed => "closed",
+    }
+}
+
+/// Reports for triage or Open311, filtered and paged in SQL, newest first
+/// (or oldest first), after the page's last (received, id) when asked.
 pub(super) fn list(
     conn: &Connection,
     filter: &ReportFilter,
 ) -> Result<Vec<StaffReport>, StoreError> {
-    let order = if filter.oldest_first { "ASC" } else { "DESC" };
-    let mut stmt = conn.prepare(&format!(
+    let (order, beyond) = if filter.oldest_first {
+        ("ASC", ">")
+    } else {
+        ("DESC", "<")
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id FROM reports
          WHERE (?1 IS NULL OR commune = ?1) AND (?2 IS NULL OR category = ?2)
            AND (?3 IS NULL OR received_at >= ?3) AND (?4 IS NULL OR received_at < ?4)
-         ORDER BY received_at {order}, id {order}"
+           AND (?5 IS NULL OR category IN (SELECT value FROM json_each(?5)))
+           AND (?6 IS NULL OR id IN (SELECT value FROM json_each(?6)))
+           AND (?7 IS NULL OR kind IN (SELECT value FROM json_each(?7)))
+           AND (?8 IS NULL OR (received_at, id) {beyond} (?8, ?9))
+         ORDER BY received_at {order}, id {order}
+         LIMIT ?10"
     ))?;
     let fmt = |t: Option<OffsetDateTime>| -> Result<Option<String>, StoreError> {
         t.map(|t| {
@@ -275,26 +297,47 @@ pub(super) fn list(
         })
         .transpose()
     };
+    let json = |v: Option<Vec<&str>>| v.map(|v| serde_json::Value::from(v).to_string());
+    let kinds = filter
+        .kind
+        .map(|k| vec![k])
+        .or_else(|| filter.kinds.clone())
+        .map(|ks| ks.into_iter().map(kind_tag).collect::<Vec<_>>());
+    let (after_at, after_id) = match &filter.after {
+        Some((at, id)) => (fmt(Some(*at))?, Some(id.clone())),
+        None => (None, None),
+    };
     let ids: Vec<String> = stmt
         .query_map(
             params![
                 filter.commune,
                 filter.category,
                 fmt(filter.from)?,
-                fmt(filter.to)?
+                fmt(filter.to)?,
+                json(
+                    filter
+                        .categories
+                        .as_ref()
+                        .map(|c| c.iter().map(String::as_str).collect())
+                ),
+                json(
+                    filter
+                        .ids
+                        .as_ref()
+                        .map(|c| c.iter().map(String::as_str).collect())
+                ),
+                json(kinds),
+                after_at,
+                after_id,
+                filter.limit,
             ],
             |r| r.get(0),
         )?
         .collect::<Result<_, _>>()?;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(r) = staff_view(conn, &id)?
-            && filter.kind.is_none_or(|k| k == r.kind)
-        {
+        if let Some(r) = staff_view(conn, &id)? {
             out.push(r);
-            if out.len() >= filter.limit as usize {
-                break;
-            }
         }
     }
     Ok(out)
