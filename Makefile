@@ -16,8 +16,9 @@ test: setup ui lint cargo-test bindings-check ui-check ui-test bins e2e
 setup:
 	scripts/setup.sh
 
+# The UI is rebuilt only when its sources' content changed (see the script).
 ui:
-	cd ui && npm run --silent build
+	scripts/ui-build.sh
 
 bins:
 	$(CARGO) build --workspace --bins
