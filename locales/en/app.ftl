@@ -44,6 +44,7 @@ error-offline = The town hall's server cannot be reached: try again later. What 
 error-storage = Cannot save on this device: { $detail }
 error-invalid = Refused: { $detail }
 error-server = The town hall refused the request: { $detail }
+error-untrusted = This server does not hold your town hall's key: it may be an impostor. Check the address and the key on the town hall's poster or website.
 
 nav-label = Sections
 nav-directory = Directory

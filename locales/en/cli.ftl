@@ -34,3 +34,6 @@ cli-listen-connected = Waiting for alerts (Ctrl-C to stop)…
 cli-listen-lost = Lost the connection to the server: retrying soon.
 cli-no-home-commune = No home commune: give it once with --home INSEE_CODE (for example 06088 for Nice).
 cli-no-home-centre = The directory has no place in your commune yet, so distances from it cannot be measured. Use --near LAT,LON.
+cli-keys-none = No trusted key yet: the next sync will record it (only the one given with --key, if you gave one).
+cli-keys-trusted = Trusted key { $fingerprint } (id { $id })
+cli-keys-reset = Keys forgotten: the next sync will trust the town hall's key again.

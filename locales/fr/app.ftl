@@ -44,6 +44,7 @@ error-offline = Le serveur de la mairie est injoignable : réessayez plus tard. 
 error-storage = Impossible d'enregistrer sur cet appareil : { $detail }
 error-invalid = Saisie refusée : { $detail }
 error-server = La mairie a refusé la demande : { $detail }
+error-untrusted = Ce serveur ne détient pas la clé de votre mairie : il pourrait s'agir d'un imposteur. Vérifiez l'adresse et la clé sur l'affiche ou le site de la mairie.
 
 nav-label = Sections
 nav-directory = Annuaire

@@ -34,3 +34,6 @@ cli-listen-connected = En attente d'alertes (Ctrl-C pour arrêter)…
 cli-listen-lost = Connexion au serveur perdue : nouvelle tentative bientôt.
 cli-no-home-commune = Aucune commune de résidence : indiquez-la une fois avec --home CODE_INSEE (par exemple 06088 pour Nice).
 cli-no-home-centre = L'annuaire ne contient encore aucun lieu de votre commune : impossible de mesurer les distances depuis elle. Utilisez --near LAT,LON.
+cli-keys-none = Aucune clé de confiance pour l'instant : la prochaine synchronisation l'enregistrera (seulement celle donnée avec --key, si vous l'avez indiquée).
+cli-keys-trusted = Clé de confiance { $fingerprint } (identifiant { $id })
+cli-keys-reset = Clés oubliées : la prochaine synchronisation fera de nouveau confiance à la clé de la mairie.

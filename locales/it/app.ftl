@@ -44,6 +44,7 @@ error-offline = Il server del comune non è raggiungibile: riprova più tardi. C
 error-storage = Impossibile salvare su questo dispositivo: { $detail }
 error-invalid = Dati rifiutati: { $detail }
 error-server = Il comune ha rifiutato la richiesta: { $detail }
+error-untrusted = Questo server non detiene la chiave del tuo comune: potrebbe essere un impostore. Verifica l'indirizzo e la chiave sul manifesto o sul sito del comune.
 
 nav-label = Sezioni
 nav-directory = Elenco

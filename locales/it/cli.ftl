@@ -34,3 +34,6 @@ cli-listen-connected = In attesa di allerte (Ctrl-C per fermare)…
 cli-listen-lost = Connessione al server persa: nuovo tentativo a breve.
 cli-no-home-commune = Nessun comune di residenza: indicalo una volta con --home CODICE_INSEE (per esempio 06088 per Nizza).
 cli-no-home-centre = L'elenco non contiene ancora alcun luogo del tuo comune: impossibile misurare le distanze da esso. Usa --near LAT,LON.
+cli-keys-none = Nessuna chiave di fiducia per ora: la prossima sincronizzazione la registrerà (solo quella indicata con --key, se l'hai indicata).
+cli-keys-trusted = Chiave di fiducia { $fingerprint } (identificativo { $id })
+cli-keys-reset = Chiavi dimenticate: la prossima sincronizzazione si fiderà di nuovo della chiave del comune.

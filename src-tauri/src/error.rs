@@ -19,6 +19,10 @@ pub enum CommandError {
     /// The local store failed.
     #[error("{0}")]
     Storage(String),
+    /// The server does not hold the town hall's key the resident was given:
+    /// nothing from it is trusted.
+    #[error("{0}")]
+    Untrusted(String),
 }
 
 impl From<ClientError> for CommandError {
@@ -27,8 +31,10 @@ impl From<ClientError> for CommandError {
         match e {
             ClientError::Offline { .. } => CommandError::Offline(msg),
             ClientError::Server { .. } | ClientError::Protocol { .. } => CommandError::Server(msg),
+            ClientError::KeyMismatch { .. } => CommandError::Untrusted(msg),
             ClientError::NoServer
             | ClientError::InvalidServerUrl(_)
+            | ClientError::InvalidKey(_)
             | ClientError::InvalidReport(_)
             | ClientError::Photo(_) => CommandError::Invalid(msg),
             ClientError::Store(_) | ClientError::Io { .. } => CommandError::Storage(msg),

@@ -61,6 +61,11 @@ impl Store {
         Ok(self.get_meta(keys::ALERT_KEYS)?.unwrap_or_default())
     }
 
+    /// Forgets every pinned key (an explicit reset by the resident).
+    pub fn forget_keys(&self) -> Result<(), StoreError> {
+        self.set_meta(keys::ALERT_KEYS, &Vec::<PublicKey>::new())
+    }
+
     /// Pins keys: with none pinned yet, all of `offered`; afterwards only the
     /// ones a pinned key endorsed (a rotation). Returns how many were added.
     pub fn pin_keys(&self, offered: &[PublicKey]) -> Result<usize, StoreError> {

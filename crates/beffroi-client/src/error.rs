@@ -22,6 +22,15 @@ pub enum ClientError {
     NoServer,
     #[error("invalid server address {0:?}: use http://host:port or https://host")]
     InvalidServerUrl(String),
+    /// A key fingerprint that is not one (too short, not hexadecimal).
+    #[error("invalid key fingerprint {0:?}: it has at least 32 hexadecimal digits")]
+    InvalidKey(String),
+    /// The server does not hold the key the resident was given out of band:
+    /// nothing is trusted from it.
+    #[error(
+        "the server at {server} does not hold the town hall's key {expected}: it may be an impostor; check the address and the key on the town hall's poster"
+    )]
+    KeyMismatch { server: String, expected: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]

@@ -22,6 +22,7 @@ pub mod store;
 
 use std::path::{Path, PathBuf};
 
+use beffroi_domain::alert::signing;
 use beffroi_domain::place::PlaceId;
 use beffroi_domain::sync::MAX_PAGE_LIMIT;
 use beffroi_domain::{Commune, Cursor, InseeCode, Lang, SyncPage};
@@ -74,6 +75,42 @@ pub struct Settings {
     pub lang: Option<Lang>,
     /// The commune the resident lives in; `None` until first run is done.
     pub home_commune: Option<InseeCode>,
+    /// The fingerprint of the town hall's key, given out of band (a poster,
+    /// a link): the first sync trusts only that key.
+    #[serde(default)]
+    pub server_key: Option<String>,
+}
+
+/// A town hall link, as the console prints it on posters (or as a QR code):
+/// `beffroi://connect?server=URL&key=FINGERPRINT`. Returns the server address
+/// and the key fingerprint, when it has one.
+pub fn parse_link(link: &str) -> Result<(String, Option<String>), ClientError> {
+    let bad = || ClientError::InvalidServerUrl(link.to_owned());
+    let url = reqwest::Url::parse(link).map_err(|_| bad())?;
+    if url.scheme() != "beffroi" || url.host_str() != Some("connect") {
+        return Err(bad());
+    }
+    let mut server = None;
+    let mut key = None;
+    for (k, v) in url.query_pairs() {
+        match k.as_ref() {
+            "server" => server = Some(v.into_owned()),
+            "key" => key = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    Ok((server.ok_or_else(bad)?, key))
+}
+
+/// A key this device trusts, as the resident can check it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TrustedKey {
+    pub key_id: String,
+    /// The whole fingerprint (64 hexadecimal digits).
+    pub fingerprint: String,
+    /// Its first 128 bits grouped by four, to compare with a poster.
+    pub display: String,
 }
 
 /// The outcome of the last sync attempts, for the offline indicator.
@@ -179,6 +216,45 @@ impl Client {
             self.set_settings(&s)?;
         }
         Ok(())
+    }
+
+    /// Remembers the town hall key's fingerprint, given out of band. Until
+    /// keys are pinned, only that key will be; once they are, a pinned key
+    /// must match it (else syncs fail until [`Client::reset_keys`]).
+    pub fn set_server_key(&self, fingerprint: &str) -> Result<(), ClientError> {
+        let fp = signing::normalize_fingerprint(fingerprint)
+            .ok_or_else(|| ClientError::InvalidKey(fingerprint.to_owned()))?;
+        let mut s = self.settings()?;
+        if s.server_key.as_deref() != Some(fp.as_str()) {
+            s.server_key = Some(fp);
+            self.set_settings(&s)?;
+        }
+        Ok(())
+    }
+
+    /// The keys this device trusts for alerts.
+    pub fn trusted_keys(&self) -> Result<Vec<TrustedKey>, ClientError> {
+        Ok(self
+            .store
+            .trusted_keys()?
+            .iter()
+            .filter_map(|k| {
+                let vk = signing::decode_key(k).ok()?;
+                let fingerprint = signing::fingerprint(&vk);
+                Some(TrustedKey {
+                    key_id: k.key_id.clone(),
+                    display: signing::display_fingerprint(&fingerprint),
+                    fingerprint,
+                })
+            })
+            .collect())
+    }
+
+    /// Forgets the pinned keys, at the resident's explicit request (a new
+    /// town hall, a key replaced without endorsement): the next sync pins
+    /// again, only the given key when a fingerprint is set.
+    pub fn reset_keys(&self) -> Result<(), ClientError> {
+        Ok(self.store.forget_keys()?)
     }
 
     pub fn sync_status(&self) -> Result<SyncStatus, ClientError> {
@@ -311,8 +387,33 @@ impl Client {
     /// when a pinned key endorsed it). Returns (threads with news, received,
     /// refused).
     async fn pull_alerts(&self, api: &ApiClient) -> Result<(Vec<String>, u32, u32), ClientError> {
-        if self.store.trusted_keys()?.is_empty() {
-            self.store.pin_keys(&api.keys().await?)?;
+        let expected = self.settings()?.server_key;
+        let pinned = self.store.trusted_keys()?;
+        let mismatch = || ClientError::KeyMismatch {
+            server: api.base().to_owned(),
+            expected: expected
+                .as_deref()
+                .map(signing::display_fingerprint)
+                .unwrap_or_default(),
+        };
+        if pinned.is_empty() {
+            let offered = api.keys().await?;
+            let first: Vec<_> = match &expected {
+                // Given out of band: that key only, or nothing at all.
+                Some(fp) => offered
+                    .into_iter()
+                    .filter(|k| signing::matches_fingerprint(k, fp))
+                    .collect(),
+                None => offered,
+            };
+            if first.is_empty() {
+                return Err(mismatch());
+            }
+            self.store.pin_keys(&first)?;
+        } else if let Some(fp) = &expected
+            && !pinned.iter().any(|k| signing::matches_fingerprint(k, fp))
+        {
+            return Err(mismatch());
         }
         let mut since = self.store.alerts_cursor()?;
         let (mut threads, mut received, mut refused) = (Vec::new(), 0, 0);

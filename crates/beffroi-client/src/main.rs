@@ -23,9 +23,14 @@ use fluent_bundle::FluentValue;
     about = "Beffroi resident client (offline-first)"
 )]
 struct Cli {
-    /// Town hall server address; remembered for the next commands.
+    /// Town hall server address, or the town hall's link
+    /// (beffroi://connect?server=URL&key=FINGERPRINT); remembered.
     #[arg(long, global = true, env = "BEFFROI_SERVER")]
     server: Option<String>,
+    /// The fingerprint of the town hall's key, from its poster or site: the
+    /// first sync then trusts that key only; remembered.
+    #[arg(long, global = true, env = "BEFFROI_SERVER_KEY")]
+    key: Option<String>,
     /// Local data directory (default: the platform's data directory).
     #[arg(long, global = true, env = "BEFFROI_DATA")]
     data: Option<PathBuf>,
@@ -129,6 +134,16 @@ enum Command {
     },
     /// The reports filed on this device and their status (refreshed first when online).
     Reports {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The keys this device trusts for the town hall's alerts, with their
+    /// fingerprints to compare with the town hall's poster.
+    Keys {
+        /// Forget them (a new town hall, or a key replaced without
+        /// endorsement): the next sync trusts again, only the --key given.
+        #[arg(long)]
+        reset: bool,
         #[arg(long)]
         json: bool,
     },
@@ -277,7 +292,18 @@ fn run() -> anyhow::Result<ExitCode> {
     let client = Client::open(&data)
         .with_context(|| format!("cannot open the local data in {}", data.display()))?;
     if let Some(server) = &cli.server {
-        client.set_server(server)?;
+        if server.starts_with("beffroi:") {
+            let (url, key) = beffroi_client::parse_link(server)?;
+            client.set_server(&url)?;
+            if let Some(key) = key {
+                client.set_server_key(&key)?;
+            }
+        } else {
+            client.set_server(server)?;
+        }
+    }
+    if let Some(key) = &cli.key {
+        client.set_server_key(key)?;
     }
     if let Some(home) = &cli.home {
         let mut settings = client.settings()?;
@@ -548,6 +574,32 @@ fn run() -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Keys { reset, json } => {
+            if reset {
+                client.reset_keys()?;
+                eprintln!("{}", l10n.msg("cli-keys-reset", &[]));
+            }
+            let keys = client.trusted_keys()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&keys)?);
+            } else if keys.is_empty() {
+                println!("{}", l10n.msg("cli-keys-none", &[]));
+            } else {
+                for k in &keys {
+                    println!(
+                        "{}",
+                        l10n.msg(
+                            "cli-keys-trusted",
+                            &[
+                                ("fingerprint", k.display.clone().into()),
+                                ("id", k.key_id.clone().into())
+                            ]
+                        )
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Place { id, at, json } => {
             let at = moment(at.as_deref())?;

@@ -632,3 +632,83 @@ async fn search_orders_by_distance_from_the_home_commune() {
     assert!(first < 500.0, "{first}");
     server.abort();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_given_out_of_band_is_the_only_one_trusted_and_a_reset_is_explicit() {
+    use beffroi_domain::alert::signing;
+    let dir = tempfile::tempdir().unwrap();
+    let hall = town_hall(dir.path(), |_| {}).await;
+    let keys = hall.state.keys.public_keys();
+    let fingerprint = signing::fingerprint(&signing::decode_key(&keys[0]).unwrap());
+    let impostor = "0123456789abcdef0123456789abcdef";
+    let run = |args: Vec<String>, data: std::path::PathBuf| {
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            beffroi(&args, &data)
+        })
+    };
+    let data = dir.path().join("device");
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+
+    // The poster's key is not the one this server holds: nothing is trusted.
+    let out = run(
+        args(&["--server", &hall.url, "--key", impostor, "sync"]),
+        data.clone(),
+    )
+    .await
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("impostor"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(args(&["keys", "--json"]), data.clone()).await.unwrap();
+    assert_eq!(text(&out.stdout).trim(), "[]");
+
+    // The town hall's link (as on its posters): its key is pinned.
+    let link = format!(
+        "beffroi://connect?{}",
+        serde_urlencoded::to_string([("server", hall.url.as_str()), ("key", fingerprint.as_str())])
+            .unwrap()
+    );
+    let out = run(args(&["--server", &link, "sync"]), data.clone())
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(args(&["keys"]), data.clone()).await.unwrap();
+    let listed = text(&out.stdout);
+    assert!(
+        listed.contains(&signing::display_fingerprint(&fingerprint)),
+        "{listed}"
+    );
+    assert!(listed.contains("Clé de confiance"), "{listed}");
+
+    // Another key given later does not replace the pinned one by itself…
+    let out = run(args(&["--key", impostor, "sync"]), data.clone())
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    // …a reset by the resident does, and then only the given key is trusted.
+    let out = run(args(&["keys", "--reset"]), data.clone()).await.unwrap();
+    assert!(
+        text(&out.stderr).contains("Clés oubliées"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(args(&["sync"]), data.clone()).await.unwrap();
+    assert!(!out.status.success(), "still the impostor's fingerprint");
+    let out = run(args(&["--key", &fingerprint[..32], "sync"]), data.clone())
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(args(&["--key", "not hex", "sync"]), data.clone())
+        .await
+        .unwrap();
+    assert!(
+        text(&out.stderr).contains("fingerprint"),
+        "{}",
+        text(&out.stderr)
+    );
+    hall.server.abort();
+}

@@ -586,6 +586,52 @@ pub mod signing {
         })
     }
 
+    /// A key's fingerprint, as a town hall prints it on posters and links:
+    /// the SHA-256 of the public key, in hexadecimal (64 digits).
+    pub fn fingerprint(key: &VerifyingKey) -> String {
+        Sha256::digest(key.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The fewest hexadecimal digits a given fingerprint must have (128 bits).
+    pub const MIN_FINGERPRINT_DIGITS: usize = 32;
+
+    /// A fingerprint as a person typed or scanned it, in canonical form
+    /// (lowercase digits, spaces, colons and dashes dropped); `None` when
+    /// it is not hexadecimal or shorter than [`MIN_FINGERPRINT_DIGITS`].
+    pub fn normalize_fingerprint(given: &str) -> Option<String> {
+        let fp: String = given
+            .chars()
+            .filter(|c| !matches!(c, ' ' | ':' | '-'))
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        (fp.len() >= MIN_FINGERPRINT_DIGITS
+            && fp.len() <= 64
+            && fp.chars().all(|c| c.is_ascii_hexdigit()))
+        .then_some(fp)
+    }
+
+    /// Whether `key` is the one a (normalized) fingerprint names; a valid
+    /// key is needed.
+    pub fn matches_fingerprint(key: &PublicKey, fingerprint: &str) -> bool {
+        decode_key(key).is_ok_and(|vk| self::fingerprint(&vk).starts_with(fingerprint))
+    }
+
+    /// A fingerprint grouped by four for people to compare (`a1b2 c3d4 …`),
+    /// its first 128 bits.
+    pub fn display_fingerprint(fingerprint: &str) -> String {
+        fingerprint
+            .chars()
+            .take(MIN_FINGERPRINT_DIGITS)
+            .collect::<Vec<_>>()
+            .chunks(4)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     pub fn decode_key(key: &PublicKey) -> Result<VerifyingKey, VerifyError> {
         let bad = || VerifyError::BadKey(key.key_id.clone());
         let bytes: [u8; 32] = STANDARD

@@ -66,6 +66,8 @@ export function describe(e: unknown): string {
       return t('error-storage', { detail: e.message });
     case 'invalid':
       return t('error-invalid', { detail: e.message });
+    case 'untrusted':
+      return t('error-untrusted');
     default:
       return t('error-server', { detail: e.message });
   }

@@ -4,4 +4,4 @@
  * What a command can fail with, as the front end receives it:
  * `{"kind": "offline", "message": "..."}`.
  */
-export type CommandError = { "kind": "offline", "message": string } | { "kind": "server", "message": string } | { "kind": "invalid", "message": string } | { "kind": "storage", "message": string };
+export type CommandError = { "kind": "offline", "message": string } | { "kind": "server", "message": string } | { "kind": "invalid", "message": string } | { "kind": "storage", "message": string } | { "kind": "untrusted", "message": string };

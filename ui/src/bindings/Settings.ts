@@ -17,4 +17,9 @@ lang: Lang | null,
 /**
  * The commune the resident lives in; `None` until first run is done.
  */
-home_commune: InseeCode | null, };
+home_commune: InseeCode | null, 
+/**
+ * The fingerprint of the town hall's key, given out of band (a poster,
+ * a link): the first sync trusts only that key.
+ */
+server_key: string | null, };
