@@ -10,12 +10,13 @@ use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
+/// Deadlines in seconds: head, idle (and stall), shutdown.
 fn short(head: u64, idle: u64, shutdown: u64) -> Timeouts {
     Timeouts {
         head: Duration::from_secs(head),
         idle: Duration::from_secs(idle),
+        stall: Duration::from_secs(idle),
         shutdown: Duration::from_secs(shutdown),
-        ..Timeouts::default()
     }
 }
 
@@ -45,7 +46,7 @@ async fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<String
 }
 
 #[tokio::test]
-async fn half_sent_heads_and_idle_keep_alive_connections_are_closed() {
+async fn half_sent_heads_stalled_bodies_and_idle_connections_are_closed() {
     let th = town_hall_with(|s| s.timeouts = short(1, 1, 10)).await;
     // An ordinary route, its head never finished.
     let mut slow = connect_from(&th, [127, 0, 0, 1]).await;
@@ -67,10 +68,20 @@ async fn half_sent_heads_and_idle_keep_alive_connections_are_closed() {
     idle.read_exact(&mut first).await.unwrap();
     assert_eq!(&first, b"HTTP/1.1 200");
 
+    // A body that stops halfway.
+    let mut stalled = connect_from(&th, [127, 0, 0, 1]).await;
+    stalled
+        .write_all(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"user",
+        )
+        .await
+        .unwrap();
+
     for (name, conn) in [
         ("half-sent head", &mut slow),
         ("half-sent stream head", &mut slow_stream),
         ("idle keep-alive", &mut idle),
+        ("stalled body", &mut stalled),
     ] {
         assert!(
             closed_within(conn, Duration::from_secs(10)).await.is_some(),

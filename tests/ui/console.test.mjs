@@ -1,5 +1,6 @@
 // The town hall console in a real Chromium, against a real server.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
 import { artifacts, consoleFixture } from './harness.mjs';
@@ -25,6 +26,24 @@ test('a wrong password shows an error, the demo account sees the 51 communes', a
   assert.match(await page.locator('tr[data-code="06088"]').innerText(), /Nice/);
   assert.match(await page.locator('#whoami').innerText(), /demo \(administrateur\)/);
   await page.screenshot({ path: join(artifacts, 'console-communes.png'), fullPage: false });
+
+  // The link for residents' posters carries the server and its key's
+  // fingerprint (the one GET /api/v1/keys publishes), with its QR code drawn.
+  const url = await page.locator('#link-url').innerText();
+  const link = new URL(url);
+  assert.equal(link.protocol, 'beffroi:');
+  assert.equal(link.searchParams.get('server'), f.hall.url);
+  const keys = await (await fetch(`${f.hall.url}/api/v1/keys`)).json();
+  const raw = Buffer.from(keys.at(-1).public_key, 'base64');
+  const fingerprint = createHash('sha256').update(raw).digest('hex');
+  assert.equal(link.searchParams.get('key'), fingerprint);
+  assert.equal(
+    (await page.locator('#link-fingerprint').innerText()).replaceAll(' ', ''),
+    fingerprint.slice(0, 32),
+  );
+  const qr = page.getByRole('img', { name: 'Code QR du lien de la mairie' });
+  await qr.waitFor();
+  assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), 'the QR code is drawn');
 
   // The language switch re-renders in Italian without a reload.
   await page.getByLabel('Langue').selectOption('it');

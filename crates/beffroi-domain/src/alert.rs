@@ -476,6 +476,25 @@ pub struct StaffAlert {
     pub updated_at: OffsetDateTime,
 }
 
+/// What residents need to follow the town hall with its key checked: the
+/// link to print on posters, and its QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TownHallLink {
+    /// The address residents reach the server at.
+    pub server: String,
+    pub key_id: String,
+    /// The newest key's fingerprint (SHA-256, 64 hexadecimal digits).
+    pub fingerprint: String,
+    /// Its first 128 bits grouped by four, for people to compare.
+    pub display: String,
+    /// `beffroi://connect?server=…&key=…`, opened by the app and the CLI.
+    pub link: String,
+    /// The link as a QR code (SVG).
+    pub qr_svg: String,
+}
+
 /// A line of the audit log: who did what, when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -7,8 +7,11 @@
 //!   and the stream sniffer's);
 //! - an idle deadline: no request being handled and no byte in either
 //!   direction for 60 s closes it (keep-alive connections too);
-//! - a request body that sends nothing for 30 s fails, and a request not
-//!   answered within 120 s gets a 408 (see [`crate::router`]).
+//! - a stall deadline: a request being handled with no byte moving either
+//!   way for 120 s (a body stopped halfway) cuts the connection.
+//!
+//! These are watched per connection, from the bytes its socket moves: no
+//! timer per request beyond hyper's own for the head.
 //!
 //! (The values are [`Timeouts::default`]; tests shorten them.)
 //!
@@ -41,12 +44,11 @@ use tokio::time::Instant;
 pub struct Timeouts {
     /// How long a client may take to send a complete request head.
     pub head: Duration,
-    /// How long a connection may sit with nothing to do.
+    /// How long a connection may sit with no request and nothing moving.
     pub idle: Duration,
-    /// How long a request body may send nothing.
-    pub body: Duration,
-    /// How long a request may take, from its head to its answer.
-    pub request: Duration,
+    /// How long a request being handled may go with no byte moving either
+    /// way (a body that stopped halfway, an answer nobody reads).
+    pub stall: Duration,
     /// How long a stopping server waits for connections to finish.
     pub shutdown: Duration,
 }
@@ -56,12 +58,12 @@ impl Default for Timeouts {
         Self {
             head: Duration::from_secs(15),
             idle: Duration::from_secs(60),
-            body: Duration::from_secs(30),
-            request: Duration::from_secs(120),
+            stall: Duration::from_secs(120),
             shutdown: Duration::from_secs(10),
         }
     }
 }
+
 /// The most connections one address holds by default: generous, since a
 /// school, an office or a mobile carrier's NAT puts many residents behind
 /// one address, each with a live stream.
@@ -168,9 +170,9 @@ impl Activity {
         self.last.store(ms, Ordering::Relaxed);
     }
 
-    /// When the connection becomes idle if nothing happens before.
-    fn idle_at(&self, idle: Duration) -> Instant {
-        self.start + Duration::from_millis(self.last.load(Ordering::Relaxed)) + idle
+    /// When the connection last moved a byte (or finished a request).
+    fn last_moved(&self) -> Instant {
+        self.start + Duration::from_millis(self.last.load(Ordering::Relaxed))
     }
 
     fn busy(&self) -> bool {
@@ -183,6 +185,7 @@ struct InFlight(Arc<Activity>);
 
 impl InFlight {
     fn enter(activity: &Arc<Activity>) -> Self {
+        activity.touch();
         activity.in_flight.fetch_add(1, Ordering::AcqRel);
         Self(activity.clone())
     }
@@ -296,10 +299,7 @@ pub async fn serve(
             let app = app.clone();
             let busy = InFlight::enter(&activity);
             Box::pin(async move {
-                let req = req.map(|body| {
-                    Body::new(tower_http::timeout::TimeoutBody::new(timeouts.body, body))
-                });
-                let response = tower::ServiceExt::oneshot(app, req).await;
+                let response = tower::ServiceExt::oneshot(app, req.map(Body::new)).await;
                 drop(busy);
                 response
             })
@@ -325,7 +325,8 @@ pub async fn serve(
     tokio::pin!(conn);
     let mut closing: Option<Instant> = None;
     loop {
-        let idle_at = activity.idle_at(timeouts.idle);
+        let limit = |busy: bool| if busy { timeouts.stall } else { timeouts.idle };
+        let wake = activity.last_moved() + limit(activity.busy());
         tokio::select! {
             _ = conn.as_mut() => break,
             changed = stop.changed(), if closing.is_none() => {
@@ -333,14 +334,15 @@ pub async fn serve(
                 conn.as_mut().graceful_shutdown();
                 closing = Some(Instant::now() + timeouts.shutdown);
             }
-            () = tokio::time::sleep_until(idle_at), if closing.is_none() => {
-                if activity.busy() {
-                    // Handling a request is not idle: look again later.
-                    activity.touch();
+            () = tokio::time::sleep_until(wake), if closing.is_none() => {
+                let busy = activity.busy();
+                if activity.last_moved() + limit(busy) > Instant::now() {
+                    // Something moved meanwhile (or a request began or ended).
                     continue;
                 }
-                if activity.idle_at(timeouts.idle) > Instant::now() {
-                    continue;
+                if busy {
+                    // A request stalled halfway: nothing to finish gracefully.
+                    break;
                 }
                 conn.as_mut().graceful_shutdown();
                 // An idle connection closes at once; one that still has a

@@ -43,9 +43,7 @@ pub enum ApiError {
     /// should send it again later.
     #[error("insufficient storage")]
     InsufficientStorage(String),
-    /// The request took too long to arrive or to handle.
-    #[error("request timeout")]
-    Timeout(String),
+
     /// The detail is logged; the client only learns that something failed.
     #[error("internal error: {0}")]
     Internal(String),
@@ -95,7 +93,6 @@ impl ApiError {
                 "insufficient_storage",
                 m.clone(),
             ),
-            Timeout(m) => (StatusCode::REQUEST_TIMEOUT, "timeout", m.clone()),
             Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

@@ -38,7 +38,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -245,10 +245,6 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::Extension(Arc::new(doc)))
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            deadline,
-        ))
         .layer(CatchPanicLayer::custom(|_| {
             error::error_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -343,20 +339,6 @@ async fn prune_limiters(state: AppState) {
         limits::prune(&state.login_limiter);
         limits::prune(&state.read_limiter);
         limits::prune(&state.account_limiter);
-    }
-}
-
-/// Answers 408 for a request not answered within its deadline.
-async fn deadline(
-    State(state): State<AppState>,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    match tokio::time::timeout(state.settings.timeouts.request, next.run(req)).await {
-        Ok(response) => response,
-        Err(_) => axum::response::IntoResponse::into_response(ApiError::Timeout(
-            "the request took too long to arrive or to handle: try again".into(),
-        )),
     }
 }
 

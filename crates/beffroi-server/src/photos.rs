@@ -8,7 +8,6 @@
 //! rename only after the report that owns them committed. A report's photos
 //! never change once there; a refused submission leaves nothing behind.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use axum::body::Bytes;
@@ -225,27 +224,28 @@ impl Staged {
     }
 
     /// Cleans the `n`th received photo (see [`Staged::raw_path`]) into its
-    /// place in the set, synced; returns it (for the submission's digest).
+    /// place in the set; returns it (for the submission's digest).
     pub fn clean(&mut self, n: usize) -> Result<CleanPhoto, PhotoError> {
         let raw = self.raw_path(n);
         let photo = clean(n, Bytes::from(std::fs::read(&raw)?))?;
-        let mut f = std::fs::File::create(self.dir.join(format!("{n}.{}", photo.ext)))?;
-        f.write_all(&photo.bytes)?;
-        f.sync_all()?;
+        std::fs::write(self.dir.join(format!("{n}.{}", photo.ext)), &photo.bytes)?;
         std::fs::remove_file(raw)?;
         self.count = self.count.max(n);
         Ok(photo)
     }
 
     /// Moves the set in as `report`'s photos, unless it has some already
-    /// (they never change); the move is one rename, synced. Returns whether
-    /// it moved.
+    /// (they never change): each photo and the set synced, then one rename,
+    /// synced. Returns whether it moved.
     pub fn commit(mut self, report: &str) -> std::io::Result<bool> {
         let Some(target) = dir(&self.data_dir, report) else {
             return Ok(false);
         };
         if target.exists() {
             return Ok(false);
+        }
+        for entry in std::fs::read_dir(&self.dir)? {
+            std::fs::File::open(entry?.path())?.sync_all()?;
         }
         std::fs::File::open(&self.dir)?.sync_all()?;
         std::fs::rename(&self.dir, &target)?;

@@ -477,3 +477,168 @@ async fn three_hundred_wrong_logins_at_once_keep_the_server_small() {
         peak / 1024 / 1024
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg(unix)]
+async fn thirty_large_uploads_at_once_are_not_held_in_memory() {
+    // Behind the operator's proxy, each from an address of its own.
+    let (mut child, url, dir) = start_with(&["--trusted-proxy", "127.0.0.1"]);
+    // Five photos of nearly 8 MiB each, that turn out not to be JPEGs (they
+    // are refused after arriving whole, as the attack did).
+    let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
+    photo.resize(8 * 1024 * 1024 - 4096, 0x5A);
+    let boundary = "beffroi-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\ncontent-disposition: form-data; name=\"report\"\r\ncontent-type: application/json\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(
+        serde_json::json!({
+            "id": "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c1d", "category": "roads",
+            "description": "Nid-de-poule", "location": {"address": "rue de France"},
+            "lang": "fr", "answers": {"danger": "non"}
+        })
+        .to_string()
+        .as_bytes(),
+    );
+    for _ in 0..5 {
+        body.extend_from_slice(
+            format!(
+                "\r\n--{boundary}\r\ncontent-disposition: form-data; name=\"photo\"; filename=\"p.jpg\"\r\ncontent-type: image/jpeg\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(&photo);
+    }
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let http = reqwest::Client::new();
+    let uploads = (0..30u32).map(|i| {
+        let req = http
+            .post(format!("{url}/api/v1/reports"))
+            .header("x-forwarded-for", format!("198.51.100.{i}"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body.clone());
+        tokio::spawn(async move { req.send().await.unwrap().status().as_u16() })
+    });
+    let mut statuses = Vec::new();
+    for u in uploads.collect::<Vec<_>>() {
+        statuses.push(u.await.unwrap());
+    }
+    let (_, peak) = cpu_and_peak(child.id());
+    terminate(&child);
+    child.wait().unwrap();
+    assert!(statuses.iter().all(|s| *s == 422), "{statuses:?}");
+    // Nothing of them is left on disk either.
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("photos"))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        left.iter().all(|n| n == ".incoming"),
+        "{left:?} left in photos/"
+    );
+    assert!(
+        peak < 400 * 1024 * 1024,
+        "the server peaked at {} MiB",
+        peak / 1024 / 1024
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg(target_os = "linux")]
+async fn a_full_disk_answers_507_and_the_resend_stores_whole_photos() {
+    // The server's data directory on a small tmpfs of its own (a mount
+    // namespace: no privilege needed beyond what `unshare -Ur` gives), with
+    // a filler file that the test removes through /proc/PID/root.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let script = r#"mount -t tmpfs -o size=4m tmpfs "$1" && exec "$2" serve --listen 127.0.0.1:0 --demo --data "$1""#;
+    let mut child = Command::new("unshare")
+        .args([
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            "-c",
+            script,
+            "sh",
+        ])
+        .arg(&data)
+        .arg(BIN)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("unshare (util-linux) runs the server in a mount namespace");
+    let (url, _) = wait_listening(&mut child);
+    let inside = std::path::PathBuf::from(format!("/proc/{}/root", child.id()))
+        .join(data.strip_prefix("/").unwrap());
+    // Fill the disk but ~300 KiB.
+    let filler = inside.join("filler");
+    {
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 64 * 1024];
+        while f.write_all(&chunk).is_ok() {}
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&filler)
+        .unwrap()
+        .set_len(std::fs::metadata(&filler).unwrap().len() - 300 * 1024)
+        .unwrap();
+
+    // A report with a real 500 KB photo does not fit: 507, nothing stored.
+    let photo = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/photos/jolla-xmp.jpg"
+    ))
+    .unwrap();
+    let id = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c1d";
+    let boundary = "beffroi-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\ncontent-disposition: form-data; name=\"report\"\r\ncontent-type: application/json\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(
+        serde_json::json!({
+            "id": id, "category": "roads", "description": "Nid-de-poule",
+            "location": {"address": "rue de France"}, "lang": "fr", "answers": {"danger": "non"}
+        })
+        .to_string()
+        .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!("\r\n--{boundary}\r\ncontent-disposition: form-data; name=\"photo\"; filename=\"p.jpg\"\r\ncontent-type: image/jpeg\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(&photo);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let http = reqwest::Client::new();
+    let send = || {
+        http.post(format!("{url}/api/v1/reports"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body.clone())
+            .send()
+    };
+    let full = send().await.unwrap();
+    let status = full.status().as_u16();
+    let err: serde_json::Value = full.json().await.unwrap();
+    assert_eq!(status, 507, "{err}");
+    assert_eq!(err["error"]["code"], "insufficient_storage");
+    assert!(!inside.join("photos").join(id).exists());
+
+    // Space comes back; the device sends the same report again: stored,
+    // with its whole photo.
+    std::fs::remove_file(&filler).unwrap();
+    let again = send().await.unwrap();
+    assert_eq!(again.status().as_u16(), 201);
+    let stored = std::fs::read(inside.join("photos").join(id).join("1.jpg")).unwrap();
+    terminate(&child);
+    child.wait().unwrap();
+    assert!(stored.ends_with(&[0xFF, 0xD9]), "a whole JPEG");
+    assert!(stored.len() > photo.len() / 2, "{} bytes", stored.len());
+}

@@ -14,6 +14,7 @@ import type { NotificationPreview } from '../bindings/NotificationPreview';
 import type { StaffReport } from '../bindings/StaffReport';
 import type { StatusUpdate } from '../bindings/StatusUpdate';
 import type { ReportCategory } from '../bindings/ReportCategory';
+import type { TownHallLink } from '../bindings/TownHallLink';
 
 export type {
   AlertDraft,
@@ -28,6 +29,7 @@ export type {
   StaffReport,
   StatusUpdate,
   ReportCategory,
+  TownHallLink,
 };
 
 export class ApiError extends Error {
@@ -83,6 +85,7 @@ export const api = {
     call<StaffAlert>(`/admin/alerts/${id}/update`, { method: 'POST', body: JSON.stringify(draft) }, token),
   cancelAlert: (token: string, id: string) => call<StaffAlert>(`/admin/alerts/${id}/cancel`, { method: 'POST' }, token),
   reportCategories: () => call<ReportCategory[]>('/report-categories'),
+  townHallLink: (token: string) => call<TownHallLink>('/admin/town-hall-link', {}, token),
   reports: (token: string, query: URLSearchParams) => call<StaffReport[]>(`/admin/reports?${query}`, {}, token),
   reportPhotos: (token: string, id: string) => call<string[]>(`/admin/reports/${id}/photos`, {}, token),
   // Photos need the staff token, so they are fetched, not linked.

@@ -15,7 +15,6 @@ const GENERAL = new Set([
   'method_not_allowed',
   'internal',
   'busy',
-  'timeout',
   'draft_changed',
 ]);
 

@@ -458,6 +458,44 @@ pub async fn keys(State(state): State<AppState>) -> JsonResponse<Vec<PublicKey>>
     JsonResponse(state.keys.public_keys())
 }
 
+/// The town hall's link and QR code for posters (staff).
+#[utoipa::path(get, path = "/admin/town-hall-link", tag = "alerts", security(("bearer" = [])),
+    responses((status = 200, body = beffroi_domain::alert::TownHallLink), (status = 401, body = ErrorBody)))]
+pub async fn town_hall_link(
+    State(state): State<AppState>,
+    _who: Authorized<AnyStaff>,
+    headers: HeaderMap,
+) -> Result<JsonResponse<beffroi_domain::alert::TownHallLink>, ApiError> {
+    use beffroi_domain::alert::{TownHallLink, signing};
+    let key = state
+        .keys
+        .public_keys()
+        .pop()
+        .ok_or_else(|| ApiError::Internal("no signing key".into()))?;
+    let fingerprint = signing::fingerprint(
+        &signing::decode_key(&key).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    let server = crate::public_url(&state, &headers);
+    let link = format!(
+        "beffroi://connect?{}",
+        serde_urlencoded::to_string([("server", server.as_str()), ("key", fingerprint.as_str())])
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+    );
+    let qr_svg = qrcode::QrCode::new(link.as_bytes())
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .build();
+    Ok(JsonResponse(TownHallLink {
+        server,
+        key_id: key.key_id,
+        display: signing::display_fingerprint(&fingerprint),
+        fingerprint,
+        link,
+        qr_svg,
+    }))
+}
+
 /// Sent alert messages after a cursor, signed, in cursor order.
 #[utoipa::path(get, path = "/alerts", tag = "alerts", params(SinceQuery),
     responses((status = 200, body = SyncPage<SignedAlert>), (status = 400, body = ErrorBody)))]

@@ -51,6 +51,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(alerts::cancel))
         .routes(routes!(alerts::audit))
         .routes(routes!(alerts::keys))
+        .routes(routes!(alerts::town_hall_link))
         .routes(routes!(alerts::changes))
         .routes(routes!(alerts::stream))
         .routes(routes!(reports::categories))
