@@ -3,8 +3,8 @@
 //! Every accepted connection first goes through [`crate::push`] (which serves
 //! the live alert streams itself); the rest are served here by hyper, each
 //! with:
-//! - a deadline for its request head (15 s: hyper's header read timeout,
-//!   and the stream sniffer's);
+//! - a deadline for its request head: 15 s from its first byte (or from
+//!   the connection's start), here and in the stream sniffer;
 //! - an idle deadline: no request being handled and no byte in either
 //!   direction for 60 s closes it (keep-alive connections too);
 //! - a stall deadline: a request being handled with no byte moving either
@@ -34,7 +34,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::Request;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -147,12 +147,15 @@ retry-after: 10\r\nconnection: close\r\ncontent-length: 102\r\n\r\n\
 {\"error\":{\"code\":\"busy\",\"message\":\"too many connections from this address: try again shortly\"}}";
 
 /// When a connection last moved a byte, and whether a request is being
-/// handled on it.
+/// handled on it, and since when a request head has been arriving.
 #[derive(Debug)]
 pub struct Activity {
     start: Instant,
     /// Milliseconds after `start`.
     last: AtomicU64,
+    /// Milliseconds after `start`, plus one, when the bytes of a request
+    /// head began to arrive (0: no head pending).
+    head_since: AtomicU64,
     in_flight: AtomicUsize,
 }
 
@@ -161,18 +164,42 @@ impl Activity {
         Arc::new(Self {
             start: Instant::now(),
             last: AtomicU64::new(0),
+            // A new connection owes a request head at once.
+            head_since: AtomicU64::new(1),
             in_flight: AtomicUsize::new(0),
         })
     }
 
-    fn touch(&self) {
-        let ms = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.last.store(ms, Ordering::Relaxed);
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX - 1)
     }
 
-    /// When the connection last moved a byte (or finished a request).
+    fn touch(&self) {
+        self.last.store(self.now_ms(), Ordering::Relaxed);
+    }
+
+    /// Bytes were read: with no request being handled, they start a head.
+    fn read_some(&self) {
+        let now = self.now_ms();
+        self.last.store(now, Ordering::Relaxed);
+        if !self.busy() {
+            let _ =
+                self.head_since
+                    .compare_exchange(0, now + 1, Ordering::AcqRel, Ordering::Relaxed);
+        }
+    }
+
+    /// When the connection last moved a byte (or began or finished a request).
     fn last_moved(&self) -> Instant {
         self.start + Duration::from_millis(self.last.load(Ordering::Relaxed))
+    }
+
+    /// When the pending request head began to arrive, if one is pending.
+    fn head_began(&self) -> Option<Instant> {
+        match self.head_since.load(Ordering::Acquire) {
+            0 => None,
+            ms => Some(self.start + Duration::from_millis(ms - 1)),
+        }
     }
 
     fn busy(&self) -> bool {
@@ -180,13 +207,14 @@ impl Activity {
     }
 }
 
-/// Counts a request being handled until dropped.
+/// Counts a request being handled until dropped (its head is complete).
 struct InFlight(Arc<Activity>);
 
 impl InFlight {
     fn enter(activity: &Arc<Activity>) -> Self {
         activity.touch();
         activity.in_flight.fetch_add(1, Ordering::AcqRel);
+        activity.head_since.store(0, Ordering::Release);
         Self(activity.clone())
     }
 }
@@ -234,7 +262,7 @@ impl AsyncRead for Io {
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.socket).poll_read(cx, buf);
         if buf.filled().len() > before {
-            self.activity.touch();
+            self.activity.read_some();
         }
         polled
     }
@@ -312,12 +340,11 @@ pub async fn serve(
                 >
         })
     };
-    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(timeouts.head);
-    builder.http2().timer(TokioTimer::new());
+    // No hyper timer: the deadlines are watched below, per connection, from
+    // the bytes the socket moves (a timer per request head cost ~10% of
+    // intake; hyper's header read timeout is on by default once a timer is
+    // set).
+    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
     let conn = builder.serve_connection_with_upgrades(
         TokioIo::new(io),
         hyper_util::service::TowerToHyperService::new(service),
@@ -325,8 +352,16 @@ pub async fn serve(
     tokio::pin!(conn);
     let mut closing: Option<Instant> = None;
     loop {
-        let limit = |busy: bool| if busy { timeouts.stall } else { timeouts.idle };
-        let wake = activity.last_moved() + limit(activity.busy());
+        // What is due first: a pending head, a stalled request, idleness.
+        let due = |a: &Activity| {
+            let moved = a.last_moved();
+            if a.busy() {
+                moved + timeouts.stall
+            } else {
+                let idle = moved + timeouts.idle;
+                a.head_began().map_or(idle, |h| idle.min(h + timeouts.head))
+            }
+        };
         tokio::select! {
             _ = conn.as_mut() => break,
             changed = stop.changed(), if closing.is_none() => {
@@ -334,14 +369,14 @@ pub async fn serve(
                 conn.as_mut().graceful_shutdown();
                 closing = Some(Instant::now() + timeouts.shutdown);
             }
-            () = tokio::time::sleep_until(wake), if closing.is_none() => {
-                let busy = activity.busy();
-                if activity.last_moved() + limit(busy) > Instant::now() {
+            () = tokio::time::sleep_until(due(&activity)), if closing.is_none() => {
+                if due(&activity) > Instant::now() {
                     // Something moved meanwhile (or a request began or ended).
                     continue;
                 }
-                if busy {
-                    // A request stalled halfway: nothing to finish gracefully.
+                if activity.busy() || activity.head_began().is_some() {
+                    // A request stalled halfway, or its head is too slow:
+                    // nothing to finish gracefully.
                     break;
                 }
                 conn.as_mut().graceful_shutdown();

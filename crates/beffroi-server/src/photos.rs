@@ -195,6 +195,8 @@ pub fn clear_incoming(data_dir: &Path) -> std::io::Result<()> {
 pub struct Staged {
     dir: PathBuf,
     data_dir: PathBuf,
+    /// Photos received in memory (small ones), by number.
+    held: Vec<(usize, Bytes)>,
     count: usize,
     moved: bool,
 }
@@ -209,6 +211,7 @@ impl Staged {
         Ok(Self {
             dir,
             data_dir: data_dir.to_owned(),
+            held: Vec::new(),
             count: 0,
             moved: false,
         })
@@ -223,34 +226,70 @@ impl Staged {
         self.count == 0
     }
 
-    /// Cleans the `n`th received photo (see [`Staged::raw_path`]) into its
-    /// place in the set; returns it (for the submission's digest).
+    /// Keeps the `n`th photo, received in memory.
+    pub fn hold(&mut self, n: usize, bytes: Bytes) {
+        self.held.push((n, bytes));
+    }
+
+    /// Cleans the `n`th received photo (held, or at [`Staged::raw_path`])
+    /// into its place in the set; returns it (for the submission's digest).
     pub fn clean(&mut self, n: usize) -> Result<CleanPhoto, PhotoError> {
-        let raw = self.raw_path(n);
-        let photo = clean(n, Bytes::from(std::fs::read(&raw)?))?;
+        let raw = match self.held.iter().position(|(m, _)| *m == n) {
+            Some(i) => self.held.swap_remove(i).1,
+            None => {
+                let path = self.raw_path(n);
+                let bytes = Bytes::from(std::fs::read(&path)?);
+                std::fs::remove_file(path)?;
+                bytes
+            }
+        };
+        let photo = clean(n, raw)?;
         std::fs::write(self.dir.join(format!("{n}.{}", photo.ext)), &photo.bytes)?;
-        std::fs::remove_file(raw)?;
         self.count = self.count.max(n);
         Ok(photo)
     }
 
-    /// Moves the set in as `report`'s photos, unless it has some already
-    /// (they never change): each photo and the set synced, then one rename,
-    /// synced. Returns whether it moved.
+    /// Moves the set in as `report`'s photos by one rename, then syncs them
+    /// (one journal commit for the photos and the move). When the report
+    /// has its photos already, they stay, except to complete what a crash
+    /// left unfinished: this is the same submission (the report's digest
+    /// covers its photos), so a photo missing or not these bytes is put
+    /// back. Returns whether the set moved in.
     pub fn commit(mut self, report: &str) -> std::io::Result<bool> {
         let Some(target) = dir(&self.data_dir, report) else {
             return Ok(false);
         };
         if target.exists() {
+            let mut repaired = false;
+            for entry in std::fs::read_dir(&self.dir)? {
+                let entry = entry?;
+                let name = entry.file_name();
+                let want = std::fs::read(entry.path())?;
+                if std::fs::read(target.join(&name)).ok().as_deref() != Some(want.as_slice()) {
+                    let tmp = target.join(format!(".{}.tmp", name.to_string_lossy()));
+                    let mut f = std::fs::File::create(&tmp)?;
+                    std::io::Write::write_all(&mut f, &want)?;
+                    f.sync_all()?;
+                    std::fs::rename(&tmp, target.join(&name))?;
+                    repaired = true;
+                }
+            }
+            if repaired {
+                std::fs::File::open(&target)?.sync_all()?;
+            }
             return Ok(false);
         }
-        for entry in std::fs::read_dir(&self.dir)? {
-            std::fs::File::open(entry?.path())?.sync_all()?;
-        }
-        std::fs::File::open(&self.dir)?.sync_all()?;
         std::fs::rename(&self.dir, &target)?;
         self.moved = true;
-        std::fs::File::open(self.data_dir.join("photos"))?.sync_all()?;
+        for entry in std::fs::read_dir(&target)? {
+            std::fs::File::open(entry?.path())?.sync_all()?;
+        }
+        // The folder's sync also commits the rename (it rewrote the folder's
+        // `..`): journaling file systems (ext4, XFS) commit a transaction
+        // whole. `photos/` itself is not synced: every submission changes
+        // it, so syncing it waits for the others' next commit (intake with
+        // photos halved).
+        std::fs::File::open(&target)?.sync_all()?;
         Ok(true)
     }
 }

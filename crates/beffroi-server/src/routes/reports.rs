@@ -180,6 +180,12 @@ fn photo_error(e: photos::PhotoError) -> ApiError {
     }
 }
 
+/// How much of a photo being received is gathered before it is written.
+const WRITE_BATCH: usize = 1024 * 1024;
+/// The most of one submission's photos held in memory rather than written
+/// to disk while they arrive (64 submissions at once: 128 MiB at most).
+const IN_MEMORY: usize = 2 * 1024 * 1024;
+
 /// The `report` part (JSON) and the `photo` parts of a multipart submission;
 /// each photo is written to a staged set as it arrives (never whole in
 /// memory), at most [`photos::MAX_PHOTO_BYTES`] each.
@@ -193,6 +199,8 @@ async fn read_form(
     let mut report = None;
     let mut staged: Option<photos::Staged> = None;
     let mut count = 0;
+    // Bytes of this submission's photos held in memory.
+    let mut held = 0;
     while let Some(mut field) = form.next_field().await.map_err(|e| bad(e.body_text()))? {
         match field.name().unwrap_or_default() {
             "report" => {
@@ -227,18 +235,42 @@ async fn read_form(
                         staged.insert(photos::Staged::new(&state.settings.data_dir).map_err(io)?)
                     }
                 };
-                let mut file = tokio::fs::File::create(set.raw_path(count))
-                    .await
-                    .map_err(io)?;
+                // Held in memory while the submission's photos stay small
+                // (what devices send); beyond, written to disk a MiB at a
+                // time (each write is a trip to a blocking thread).
                 let mut size = 0;
+                let mut pending: Vec<u8> = Vec::new();
+                let mut file: Option<tokio::fs::File> = None;
                 while let Some(chunk) = field.chunk().await.map_err(|e| bad(e.body_text()))? {
                     size += chunk.len();
                     if size > photos::MAX_PHOTO_BYTES {
                         return Err(photo_error(photos::PhotoError::TooLarge(count)));
                     }
-                    file.write_all(&chunk).await.map_err(io)?;
+                    pending.extend_from_slice(&chunk);
+                    if file.is_none() && held + pending.len() > IN_MEMORY {
+                        file = Some(
+                            tokio::fs::File::create(set.raw_path(count))
+                                .await
+                                .map_err(io)?,
+                        );
+                    }
+                    if let Some(f) = &mut file
+                        && pending.len() >= WRITE_BATCH
+                    {
+                        f.write_all(&pending).await.map_err(io)?;
+                        pending.clear();
+                    }
                 }
-                file.flush().await.map_err(io)?;
+                match &mut file {
+                    Some(f) => {
+                        f.write_all(&pending).await.map_err(io)?;
+                        f.flush().await.map_err(io)?;
+                    }
+                    None => {
+                        held += pending.len();
+                        set.hold(count, pending.into());
+                    }
+                }
             }
             other => {
                 return Err(bad(format!(
