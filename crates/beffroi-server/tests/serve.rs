@@ -423,15 +423,28 @@ fn waiting_half_sent_stream_heads_cost_the_server_no_cpu() {
     let mut answer = String::new();
     health.read_to_string(&mut answer).unwrap();
     let health_took = t.elapsed();
-    // Finished, each head is a stream.
-    for c in &mut held {
-        c.write_all(b"\r\n\r\n").unwrap();
-    }
+    // The heads were still waiting during the measure (the last one sent
+    // is still open: the server has closed none of the recent ones)…
+    let last = held.last().unwrap();
+    last.set_nonblocking(true).unwrap();
+    let still_open = matches!(
+        (&*last).read(&mut [0u8; 1]),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock
+    );
+    // …and a head that completes is a stream.
+    let mut fresh = std::net::TcpStream::connect(&addr).unwrap();
+    fresh
+        .write_all(b"GET /api/v1/alerts/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     let mut head = [0u8; 12];
-    held[0].read_exact(&mut head).unwrap();
+    fresh.read_exact(&mut head).unwrap();
     terminate(&child);
     child.wait().unwrap();
     assert_eq!(&head, b"HTTP/1.1 200");
+    assert!(
+        still_open,
+        "the waiting heads were closed before the measure ended"
+    );
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     // It once peeked at each every 5 ms: both cores busy, /healthz in 3 s.
     assert!(
