@@ -26,6 +26,9 @@ first-run-retry = Try again
 first-run-submit = Continue
 settings-title = Settings
 settings-open = Settings
+settings-key-title = Your town hall's key
+settings-key-explain = This device only believes alerts signed with this key. Compare its fingerprint with the one on your town hall's poster or website:
+settings-key-none = No key recorded yet: it will be at the next sync.
 settings-cancel = Cancel
 
 communes-title = Communes of the territory

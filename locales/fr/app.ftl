@@ -26,6 +26,9 @@ first-run-retry = Réessayer
 first-run-submit = Continuer
 settings-title = Réglages
 settings-open = Réglages
+settings-key-title = Clé de votre mairie
+settings-key-explain = Cet appareil ne croit que les alertes signées avec cette clé. Comparez son empreinte avec celle de l'affiche ou du site de votre mairie :
+settings-key-none = Aucune clé enregistrée pour l'instant : elle le sera à la prochaine synchronisation.
 settings-cancel = Annuler
 
 communes-title = Communes du territoire

@@ -26,6 +26,9 @@ first-run-retry = Riprova
 first-run-submit = Continua
 settings-title = Impostazioni
 settings-open = Impostazioni
+settings-key-title = Chiave del tuo comune
+settings-key-explain = Questo dispositivo crede solo agli avvisi firmati con questa chiave. Confronta la sua impronta con quella del manifesto o del sito del tuo comune:
+settings-key-none = Nessuna chiave registrata per ora: lo sarà alla prossima sincronizzazione.
 settings-cancel = Annulla
 
 communes-title = Comuni del territorio

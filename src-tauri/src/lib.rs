@@ -149,6 +149,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::settings::get_settings,
             commands::settings::save_settings,
+            commands::settings::trusted_keys,
             commands::communes::list_communes,
             commands::directory::search_places,
             commands::directory::get_place,

@@ -1,6 +1,7 @@
 // The real resident window (Tauri + WebKitGTK) driven through tauri-driver.
 // Run under a display: `xvfb-run -a dbus-run-session -- npm test`.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -62,6 +63,16 @@ test('first run, communes and directory, then offline after the server stops', a
     assert.match(await home.getText(), /Nice/);
     assert.match(await home.getText(), /votre commune/);
     await screenshot(browser, 'resident-communes.png');
+
+    // The settings show the town hall's key, to compare with its poster:
+    // the first 128 bits of the SHA-256 of the key GET /api/v1/keys publishes.
+    await click(browser, '#settings-open');
+    const keys = await (await fetch(`${hall.url}/api/v1/keys`)).json();
+    const fingerprint = createHash('sha256').update(Buffer.from(keys[0].public_key, 'base64')).digest('hex');
+    const shown = await browser.$('#town-hall-keys li');
+    await shown.waitForExist({ timeout: 5000 });
+    assert.equal((await shown.getText()).replaceAll(' ', ''), fingerprint.slice(0, 32));
+    await click(browser, 'button=Annuler');
   });
 
   await hall.stop();

@@ -1,4 +1,4 @@
-use beffroi_client::Settings;
+use beffroi_client::{Settings, TrustedKey};
 use beffroi_domain::{InseeCode, Lang};
 use tauri::State;
 
@@ -35,4 +35,11 @@ pub fn save_settings(
     state.client.set_settings(&settings)?;
     crate::tray::relabel(&app, lang);
     Ok(settings)
+}
+
+/// The town hall keys this device trusts, with the fingerprints the resident
+/// can compare with the town hall's poster.
+#[tauri::command]
+pub fn trusted_keys(state: State<'_, AppState>) -> Result<Vec<TrustedKey>, CommandError> {
+    Ok(state.client.trusted_keys()?)
 }

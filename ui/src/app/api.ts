@@ -19,6 +19,7 @@ import type { FiledReport } from '../bindings/FiledReport';
 import type { NewReport } from '../bindings/NewReport';
 import type { ReportCategory } from '../bindings/ReportCategory';
 import type { Position } from '../bindings/Position';
+import type { TrustedKey } from '../bindings/TrustedKey';
 
 export type {
   AlertText,
@@ -34,6 +35,7 @@ export type {
   SearchQuery,
   Settings,
   SyncStatus,
+  TrustedKey,
 };
 
 /** The text of an alert in `lang`, else French, else its first language. */
@@ -78,6 +80,7 @@ export const api = {
   saveSettings: (lang: Lang, homeCommune: InseeCode) =>
     invoke<Settings>('save_settings', { lang, homeCommune }),
   communes: () => invoke<Commune[]>('list_communes'),
+  trustedKeys: () => invoke<TrustedKey[]>('trusted_keys'),
   sync: () => invoke<SyncReport>('sync_now'),
   status: () => invoke<SyncStatus>('sync_status'),
   searchPlaces: (query: SearchQuery) => invoke<PlaceResult[]>('search_places', { query }),
