@@ -199,7 +199,15 @@ export async function firstRunInNice(app) {
   await (await app.$('input[name="lang"][value="fr"]')).click();
   await select.selectByAttribute('value', '06088');
   await (await app.$('#first-run-submit')).click();
-  await (await app.$('nav.tabs')).waitForExist({ timeout: 15000 });
+  // A first window right after a build can be slow to settle; if the main
+  // screen does not come, say what the window shows instead.
+  try {
+    await (await app.$('nav.tabs')).waitForExist({ timeout: 30000 });
+  } catch (e) {
+    await screenshot(app, 'first-run-stuck.png').catch(() => {});
+    const shown = await app.execute(() => document.body?.innerText ?? '').catch(() => '');
+    throw new Error(`the main screen did not come after the first run: ${e.message}\n${shown}`);
+  }
   await eventually(
     async () => (await app.execute(() => document.querySelector('#sync-status')?.getAttribute('data-online'))) === 'online',
     15000,
