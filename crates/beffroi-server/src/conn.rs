@@ -114,12 +114,6 @@ impl Connections {
             key: Some(key),
         })
     }
-
-    /// How many connections `peer`'s address holds.
-    pub fn open_from(&self, peer: IpAddr) -> usize {
-        let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        open.get(&crate::limits::bucket(peer)).copied().unwrap_or(0)
-    }
 }
 
 impl Drop for Slot {
@@ -143,7 +137,7 @@ impl Drop for Slot {
 /// The answer to a connection over its address's cap, written without
 /// waiting (a full socket just gets closed).
 pub const TOO_MANY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
-retry-after: 10\r\nconnection: close\r\ncontent-length: 102\r\n\r\n\
+retry-after: 10\r\nconnection: close\r\ncontent-length: 95\r\n\r\n\
 {\"error\":{\"code\":\"busy\",\"message\":\"too many connections from this address: try again shortly\"}}";
 
 /// When a connection last moved a byte, and whether a request is being
@@ -389,4 +383,22 @@ pub async fn serve(
         }
     }
     drop(slot);
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    #[test]
+    fn the_too_many_answer_says_its_own_length() {
+        let text = std::str::from_utf8(super::TOO_MANY).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length: "))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(length, body.len());
+        assert!(serde_json::from_str::<serde_json::Value>(body).is_ok());
+    }
 }

@@ -283,27 +283,27 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let hub = state.hub.clone();
     let timeouts = state.settings.timeouts;
-    let connections = conn::Connections::new(
+    let per_address = conn::Connections::new(
         state.settings.connections_per_address,
         state.settings.trusted_proxies.clone(),
     );
     // Live streams are served apart (see `push`); hyper gets the rest.
-    let (mut incoming, accept) = push::split(listener, state.clone(), connections)?;
+    let (mut incoming, accept) = push::split(listener, state.clone(), per_address)?;
     let pruning = tokio::spawn(prune_limiters(state.clone()));
     let app = router(state);
     let (stop, stopping) = tokio::sync::watch::channel(false);
-    let mut connections = tokio::task::JoinSet::new();
+    let mut served = tokio::task::JoinSet::new();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             next = incoming.accept() => match next {
                 Some((io, peer, slot)) => {
-                    connections.spawn(conn::serve(io, peer, app.clone(), timeouts, stopping.clone(), slot));
+                    served.spawn(conn::serve(io, peer, app.clone(), timeouts, stopping.clone(), slot));
                 }
                 None => break,
             },
             () = &mut shutdown => break,
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            Some(_) = served.join_next(), if !served.is_empty() => {}
         }
     }
     // The accept loop ends with `incoming` and frees the port before this
@@ -315,15 +315,15 @@ pub async fn serve(
     hub.close();
     let _ = stop.send(true);
     let drained = tokio::time::timeout(timeouts.shutdown + Duration::from_secs(1), async {
-        while connections.join_next().await.is_some() {}
+        while served.join_next().await.is_some() {}
     })
     .await;
     if drained.is_err() {
         tracing::warn!(
-            left = connections.len(),
+            left = served.len(),
             "connections still open after the grace period: closed"
         );
-        connections.abort_all();
+        served.abort_all();
     }
     Ok(())
 }

@@ -197,7 +197,6 @@ pub struct Staged {
     data_dir: PathBuf,
     /// Photos received in memory (small ones), by number.
     held: Vec<(usize, Bytes)>,
-    count: usize,
     moved: bool,
 }
 
@@ -212,7 +211,6 @@ impl Staged {
             dir,
             data_dir: data_dir.to_owned(),
             held: Vec::new(),
-            count: 0,
             moved: false,
         })
     }
@@ -220,10 +218,6 @@ impl Staged {
     /// Where the `n`th photo as received is written (before it is cleaned).
     pub fn raw_path(&self, n: usize) -> PathBuf {
         self.dir.join(format!("raw-{n}"))
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
     }
 
     /// Keeps the `n`th photo, received in memory.
@@ -245,7 +239,6 @@ impl Staged {
         };
         let photo = clean(n, raw)?;
         std::fs::write(self.dir.join(format!("{n}.{}", photo.ext)), &photo.bytes)?;
-        self.count = self.count.max(n);
         Ok(photo)
     }
 

@@ -500,39 +500,16 @@ async fn thirty_large_uploads_at_once_are_not_held_in_memory() {
     // are refused after arriving whole, as the attack did).
     let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
     photo.resize(8 * 1024 * 1024 - 4096, 0x5A);
-    let boundary = "beffroi-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\ncontent-disposition: form-data; name=\"report\"\r\ncontent-type: application/json\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(
-        serde_json::json!({
-            "id": "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c1d", "category": "roads",
-            "description": "Nid-de-poule", "location": {"address": "rue de France"},
-            "lang": "fr", "answers": {"danger": "non"}
-        })
-        .to_string()
-        .as_bytes(),
+    let (content_type, body) = multipart_report(
+        "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c1d",
+        &[photo.as_slice(); 5],
     );
-    for _ in 0..5 {
-        body.extend_from_slice(
-            format!(
-                "\r\n--{boundary}\r\ncontent-disposition: form-data; name=\"photo\"; filename=\"p.jpg\"\r\ncontent-type: image/jpeg\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(&photo);
-    }
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let http = reqwest::Client::new();
     let uploads = (0..30u32).map(|i| {
         let req = http
             .post(format!("{url}/api/v1/reports"))
             .header("x-forwarded-for", format!("198.51.100.{i}"))
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header("content-type", &content_type)
             .body(body.clone());
         tokio::spawn(async move { req.send().await.unwrap().status().as_u16() })
     });
@@ -609,31 +586,11 @@ async fn a_full_disk_answers_507_and_the_resend_stores_whole_photos() {
     ))
     .unwrap();
     let id = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c1d";
-    let boundary = "beffroi-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\ncontent-disposition: form-data; name=\"report\"\r\ncontent-type: application/json\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(
-        serde_json::json!({
-            "id": id, "category": "roads", "description": "Nid-de-poule",
-            "location": {"address": "rue de France"}, "lang": "fr", "answers": {"danger": "non"}
-        })
-        .to_string()
-        .as_bytes(),
-    );
-    body.extend_from_slice(
-        format!("\r\n--{boundary}\r\ncontent-disposition: form-data; name=\"photo\"; filename=\"p.jpg\"\r\ncontent-type: image/jpeg\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(&photo);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let (content_type, body) = multipart_report(id, &[photo.as_slice()]);
     let http = reqwest::Client::new();
     let send = || {
         http.post(format!("{url}/api/v1/reports"))
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header("content-type", &content_type)
             .body(body.clone())
             .send()
     };
@@ -654,4 +611,30 @@ async fn a_full_disk_answers_507_and_the_resend_stores_whole_photos() {
     child.wait().unwrap();
     assert!(stored.ends_with(&[0xFF, 0xD9]), "a whole JPEG");
     assert!(stored.len() > photo.len() / 2, "{} bytes", stored.len());
+}
+
+/// A report (roads, with its answer) and `photos` as `multipart/form-data`:
+/// the content type and the body.
+fn multipart_report(id: &str, photos: &[&[u8]]) -> (String, Vec<u8>) {
+    let boundary = "beffroi-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\ncontent-disposition: form-data; name=\"report\"\r\ncontent-type: application/json\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(
+        serde_json::json!({
+            "id": id, "category": "roads", "description": "Nid-de-poule",
+            "location": {"address": "rue de France"}, "lang": "fr", "answers": {"danger": "non"}
+        })
+        .to_string()
+        .as_bytes(),
+    );
+    for photo in photos {
+        body.extend_from_slice(
+            format!("\r\n--{boundary}\r\ncontent-disposition: form-data; name=\"photo\"; filename=\"p.jpg\"\r\ncontent-type: image/jpeg\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(photo);
+    }
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }

@@ -187,8 +187,9 @@ const WRITE_BATCH: usize = 1024 * 1024;
 const IN_MEMORY: usize = 2 * 1024 * 1024;
 
 /// The `report` part (JSON) and the `photo` parts of a multipart submission;
-/// each photo is written to a staged set as it arrives (never whole in
-/// memory), at most [`photos::MAX_PHOTO_BYTES`] each.
+/// each photo goes to a staged set as it arrives (held while the
+/// submission's are small, else written to disk), at most
+/// [`photos::MAX_PHOTO_BYTES`] each.
 async fn read_form(
     state: &AppState,
     mut form: axum::extract::Multipart,
@@ -285,8 +286,8 @@ async fn read_form(
 
 /// Validates, stores and answers a submission: the one intake behind
 /// `POST /reports` and Open311's `POST requests`. Photos (received into a
-/// staged set) are cleaned and synced first, and moved in only once the
-/// report committed: a refused submission changes no photo.
+/// staged set) are cleaned first, moved in only once the report committed,
+/// and synced before the answer: a refused submission changes no photo.
 pub(crate) async fn accept(
     state: &AppState,
     report: NewReport,
@@ -347,7 +348,7 @@ pub(crate) async fn accept(
     // The same report (same content, same photos): its photos move in now
     // unless they already did (a repeat after a crash between the commit
     // and the move, or after a refused move, completes the report).
-    if let Some(set) = staged.filter(|s| !s.is_empty()) {
+    if let Some(set) = staged {
         let pid = id.clone();
         tokio::task::spawn_blocking(move || set.commit(&pid))
             .await
