@@ -557,6 +557,48 @@ async fn nobody_else_can_change_a_reports_photos_and_refusals_leave_no_file() {
 }
 
 #[tokio::test]
+async fn photos_past_what_is_held_in_memory_arrive_whole_and_leave_nothing_behind() {
+    // Two real phone photos (2.8 MB): the second goes through the disk.
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let photos = [
+        include_bytes!("../fixtures/photos/iphone-6-gps.jpg").to_vec(),
+        include_bytes!("../fixtures/photos/jolla-xmp.jpg").to_vec(),
+    ];
+    let device = client_from([127, 0, 0, 23]);
+    let (status, err) = send_with_photos(&th, &device, &report(ID), &photos).await;
+    assert_eq!(status, StatusCode::CREATED, "{err}");
+    for (n, raw) in photos.iter().enumerate() {
+        let stored = th
+            .staff(
+                reqwest::Method::GET,
+                &format!("/admin/reports/{ID}/photos/{}.jpg", n + 1),
+                &token,
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stored.status(), StatusCode::OK);
+        let stored = stored.bytes().await.unwrap();
+        assert!(stored.ends_with(&[0xFF, 0xD9]), "photo {} whole", n + 1);
+        assert!(
+            stored.len() > raw.len() / 2,
+            "photo {}: {} bytes",
+            n + 1,
+            stored.len()
+        );
+    }
+    // Sent again (a lost answer): the same photos, nothing else on disk.
+    let (status, _) = send_with_photos(&th, &device, &report(ID), &photos).await;
+    assert_eq!(status, StatusCode::OK);
+    let photos_dir = th.data_dir().join("server/photos");
+    assert_eq!(
+        files_under(&photos_dir),
+        [format!("{ID}/1.jpg"), format!("{ID}/2.jpg")]
+    );
+}
+
+#[tokio::test]
 async fn the_staff_photo_list_names_no_file_outside_a_reports_photos() {
     let th = town_hall().await;
     let token = th.staff_token().await;

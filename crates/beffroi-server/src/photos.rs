@@ -3,10 +3,12 @@
 //! with GPS, XMP, comments, text chunks, a second image after the first),
 //! without re-encoding, and served to staff only.
 //!
-//! Photos are received into `DATA/photos/.incoming/<random>/` (a [`Staged`]
-//! set, each file synced), and moved in as `DATA/photos/<report id>/` by one
-//! rename only after the report that owns them committed. A report's photos
-//! never change once there; a refused submission leaves nothing behind.
+//! Photos are received into a [`Staged`] set (in memory when small, else
+//! in `DATA/photos/.incoming/<random>/`), and written or moved in as
+//! `DATA/photos/<report id>/` only after the report that owns them
+//! committed, synced before the answer. A report's photos never change once
+//! there (a repeat of the same submission only completes them); a refused
+//! submission leaves nothing behind.
 
 use std::path::{Path, PathBuf};
 
@@ -150,16 +152,12 @@ fn clean_jpeg(raw: &[u8]) -> Result<Vec<u8>, &'static str> {
             // is neither a stuffed 0xFF00 nor a restart marker.
             let start = i;
             loop {
-                let b = *raw.get(i).ok_or("the image ends inside a scan")?;
-                if b == 0xFF {
-                    match raw.get(i + 1) {
-                        Some(0x00 | 0xD0..=0xD7) => i += 2,
-                        Some(0xFF) => i += 1,
-                        Some(_) => break,
-                        None => return Err("the image ends inside a scan"),
-                    }
-                } else {
-                    i += 1;
+                i += memchr::memchr(0xFF, &raw[i..]).ok_or("the image ends inside a scan")?;
+                match raw.get(i + 1) {
+                    Some(0x00 | 0xD0..=0xD7) => i += 2,
+                    Some(0xFF) => i += 1,
+                    Some(_) => break,
+                    None => return Err("the image ends inside a scan"),
                 }
             }
             out.extend_from_slice(&raw[start..i]);
@@ -189,30 +187,37 @@ pub fn clear_incoming(data_dir: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Photos being received for one submission, in a folder of their own,
-/// removed when dropped unless moved in by [`Staged::commit`].
+/// Photos being received for one submission. Small ones (what devices
+/// send) stay in memory until the report commits; larger ones go to a
+/// folder of the set's own (made when the first is written), removed when
+/// the set is dropped.
 #[derive(Debug)]
 pub struct Staged {
     dir: PathBuf,
     data_dir: PathBuf,
-    /// Photos received in memory (small ones), by number.
+    /// Photos received in memory, by number, as received.
     held: Vec<(usize, Bytes)>,
-    moved: bool,
+    /// Cleaned photos kept in memory, by file name.
+    ready: Vec<(String, Bytes)>,
 }
 
 impl Staged {
-    pub fn new(data_dir: &Path) -> std::io::Result<Self> {
+    pub fn new(data_dir: &Path) -> Self {
         let dir = data_dir
             .join("photos")
             .join(INCOMING)
             .join(uuid::Uuid::now_v7().simple().to_string());
-        std::fs::create_dir_all(&dir)?;
-        Ok(Self {
+        Self {
             dir,
             data_dir: data_dir.to_owned(),
             held: Vec::new(),
-            moved: false,
-        })
+            ready: Vec::new(),
+        }
+    }
+
+    /// The set's folder (made by whoever writes a raw photo there).
+    pub fn path(&self) -> &Path {
+        &self.dir
     }
 
     /// Where the `n`th photo as received is written (before it is cleaned).
@@ -226,9 +231,11 @@ impl Staged {
     }
 
     /// Cleans the `n`th received photo (held, or at [`Staged::raw_path`])
-    /// into its place in the set; returns it (for the submission's digest).
+    /// into its place in the set (memory or folder, where it was); returns
+    /// it (for the submission's digest).
     pub fn clean(&mut self, n: usize) -> Result<CleanPhoto, PhotoError> {
-        let raw = match self.held.iter().position(|(m, _)| *m == n) {
+        let held = self.held.iter().position(|(m, _)| *m == n);
+        let raw = match held {
             Some(i) => self.held.swap_remove(i).1,
             None => {
                 let path = self.raw_path(n);
@@ -238,58 +245,133 @@ impl Staged {
             }
         };
         let photo = clean(n, raw)?;
-        std::fs::write(self.dir.join(format!("{n}.{}", photo.ext)), &photo.bytes)?;
+        let name = format!("{n}.{}", photo.ext);
+        if held.is_some() {
+            self.ready.push((name, photo.bytes.clone()));
+        } else {
+            std::fs::write(self.dir.join(name), &photo.bytes)?;
+        }
         Ok(photo)
     }
 
-    /// Moves the set in as `report`'s photos by one rename, then syncs them
-    /// (one journal commit for the photos and the move). When the report
-    /// has its photos already, they stay, except to complete what a crash
+    /// A handle that syncs the set's files on disk: run it beside the
+    /// report's commit.
+    pub fn syncer(&self) -> Syncer {
+        Syncer(self.dir.clone())
+    }
+
+    /// Moves the set in as `report`'s photos once the report committed:
+    /// a folder of the report's, the photos held in memory written there,
+    /// those on disk (synced already by [`Staged::syncer`]) moved there,
+    /// everything synced before the answer. When the report has its photos
+    /// already, they stay, except to complete what a crash or a full disk
     /// left unfinished: this is the same submission (the report's digest
     /// covers its photos), so a photo missing or not these bytes is put
     /// back. Returns whether the set moved in.
-    pub fn commit(mut self, report: &str) -> std::io::Result<bool> {
+    pub fn commit(self, report: &str) -> std::io::Result<bool> {
         let Some(target) = dir(&self.data_dir, report) else {
             return Ok(false);
         };
-        if target.exists() {
-            let mut repaired = false;
-            for entry in std::fs::read_dir(&self.dir)? {
-                let entry = entry?;
-                let name = entry.file_name();
-                let want = std::fs::read(entry.path())?;
-                if std::fs::read(target.join(&name)).ok().as_deref() != Some(want.as_slice()) {
-                    let tmp = target.join(format!(".{}.tmp", name.to_string_lossy()));
-                    let mut f = std::fs::File::create(&tmp)?;
-                    std::io::Write::write_all(&mut f, &want)?;
-                    f.sync_all()?;
-                    std::fs::rename(&tmp, target.join(&name))?;
-                    repaired = true;
-                }
+        let made = std::fs::create_dir(&target).or_else(|e| match e.kind() {
+            // The first photos this server keeps.
+            std::io::ErrorKind::NotFound => std::fs::create_dir_all(&target),
+            _ => Err(e),
+        });
+        match made {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return self.repair(&target).map(|_| false);
             }
-            if repaired {
-                std::fs::File::open(&target)?.sync_all()?;
-            }
-            return Ok(false);
+            Err(e) => return Err(e),
         }
-        std::fs::rename(&self.dir, &target)?;
-        self.moved = true;
-        for entry in std::fs::read_dir(&target)? {
+        let fill = || -> std::io::Result<()> {
+            for (name, bytes) in &self.ready {
+                let mut f = std::fs::File::create(target.join(name))?;
+                std::io::Write::write_all(&mut f, bytes)?;
+                f.sync_all()?;
+            }
+            for (name, path) in self.on_disk()? {
+                std::fs::rename(path, target.join(name))?;
+            }
+            // The folder's sync also commits its creation in `photos/`:
+            // journaling file systems (ext4, XFS) commit a transaction
+            // whole. `photos/` itself is not synced: every submission
+            // changes it, so syncing it waits for the others' next commit
+            // (intake with photos halved).
+            std::fs::File::open(&target)?.sync_all()
+        };
+        if let Err(e) = fill() {
+            // No truncated photo is ever shown (a full disk): the report
+            // stays without photos until its device sends it again.
+            let _ = std::fs::remove_dir_all(&target);
+            return Err(e);
+        }
+        Ok(true)
+    }
+
+    /// The cleaned photos in the set's folder, by name.
+    fn on_disk(&self) -> std::io::Result<Vec<(std::ffi::OsString, PathBuf)>> {
+        match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries
+                .map(|e| e.map(|e| (e.file_name(), e.path())))
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Puts back in `target` each photo of the set that is missing there or
+    /// is not these bytes.
+    fn repair(&self, target: &Path) -> std::io::Result<()> {
+        let mut wanted: Vec<(std::ffi::OsString, Bytes)> = self
+            .ready
+            .iter()
+            .map(|(name, bytes)| (name.into(), bytes.clone()))
+            .collect();
+        for (name, path) in self.on_disk()? {
+            wanted.push((name, std::fs::read(path)?.into()));
+        }
+        let mut repaired = false;
+        for (name, want) in wanted {
+            if std::fs::read(target.join(&name)).ok().as_deref() != Some(&want[..]) {
+                let tmp = target.join(format!(".{}.tmp", name.to_string_lossy()));
+                let mut f = std::fs::File::create(&tmp)?;
+                std::io::Write::write_all(&mut f, &want)?;
+                f.sync_all()?;
+                std::fs::rename(&tmp, target.join(&name))?;
+                repaired = true;
+            }
+        }
+        if repaired {
+            std::fs::File::open(target)?.sync_all()?;
+        }
+        Ok(())
+    }
+}
+
+/// Syncs a staged set's files on disk (see [`Staged::syncer`]).
+#[derive(Debug)]
+pub struct Syncer(PathBuf);
+
+impl Syncer {
+    pub fn sync(&self) -> std::io::Result<()> {
+        let entries = match std::fs::read_dir(&self.0) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
             std::fs::File::open(entry?.path())?.sync_all()?;
         }
-        // The folder's sync also commits the rename (it rewrote the folder's
-        // `..`): journaling file systems (ext4, XFS) commit a transaction
-        // whole. `photos/` itself is not synced: every submission changes
-        // it, so syncing it waits for the others' next commit (intake with
-        // photos halved).
-        std::fs::File::open(&target)?.sync_all()?;
-        Ok(true)
+        // The folder's entries are synced by the commit's folder sync.
+        Ok(())
     }
 }
 
 impl Drop for Staged {
     fn drop(&mut self) {
-        if !self.moved {
+        // Moved in or not, the set's own folder goes (if it was made).
+        if self.dir.exists() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }

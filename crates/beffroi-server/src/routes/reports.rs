@@ -163,7 +163,7 @@ fn upload_slot(
 fn storage_error(e: photos::PhotoError) -> ApiError {
     if e.is_disk_full() {
         ApiError::InsufficientStorage(
-            "the town hall's server has no room for photos right now: the report was not stored; send it again later"
+            "the town hall's server has no room for photos right now: its photos are not stored; send the report again later"
                 .into(),
         )
     } else {
@@ -232,9 +232,7 @@ async fn read_form(
                 count += 1;
                 let set = match &mut staged {
                     Some(set) => set,
-                    None => {
-                        staged.insert(photos::Staged::new(&state.settings.data_dir).map_err(io)?)
-                    }
+                    None => staged.insert(photos::Staged::new(&state.settings.data_dir)),
                 };
                 // Held in memory while the submission's photos stay small
                 // (what devices send); beyond, written to disk a MiB at a
@@ -249,6 +247,7 @@ async fn read_form(
                     }
                     pending.extend_from_slice(&chunk);
                     if file.is_none() && held + pending.len() > IN_MEMORY {
+                        tokio::fs::create_dir_all(set.path()).await.map_err(io)?;
                         file = Some(
                             tokio::fs::File::create(set.raw_path(count))
                                 .await
@@ -298,28 +297,46 @@ pub(crate) async fn accept(
         .map_err(|e| ApiError::Unprocessable("invalid_report", e.to_string()))?;
     let mut hasher = Sha256::new();
     hasher.update(serde_json::to_vec(&report).map_err(|e| ApiError::Internal(e.to_string()))?);
-    let staged = match staged {
-        Some((mut set, count)) => {
+    // One blocking task per submission with photos: it cleans them (their
+    // digests go into the report's), syncs them to disk while the report
+    // commits, then moves them in if it did (a trip to a blocking thread
+    // costs most when the processors are busy: one, not three).
+    let (move_in, moving) = tokio::sync::oneshot::channel::<String>();
+    let photos = match staged {
+        Some((set, count)) => {
             let cleaning = state
                 .photo_cleaning
                 .clone()
                 .acquire_owned()
                 .await
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
-            let (set, digests) = tokio::task::spawn_blocking(move || {
-                let _cleaning = cleaning;
-                let digests = (1..=count)
+            let (cleaned, digests) = tokio::sync::oneshot::channel();
+            let worker = tokio::task::spawn_blocking(move || {
+                let mut set = set;
+                let clean = (1..=count)
                     .map(|n| set.clean(n).map(|p| Sha256::digest(&p.bytes)))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok::<_, photos::PhotoError>((set, digests))
-            })
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?
-            .map_err(photo_error)?;
+                    .collect::<Result<Vec<_>, _>>();
+                drop(cleaning);
+                let failed = clean.is_err();
+                let _ = cleaned.send(clean);
+                if failed {
+                    return Ok(false);
+                }
+                set.syncer().sync()?;
+                match moving.blocking_recv() {
+                    Ok(report) => set.commit(&report),
+                    // The report was not stored: the set goes.
+                    Err(_) => Ok(false),
+                }
+            });
+            let digests = digests
+                .await
+                .map_err(|_| ApiError::Internal("the photo worker stopped".into()))?
+                .map_err(photo_error)?;
             for d in digests {
                 hasher.update(d);
             }
-            Some(set)
+            Some(worker)
         }
         None => None,
     };
@@ -348,9 +365,9 @@ pub(crate) async fn accept(
     // The same report (same content, same photos): its photos move in now
     // unless they already did (a repeat after a crash between the commit
     // and the move, or after a refused move, completes the report).
-    if let Some(set) = staged {
-        let pid = id.clone();
-        tokio::task::spawn_blocking(move || set.commit(&pid))
+    if let Some(worker) = photos {
+        let _ = move_in.send(id.clone());
+        worker
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?
             .map_err(|e| storage_error(photos::PhotoError::Io(e)))?;
