@@ -783,6 +783,38 @@ async fn many_live_streams_each_get_every_alert_once_in_order() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn streams_opened_at_once_share_their_catch_up_and_none_misses_a_later_message() {
+    beffroi_server::push::raise_open_files_limit().unwrap();
+    let th = town_hall().await;
+    let state = th.state.clone();
+    publish_many(&state, "before", 3, 0).await;
+    // 200 new devices at once (no cursor): each gets the 3, in order.
+    let devices = futures::future::join_all(
+        (0..200).map(|_| raw_stream(tokio::net::TcpSocket::new_v4().unwrap(), th.addr())),
+    )
+    .await;
+    let reads = devices.into_iter().map(|mut device| async move {
+        let ids = read_ids(&mut device, 3).await;
+        (ids, device)
+    });
+    let got = tokio::time::timeout(Duration::from_secs(20), futures::future::join_all(reads))
+        .await
+        .expect("every new stream caught up within 20 s");
+    let first = got[0].0.clone();
+    assert_eq!(first.len(), 3);
+    assert!(got.iter().all(|(ids, _)| *ids == first), "the same 3 each");
+    // One more message; then one more device: the page read for the others
+    // (3 messages) does not hold it, and this device must have it too.
+    publish_many(&state, "after", 1, 0).await;
+    let mut late = raw_stream(tokio::net::TcpSocket::new_v4().unwrap(), th.addr()).await;
+    let ids = tokio::time::timeout(Duration::from_secs(10), read_ids(&mut late, 4))
+        .await
+        .expect("the later device gets the 4 messages within 10 s");
+    assert_eq!(ids[..3], first[..]);
+    assert!(ids[3] > first[2]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn alerts_published_at_the_same_moment_all_reach_a_live_stream_in_order() {
     let th = town_hall().await;

@@ -71,22 +71,7 @@ pub async fn fanout(subscribers: usize) -> anyhow::Result<()> {
         .json()
         .await?;
     let token = login["token"].as_str().context("no token")?.to_owned();
-    let draft: serde_json::Value = http
-        .post(format!("{url}/api/v1/admin/alerts"))
-        .bearer_auth(&token)
-        .json(&json!({
-            "status": "exercise", "category": "health", "event": "Confinement",
-            "urgency": "immediate", "severity": "severe", "certainty": "observed",
-            "texts": [{"lang": "fr", "headline": "Exercice : confinement",
-                       "description": "Ceci est un exercice."}],
-            "area": {"kind": "territory"}
-        }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let id = draft["id"].as_str().context("no alert id")?.to_owned();
+    let id = draft(&http, &url, &token, "Exercice : confinement").await?;
 
     // Settle, then the baseline: the server with no subscriber.
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -159,12 +144,61 @@ pub async fn fanout(subscribers: usize) -> anyhow::Result<()> {
         pct(0.99),
         pct(1.0)
     );
+
+    // A crisis morning: more messages sent (the history a new device
+    // catches up), then every device opens its stream at once, first new
+    // ones (no cursor: they receive the whole history), then returning ones
+    // (a cursor at the latest message: they receive the head only).
+    for n in 0..STORM_HISTORY - 1 {
+        let id = draft(&http, &url, &token, &format!("Exercice {n}")).await?;
+        http.post(format!("{url}/api/v1/admin/alerts/{id}/publish"))
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .error_for_status()?;
+    }
+    // The subscribers above go first (a restart drops every stream).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let latest = state.hub.latest().0;
+    let mut storms = Vec::new();
+    for cursor in [None, Some(latest)] {
+        let expect = if cursor.is_some() { 0 } else { STORM_HISTORY };
+        let mut cmd = Command::new(std::env::current_exe()?);
+        cmd.args(["storm", "--addr", &addr.to_string(), "--n"])
+            .arg(subscribers.to_string())
+            .args(["--expect", &expect.to_string()]);
+        if let Some(c) = cursor {
+            cmd.args(["--cursor", &c.to_string()]);
+        }
+        let out = cmd.stderr(Stdio::inherit()).output()?;
+        anyhow::ensure!(out.status.success(), "the storm's process failed");
+        let line = String::from_utf8(out.stdout)?;
+        let storm: serde_json::Value = serde_json::from_str(line.trim())?;
+        println!(
+            "storm, {}: {}/{subscribers} answered in {:.2} s, {} streaming (caught up) in {:.2} s (p50 {:.2} s)",
+            if cursor.is_some() {
+                "with a cursor".to_owned()
+            } else {
+                format!("no cursor ({STORM_HISTORY} messages each)")
+            },
+            storm["answered"],
+            storm["all_answered_s"].as_f64().unwrap_or(f64::NAN),
+            storm["streaming"],
+            storm["all_s"].as_f64().unwrap_or(f64::NAN),
+            storm["p50_s"].as_f64().unwrap_or(f64::NAN),
+        );
+        storms.push(storm);
+        // Let the server close them before the next storm.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
     let _ = stop.send(());
     server.await??;
     println!(
         "{}",
         json!({
             "bench": "fanout",
+            "storm": {"history": STORM_HISTORY, "no_cursor": storms[0], "with_cursor": storms[1]},
             "subscribers": subscribers,
             "received": received,
             "latency_ms": {"first": pct(0.0), "p50": pct(0.5), "p99": pct(0.99), "max": pct(1.0)},
@@ -174,6 +208,31 @@ pub async fn fanout(subscribers: usize) -> anyhow::Result<()> {
         })
     );
     Ok(())
+}
+
+/// Drafts a territory-wide exercise alert; returns its id.
+async fn draft(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    headline: &str,
+) -> anyhow::Result<String> {
+    let draft: serde_json::Value = http
+        .post(format!("{url}/api/v1/admin/alerts"))
+        .bearer_auth(token)
+        .json(&json!({
+            "status": "exercise", "category": "health", "event": "Confinement",
+            "urgency": "immediate", "severity": "severe", "certainty": "observed",
+            "texts": [{"lang": "fr", "headline": headline,
+                       "description": "Ceci est un exercice."}],
+            "area": {"kind": "territory"}
+        }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(draft["id"].as_str().context("no alert id")?.to_owned())
 }
 
 const ALERT: &[u8] = b"event: alert";
@@ -308,5 +367,158 @@ pub fn subscribe(addr: std::net::SocketAddr, n: usize) -> anyhow::Result<()> {
     }
     let times: Vec<u64> = streams.iter().map(|s| s.at).filter(|&t| t != 0).collect();
     println!("{}", json!({ "times_ns": times }));
+    Ok(())
+}
+
+/// Messages sent before the reconnect storm (those a new device receives).
+const STORM_HISTORY: usize = 20;
+/// Streams opened before the storm's process looks at what came back.
+const STORM_BATCH: usize = 500;
+
+/// One stream of the storm.
+struct Opening {
+    socket: mio::net::TcpStream,
+    sent: bool,
+    /// The response head, until it is complete.
+    head: Vec<u8>,
+    headed: bool,
+    alerts: usize,
+    tail: Vec<u8>,
+    /// When it had its head (0: not yet).
+    headed_at: u64,
+    /// When it had its head and its catch-up (0: not yet).
+    at: u64,
+}
+
+/// The reconnect storm's process: opens `n` streams at once (in batches of
+/// [`STORM_BATCH`], without waiting between them), each with `cursor` as
+/// its `Last-Event-ID` if given; prints one JSON line: how many streamed
+/// (head received and `expect` alerts), the time until the last and the
+/// median, from the first connection (within 30 s).
+pub fn storm(
+    addr: std::net::SocketAddr,
+    n: usize,
+    cursor: Option<u64>,
+    expect: usize,
+) -> anyhow::Result<()> {
+    room_for(n)?;
+    let request = format!(
+        "GET /api/v1/alerts/stream HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n{}\r\n",
+        cursor.map_or(String::new(), |c| format!("Last-Event-ID: {c}\r\n"))
+    );
+    let mut poll = mio::Poll::new()?;
+    let mut events = mio::Events::with_capacity(1024);
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut streams: Vec<Opening> = Vec::with_capacity(n);
+    let t0 = now_ns();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut done = 0;
+    while done < n && std::time::Instant::now() < deadline {
+        let more = (n - streams.len()).min(STORM_BATCH);
+        for _ in 0..more {
+            let mut socket = mio::net::TcpStream::connect(addr)?;
+            poll.registry().register(
+                &mut socket,
+                mio::Token(streams.len()),
+                mio::Interest::READABLE | mio::Interest::WRITABLE,
+            )?;
+            streams.push(Opening {
+                socket,
+                sent: false,
+                head: Vec::new(),
+                headed: false,
+                alerts: 0,
+                tail: Vec::new(),
+                headed_at: 0,
+                at: 0,
+            });
+        }
+        let wait = if streams.len() < n {
+            Duration::ZERO
+        } else {
+            Duration::from_millis(100)
+        };
+        match poll.poll(&mut events, Some(wait)) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            r => r?,
+        }
+        for event in &events {
+            let Some(s) = streams.get_mut(event.token().0) else {
+                continue;
+            };
+            if event.is_writable() && !s.sent {
+                // Connected (or failed: the write says which).
+                match s.socket.write(request.as_bytes()) {
+                    Ok(k) if k == request.len() => s.sent = true,
+                    Ok(_) => anyhow::bail!("a request head did not fit in one write"),
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotConnected => {}
+                    Err(e) => anyhow::bail!("stream {}: {e}", event.token().0),
+                }
+            }
+            if !event.is_readable() || s.at != 0 {
+                continue;
+            }
+            loop {
+                let k = match s.socket.read(&mut buf) {
+                    Ok(0) => anyhow::bail!("stream {}: closed by the server", event.token().0),
+                    Ok(k) => k,
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => anyhow::bail!("stream {}: {e}", event.token().0),
+                };
+                let mut got = &buf[..k];
+                if !s.headed {
+                    s.head.extend_from_slice(got);
+                    let Some(end) = find(&s.head, b"\r\n\r\n") else {
+                        continue;
+                    };
+                    anyhow::ensure!(
+                        s.head.starts_with(b"HTTP/1.1 200"),
+                        "stream {}: {}",
+                        event.token().0,
+                        String::from_utf8_lossy(&s.head[..end])
+                    );
+                    s.headed = true;
+                    s.headed_at = now_ns();
+                    let body = s.head.split_off(end + 4);
+                    s.head = body;
+                    got = &s.head;
+                }
+                let mut joined = std::mem::take(&mut s.tail);
+                joined.extend_from_slice(got);
+                s.alerts += memchr::memmem::find_iter(&joined, ALERT).count();
+                s.tail = joined[joined.len().saturating_sub(ALERT.len() - 1)..].to_vec();
+                s.head = Vec::new();
+            }
+            if s.headed && s.alerts >= expect && s.at == 0 {
+                s.at = now_ns();
+                done += 1;
+            }
+        }
+    }
+    let seconds = |at: fn(&Opening) -> u64| {
+        let mut times: Vec<f64> = streams
+            .iter()
+            .map(at)
+            .filter(|&t| t != 0)
+            .map(|t| t.saturating_sub(t0) as f64 / 1e9)
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let all = if times.len() == n {
+            times.last().copied().unwrap_or(0.0)
+        } else {
+            f64::NAN
+        };
+        let p50 = times.get(times.len() / 2).copied().unwrap_or(f64::NAN);
+        (times.len(), all, p50)
+    };
+    let (headed, heads_s, _) = seconds(|s| s.headed_at);
+    let (streaming, all, p50) = seconds(|s| s.at);
+    println!(
+        "{}",
+        json!({"streams": n, "answered": headed, "all_answered_s": heads_s,
+               "streaming": streaming, "all_s": all, "p50_s": p50, "alerts_each": expect})
+    );
     Ok(())
 }

@@ -41,8 +41,9 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
-    /// Alerts: publish-to-delivery latency to N live subscribers, and the
-    /// server's memory per idle subscriber.
+    /// Alerts: publish-to-delivery latency to N live subscribers, the
+    /// server's memory per idle subscriber, and a reconnect storm (N new
+    /// streams at once, without and with a cursor: time until all stream).
     Fanout {
         #[arg(long, default_value_t = 10_000)]
         subscribers: usize,
@@ -78,6 +79,20 @@ enum Command {
         addr: std::net::SocketAddr,
         #[arg(long)]
         n: usize,
+    },
+    /// (Internal) the reconnect storm's process of `fanout`.
+    #[command(hide = true)]
+    Storm {
+        #[arg(long)]
+        addr: std::net::SocketAddr,
+        #[arg(long)]
+        n: usize,
+        /// The `Last-Event-ID` each stream sends (none if absent).
+        #[arg(long)]
+        cursor: Option<u64>,
+        /// How many alerts each stream must receive (its catch-up).
+        #[arg(long)]
+        expect: usize,
     },
 }
 
@@ -117,6 +132,12 @@ fn main() -> anyhow::Result<()> {
         } => rt()?.block_on(directory(places, queries, seed)),
         Command::Fanout { subscribers } => rt()?.block_on(fanout::fanout(subscribers)),
         Command::Subscribe { addr, n } => fanout::subscribe(addr, n),
+        Command::Storm {
+            addr,
+            n,
+            cursor,
+            expect,
+        } => fanout::storm(addr, n, cursor, expect),
         Command::Ingest {
             seconds,
             senders,

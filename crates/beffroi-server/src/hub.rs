@@ -39,7 +39,24 @@ pub struct Hub {
     next_conn: AtomicU64,
     /// Held from storing a message to announcing it (see [`Hub::in_order`]).
     sending: tokio::sync::Mutex<()>,
+    /// Catch-up pages being read or read, by the cursor they start after:
+    /// streams opened at once from the same cursor (devices without one
+    /// after a restart, or when a crisis starts) share one store read.
+    pages: Mutex<HashMap<Cursor, Arc<tokio::sync::OnceCell<Page>>>>,
 }
+
+/// A page of stored messages after some cursor.
+#[derive(Debug, Clone)]
+struct Page {
+    alerts: Arc<[SentAlert]>,
+    /// The hub's latest cursor before the page was read: every message up
+    /// to it was in the store then.
+    covers: u64,
+}
+
+/// How many catch-up pages are kept; past it, they are all dropped (they
+/// are read again when asked for).
+const PAGES_KEPT: usize = 64;
 
 /// A stream served by [`crate::push`]. While it is live (caught up), the
 /// hub writes each alert for its communes straight to its socket when it is
@@ -93,6 +110,7 @@ impl Default for Hub {
             live: Mutex::default(),
             next_conn: AtomicU64::new(0),
             sending: tokio::sync::Mutex::new(()),
+            pages: Mutex::default(),
         }
     }
 }
@@ -108,6 +126,44 @@ impl Hub {
         let hub = Self::default();
         hub.latest.store(latest.0, Ordering::Release);
         hub
+    }
+
+    /// The stored messages after `since` (a page), for a stream that saw
+    /// `seen` as the latest cursor once subscribed: read once for all the
+    /// streams asking at the same time. A page short of a full one that was
+    /// read before `seen` was sent may miss messages: it is read again.
+    async fn page_after(
+        &self,
+        store: &dyn Store,
+        since: Cursor,
+        seen: u64,
+    ) -> Result<Arc<[SentAlert]>, StoreError> {
+        loop {
+            let cell = {
+                let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+                if pages.len() >= PAGES_KEPT && !pages.contains_key(&since) {
+                    pages.clear();
+                }
+                pages.entry(since).or_default().clone()
+            };
+            let page = cell
+                .get_or_try_init(|| async {
+                    let covers = self.latest.load(Ordering::Acquire);
+                    let alerts = store.alerts_after(since, CATCH_UP_PAGE).await?;
+                    Ok::<_, StoreError>(Page {
+                        alerts: alerts.into(),
+                        covers,
+                    })
+                })
+                .await?;
+            if page.alerts.len() == CATCH_UP_PAGE as usize || page.covers >= seen {
+                return Ok(page.alerts.clone());
+            }
+            let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+            if pages.get(&since).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+                pages.remove(&since);
+            }
+        }
     }
 
     fn live_conns(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Conn>>> {
@@ -254,6 +310,9 @@ fn write_to(conns: &[&Arc<Conn>], sent: &SentAlert) -> Vec<u64> {
 pub struct Subscription {
     rx: broadcast::Receiver<SentAlert>,
     closed: watch::Receiver<bool>,
+    hub: Arc<Hub>,
+    /// The hub's latest cursor once subscribed: later ones come through `rx`.
+    seen: u64,
     store: Arc<dyn Store>,
     communes: Vec<InseeCode>,
     last: Cursor,
@@ -275,10 +334,13 @@ impl Subscription {
         let rx = hub.tx.subscribe();
         let closed = hub.closed.subscribe();
         // Read after subscribing: anything sent later comes through `rx`.
-        let behind = since.0 < hub.latest.load(Ordering::Acquire);
+        let seen = hub.latest.load(Ordering::Acquire);
+        let behind = since.0 < seen;
         Self {
             rx,
             closed,
+            hub,
+            seen,
             store,
             communes,
             last: since,
@@ -297,6 +359,19 @@ impl Subscription {
         a.cursor > self.last && a.area.concerns(&self.communes)
     }
 
+    /// The next message for this device if one was read already (a
+    /// catch-up page), without waiting.
+    pub fn ready(&mut self) -> Option<SentAlert> {
+        while let Some(a) = self.backlog.pop_front() {
+            if self.wanted(&a) {
+                self.last = a.cursor;
+                return Some(a);
+            }
+            self.last = self.last.max(a.cursor);
+        }
+        None
+    }
+
     /// The next message for this device; waits until there is one. `None`
     /// once the server stops.
     pub async fn next(&mut self) -> Result<Option<SentAlert>, StoreError> {
@@ -304,20 +379,19 @@ impl Subscription {
             if *self.closed.borrow() {
                 return Ok(None);
             }
-            while let Some(a) = self.backlog.pop_front() {
-                if self.wanted(&a) {
-                    self.last = a.cursor;
-                    return Ok(Some(a));
-                }
-                self.last = self.last.max(a.cursor);
+            if let Some(a) = self.ready() {
+                return Ok(Some(a));
             }
             if self.behind {
-                let page = self.store.alerts_after(self.last, CATCH_UP_PAGE).await?;
+                let page = self
+                    .hub
+                    .page_after(self.store.as_ref(), self.last, self.seen)
+                    .await?;
                 self.behind = page.len() == CATCH_UP_PAGE as usize;
                 if let Some(last) = page.last() {
                     // Messages the broadcast holds up to here were read from the store.
                     let upto = last.cursor;
-                    self.backlog.extend(page);
+                    self.backlog.extend(page.iter().cloned());
                     if !self.behind {
                         self.drain_broadcast_upto(upto);
                     }
@@ -338,6 +412,8 @@ impl Subscription {
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     tracing::info!(missed, "a slow subscriber is caught up from the store");
                     self.behind = true;
+                    // What it missed is past what it saw when it subscribed.
+                    self.seen = self.hub.latest.load(Ordering::Acquire);
                 }
                 Err(broadcast::error::RecvError::Closed) => return Ok(None),
             }

@@ -61,6 +61,12 @@ impl Incoming {
     }
 }
 
+/// How much of a catch-up is gathered into one write.
+const CATCH_UP_WRITE: usize = 64 * 1024;
+
+/// The queue of connections not yet accepted (see [`split`]).
+const LISTEN_QUEUE: i32 = 65_535;
+
 /// Accepts on `listener`, serving live streams here and handing the rest to
 /// the returned [`Incoming`]. A connection from an address that holds its
 /// most already gets a 503 and is closed. The accept loop ends when that
@@ -70,6 +76,14 @@ pub fn split(
     state: AppState,
     connections: Arc<Connections>,
 ) -> std::io::Result<(Incoming, tokio::task::JoinHandle<()>)> {
+    // Devices reconnect all at once after a restart or when a crisis
+    // starts: a queue of 1,024 (tokio's) overflows, and each connection it
+    // drops is tried again by its device's kernel a second later, then two,
+    // then four (a storm of 10,000 took 2.5 s with a cursor, 4.2 s without;
+    // `docs/benchmarks.md`). Linux caps it at `net.core.somaxconn`.
+    if let Err(e) = socket2::SockRef::from(&listener).listen(LISTEN_QUEUE) {
+        tracing::warn!(error = %e, "cannot lengthen the queue of connections");
+    }
     let (tx, rx) = mpsc::channel(1024);
     let task = tokio::spawn(async move {
         loop {
@@ -235,8 +249,24 @@ async fn stream(socket: TcpStream, mut live: LiveStream, hub: Arc<Hub>, slot: Sl
                 }
             }
             live.go_slow(last);
-        } else if write_all(&socket, &frame).await.is_err() {
-            break;
+        } else {
+            // A catch-up: what was read already goes in one write (a
+            // device without a cursor gets every message sent).
+            let mut frame = frame;
+            if let Some(next) = live.ready_frame() {
+                let mut batch = frame.to_vec();
+                batch.extend_from_slice(&next);
+                while batch.len() < CATCH_UP_WRITE {
+                    let Some(next) = live.ready_frame() else {
+                        break;
+                    };
+                    batch.extend_from_slice(&next);
+                }
+                frame = batch.into();
+            }
+            if write_all(&socket, &frame).await.is_err() {
+                break;
+            }
         }
     }
     hub.leave_live(&conn);

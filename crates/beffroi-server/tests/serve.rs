@@ -457,6 +457,35 @@ fn waiting_half_sent_stream_heads_cost_the_server_no_cpu() {
     );
 }
 
+#[test]
+#[cfg(target_os = "linux")]
+fn a_reconnect_storm_is_queued_not_dropped() {
+    // 10,000 devices reconnecting at once overflowed a queue of 1,024
+    // connections (tokio's): each dropped one waited a second or more for
+    // its kernel to try again. The queue is as long as the system allows
+    // (`ss` shows a listening socket's queue length as Send-Q).
+    let (mut child, url, _dir) = start_with(&[]);
+    let port = url.rsplit(':').next().unwrap().to_owned();
+    let out = Command::new("ss")
+        .args(["-ltnH", &format!("sport = :{port}")])
+        .output()
+        .expect("ss (iproute2) lists the listening socket");
+    let text = String::from_utf8_lossy(&out.stdout);
+    terminate(&child);
+    child.wait().unwrap();
+    let queue: u64 = text
+        .split_whitespace()
+        .nth(2)
+        .and_then(|q| q.parse().ok())
+        .unwrap_or_else(|| panic!("no queue length in {text:?}"));
+    let system: u64 = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(queue, system.min(65_535), "{text}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg(unix)]
 async fn three_hundred_wrong_logins_at_once_keep_the_server_small() {

@@ -655,6 +655,12 @@ impl LiveStream {
         ));
     }
 
+    /// The next alert's frame if it was read already (a catch-up), without
+    /// waiting: sent in one write with the one before.
+    pub fn ready_frame(&mut self) -> Option<Bytes> {
+        self.sub.as_mut()?.ready().map(|a| a.frame)
+    }
+
     /// The next frame to send (rendered once per message and shared by
     /// every subscriber); `None` once the server stops.
     pub async fn next_frame(&mut self) -> Option<Bytes> {
