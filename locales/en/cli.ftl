@@ -13,6 +13,7 @@ cli-serving-cache = Serving the local cache: { $count ->
    *[other] { $count } communes
 }, last successful sync: { $when }.
 cli-cache-empty = The local cache is empty: run “beffroi --server URL sync” first.
+cli-no-server = No town hall server is chosen yet: pass --server URL (or your town hall’s beffroi:// link) once.
 cli-communes-count = { $count ->
     [one] { $count } commune
    *[other] { $count } communes

@@ -13,6 +13,7 @@ cli-serving-cache = Données du cache local : { $count ->
    *[other] { $count } communes
 }, dernière synchronisation réussie : { $when }.
 cli-cache-empty = Le cache local est vide : lancez d'abord « beffroi --server URL sync ».
+cli-no-server = Aucun serveur de mairie n’est encore choisi : passez une fois --server URL (ou le lien beffroi:// de votre mairie).
 cli-communes-count = { $count ->
     [one] { $count } commune
    *[other] { $count } communes

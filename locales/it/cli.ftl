@@ -13,6 +13,7 @@ cli-serving-cache = Dati dalla cache locale: { $count ->
    *[other] { $count } comuni
 }, ultima sincronizzazione riuscita: { $when }.
 cli-cache-empty = La cache locale è vuota: eseguire prima «beffroi --server URL sync».
+cli-no-server = Nessun server del comune è ancora scelto: passare una volta --server URL (o il link beffroi:// del proprio comune).
 cli-communes-count = { $count ->
     [one] { $count } comune
    *[other] { $count } comuni

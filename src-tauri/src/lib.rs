@@ -3,9 +3,11 @@
 //! area under [`commands`]) and builds the shared state once, at setup.
 //!
 //! Command-line options (also for the end-to-end tests):
-//! `beffroi-app [--server URL] [--data DIR] [--clock RFC3339]`, or `BEFFROI_SERVER` /
+//! `beffroi-app [--server URL|LINK] [LINK] [--data DIR] [--clock RFC3339]`, or `BEFFROI_SERVER` /
 //! `BEFFROI_DATA` / `BEFFROI_CLOCK`. `--clock` fixes the time the directory's hours are
-//! evaluated at ("open now"), for demonstrations and end-to-end tests.
+//! evaluated at ("open now"), for demonstrations and end-to-end tests. A `LINK` is a town
+//! hall's `beffroi://connect?server=URL&key=FINGERPRINT`; without any, the resident
+//! chooses their town hall in the app.
 
 pub mod commands;
 pub mod error;
@@ -32,6 +34,48 @@ pub struct AppState {
     pub client: Arc<Client>,
     /// A fixed "now" for evaluating hours, when given.
     pub clock: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Whether the alert listener runs (it stops when no town hall is chosen).
+    pub listening: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// Starts the alert listener unless it runs: it reconciles, then follows the
+/// town hall's live stream, reconnecting by itself, while the app runs (or
+/// until it finds no town hall chosen: choosing one starts it again).
+pub fn listen(handle: &tauri::AppHandle, client: &Arc<Client>) {
+    let state = handle.state::<AppState>();
+    if state
+        .listening
+        .swap(true, std::sync::atomic::Ordering::AcqRel)
+    {
+        return;
+    }
+    let listening = state.listening.clone();
+    let client = client.clone();
+    let handle = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        let news = handle.clone();
+        let live = handle.clone();
+        let reports = handle.clone();
+        let result = client
+            .listen(
+                move |alerts| {
+                    if let Err(e) = news.emit(EVENT_ALERTS, alerts) {
+                        tracing::warn!(error = %e, "cannot tell the window about alerts");
+                    }
+                },
+                move |up| {
+                    let _ = live.emit(EVENT_LIVE, up);
+                },
+                move |filed| {
+                    let _ = reports.emit(EVENT_REPORTS, filed);
+                },
+            )
+            .await;
+        listening.store(false, std::sync::atomic::Ordering::Release);
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "the alert listener stopped");
+        }
+    });
 }
 
 /// Options read from the command line, then the environment.
@@ -54,6 +98,8 @@ fn options() -> Options {
             "--server" => opts.server = args.next(),
             "--data" => opts.data = args.next().map(PathBuf::from),
             "--clock" => opts.clock = args.next(),
+            // A town hall link the system opened the app with.
+            link if link.starts_with("beffroi:") => opts.server = Some(link.to_owned()),
             _ => {}
         }
     }
@@ -90,8 +136,16 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             let client = Client::open(&data)?;
-            if let Some(server) = opts.server {
-                client.set_server(&server)?;
+            match opts.server {
+                Some(link) if link.starts_with("beffroi:") => {
+                    let (server, key) = beffroi_client::parse_link(&link)?;
+                    client.set_server(&server)?;
+                    if let Some(key) = key {
+                        client.set_server_key(&key)?;
+                    }
+                }
+                Some(server) => client.set_server(&server)?,
+                None => {}
             }
             let clock = opts
                 .clock
@@ -108,33 +162,9 @@ pub fn run() {
             app.manage(AppState {
                 client: client.clone(),
                 clock,
+                listening: Arc::default(),
             });
-            // Alerts arrive while the app runs: a listener reconciles and then
-            // follows the town hall's live stream, reconnecting by itself.
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                let news = handle.clone();
-                let live = handle.clone();
-                let reports = handle.clone();
-                let result = client
-                    .listen(
-                        move |alerts| {
-                            if let Err(e) = news.emit(EVENT_ALERTS, alerts) {
-                                tracing::warn!(error = %e, "cannot tell the window about alerts");
-                            }
-                        },
-                        move |up| {
-                            let _ = live.emit(EVENT_LIVE, up);
-                        },
-                        move |filed| {
-                            let _ = reports.emit(EVENT_REPORTS, filed);
-                        },
-                    )
-                    .await;
-                if let Err(e) = result {
-                    tracing::warn!(error = %e, "the alert listener stopped");
-                }
-            });
+            listen(app.handle(), &client);
             Ok(())
         })
         // With a tray, closing the window hides it: alerts keep coming.
@@ -150,6 +180,8 @@ pub fn run() {
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::trusted_keys,
+            commands::settings::check_server,
+            commands::settings::choose_server,
             commands::communes::list_communes,
             commands::directory::search_places,
             commands::directory::get_place,

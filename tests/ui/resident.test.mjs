@@ -47,6 +47,58 @@ const online = (browser) =>
   browser.execute(() => document.querySelector('#sync-status')?.getAttribute('data-online'));
 const click = async (browser, selector) => (await browser.$(selector)).click();
 
+test('a resident chooses their town hall in the app: checked, its key shown, then the first run', async () => {
+  // Started from the desktop menu: no --server.
+  const browser = await openApp(port, ['--data', join(data.dir, 'resident-chooser'), '--clock', CLOCK]);
+  try {
+    const field = await browser.$('#server-address');
+    await field.waitForExist({ timeout: 20000 });
+    await click(browser, 'input[name="lang"][value="fr"]');
+    const keys = await (await fetch(`${hall.url}/api/v1/keys`)).json();
+    const fingerprint = createHash('sha256').update(Buffer.from(keys[0].public_key, 'base64')).digest('hex');
+    const problem = async (address) => {
+      await field.setValue(address);
+      await click(browser, '#server-check');
+      const shown = await browser.$('#server-problem');
+      await shown.waitForExist({ timeout: 10000 });
+      return shown.getText();
+    };
+    // Neither an address nor a link; nobody there; a link whose key this server does not hold.
+    assert.match(await problem('la mairie'), /ni une adresse/);
+    assert.match(await problem('http://127.0.0.1:9'), /Aucun serveur ne répond/);
+    const impostor = `beffroi://connect?server=${encodeURIComponent(hall.url)}&key=${'0'.repeat(64)}`;
+    assert.match(await problem(impostor), /imposteur/);
+    assert.equal(await count(browser, '#server-choose'), 0);
+    const body = await browser.execute(() => document.body.innerText);
+    assert.doesNotMatch(body, /--server|pass /);
+
+    // The poster's link: checked, the territory named, the key shown.
+    await field.setValue(`beffroi://connect?server=${encodeURIComponent(hall.url)}&key=${fingerprint}`);
+    await click(browser, '#server-check');
+    const found = await browser.$('#server-found');
+    await found.waitForExist({ timeout: 10000 });
+    assert.match(await (await browser.$('#server-found-title')).getText(), /Nice Côte d.Azur/);
+    assert.equal((await (await browser.$('#server-keys li')).getText()).replaceAll(' ', ''), fingerprint.slice(0, 32));
+    // Keyboard: the result has the focus, the choice is a Tab away.
+    assert.equal(await browser.execute(() => document.activeElement?.id), 'server-found');
+    await screenshot(browser, 'resident-server-choice.png');
+    await click(browser, '#server-choose');
+
+    // Then the first run as usual, the communes synced from that server.
+    const select = await browser.$('#home-commune');
+    await select.waitForExist({ timeout: 20000 });
+    await select.selectByAttribute('value', '06088');
+    await click(browser, '#first-run-submit');
+    await eventually(async () => (await online(browser)) === 'online', 15000, 'online status');
+    await click(browser, '#settings-open');
+    const pinned = await browser.$('#town-hall-keys li');
+    await pinned.waitForExist({ timeout: 5000 });
+    assert.equal((await pinned.getText()).replaceAll(' ', ''), fingerprint.slice(0, 32));
+  } finally {
+    await browser.deleteSession();
+  }
+});
+
 test('first run, communes and directory, then offline after the server stops', async () => {
   await withApp(async (browser) => {
     const select = await browser.$('#home-commune');

@@ -115,6 +115,11 @@ impl ApiClient {
         .await
     }
 
+    /// Whether a Beffroi server answers here, and the territory it serves.
+    pub async fn health(&self) -> Result<beffroi_domain::api::Health, ClientError> {
+        self.get("/healthz", &[]).await
+    }
+
     /// The keys the town hall signs alerts with.
     pub async fn keys(&self) -> Result<Vec<beffroi_domain::alert::PublicKey>, ClientError> {
         self.get("/api/v1/keys", &[]).await

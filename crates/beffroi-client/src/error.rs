@@ -18,7 +18,9 @@ pub enum ClientError {
     /// The server answered something that is not Beffroi's API.
     #[error("unexpected answer from {server}: {detail}")]
     Protocol { server: String, detail: String },
-    #[error("no server address is configured: pass --server URL once")]
+    /// No town hall is chosen yet (the app asks the resident; the CLI says
+    /// how to give one).
+    #[error("no town hall server is chosen yet")]
     NoServer,
     #[error("invalid server address {0:?}: use http://host:port or https://host")]
     InvalidServerUrl(String),

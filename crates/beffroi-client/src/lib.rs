@@ -102,6 +102,21 @@ pub fn parse_link(link: &str) -> Result<(String, Option<String>), ClientError> {
     Ok((server.ok_or_else(bad)?, key))
 }
 
+/// A town hall server as checked before a resident chooses it: it answered,
+/// it names its territory, and these are its keys (the one given with a
+/// link among them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ServerCheck {
+    /// The server's address, normalised.
+    pub server: String,
+    pub territory: String,
+    /// The key fingerprint the link gave, if it came with one.
+    pub key: Option<String>,
+    /// The keys the server holds now.
+    pub keys: Vec<TrustedKey>,
+}
+
 /// A key this device trusts, as the resident can check it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -214,6 +229,79 @@ impl Client {
         if s.server_url.as_deref() != Some(url.as_str()) {
             s.server_url = Some(url);
             self.set_settings(&s)?;
+        }
+        Ok(())
+    }
+
+    /// Checks a town hall before the resident chooses it: `address` is a
+    /// server address or a town hall link (`beffroi://connect?…`, see
+    /// [`parse_link`]). The server must answer as Beffroi and, when the link
+    /// gives a key, hold it (else [`ClientError::KeyMismatch`]). Nothing is
+    /// saved.
+    pub async fn check_server(&self, address: &str) -> Result<ServerCheck, ClientError> {
+        let address = address.trim();
+        let (server, key) = if address.starts_with("beffroi:") {
+            parse_link(address)?
+        } else {
+            (address.to_owned(), None)
+        };
+        let key = key
+            .map(|k| {
+                signing::normalize_fingerprint(&k).ok_or(ClientError::InvalidKey(k.to_owned()))
+            })
+            .transpose()?;
+        let api = ApiClient::new(&server)?;
+        let health = api.health().await?;
+        let published = api.keys().await?;
+        if let Some(fp) = &key
+            && !published
+                .iter()
+                .any(|k| signing::matches_fingerprint(k, fp))
+        {
+            return Err(ClientError::KeyMismatch {
+                server: api.base().to_owned(),
+                expected: signing::display_fingerprint(fp),
+            });
+        }
+        let keys = published
+            .iter()
+            .filter_map(|k| {
+                let vk = signing::decode_key(k).ok()?;
+                let fingerprint = signing::fingerprint(&vk);
+                Some(TrustedKey {
+                    key_id: k.key_id.clone(),
+                    display: signing::display_fingerprint(&fingerprint),
+                    fingerprint,
+                })
+            })
+            .collect();
+        Ok(ServerCheck {
+            server: api.base().to_owned(),
+            territory: health.territory,
+            key,
+            keys,
+        })
+    }
+
+    /// Chooses the town hall a check found (see [`Client::check_server`]):
+    /// its address, and the key the link gave. A device choosing another
+    /// town hall than the one it trusts keys from forgets those keys (the
+    /// resident chose; the next sync pins the new town hall's).
+    pub fn choose_server(&self, check: &ServerCheck) -> Result<(), ClientError> {
+        let settings = self.settings()?;
+        if settings
+            .server_url
+            .as_deref()
+            .is_some_and(|s| s != check.server)
+        {
+            self.reset_keys()?;
+            let mut cleared = self.settings()?;
+            cleared.server_key = None;
+            self.set_settings(&cleared)?;
+        }
+        self.set_server(&check.server)?;
+        if let Some(key) = &check.key {
+            self.set_server_key(key)?;
         }
         Ok(())
     }

@@ -323,6 +323,12 @@ fn run() -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
 
+    // The library says no town hall is chosen; here, how to choose one.
+    if matches!(cli.command, Command::Sync | Command::Listen { .. })
+        && client.settings()?.server_url.is_none()
+    {
+        anyhow::bail!(l10n.msg("cli-no-server", &[]));
+    }
     match cli.command {
         Command::Sync => match rt.block_on(client.sync()) {
             Ok(report) => {
@@ -449,9 +455,6 @@ fn run() -> anyhow::Result<ExitCode> {
             })
         }
         Command::Listen { json, no_notify } => {
-            if client.settings()?.server_url.is_none() {
-                anyhow::bail!(ClientError::NoServer);
-            }
             if !no_notify {
                 client.set_notifier(std::sync::Arc::new(beffroi_client::alerts::DesktopNotifier));
             }

@@ -27,4 +27,8 @@ pub struct ErrorDetail {
 pub struct Health {
     pub status: String,
     pub version: String,
+    /// The territory this server serves (e.g. "Métropole Nice Côte d'Azur"),
+    /// shown to a resident choosing their town hall.
+    #[serde(default)]
+    pub territory: String,
 }

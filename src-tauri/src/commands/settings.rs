@@ -1,4 +1,4 @@
-use beffroi_client::{Settings, TrustedKey};
+use beffroi_client::{ServerCheck, Settings, TrustedKey};
 use beffroi_domain::{InseeCode, Lang};
 use tauri::State;
 
@@ -42,4 +42,29 @@ pub fn save_settings(
 #[tauri::command]
 pub fn trusted_keys(state: State<'_, AppState>) -> Result<Vec<TrustedKey>, CommandError> {
     Ok(state.client.trusted_keys()?)
+}
+
+/// Checks a town hall the resident typed (an address) or pasted (the link on
+/// its poster): it answers as Beffroi, names its territory, and holds the key
+/// the link gave. Nothing is saved.
+#[tauri::command]
+pub async fn check_server(
+    state: State<'_, AppState>,
+    address: String,
+) -> Result<ServerCheck, CommandError> {
+    Ok(state.client.check_server(&address).await?)
+}
+
+/// Chooses the town hall the resident checked (checked again here: what is
+/// saved is what answered), then listens to its alerts.
+#[tauri::command]
+pub async fn choose_server(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    address: String,
+) -> Result<Settings, CommandError> {
+    let check = state.client.check_server(&address).await?;
+    state.client.choose_server(&check)?;
+    crate::listen(&app, &state.client);
+    Ok(state.client.settings()?)
 }

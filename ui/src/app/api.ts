@@ -7,6 +7,7 @@ import type { CommandError } from '../bindings/CommandError';
 import type { InseeCode } from '../bindings/InseeCode';
 import type { Lang } from '../bindings/Lang';
 import type { Settings } from '../bindings/Settings';
+import type { ServerCheck } from '../bindings/ServerCheck';
 import type { SyncReport } from '../bindings/SyncReport';
 import type { SyncStatus } from '../bindings/SyncStatus';
 import type { CategoryInfo } from '../bindings/CategoryInfo';
@@ -33,6 +34,7 @@ export type {
   ReportCategory,
   ResidentAlert,
   SearchQuery,
+  ServerCheck,
   Settings,
   SyncStatus,
   TrustedKey,
@@ -81,6 +83,8 @@ export const api = {
     invoke<Settings>('save_settings', { lang, homeCommune }),
   communes: () => invoke<Commune[]>('list_communes'),
   trustedKeys: () => invoke<TrustedKey[]>('trusted_keys'),
+  checkServer: (address: string) => invoke<ServerCheck>('check_server', { address }),
+  chooseServer: (address: string) => invoke<Settings>('choose_server', { address }),
   sync: () => invoke<SyncReport>('sync_now'),
   status: () => invoke<SyncStatus>('sync_status'),
   searchPlaces: (query: SearchQuery) => invoke<PlaceResult[]>('search_places', { query }),

@@ -3,4 +3,9 @@
 /**
  * `GET /healthz`.
  */
-export type Health = { status: string, version: string, };
+export type Health = { status: string, version: string, 
+/**
+ * The territory this server serves (e.g. "Métropole Nice Côte d'Azur"),
+ * shown to a resident choosing their town hall.
+ */
+territory: string, };
