@@ -74,3 +74,56 @@ async fn a_server_address_that_is_not_a_url_is_refused() {
         Err(beffroi_client::ClientError::NoServer)
     ));
 }
+
+#[tokio::test]
+async fn choosing_a_town_hall_checks_it_and_choosing_another_forgets_the_first_ones_keys() {
+    let (first, second) = (town_hall().await, town_hall().await);
+    let dir = tempfile::tempdir().unwrap();
+    let client = beffroi_client::Client::open(dir.path()).unwrap();
+    let first_keys = first_fingerprint(&first).await;
+
+    // A link whose key the server does not hold: refused, nothing saved.
+    let impostor = format!(
+        "beffroi://connect?server={}&key={}",
+        first.url,
+        "ab".repeat(32)
+    );
+    let err = client.check_server(&impostor).await.unwrap_err();
+    assert!(
+        matches!(err, beffroi_client::ClientError::KeyMismatch { .. }),
+        "{err}"
+    );
+    assert!(client.settings().unwrap().server_url.is_none());
+
+    // The poster's link: the territory and the key; chosen, synced, pinned.
+    let link = format!("beffroi://connect?server={}&key={first_keys}", first.url);
+    let check = client.check_server(&link).await.unwrap();
+    assert_eq!(check.territory, "Métropole Nice Côte d'Azur");
+    assert_eq!(check.keys[0].fingerprint, first_keys);
+    client.choose_server(&check).unwrap();
+    client.sync().await.unwrap();
+    assert_eq!(client.trusted_keys().unwrap()[0].fingerprint, first_keys);
+
+    // Another town hall, chosen by the resident: its keys replace the first's.
+    let check = client.check_server(&second.url).await.unwrap();
+    assert_eq!(check.key, None);
+    client.choose_server(&check).unwrap();
+    assert!(client.trusted_keys().unwrap().is_empty());
+    assert_eq!(client.settings().unwrap().server_key, None);
+    client.sync().await.unwrap();
+    let second_keys = first_fingerprint(&second).await;
+    assert_ne!(second_keys, first_keys);
+    assert_eq!(client.trusted_keys().unwrap()[0].fingerprint, second_keys);
+}
+
+/// The SHA-256 of a town hall's first published key, in hexadecimal.
+async fn first_fingerprint(th: &beffroi_tests::TownHall) -> String {
+    let keys: Vec<beffroi_domain::alert::PublicKey> = reqwest::get(th.api("/keys"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = beffroi_domain::alert::signing::decode_key(&keys[0]).unwrap();
+    beffroi_domain::alert::signing::fingerprint(&key)
+}

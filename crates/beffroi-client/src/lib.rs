@@ -128,6 +128,19 @@ pub struct TrustedKey {
     pub display: String,
 }
 
+impl TrustedKey {
+    /// A published key with its fingerprints; `None` if it is not a key.
+    fn of(key: &beffroi_domain::alert::PublicKey) -> Option<Self> {
+        let vk = signing::decode_key(key).ok()?;
+        let fingerprint = signing::fingerprint(&vk);
+        Some(Self {
+            key_id: key.key_id.clone(),
+            display: signing::display_fingerprint(&fingerprint),
+            fingerprint,
+        })
+    }
+}
+
 /// The outcome of the last sync attempts, for the offline indicator.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -263,18 +276,7 @@ impl Client {
                 expected: signing::display_fingerprint(fp),
             });
         }
-        let keys = published
-            .iter()
-            .filter_map(|k| {
-                let vk = signing::decode_key(k).ok()?;
-                let fingerprint = signing::fingerprint(&vk);
-                Some(TrustedKey {
-                    key_id: k.key_id.clone(),
-                    display: signing::display_fingerprint(&fingerprint),
-                    fingerprint,
-                })
-            })
-            .collect();
+        let keys = published.iter().filter_map(TrustedKey::of).collect();
         Ok(ServerCheck {
             server: api.base().to_owned(),
             territory: health.territory,
@@ -326,15 +328,7 @@ impl Client {
             .store
             .trusted_keys()?
             .iter()
-            .filter_map(|k| {
-                let vk = signing::decode_key(k).ok()?;
-                let fingerprint = signing::fingerprint(&vk);
-                Some(TrustedKey {
-                    key_id: k.key_id.clone(),
-                    display: signing::display_fingerprint(&fingerprint),
-                    fingerprint,
-                })
-            })
+            .filter_map(TrustedKey::of)
             .collect())
     }
 
