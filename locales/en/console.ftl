@@ -120,6 +120,19 @@ alerts-preview = Notification preview
 alerts-urgent = urgent
 alerts-normal = normal
 alerts-publish = Publish
+alerts-choose = Choose…
+alerts-area-communes = Some communes
+alerts-confirm-title = Publish this alert?
+alerts-confirm-to = Goes to
+alerts-confirm-langs = Languages
+alerts-confirm-communes = { $count ->
+    [one] The commune of { $names }
+   *[other] { $count } communes: { $names }
+}
+alerts-confirm-publish = Publish now
+alerts-confirm-back = Go back without publishing
+alerts-missing-langs = No text in: { $langs }. These residents will get the French text.
+alerts-duplicate = An active alert already says the same: “{ $headline }”. Publish it again?
 alerts-needs-publisher = Publishing needs the publisher role.
 alerts-state = State
 alerts-updated = Changed on

@@ -120,6 +120,19 @@ alerts-preview = Aperçu de la notification
 alerts-urgent = urgente
 alerts-normal = normale
 alerts-publish = Publier
+alerts-choose = Choisir…
+alerts-area-communes = Certaines communes
+alerts-confirm-title = Publier cette alerte ?
+alerts-confirm-to = Destinataires
+alerts-confirm-langs = Langues
+alerts-confirm-communes = { $count ->
+    [one] La commune de { $names }
+   *[other] { $count } communes : { $names }
+}
+alerts-confirm-publish = Publier maintenant
+alerts-confirm-back = Revenir sans publier
+alerts-missing-langs = Pas de texte en : { $langs }. Ces habitants recevront le texte français.
+alerts-duplicate = Une alerte active dit déjà la même chose : « { $headline } ». La publier à nouveau ?
 alerts-needs-publisher = La publication demande le rôle publication.
 alerts-state = État
 alerts-updated = Modifiée le

@@ -120,6 +120,19 @@ alerts-preview = Anteprima della notifica
 alerts-urgent = urgente
 alerts-normal = normale
 alerts-publish = Pubblica
+alerts-choose = Scegliere…
+alerts-area-communes = Alcuni comuni
+alerts-confirm-title = Pubblicare questa allerta?
+alerts-confirm-to = Destinatari
+alerts-confirm-langs = Lingue
+alerts-confirm-communes = { $count ->
+    [one] Il comune di { $names }
+   *[other] { $count } comuni: { $names }
+}
+alerts-confirm-publish = Pubblica ora
+alerts-confirm-back = Tornare senza pubblicare
+alerts-missing-langs = Nessun testo in: { $langs }. Questi residenti riceveranno il testo francese.
+alerts-duplicate = Un'allerta attiva dice già la stessa cosa: «{ $headline }». Pubblicarla di nuovo?
 alerts-needs-publisher = La pubblicazione richiede il ruolo di pubblicazione.
 alerts-state = Stato
 alerts-updated = Modificata il

@@ -57,13 +57,24 @@ async function publishInConsole(headline) {
   await page.locator('#alert-headline-fr').fill(headline);
   await page.locator('#alert-description-fr').fill('Les déplacements sont limités au strict nécessaire.');
   await page.locator('#alert-instruction-fr').fill('Munissez-vous d’une attestation.');
+  await chooseSevereForTheTerritory();
   await page.locator('#alert-save').click();
   const preview = page.locator('#alert-preview');
   await preview.waitFor();
   assert.match(await preview.innerText(), new RegExp(headline));
   await page.locator('#alert-publish').click();
+  await page.locator('#alert-confirm-publish').click();
   await page.locator('#alerts-table tr[data-state="active"]', { hasText: headline }).waitFor();
   return Date.now();
+}
+
+/** The choices the console makes the agent take (none has a default). */
+async function chooseSevereForTheTerritory() {
+  await page.locator('#alert-category').selectOption('health');
+  await page.locator('#alert-severity').selectOption('severe');
+  await page.locator('#alert-urgency').selectOption('immediate');
+  await page.locator('#alert-certainty').selectOption('observed');
+  await page.locator('#alert-territory').check();
 }
 
 test('publish in the console, see it in the app within 2 s, through a restart, after a closed app, until cancelled', async () => {
@@ -136,4 +147,56 @@ test('publish in the console, see it in the app within 2 s, through a restart, a
   } finally {
     await app.deleteSession();
   }
+});
+
+test('the console makes the agent choose, confirms what goes to whom, and warns of duplicates and missing languages', async () => {
+  await page.locator('#nav-alerts').click();
+  const compose = async (headline) => {
+    await page.locator('#alert-new').click();
+    await page.locator('#alert-event').fill('Fuite de gaz');
+    await page.locator('#alert-headline-fr').fill(headline);
+    await page.locator('#alert-description-fr').fill('Évitez la rue de France.');
+  };
+  // Nothing severe by default: saving without choosing is stopped by the form.
+  await compose('Fuite de gaz rue de France');
+  await page.locator('#alert-save').click();
+  assert.equal(await page.locator('#alert-severity').evaluate((e) => e.validity.valueMissing), true);
+  assert.equal(await page.locator('#alert-preview').count(), 0);
+
+  await page.locator('#alert-category').selectOption('safety');
+  await page.locator('#alert-severity').selectOption('moderate');
+  await page.locator('#alert-urgency').selectOption('expected');
+  await page.locator('#alert-certainty').selectOption('likely');
+  await page.locator('#alert-some-communes').check();
+  await page.locator('#alert-form input[data-code="06088"]').check();
+  await page.locator('#alert-save').click();
+  // The preview says which languages have no text.
+  const missing = page.locator('#alert-preview-missing');
+  await missing.waitFor();
+  assert.match(await missing.innerText(), /English, Italiano/);
+
+  // The confirmation says what goes to whom; going back publishes nothing.
+  await page.locator('#alert-publish').click();
+  const dialog = page.locator('#alert-confirm');
+  await dialog.waitFor();
+  assert.match(await page.locator('#alert-confirm-area').innerText(), /Nice/);
+  assert.match(await dialog.innerText(), /Modérée/);
+  assert.match(await page.locator('#alert-confirm-warnings').innerText(), /English, Italiano/);
+  await page.screenshot({ path: join(artifacts, 'console-alert-confirm.png') });
+  await page.locator('#alert-confirm-back').click();
+  assert.equal(await dialog.isVisible(), false);
+  assert.equal(await page.locator('#alerts-table tr[data-state="draft"]', { hasText: 'Fuite de gaz rue de France' }).count(), 1);
+  await page.locator('#alert-publish').click();
+  await page.locator('#alert-confirm-publish').click();
+  await page.locator('#alerts-table tr[data-state="active"]', { hasText: 'Fuite de gaz rue de France' }).waitFor();
+
+  // The same alert again: the confirmation warns before anything is sent.
+  await compose('Fuite de gaz rue de France');
+  await chooseSevereForTheTerritory();
+  await page.locator('#alert-save').click();
+  await page.locator('#alert-publish').click();
+  assert.match(await page.locator('#alert-confirm-warnings').innerText(), /dit déjà la même chose/);
+  assert.match(await page.locator('#alert-confirm-area').innerText(), /Tout le territoire/);
+  await page.locator('#alert-confirm-back').click();
+  assert.equal(await page.locator('#alerts-table tr[data-state="active"]', { hasText: 'Fuite de gaz rue de France' }).count(), 1);
 });
