@@ -17,6 +17,12 @@ alert-more = En savoir plus
 alert-contact = Contact
 alert-back = Retour aux alertes
 alert-banner-open = Voir l'alerte
+alert-banner-more = (+{ $count } autre{ $count ->
+    [one] {""}
+   *[other] s
+})
+alert-banner-all = Voir les alertes
+alert-banner-dismiss = Masquer le bandeau
 alert-msg-alert = Alerte
 alert-msg-update = Mise à jour
 alert-msg-cancel = Annulation

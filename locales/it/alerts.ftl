@@ -17,6 +17,12 @@ alert-more = Per saperne di più
 alert-contact = Contatto
 alert-back = Torna alle allerte
 alert-banner-open = Vedi l'allerta
+alert-banner-more = (+{ $count } { $count ->
+    [one] altra
+   *[other] altre
+})
+alert-banner-all = Vedi le allerte
+alert-banner-dismiss = Nascondi la barra
 alert-msg-alert = Allerta
 alert-msg-update = Aggiornamento
 alert-msg-cancel = Annullamento

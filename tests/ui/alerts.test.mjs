@@ -106,6 +106,16 @@ test('publish in the console, see it in the app within 2 s, through a restart, a
     assert.match(await (await app.$('#alert-instruction')).getText(), /attestation/);
     await shot(app, 'resident-alert-page.png');
     await (await app.$('#alert-back')).click();
+    // The banner is not on the alerts tab; elsewhere it is one line, and the
+    // resident can hide it (until the alert changes).
+    const banners = () => app.execute(() => document.querySelectorAll('#alert-banner').length);
+    assert.equal(await banners(), 0);
+    await (await app.$('#nav-directory')).click();
+    await eventually(async () => (await banners()) === 1, 5000, 'the banner on the directory');
+    assert.equal(await app.execute(() => document.querySelectorAll('#alert-banner p').length), 1);
+    await (await app.$('#alert-banner-dismiss')).click();
+    await eventually(async () => (await banners()) === 0, 5000, 'the banner hidden');
+    await (await app.$('#nav-alerts')).click();
 
     // The server restarts mid-stream; an alert sent after it is back arrives.
     await hall.stop();
