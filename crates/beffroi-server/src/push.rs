@@ -147,6 +147,11 @@ async fn sniff(socket: &mut TcpStream, state: &AppState) -> std::io::Result<Snif
         if buf.len() >= MAX_HEAD {
             return Ok(Sniffed::Other(buf.into()));
         }
+        // Room for what is there (a head sent at once is read at once), and
+        // the end of the head looked for in what is new only: a long head
+        // arriving in pieces costs its length, not its length squared.
+        buf.reserve(4096);
+        let seen = buf.len().saturating_sub(3);
         if socket.read_buf(&mut buf).await? == 0 {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
@@ -156,7 +161,11 @@ async fn sniff(socket: &mut TcpStream, state: &AppState) -> std::io::Result<Snif
         {
             return Ok(Sniffed::Other(buf.into()));
         }
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+        if let Some(end) = buf[seen..]
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map(|at| seen + at)
+        {
             return Ok(match parse(&buf[..end + 4], state) {
                 Some(live) => Sniffed::Stream(Box::new(live)),
                 None => Sniffed::Other(buf.into()),

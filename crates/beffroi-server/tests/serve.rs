@@ -408,7 +408,18 @@ fn waiting_half_sent_stream_heads_cost_the_server_no_cpu() {
         .unwrap();
         held.push(c);
     }
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // The heads wait in the listen queue until the server reads each once:
+    // the measure starts when that is done (its CPU stops growing; at most 20 s).
+    let mut settled = cpu_and_peak(child.id()).0;
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let now = cpu_and_peak(child.id()).0;
+        let quiet = now - settled < std::time::Duration::from_millis(20);
+        settled = now;
+        if quiet {
+            break;
+        }
+    }
     // While they wait, the server does nothing for them (it once peeked at
     // each every 5 ms: a core's worth at this count).
     let (before, _) = cpu_and_peak(child.id());
