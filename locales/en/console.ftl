@@ -66,7 +66,7 @@ places-actions = Actions
 places-edit = Edit
 places-edit-label = Edit { $name }
 places-close = Close
-places-close-label = Mark { $name } as closed
+places-close-label = Close { $name }
 places-reopen = Reopen
 places-reopen-label = Reopen { $name }
 places-closed = closed
@@ -170,6 +170,7 @@ alerts-col-headline = Headline
 
 # Reports page
 reports-title = Reports
+reports-back = ← All reports
 reports-filters = Filter reports
 reports-commune = Commune
 reports-category = Category

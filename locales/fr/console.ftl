@@ -66,7 +66,7 @@ places-actions = Actions
 places-edit = Modifier
 places-edit-label = Modifier { $name }
 places-close = Fermer
-places-close-label = Déclarer { $name } fermé
+places-close-label = Fermer { $name }
 places-reopen = Rouvrir
 places-reopen-label = Rouvrir { $name }
 places-closed = fermé
@@ -170,6 +170,7 @@ alerts-col-headline = Titre
 
 # Reports page
 reports-title = Signalements
+reports-back = ← Tous les signalements
 reports-filters = Filtrer les signalements
 reports-commune = Commune
 reports-category = Catégorie

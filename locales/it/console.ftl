@@ -66,7 +66,7 @@ places-actions = Azioni
 places-edit = Modifica
 places-edit-label = Modifica { $name }
 places-close = Chiudi
-places-close-label = Segna { $name } come chiuso
+places-close-label = Chiudi { $name }
 places-reopen = Riapri
 places-reopen-label = Riapri { $name }
 places-closed = chiuso
@@ -170,6 +170,7 @@ alerts-col-headline = Titolo
 
 # Reports page
 reports-title = Segnalazioni
+reports-back = ← Tutte le segnalazioni
 reports-filters = Filtra le segnalazioni
 reports-commune = Comune
 reports-category = Categoria

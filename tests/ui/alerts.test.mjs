@@ -68,6 +68,19 @@ async function publishInConsole(headline) {
   return Date.now();
 }
 
+/** The WCAG contrast ratio of two CSS `rgb(…)` colours. */
+function contrast(a, b) {
+  const luminance = (css) => {
+    const [r, g, bl] = css.match(/\d+(\.\d+)?/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [l1, l2] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (l1 + 0.05) / (l2 + 0.05);
+}
+
 /** The choices the console makes the agent take (none has a default). */
 async function chooseSevereForTheTerritory() {
   await page.locator('#alert-category').selectOption('health');
@@ -101,6 +114,12 @@ test('publish in the console, see it in the app within 2 s, through a restart, a
     // The inbox and the alert page, with its instructions.
     await (await app.$('#nav-alerts')).click();
     await eventually(async () => (await texts(app, '#alerts-active li')).length === 1, 5000, 'the inbox');
+    // The unread count stays readable on the current tab (WCAG AA: 4.5:1).
+    const [fg, bg] = await app.execute(() => [
+      getComputedStyle(document.querySelector('#alerts-unread')).color,
+      getComputedStyle(document.querySelector('#nav-alerts')).backgroundColor,
+    ]);
+    assert.ok(contrast(fg, bg) >= 4.5, `unread count ${fg} on ${bg}: ${contrast(fg, bg).toFixed(2)}:1`);
     await (await app.$('#alerts-active li button')).click();
     await (await app.$('#alert-page')).waitForExist({ timeout: 5000 });
     assert.match(await (await app.$('#alert-instruction')).getText(), /attestation/);
@@ -163,6 +182,8 @@ test('the console makes the agent choose, confirms what goes to whom, and warns 
   await page.locator('#nav-alerts').click();
   const compose = async (headline) => {
     await page.locator('#alert-new').click();
+    // The focus goes to the form's first field.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'alert-event');
     await page.locator('#alert-event').fill('Fuite de gaz');
     await page.locator('#alert-headline-fr').fill(headline);
     await page.locator('#alert-description-fr').fill('Évitez la rue de France.');

@@ -33,7 +33,7 @@ test('staff create, fix, close and delete a place, and import a file with a per-
   assert.match(await row.innerText(), /Mo-Sa 07:00-19:00/);
 
   // Close it for the crisis, then delete it.
-  await page.getByRole('button', { name: 'Déclarer Boulangerie de la Place fermé' }).click();
+  await page.getByRole('button', { name: 'Fermer Boulangerie de la Place', exact: true }).click();
   await row.getByText('fermé', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Supprimer Boulangerie de la Place' }).click();
   await row.waitFor({ state: 'detached' });

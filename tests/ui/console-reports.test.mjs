@@ -44,6 +44,17 @@ test('an Open311 request appears in the triage list and staff change its status'
   const report = page.locator('#report-page');
   await report.waitFor();
   assert.match(await report.innerText(), /voisin@example\.org/, 'staff see the contact');
+  // The report has a URL of its own, opens above the list with the focus on
+  // its title, and a refresh keeps it open.
+  assert.equal(new URL(page.url()).hash, `#/reports/${id}`);
+  const above = async () =>
+    (await report.boundingBox()).y < (await page.locator('#reports-table').boundingBox()).y;
+  assert.ok(await above(), 'the report above the list');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'report-title');
+  await page.reload();
+  await report.waitFor();
+  assert.match(await report.innerText(), /voisin@example\.org/);
+  assert.equal(await page.locator('#nav-reports').getAttribute('aria-current'), 'page');
   // A duplicate of a report that does not exist: refused, said in French.
   await page.locator('#rs-status').selectOption('duplicate');
   await page.locator('#rs-detail').fill('pas-un-signalement');

@@ -25,6 +25,8 @@ test('a wrong password shows an error, the demo account sees the 51 communes', a
   assert.equal(await rows.count(), 51);
   assert.match(await page.locator('tr[data-code="06088"]').innerText(), /Nice/);
   assert.match(await page.locator('#whoami').innerText(), /demo \(administrateur\)/);
+  // The focus does not fall to the page's body: it is on the screen's title.
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
   await page.screenshot({ path: join(artifacts, 'console-communes.png'), fullPage: false });
 
   // The link for residents' posters carries the server and its key's
