@@ -109,6 +109,17 @@ test('filed offline in three steps, delivered once when the server is back, stat
 
     // Step 3: where — a place found in the offline directory.
     await eventually(async () => (await attr(app, '#report-form', 'data-step')) === '3', 5000, 'step 3');
+    // No position here (no location service on the test's session): the
+    // error shows with that option, and goes when another is chosen.
+    await (await app.$('input[name="where"][value="position"]')).click();
+    await (await app.$('#report-position-use')).click();
+    await (await app.$('#report-position-error')).waitForExist({ timeout: 15000 });
+    await (await app.$('input[name="where"][value="place"]')).click();
+    await eventually(
+      async () => (await app.execute(() => document.querySelectorAll('#report-position-error, #report-error').length)) === 0,
+      5000,
+      'the position error gone',
+    );
     await (await app.$('#report-place-search')).setValue('pharmacie');
     await eventually(async () => (await texts(app, '#report-place-results li')).length > 0, 5000, 'places found offline');
     await (await app.$('#report-place-results li button')).click();
