@@ -267,6 +267,8 @@ pub enum CapError {
     Area(String),
     #[error("the document is nested too deeply")]
     TooDeep,
+    #[error("the document is not valid {0} (UTF-8 and ISO-8859-1 are read)")]
+    Encoding(String),
 }
 
 /// A parsed element: its local name, its text, its children.
@@ -421,6 +423,38 @@ fn value<T>(
 
 /// Reads a CAP 1.2 document into a message. `territory` is the EPCI code the
 /// whole territory is addressed by.
+/// A CAP document's text, decoded as its XML declaration says: UTF-8 (the
+/// default), or ISO-8859-1 (and its superset windows-1252, US-ASCII) as
+/// some senders still write it. Any other encoding is refused by name.
+pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, CapError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let declared = bytes
+        .strip_prefix(b"<?xml")
+        .and_then(|rest| rest.split(|&b| b == b'>').next())
+        .and_then(|decl| {
+            let decl = std::str::from_utf8(decl).ok()?;
+            let at = decl.find("encoding")?;
+            let value = decl[at + "encoding".len()..]
+                .trim_start()
+                .strip_prefix('=')?;
+            let value = value.trim_start();
+            let quote = value.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+            let value = &value[1..];
+            Some(value[..value.find(quote)?].to_ascii_lowercase())
+        });
+    match declared.as_deref() {
+        None | Some("utf-8" | "utf8") => std::str::from_utf8(bytes)
+            .map(std::borrow::Cow::Borrowed)
+            .map_err(|_| CapError::Encoding("UTF-8".into())),
+        Some("iso-8859-1" | "latin1" | "iso_8859-1" | "windows-1252" | "us-ascii") => {
+            Ok(encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0)
+        }
+        Some(other) => Err(CapError::Encoding(other.into())),
+    }
+}
+
 pub fn from_xml(xml: &str, territory: &str) -> Result<AlertMessage, CapError> {
     let alert = parse_tree(xml)?;
     let identifier = alert.text_of("identifier")?.to_owned();
@@ -646,6 +680,31 @@ mod tests {
         let xml = to_xml(&m, "Mairie", &Names);
         assert!(xml.contains("&lt;renforcé&gt; &amp; couvre-feu"), "{xml}");
         assert_eq!(from_xml(&xml, "200030195"), Ok(m));
+    }
+
+    #[test]
+    fn a_document_declared_iso_8859_1_is_read_as_such() {
+        let m = message();
+        let xml =
+            to_xml(&m, "Mairie", &Names).replace(r#"encoding="UTF-8""#, r#"encoding="ISO-8859-1""#);
+        // Every character of the test message is in Latin-1.
+        let latin1: Vec<u8> = xml
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap())
+            .collect();
+        assert!(std::str::from_utf8(&latin1).is_err(), "not UTF-8 any more");
+        let text = decode(&latin1).unwrap();
+        assert_eq!(from_xml(&text, "200030195"), Ok(m));
+        // UTF-8 as declared (or not declared), and nothing else.
+        assert!(decode(xml.replace("ISO-8859-1", "UTF-8").as_bytes()).is_ok());
+        assert_eq!(
+            decode(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><alert>\xE9</alert>"),
+            Err(CapError::Encoding("UTF-8".into()))
+        );
+        assert_eq!(
+            decode(b"<?xml version='1.0' encoding='Shift_JIS'?><alert/>"),
+            Err(CapError::Encoding("shift_jis".into()))
+        );
     }
 
     #[test]

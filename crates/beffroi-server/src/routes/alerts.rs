@@ -181,10 +181,9 @@ pub async fn create(
                     who.staff.role
                 )));
             }
-            let text = std::str::from_utf8(&body).map_err(|_| {
-                ApiError::BadRequest("invalid_cap", "the CAP document is not UTF-8".into())
-            })?;
-            let mut message = cap::from_xml(text, &state.settings.territory_code)
+            let text = cap::decode(&body)
+                .map_err(|e| ApiError::BadRequest("invalid_cap", e.to_string()))?;
+            let mut message = cap::from_xml(&text, &state.settings.territory_code)
                 .map_err(|e| ApiError::BadRequest("invalid_cap", e.to_string()))?;
             message.body = checked(&state, message.body).await?;
             let (id, expect) = match message.msg_type {
