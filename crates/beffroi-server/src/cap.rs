@@ -690,10 +690,10 @@ mod tests {
         // Every character of the test message is in Latin-1.
         let latin1: Vec<u8> = xml
             .chars()
-            .map(|c| u8::try_from(u32::from(c)).unwrap())
+            .map(|c| u8::try_from(u32::from(c)).expect("a Latin-1 character"))
             .collect();
         assert!(std::str::from_utf8(&latin1).is_err(), "not UTF-8 any more");
-        let text = decode(&latin1).unwrap();
+        let text = decode(&latin1).expect("decoded");
         assert_eq!(from_xml(&text, "200030195"), Ok(m));
         // UTF-8 as declared (or not declared), and nothing else.
         assert!(decode(xml.replace("ISO-8859-1", "UTF-8").as_bytes()).is_ok());
