@@ -136,16 +136,8 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             let client = Client::open(&data)?;
-            match opts.server {
-                Some(link) if link.starts_with("beffroi:") => {
-                    let (server, key) = beffroi_client::parse_link(&link)?;
-                    client.set_server(&server)?;
-                    if let Some(key) = key {
-                        client.set_server_key(&key)?;
-                    }
-                }
-                Some(server) => client.set_server(&server)?,
-                None => {}
+            if let Some(server) = opts.server {
+                client.set_address(&server)?;
             }
             let clock = opts
                 .clock

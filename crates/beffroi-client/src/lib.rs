@@ -117,6 +117,17 @@ pub struct ServerCheck {
     pub keys: Vec<TrustedKey>,
 }
 
+/// A server given either way a resident may have it: an address, or a town
+/// hall link (see [`parse_link`]). Returns the address and the link's key.
+pub fn parse_address(address: &str) -> Result<(String, Option<String>), ClientError> {
+    let address = address.trim();
+    if address.starts_with("beffroi:") {
+        parse_link(address)
+    } else {
+        Ok((address.to_owned(), None))
+    }
+}
+
 /// A key this device trusts, as the resident can check it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -252,16 +263,9 @@ impl Client {
     /// gives a key, hold it (else [`ClientError::KeyMismatch`]). Nothing is
     /// saved.
     pub async fn check_server(&self, address: &str) -> Result<ServerCheck, ClientError> {
-        let address = address.trim();
-        let (server, key) = if address.starts_with("beffroi:") {
-            parse_link(address)?
-        } else {
-            (address.to_owned(), None)
-        };
+        let (server, key) = parse_address(address)?;
         let key = key
-            .map(|k| {
-                signing::normalize_fingerprint(&k).ok_or(ClientError::InvalidKey(k.to_owned()))
-            })
+            .map(|k| signing::normalize_fingerprint(&k).ok_or_else(|| ClientError::InvalidKey(k)))
             .transpose()?;
         let api = ApiClient::new(&server)?;
         let health = api.health().await?;
@@ -290,20 +294,30 @@ impl Client {
     /// town hall than the one it trusts keys from forgets those keys (the
     /// resident chose; the next sync pins the new town hall's).
     pub fn choose_server(&self, check: &ServerCheck) -> Result<(), ClientError> {
-        let settings = self.settings()?;
+        let mut settings = self.settings()?;
         if settings
             .server_url
             .as_deref()
             .is_some_and(|s| s != check.server)
         {
             self.reset_keys()?;
-            let mut cleared = self.settings()?;
-            cleared.server_key = None;
-            self.set_settings(&cleared)?;
+            settings.server_key = None;
         }
-        self.set_server(&check.server)?;
+        // Both normalised by the check.
+        settings.server_url = Some(check.server.clone());
         if let Some(key) = &check.key {
-            self.set_server_key(key)?;
+            settings.server_key = Some(key.clone());
+        }
+        self.set_settings(&settings)
+    }
+
+    /// Remembers a server given as an address or as a town hall link (its
+    /// key too, then), as the command lines take it.
+    pub fn set_address(&self, address: &str) -> Result<(), ClientError> {
+        let (server, key) = parse_address(address)?;
+        self.set_server(&server)?;
+        if let Some(key) = key {
+            self.set_server_key(&key)?;
         }
         Ok(())
     }

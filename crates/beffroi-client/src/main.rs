@@ -292,15 +292,7 @@ fn run() -> anyhow::Result<ExitCode> {
     let client = Client::open(&data)
         .with_context(|| format!("cannot open the local data in {}", data.display()))?;
     if let Some(server) = &cli.server {
-        if server.starts_with("beffroi:") {
-            let (url, key) = beffroi_client::parse_link(server)?;
-            client.set_server(&url)?;
-            if let Some(key) = key {
-                client.set_server_key(&key)?;
-            }
-        } else {
-            client.set_server(server)?;
-        }
+        client.set_address(server)?;
     }
     if let Some(key) = &cli.key {
         client.set_server_key(key)?;
