@@ -10,6 +10,7 @@ alert-state-cancelled = Cancelled
 alert-state-draft = Draft
 alert-unread = Unread
 alert-instruction = What to do
+alert-audience = For
 alert-area-territory = The whole territory
 alert-expires = Until { $date }
 alert-sent = Sent on { $date }

@@ -132,6 +132,7 @@ alerts-confirm-communes = { $count ->
 alerts-confirm-publish = Publish now
 alerts-confirm-back = Go back without publishing
 alerts-missing-langs = No text in: { $langs }. These residents will get the French text.
+alerts-other-texts = Texts kept as they are (this page does not change them): { $langs }.
 alerts-duplicate = An active alert already says the same: “{ $headline }”. Publish it again?
 alerts-needs-publisher = Publishing needs the publisher role.
 alerts-state = State

@@ -10,6 +10,7 @@ alert-state-cancelled = Annulée
 alert-state-draft = Brouillon
 alert-unread = Non lue
 alert-instruction = Que faire
+alert-audience = Pour
 alert-area-territory = Tout le territoire
 alert-expires = Jusqu'au { $date }
 alert-sent = Envoyée le { $date }

@@ -132,6 +132,7 @@ alerts-confirm-communes = { $count ->
 alerts-confirm-publish = Publier maintenant
 alerts-confirm-back = Revenir sans publier
 alerts-missing-langs = Pas de texte en : { $langs }. Ces habitants recevront le texte français.
+alerts-other-texts = Textes conservés tels quels (cette page ne les modifie pas) : { $langs }.
 alerts-duplicate = Une alerte active dit déjà la même chose : « { $headline } ». La publier à nouveau ?
 alerts-needs-publisher = La publication demande le rôle publication.
 alerts-state = État

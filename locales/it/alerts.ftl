@@ -10,6 +10,7 @@ alert-state-cancelled = Annullata
 alert-state-draft = Bozza
 alert-unread = Non letta
 alert-instruction = Cosa fare
+alert-audience = Per
 alert-area-territory = Tutto il territorio
 alert-expires = Fino al { $date }
 alert-sent = Inviata il { $date }

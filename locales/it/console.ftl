@@ -132,6 +132,7 @@ alerts-confirm-communes = { $count ->
 alerts-confirm-publish = Pubblica ora
 alerts-confirm-back = Tornare senza pubblicare
 alerts-missing-langs = Nessun testo in: { $langs }. Questi residenti riceveranno il testo francese.
+alerts-other-texts = Testi mantenuti così come sono (questa pagina non li modifica): { $langs }.
 alerts-duplicate = Un'allerta attiva dice già la stessa cosa: «{ $headline }». Pubblicarla di nuovo?
 alerts-needs-publisher = La pubblicazione richiede il ruolo di pubblicazione.
 alerts-state = Stato

@@ -1104,7 +1104,12 @@ async fn messages_arriving_out_of_order_follow_the_cap_chain_and_a_cancel_is_fin
     );
     // Nothing to notify for the cancelled thread when its alert arrives last.
     let threads: Vec<String> = alerts.iter().map(|a| a.thread.clone()).collect();
-    let notes = beffroi_client::alerts::notifications(&alerts, &threads, Lang::Fr, "Mise à jour :");
+    let notes = beffroi_client::alerts::notifications(
+        &alerts,
+        &threads,
+        &[Lang::Fr.into()],
+        "Mise à jour :",
+    );
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert_eq!(notes[0].1.summary, "Mise à jour : Confinement prolongé");
 }
@@ -1228,4 +1233,144 @@ async fn a_draft_changed_after_its_review_is_not_published() {
     let (status, sent) = publish(current["updated_at"].as_str().unwrap().to_owned()).await;
     assert_eq!(status, StatusCode::OK, "{sent}");
     assert_eq!(sent["state"], "active");
+}
+
+/// A real alert from elsewhere, addressed to the territory instead of its
+/// own area, sent as a new alert (its references name messages not here).
+fn to_the_territory(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find("<area>") {
+        let end = rest[start..].find("</area>").unwrap() + start + "</area>".len();
+        out.push_str(&rest[..start]);
+        // One territory area per <info>: the blocks must agree on the area.
+        if !out.trim_end().ends_with("</area>") {
+            out.push_str(&format!(
+                "<area><areaDesc>Métropole</areaDesc><geocode><valueName>EPCI</valueName><value>{}</value></geocode></area>",
+                beffroi_server::demo::TERRITORY_CODE
+            ));
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    let out = out.replace("<msgType>Update</msgType>", "<msgType>Alert</msgType>");
+    match (out.find("<references>"), out.find("</references>")) {
+        (Some(a), Some(b)) => format!("{}{}", &out[..a], &out[b + "</references>".len()..]),
+        _ => out,
+    }
+}
+
+#[tokio::test]
+async fn real_cap_in_any_language_with_long_headlines_and_blocks_per_audience_is_kept() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+
+    // Real alerts (DWD, Israel's IMS, Macao's SMG): German, Hebrew and
+    // English, Chinese, Portuguese and English. Each is kept whole.
+    for (file, langs) in [
+        ("dwd-update.xml", &["de-DE"][..]),
+        (
+            "il-488abaaf-cad5-4d2b-93b2-703016878453.xml",
+            &["en-GB", "he-IL"][..],
+        ),
+        ("mo-cap_monsoon.xml", &["zh-MO", "pt-PT", "en-US"][..]),
+    ] {
+        let xml = to_the_territory(&std::fs::read_to_string(format!("{FIXTURES}/{file}")).unwrap());
+        let (status, created) = post_cap(&th, &token, xml).await;
+        assert_eq!(status, StatusCode::CREATED, "{file}: {created}");
+        let got: Vec<&str> = created["draft"]["texts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["lang"].as_str().unwrap())
+            .collect();
+        assert_eq!(got, langs, "{file}");
+        // Written back out as CAP, valid against the schema, languages kept.
+        let id = created["thread"].as_str().unwrap();
+        let xml = get_text(&format!("{}/cap/alerts/{id}.xml", th.url)).await;
+        xmllint_validates(&xml).unwrap();
+        for l in langs {
+            assert!(xml.contains(&format!("<language>{l}</language>")), "{xml}");
+        }
+    }
+
+    // A town hall tool's message with a headline past CAP's recommended 160
+    // characters and two French blocks, one for schools.
+    let nice = std::fs::read_to_string(format!("{FIXTURES}/confinement-nice.xml")).unwrap();
+    let long = format!(
+        "Confinement renforcé à Nice et Cagnes-sur-Mer : {}",
+        "déplacements limités, ".repeat(8)
+    );
+    assert!(long.chars().count() > 160);
+    let first_info = nice.find("<info>").unwrap();
+    let info_end = nice.find("</info>").unwrap() + "</info>".len();
+    let schools = nice[first_info..info_end]
+        .replace(
+            "<senderName>",
+            "<audience>Écoles et crèches</audience><senderName>",
+        )
+        .replace(
+            "Confinement renforcé à Nice &amp; Cagnes-sur-Mer",
+            "Écoles et crèches fermées",
+        );
+    let doc = format!("{}{schools}{}", &nice[..info_end], &nice[info_end..])
+        .replace("Confinement renforcé à Nice &amp; Cagnes-sur-Mer", &long)
+        .replace("NICE-2026-0042", "NICE-2026-0050");
+    let (status, created) = post_cap(&th, &token, doc).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let texts = created["draft"]["texts"].as_array().unwrap();
+    assert_eq!(texts.len(), 3, "{created}");
+    assert_eq!(texts[0]["headline"], long.trim());
+    assert_eq!(texts[1]["audience"], "Écoles et crèches");
+    assert_eq!(texts[1]["headline"], "Écoles et crèches fermées");
+
+    // A resident reads every French block; one who reads Hebrew gets it.
+    let r = resident(&th.url);
+    in_nice(&r, Lang::Fr);
+    let synced = r.client.sync().await.unwrap();
+    assert_eq!(synced.alerts_rejected, 0);
+    let alerts = r.client.alerts().unwrap();
+    let french = alerts
+        .iter()
+        .find(|a| a.thread == "NICE-2026-0050")
+        .expect("the alert reached the device");
+    let fr = french.message.texts_for(&[Lang::Fr.into()]);
+    assert_eq!(fr.len(), 2, "{fr:?}");
+    let ims = alerts
+        .iter()
+        .find(|a| {
+            a.message
+                .body
+                .texts
+                .iter()
+                .any(|t| t.lang.primary() == "he")
+        })
+        .expect("the Hebrew alert reached the device");
+    let he = ims.message.texts_for(&["he".parse().unwrap()]);
+    assert_eq!(he[0].headline, "שטפונות בזק");
+
+    // Staff keep CAP's recommended length.
+    let mut staff = draft("x", None);
+    staff["texts"][0]["headline"] = json!(long);
+    let (status, err) = call(&th, Method::POST, "/admin/alerts", &token, Some(&staff)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(
+        err["error"]["message"].as_str().unwrap().contains("160"),
+        "{err}"
+    );
+
+    // What the schema does not allow is refused by name, not dropped.
+    let nice = std::fs::read_to_string(format!("{FIXTURES}/confinement-nice.xml")).unwrap();
+    let bad = nice.replacen(
+        "<instruction>",
+        "<contact><phone>3906</phone></contact><instruction>",
+        1,
+    );
+    let (status, err) = post_cap(&th, &token, bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("<phone>") && message.contains("<contact>"),
+        "{message}"
+    );
 }

@@ -6,7 +6,7 @@
 use beffroi_domain::alert::{
     AlertMessage, AlertState, MsgType, NotificationPreview, PublicKey, SignedAlert, signing,
 };
-use beffroi_domain::{InseeCode, Lang};
+use beffroi_domain::{InseeCode, LangTag};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -375,11 +375,11 @@ fn chain_order(messages: &mut [Arrived]) {
 
 /// The notifications a batch of new messages deserves: one per thread whose
 /// latest message is a new or updated alert in force for the resident, in
-/// their language (French when the alert lacks it).
+/// the language closest to theirs (`reading`: see `beffroi_domain::reading_langs`).
 pub fn notifications(
     alerts: &[ResidentAlert],
     threads: &[String],
-    lang: Lang,
+    reading: &[LangTag],
     update_prefix: &str,
 ) -> Vec<(String, NotificationPreview)> {
     alerts
@@ -394,10 +394,29 @@ pub fn notifications(
         .filter_map(|a| {
             let prefix = (a.message.msg_type == MsgType::Update).then_some(update_prefix);
             a.message
-                .notification(lang, prefix)
+                .notification(reading, prefix)
                 .map(|n| (a.thread.clone(), n))
         })
         .collect()
+}
+
+/// The languages of the desktop session, most preferred first (`LANGUAGE`,
+/// then `LC_ALL`, `LC_MESSAGES`, `LANG`, as gettext reads them).
+pub fn system_langs() -> Vec<LangTag> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let mut langs: Vec<LangTag> = Vec::new();
+    let listed = var("LANGUAGE")
+        .into_iter()
+        .flat_map(|l| l.split(':').map(str::to_owned).collect::<Vec<_>>());
+    let single = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().find_map(var);
+    for locale in listed.chain(single) {
+        if let Some(tag) = LangTag::from_locale(&locale)
+            && !langs.contains(&tag)
+        {
+            langs.push(tag);
+        }
+    }
+    langs
 }
 
 /// Shows notifications on the desktop.

@@ -639,7 +639,7 @@ impl Client {
         let l10n = self.localizer(lang)?;
         let status = last.status.tag();
         let n = beffroi_domain::alert::NotificationPreview {
-            lang,
+            lang: lang.into(),
             summary: l10n.msg(
                 "report-status-changed",
                 &[(
@@ -800,7 +800,8 @@ impl Client {
             .store
             .alerts(OffsetDateTime::now_utc(), settings.home_commune.as_ref())?;
         let prefix = self.localizer(lang)?.msg("alert-update-prefix", &[]);
-        for (thread, n) in alerts::notifications(&all, threads, lang, &prefix) {
+        let reading = beffroi_domain::reading_langs(lang, &alerts::system_langs());
+        for (thread, n) in alerts::notifications(&all, threads, &reading, &prefix) {
             if let Err(e) = notifier.notify(&thread, &n) {
                 tracing::warn!(error = %e, "cannot show a notification");
             }

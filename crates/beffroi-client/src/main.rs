@@ -213,15 +213,19 @@ fn print_alert(a: &beffroi_client::alerts::ResidentAlert, lang: Lang, l10n: &Loc
         &format!("severity-{}", a.message.body.severity.cap().to_lowercase()),
         &[],
     );
-    let Some(text) = a.message.text(lang) else {
-        return;
-    };
-    println!("[{state}] {severity} — {}", text.headline);
-    if !text.description.is_empty() {
-        println!("  {}", text.description);
-    }
-    if let Some(i) = &text.instruction {
-        println!("  {}: {i}", l10n.msg("alert-instruction", &[]));
+    let reading = beffroi_domain::reading_langs(lang, &beffroi_client::alerts::system_langs());
+    // Every block in the resident's language: one per event or audience.
+    for text in a.message.texts_for(&reading) {
+        println!("[{state}] {severity} — {}", text.headline);
+        if let Some(audience) = &text.audience {
+            println!("  {}: {audience}", l10n.msg("alert-audience", &[]));
+        }
+        if !text.description.is_empty() {
+            println!("  {}", text.description);
+        }
+        if let Some(i) = &text.instruction {
+            println!("  {}: {i}", l10n.msg("alert-instruction", &[]));
+        }
     }
 }
 

@@ -12,10 +12,15 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::{InseeCode, Lang};
+use crate::{InseeCode, Lang, LangTag};
 
-/// The most characters a headline may have (CAP recommends fewer than 160).
+/// The most characters of a headline staff write (CAP recommends fewer than 160).
 pub const MAX_HEADLINE: usize = 160;
+/// The most characters of a headline in a message from elsewhere (CAP import):
+/// CAP only recommends 160, and real senders write longer ones.
+pub const MAX_IMPORTED_HEADLINE: usize = 1000;
+/// The most characters of a block's own event or audience.
+pub const MAX_LABEL: usize = 500;
 /// The most characters of a description or an instruction.
 pub const MAX_TEXT: usize = 4000;
 
@@ -157,13 +162,25 @@ impl Area {
     }
 }
 
-/// One language's text of an alert (CAP `<info>`'s text elements).
+/// One language's text of an alert (CAP `<info>`'s text elements). A
+/// message may have several blocks in one language when they differ by
+/// event or audience, as CAP allows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct AlertText {
-    pub lang: Lang,
-    /// At most [`MAX_HEADLINE`] characters.
+    /// Any BCP 47 language tag.
+    pub lang: LangTag,
+    /// This block's event when it differs from the message's (CAP `<event>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub event: Option<String>,
+    /// Who this block is for (CAP `<audience>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub audience: Option<String>,
+    /// At most [`MAX_HEADLINE`] characters from staff, [`MAX_IMPORTED_HEADLINE`]
+    /// from a CAP import.
     pub headline: String,
     #[serde(default)]
     pub description: String,
@@ -257,12 +274,29 @@ impl AlertMessage {
 
     /// The text in `lang`, else French, else the first one.
     pub fn text(&self, lang: Lang) -> Option<&AlertText> {
+        self.texts_for(&[lang.into()]).into_iter().next()
+    }
+
+    /// What a resident whose languages are `prefs` (most preferred first)
+    /// reads: every block in the first of them the message has (the same tag,
+    /// else the same primary language: `fr` finds `fr-FR`), else in French,
+    /// else in the message's first language. Several blocks when the message
+    /// has several in that language (one per event or audience).
+    pub fn texts_for(&self, prefs: &[LangTag]) -> Vec<&AlertText> {
         let texts = &self.body.texts;
-        texts
+        let french = LangTag::from(Lang::Fr);
+        let chosen = prefs
             .iter()
-            .find(|t| t.lang == lang)
-            .or_else(|| texts.iter().find(|t| t.lang == Lang::Fr))
+            .chain(std::iter::once(&french))
+            .find_map(|want| {
+                texts
+                    .iter()
+                    .find(|t| &t.lang == want)
+                    .or_else(|| texts.iter().find(|t| t.lang.primary() == want.primary()))
+            })
             .or_else(|| texts.first())
+            .map(|t| &t.lang);
+        texts.iter().filter(|t| Some(&t.lang) == chosen).collect()
     }
 
     /// Whether the message no longer applies at `now` (past its expiry).
@@ -285,17 +319,24 @@ impl AlertMessage {
 pub enum AlertError {
     #[error("an alert needs at least one language block (headline and description)")]
     NoText,
-    #[error("language {0} appears twice: one block per language")]
-    DuplicateLang(Lang),
+    #[error(
+        "language {0} appears twice with the same event and audience: one block per language, event and audience"
+    )]
+    DuplicateLang(LangTag),
     #[error("the {lang} headline is empty")]
-    EmptyHeadline { lang: Lang },
-    #[error("the {lang} headline has {len} characters: at most {MAX_HEADLINE}")]
-    HeadlineTooLong { lang: Lang, len: usize },
-    #[error("the {lang} {field} has {len} characters: at most {MAX_TEXT}")]
+    EmptyHeadline { lang: LangTag },
+    #[error("the {lang} headline has {len} characters: at most {max}")]
+    HeadlineTooLong {
+        lang: LangTag,
+        len: usize,
+        max: usize,
+    },
+    #[error("the {lang} {field} has {len} characters: at most {max}")]
     TextTooLong {
-        lang: Lang,
+        lang: LangTag,
         field: &'static str,
         len: usize,
+        max: usize,
     },
     #[error("the event is empty: say in a few words what happens")]
     EmptyEvent,
@@ -318,7 +359,25 @@ fn valid_identifier(s: &str) -> bool {
 }
 
 impl AlertDraft {
-    /// Checks what a resident will see; the server checks the communes exist.
+    /// Checks what staff compose: [`AlertDraft::validate`] with headlines of
+    /// at most [`MAX_HEADLINE`] characters, as CAP recommends.
+    pub fn validate_staff(&self) -> Result<(), AlertError> {
+        self.validate()?;
+        for t in &self.texts {
+            let len = t.headline.chars().count();
+            if len > MAX_HEADLINE {
+                return Err(AlertError::HeadlineTooLong {
+                    lang: t.lang.clone(),
+                    len,
+                    max: MAX_HEADLINE,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks what a resident will see, whoever wrote it (staff or a CAP
+    /// import); the server checks the communes exist.
     pub fn validate(&self) -> Result<(), AlertError> {
         if self.event.trim().is_empty() {
             return Err(AlertError::EmptyEvent);
@@ -338,26 +397,35 @@ impl AlertDraft {
         }
         let mut seen = HashSet::new();
         for t in &self.texts {
-            if !seen.insert(t.lang) {
-                return Err(AlertError::DuplicateLang(t.lang));
+            if !seen.insert((&t.lang, &t.event, &t.audience)) {
+                return Err(AlertError::DuplicateLang(t.lang.clone()));
             }
             let len = t.headline.chars().count();
             if t.headline.trim().is_empty() {
-                return Err(AlertError::EmptyHeadline { lang: t.lang });
+                return Err(AlertError::EmptyHeadline {
+                    lang: t.lang.clone(),
+                });
             }
-            if len > MAX_HEADLINE {
-                return Err(AlertError::HeadlineTooLong { lang: t.lang, len });
+            if len > MAX_IMPORTED_HEADLINE {
+                return Err(AlertError::HeadlineTooLong {
+                    lang: t.lang.clone(),
+                    len,
+                    max: MAX_IMPORTED_HEADLINE,
+                });
             }
-            for (field, text) in [
-                ("description", Some(&t.description)),
-                ("instruction", t.instruction.as_ref()),
+            for (field, text, max) in [
+                ("description", Some(&t.description), MAX_TEXT),
+                ("instruction", t.instruction.as_ref(), MAX_TEXT),
+                ("event", t.event.as_ref(), MAX_LABEL),
+                ("audience", t.audience.as_ref(), MAX_LABEL),
             ] {
                 let len = text.map_or(0, |s| s.chars().count());
-                if len > MAX_TEXT {
+                if len > max {
                     return Err(AlertError::TextTooLong {
-                        lang: t.lang,
+                        lang: t.lang.clone(),
                         field,
                         len,
+                        max,
                     });
                 }
             }
@@ -520,7 +588,7 @@ pub struct AuditEntry {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NotificationPreview {
-    pub lang: Lang,
+    pub lang: LangTag,
     pub summary: String,
     pub body: String,
     /// `critical` for severe and extreme alerts, else `normal`.
@@ -531,10 +599,15 @@ pub struct NotificationPreview {
 pub const NOTIFICATION_BODY: usize = 280;
 
 impl AlertMessage {
-    /// The desktop notification of this message in `lang` (French when the
-    /// alert lacks it). `prefix` marks updates and cancellations.
-    pub fn notification(&self, lang: Lang, prefix: Option<&str>) -> Option<NotificationPreview> {
-        let text = self.text(lang)?;
+    /// The desktop notification of this message for a resident whose
+    /// languages are `prefs` (see [`AlertMessage::texts_for`]; the first block
+    /// when there are several). `prefix` marks updates and cancellations.
+    pub fn notification(
+        &self,
+        prefs: &[LangTag],
+        prefix: Option<&str>,
+    ) -> Option<NotificationPreview> {
+        let text = *self.texts_for(prefs).first()?;
         let summary = match prefix {
             Some(p) => format!("{p} {}", text.headline),
             None => text.headline.clone(),
@@ -549,7 +622,7 @@ impl AlertMessage {
             body = body.chars().take(NOTIFICATION_BODY - 1).collect::<String>() + "…";
         }
         Some(NotificationPreview {
-            lang: text.lang,
+            lang: text.lang.clone(),
             summary,
             body,
             urgency: if self.body.severity.is_severe() {
@@ -729,7 +802,9 @@ mod tests {
             severity: Severity::Severe,
             certainty: Certainty::Observed,
             texts: vec![AlertText {
-                lang: Lang::Fr,
+                lang: Lang::Fr.into(),
+                event: None,
+                audience: None,
                 headline: "Confinement à partir de midi".into(),
                 description: "Restez chez vous.".into(),
                 instruction: Some("Sortez seulement pour l'essentiel.".into()),
@@ -769,16 +844,31 @@ mod tests {
         assert_eq!(draft().validate(), Ok(()));
         let mut d = draft();
         d.texts[0].headline = "x".repeat(161);
+        // CAP only recommends 160 characters: a message from elsewhere may
+        // have more, staff may not.
+        assert_eq!(d.validate(), Ok(()));
         assert_eq!(
-            d.validate(),
+            d.validate_staff(),
             Err(AlertError::HeadlineTooLong {
-                lang: Lang::Fr,
-                len: 161
+                lang: Lang::Fr.into(),
+                len: 161,
+                max: MAX_HEADLINE,
             })
         );
+        d.texts[0].headline = "x".repeat(MAX_IMPORTED_HEADLINE + 1);
+        assert!(matches!(
+            d.validate(),
+            Err(AlertError::HeadlineTooLong { .. })
+        ));
         let mut d = draft();
         d.texts.push(d.texts[0].clone());
-        assert_eq!(d.validate(), Err(AlertError::DuplicateLang(Lang::Fr)));
+        assert_eq!(
+            d.validate(),
+            Err(AlertError::DuplicateLang(Lang::Fr.into()))
+        );
+        // Two blocks in one language for two audiences are CAP.
+        d.texts[1].audience = Some("Établissements scolaires".into());
+        assert_eq!(d.validate_staff(), Ok(()));
         let mut d = draft();
         d.area = Area::Communes { communes: vec![] };
         assert_eq!(d.validate(), Err(AlertError::NoCommune));
@@ -848,9 +938,65 @@ mod tests {
         assert_eq!(update.thread(), "bf-1");
     }
 
+    fn text_in(lang: &str, headline: &str) -> AlertText {
+        AlertText {
+            lang: LangTag::parse(lang).expect("tag"),
+            headline: headline.into(),
+            ..draft().texts[0].clone()
+        }
+    }
+
+    fn tags(prefs: &[&str]) -> Vec<LangTag> {
+        prefs
+            .iter()
+            .map(|p| LangTag::parse(p).expect("tag"))
+            .collect()
+    }
+
+    fn headlines<'a>(m: &'a AlertMessage, prefs: &[&str]) -> Vec<&'a str> {
+        m.texts_for(&tags(prefs))
+            .iter()
+            .map(|t| t.headline.as_str())
+            .collect()
+    }
+
     #[test]
     fn texts_fall_back_to_french() {
         let m = message();
-        assert_eq!(m.text(Lang::It).map(|t| t.lang), Some(Lang::Fr));
+        assert_eq!(
+            m.text(Lang::It).map(|t| t.lang.clone()),
+            Some(Lang::Fr.into())
+        );
+    }
+
+    #[test]
+    fn a_resident_reads_their_language_or_the_closest_then_french_then_the_first() {
+        let mut m = message();
+        m.body.texts = vec![
+            text_in("de-DE", "Unwetter"),
+            text_in("pt-BR", "Tempestade"),
+            text_in("fr-FR", "Orages"),
+            text_in("zh-Hant", "雷暴"),
+        ];
+        assert_eq!(headlines(&m, &["pt-BR"]), ["Tempestade"]);
+        // The same primary language when the exact tag is missing.
+        assert_eq!(headlines(&m, &["pt-PT"]), ["Tempestade"]);
+        assert_eq!(headlines(&m, &["de"]), ["Unwetter"]);
+        assert_eq!(headlines(&m, &["zh-Hant-TW"]), ["雷暴"]);
+        // In order of preference, then French, then the first block.
+        assert_eq!(headlines(&m, &["he", "de-AT"]), ["Unwetter"]);
+        assert_eq!(headlines(&m, &["it"]), ["Orages"]);
+        m.body.texts.remove(2);
+        assert_eq!(headlines(&m, &["it"]), ["Unwetter"]);
+        assert_eq!(
+            m.notification(&tags(&["he"]), None)
+                .map(|n| n.lang.to_string()),
+            Some("de-DE".to_owned())
+        );
+        // Every block of the chosen language: one per audience.
+        let mut schools = text_in("de-DE", "Schulen geschlossen");
+        schools.audience = Some("Schulen".into());
+        m.body.texts.push(schools);
+        assert_eq!(headlines(&m, &["de"]), ["Unwetter", "Schulen geschlossen"]);
     }
 }

@@ -26,6 +26,6 @@ pub mod staff;
 pub mod sync;
 
 pub use commune::{Commune, InseeCode};
-pub use lang::Lang;
+pub use lang::{Lang, LangTag, reading_langs};
 pub use staff::{Role, Username};
 pub use sync::{Cursor, SyncPage};

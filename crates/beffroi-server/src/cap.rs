@@ -4,9 +4,11 @@
 //! Written: each language block is a CAP `<info>` repeating the message's
 //! classification; the area is INSEE geocodes (or the territory's EPCI code)
 //! with the communes' names as `<areaDesc>`. Read: the same shape; what
-//! Beffroi cannot represent (polygons, other geocodes, private scopes,
-//! languages it does not speak) is refused with a clear message rather than
-//! dropped. A document with a DTD is refused outright, and no entity other
+//! Beffroi cannot represent (polygons, other geocodes, private scopes) is
+//! refused with a clear message rather than dropped, and so is what the CAP
+//! 1.2 schema does not allow (an element inside `<contact>`, a second
+//! `<headline>`). Any BCP 47 language is kept, and several `<info>` blocks
+//! in one language (one per event or audience) too. A document with a DTD is refused outright, and no entity other
 //! than XML's five predefined ones and character references is resolved, so
 //! external entities and entity expansion cannot happen.
 
@@ -16,7 +18,7 @@ use beffroi_domain::alert::{
     AlertCategory, AlertDraft, AlertMessage, AlertStatus, AlertText, Area, Certainty,
     EVENT_CODE_NAME, GEOCODE_INSEE, GEOCODE_TERRITORY, MsgType, Reference, Severity, Urgency,
 };
-use beffroi_domain::{InseeCode, Lang};
+use beffroi_domain::{InseeCode, Lang, LangTag};
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 use time::format_description::well_known::Rfc3339;
@@ -52,14 +54,6 @@ fn esc(s: &str) -> std::borrow::Cow<'_, str> {
 
 fn element(out: &mut String, indent: &str, name: &str, text: &str) {
     let _ = writeln!(out, "{indent}<{name}>{}</{name}>", esc(text));
-}
-
-fn lang_tag(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fr => "fr-FR",
-        Lang::En => "en-GB",
-        Lang::It => "it-IT",
-    }
 }
 
 /// The area's description and geocodes.
@@ -114,12 +108,15 @@ pub fn to_xml(m: &AlertMessage, sender_name: &str, names: &dyn AreaNames) -> Str
     for t in &b.texts {
         out.push_str("  <info>\n");
         let i = "    ";
-        element(&mut out, i, "language", lang_tag(t.lang));
+        element(&mut out, i, "language", t.lang.as_str());
         element(&mut out, i, "category", b.category.cap());
-        element(&mut out, i, "event", &b.event);
+        element(&mut out, i, "event", t.event.as_ref().unwrap_or(&b.event));
         element(&mut out, i, "urgency", b.urgency.cap());
         element(&mut out, i, "severity", b.severity.cap());
         element(&mut out, i, "certainty", b.certainty.cap());
+        if let Some(audience) = &t.audience {
+            element(&mut out, i, "audience", audience);
+        }
         if let Some(code) = &b.event_code {
             out.push_str("    <eventCode>\n");
             element(&mut out, "      ", "valueName", EVENT_CODE_NAME);
@@ -257,8 +254,14 @@ pub enum CapError {
     },
     #[error("only public alerts (<scope>Public</scope>) can be published to residents")]
     NotPublic,
-    #[error("unsupported language {0:?}: Beffroi speaks fr, en and it")]
+    #[error("<language> {0:?} is not a language tag (RFC 3066 / BCP 47, e.g. fr-FR)")]
     Language(String),
+    #[error("<{element}> is not allowed in <{parent}> by the CAP 1.2 schema")]
+    Schema { element: String, parent: String },
+    #[error("<{element}> appears more than once in <{parent}>: the CAP 1.2 schema allows one")]
+    Repeated { element: String, parent: String },
+    #[error("<{0}> has text outside its elements")]
+    StrayText(String),
     #[error("the <info> blocks disagree on <{0}>: a message has one classification")]
     Disagree(&'static str),
     #[error(
@@ -301,6 +304,112 @@ impl Node {
 }
 
 const MAX_DEPTH: usize = 16;
+
+/// The CAP 1.2 schema's element structure: for each element with children,
+/// its children and whether each may repeat. Every other element holds text
+/// only. (The schema's order is not enforced: senders vary, and it changes
+/// no meaning.)
+fn schema(parent: &str) -> Option<&'static [(&'static str, bool)]> {
+    const VALUE_PAIR: &[(&str, bool)] = &[("valueName", false), ("value", false)];
+    Some(match parent {
+        "alert" => &[
+            ("identifier", false),
+            ("sender", false),
+            ("sent", false),
+            ("status", false),
+            ("msgType", false),
+            ("source", false),
+            ("scope", false),
+            ("restriction", false),
+            ("addresses", false),
+            ("code", true),
+            ("note", false),
+            ("references", false),
+            ("incidents", false),
+            ("info", true),
+            // An XML signature (xmldsig), which the schema allows last.
+            ("Signature", true),
+        ],
+        "info" => &[
+            ("language", false),
+            ("category", true),
+            ("event", false),
+            ("responseType", true),
+            ("urgency", false),
+            ("severity", false),
+            ("certainty", false),
+            ("audience", false),
+            ("eventCode", true),
+            ("effective", false),
+            ("onset", false),
+            ("expires", false),
+            ("senderName", false),
+            ("headline", false),
+            ("description", false),
+            ("instruction", false),
+            ("web", false),
+            ("contact", false),
+            ("parameter", true),
+            ("resource", true),
+            ("area", true),
+        ],
+        "eventCode" | "parameter" | "geocode" => VALUE_PAIR,
+        "resource" => &[
+            ("resourceDesc", false),
+            ("mimeType", false),
+            ("size", false),
+            ("uri", false),
+            ("derefUri", false),
+            ("digest", false),
+        ],
+        "area" => &[
+            ("areaDesc", false),
+            ("polygon", true),
+            ("circle", true),
+            ("geocode", true),
+            ("altitude", false),
+            ("ceiling", false),
+        ],
+        _ => return None,
+    })
+}
+
+/// Refuses what the CAP 1.2 schema does not allow rather than dropping it:
+/// an unknown element, a second single element, an element inside a text
+/// element, text beside elements.
+fn check_schema(node: &Node) -> Result<(), CapError> {
+    if node.name == "Signature" {
+        return Ok(());
+    }
+    let Some(allowed) = schema(&node.name) else {
+        return match node.children.first() {
+            Some(child) => Err(CapError::Schema {
+                element: child.name.clone(),
+                parent: node.name.clone(),
+            }),
+            None => Ok(()),
+        };
+    };
+    if !node.text.trim().is_empty() {
+        return Err(CapError::StrayText(node.name.clone()));
+    }
+    for (i, child) in node.children.iter().enumerate() {
+        let Some((_, repeats)) = allowed.iter().find(|(name, _)| *name == child.name) else {
+            return Err(CapError::Schema {
+                element: child.name.clone(),
+                parent: node.name.clone(),
+            });
+        };
+        if !repeats && node.children[..i].iter().any(|c| c.name == child.name) {
+            return Err(CapError::Repeated {
+                element: child.name.clone(),
+                parent: node.name.clone(),
+            });
+        }
+        check_schema(child)?;
+    }
+    Ok(())
+}
 
 fn parse_tree(xml: &str) -> Result<Node, CapError> {
     let mut reader = quick_xml::Reader::from_str(xml);
@@ -457,6 +566,7 @@ pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, CapError> {
 
 pub fn from_xml(xml: &str, territory: &str) -> Result<AlertMessage, CapError> {
     let alert = parse_tree(xml)?;
+    check_schema(&alert)?;
     let identifier = alert.text_of("identifier")?.to_owned();
     let sender = alert.text_of("sender")?.to_owned();
     let sent = parse_time(alert.text_of("sent")?, "sent")?;
@@ -511,8 +621,9 @@ pub fn from_xml(xml: &str, territory: &str) -> Result<AlertMessage, CapError> {
     );
     let area = area_of(first, territory)?;
 
-    let mut texts = Vec::new();
-    let mut event = None;
+    let mut texts: Vec<AlertText> = Vec::new();
+    let mut event: Option<String> = None;
+    let mut french = false;
     for info in &infos {
         for (name, same) in [
             (
@@ -542,20 +653,30 @@ pub fn from_xml(xml: &str, territory: &str) -> Result<AlertMessage, CapError> {
         }
         // CAP's default language is en-US.
         let tag = info.opt("language").unwrap_or_else(|| "en-US".into());
-        let lang: Lang = tag.parse().map_err(|_| CapError::Language(tag.clone()))?;
+        let lang = LangTag::parse(&tag).map_err(|_| CapError::Language(tag.clone()))?;
         let this_event = info.text_of("event")?.to_owned();
-        // The event in French when there is one (it is translated per block).
-        if event.is_none() || lang == Lang::Fr {
-            event = Some(this_event);
+        // The message's event is the first French block's (it is translated
+        // per block); a block whose event differs keeps its own.
+        if event.is_none() || (lang.ui_lang() == Some(Lang::Fr) && !french) {
+            french = lang.ui_lang() == Some(Lang::Fr);
+            event = Some(this_event.clone());
         }
         texts.push(AlertText {
             lang,
+            event: Some(this_event),
+            audience: info.opt("audience"),
             headline: info.text_of("headline")?.to_owned(),
             description: info.opt("description").unwrap_or_default(),
             instruction: info.opt("instruction"),
             web: info.opt("web"),
             contact: info.opt("contact"),
         });
+    }
+    let event = event.unwrap_or_default();
+    for t in &mut texts {
+        if t.event.as_ref() == Some(&event) {
+            t.event = None;
+        }
     }
     Ok(AlertMessage {
         identifier,
@@ -566,7 +687,7 @@ pub fn from_xml(xml: &str, territory: &str) -> Result<AlertMessage, CapError> {
         body: AlertDraft {
             status,
             category,
-            event: event.unwrap_or_default(),
+            event,
             event_code,
             urgency,
             severity,
@@ -648,7 +769,9 @@ mod tests {
                 certainty: Certainty::Observed,
                 texts: vec![
                     AlertText {
-                        lang: Lang::Fr,
+                        lang: Lang::Fr.into(),
+                        event: None,
+                        audience: None,
                         headline: "Confinement <renforcé> & couvre-feu".into(),
                         description: "Restez chez vous.".into(),
                         instruction: Some("Attestation obligatoire.".into()),
@@ -656,7 +779,9 @@ mod tests {
                         contact: None,
                     },
                     AlertText {
-                        lang: Lang::It,
+                        lang: Lang::It.into(),
+                        event: Some("Confinamento".into()),
+                        audience: None,
                         headline: "Confinamento".into(),
                         description: "Restate a casa.".into(),
                         instruction: None,
@@ -722,5 +847,96 @@ mod tests {
         );
         assert_eq!(from_xml(&deep, "1"), Err(CapError::TooDeep));
         assert_eq!(from_xml("<alert/>", "1"), Err(CapError::NotCap));
+    }
+
+    fn nice_xml() -> String {
+        to_xml(&message(), "Mairie", &Names)
+    }
+
+    #[test]
+    fn what_the_schema_does_not_allow_is_refused_not_dropped() {
+        let refused =
+            |from: &str, to: &str| from_xml(&nice_xml().replacen(from, to, 1), "200030195");
+        assert_eq!(
+            refused("<contact>Mairie 3906", "<contact><b>Mairie</b> 3906"),
+            Err(CapError::Schema {
+                element: "b".into(),
+                parent: "contact".into()
+            })
+        );
+        assert_eq!(
+            refused("<headline>", "<headline>Autre</headline>\n    <headline>"),
+            Err(CapError::Repeated {
+                element: "headline".into(),
+                parent: "info".into()
+            })
+        );
+        assert_eq!(
+            refused("<urgency>", "<urgence>Immédiate</urgence><urgency>"),
+            Err(CapError::Schema {
+                element: "urgence".into(),
+                parent: "info".into()
+            })
+        );
+        assert_eq!(
+            refused("<info>", "<info>Confinement"),
+            Err(CapError::StrayText("info".into()))
+        );
+        assert_eq!(
+            refused("<valueName>INSEE", "<valueName><x/>INSEE"),
+            Err(CapError::Schema {
+                element: "x".into(),
+                parent: "valueName".into()
+            })
+        );
+        // What the schema allows and Beffroi does not show is read without error.
+        let extra = nice_xml().replacen(
+            "<senderName>",
+            "<responseType>Shelter</responseType><parameter><valueName>p</valueName><value>1</value></parameter><senderName>",
+            1,
+        );
+        assert!(from_xml(&extra, "200030195").is_ok());
+    }
+
+    #[test]
+    fn long_headlines_other_languages_and_blocks_per_audience_are_kept() {
+        let mut m = message();
+        m.body.texts[0].headline = "Confinement ".repeat(20).trim_end().to_owned();
+        let mut schools = m.body.texts[0].clone();
+        schools.audience = Some("Écoles et crèches".into());
+        schools.headline = "Écoles fermées".into();
+        m.body.texts.push(schools);
+        for (tag, headline) in [
+            ("de-DE", "Ausgangssperre"),
+            ("he-IL", "עוצר"),
+            ("zh-MO", "宵禁"),
+            ("pt-PT", "Confinamento"),
+        ] {
+            m.body.texts.push(AlertText {
+                lang: tag.parse().expect("tag"),
+                event: Some(headline.into()),
+                audience: None,
+                headline: headline.into(),
+                description: String::new(),
+                instruction: None,
+                web: None,
+                contact: None,
+            });
+        }
+        let xml = to_xml(&m, "Mairie", &Names);
+        assert!(xml.contains("<language>he-IL</language>"), "{xml}");
+        assert!(
+            xml.contains("<audience>Écoles et crèches</audience>"),
+            "{xml}"
+        );
+        let back = from_xml(&xml, "200030195").expect("read");
+        assert_eq!(back, m);
+        assert_eq!(back.body.validate(), Ok(()));
+        assert!(back.body.validate_staff().is_err(), "staff keep 160");
+        // A tag that is not one is refused by name.
+        assert_eq!(
+            from_xml(&xml.replacen("he-IL", "hébreu", 1), "200030195"),
+            Err(CapError::Language("hébreu".into()))
+        );
     }
 }

@@ -1,6 +1,7 @@
 // Typed calls to the Tauri commands of src-tauri. The types are generated from
 // Rust by ts-rs (src/bindings); only the command names are written here.
 import { invoke } from '@tauri-apps/api/core';
+import { alertTexts, readingLangs } from './reading';
 import { t } from '../lib/locale.svelte';
 import type { Commune } from '../bindings/Commune';
 import type { CommandError } from '../bindings/CommandError';
@@ -40,10 +41,13 @@ export type {
   TrustedKey,
 };
 
-/** The text of an alert in `lang`, else French, else its first language. */
+
+
+export { alertTexts, readingLangs };
+
+/** The first text a resident whose interface is in `lang` reads (see `alertTexts`). */
 export function alertText(a: ResidentAlert, lang: string): AlertText | undefined {
-  const texts = a.message.texts;
-  return texts.find((x) => x.lang === lang) ?? texts.find((x) => x.lang === 'fr') ?? texts[0];
+  return alertTexts(a, readingLangs(lang, navigator.languages ?? []))[0];
 }
 
 /** Alerts that deserve the banner: in force, for the resident, severe or extreme. */

@@ -9,6 +9,7 @@ import type { PlaceInput } from '../bindings/PlaceInput';
 import type { CategoryInfo } from '../bindings/CategoryInfo';
 import type { ImportReport } from '../bindings/ImportReport';
 import type { AlertDraft } from '../bindings/AlertDraft';
+import type { AlertText } from '../bindings/AlertText';
 import type { StaffAlert } from '../bindings/StaffAlert';
 import type { NotificationPreview } from '../bindings/NotificationPreview';
 import type { StaffReport } from '../bindings/StaffReport';
@@ -18,6 +19,7 @@ import type { TownHallLink } from '../bindings/TownHallLink';
 
 export type {
   AlertDraft,
+  AlertText,
   CategoryInfo,
   Commune,
   ImportReport,

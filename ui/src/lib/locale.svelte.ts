@@ -1,6 +1,6 @@
 // The current language as reactive state: templates calling `t()` re-render
 // when the language changes.
-import { Translator, negotiate, type Args, type Lang, type Surface } from './i18n';
+import { LANGS, Translator, negotiate, type Args, type Lang, type Surface } from './i18n';
 
 let surface: Surface = 'app';
 const current = $state({ tr: new Translator('fr', 'app') });
@@ -28,4 +28,18 @@ export function formatDateTime(iso: string): string {
   return new Intl.DateTimeFormat(current.tr.lang, { dateStyle: 'long', timeStyle: 'short' }).format(
     new Date(iso),
   );
+}
+
+/**
+ * A language's name for any BCP 47 tag: the interface's own words for its
+ * three languages, the browser's (CLDR) for any other, else the tag itself.
+ */
+export function langName(tag: string): string {
+  const ui = current.tr.lang;
+  if ((LANGS as readonly string[]).includes(tag)) return t(`lang-${tag}`);
+  try {
+    return new Intl.DisplayNames([ui], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
 }

@@ -50,14 +50,28 @@ fn truncate(t: Option<OffsetDateTime>) -> Option<OffsetDateTime> {
     t.map(|t| t.replace_nanosecond(0).unwrap_or(t))
 }
 
+/// Who wrote a draft: staff get CAP's recommended headline length, a CAP
+/// message from the town hall's other tools is taken as CAP allows it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Author {
+    Staff,
+    CapImport,
+}
+
 /// Checks a draft against the domain rules and the territory's communes.
-async fn checked(state: &AppState, mut draft: AlertDraft) -> Result<AlertDraft, ApiError> {
+async fn checked(
+    state: &AppState,
+    mut draft: AlertDraft,
+    author: Author,
+) -> Result<AlertDraft, ApiError> {
     draft.effective = truncate(draft.effective);
     draft.onset = truncate(draft.onset);
     draft.expires = truncate(draft.expires);
-    draft
-        .validate()
-        .map_err(|e| ApiError::Unprocessable("invalid_alert", e.to_string()))?;
+    match author {
+        Author::Staff => draft.validate_staff(),
+        Author::CapImport => draft.validate(),
+    }
+    .map_err(|e| ApiError::Unprocessable("invalid_alert", e.to_string()))?;
     if let beffroi_domain::alert::Area::Communes { communes } = &mut draft.area {
         let known = state
             .store
@@ -169,7 +183,7 @@ pub async fn create(
             let draft: AlertDraft = serde_json::from_slice(&body).map_err(|e| {
                 ApiError::Unprocessable("invalid_alert", format!("the alert is not valid: {e}"))
             })?;
-            let draft = checked(&state, draft).await?;
+            let draft = checked(&state, draft, Author::Staff).await?;
             let id = uuid::Uuid::now_v7().to_string();
             let created = state.store.create_alert(id, draft, actor).await?;
             Ok((StatusCode::CREATED, JsonResponse(created)))
@@ -185,7 +199,7 @@ pub async fn create(
                 .map_err(|e| ApiError::BadRequest("invalid_cap", e.to_string()))?;
             let mut message = cap::from_xml(&text, &state.settings.territory_code)
                 .map_err(|e| ApiError::BadRequest("invalid_cap", e.to_string()))?;
-            message.body = checked(&state, message.body).await?;
+            message.body = checked(&state, message.body, Author::CapImport).await?;
             let (id, expect) = match message.msg_type {
                 MsgType::Alert => (uuid::Uuid::now_v7().to_string(), Expect::New),
                 MsgType::Update | MsgType::Cancel => {
@@ -276,7 +290,7 @@ pub async fn edit(
     Path(id): Path<String>,
     Json(draft): Json<AlertDraft>,
 ) -> Result<JsonResponse<StaffAlert>, ApiError> {
-    let draft = checked(&state, draft).await?;
+    let draft = checked(&state, draft, Author::Staff).await?;
     let edited = state
         .store
         .edit_alert(id, draft, who.staff.username.to_string())
@@ -296,11 +310,15 @@ pub async fn preview(
 ) -> Result<JsonResponse<Vec<NotificationPreview>>, ApiError> {
     let a = alert(&state, &id).await?;
     let m = new_message(&state, MsgType::Alert, a.draft, vec![]);
+    // One per language (a language with a block per audience notifies its first).
+    let mut seen = std::collections::HashSet::new();
     Ok(JsonResponse(
         m.body
             .texts
             .iter()
-            .filter_map(|t| m.notification(t.lang, None))
+            .map(|t| &t.lang)
+            .filter(|l| seen.insert(*l))
+            .filter_map(|l| m.notification(std::slice::from_ref(l), None))
             .collect(),
     ))
 }
@@ -345,7 +363,7 @@ pub async fn publish(
             ));
         }
     }
-    let draft = checked(&state, a.draft).await?;
+    let draft = checked(&state, a.draft, Author::Staff).await?;
     let m = new_message(&state, MsgType::Alert, draft, vec![]);
     send(
         &state,
@@ -375,7 +393,7 @@ async fn follow_up(
         .map(AlertMessage::reference)
         .collect();
     let body = match draft {
-        Some(d) => checked(state, d).await?,
+        Some(d) => checked(state, d, Author::Staff).await?,
         None => a.draft,
     };
     let action = match msg_type {
