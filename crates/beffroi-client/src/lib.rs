@@ -15,7 +15,7 @@ pub mod alerts;
 pub mod api;
 pub mod directory;
 pub mod error;
-pub mod i18n;
+pub use beffroi_domain::i18n;
 pub mod photos;
 pub mod reports;
 pub mod store;

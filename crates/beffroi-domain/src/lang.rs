@@ -34,6 +34,29 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// The interface language an `Accept-Language` header asks for: the
+    /// highest-weighted range whose primary language Beffroi speaks (`*` and
+    /// unknown languages skipped); `None` when it names none.
+    pub fn negotiate(accept_language: &str) -> Option<Lang> {
+        let mut ranges: Vec<(f32, usize, Lang)> = accept_language
+            .split(',')
+            .take(32)
+            .enumerate()
+            .filter_map(|(i, part)| {
+                let mut fields = part.split(';');
+                let lang: Lang = fields.next()?.trim().parse().ok()?;
+                let q = fields
+                    .find_map(|f| f.trim().strip_prefix("q="))
+                    .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+                (q > 0.0).then_some((q, i, lang))
+            })
+            .collect();
+        ranges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranges.first().map(|r| r.2)
+    }
+}
+
 impl FromStr for Lang {
     type Err = UnsupportedLang;
 
@@ -177,6 +200,15 @@ mod tests {
         assert_eq!("en-GB".parse(), Ok(Lang::En));
         assert_eq!("it_IT.UTF-8".parse(), Ok(Lang::It));
         assert_eq!("de".parse::<Lang>(), Err(UnsupportedLang("de".into())));
+    }
+
+    #[test]
+    fn accept_language_picks_the_best_weighted_interface_language() {
+        assert_eq!(Lang::negotiate("it-IT,it;q=0.9,en;q=0.8"), Some(Lang::It));
+        assert_eq!(Lang::negotiate("de-DE, en;q=0.5, fr;q=0.7"), Some(Lang::Fr));
+        assert_eq!(Lang::negotiate("en;q=0, it"), Some(Lang::It));
+        assert_eq!(Lang::negotiate("de, *;q=0.1"), None);
+        assert_eq!(Lang::negotiate(""), None);
     }
 
     #[test]

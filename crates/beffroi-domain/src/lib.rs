@@ -19,6 +19,9 @@ pub mod alert;
 pub mod api;
 pub mod commune;
 pub mod hours;
+#[cfg(feature = "l10n")]
+pub mod i18n;
+pub mod l10n;
 pub mod lang;
 pub mod place;
 pub mod report;

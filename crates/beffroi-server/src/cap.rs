@@ -274,6 +274,32 @@ pub enum CapError {
     Encoding(String),
 }
 
+impl beffroi_domain::l10n::Localize for CapError {
+    fn msg(&self) -> beffroi_domain::l10n::Msg {
+        use CapError::*;
+        use beffroi_domain::msg;
+        match self {
+            Xml(d) => msg!("cap-xml", detail = d),
+            Doctype => msg!("cap-doctype"),
+            Entity(e) => msg!("cap-entity", entity = e),
+            NotCap => msg!("cap-not-cap", namespace = NAMESPACE),
+            Missing(e) => msg!("cap-missing", element = *e),
+            Value { element, value } => msg!("cap-value", element = *element, value = value),
+            NotPublic => msg!("cap-not-public"),
+            Language(l) => msg!("cap-language", tag = l),
+            Schema { element, parent } => msg!("cap-schema", element = element, parent = parent),
+            Repeated { element, parent } => {
+                msg!("cap-repeated", element = element, parent = parent)
+            }
+            StrayText(e) => msg!("cap-stray-text", element = e),
+            Disagree(e) => msg!("cap-disagree", element = *e),
+            Area(t) => msg!("cap-area", territory = t),
+            TooDeep => msg!("cap-too-deep"),
+            Encoding(e) => msg!("cap-encoding", encoding = e),
+        }
+    }
+}
+
 /// A parsed element: its local name, its text, its children.
 #[derive(Debug, Default)]
 struct Node {

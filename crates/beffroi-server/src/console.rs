@@ -72,8 +72,7 @@ fn asset(path: &str) -> Response {
     if ConsoleAssets::get("index.html").is_none() {
         return ApiError::Unavailable(
             "console_not_built",
-            "the console was not built into this server: run `make ui`, then restart the server"
-                .into(),
+            beffroi_domain::msg!("err-console-not-built"),
         )
         .into_response();
     }

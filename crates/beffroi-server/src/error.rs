@@ -6,43 +6,48 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use beffroi_domain::Lang;
 use beffroi_domain::api::{ErrorBody, ErrorDetail};
+use beffroi_domain::l10n::{Localize, Msg};
+use beffroi_domain::msg;
 
 use crate::store::StoreError;
 
+/// Every variant's message is a [`Msg`] of `locales/*/errors.ftl`: the
+/// answer says it in the request's language (see `l10n`).
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("{0}")]
-    BadRequest(&'static str, String),
-    #[error("{0}")]
-    Unprocessable(&'static str, String),
+    #[error("bad request: {1:?}")]
+    BadRequest(&'static str, Msg),
+    #[error("unprocessable: {1:?}")]
+    Unprocessable(&'static str, Msg),
     #[error("authentication required")]
-    Unauthorized(&'static str, String),
+    Unauthorized(&'static str, Msg),
     #[error("forbidden")]
-    Forbidden(String),
+    Forbidden(Msg),
     #[error("not found")]
-    NotFound(String),
+    NotFound(Msg),
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("conflict")]
-    Conflict(&'static str, String),
+    Conflict(&'static str, Msg),
     /// A client sent too much too fast.
-    #[error("{0}")]
-    TooManyRequests(String),
+    #[error("too many requests")]
+    TooManyRequests(Msg),
     #[error("payload too large")]
-    PayloadTooLarge(String),
+    PayloadTooLarge(Msg),
     #[error("unsupported media type")]
-    UnsupportedMediaType(String),
+    UnsupportedMediaType(Msg),
     #[error("service unavailable")]
-    Unavailable(&'static str, String),
+    Unavailable(&'static str, Msg),
     /// Too much work at once: the client should retry after a few seconds
     /// (503 with `Retry-After`).
     #[error("busy")]
-    Busy(String),
+    Busy(Msg),
     /// The server has no room to store what was sent (507); the client
     /// should send it again later.
     #[error("insufficient storage")]
-    InsufficientStorage(String),
+    InsufficientStorage(Msg),
 
     /// The detail is logged; the client only learns that something failed.
     #[error("internal error: {0}")]
@@ -51,13 +56,16 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn not_found() -> Self {
-        ApiError::NotFound(
-            "no such resource: check the address and the API version (/api/v1)".into(),
-        )
+        ApiError::NotFound(msg!("err-no-route"))
+    }
+
+    /// A refused input, with the domain's reason.
+    pub fn invalid(code: &'static str, e: &impl Localize) -> Self {
+        ApiError::Unprocessable(code, e.msg())
     }
 
     /// The HTTP status, the error code and the message sent to clients.
-    pub fn parts(&self) -> (StatusCode, &'static str, String) {
+    pub fn parts(&self) -> (StatusCode, &'static str, Msg) {
         use ApiError::*;
         match self {
             BadRequest(code, m) => (StatusCode::BAD_REQUEST, code, m.clone()),
@@ -68,19 +76,11 @@ impl ApiError {
             MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
-                "this method is not allowed on this route: see /api/v1/openapi.json".into(),
+                msg!("err-method-not-allowed"),
             ),
             Conflict(code, m) => (StatusCode::CONFLICT, code, m.clone()),
-            TooManyRequests(m) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
-                m.clone(),
-            ),
-            PayloadTooLarge(m) => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                m.clone(),
-            ),
+            TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", m.clone()),
+            PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m.clone()),
             UnsupportedMediaType(m) => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -96,8 +96,7 @@ impl ApiError {
             Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                "the server failed to handle this request; it has been logged, try again later"
-                    .into(),
+                msg!("err-internal"),
             ),
         }
     }
@@ -105,6 +104,14 @@ impl ApiError {
 
 /// Seconds a busy client is told to wait (`Retry-After`).
 pub const BUSY_RETRY_AFTER: &str = "2";
+
+/// An error answer's code and message, kept on the response so that
+/// `l10n::localize_errors` can say it in the request's language.
+#[derive(Debug, Clone)]
+pub struct ErrorMsg {
+    pub code: &'static str,
+    pub msg: Msg,
+}
 
 /// The JSON error response for a status, code and message.
 pub fn error_response(status: StatusCode, code: &str, message: String) -> Response {
@@ -117,13 +124,21 @@ pub fn error_response(status: StatusCode, code: &str, message: String) -> Respon
     (status, Json(body)).into_response()
 }
 
+/// The JSON error response for a message: in French, and said again in the
+/// request's language by `l10n::localize_errors`.
+pub fn error_msg_response(status: StatusCode, code: &'static str, msg: Msg) -> Response {
+    let mut response = error_response(status, code, crate::l10n::text(Lang::Fr, &msg));
+    response.extensions_mut().insert(ErrorMsg { code, msg });
+    response
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(detail) = &self {
             tracing::error!(%detail, "request failed");
         }
-        let (status, code, message) = self.parts();
-        let mut response = error_response(status, code, message);
+        let (status, code, msg) = self.parts();
+        let mut response = error_msg_response(status, code, msg);
         if matches!(self, ApiError::Busy(_)) {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
@@ -138,10 +153,10 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::AlreadyExists(what) => {
-                ApiError::Conflict("already_exists", format!("{what} already exists"))
+                ApiError::Conflict("already_exists", msg!("err-already-exists", what = what))
             }
-            StoreError::Conflict(why) => ApiError::Conflict("conflict", why),
-            StoreError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
+            StoreError::Conflict(why) => ApiError::Conflict("conflict", msg!("err-conflict", detail = why)),
+            StoreError::NotFound(what) => ApiError::NotFound(msg!("err-not-found", what = what)),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -162,22 +177,19 @@ impl From<JsonRejection> for ApiError {
         match &r {
             JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(
                 "invalid_json",
-                format!("the request body is not valid JSON: {}", root_cause(e)),
+                msg!("err-invalid-json", detail = root_cause(e)),
             ),
             JsonRejection::JsonDataError(e) => ApiError::Unprocessable(
                 "invalid_body",
-                format!(
-                    "the request body does not have the expected fields: {}",
-                    root_cause(e)
-                ),
+                msg!("err-invalid-body", detail = root_cause(e)),
             ),
-            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
-                "send the body as JSON with the header content-type: application/json".into(),
-            ),
-            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::PayloadTooLarge("the request body is too large".into())
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::UnsupportedMediaType(msg!("err-json-content-type"))
             }
-            _ => ApiError::BadRequest("invalid_body", "the request body could not be read".into()),
+            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge(msg!("err-body-too-large"))
+            }
+            _ => ApiError::BadRequest("invalid_body", msg!("err-body-unreadable")),
         }
     }
 }
@@ -186,7 +198,7 @@ impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
         ApiError::BadRequest(
             "invalid_query",
-            format!("the query string is invalid: {}", root_cause(&r)),
+            msg!("err-invalid-query", detail = root_cause(&r)),
         )
     }
 }

@@ -65,8 +65,8 @@ pub struct Authorized<R: MinRole> {
     _role: PhantomData<R>,
 }
 
-fn unauthorized(message: &str) -> ApiError {
-    ApiError::Unauthorized("unauthorized", message.to_owned())
+fn unauthorized(message: beffroi_domain::l10n::Msg) -> ApiError {
+    ApiError::Unauthorized("unauthorized", message)
 }
 
 impl<S, R> FromRequestParts<S> for Authorized<R>
@@ -80,7 +80,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
         let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
-            unauthorized("log in first: send the header authorization: Bearer TOKEN")
+            unauthorized(beffroi_domain::msg!("err-login-first"))
         })?;
         let token = header
             .to_str()
@@ -88,18 +88,18 @@ where
             .and_then(|h| h.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| unauthorized("the authorization header must be: Bearer TOKEN"))?;
+            .ok_or_else(|| unauthorized(beffroi_domain::msg!("err-bearer")))?;
         let token_hash = hash_token(token);
         let staff = state
             .store
             .session_staff(token_hash, OffsetDateTime::now_utc())
             .await?
-            .ok_or_else(|| unauthorized("the session is unknown or expired: log in again"))?;
+            .ok_or_else(|| unauthorized(beffroi_domain::msg!("err-session-expired")))?;
         if !staff.role.allows(R::ROLE) {
-            return Err(ApiError::Forbidden(format!(
-                "this needs the {} role; your role is {}",
-                R::ROLE,
-                staff.role
+            return Err(ApiError::Forbidden(beffroi_domain::msg!(
+                "err-role",
+                needed = R::ROLE.to_string(),
+                role = staff.role.to_string()
             )));
         }
         Ok(Self {

@@ -42,6 +42,19 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
+impl beffroi_domain::l10n::Localize for ImportError {
+    fn msg(&self) -> beffroi_domain::l10n::Msg {
+        use beffroi_domain::msg;
+        match self {
+            ImportError::GeoJson(d) => msg!("import-not-geojson", detail = d),
+            ImportError::CsvHeader(c) => msg!("import-csv-header", columns = c),
+            ImportError::Csv(d) => msg!("import-csv", detail = d),
+            ImportError::UnknownFormat => msg!("import-unknown-format"),
+            ImportError::Store(_) => msg!("err-internal"),
+        }
+    }
+}
+
 /// The file formats [`import_places`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -26,6 +26,7 @@ pub mod extract;
 pub mod hub;
 pub mod import;
 pub mod keys;
+pub mod l10n;
 pub mod limits;
 pub mod photos;
 pub mod push;
@@ -243,14 +244,14 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn(l10n::localize_errors))
         .layer(axum::Extension(Arc::new(doc)))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(|_| {
-            error::error_response(
+            error::error_msg_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                "the server failed to handle this request; it has been logged, try again later"
-                    .into(),
+                beffroi_domain::msg!("err-internal"),
             )
         }))
         // Sync pages are repetitive JSON: gzip makes deltas several times smaller.

@@ -116,10 +116,12 @@ pub fn client_address(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[
 }
 
 /// Refuses with 429 when `peer` has used its budget; `what` says what is limited.
-pub fn check(limiter: &Limiter, peer: &Peer, what: &str) -> Result<(), ApiError> {
+/// `what` names what is limited, for the message: `login`, `report`,
+/// `read` (see `err-too-many` in `locales/*/errors.ftl`).
+pub fn check(limiter: &Limiter, peer: &Peer, what: &'static str) -> Result<(), ApiError> {
     match peer.0 {
         Some(ip) if limiter.check_key(&bucket(ip)).is_err() => Err(ApiError::TooManyRequests(
-            format!("too many {what} from this address: wait a little and try again"),
+            beffroi_domain::msg!("err-too-many", what = what),
         )),
         _ => Ok(()),
     }

@@ -38,6 +38,19 @@ pub enum PhotoError {
     Io(#[from] std::io::Error),
 }
 
+impl beffroi_domain::l10n::Localize for PhotoError {
+    fn msg(&self) -> beffroi_domain::l10n::Msg {
+        use beffroi_domain::msg;
+        match self {
+            PhotoError::NotAnImage(n) => msg!("photo-not-an-image", n = *n),
+            PhotoError::Damaged(n, d) => msg!("photo-damaged", n = *n, detail = d),
+            PhotoError::TooLarge(n) => msg!("photo-too-large", n = *n, max = MAX_PHOTO_BYTES / 1024 / 1024),
+            PhotoError::TooMany => msg!("photo-too-many", max = MAX_PHOTOS),
+            PhotoError::Io(_) => msg!("photo-io"),
+        }
+    }
+}
+
 impl PhotoError {
     /// Whether storing failed for want of disk space (the client should try
     /// again later, nothing is wrong with what it sent).

@@ -17,6 +17,8 @@ use beffroi_domain::alert::{
 };
 use beffroi_domain::api::ErrorBody;
 use beffroi_domain::sync::page_limit;
+use beffroi_domain::l10n::Localize;
+use beffroi_domain::msg;
 use beffroi_domain::{Cursor, InseeCode, Role, SyncPage};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -71,7 +73,7 @@ async fn checked(
         Author::Staff => draft.validate_staff(),
         Author::CapImport => draft.validate(),
     }
-    .map_err(|e| ApiError::Unprocessable("invalid_alert", e.to_string()))?;
+    .map_err(|e| ApiError::invalid("invalid_alert", &e))?;
     if let beffroi_domain::alert::Area::Communes { communes } = &mut draft.area {
         let known = state
             .store
@@ -83,7 +85,7 @@ async fn checked(
         {
             return Err(ApiError::Unprocessable(
                 "invalid_alert",
-                format!("commune {unknown} is not part of the territory"),
+                msg!("err-commune-outside", code = unknown.as_str()),
             ));
         }
         communes.sort();
@@ -93,7 +95,7 @@ async fn checked(
 }
 
 fn no_alert(id: &str) -> ApiError {
-    ApiError::NotFound(format!("no alert with id {id:?}"))
+    ApiError::NotFound(msg!("err-no-alert", id = id))
 }
 
 /// Signs, stores, then announces a message.
@@ -107,7 +109,7 @@ async fn send(
 ) -> Result<(), ApiError> {
     message
         .validate()
-        .map_err(|e| ApiError::Unprocessable("invalid_alert", e.to_string()))?;
+        .map_err(|e| ApiError::invalid("invalid_alert", &e))?;
     let signed = state
         .keys
         .sign(&message)
@@ -181,7 +183,7 @@ pub async fn create(
     match media_type(&headers).as_str() {
         "application/json" => {
             let draft: AlertDraft = serde_json::from_slice(&body).map_err(|e| {
-                ApiError::Unprocessable("invalid_alert", format!("the alert is not valid: {e}"))
+                ApiError::Unprocessable("invalid_alert", msg!("err-invalid-alert-json", detail = e.to_string()))
             })?;
             let draft = checked(&state, draft, Author::Staff).await?;
             let id = uuid::Uuid::now_v7().to_string();
@@ -190,15 +192,14 @@ pub async fn create(
         }
         cap::MEDIA_TYPE | "application/xml" | "text/xml" => {
             if !who.staff.role.allows(Role::Publisher) {
-                return Err(ApiError::Forbidden(format!(
-                    "publishing a CAP message needs the publisher role; your role is {}",
-                    who.staff.role
+                return Err(ApiError::Forbidden(msg!(
+                    "err-cap-needs-publisher",
+                    role = who.staff.role.to_string()
                 )));
             }
-            let text = cap::decode(&body)
-                .map_err(|e| ApiError::BadRequest("invalid_cap", e.to_string()))?;
+            let text = cap::decode(&body).map_err(|e| ApiError::BadRequest("invalid_cap", e.msg()))?;
             let mut message = cap::from_xml(&text, &state.settings.territory_code)
-                .map_err(|e| ApiError::BadRequest("invalid_cap", e.to_string()))?;
+                .map_err(|e| ApiError::BadRequest("invalid_cap", e.msg()))?;
             message.body = checked(&state, message.body, Author::CapImport).await?;
             let (id, expect) = match message.msg_type {
                 MsgType::Alert => (uuid::Uuid::now_v7().to_string(), Expect::New),
@@ -210,9 +211,7 @@ pub async fn create(
             send(&state, id.clone(), expect, message, &actor, "publish_cap").await?;
             Ok((StatusCode::CREATED, JsonResponse(alert(&state, &id).await?)))
         }
-        _ => Err(ApiError::UnsupportedMediaType(
-            "send a draft as application/json or a CAP 1.2 message as application/cap+xml".into(),
-        )),
+        _ => Err(ApiError::UnsupportedMediaType(msg!("err-alert-media-type"))),
     }
 }
 
@@ -232,7 +231,7 @@ async fn referenced_alert(
             Some(id) if found.as_ref().is_some_and(|f| *f != id) => {
                 return Err(ApiError::Unprocessable(
                     "ambiguous_reference",
-                    "the message references two different alerts sent here: send one message per alert".into(),
+                    msg!("err-ambiguous-reference"),
                 ));
             }
             Some(id) => found = Some(id),
@@ -242,7 +241,7 @@ async fn referenced_alert(
     let id = found.ok_or_else(|| {
         ApiError::Unprocessable(
             "unknown_reference",
-            "the message references no alert sent here".into(),
+            msg!("err-unknown-reference"),
         )
     })?;
     let mut references: Vec<beffroi_domain::alert::Reference> = state
@@ -350,16 +349,13 @@ pub async fn publish(
                 .map_err(|_| {
                     ApiError::BadRequest(
                         "invalid_query",
-                        format!("reviewed {reviewed:?} must be the draft's updated_at (RFC 3339)"),
+                        msg!("err-reviewed", value = reviewed),
                     )
                 })?;
         if reviewed != a.updated_at {
             return Err(ApiError::Conflict(
                 "draft_changed",
-                format!(
-                    "the draft was changed by {} since you reviewed it: review it again before publishing",
-                    a.created_by
-                ),
+                msg!("err-draft-changed", who = &a.created_by),
             ));
         }
     }
@@ -585,7 +581,7 @@ impl LiveStream {
     /// Opens a stream for a request's query string and headers.
     pub fn open(state: &AppState, query: &str, headers: &HeaderMap) -> Result<Self, ApiError> {
         let q: StreamQuery = serde_urlencoded::from_str(query)
-            .map_err(|e| ApiError::BadRequest("invalid_query", e.to_string()))?;
+            .map_err(|e| ApiError::BadRequest("invalid_query", msg!("err-invalid-query", detail = e.to_string())))?;
         let communes = q
             .communes
             .as_deref()
@@ -595,7 +591,7 @@ impl LiveStream {
             .filter(|c| !c.is_empty())
             .map(|c| {
                 c.parse::<InseeCode>()
-                    .map_err(|e| ApiError::BadRequest("invalid_query", format!("communes: {e}")))
+                    .map_err(|e| ApiError::BadRequest("invalid_query", e.msg()))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let last_event_id = headers
@@ -605,10 +601,7 @@ impl LiveStream {
                     .ok()
                     .and_then(|s| s.trim().parse::<u64>().ok())
                     .ok_or_else(|| {
-                        ApiError::BadRequest(
-                            "invalid_query",
-                            "Last-Event-ID must be a cursor".into(),
-                        )
+                        ApiError::BadRequest("invalid_query", msg!("err-last-event-id"))
                     })
             })
             .transpose()?;
@@ -874,7 +867,7 @@ pub async fn cap_message(
     Path(file): Path<String>,
 ) -> Result<Response, ApiError> {
     let identifier = file.strip_suffix(".xml").ok_or_else(ApiError::not_found)?;
-    let missing = || ApiError::NotFound(format!("no alert message {identifier:?}"));
+    let missing = || ApiError::NotFound(msg!("err-no-alert-message", identifier = identifier));
     let alert_id = state
         .store
         .alert_of_message(identifier.to_owned())

@@ -28,21 +28,18 @@ pub async fn login(
     peer: Peer,
     Json(req): Json<LoginRequest>,
 ) -> Result<JsonResponse<LoginResponse>, ApiError> {
-    limits::check(&state.login_limiter, &peer, "login attempts")?;
+    limits::check(&state.login_limiter, &peer, "login")?;
     let refused = || {
-        ApiError::Unauthorized(
-            "invalid_credentials",
-            "wrong username or password".to_owned(),
-        )
+        ApiError::Unauthorized("invalid_credentials", beffroi_domain::msg!("err-credentials"))
     };
     let username: Option<Username> = req.username.trim().parse().ok();
     // Guessing one account's password from many addresses: that account's
     // attempts are limited too (whether or not it exists, alike).
     let account = req.username.trim().to_lowercase();
     if state.account_limiter.check_key(&account).is_err() {
-        return Err(ApiError::TooManyRequests(
-            "too many login attempts for this account: wait a minute and try again".into(),
-        ));
+        return Err(ApiError::TooManyRequests(beffroi_domain::msg!(
+            "err-too-many-account"
+        )));
     }
     let creds = match &username {
         Some(u) => state.store.staff_credentials(u).await?,
@@ -56,9 +53,7 @@ pub async fn login(
         .verify(req.password, stored)
         .await
         .map_err(|_| {
-            ApiError::Busy(
-                "the server is checking many passwords at once: try again in a few seconds".into(),
-            )
+            ApiError::Busy(beffroi_domain::msg!("err-busy-passwords"))
         })?;
     let creds = creds.filter(|_| matches).ok_or_else(refused)?;
 

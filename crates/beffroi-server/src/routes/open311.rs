@@ -11,6 +11,8 @@ use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use beffroi_domain::Lang;
+use beffroi_domain::l10n::Msg;
+use beffroi_domain::msg;
 use beffroi_domain::place::Position;
 use beffroi_domain::report::{
     NewReport, ReportCategory, ReportLocation, ReportStatus, StaffReport, StatusKind,
@@ -102,11 +104,13 @@ fn respond(format: Format, status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, media)], body).into_response()
 }
 
-/// An Open311 error list: `[{"code", "description"}]`.
-fn error(format: Format, status: StatusCode, description: &str) -> Response {
+/// An Open311 error list: `[{"code", "description"}]`, described in the
+/// request's language.
+fn error(format: Format, status: StatusCode, description: &Msg) -> Response {
+    let description = crate::l10n::text(crate::l10n::current(), description);
     let record: Record = vec![
         ("code", V::I(i64::from(status.as_u16()))),
-        ("description", V::S(description.to_owned())),
+        ("description", V::S(description)),
     ];
     respond(format, status, render(format, "errors", "error", &[record]))
 }
@@ -115,7 +119,7 @@ fn not_found() -> Response {
     error(
         Format::Json,
         StatusCode::NOT_FOUND,
-        "no such Open311 resource: use .json or .xml, e.g. /open311/v2/services.json",
+        &msg!("o311-no-resource"),
     )
 }
 
@@ -235,7 +239,7 @@ pub async fn get(
     // Anonymous reads of reports are limited per address (each reads the store).
     if reader == Reader::Public
         && (what == "requests" || what.starts_with("requests/"))
-        && let Err(e) = limits::check(&state.read_limiter, &peer, "Open311 reads")
+        && let Err(e) = limits::check(&state.read_limiter, &peer, "read")
     {
         let (status, _, message) = e.parts();
         return error(format, status, &message);
@@ -304,10 +308,10 @@ pub async fn get(
                         ),
                     ),
                     // A staff-only report is not there for anyone else.
-                    Ok(_) => error(format, StatusCode::NOT_FOUND, "no such service request"),
+                    Ok(_) => error(format, StatusCode::NOT_FOUND, &msg!("o311-no-request")),
                     Err(e) => {
                         tracing::error!(error = %e, "open311 request");
-                        error(format, StatusCode::INTERNAL_SERVER_ERROR, "try again later")
+                        error(format, StatusCode::INTERNAL_SERVER_ERROR, &msg!("err-internal"))
                     }
                 };
             }
@@ -318,7 +322,7 @@ pub async fn get(
 
 fn definition(categories: &[ReportCategory], code: &str, format: Format) -> Response {
     let Some(c) = categories.iter().find(|c| c.id == code) else {
-        return error(format, StatusCode::NOT_FOUND, "no such service_code");
+        return error(format, StatusCode::NOT_FOUND, &msg!("o311-no-service"));
     };
     let attributes: Vec<Record> = c
         .questions
@@ -374,13 +378,11 @@ async fn requests(
     q: &HashMap<String, String>,
     reader: Reader,
 ) -> Response {
-    let bad = |m: String| error(format, StatusCode::BAD_REQUEST, &m);
-    let date = |name: &str| -> Result<Option<OffsetDateTime>, String> {
+    let bad = |m: Msg| error(format, StatusCode::BAD_REQUEST, &m);
+    let date = |name: &'static str| -> Result<Option<OffsetDateTime>, Msg> {
         q.get(name)
             .map(|s| {
-                OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
-                    format!("{name} must be a W3C date-time, e.g. 2026-11-23T00:00:00Z")
-                })
+                OffsetDateTime::parse(s, &Rfc3339).map_err(|_| msg!("o311-date", name = name))
             })
             .transpose()
     };
@@ -392,7 +394,7 @@ async fn requests(
         None | Some("") => None,
         Some("open") => Some(vec![StatusKind::Open]),
         Some("closed") => Some(vec![StatusKind::Fixed, StatusKind::Closed]),
-        Some(other) => return bad(format!("status {other:?}: use open or closed")),
+        Some(other) => return bad(msg!("o311-status", value = other)),
     };
     // Without dates, the last 90 days (as the specification suggests).
     let from = from.or_else(|| {
@@ -410,7 +412,7 @@ async fn requests(
     let limit = match q.get("max_requests").map(|n| n.trim().parse::<u32>()) {
         None => DEFAULT_REQUESTS,
         Some(Ok(n)) if (1..=MAX_REQUESTS).contains(&n) => n,
-        Some(_) => return bad(format!("max_requests must be 1 to {MAX_REQUESTS}")),
+        Some(_) => return bad(msg!("o311-max-requests", max = MAX_REQUESTS)),
     };
     let filter = ReportFilter {
         category: q.get("service_code").cloned(),
@@ -427,7 +429,7 @@ async fn requests(
         Ok(r) => r,
         Err(e) => {
             tracing::error!(error = %e, "open311 requests");
-            return error(format, StatusCode::INTERNAL_SERVER_ERROR, "try again later");
+            return error(format, StatusCode::INTERNAL_SERVER_ERROR, &msg!("err-internal"));
         }
     };
     let records: Vec<Record> = reports
@@ -452,7 +454,7 @@ pub async fn post(
     let Some(("requests", format)) = split(&file) else {
         return not_found();
     };
-    if let Err(e) = limits::check(&state.report_limiter, &peer, "requests") {
+    if let Err(e) = limits::check(&state.report_limiter, &peer, "report") {
         let (status, _, message) = e.parts();
         return error(format, status, &message);
     }
@@ -462,7 +464,11 @@ pub async fn post(
         match serde_urlencoded::from_bytes::<Vec<(String, String)>>(&part) {
             Ok(pairs) => form.extend(pairs),
             Err(e) => {
-                return error(format, StatusCode::BAD_REQUEST, &format!("not a form: {e}"));
+                return error(
+                    format,
+                    StatusCode::BAD_REQUEST,
+                    &msg!("err-form", detail = e.to_string()),
+                );
             }
         }
     }
@@ -473,7 +479,7 @@ pub async fn post(
         return error(
             format,
             StatusCode::FORBIDDEN,
-            "invalid api_key: ask the town hall for one",
+            &msg!("o311-api-key"),
         );
     }
     let number = |name: &str| form.get(name).and_then(|v| v.trim().parse::<f64>().ok());

@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use beffroi_domain::api::ErrorBody;
+use beffroi_domain::l10n::Localize;
 use beffroi_domain::place::{
     CategoryInfo, ImportReport, Place, PlaceId, PlaceInput, Source, Writer,
 };
@@ -46,7 +47,7 @@ pub async fn categories() -> JsonResponse<Vec<CategoryInfo>> {
 }
 
 fn no_place(id: &str) -> ApiError {
-    ApiError::NotFound(format!("no place with id {id:?}"))
+    ApiError::NotFound(beffroi_domain::msg!("err-no-place", id = id))
 }
 
 /// One place.
@@ -135,7 +136,7 @@ async fn save(
     };
     place
         .validate()
-        .map_err(|e| ApiError::Unprocessable("invalid_place", e.to_string()))?;
+        .map_err(|e| ApiError::invalid("invalid_place", &e))?;
     state
         .store
         .upsert_places(vec![place.clone()], Writer::Staff)
@@ -215,18 +216,18 @@ pub async fn import(
         "application/geo+json" | "application/json" => Format::GeoJson,
         "text/csv" => Format::Csv,
         _ => {
-            return Err(ApiError::UnsupportedMediaType(
-                "send OSM GeoJSON as application/geo+json or CSV as text/csv".into(),
-            ));
+            return Err(ApiError::UnsupportedMediaType(beffroi_domain::msg!(
+                "err-import-media-type"
+            )));
         }
     };
     let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::BadRequest("invalid_file", "the file is not UTF-8 text".into()))?;
+        .map_err(|_| ApiError::BadRequest("invalid_file", beffroi_domain::msg!("err-not-utf8")))?;
     let report = import_places(state.store.as_ref(), format, text)
         .await
         .map_err(|e| match e {
             ImportError::Store(e) => ApiError::from(e),
-            other => ApiError::BadRequest("invalid_file", other.to_string()),
+            other => ApiError::BadRequest("invalid_file", other.msg()),
         })?;
     tracing::info!(staff = %who.staff.username, inserted = report.counts.inserted,
         updated = report.counts.updated, rejected = report.rejected.len(), "places imported");

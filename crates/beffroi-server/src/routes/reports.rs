@@ -6,6 +6,8 @@ use axum::Json as JsonResponse;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use beffroi_domain::api::ErrorBody;
+use beffroi_domain::l10n::Localize;
+use beffroi_domain::msg;
 use beffroi_domain::report::{
     NewReport, ReportCategory, ReportReceipt, ReporterView, StaffReport, StatusKind, StatusUpdate,
 };
@@ -81,7 +83,7 @@ pub async fn submit(
     request: axum::extract::Request,
 ) -> Result<(StatusCode, JsonResponse<ReportReceipt>), ApiError> {
     use axum::extract::FromRequest;
-    limits::check(&state.report_limiter, &peer, "reports")?;
+    limits::check(&state.report_limiter, &peer, "report")?;
     refuse_other_sites(&state, request.headers())?;
     let multipart = crate::extract::media_type(request.headers()) == "multipart/form-data";
     if multipart {
@@ -90,7 +92,7 @@ pub async fn submit(
         let _upload = upload_slot(&state, &peer)?;
         let form = axum::extract::Multipart::from_request(request, &state)
             .await
-            .map_err(|e| ApiError::BadRequest("invalid_form", e.body_text()))?;
+            .map_err(|e| ApiError::BadRequest("invalid_form", msg!("err-form", detail = e.body_text())))?;
         let (report, staged) = read_form(&state, form).await?;
         return accept(&state, report, staged).await;
     }
@@ -98,10 +100,7 @@ pub async fn submit(
     let (parts, body) = request.into_parts();
     let limit = state.settings.max_body_bytes;
     let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        ApiError::PayloadTooLarge(format!(
-            "a report without photos is at most {} KiB of JSON",
-            limit / 1024
-        ))
+        ApiError::PayloadTooLarge(msg!("err-report-too-large", max = limit / 1024))
     })?;
     let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
     let Json(report) = Json::<NewReport>::from_request(request, &state).await?;
@@ -128,9 +127,7 @@ fn refuse_other_sites(state: &AppState, headers: &axum::http::HeaderMap) -> Resu
     if same {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(format!(
-            "reports are filed from the town hall's app or site, not from {origin}"
-        )))
+        Err(ApiError::Forbidden(msg!("err-foreign-origin", origin = origin)))
     }
 }
 
@@ -141,10 +138,7 @@ fn upload_slot(
     peer: &Peer,
 ) -> Result<(tokio::sync::OwnedSemaphorePermit, Option<crate::conn::Slot>), ApiError> {
     let busy = || {
-        ApiError::Busy(
-            "the server is receiving many photos at once: your report stays on your device and will be sent again shortly"
-                .into(),
-        )
+        ApiError::Busy(msg!("err-busy-photos"))
     };
     let mine = match peer.0 {
         Some(ip) => Some(state.uploads_per_address.admit(ip).ok_or_else(busy)?),
@@ -162,10 +156,7 @@ fn upload_slot(
 /// with the report, the device sends it again later), else internal.
 fn storage_error(e: photos::PhotoError) -> ApiError {
     if e.is_disk_full() {
-        ApiError::InsufficientStorage(
-            "the town hall's server has no room for photos right now: its photos are not stored; send the report again later"
-                .into(),
-        )
+        ApiError::InsufficientStorage(msg!("err-disk-full"))
     } else {
         ApiError::Internal(e.to_string())
     }
@@ -173,10 +164,10 @@ fn storage_error(e: photos::PhotoError) -> ApiError {
 
 fn photo_error(e: photos::PhotoError) -> ApiError {
     match e {
-        photos::PhotoError::TooLarge(_) => ApiError::PayloadTooLarge(e.to_string()),
-        photos::PhotoError::NotAnImage(_) => ApiError::UnsupportedMediaType(e.to_string()),
+        photos::PhotoError::TooLarge(_) => ApiError::PayloadTooLarge(e.msg()),
+        photos::PhotoError::NotAnImage(_) => ApiError::UnsupportedMediaType(e.msg()),
         photos::PhotoError::Io(_) => storage_error(e),
-        other => ApiError::Unprocessable("invalid_photo", other.to_string()),
+        other => ApiError::Unprocessable("invalid_photo", other.msg()),
     }
 }
 
@@ -195,7 +186,7 @@ async fn read_form(
     mut form: axum::extract::Multipart,
 ) -> Result<(NewReport, Option<(photos::Staged, usize)>), ApiError> {
     use tokio::io::AsyncWriteExt;
-    let bad = |m: String| ApiError::BadRequest("invalid_form", m);
+    let bad = |m: String| ApiError::BadRequest("invalid_form", msg!("err-form", detail = m));
     let io = |e: std::io::Error| storage_error(photos::PhotoError::Io(e));
     let mut report = None;
     let mut staged: Option<photos::Staged> = None;
@@ -209,16 +200,16 @@ async fn read_form(
                 while let Some(chunk) = field.chunk().await.map_err(|e| bad(e.body_text()))? {
                     json.extend_from_slice(&chunk);
                     if json.len() > state.settings.max_body_bytes {
-                        return Err(ApiError::PayloadTooLarge(format!(
-                            "the report part is at most {} KiB of JSON",
-                            state.settings.max_body_bytes / 1024
+                        return Err(ApiError::PayloadTooLarge(msg!(
+                            "err-report-part-too-large",
+                            max = state.settings.max_body_bytes / 1024
                         )));
                     }
                 }
                 report = Some(serde_json::from_slice::<NewReport>(&json).map_err(|e| {
                     ApiError::Unprocessable(
                         "invalid_report",
-                        format!("the report is not valid: {e}"),
+                        msg!("err-invalid-report-json", detail = e.to_string()),
                     )
                 })?);
             }
@@ -226,7 +217,7 @@ async fn read_form(
                 if count == photos::MAX_PHOTOS {
                     return Err(ApiError::Unprocessable(
                         "invalid_photo",
-                        photos::PhotoError::TooMany.to_string(),
+                        photos::PhotoError::TooMany.msg(),
                     ));
                 }
                 count += 1;
@@ -294,7 +285,7 @@ pub(crate) async fn accept(
 ) -> Result<(StatusCode, JsonResponse<ReportReceipt>), ApiError> {
     report
         .validate(&state.settings.report_categories)
-        .map_err(|e| ApiError::Unprocessable("invalid_report", e.to_string()))?;
+        .map_err(|e| ApiError::invalid("invalid_report", &e))?;
     let mut hasher = Sha256::new();
     hasher.update(serde_json::to_vec(&report).map_err(|e| ApiError::Internal(e.to_string()))?);
     // One blocking task per submission with photos: it cleans them (their
@@ -349,16 +340,16 @@ pub(crate) async fn accept(
         Submitted::UnknownCommune => {
             return Err(ApiError::Unprocessable(
                 "invalid_report",
-                format!(
-                    "commune {} is not part of the territory",
-                    report_commune.unwrap_or_default()
+                msg!(
+                    "err-commune-outside",
+                    code = report_commune.unwrap_or_default()
                 ),
             ));
         }
         Submitted::Clash => {
             return Err(ApiError::Conflict(
                 "id_taken",
-                format!("another report already has the id {id}: make a new id"),
+                msg!("err-report-id-taken", id = &id),
             ));
         }
     };
@@ -398,7 +389,7 @@ pub async fn for_reporter(
     Query(q): Query<SecretQuery>,
 ) -> Result<JsonResponse<ReporterView>, ApiError> {
     // A wrong secret and an unknown id answer the same.
-    let missing = || ApiError::NotFound(format!("no report {id:?} with this secret"));
+    let missing = || ApiError::NotFound(msg!("err-no-report-secret", id = &id));
     if !secret_matches(&state, &id, &q.secret) {
         return Err(missing());
     }
@@ -439,7 +430,7 @@ fn when(s: Option<&str>, name: &str) -> Result<Option<OffsetDateTime>, ApiError>
         OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
             ApiError::BadRequest(
                 "invalid_query",
-                format!("{name} {s:?} is not an RFC 3339 time, e.g. 2026-11-23T00:00:00+01:00"),
+                msg!("err-not-a-time", name = name.to_owned(), value = s),
             )
         })
     })
@@ -510,7 +501,7 @@ pub async fn staff_get(
         .staff_report(id.clone())
         .await?
         .map(JsonResponse)
-        .ok_or_else(|| ApiError::NotFound(format!("no report {id:?}")))
+        .ok_or_else(|| ApiError::NotFound(msg!("err-no-report", id = &id)))
 }
 
 /// Changes a report's status, with a public message to its reporter; a
@@ -532,14 +523,14 @@ pub async fn change_status(
     {
         return Err(ApiError::Unprocessable(
             "invalid_status",
-            "the message is too long: at most 2,000 characters".into(),
+            msg!("err-status-message-too-long", max = 2000),
         ));
     }
     let changed = state
         .store
         .change_report_status(id.clone(), update, who.staff.username.to_string())
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no report {id:?}")))?;
+        .ok_or_else(|| ApiError::NotFound(msg!("err-no-report", id = &id)))?;
     tracing::info!(staff = %who.staff.username, report = %id, kind = ?changed.kind, "report status changed");
     state.hub.announce_report(&id);
     Ok(JsonResponse(changed))
@@ -567,6 +558,6 @@ pub async fn photo(
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let (bytes, media) = photos::read(&state.settings.data_dir, &id, &name)
-        .ok_or_else(|| ApiError::NotFound(format!("no photo {name:?} for report {id:?}")))?;
+        .ok_or_else(|| ApiError::NotFound(msg!("err-no-photo", name = &name, id = &id)))?;
     Ok(([(axum::http::header::CONTENT_TYPE, media)], bytes).into_response())
 }

@@ -1,10 +1,13 @@
-//! Fluent messages for the Rust side. The UI and Rust read the same files under
-//! `locales/<lang>/`; French is the source, and a message missing in another
-//! language falls back to French.
+//! Fluent messages for the Rust side (feature `l10n`). The UI and Rust read
+//! the same files under `locales/<lang>/`; French is the source, and a
+//! message missing in another language falls back to French. The server
+//! renders its errors with it in the request's language, the client and the
+//! CLI in the resident's.
 
 use std::borrow::Cow;
 
-use beffroi_domain::Lang;
+use crate::Lang;
+use crate::l10n::{Arg, Msg};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
@@ -29,6 +32,9 @@ pub const FILES: &[(Lang, &str, &str)] = &[
     ftl!(Fr, "fr", "alerts.ftl"),
     ftl!(En, "en", "alerts.ftl"),
     ftl!(It, "it", "alerts.ftl"),
+    ftl!(Fr, "fr", "errors.ftl"),
+    ftl!(En, "en", "errors.ftl"),
+    ftl!(It, "it", "errors.ftl"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -100,16 +106,37 @@ impl Localizer {
         }
         for bundle in [&self.primary, &self.fallback] {
             if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+                // Fluent renders what it can; a missing variable shows as its
+                // name (the locale tests keep that from shipping).
                 let mut errors = vec![];
                 let text: Cow<'_, str> = bundle.format_pattern(pattern, Some(&fargs), &mut errors);
-                if !errors.is_empty() {
-                    // Fluent still renders the rest; a missing variable shows as its name.
-                    tracing::warn!(id, ?errors, "fluent formatting errors");
-                }
                 return text.into_owned();
             }
         }
         id.to_owned()
+    }
+}
+
+impl Localizer {
+    /// A message of the errors' catalogue with its arguments.
+    pub fn render(&self, m: &Msg) -> String {
+        let args: Vec<(&str, FluentValue<'_>)> = m
+            .args
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Arg::Str(s) => FluentValue::from(s.as_str()),
+                    Arg::Num(n) => FluentValue::from(*n),
+                };
+                (*k, v)
+            })
+            .collect();
+        self.msg(m.id, &args)
+    }
+
+    /// Whether the language (or French) defines `id`.
+    pub fn has(&self, id: &str) -> bool {
+        self.primary.has_message(id) || self.fallback.has_message(id)
     }
 }
 
@@ -165,6 +192,58 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every message id given to `msg!` in the Rust sources names a message of every
+    /// language's `errors.ftl`, with the same variables as the French one.
+    #[test]
+    fn every_message_the_code_uses_exists_in_every_language() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut sources = vec![];
+        let mut dirs = vec![root.join("crates"), root.join("src-tauri/src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("source dir") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    sources.push(std::fs::read_to_string(&path).expect("source"));
+                }
+            }
+        }
+        let mut used = BTreeSet::new();
+        for src in &sources {
+            for (i, _) in src.match_indices("msg!(") {
+                let rest = src[i + 5..].trim_start();
+                if let Some(id) = rest.strip_prefix('"').and_then(|r| r.split('"').next())
+                    && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                {
+                    used.insert(id.to_owned());
+                }
+            }
+        }
+        assert!(used.len() > 80, "{} ids found: the scan is broken", used.len());
+        for lang in Lang::ALL {
+            let path = root.join("locales").join(lang.tag()).join("errors.ftl");
+            let src = std::fs::read_to_string(&path).expect("errors.ftl");
+            let ids: BTreeSet<String> = message_ids(&src).expect("parses").into_iter().collect();
+            let missing: Vec<_> = used.difference(&ids).collect();
+            assert!(missing.is_empty(), "locales/{lang}/errors.ftl lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn a_domain_error_reads_in_each_language() {
+        use crate::l10n::Localize;
+        let e = crate::report::ReportError::DescriptionTooLong(4321);
+        let texts: Vec<String> = Lang::ALL
+            .iter()
+            .map(|l| Localizer::new(*l).expect("locale").render(&e.msg()))
+            .collect();
+        assert!(texts[0].starts_with("La description a 4"), "{texts:?}");
+        assert!(texts[1].starts_with("The description has 4"), "{texts:?}");
+        assert!(texts[2].starts_with("La descrizione ha 4"), "{texts:?}");
+        assert!(texts.iter().all(|t| !t.contains('$')), "{texts:?}");
     }
 
     #[test]
