@@ -129,7 +129,10 @@ test('from any screen, a report in at most 5 clicks and 1 typed field (the home 
     // tap into the description and typing, send.
     const flow = await countActions(app);
     await (await app.$('#report-open')).click();
-    await (await app.$('#report-categories button[data-category="cleanliness"]')).click();
+    const tile = await app.$('#report-categories button[data-category="cleanliness"]');
+    await tile.waitForExist({ timeout: 5000 });
+    await shot(app, 'resident-report-categories-360.png');
+    await tile.click();
     await eventually(async () => (await attr(app, '#report-form', 'data-step')) === '2', 5000, 'step 2');
     // The place is preset, and says which: the home commune.
     assert.match((await texts(app, '#report-where-summary')).join(''), /Lieu : votre commune, Nice\./);
