@@ -194,6 +194,7 @@ reports-count = { $count ->
 }
 reports-received = Received
 reports-description = Description
+reports-commune-only = the exact spot is in the description
 reports-address = Address
 reports-position = Coordinates
 reports-open-map = see on OpenStreetMap

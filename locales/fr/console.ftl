@@ -194,6 +194,7 @@ reports-count = { $count ->
 }
 reports-received = Reçu le
 reports-description = Description
+reports-commune-only = le lieu exact est dans la description
 reports-address = Adresse
 reports-position = Coordonnées
 reports-open-map = voir sur OpenStreetMap

@@ -194,6 +194,7 @@ reports-count = { $count ->
 }
 reports-received = Ricevuta il
 reports-description = Descrizione
+reports-commune-only = il punto esatto è nella descrizione
 reports-address = Indirizzo
 reports-position = Coordinate
 reports-open-map = vedi su OpenStreetMap

@@ -309,3 +309,59 @@ async fn listings_page_in_sql_and_anonymous_reads_are_limited_per_address() {
 fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)]).unwrap()[1..].to_owned()
 }
+
+#[tokio::test]
+async fn a_request_located_by_its_commune_names_it_as_jurisdiction_id() {
+    let th = town_hall_with(|s| s.open311_keys = vec![KEY.into()]).await;
+    let base = format!("{}/open311/v2", th.url);
+    let http = reqwest::Client::new();
+    let post = |jurisdiction: &str| {
+        let fields = [
+            ("api_key", KEY),
+            ("jurisdiction_id", jurisdiction),
+            ("service_code", "cleanliness"),
+            ("description", "Dépôt sauvage derrière la gare du Sud"),
+        ];
+        http.post(format!("{base}/requests.json"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(fields).expect("a form"))
+            .send()
+    };
+
+    // A commune of another territory, or no location at all: Open311's 400.
+    for (jurisdiction, needle) in [
+        ("75056", "75056 is not part of the territory"),
+        ("nice.fr", "no location"),
+    ] {
+        let refused = post(jurisdiction).await.expect("an answer");
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{jurisdiction}");
+        let err: Value = refused.json().await.expect("an error list");
+        let description = err[0]["description"].as_str().expect("a description");
+        assert!(description.contains(needle), "{description}");
+    }
+
+    let created = post("06088").await.expect("an answer");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.expect("json");
+    let id = created[0]["service_request_id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+
+    // Anyone and the town hall's tools read the commune's name as its
+    // address, and no coordinates.
+    for query in ["", &format!("?api_key={KEY}")] {
+        let one: Value = reqwest::get(format!("{base}/requests/{id}.json{query}"))
+            .await
+            .expect("an answer")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(one[0]["address"], "Nice", "{query}: {one}");
+        assert_eq!(one[0]["lat"], Value::Null);
+        assert_eq!(one[0]["long"], Value::Null);
+    }
+    let token = th.staff_token().await;
+    let staff: Value = th.staff_json(&format!("/admin/reports/{id}"), &token).await;
+    assert_eq!(staff["report"]["commune"], "06088");
+}

@@ -92,7 +92,6 @@ async fn bad_reports_get_clear_errors_and_nothing_is_stored() {
         ("category", json!(null), "category"),
         ("category", json!("potholes"), "unknown category"),
         ("description", json!("x".repeat(4001)), "4001 characters"),
-        ("location", json!({}), "no location"),
         (
             "location",
             json!({"position": {"lat": 95.0, "lon": 7.0}}),
@@ -124,6 +123,84 @@ async fn bad_reports_get_clear_errors_and_nothing_is_stored() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn a_report_located_by_its_commune_only_is_taken_once_from_the_outbox_and_shown_right() {
+    let mut th = town_hall().await;
+    let url = th.api("/reports");
+    let token = th.staff_token().await;
+    let located_by = |commune: Value| {
+        let mut body = report("");
+        body["location"] = json!({});
+        body["commune"] = commune;
+        body
+    };
+
+    // No coordinates, no address, no commune: nothing says where.
+    let mut body = located_by(json!(null));
+    body["id"] = json!("01932c07-8f3a-7b2e-9c1d-2f4e6a8b0d01");
+    let (status, err) = post(&url, &body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let message = err["error"]["message"].as_str().expect("a message");
+    assert!(message.contains("no location"), "{message}");
+    // A commune code of another territory (well formed, not one of ours).
+    body = located_by(json!("75056"));
+    body["id"] = json!("01932c07-8f3a-7b2e-9c1d-2f4e6a8b0d02");
+    let (status, err) = post(&url, &body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let message = err["error"]["message"].as_str().expect("a message");
+    assert!(
+        message.contains("75056 is not part of the territory"),
+        "{message}"
+    );
+    let none: Value = th.staff_json("/admin/reports", &token).await;
+    assert_eq!(none, json!([]), "nothing refused is stored");
+
+    // The app's default: the home commune locates it. Filed on the device
+    // while the server is away, delivered once when it is back.
+    let r = beffroi_tests::resident(&th.url);
+    r.client.sync().await.expect("the first sync");
+    let mut report: beffroi_domain::report::NewReport =
+        serde_json::from_value(located_by(json!("06088"))).expect("a report");
+    // The device refuses a commune that is not the territory's, at once.
+    report.commune = Some("75056".parse().expect("an INSEE code"));
+    let refused = r.client.file_report(report.clone(), &[]);
+    assert!(
+        matches!(&refused, Err(beffroi_client::ClientError::InvalidReport(m)) if m.contains("75056")),
+        "{refused:?}"
+    );
+    report.commune = Some("06088".parse().expect("an INSEE code"));
+    th.stop().await;
+    let id = r.client.file_report(report, &[]).expect("queued");
+    assert!(r.client.sync().await.is_err(), "offline");
+    let filed = r.client.filed_reports().expect("the outbox");
+    assert_eq!(filed.len(), 1);
+    assert_eq!(filed[0].state, beffroi_client::reports::OutboxState::Queued);
+    th.restart().await;
+    let token = th.staff_token().await;
+    r.client.sync().await.expect("a sync");
+    r.client.sync().await.expect("another sync");
+    let filed = r.client.filed_reports().expect("the outbox");
+    assert_eq!(filed[0].state, beffroi_client::reports::OutboxState::Sent);
+    let view = filed[0].view.as_ref().expect("the reporter's view");
+    assert_eq!(view.commune.as_ref().map(|c| c.as_str()), Some("06088"));
+    assert_eq!(view.location, Default::default());
+
+    // Staff see it once, with its commune, and filter by it.
+    let triage: Value = th.staff_json("/admin/reports?commune=06088", &token).await;
+    let ids: Vec<&str> = triage
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|r| r["report"]["id"].as_str())
+        .collect();
+    assert_eq!(ids, [id.as_str()], "exactly once");
+    assert_eq!(
+        triage[0]["report"]["location"],
+        json!({"position": null, "address": null})
+    );
+    assert_eq!(triage[0]["report"]["contact"]["name"], "Marie");
 }
 
 #[tokio::test]

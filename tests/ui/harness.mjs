@@ -214,3 +214,43 @@ export async function firstRunInNice(app) {
     'online',
   );
 }
+
+/**
+ * Starts counting what the resident does in the window, as a person would
+ * count it: every press of the mouse (or tap) anywhere — a tap into a text
+ * field to type in it counts, as in the issue's "9 clicks and 2 fields" — and
+ * the text fields typed into. Resolves with `read()` → { clicks, typed }
+ * (`typed`: the typed fields' ids, each once). Pressed buttons dispatch a
+ * `mousedown` first; a label forwarding its click to its input does not, so
+ * a click is never counted twice.
+ */
+export async function countActions(b) {
+  await b.execute(() => {
+    const flow = { clicks: 0, typed: [] };
+    const text = 'textarea, input:not([type]), input[type="text"], input[type="search"], input[type="email"], input[type="tel"], input[type="url"], input[type="number"]';
+    document.addEventListener('mousedown', () => (flow.clicks += 1), true);
+    document.addEventListener(
+      'input',
+      (e) => {
+        const el = e.target;
+        if (el instanceof Element && el.matches(text) && !flow.typed.includes(el.id)) flow.typed.push(el.id);
+      },
+      true,
+    );
+    window.__beffroiFlow = flow;
+  });
+  return { read: () => b.execute(() => ({ ...window.__beffroiFlow })) };
+}
+
+/** The WCAG contrast ratio of two CSS `rgb(…)` colours. */
+export function contrast(a, b) {
+  const luminance = (css) => {
+    const [r, g, bl] = css.match(/\d+(\.\d+)?/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [l1, l2] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (l1 + 0.05) / (l2 + 0.05);
+}

@@ -758,6 +758,17 @@ impl Client {
         report
             .validate(&categories)
             .map_err(|e| ClientError::InvalidReport(e.to_string()))?;
+        // A commune the device knows is not the territory's would be refused
+        // by the server after the resident left: say it now (before the first
+        // sync there is no list, and the server checks).
+        if let Some(code) = &report.commune {
+            let communes = self.store.communes()?;
+            if !communes.is_empty() && !communes.iter().any(|c| &c.code == code) {
+                return Err(ClientError::InvalidReport(format!(
+                    "commune {code} is not part of the territory: choose one of its communes"
+                )));
+            }
+        }
         for (n, bytes) in (1..).zip(prepared) {
             write_synced(&self.photo_path(&report.id, n), bytes)?;
         }

@@ -114,12 +114,14 @@ enum Command {
         #[arg(long)]
         text: String,
         /// Where: LAT,LON.
-        #[arg(long, value_parser = parse_position, required_unless_present = "address")]
+        #[arg(long, value_parser = parse_position)]
         at: Option<Position>,
         /// Where: an address.
         #[arg(long)]
         address: Option<String>,
-        /// The commune (INSEE code); the home commune by default.
+        /// The commune (INSEE code); the home commune by default. Without
+        /// --at nor --address, the commune alone locates the report (say
+        /// where in the text).
         #[arg(long)]
         commune: Option<InseeCode>,
         /// An answer to the category's question: ID=TEXT (repeatable).

@@ -138,6 +138,9 @@ pub fn demo_categories() -> Vec<ReportCategory> {
 }
 
 /// Where the problem is: coordinates, an address typed by the resident, or both.
+/// Both may be absent when the report names its commune ([`NewReport::commune`]):
+/// a report located by the commune only (the resident's home commune, the
+/// app's default) says where in its description.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -172,6 +175,8 @@ pub struct NewReport {
     pub description: String,
     pub location: ReportLocation,
     /// The commune concerned (INSEE), when the resident or the device knows it.
+    /// Enough on its own to locate a report (with the description saying
+    /// where in the commune); the server checks it is one of the territory's.
     #[serde(default)]
     pub commune: Option<InseeCode>,
     #[serde(default)]
@@ -310,7 +315,7 @@ pub enum ReportError {
     EmptyDescription,
     #[error("the description has {0} characters: at most {MAX_DESCRIPTION}")]
     DescriptionTooLong(usize),
-    #[error("the report has no location: give coordinates or an address")]
+    #[error("the report has no location: give coordinates, an address or a commune")]
     NoLocation,
     #[error("coordinates {lat},{lon} are not valid: latitude -90..90, longitude -180..180")]
     InvalidPosition { lat: f64, lon: f64 },
@@ -345,7 +350,7 @@ impl NewReport {
             .address
             .as_deref()
             .filter(|a| !a.trim().is_empty());
-        if self.location.position.is_none() && address.is_none() {
+        if self.location.position.is_none() && address.is_none() && self.commune.is_none() {
             return Err(ReportError::NoLocation);
         }
         if let Some(p) = self.location.position
@@ -423,6 +428,11 @@ mod tests {
         let mut r = report();
         r.location = ReportLocation::default();
         assert_eq!(r.validate(&cats), Err(ReportError::NoLocation));
+        // The commune alone locates a report (its description says where).
+        r.commune = Some("06088".parse().expect("an INSEE code"));
+        assert_eq!(r.validate(&cats), Ok(()));
+        r.description = " ".into();
+        assert_eq!(r.validate(&cats), Err(ReportError::EmptyDescription));
         let mut r = report();
         r.location.position = Some(Position {
             lat: 91.0,

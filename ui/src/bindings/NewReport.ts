@@ -11,6 +11,8 @@ import type { ReportLocation } from "./ReportLocation";
 export type NewReport = { id: string, category: string, description: string, location: ReportLocation, 
 /**
  * The commune concerned (INSEE), when the resident or the device knows it.
+ * Enough on its own to locate a report (with the description saying
+ * where in the commune); the server checks it is one of the territory's.
  */
 commune: InseeCode | null, contact: Contact | null, lang: Lang, 
 /**

@@ -3,5 +3,8 @@ import type { Position } from "./Position";
 
 /**
  * Where the problem is: coordinates, an address typed by the resident, or both.
+ * Both may be absent when the report names its commune ([`NewReport::commune`]):
+ * a report located by the commune only (the resident's home commune, the
+ * app's default) says where in its description.
  */
 export type ReportLocation = { position: Position | null, address: string | null, };

@@ -3,6 +3,11 @@
 //! use Beffroi: discovery, services (the report categories), service
 //! definitions (their extra questions), POST requests (form-encoded, with an
 //! `api_key`), GET requests with its filters, GET one request.
+//!
+//! The endpoint serves every commune of the territory: a POST may name its
+//! commune as `jurisdiction_id` (an INSEE code), which alone locates a
+//! request; a request's `address` reads the commune's name where there is
+//! no address to show (always, for the public).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -10,13 +15,14 @@ use std::fmt::Write as _;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use beffroi_domain::Lang;
 use beffroi_domain::l10n::Msg;
 use beffroi_domain::msg;
 use beffroi_domain::place::Position;
 use beffroi_domain::report::{
     NewReport, ReportCategory, ReportLocation, ReportStatus, StaffReport, StatusKind,
 };
+use beffroi_domain::sync::Cursor;
+use beffroi_domain::{InseeCode, Lang};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -166,7 +172,32 @@ fn public_categories(categories: &[ReportCategory]) -> Vec<String> {
         .collect()
 }
 
-fn request(r: &StaffReport, categories: &[ReportCategory], reader: Reader) -> Record {
+/// The territory's commune names by INSEE code, to name a report's commune
+/// (empty when the store cannot say: the requests show no commune then).
+async fn commune_names(state: &AppState) -> HashMap<String, String> {
+    match state
+        .store
+        .communes_since(Cursor::START, beffroi_domain::sync::MAX_PAGE_LIMIT)
+        .await
+    {
+        Ok(page) => page
+            .items
+            .into_iter()
+            .map(|c| (c.code.to_string(), c.name))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "open311: commune names");
+            HashMap::new()
+        }
+    }
+}
+
+fn request(
+    r: &StaffReport,
+    categories: &[ReportCategory],
+    communes: &HashMap<String, String>,
+    reader: Reader,
+) -> Record {
     let status = match r.kind {
         StatusKind::Open => "open",
         StatusKind::Fixed | StatusKind::Closed => "closed",
@@ -188,9 +219,17 @@ fn request(r: &StaffReport, categories: &[ReportCategory], reader: Reader) -> Re
             lon: blur(p.lon),
         },
     });
+    // The commune's name stands for the address where there is none to show:
+    // a report located by its commune only, or any report read by the public
+    // (a commune says where no more than a blurred position does).
+    let commune = r
+        .report
+        .commune
+        .as_ref()
+        .and_then(|c| communes.get(c.as_str()).cloned());
     let address = match reader {
-        Reader::Staff => r.report.location.address.clone(),
-        Reader::Public => None,
+        Reader::Staff => r.report.location.address.clone().or(commune),
+        Reader::Public => commune,
     };
     vec![
         ("service_request_id", V::S(r.report.id.clone())),
@@ -304,7 +343,12 @@ pub async fn get(
                             format,
                             "service_requests",
                             "request",
-                            &[request(&r, categories, reader)],
+                            &[request(
+                                &r,
+                                categories,
+                                &commune_names(&state).await,
+                                reader,
+                            )],
                         ),
                     ),
                     // A staff-only report is not there for anyone else.
@@ -432,9 +476,10 @@ async fn requests(
             return error(format, StatusCode::INTERNAL_SERVER_ERROR, &msg!("err-internal"));
         }
     };
+    let communes = commune_names(state).await;
     let records: Vec<Record> = reports
         .iter()
-        .map(|r| request(r, &state.settings.report_categories, reader))
+        .map(|r| request(r, &state.settings.report_categories, &communes, reader))
         .collect();
     respond(
         format,
@@ -487,6 +532,13 @@ pub async fn post(
         (Some(lat), Some(lon)) => Some(Position { lat, lon }),
         _ => None,
     };
+    // This endpoint serves the territory's communes: a `jurisdiction_id`
+    // written as an INSEE code names the commune (enough to locate a request
+    // that has no coordinates nor address; checked against the territory by
+    // the intake). Any other value is ignored, as it was before.
+    let commune = form
+        .get("jurisdiction_id")
+        .and_then(|j| j.trim().parse::<InseeCode>().ok());
     let answers = form
         .iter()
         .filter_map(|(k, v)| {
@@ -509,7 +561,7 @@ pub async fn post(
             position,
             address: form.get("address_string").cloned(),
         },
-        commune: None,
+        commune,
         contact: Some(beffroi_domain::report::Contact {
             name: Some(contact_name).filter(|n| !n.is_empty()),
             email: form.get("email").cloned(),
