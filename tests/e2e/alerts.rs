@@ -259,10 +259,12 @@ async fn bad_drafts_get_clear_errors_and_store_nothing() {
     let mut no_text = draft("x", None);
     no_text["texts"] = json!([]);
     for (body, needle) in [
-        (draft(&long, None), "at most 160"),
+        // In French: the request names no language (see
+        // api::errors_are_said_in_the_language_the_request_asks_for).
+        (draft(&long, None), "160 au plus"),
         (draft("Alerte", Some(&["99999"])), "99999"),
-        (draft("Alerte", Some(&[])), "no commune"),
-        (no_text, "at least one language"),
+        (draft("Alerte", Some(&[])), "Aucune commune"),
+        (no_text, "au moins un texte"),
     ] {
         let (status, err) = call(&th, Method::POST, "/admin/alerts", &token, Some(&body)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");

@@ -363,7 +363,7 @@ async fn one_account_is_limited_however_many_addresses_guess() {
         err["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("account"),
+            .contains("ce compte"),
         "{err}"
     );
     // Another account is not slowed.
@@ -404,4 +404,72 @@ async fn password_checks_are_bounded_the_rest_get_503_with_retry_after() {
     }
     // At most a few run and a few wait; the others are told to come back.
     assert!(busy >= 10, "{busy} of 80 told to come back");
+}
+
+#[tokio::test]
+async fn errors_are_said_in_the_language_the_request_asks_for() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let long = json!({
+        "status": "actual", "category": "health", "event": "Confinement",
+        "urgency": "immediate", "severity": "severe", "certainty": "observed",
+        "texts": [{"lang": "fr", "headline": "x".repeat(161), "description": ""}],
+        "area": {"kind": "territory"}
+    });
+    let refused = |accept: Option<&'static str>| {
+        let mut req = th.staff(Method::POST, "/admin/alerts", &token).json(&long);
+        if let Some(a) = accept {
+            req = req.header("accept-language", a);
+        }
+        async move { error_of(req.send().await.unwrap()).await }
+    };
+    // The domain's validation detail, in each language; French by default.
+    for (accept, expected) in [
+        (None, "Le titre en fr a 161 caractères : 160 au plus."),
+        (
+            Some("en-GB,en;q=0.9"),
+            "The fr headline has 161 characters: at most 160.",
+        ),
+        (
+            Some("de-DE,it;q=0.8,en;q=0.5"),
+            "Il titolo in fr ha 161 caratteri: al massimo 160.",
+        ),
+        (
+            Some("de-DE"),
+            "Le titre en fr a 161 caractères : 160 au plus.",
+        ),
+    ] {
+        let (status, code, message) = refused(accept).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(code, "invalid_alert", "the code stays the same");
+        assert_eq!(message, expected, "{accept:?}");
+    }
+    // The server's own refusals too (no route, no session), and Open311's.
+    let resp = reqwest::Client::new()
+        .get(th.api("/nowhere"))
+        .header("accept-language", "it")
+        .send()
+        .await
+        .unwrap();
+    let (_, _, message) = error_of(resp).await;
+    assert!(
+        message.starts_with("Questa risorsa non esiste"),
+        "{message}"
+    );
+    let resp = reqwest::Client::new()
+        .get(th.api("/admin/alerts"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    let (status, _, message) = error_of(resp).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(message.starts_with("Log in first"), "{message}");
+    let xml = reqwest::get(format!("{}/open311/v2/services/nothing.xml", th.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(xml.contains("Pas de tel service_code."), "{xml}");
 }

@@ -142,7 +142,7 @@ async fn staff_edits_reach_residents_and_bad_input_is_refused() {
         body["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("invalid opening_hours \"lundi 9h\""),
+            .contains("Horaires « lundi 9h » non valides"),
         "{body}"
     );
     let mut far = bakery("X", "24/7");

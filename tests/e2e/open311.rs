@@ -324,6 +324,8 @@ async fn a_request_located_by_its_commune_names_it_as_jurisdiction_id() {
         ];
         http.post(format!("{base}/requests.json"))
             .header("content-type", "application/x-www-form-urlencoded")
+            // Open311 clients read errors in the language they ask for.
+            .header("accept-language", "en-GB,en;q=0.9")
             .body(serde_urlencoded::to_string(fields).expect("a form"))
             .send()
     };

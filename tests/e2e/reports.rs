@@ -90,15 +90,15 @@ async fn bad_reports_get_clear_errors_and_nothing_is_stored() {
     let url = th.api("/reports");
     let cases = [
         ("category", json!(null), "category"),
-        ("category", json!("potholes"), "unknown category"),
-        ("description", json!("x".repeat(4001)), "4001 characters"),
+        ("category", json!("potholes"), "Catégorie inconnue"),
+        ("description", json!("x".repeat(4001)), "4001 caractères"),
         (
             "location",
             json!({"position": {"lat": 95.0, "lon": 7.0}}),
-            "not valid",
+            "n'est pas valide",
         ),
         ("commune", json!("99999"), "99999"),
-        ("id", json!("not-a-uuid"), "not a UUID"),
+        ("id", json!("not-a-uuid"), "n'est pas un UUID"),
     ];
     for (i, (field, value, needle)) in cases.into_iter().enumerate() {
         let mut body = report(&format!("01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c{i:02}"));
@@ -143,7 +143,7 @@ async fn a_report_located_by_its_commune_only_is_taken_once_from_the_outbox_and_
     let (status, err) = post(&url, &body).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     let message = err["error"]["message"].as_str().expect("a message");
-    assert!(message.contains("no location"), "{message}");
+    assert!(message.contains("pas de lieu"), "{message}");
     // A commune code of another territory (well formed, not one of ours).
     body = located_by(json!("75056"));
     body["id"] = json!("01932c07-8f3a-7b2e-9c1d-2f4e6a8b0d02");
@@ -151,7 +151,7 @@ async fn a_report_located_by_its_commune_only_is_taken_once_from_the_outbox_and_
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     let message = err["error"]["message"].as_str().expect("a message");
     assert!(
-        message.contains("75056 is not part of the territory"),
+        message.contains("75056 ne fait pas partie du territoire"),
         "{message}"
     );
     let none: Value = th.staff_json("/admin/reports", &token).await;

@@ -216,19 +216,28 @@ mod tests {
             for (i, _) in src.match_indices("msg!(") {
                 let rest = src[i + 5..].trim_start();
                 if let Some(id) = rest.strip_prefix('"').and_then(|r| r.split('"').next())
-                    && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 {
                     used.insert(id.to_owned());
                 }
             }
         }
-        assert!(used.len() > 80, "{} ids found: the scan is broken", used.len());
+        assert!(
+            used.len() > 80,
+            "{} ids found: the scan is broken",
+            used.len()
+        );
         for lang in Lang::ALL {
             let path = root.join("locales").join(lang.tag()).join("errors.ftl");
             let src = std::fs::read_to_string(&path).expect("errors.ftl");
             let ids: BTreeSet<String> = message_ids(&src).expect("parses").into_iter().collect();
             let missing: Vec<_> = used.difference(&ids).collect();
-            assert!(missing.is_empty(), "locales/{lang}/errors.ftl lacks {missing:?}");
+            assert!(
+                missing.is_empty(),
+                "locales/{lang}/errors.ftl lacks {missing:?}"
+            );
         }
     }
 

@@ -93,7 +93,12 @@ impl Localize for AlertError {
             DuplicateLang(l) => msg!("alert-duplicate-lang", lang = l.as_str()),
             EmptyHeadline { lang } => msg!("alert-empty-headline", lang = lang.as_str()),
             HeadlineTooLong { lang, len, max } => {
-                msg!("alert-headline-too-long", lang = lang.as_str(), len = *len, max = *max)
+                msg!(
+                    "alert-headline-too-long",
+                    lang = lang.as_str(),
+                    len = *len,
+                    max = *max
+                )
             }
             TextTooLong {
                 lang,
@@ -152,11 +157,7 @@ impl Localize for PlaceError {
             Latitude(v) => msg!("place-latitude", value = v),
             Longitude(v) => msg!("place-longitude", value = v),
             Hours(e) => e.msg(),
-            CrisisHours(e) => msg!(
-                "place-crisis-hours",
-                value = &e.value,
-                detail = &e.message
-            ),
+            CrisisHours(e) => msg!("place-crisis-hours", value = &e.value, detail = &e.message),
             LastChecked(v) => msg!("place-last-checked", value = v),
             TooLong(field, max) => msg!("field-too-long", field = *field, max = *max),
         }

@@ -79,8 +79,16 @@ impl ApiError {
                 msg!("err-method-not-allowed"),
             ),
             Conflict(code, m) => (StatusCode::CONFLICT, code, m.clone()),
-            TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", m.clone()),
-            PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m.clone()),
+            TooManyRequests(m) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                m.clone(),
+            ),
+            PayloadTooLarge(m) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                m.clone(),
+            ),
             UnsupportedMediaType(m) => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -155,7 +163,9 @@ impl From<StoreError> for ApiError {
             StoreError::AlreadyExists(what) => {
                 ApiError::Conflict("already_exists", msg!("err-already-exists", what = what))
             }
-            StoreError::Conflict(why) => ApiError::Conflict("conflict", msg!("err-conflict", detail = why)),
+            StoreError::Conflict(why) => {
+                ApiError::Conflict("conflict", msg!("err-conflict", detail = why))
+            }
             StoreError::NotFound(what) => ApiError::NotFound(msg!("err-not-found", what = what)),
             other => ApiError::Internal(other.to_string()),
         }

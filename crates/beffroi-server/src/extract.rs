@@ -79,9 +79,10 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
-            unauthorized(beffroi_domain::msg!("err-login-first"))
-        })?;
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or_else(|| unauthorized(beffroi_domain::msg!("err-login-first")))?;
         let token = header
             .to_str()
             .ok()

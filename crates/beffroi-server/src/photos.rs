@@ -44,7 +44,11 @@ impl beffroi_domain::l10n::Localize for PhotoError {
         match self {
             PhotoError::NotAnImage(n) => msg!("photo-not-an-image", n = *n),
             PhotoError::Damaged(n, d) => msg!("photo-damaged", n = *n, detail = d),
-            PhotoError::TooLarge(n) => msg!("photo-too-large", n = *n, max = MAX_PHOTO_BYTES / 1024 / 1024),
+            PhotoError::TooLarge(n) => msg!(
+                "photo-too-large",
+                n = *n,
+                max = MAX_PHOTO_BYTES / 1024 / 1024
+            ),
             PhotoError::TooMany => msg!("photo-too-many", max = MAX_PHOTOS),
             PhotoError::Io(_) => msg!("photo-io"),
         }

@@ -16,9 +16,9 @@ use beffroi_domain::alert::{
     StaffAlert,
 };
 use beffroi_domain::api::ErrorBody;
-use beffroi_domain::sync::page_limit;
 use beffroi_domain::l10n::Localize;
 use beffroi_domain::msg;
+use beffroi_domain::sync::page_limit;
 use beffroi_domain::{Cursor, InseeCode, Role, SyncPage};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -183,7 +183,10 @@ pub async fn create(
     match media_type(&headers).as_str() {
         "application/json" => {
             let draft: AlertDraft = serde_json::from_slice(&body).map_err(|e| {
-                ApiError::Unprocessable("invalid_alert", msg!("err-invalid-alert-json", detail = e.to_string()))
+                ApiError::Unprocessable(
+                    "invalid_alert",
+                    msg!("err-invalid-alert-json", detail = e.to_string()),
+                )
             })?;
             let draft = checked(&state, draft, Author::Staff).await?;
             let id = uuid::Uuid::now_v7().to_string();
@@ -197,7 +200,8 @@ pub async fn create(
                     role = who.staff.role.to_string()
                 )));
             }
-            let text = cap::decode(&body).map_err(|e| ApiError::BadRequest("invalid_cap", e.msg()))?;
+            let text =
+                cap::decode(&body).map_err(|e| ApiError::BadRequest("invalid_cap", e.msg()))?;
             let mut message = cap::from_xml(&text, &state.settings.territory_code)
                 .map_err(|e| ApiError::BadRequest("invalid_cap", e.msg()))?;
             message.body = checked(&state, message.body, Author::CapImport).await?;
@@ -239,10 +243,7 @@ async fn referenced_alert(
         }
     }
     let id = found.ok_or_else(|| {
-        ApiError::Unprocessable(
-            "unknown_reference",
-            msg!("err-unknown-reference"),
-        )
+        ApiError::Unprocessable("unknown_reference", msg!("err-unknown-reference"))
     })?;
     let mut references: Vec<beffroi_domain::alert::Reference> = state
         .store
@@ -347,10 +348,7 @@ pub async fn publish(
         let reviewed =
             OffsetDateTime::parse(reviewed, &time::format_description::well_known::Rfc3339)
                 .map_err(|_| {
-                    ApiError::BadRequest(
-                        "invalid_query",
-                        msg!("err-reviewed", value = reviewed),
-                    )
+                    ApiError::BadRequest("invalid_query", msg!("err-reviewed", value = reviewed))
                 })?;
         if reviewed != a.updated_at {
             return Err(ApiError::Conflict(
@@ -580,8 +578,12 @@ pub struct LiveStream {
 impl LiveStream {
     /// Opens a stream for a request's query string and headers.
     pub fn open(state: &AppState, query: &str, headers: &HeaderMap) -> Result<Self, ApiError> {
-        let q: StreamQuery = serde_urlencoded::from_str(query)
-            .map_err(|e| ApiError::BadRequest("invalid_query", msg!("err-invalid-query", detail = e.to_string())))?;
+        let q: StreamQuery = serde_urlencoded::from_str(query).map_err(|e| {
+            ApiError::BadRequest(
+                "invalid_query",
+                msg!("err-invalid-query", detail = e.to_string()),
+            )
+        })?;
         let communes = q
             .communes
             .as_deref()
@@ -600,9 +602,7 @@ impl LiveStream {
                 v.to_str()
                     .ok()
                     .and_then(|s| s.trim().parse::<u64>().ok())
-                    .ok_or_else(|| {
-                        ApiError::BadRequest("invalid_query", msg!("err-last-event-id"))
-                    })
+                    .ok_or_else(|| ApiError::BadRequest("invalid_query", msg!("err-last-event-id")))
             })
             .transpose()?;
         let since = Cursor(last_event_id.or(q.since).unwrap_or(0));

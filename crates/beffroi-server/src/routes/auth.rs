@@ -30,7 +30,10 @@ pub async fn login(
 ) -> Result<JsonResponse<LoginResponse>, ApiError> {
     limits::check(&state.login_limiter, &peer, "login")?;
     let refused = || {
-        ApiError::Unauthorized("invalid_credentials", beffroi_domain::msg!("err-credentials"))
+        ApiError::Unauthorized(
+            "invalid_credentials",
+            beffroi_domain::msg!("err-credentials"),
+        )
     };
     let username: Option<Username> = req.username.trim().parse().ok();
     // Guessing one account's password from many addresses: that account's
@@ -52,9 +55,7 @@ pub async fn login(
         .password_checks
         .verify(req.password, stored)
         .await
-        .map_err(|_| {
-            ApiError::Busy(beffroi_domain::msg!("err-busy-passwords"))
-        })?;
+        .map_err(|_| ApiError::Busy(beffroi_domain::msg!("err-busy-passwords")))?;
     let creds = creds.filter(|_| matches).ok_or_else(refused)?;
 
     let token = random_secret(32);

@@ -355,7 +355,11 @@ pub async fn get(
                     Ok(_) => error(format, StatusCode::NOT_FOUND, &msg!("o311-no-request")),
                     Err(e) => {
                         tracing::error!(error = %e, "open311 request");
-                        error(format, StatusCode::INTERNAL_SERVER_ERROR, &msg!("err-internal"))
+                        error(
+                            format,
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            &msg!("err-internal"),
+                        )
                     }
                 };
             }
@@ -425,9 +429,7 @@ async fn requests(
     let bad = |m: Msg| error(format, StatusCode::BAD_REQUEST, &m);
     let date = |name: &'static str| -> Result<Option<OffsetDateTime>, Msg> {
         q.get(name)
-            .map(|s| {
-                OffsetDateTime::parse(s, &Rfc3339).map_err(|_| msg!("o311-date", name = name))
-            })
+            .map(|s| OffsetDateTime::parse(s, &Rfc3339).map_err(|_| msg!("o311-date", name = name)))
             .transpose()
     };
     let (from, to) = match (date("start_date"), date("end_date")) {
@@ -473,7 +475,11 @@ async fn requests(
         Ok(r) => r,
         Err(e) => {
             tracing::error!(error = %e, "open311 requests");
-            return error(format, StatusCode::INTERNAL_SERVER_ERROR, &msg!("err-internal"));
+            return error(
+                format,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &msg!("err-internal"),
+            );
         }
     };
     let communes = commune_names(state).await;
@@ -521,11 +527,7 @@ pub async fn post(
         .get("api_key")
         .is_some_and(|k| state.settings.open311_keys.iter().any(|known| known == k));
     if !key_ok {
-        return error(
-            format,
-            StatusCode::FORBIDDEN,
-            &msg!("o311-api-key"),
-        );
+        return error(format, StatusCode::FORBIDDEN, &msg!("o311-api-key"));
     }
     let number = |name: &str| form.get(name).and_then(|v| v.trim().parse::<f64>().ok());
     let position = match (number("lat"), number("long")) {

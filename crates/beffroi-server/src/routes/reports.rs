@@ -92,16 +92,18 @@ pub async fn submit(
         let _upload = upload_slot(&state, &peer)?;
         let form = axum::extract::Multipart::from_request(request, &state)
             .await
-            .map_err(|e| ApiError::BadRequest("invalid_form", msg!("err-form", detail = e.body_text())))?;
+            .map_err(|e| {
+                ApiError::BadRequest("invalid_form", msg!("err-form", detail = e.body_text()))
+            })?;
         let (report, staged) = read_form(&state, form).await?;
         return accept(&state, report, staged).await;
     }
     // Without photos, the usual JSON limit (the route's own is for photos).
     let (parts, body) = request.into_parts();
     let limit = state.settings.max_body_bytes;
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        ApiError::PayloadTooLarge(msg!("err-report-too-large", max = limit / 1024))
-    })?;
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge(msg!("err-report-too-large", max = limit / 1024)))?;
     let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
     let Json(report) = Json::<NewReport>::from_request(request, &state).await?;
     accept(&state, report, None).await
@@ -127,7 +129,10 @@ fn refuse_other_sites(state: &AppState, headers: &axum::http::HeaderMap) -> Resu
     if same {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(msg!("err-foreign-origin", origin = origin)))
+        Err(ApiError::Forbidden(msg!(
+            "err-foreign-origin",
+            origin = origin
+        )))
     }
 }
 
@@ -137,9 +142,7 @@ fn upload_slot(
     state: &AppState,
     peer: &Peer,
 ) -> Result<(tokio::sync::OwnedSemaphorePermit, Option<crate::conn::Slot>), ApiError> {
-    let busy = || {
-        ApiError::Busy(msg!("err-busy-photos"))
-    };
+    let busy = || ApiError::Busy(msg!("err-busy-photos"));
     let mine = match peer.0 {
         Some(ip) => Some(state.uploads_per_address.admit(ip).ok_or_else(busy)?),
         None => None,
