@@ -38,3 +38,12 @@ cli-no-home-centre = The directory has no place in your commune yet, so distance
 cli-keys-none = No trusted key yet: the next sync will record it (only the one given with --key, if you gave one).
 cli-keys-trusted = Trusted key { $fingerprint } (id { $id })
 cli-keys-reset = Keys forgotten: the next sync will trust the town hall's key again.
+cli-no-data-dir = This system has no data directory: pass --data DIR.
+cli-cannot-open-data = Cannot open the local data in { $dir }: { $reason }
+cli-no-runtime = Cannot start the async runtime.
+cli-report-not-queued = The report just filed is not in the outbox.
+cli-not-a-time = "{ $value }" is not an RFC 3339 time: use e.g. 2026-11-23T10:00:00+01:00.
+cli-position-format = Use LAT,LON, e.g. 43.7031,7.2661.
+cli-not-a-number = "{ $value }" is not a number.
+cli-position-range = Coordinates out of range: latitude -90..90, longitude -180..180.
+cli-answer-format = Use ID=TEXT, e.g. danger=oui.

@@ -38,3 +38,12 @@ cli-no-home-centre = L'annuaire ne contient encore aucun lieu de votre commune :
 cli-keys-none = Aucune clé de confiance pour l'instant : la prochaine synchronisation l'enregistrera (seulement celle donnée avec --key, si vous l'avez indiquée).
 cli-keys-trusted = Clé de confiance { $fingerprint } (identifiant { $id })
 cli-keys-reset = Clés oubliées : la prochaine synchronisation fera de nouveau confiance à la clé de la mairie.
+cli-no-data-dir = Ce système n'a pas de dossier de données : passez --data DOSSIER.
+cli-cannot-open-data = Impossible d'ouvrir les données locales dans { $dir } : { $reason }
+cli-no-runtime = Impossible de démarrer le moteur asynchrone.
+cli-report-not-queued = Le signalement qui vient d'être enregistré n'est pas dans la file d'envoi.
+cli-not-a-time = « { $value } » n'est pas une date RFC 3339 : par exemple 2026-11-23T10:00:00+01:00.
+cli-position-format = Écrivez LAT,LON, par exemple 43.7031,7.2661.
+cli-not-a-number = « { $value } » n'est pas un nombre.
+cli-position-range = Coordonnées hors limites : latitude de -90 à 90, longitude de -180 à 180.
+cli-answer-format = Écrivez ID=TEXTE, par exemple danger=oui.

@@ -38,3 +38,12 @@ cli-no-home-centre = L'elenco non contiene ancora alcun luogo del tuo comune: im
 cli-keys-none = Nessuna chiave di fiducia per ora: la prossima sincronizzazione la registrerà (solo quella indicata con --key, se l'hai indicata).
 cli-keys-trusted = Chiave di fiducia { $fingerprint } (identificativo { $id })
 cli-keys-reset = Chiavi dimenticate: la prossima sincronizzazione si fiderà di nuovo della chiave del comune.
+cli-no-data-dir = Questo sistema non ha una cartella di dati: passate --data CARTELLA.
+cli-cannot-open-data = Impossibile aprire i dati locali in { $dir }: { $reason }
+cli-no-runtime = Impossibile avviare il motore asincrono.
+cli-report-not-queued = La segnalazione appena registrata non è nella coda di invio.
+cli-not-a-time = « { $value } » non è una data RFC 3339: per esempio 2026-11-23T10:00:00+01:00.
+cli-position-format = Scrivete LAT,LON, per esempio 43.7031,7.2661.
+cli-not-a-number = « { $value } » non è un numero.
+cli-position-range = Coordinate fuori dai limiti: latitudine da -90 a 90, longitudine da -180 a 180.
+cli-answer-format = Scrivete ID=TESTO, per esempio danger=oui.

@@ -1,5 +1,34 @@
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use beffroi_client::ClientError;
+use beffroi_client::i18n::Localizer;
+use beffroi_domain::Lang;
+use beffroi_domain::l10n::{Localize, Msg};
 use serde::Serialize;
+
+/// The resident's language (an index into `Lang::ALL`): errors are said in it.
+static LANG: AtomicUsize = AtomicUsize::new(0);
+
+/// Says the app's errors in `lang` from now on (at start, and when the
+/// resident changes it).
+pub fn set_lang(lang: Lang) {
+    LANG.store(
+        Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0),
+        Ordering::Relaxed,
+    );
+}
+
+/// A message in the resident's language.
+pub fn say(msg: &Msg) -> String {
+    static LOCALIZERS: [OnceLock<Option<Localizer>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let i = LANG.load(Ordering::Relaxed).min(2);
+    LOCALIZERS[i]
+        .get_or_init(|| Localizer::new(Lang::ALL[i]).ok())
+        .as_ref()
+        .map_or_else(|| msg.id.to_owned(), |l| l.render(msg))
+}
 
 /// What a command can fail with, as the front end receives it:
 /// `{"kind": "offline", "message": "..."}`.
@@ -27,7 +56,7 @@ pub enum CommandError {
 
 impl From<ClientError> for CommandError {
     fn from(e: ClientError) -> Self {
-        let msg = e.to_string();
+        let msg = say(&e.msg());
         match e {
             ClientError::Offline { .. } => CommandError::Offline(msg),
             ClientError::Server { .. } | ClientError::Protocol { .. } => CommandError::Server(msg),

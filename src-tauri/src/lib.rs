@@ -149,6 +149,7 @@ pub fn run() {
             tracing::info!(data = %data.display(), "resident store opened");
             client.set_notifier(Arc::new(DesktopNotifier));
             let lang = client.settings()?.lang.unwrap_or(beffroi_domain::Lang::Fr);
+            error::set_lang(lang);
             tray::install(app.handle(), lang);
             let client = Arc::new(client);
             app.manage(AppState {

@@ -30,7 +30,7 @@ fn bakery(name: &str, hours: &str) -> Value {
 #[tokio::test]
 async fn residents_search_the_synced_directory_offline() {
     let mut th = town_hall().await;
-    import_places(th.state.store.as_ref(), Format::GeoJson, MONACO)
+    import_places(th.state.store.as_ref(), Format::GeoJson, MONACO, Lang::Fr)
         .await
         .unwrap();
     let r = resident(&th.url);
@@ -279,7 +279,7 @@ async fn import_over_http_reports_per_row() {
 #[tokio::test]
 async fn no_change_is_skipped_when_edits_happen_during_a_sync() {
     let th = town_hall().await;
-    import_places(th.state.store.as_ref(), Format::GeoJson, MONACO)
+    import_places(th.state.store.as_ref(), Format::GeoJson, MONACO, Lang::Fr)
         .await
         .unwrap();
     let token = th.staff_token().await;
@@ -325,7 +325,9 @@ async fn no_change_is_skipped_when_edits_happen_during_a_sync() {
 async fn a_reimport_keeps_what_staff_edited_or_deleted() {
     let th = town_hall().await;
     let store = th.state.store.as_ref();
-    let first = import_places(store, Format::GeoJson, MONACO).await.unwrap();
+    let first = import_places(store, Format::GeoJson, MONACO, Lang::Fr)
+        .await
+        .unwrap();
     let token = th.staff_token().await;
     let http = reqwest::Client::new();
     let page = get_json(&th.api("/places?limit=2")).await;
@@ -352,7 +354,9 @@ async fn a_reimport_keeps_what_staff_edited_or_deleted() {
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
 
     // The same OSM file again: both staff decisions stand, the rest is unchanged.
-    let again = import_places(store, Format::GeoJson, MONACO).await.unwrap();
+    let again = import_places(store, Format::GeoJson, MONACO, Lang::Fr)
+        .await
+        .unwrap();
     assert_eq!(again.counts.kept, 2);
     assert_eq!(again.counts.unchanged, first.counts.inserted - 2);
     assert_eq!((again.counts.inserted, again.counts.updated), (0, 0));

@@ -167,7 +167,7 @@ async fn a_report_located_by_its_commune_only_is_taken_once_from_the_outbox_and_
     report.commune = Some("75056".parse().expect("an INSEE code"));
     let refused = r.client.file_report(report.clone(), &[]);
     assert!(
-        matches!(&refused, Err(beffroi_client::ClientError::InvalidReport(m)) if m.contains("75056")),
+        matches!(&refused, Err(beffroi_client::ClientError::InvalidReport(m)) if m.id == "client-commune-outside"),
         "{refused:?}"
     );
     report.commune = Some("06088".parse().expect("an INSEE code"));

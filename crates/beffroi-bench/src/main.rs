@@ -160,7 +160,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 /// Places that look like the territory's: names, categories, tags and hours
 /// drawn from the real OSM extract, spread over the Métropole.
 fn generate(n: usize, rng: &mut StdRng) -> anyhow::Result<Vec<Place>> {
-    let templates = parse_geojson(MONACO, &CommuneLocator::default())?.places;
+    let templates = parse_geojson(MONACO, &CommuneLocator::default(), beffroi_domain::Lang::Fr)?.places;
     let communes = beffroi_server::demo::communes()?;
     Ok((0..n)
         .map(|i| {

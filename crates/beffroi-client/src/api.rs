@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use beffroi_domain::{Cursor, SyncPage};
+use beffroi_domain::{Cursor, Lang, SyncPage};
 use serde::de::DeserializeOwned;
 
 use crate::error::ClientError;
@@ -12,6 +12,8 @@ use crate::error::ClientError;
 pub struct ApiClient {
     http: reqwest::Client,
     base: String,
+    /// The resident's language: the server's refusals are said in it.
+    lang: Lang,
 }
 
 impl ApiClient {
@@ -32,7 +34,18 @@ impl ApiClient {
                 server: base.clone(),
                 detail: e.to_string(),
             })?;
-        Ok(Self { http, base })
+        Ok(Self {
+            http,
+            base,
+            lang: Lang::default(),
+        })
+    }
+
+    /// Asks the server to say its errors in `lang` (`Accept-Language`).
+    #[must_use]
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
     }
 
     pub fn base(&self) -> &str {
@@ -49,7 +62,11 @@ impl ApiClient {
             server: self.base.clone(),
             reason: root_cause(&e),
         };
-        let resp = request.send().await.map_err(offline)?;
+        let resp = request
+            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
+            .send()
+            .await
+            .map_err(offline)?;
         let status = resp.status();
         let body = resp.text().await.map_err(offline)?;
         if !status.is_success() {
@@ -150,6 +167,7 @@ impl ApiClient {
             .get(format!("{}/api/v1/alerts/stream", self.base))
             .query(&[("communes", communes.join(","))])
             .header("last-event-id", since.0.to_string())
+            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
             .header(
                 "beffroi-reports",
                 reports

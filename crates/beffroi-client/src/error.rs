@@ -1,4 +1,6 @@
 use beffroi_domain::api::ErrorBody;
+use beffroi_domain::l10n::{Localize, Msg};
+use beffroi_domain::msg;
 
 use crate::store::StoreError;
 
@@ -38,10 +40,36 @@ pub enum ClientError {
     #[error(transparent)]
     Photo(#[from] crate::photos::PhotoError),
     /// A report that cannot be sent as it is (nothing was queued).
-    #[error("{0}")]
-    InvalidReport(String),
+    #[error("the report cannot be sent as it is: {0:?}")]
+    InvalidReport(Msg),
     #[error("cannot write {path}: {reason}")]
     Io { path: String, reason: String },
+}
+
+impl Localize for ClientError {
+    /// What the resident reads (the CLI and the app render it in their
+    /// language; a server's refusal is already in it, see `ApiClient::in_lang`).
+    fn msg(&self) -> Msg {
+        match self {
+            ClientError::Offline { server, reason } => {
+                msg!("client-offline", server = server, reason = reason)
+            }
+            ClientError::Server { message, .. } => msg!("client-server", message = message),
+            ClientError::Protocol { server, detail } => {
+                msg!("client-protocol", server = server, detail = detail)
+            }
+            ClientError::NoServer => msg!("client-no-server"),
+            ClientError::InvalidServerUrl(u) => msg!("client-invalid-url", address = u),
+            ClientError::InvalidKey(k) => msg!("client-invalid-key", key = k),
+            ClientError::KeyMismatch { server, expected } => {
+                msg!("client-key-mismatch", server = server, key = expected)
+            }
+            ClientError::Store(e) => msg!("client-store", detail = e.to_string()),
+            ClientError::Photo(e) => e.msg(),
+            ClientError::InvalidReport(m) => m.clone(),
+            ClientError::Io { path, reason } => msg!("client-io", path = path, reason = reason),
+        }
+    }
 }
 
 impl ClientError {

@@ -267,7 +267,7 @@ impl Client {
         let key = key
             .map(|k| signing::normalize_fingerprint(&k).ok_or_else(|| ClientError::InvalidKey(k)))
             .transpose()?;
-        let api = ApiClient::new(&server)?;
+        let api = ApiClient::new(&server)?.in_lang(self.settings()?.lang.unwrap_or_default());
         let health = api.health().await?;
         let published = api.keys().await?;
         if let Some(fp) = &key
@@ -368,8 +368,9 @@ impl Client {
     /// and records the outcome (online or not) for the status indicator.
     pub async fn sync(&self) -> Result<SyncReport, ClientError> {
         let _one_at_a_time = self.syncing.lock().await;
-        let server = self.settings()?.server_url.ok_or(ClientError::NoServer)?;
-        let api = ApiClient::new(&server)?;
+        let settings = self.settings()?;
+        let server = settings.server_url.ok_or(ClientError::NoServer)?;
+        let api = ApiClient::new(&server)?.in_lang(settings.lang.unwrap_or_default());
         let result = self.sync_with(&api).await;
         let mut status = self.sync_status()?;
         let now = OffsetDateTime::now_utc();
@@ -695,8 +696,9 @@ impl Client {
     fn staged_path(&self, token: &str) -> Result<PathBuf, ClientError> {
         // Tokens are ours (hex); anything else is not a path to follow.
         if token.is_empty() || !token.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(ClientError::InvalidReport(format!(
-                "{token:?} is not a staged photo"
+            return Err(ClientError::InvalidReport(beffroi_domain::msg!(
+                "client-not-staged",
+                token = token
             )));
         }
         Ok(self
@@ -723,9 +725,9 @@ impl Client {
             .iter()
             .map(|p| {
                 std::fs::read(p).map_err(|e| {
-                    ClientError::InvalidReport(format!(
-                        "a staged photo is gone ({}): pick it again",
-                        e
+                    ClientError::InvalidReport(beffroi_domain::msg!(
+                        "client-staged-gone",
+                        detail = e.to_string()
                     ))
                 })
             })
@@ -757,15 +759,16 @@ impl Client {
         }
         report
             .validate(&categories)
-            .map_err(|e| ClientError::InvalidReport(e.to_string()))?;
+            .map_err(|e| ClientError::InvalidReport(beffroi_domain::l10n::Localize::msg(&e)))?;
         // A commune the device knows is not the territory's would be refused
         // by the server after the resident left: say it now (before the first
         // sync there is no list, and the server checks).
         if let Some(code) = &report.commune {
             let communes = self.store.communes()?;
             if !communes.is_empty() && !communes.iter().any(|c| &c.code == code) {
-                return Err(ClientError::InvalidReport(format!(
-                    "commune {code} is not part of the territory: choose one of its communes"
+                return Err(ClientError::InvalidReport(beffroi_domain::msg!(
+                    "client-commune-outside",
+                    code = code.as_str()
                 )));
             }
         }
@@ -862,7 +865,8 @@ impl Client {
             let attempt: Result<(), ClientError> = async {
                 let report = self.sync().await?;
                 let server = report.server.clone();
-                let api = ApiClient::new(&server)?;
+                let api =
+                    ApiClient::new(&server)?.in_lang(self.settings()?.lang.unwrap_or_default());
                 if report.alerts_new > 0 {
                     on_news(self.alerts()?);
                 }

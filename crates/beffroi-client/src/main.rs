@@ -10,6 +10,7 @@ use beffroi_client::directory::{Order, PlaceResult, SearchQuery};
 use beffroi_client::i18n::Localizer;
 use beffroi_client::{Client, ClientError};
 use beffroi_domain::hours::TIMEZONE;
+use beffroi_domain::l10n::Localize;
 use beffroi_domain::place::{Category, PlaceId, Position};
 use beffroi_domain::{InseeCode, Lang};
 use chrono::{DateTime, FixedOffset};
@@ -161,22 +162,23 @@ enum Command {
     },
 }
 
+/// A message for the command line's own parsers, in the session's language
+/// (they run before the local settings are read).
+fn early_msg(id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    Localizer::new(session_lang(None)).map_or_else(|_| id.to_owned(), |l| l.msg(id, args))
+}
+
 fn parse_position(s: &str) -> Result<Position, String> {
     let (lat, lon) = s
         .split_once(',')
-        .ok_or("use LAT,LON, e.g. 43.7031,7.2661")?;
+        .ok_or_else(|| early_msg("cli-position-format", &[]))?;
+    let number = |v: &str| v.trim().parse::<f64>().ok().filter(|n| n.is_finite());
     let p = Position {
-        lat: lat
-            .trim()
-            .parse()
-            .map_err(|_| format!("latitude {lat:?} is not a number"))?,
-        lon: lon
-            .trim()
-            .parse()
-            .map_err(|_| format!("longitude {lon:?} is not a number"))?,
+        lat: number(lat).ok_or_else(|| early_msg("cli-not-a-number", &[("value", lat.into())]))?,
+        lon: number(lon).ok_or_else(|| early_msg("cli-not-a-number", &[("value", lon.into())]))?,
     };
     if !(-90.0..=90.0).contains(&p.lat) || !(-180.0..=180.0).contains(&p.lon) {
-        return Err("coordinates out of range: latitude -90..90, longitude -180..180".into());
+        return Err(early_msg("cli-position-range", &[]));
     }
     Ok(p)
 }
@@ -184,15 +186,14 @@ fn parse_position(s: &str) -> Result<Position, String> {
 fn parse_answer(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
-        .ok_or_else(|| "use ID=TEXT, e.g. danger=oui".into())
+        .ok_or_else(|| early_msg("cli-answer-format", &[]))
 }
 
 /// `at` as a date-time, or now in the territory's time zone.
-fn moment(at: Option<&str>) -> anyhow::Result<DateTime<FixedOffset>> {
+fn moment(at: Option<&str>, l10n: &Localizer) -> anyhow::Result<DateTime<FixedOffset>> {
     match at {
-        Some(s) => DateTime::parse_from_rfc3339(s).with_context(|| {
-            format!("{s:?} is not an RFC 3339 time: use e.g. 2026-11-23T10:00:00+01:00")
-        }),
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .map_err(|_| anyhow::anyhow!("{}", l10n.msg("cli-not-a-time", &[("value", s.into())]))),
         None => Ok(chrono::Utc::now().with_timezone(&TIMEZONE).fixed_offset()),
     }
 }
@@ -277,11 +278,37 @@ fn state_id(s: beffroi_domain::alert::AlertState) -> &'static str {
 /// Exit status when the server could not be reached (the cache was still served).
 const EXIT_OFFLINE: u8 = 2;
 
+/// The language the CLI speaks, once known (for errors that end the run).
+static CLI_LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// The CLI's language before the local settings are read: `--lang`, else
+/// the session's `LANG`.
+fn session_lang(flag: Option<Lang>) -> Lang {
+    flag.or_else(|| std::env::var("LANG").ok().and_then(|l| l.parse().ok()))
+        .unwrap_or_default()
+}
+
+/// An error said in the resident's language: the core's errors through
+/// Fluent, the others (already localized by the CLI) as they are.
+fn say(e: &anyhow::Error, l10n: &Localizer) -> String {
+    match e.downcast_ref::<ClientError>() {
+        Some(ce) => l10n.render(&ce.msg()),
+        None => format!("{e:#}"),
+    }
+}
+
 fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("beffroi: {e:#}");
+            let lang = CLI_LANG
+                .get()
+                .copied()
+                .unwrap_or_else(|| session_lang(None));
+            match Localizer::new(lang) {
+                Ok(l10n) => eprintln!("beffroi: {}", say(&e, &l10n)),
+                Err(_) => eprintln!("beffroi: {e:#}"),
+            }
             ExitCode::FAILURE
         }
     }
@@ -289,14 +316,25 @@ fn main() -> ExitCode {
 
 fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
+    let early = Localizer::new(session_lang(cli.lang))?;
     let data = match cli.data {
         Some(d) => d,
         None => dirs::data_dir()
-            .context("no data directory on this system: pass --data DIR")?
+            .with_context(|| early.msg("cli-no-data-dir", &[]))?
             .join("beffroi"),
     };
-    let client = Client::open(&data)
-        .with_context(|| format!("cannot open the local data in {}", data.display()))?;
+    let client = Client::open(&data).map_err(|e| {
+        anyhow::anyhow!(
+            "{}",
+            early.msg(
+                "cli-cannot-open-data",
+                &[
+                    ("dir", data.display().to_string().into()),
+                    ("reason", early.render(&e.msg()).into())
+                ]
+            )
+        )
+    })?;
     if let Some(server) = &cli.server {
         client.set_address(server)?;
     }
@@ -311,15 +349,15 @@ fn run() -> anyhow::Result<ExitCode> {
     let lang = cli
         .lang
         .or(client.settings()?.lang)
-        .or_else(|| std::env::var("LANG").ok().and_then(|l| l.parse().ok()))
-        .unwrap_or_default();
+        .unwrap_or_else(|| session_lang(None));
+    let _ = CLI_LANG.set(lang);
     let l10n = Localizer::new(lang)?;
     // Two workers: sync fetches the next page while the current one is stored.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?;
+        .with_context(|| l10n.msg("cli-no-runtime", &[]))?;
 
     // The library says no town hall is chosen; here, how to choose one.
     if matches!(cli.command, Command::Sync | Command::Listen { .. })
@@ -389,7 +427,7 @@ fn run() -> anyhow::Result<ExitCode> {
             limit,
             json,
         } => {
-            let at = moment(open_at.as_deref())?;
+            let at = moment(open_at.as_deref(), &l10n)?;
             let near = match (near, near_home) {
                 (Some(p), _) => Some(p),
                 (None, false) => None,
@@ -544,7 +582,7 @@ fn run() -> anyhow::Result<ExitCode> {
                 .filed_reports()?
                 .into_iter()
                 .find(|r| r.report.id == id)
-                .context("the report just filed is not in the outbox")?;
+                .with_context(|| l10n.msg("cli-report-not-queued", &[]))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&filed)?);
             } else {
@@ -603,7 +641,7 @@ fn run() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Place { id, at, json } => {
-            let at = moment(at.as_deref())?;
+            let at = moment(at.as_deref(), &l10n)?;
             let Some(r) = client.place(&PlaceId(id.clone()), &at, lang)? else {
                 anyhow::bail!("{}", l10n.msg("cli-place-unknown", &[("id", id.into())]));
             };
@@ -659,7 +697,7 @@ fn refresh(
         }
         // A refused refresh is worth saying, but the cache still answers.
         Err(e) => {
-            eprintln!("beffroi: {e}");
+            eprintln!("beffroi: {}", l10n.render(&e.msg()));
             Ok(false)
         }
     }
@@ -669,7 +707,7 @@ fn refresh(
 fn report_offline(client: &Client, l10n: &Localizer, e: &ClientError) -> anyhow::Result<()> {
     let (server, reason) = match e {
         ClientError::Offline { server, reason } => (server.clone(), reason.clone()),
-        other => (String::new(), other.to_string()),
+        other => (String::new(), l10n.render(&other.msg())),
     };
     eprintln!(
         "{}",

@@ -30,6 +30,24 @@ pub enum PhotoError {
     TooMany,
 }
 
+impl beffroi_domain::l10n::Localize for PhotoError {
+    fn msg(&self) -> beffroi_domain::l10n::Msg {
+        use beffroi_domain::msg;
+        match self {
+            PhotoError::Read { path, reason } => {
+                msg!("client-photo-read", path = path, reason = reason)
+            }
+            PhotoError::NotAnImage { path, .. } => msg!("client-photo-not-an-image", path = path),
+            PhotoError::TooLarge { path } => msg!(
+                "client-photo-too-large",
+                path = path,
+                max = MAX_INPUT_BYTES / 1024 / 1024
+            ),
+            PhotoError::TooMany => msg!("photo-too-many", max = MAX_PHOTOS),
+        }
+    }
+}
+
 /// Reads and prepares the photo at `path` (see the module's description).
 pub fn prepare_file(path: &Path) -> Result<Vec<u8>, PhotoError> {
     let shown = path.display().to_string();

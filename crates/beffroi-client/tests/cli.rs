@@ -65,9 +65,14 @@ async fn sync_then_serve_communes_offline() {
         .unwrap();
     let monaco = include_str!("../../../data/osm-monaco-pois.geojson");
     let format = beffroi_server::import::Format::GeoJson;
-    beffroi_server::import::import_places(state.store.as_ref(), format, monaco)
-        .await
-        .unwrap();
+    beffroi_server::import::import_places(
+        state.store.as_ref(),
+        format,
+        monaco,
+        beffroi_domain::Lang::Fr,
+    )
+    .await
+    .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -155,14 +160,14 @@ async fn sync_then_serve_communes_offline() {
     let out = beffroi(&["search", "--near", "95,7"], &cache);
     assert!(!out.status.success());
     assert!(
-        text(&out.stderr).contains("out of range"),
+        text(&out.stderr).contains("Coordonnées hors limites"),
         "{}",
         text(&out.stderr)
     );
     let out = beffroi(&["search", "--open-at", "demain"], &cache);
     assert!(!out.status.success());
     assert!(
-        text(&out.stderr).contains("RFC 3339"),
+        text(&out.stderr).contains("« demain » n'est pas une date RFC 3339"),
         "{}",
         text(&out.stderr)
     );
@@ -176,7 +181,7 @@ fn bad_server_address_and_empty_cache_are_explained() {
     let out = beffroi(&["--server", "not a url", "sync"], dir.path());
     assert!(!out.status.success());
     assert!(
-        text(&out.stderr).contains("invalid server address"),
+        text(&out.stderr).contains("Adresse de serveur « not a url » non valide"),
         "{}",
         text(&out.stderr)
     );
@@ -309,6 +314,27 @@ async fn a_report_filed_offline_is_sent_once_when_the_server_is_back_and_its_sta
             beffroi(&args, &cache)
         })
     };
+    // Nothing says where (no position, address or home commune): refused
+    // at once, in the resident's language (the core's message, through Fluent).
+    let out = run([
+        "--server",
+        &url,
+        "report",
+        "--category",
+        "roads",
+        "--text",
+        "Nid-de-poule",
+    ]
+    .map(String::from)
+    .to_vec())
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("Le signalement n'a pas de lieu"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = run([
         "--server",
         &url,
@@ -400,7 +426,7 @@ async fn a_report_filed_offline_is_sent_once_when_the_server_is_back_and_its_sta
     .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("unknown category"),
+        text(&out.stderr).contains("Catégorie inconnue « potholes »"),
         "{}",
         text(&out.stderr)
     );
@@ -429,7 +455,7 @@ async fn a_report_filed_offline_is_sent_once_when_the_server_is_back_and_its_sta
     let out = run(with(&not_a_photo)).await.unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("not a photo Beffroi can send"),
+        text(&out.stderr).contains("n'est pas une photo que Beffroi peut envoyer"),
         "{}",
         text(&out.stderr)
     );
@@ -575,9 +601,14 @@ async fn search_orders_by_distance_from_the_home_commune() {
         node/3,Boulangerie du Cours,bakery,43.6962,7.2760,Cours Saleya,06300,Nice\n\
         node/4,Boulangerie du Cros,bakery,43.6600,7.1700,Avenue des Oliviers,06800,Cagnes-sur-Mer\n";
     let format = beffroi_server::import::Format::Csv;
-    beffroi_server::import::import_places(state.store.as_ref(), format, csv)
-        .await
-        .unwrap();
+    beffroi_server::import::import_places(
+        state.store.as_ref(),
+        format,
+        csv,
+        beffroi_domain::Lang::Fr,
+    )
+    .await
+    .unwrap();
     let cache = dir.path().join("cache");
     let run = |args: Vec<&'static str>| {
         let (url, cache) = (url.clone(), cache.clone());
@@ -659,7 +690,7 @@ async fn a_key_given_out_of_band_is_the_only_one_trusted_and_a_reset_is_explicit
     .unwrap();
     assert!(!out.status.success());
     assert!(
-        text(&out.stderr).contains("impostor"),
+        text(&out.stderr).contains("imposteur"),
         "{}",
         text(&out.stderr)
     );
@@ -706,7 +737,7 @@ async fn a_key_given_out_of_band_is_the_only_one_trusted_and_a_reset_is_explicit
         .await
         .unwrap();
     assert!(
-        text(&out.stderr).contains("fingerprint"),
+        text(&out.stderr).contains("Empreinte de clé"),
         "{}",
         text(&out.stderr)
     );

@@ -8,13 +8,16 @@
 
 use std::collections::HashMap;
 
+use beffroi_domain::l10n::{Localize, Msg};
+use beffroi_domain::msg;
 use beffroi_domain::place::{
     Address, Category, Crisis, ImportReport, Place, PlaceId, Position, RowIssue, Source, Tags,
     Wheelchair, Writer, osm_flag,
 };
 use beffroi_domain::sync::Cursor;
-use beffroi_domain::{Commune, InseeCode};
+use beffroi_domain::{Commune, InseeCode, Lang};
 
+use crate::l10n::text;
 use crate::store::{Store, StoreError};
 
 /// What parsing a file produced.
@@ -81,18 +84,20 @@ impl Format {
 /// Parses `text` and stores its places in one transaction. Rows with errors
 /// are reported, the others imported; a re-import of the same file changes
 /// nothing.
+/// `lang` is the language the rows' issues are said in.
 pub async fn import_places(
     store: &dyn Store,
     format: Format,
     text: &str,
+    lang: Lang,
 ) -> Result<ImportReport, ImportError> {
     let communes = store
         .communes_since(Cursor::START, beffroi_domain::sync::MAX_PAGE_LIMIT)
         .await?;
     let locator = CommuneLocator::new(&communes.items);
     let parsed = match format {
-        Format::GeoJson => parse_geojson(text, &locator)?,
-        Format::Csv => parse_csv(text, &locator)?,
+        Format::GeoJson => parse_geojson(text, &locator, lang)?,
+        Format::Csv => parse_csv(text, &locator, lang)?,
     };
     let counts = store.upsert_places(parsed.places, Writer::Import).await?;
     Ok(ImportReport {
@@ -163,12 +168,12 @@ fn build_place(
     tags: Tags,
     position: Position,
     locator: &CommuneLocator,
-) -> Result<Place, String> {
+) -> Result<Place, Msg> {
     let name = tags
         .get("name")
         .or_else(|| tags.get("brand"))
         .cloned()
-        .ok_or_else(|| "the place has no name (name=* or brand=*)".to_owned())?;
+        .ok_or_else(|| msg!("import-no-name"))?;
     let get = |k: &str| tags.get(k).cloned();
     let address = Address {
         housenumber: get("addr:housenumber"),
@@ -205,21 +210,21 @@ fn build_place(
         last_checked: get("check_date").or_else(|| get("check_date:opening_hours")),
         tags,
     };
-    place.validate().map_err(|e| e.to_string())?;
+    place.validate().map_err(|e| e.msg())?;
     Ok(place)
 }
 
 /// Keeps the first of each id; later ones are rejected.
-fn reject_duplicates(parsed: &mut Parsed, rows: Vec<(usize, Place)>) {
+fn reject_duplicates(parsed: &mut Parsed, rows: Vec<(usize, Place)>, lang: Lang) {
     let mut first: HashMap<PlaceId, usize> = HashMap::new();
     for (row, place) in rows {
         if let Some(at) = first.get(&place.id) {
             parsed.rejected.push(RowIssue {
                 row,
                 what: Some(place.id.to_string()),
-                reason: format!(
-                    "duplicate id {} (first at row {at}); this row was ignored",
-                    place.id
+                reason: text(
+                    lang,
+                    &msg!("import-duplicate", id = place.id.to_string(), first = *at),
                 ),
             });
         } else {
@@ -229,7 +234,7 @@ fn reject_duplicates(parsed: &mut Parsed, rows: Vec<(usize, Place)>) {
     }
 }
 
-fn position_of(geometry: &serde_json::Value) -> Result<Position, String> {
+fn position_of(geometry: &serde_json::Value) -> Result<Position, Msg> {
     let coords = &geometry["coordinates"];
     let point = match geometry["type"].as_str() {
         Some("Point") => coords.clone(),
@@ -239,33 +244,38 @@ fn position_of(geometry: &serde_json::Value) -> Result<Position, String> {
         Some("MultiPolygon") => mean(&coords[0][0])?,
         Some("LineString") => mean(coords)?,
         other => {
-            return Err(format!(
-                "unsupported geometry {other:?}: use Point or Polygon"
+            return Err(msg!(
+                "import-geometry",
+                geometry = other.unwrap_or_default()
             ));
         }
     };
     match (point[0].as_f64(), point[1].as_f64()) {
         (Some(lon), Some(lat)) => Ok(Position { lat, lon }),
-        _ => Err("the geometry has no numeric coordinates".into()),
+        _ => Err(msg!("import-no-coordinates")),
     }
 }
 
-fn mean(ring: &serde_json::Value) -> Result<serde_json::Value, String> {
+fn mean(ring: &serde_json::Value) -> Result<serde_json::Value, Msg> {
     let pts = ring
         .as_array()
         .filter(|a| !a.is_empty())
-        .ok_or("empty geometry")?;
+        .ok_or_else(|| msg!("import-no-coordinates"))?;
     let (mut lon, mut lat) = (0.0, 0.0);
     for p in pts {
-        lon += p[0].as_f64().ok_or("non-numeric coordinate")?;
-        lat += p[1].as_f64().ok_or("non-numeric coordinate")?;
+        lon += p[0].as_f64().ok_or_else(|| msg!("import-no-coordinates"))?;
+        lat += p[1].as_f64().ok_or_else(|| msg!("import-no-coordinates"))?;
     }
     let n = pts.len() as f64;
     Ok(serde_json::json!([lon / n, lat / n]))
 }
 
 /// Parses an OSM GeoJSON FeatureCollection.
-pub fn parse_geojson(text: &str, locator: &CommuneLocator) -> Result<Parsed, ImportError> {
+pub fn parse_geojson(
+    text: &str,
+    locator: &CommuneLocator,
+    lang: Lang,
+) -> Result<Parsed, ImportError> {
     let doc: serde_json::Value =
         serde_json::from_str(text).map_err(|e| ImportError::GeoJson(e.to_string()))?;
     let features = doc["features"].as_array().ok_or_else(|| {
@@ -281,15 +291,13 @@ pub fn parse_geojson(text: &str, locator: &CommuneLocator) -> Result<Parsed, Imp
             .or_else(|| f.get("id"))
             .and_then(|v| v.as_str())
             .map(str::to_owned);
-        let issue = |reason: String| RowIssue {
+        let issue = |reason: Msg| RowIssue {
             row,
             what: element.clone(),
-            reason,
+            reason: self::text(lang, &reason),
         };
         let Some(element) = element.clone() else {
-            parsed
-                .rejected
-                .push(issue("no OSM id (@osm, @id or the feature id)".into()));
+            parsed.rejected.push(issue(msg!("import-no-osm-id")));
             continue;
         };
         let tags: Tags = props
@@ -306,7 +314,7 @@ pub fn parse_geojson(text: &str, locator: &CommuneLocator) -> Result<Parsed, Imp
             }
         };
         let Some(category) = Category::from_osm(&tags) else {
-            parsed.skipped.push(issue("not a shop or service".into()));
+            parsed.skipped.push(issue(msg!("import-not-a-shop")));
             continue;
         };
         let source = Source::Osm {
@@ -324,7 +332,7 @@ pub fn parse_geojson(text: &str, locator: &CommuneLocator) -> Result<Parsed, Imp
             Err(reason) => parsed.rejected.push(issue(reason)),
         }
     }
-    reject_duplicates(&mut parsed, rows);
+    reject_duplicates(&mut parsed, rows, lang);
     Ok(parsed)
 }
 
@@ -353,7 +361,7 @@ const CSV_REQUIRED: &[&str] = &["id", "name", "category", "lat", "lon"];
 
 /// Parses a CSV file with the documented header. `id` is an OSM element
 /// (`node/123`) or the town hall's own reference.
-pub fn parse_csv(text: &str, locator: &CommuneLocator) -> Result<Parsed, ImportError> {
+pub fn parse_csv(text: &str, locator: &CommuneLocator, lang: Lang) -> Result<Parsed, ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -380,11 +388,10 @@ pub fn parse_csv(text: &str, locator: &CommuneLocator) -> Result<Parsed, ImportE
                 let reason = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
-                    } => {
-                        format!("this line has {len} columns, the header has {expected_len}")
-                    }
-                    _ => e.to_string(),
+                    } => msg!("import-columns", len = *len, expected = *expected_len),
+                    _ => msg!("import-csv", detail = e.to_string()),
                 };
+                let reason = self::text(lang, &reason);
                 parsed.rejected.push(RowIssue {
                     row,
                     what: None,
@@ -399,20 +406,20 @@ pub fn parse_csv(text: &str, locator: &CommuneLocator) -> Result<Parsed, ImportE
                 .filter(|v| !v.is_empty())
         };
         let id = field("id").map(str::to_owned);
-        let issue = |reason: String| RowIssue {
+        let issue = |reason: Msg| RowIssue {
             row,
             what: id.clone(),
-            reason,
+            reason: self::text(lang, &reason),
         };
         let Some(id) = id.clone() else {
-            parsed.rejected.push(issue("the id column is empty".into()));
+            parsed.rejected.push(issue(msg!("import-no-id")));
             continue;
         };
-        let coord = |name: &str| -> Result<f64, String> {
+        let coord = |name: &'static str| -> Result<f64, Msg> {
             field(name)
-                .ok_or_else(|| format!("{name} is empty"))?
+                .ok_or_else(|| msg!("import-empty", column = name))?
                 .parse()
-                .map_err(|_| format!("{name} is not a number"))
+                .map_err(|_| msg!("import-not-a-number", column = name))
         };
         let position = match (coord("lat"), coord("lon")) {
             (Ok(lat), Ok(lon)) => Position { lat, lon },
@@ -424,7 +431,7 @@ pub fn parse_csv(text: &str, locator: &CommuneLocator) -> Result<Parsed, ImportE
         let category: Category = match field("category").unwrap_or_default().parse() {
             Ok(c) => c,
             Err(e) => {
-                parsed.rejected.push(issue(e.to_string()));
+                parsed.rejected.push(issue(e.msg()));
                 continue;
             }
         };
@@ -471,6 +478,6 @@ pub fn parse_csv(text: &str, locator: &CommuneLocator) -> Result<Parsed, ImportE
             Err(reason) => parsed.rejected.push(issue(reason)),
         }
     }
-    reject_duplicates(&mut parsed, rows);
+    reject_duplicates(&mut parsed, rows, lang);
     Ok(parsed)
 }

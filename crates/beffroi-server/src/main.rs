@@ -262,7 +262,12 @@ async fn import_places(file: &std::path::Path, data: &std::path::Path) -> anyhow
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let store = SqliteStore::open(data)
         .with_context(|| format!("cannot open the data directory {}", data.display()))?;
-    let report = import::import_places(&store, format, &text).await?;
+    // The rows' issues in the operator's language (`LANG`), French by default.
+    let lang = std::env::var("LANG")
+        .ok()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_default();
+    let report = import::import_places(&store, format, &text, lang).await?;
     for issue in &report.rejected {
         eprintln!(
             "rejected row {}{}: {}",

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use beffroi_domain::Cursor;
+use beffroi_domain::Lang;
 use beffroi_domain::hours::Hours;
 use beffroi_server::import::{CommuneLocator, Format, ImportError, import_places, parse_csv};
 use beffroi_server::{SqliteStore, Store, demo};
@@ -23,7 +24,7 @@ async fn store_with_territory() -> (tempfile::TempDir, SqliteStore) {
 #[tokio::test]
 async fn the_osm_extract_imports_and_a_reimport_changes_nothing() {
     let (_dir, store) = store_with_territory().await;
-    let first = import_places(&store, Format::GeoJson, MONACO)
+    let first = import_places(&store, Format::GeoJson, MONACO, Lang::En)
         .await
         .unwrap();
     assert!(first.counts.inserted > 400, "{:?}", first.counts);
@@ -65,7 +66,7 @@ async fn the_osm_extract_imports_and_a_reimport_changes_nothing() {
     // Monaco is outside the territory: no commune, address kept.
     assert!(page.items.iter().all(|p| p.commune.is_none()));
 
-    let again = import_places(&store, Format::GeoJson, MONACO)
+    let again = import_places(&store, Format::GeoJson, MONACO, Lang::En)
         .await
         .unwrap();
     assert_eq!((again.counts.inserted, again.counts.updated), (0, 0));
@@ -80,7 +81,9 @@ async fn the_osm_extract_imports_and_a_reimport_changes_nothing() {
 #[tokio::test]
 async fn csv_rows_with_errors_are_reported_and_the_others_imported() {
     let (_dir, store) = store_with_territory().await;
-    let report = import_places(&store, Format::Csv, BAD_CSV).await.unwrap();
+    let report = import_places(&store, Format::Csv, BAD_CSV, Lang::It)
+        .await
+        .unwrap();
     assert_eq!(report.counts.inserted, 3, "{report:?}");
     let reason = |row: usize| {
         report
@@ -90,14 +93,15 @@ async fn csv_rows_with_errors_are_reported_and_the_others_imported() {
             .map(|r| r.reason.clone())
             .unwrap_or_else(|| panic!("row {row} not rejected: {report:?}"))
     };
+    // Said in the language asked for (Italian here).
     assert!(
-        reason(3).contains("invalid opening_hours \"lundi 9h-18h\""),
+        reason(3).contains("Orari « lundi 9h-18h » non validi"),
         "{}",
         reason(3)
     );
-    assert!(reason(4).contains("latitude 143.7"), "{}", reason(4));
-    assert!(reason(5).contains("duplicate id"), "{}", reason(5));
-    assert!(reason(7).contains("columns"), "{}", reason(7));
+    assert!(reason(4).contains("La latitudine 143.7"), "{}", reason(4));
+    assert!(reason(5).contains("duplicato"), "{}", reason(5));
+    assert!(reason(7).contains("colonne"), "{}", reason(7));
     assert_eq!(report.rejected.len(), 4);
 
     // Communes come from postcode and city; a town hall reference is kept as such.
@@ -121,7 +125,12 @@ async fn csv_rows_with_errors_are_reported_and_the_others_imported() {
 
 #[test]
 fn a_csv_without_the_required_columns_is_refused_whole() {
-    let err = parse_csv("id,name,lat\nnode/1,X,43.7\n", &CommuneLocator::default()).unwrap_err();
+    let err = parse_csv(
+        "id,name,lat\nnode/1,X,43.7\n",
+        &CommuneLocator::default(),
+        Lang::En,
+    )
+    .unwrap_err();
     assert!(
         matches!(&err, ImportError::CsvHeader(cols) if cols.contains("category") && cols.contains("lon")),
         "{err}"

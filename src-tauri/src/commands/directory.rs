@@ -11,8 +11,12 @@ use crate::error::CommandError;
 /// `at` (RFC 3339), else the app's fixed clock, else now in the territory's time zone.
 fn moment(state: &AppState, at: Option<String>) -> Result<DateTime<FixedOffset>, CommandError> {
     match at {
-        Some(s) => DateTime::parse_from_rfc3339(&s)
-            .map_err(|_| CommandError::Invalid(format!("{s:?} is not an RFC 3339 time"))),
+        Some(s) => DateTime::parse_from_rfc3339(&s).map_err(|_| {
+            CommandError::Invalid(crate::error::say(&beffroi_domain::msg!(
+                "app-not-a-time",
+                value = s.as_str()
+            )))
+        }),
         None => Ok(state
             .clock
             .unwrap_or_else(|| chrono::Utc::now().with_timezone(&TIMEZONE).fixed_offset())),
@@ -52,7 +56,12 @@ pub fn get_place(
     let result = state
         .client
         .place(&PlaceId(id.clone()), &at, lang(&state)?)?
-        .ok_or_else(|| CommandError::Invalid(format!("no place {id:?} in the local directory")))?;
+        .ok_or_else(|| {
+            CommandError::Invalid(crate::error::say(&beffroi_domain::msg!(
+                "app-no-place",
+                id = id.as_str()
+            )))
+        })?;
     let week = state.client.place_week(&result.place, &at);
     Ok(PlaceDetails { result, week })
 }

@@ -19,7 +19,9 @@ pub fn stage_photo(
     request: tauri::ipc::Request<'_>,
 ) -> Result<String, CommandError> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
-        return Err(CommandError::Invalid("send the photo's bytes".into()));
+        return Err(CommandError::Invalid(crate::error::say(
+            &beffroi_domain::msg!("app-photo-bytes"),
+        )));
     };
     Ok(state.client.stage_photo(bytes)?)
 }
@@ -61,8 +63,8 @@ pub fn report_photo(
         .filed_photo_count(&id)
         .map_err(beffroi_client::ClientError::from)?;
     if !photos.is_some_and(|count| (1..=count).contains(&n)) {
-        return Err(CommandError::Invalid(format!(
-            "no photo {n} for report {id}"
+        return Err(CommandError::Invalid(crate::error::say(
+            &beffroi_domain::msg!("err-no-photo", name = n.to_string(), id = id.as_str()),
         )));
     }
     let bytes = std::fs::read(state.client.photo_path(&id, n))

@@ -25,14 +25,15 @@ pub fn save_settings(
         .iter()
         .any(|c| c.code == home_commune);
     if !known {
-        return Err(CommandError::Invalid(format!(
-            "unknown commune {home_commune}: choose one from the list"
+        return Err(CommandError::Invalid(crate::error::say(
+            &beffroi_domain::msg!("app-unknown-commune", code = home_commune.as_str()),
         )));
     }
     let mut settings = state.client.settings()?;
     settings.lang = Some(lang);
     settings.home_commune = Some(home_commune);
     state.client.set_settings(&settings)?;
+    crate::error::set_lang(lang);
     crate::tray::relabel(&app, lang);
     Ok(settings)
 }

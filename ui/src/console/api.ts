@@ -1,5 +1,6 @@
 // Calls to the town hall API from the console (same origin). Errors carry the
 // server's `{"error": {"code", "message"}}`.
+import { lang } from '../lib/locale.svelte';
 import type { Commune } from '../bindings/Commune';
 import type { ErrorBody } from '../bindings/ErrorBody';
 import type { LoginResponse } from '../bindings/LoginResponse';
@@ -47,6 +48,8 @@ export class ApiError extends Error {
 async function call<T>(path: string, init: RequestInit = {}, token?: string): Promise<T> {
   const headers = new Headers(init.headers);
   if (token) headers.set('authorization', `Bearer ${token}`);
+  // The server says its refusals in the console's language.
+  headers.set('accept-language', lang());
   if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
   const resp = await fetch(`/api/v1${path}`, { ...init, headers });
   if (!resp.ok) {

@@ -1,7 +1,8 @@
 // What to tell staff when a call fails, in their language. The server's
 // errors carry a stable code; for the general ones a sentence from locales/
 // says it all; for refused input (invalid_*, conflicts) the server's own
-// message names the field or value at fault and is shown after ours.
+// message (said in the console's language: see `call` in api.ts) names the
+// field or value at fault and is shown after ours.
 import { t } from '../lib/locale.svelte';
 import { ApiError } from './api';
 

@@ -223,7 +223,7 @@ pub async fn import(
     };
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::BadRequest("invalid_file", beffroi_domain::msg!("err-not-utf8")))?;
-    let report = import_places(state.store.as_ref(), format, text)
+    let report = import_places(state.store.as_ref(), format, text, crate::l10n::current())
         .await
         .map_err(|e| match e {
             ImportError::Store(e) => ApiError::from(e),
