@@ -24,7 +24,8 @@ test('staff create, fix, close and delete a place, and import a file with a per-
   await page.locator('#pf-save').click();
   const formError = page.locator('#place-form-error');
   await formError.waitFor();
-  assert.match(await formError.innerText(), /invalid opening_hours "lundi 7h-19h"/);
+  // The server says it in the console's language.
+  assert.match(await formError.innerText(), /Horaires « lundi 7h-19h » non valides/);
 
   await page.locator('#pf-hours').fill('Mo-Sa 07:00-19:00');
   await page.locator('#pf-save').click();
@@ -52,7 +53,7 @@ test('staff create, fix, close and delete a place, and import a file with a per-
   const counts = page.locator('#import-counts');
   await counts.waitFor();
   assert.match(await counts.innerText(), /^2 ajoutés, 0 mis à jour, 0 inchangés, 0 conservés .*, 0 ignorés .*, 1 refusés\.$/);
-  assert.match(await page.locator('#import-rejected').innerText(), /3\s+node\/2\s+latitude 143.7 is out of range/);
+  assert.match(await page.locator('#import-rejected').innerText(), /3\s+node\/2\s+La latitude 143.7 est hors limites/);
   await page.locator('#places-table tbody tr', { hasText: 'Pharmacie du Port' }).waitFor();
   await page.screenshot({ path: join(artifacts, 'console-places.png'), fullPage: true });
   await page.close();
