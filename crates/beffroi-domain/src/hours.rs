@@ -102,17 +102,18 @@ impl Hours {
         &self.raw
     }
 
+    /// The state at `at` alone: cheaper than [`Hours::status`], which also looks for the next
+    /// change (a search that can run far ahead when the hours never change).
+    pub fn state<Z: TimeZone>(&self, at: &DateTime<Z>) -> OpenState {
+        open_state(self.oh.state(at.with_timezone(&TIMEZONE)).0)
+    }
+
     /// The state at `at` and the next change after it.
     pub fn status<Z: TimeZone>(&self, at: &DateTime<Z>) -> HoursStatus {
         let at = at.with_timezone(&TIMEZONE);
         let (kind, comment) = self.oh.state(at);
-        let state = match kind {
-            RuleKind::Open => OpenState::Open,
-            RuleKind::Closed => OpenState::Closed,
-            RuleKind::Unknown => OpenState::Unknown,
-        };
         HoursStatus {
-            state,
+            state: open_state(kind),
             next_change: self.oh.next_change(at),
             comment: (!comment.is_empty()).then(|| comment.to_string()),
         }
@@ -151,6 +152,14 @@ impl Hours {
                 }
             })
             .collect()
+    }
+}
+
+fn open_state(kind: RuleKind) -> OpenState {
+    match kind {
+        RuleKind::Open => OpenState::Open,
+        RuleKind::Closed => OpenState::Closed,
+        RuleKind::Unknown => OpenState::Unknown,
     }
 }
 
