@@ -256,6 +256,42 @@ mod tests {
     }
 
     #[test]
+    fn a_space_after_a_comma_keeps_a_weekday_list() {
+        // Issue 11, item 15: read as `Mo-Tu` open all day plus an additional rule before the
+        // patched opening-hours-syntax; opening_hours.js reads a weekday list.
+        let h = Hours::parse("Mo-Tu, Th-Sa 12:00-13:30, 19:30-21:00", Some("MC")).expect("parses");
+        let at = |s| h.state(&paris(s));
+        // Monday 7 December 2026: open at lunch and in the evening only.
+        assert_eq!(at("2026-12-07T10:00:00+01:00"), OpenState::Closed);
+        assert_eq!(at("2026-12-07T12:30:00+01:00"), OpenState::Open);
+        assert_eq!(at("2026-12-07T15:00:00+01:00"), OpenState::Closed);
+        assert_eq!(at("2026-12-07T20:00:00+01:00"), OpenState::Open);
+        // Wednesday is not in the list; Thursday is.
+        assert_eq!(at("2026-12-09T12:30:00+01:00"), OpenState::Closed);
+        assert_eq!(at("2026-12-10T12:30:00+01:00"), OpenState::Open);
+        assert_eq!(at("2026-12-10T10:00:00+01:00"), OpenState::Closed);
+        // Sunday is closed.
+        assert_eq!(at("2026-12-13T12:30:00+01:00"), OpenState::Closed);
+        // The same hours written without spaces.
+        let compact =
+            Hours::parse("Mo-Tu,Th-Sa 12:00-13:30,19:30-21:00", Some("MC")).expect("parses");
+        assert_eq!(
+            h.week(NaiveDate::from_ymd_opt(2026, 12, 7).expect("date")),
+            compact.week(NaiveDate::from_ymd_opt(2026, 12, 7).expect("date"))
+        );
+        // A comma after a time still starts an additional rule.
+        let h = Hours::parse("Mo-Fr 08:00-12:00, We 14:00-18:00", None).expect("parses");
+        assert_eq!(
+            h.state(&paris("2026-12-09T15:00:00+01:00")),
+            OpenState::Open
+        );
+        assert_eq!(
+            h.state(&paris("2026-12-10T15:00:00+01:00")),
+            OpenState::Closed
+        );
+    }
+
+    #[test]
     fn invalid_values_get_the_parser_message() {
         let err = Hours::parse("Lundi 9h-18h", None).expect_err("not OSM syntax");
         assert_eq!(err.value, "Lundi 9h-18h");
