@@ -68,10 +68,12 @@ const INSTANTS = [
   '2027-02-15T10:00:00+01:00', '2027-02-28T15:00:00+01:00',
 ];
 
-// Where the reference evaluates: a place in Nice (Provence-Alpes-Côte d'Azur), or in Monaco.
+// Where the reference evaluates: a place in Nice (Provence-Alpes-Côte d'Azur), or in Monaco. The
+// coordinates are strings, as Nominatim gives them: opening_hours.js ignores numbers and then
+// puts sunrise at 06:00 and sunset at 18:00.
 const NOMINATIM = {
-  FR: { lat: 43.7034, lon: 7.2663, address: { country_code: 'fr', state: "Provence-Alpes-Côte d'Azur" } },
-  MC: { lat: 43.7384, lon: 7.4246, address: { country_code: 'mc', state: '' } },
+  FR: { lat: '43.7034', lon: '7.2663', address: { country_code: 'fr', state: "Provence-Alpes-Côte d'Azur" } },
+  MC: { lat: '43.7384', lon: '7.4246', address: { country_code: 'mc', state: '' } },
 };
 
 function corpora() {
@@ -118,9 +120,18 @@ function reference(expression, dates) {
   } catch (e) {
     return { error: String(e).split('\n')[0] };
   }
-  return {
-    states: dates.map((d) => (oh.getUnknown(d) ? 'u' : oh.getState(d) ? 'o' : 'c')).join(''),
-  };
+  const throws = [];
+  const states = dates.map((d, j) => {
+    try {
+      return oh.getUnknown(d) ? 'u' : oh.getState(d) ? 'o' : 'c';
+    } catch (e) {
+      // Bug in opening_hours.js: sun events throw "does not occur on this date" at 01:30 CEST
+      // on 25 October 2026 (the fall-back night). Such an instant is not compared.
+      throws.push(`${INSTANTS[j]}: ${String(e).split('\n')[0]}`);
+      return 'x';
+    }
+  }).join('');
+  return { states, throws };
 }
 
 function beffroi(expressions) {
@@ -151,9 +162,10 @@ const dates = INSTANTS.map((s) => new Date(s));
 const ours = beffroi(expressions);
 if (ours.length !== expressions.length) fail('hours_eval answered for a different number of expressions');
 
-const counts = { both: 0, neither: 0, onlyReference: 0, onlyBeffroi: 0, agree: 0, accepted: 0 };
+const counts = { both: 0, neither: 0, onlyReference: 0, onlyBeffroi: 0, referenceThrows: 0, agree: 0, accepted: 0 };
 const disagreements = [];
 const seenAccepted = new Set();
+const thrown = new Set();
 const compared = new Set();
 expressions.forEach((expression, i) => {
   const k = key(expression);
@@ -165,8 +177,11 @@ expressions.forEach((expression, i) => {
   if (theirs.error) return void counts.onlyBeffroi++;
   if (mine.error) return void counts.onlyReference++;
   counts.both++;
-  if (theirs.states === mine.states) return void counts.agree++;
-  const detail = INSTANTS.flatMap((s, j) => (theirs.states[j] !== mine.states[j]
+  counts.referenceThrows += theirs.throws.length;
+  for (const t of theirs.throws) thrown.add(t);
+  const differs = (j) => theirs.states[j] !== 'x' && theirs.states[j] !== mine.states[j];
+  if (!INSTANTS.some((_, j) => differs(j))) return void counts.agree++;
+  const detail = INSTANTS.flatMap((s, j) => (differs(j)
     ? [`${s} opening_hours.js=${theirs.states[j]} beffroi=${mine.states[j]}`] : []));
   if (accepted.has(k)) {
     counts.accepted++;
@@ -181,12 +196,14 @@ const stale = [...accepted.entries()].filter(([k]) => !seenAccepted.has(k)).map(
 const distinct = compared.size;
 console.log(
   `opening_hours differential: ${distinct} distinct expressions (${expressions.length} in the corpora), `
-  + `${INSTANTS.length} instants; both accept ${counts.both} (${counts.both * INSTANTS.length} evaluations compared), `
-  + `only opening_hours.js ${counts.onlyReference}, only Beffroi ${counts.onlyBeffroi}, neither ${counts.neither}; `
+  + `${INSTANTS.length} instants; both accept ${counts.both} (${counts.both * INSTANTS.length - counts.referenceThrows} evaluations compared), `
+  + `only opening_hours.js ${counts.onlyReference}, only Beffroi ${counts.onlyBeffroi}, neither ${counts.neither}, `
+  + `opening_hours.js throws at ${counts.referenceThrows} evaluations (not compared); `
   + `${counts.agree} agree, ${counts.accepted} accepted differences, ${disagreements.length} not accepted `
   + `(${((Date.now() - started) / 1000).toFixed(1)} s)`,
 );
 
+for (const t of thrown) console.log(`opening_hours.js throws (not compared): ${t}`);
 for (const d of disagreements) {
   console.log(`\nDISAGREE [${d.corpus}, ${d.country}] ${JSON.stringify(d.value)}`);
   const shown = process.env.OH_DIFF_VERBOSE ? d.detail.length : 8;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone};
 use chrono_tz::Tz;
-use opening_hours::localization::{Country, TzLocation};
+use opening_hours::localization::{Coordinates, Country, TzLocation};
 use opening_hours::{Context, OpeningHours, RuleKind};
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +50,19 @@ pub struct HoursStatus {
     pub comment: Option<String>,
 }
 
+/// Where sunrise, sunset, dawn and dusk are computed: Nice for the territory (its communes are
+/// within a few minutes of it), Monaco for Monaco. Without coordinates the crate uses the same
+/// times all year (dawn 06:00, sunrise 07:00, sunset 19:00, dusk 20:00).
+const NICE: Option<Coordinates> = Coordinates::new(43.7034, 7.2663);
+const MONACO: Option<Coordinates> = Coordinates::new(43.7384, 7.4246);
+
+fn sun_position(code: Option<&str>) -> Option<Coordinates> {
+    match code {
+        Some("MC") => MONACO,
+        _ => NICE,
+    }
+}
+
 fn country_of(code: Option<&str>) -> Country {
     // Places outside France in the demo are in Monaco; everything else is evaluated with
     // French holidays, the territory's default.
@@ -89,9 +102,13 @@ impl Hours {
                         .collect::<Vec<_>>()
                         .join(" "),
                 })?;
+        let mut locale = TzLocation::new(TIMEZONE);
+        if let Some(coords) = sun_position(country) {
+            locale = locale.with_coords(coords);
+        }
         let ctx = Context::default()
             .with_holidays(country_of(country).holidays())
-            .with_locale(TzLocation::new(TIMEZONE));
+            .with_locale(locale);
         Ok(Self {
             raw: raw.trim().into(),
             oh: oh.with_context(ctx),
@@ -289,6 +306,21 @@ mod tests {
             h.state(&paris("2026-12-10T15:00:00+01:00")),
             OpenState::Closed
         );
+    }
+
+    #[test]
+    fn sun_events_follow_the_sun_in_nice() {
+        // In Nice on 7 December 2026 the sun rises at about 07:51 and sets at about 16:52
+        // (opening_hours.js agrees); without coordinates the crate would say 07:00 and 19:00.
+        for country in [None, Some("MC")] {
+            let h = Hours::parse("sunrise-sunset", country).expect("parses");
+            let at = |s| h.state(&paris(s));
+            assert_eq!(at("2026-12-07T07:30:00+01:00"), OpenState::Closed);
+            assert_eq!(at("2026-12-07T12:00:00+01:00"), OpenState::Open);
+            assert_eq!(at("2026-12-07T17:30:00+01:00"), OpenState::Closed);
+            // In summer (CEST) it sets after 21:00.
+            assert_eq!(at("2026-07-14T20:45:00+02:00"), OpenState::Open);
+        }
     }
 
     #[test]
