@@ -5,13 +5,13 @@ SHELL := /bin/bash
 CARGO ?= cargo
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session --
 
-.PHONY: demo test setup ui bins lint cargo-test bindings-check ui-check ui-test e2e clean
+.PHONY: demo test setup ui bins lint cargo-test hours-diff bindings-check ui-check ui-test e2e clean
 
 demo: setup ui bins
 	scripts/demo.sh
 
 # The output ends with the runners' own summary lines (the end-to-end run is last).
-test: setup ui lint cargo-test bindings-check ui-check ui-test bins e2e
+test: setup ui lint cargo-test hours-diff bindings-check ui-check ui-test bins e2e
 
 setup:
 	scripts/setup.sh
@@ -29,6 +29,11 @@ lint:
 
 cargo-test:
 	$(CARGO) test --workspace
+
+# Opening hours against opening_hours.js, the reference implementation, over the shared corpora
+# (docs/directory.md, "Differences with opening_hours.js"). A few seconds.
+hours-diff:
+	cd tests/opening_hours && CARGO="$(CARGO)" npm test --silent
 
 # ts-rs regenerates ui/src/bindings during `cargo test`; committed bindings must match.
 bindings-check:

@@ -33,7 +33,7 @@ command -v cargo >/dev/null || die "Rust is not installed: install it from https
 command -v node >/dev/null && command -v npm >/dev/null \
   || die "Node.js 20+ and npm are needed to build the UI: sudo apt-get install nodejs npm"
 
-for dir in ui tests/ui; do
+for dir in ui tests/ui tests/opening_hours; do
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     say "installing npm packages in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)

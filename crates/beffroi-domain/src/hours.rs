@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone};
 use chrono_tz::Tz;
-use opening_hours::localization::{Country, TzLocation};
+use opening_hours::localization::{Coordinates, Country, TzLocation};
 use opening_hours::{Context, OpeningHours, RuleKind};
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +50,19 @@ pub struct HoursStatus {
     pub comment: Option<String>,
 }
 
+/// Where sunrise, sunset, dawn and dusk are computed: Nice for the territory (its communes are
+/// within a few minutes of it), Monaco for Monaco. Without coordinates the crate uses the same
+/// times all year (dawn 06:00, sunrise 07:00, sunset 19:00, dusk 20:00).
+const NICE: Option<Coordinates> = Coordinates::new(43.7034, 7.2663);
+const MONACO: Option<Coordinates> = Coordinates::new(43.7384, 7.4246);
+
+fn sun_position(code: Option<&str>) -> Option<Coordinates> {
+    match code {
+        Some("MC") => MONACO,
+        _ => NICE,
+    }
+}
+
 fn country_of(code: Option<&str>) -> Country {
     // Places outside France in the demo are in Monaco; everything else is evaluated with
     // French holidays, the territory's default.
@@ -89,9 +102,13 @@ impl Hours {
                         .collect::<Vec<_>>()
                         .join(" "),
                 })?;
+        let mut locale = TzLocation::new(TIMEZONE);
+        if let Some(coords) = sun_position(country) {
+            locale = locale.with_coords(coords);
+        }
         let ctx = Context::default()
             .with_holidays(country_of(country).holidays())
-            .with_locale(TzLocation::new(TIMEZONE));
+            .with_locale(locale);
         Ok(Self {
             raw: raw.trim().into(),
             oh: oh.with_context(ctx),
@@ -102,17 +119,18 @@ impl Hours {
         &self.raw
     }
 
+    /// The state at `at` alone: cheaper than [`Hours::status`], which also looks for the next
+    /// change (a search that can run far ahead when the hours never change).
+    pub fn state<Z: TimeZone>(&self, at: &DateTime<Z>) -> OpenState {
+        open_state(self.oh.state(at.with_timezone(&TIMEZONE)).0)
+    }
+
     /// The state at `at` and the next change after it.
     pub fn status<Z: TimeZone>(&self, at: &DateTime<Z>) -> HoursStatus {
         let at = at.with_timezone(&TIMEZONE);
         let (kind, comment) = self.oh.state(at);
-        let state = match kind {
-            RuleKind::Open => OpenState::Open,
-            RuleKind::Closed => OpenState::Closed,
-            RuleKind::Unknown => OpenState::Unknown,
-        };
         HoursStatus {
-            state,
+            state: open_state(kind),
             next_change: self.oh.next_change(at),
             comment: (!comment.is_empty()).then(|| comment.to_string()),
         }
@@ -151,6 +169,14 @@ impl Hours {
                 }
             })
             .collect()
+    }
+}
+
+fn open_state(kind: RuleKind) -> OpenState {
+    match kind {
+        RuleKind::Open => OpenState::Open,
+        RuleKind::Closed => OpenState::Closed,
+        RuleKind::Unknown => OpenState::Unknown,
     }
 }
 
@@ -244,6 +270,57 @@ mod tests {
         assert!(week[2].open.is_empty(), "11 November is a public holiday");
         assert_eq!(week[5].open, vec![["22:00".to_owned(), "24:00".to_owned()]]);
         assert_eq!(week[6].open, vec![["00:00".to_owned(), "02:00".to_owned()]]);
+    }
+
+    #[test]
+    fn a_space_after_a_comma_keeps_a_weekday_list() {
+        // Issue 11, item 15: read as `Mo-Tu` open all day plus an additional rule before the
+        // patched opening-hours-syntax; opening_hours.js reads a weekday list.
+        let h = Hours::parse("Mo-Tu, Th-Sa 12:00-13:30, 19:30-21:00", Some("MC")).expect("parses");
+        let at = |s| h.state(&paris(s));
+        // Monday 7 December 2026: open at lunch and in the evening only.
+        assert_eq!(at("2026-12-07T10:00:00+01:00"), OpenState::Closed);
+        assert_eq!(at("2026-12-07T12:30:00+01:00"), OpenState::Open);
+        assert_eq!(at("2026-12-07T15:00:00+01:00"), OpenState::Closed);
+        assert_eq!(at("2026-12-07T20:00:00+01:00"), OpenState::Open);
+        // Wednesday is not in the list; Thursday is.
+        assert_eq!(at("2026-12-09T12:30:00+01:00"), OpenState::Closed);
+        assert_eq!(at("2026-12-10T12:30:00+01:00"), OpenState::Open);
+        assert_eq!(at("2026-12-10T10:00:00+01:00"), OpenState::Closed);
+        // Sunday is closed.
+        assert_eq!(at("2026-12-13T12:30:00+01:00"), OpenState::Closed);
+        // The same hours written without spaces.
+        let compact =
+            Hours::parse("Mo-Tu,Th-Sa 12:00-13:30,19:30-21:00", Some("MC")).expect("parses");
+        assert_eq!(
+            h.week(NaiveDate::from_ymd_opt(2026, 12, 7).expect("date")),
+            compact.week(NaiveDate::from_ymd_opt(2026, 12, 7).expect("date"))
+        );
+        // A comma after a time still starts an additional rule.
+        let h = Hours::parse("Mo-Fr 08:00-12:00, We 14:00-18:00", None).expect("parses");
+        assert_eq!(
+            h.state(&paris("2026-12-09T15:00:00+01:00")),
+            OpenState::Open
+        );
+        assert_eq!(
+            h.state(&paris("2026-12-10T15:00:00+01:00")),
+            OpenState::Closed
+        );
+    }
+
+    #[test]
+    fn sun_events_follow_the_sun_in_nice() {
+        // In Nice on 7 December 2026 the sun rises at about 07:51 and sets at about 16:52
+        // (opening_hours.js agrees); without coordinates the crate would say 07:00 and 19:00.
+        for country in [None, Some("MC")] {
+            let h = Hours::parse("sunrise-sunset", country).expect("parses");
+            let at = |s| h.state(&paris(s));
+            assert_eq!(at("2026-12-07T07:30:00+01:00"), OpenState::Closed);
+            assert_eq!(at("2026-12-07T12:00:00+01:00"), OpenState::Open);
+            assert_eq!(at("2026-12-07T17:30:00+01:00"), OpenState::Closed);
+            // In summer (CEST) it sets after 21:00.
+            assert_eq!(at("2026-07-14T20:45:00+02:00"), OpenState::Open);
+        }
     }
 
     #[test]
