@@ -10,6 +10,10 @@ use opening_hours::localization::{Coordinates, Country, TzLocation};
 use opening_hours::{Context, OpeningHours, RuleKind};
 use serde::{Deserialize, Serialize};
 
+/// How far ahead [`Hours::status`] looks for the next change: a state that
+/// holds longer is reported as never changing.
+pub const NEXT_CHANGE_HORIZON_DAYS: i64 = 366;
+
 /// The territory's time zone (Monaco shares it).
 pub const TIMEZONE: Tz = chrono_tz::Europe::Paris;
 
@@ -106,9 +110,13 @@ impl Hours {
         if let Some(coords) = sun_position(country) {
             locale = locale.with_coords(coords);
         }
+        // The next change is looked for within a year: hours that never change
+        // (`Mo-Su 00:00-24:00`) otherwise make the crate walk every day to its
+        // date limit, 1.6 s (release) for one place's status.
         let ctx = Context::default()
             .with_holidays(country_of(country).holidays())
-            .with_locale(locale);
+            .with_locale(locale)
+            .approx_bound_interval_size(chrono::TimeDelta::days(NEXT_CHANGE_HORIZON_DAYS));
         Ok(Self {
             raw: raw.trim().into(),
             oh: oh.with_context(ctx),
@@ -200,6 +208,25 @@ mod tests {
         DateTime::parse_from_rfc3339(s)
             .expect("rfc3339")
             .with_timezone(&TIMEZONE)
+    }
+
+    #[test]
+    fn the_next_change_is_looked_for_within_a_year() {
+        // Hours that never change: no next change (found without walking
+        // every day to the crate's date limit).
+        let always = Hours::parse("Mo-Su 00:00-24:00", None).expect("parses");
+        let s = always.status(&paris("2026-11-23T10:00:00+01:00"));
+        assert_eq!((s.state, s.next_change), (OpenState::Open, None));
+        // A change within the year is found; one further away is not.
+        let christmas = Hours::parse("Mo-Su 00:00-24:00; Dec 25 off", None).expect("parses");
+        let s = christmas.status(&paris("2026-11-23T10:00:00+01:00"));
+        assert_eq!(
+            s.next_change.map(|t| t.to_rfc3339()),
+            Some("2026-12-25T00:00:00+01:00".to_owned())
+        );
+        let far = Hours::parse("Mo-Su 00:00-24:00; 2028 Jan 01 off", None).expect("parses");
+        let s = far.status(&paris("2026-11-23T10:00:00+01:00"));
+        assert_eq!((s.state, s.next_change), (OpenState::Open, None));
     }
 
     #[test]
