@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   artifacts,
+  contrast,
   eventually,
   firstRunInNice,
   freePort,
@@ -66,19 +67,6 @@ async function publishInConsole(headline) {
   await page.locator('#alert-confirm-publish').click();
   await page.locator('#alerts-table tr[data-state="active"]', { hasText: headline }).waitFor();
   return Date.now();
-}
-
-/** The WCAG contrast ratio of two CSS `rgb(…)` colours. */
-function contrast(a, b) {
-  const luminance = (css) => {
-    const [r, g, bl] = css.match(/\d+(\.\d+)?/g).slice(0, 3).map((v) => {
-      const c = Number(v) / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
-  };
-  const [l1, l2] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (l1 + 0.05) / (l2 + 0.05);
 }
 
 /** The choices the console makes the agent take (none has a default). */
