@@ -473,3 +473,29 @@ async fn errors_are_said_in_the_language_the_request_asks_for() {
         .unwrap();
     assert!(xml.contains("Pas de tel service_code."), "{xml}");
 }
+
+#[tokio::test]
+async fn the_console_cannot_be_framed_or_load_from_elsewhere_and_no_answer_is_sniffed() {
+    let th = town_hall().await;
+    for path in ["/console/", "/console/assets/none.js"] {
+        let resp = reqwest::get(format!("{}{path}", th.url)).await.unwrap();
+        let h = resp.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        for directive in [
+            "frame-ancestors 'none'",
+            "default-src 'self'",
+            "script-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {csp}");
+        }
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+    }
+    // Every other answer too (the API's, an error's).
+    let resp = reqwest::get(th.api("/nowhere")).await.unwrap();
+    assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(resp.headers()["x-frame-options"], "DENY");
+}

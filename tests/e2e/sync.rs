@@ -127,3 +127,70 @@ async fn first_fingerprint(th: &beffroi_tests::TownHall) -> String {
     let key = beffroi_domain::alert::signing::decode_key(&keys[0]).unwrap();
     beffroi_domain::alert::signing::fingerprint(&key)
 }
+
+/// A server that answers every page with "more to come" and a cursor one
+/// further: what a malicious or broken server could do to keep a device
+/// paging forever.
+async fn endless_pages() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let served = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = served.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let count = count.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                loop {
+                    let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        match socket.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => head.extend_from_slice(&buf[..n]),
+                        }
+                        continue;
+                    };
+                    let request = String::from_utf8_lossy(&head[..end]).into_owned();
+                    head.drain(..end + 4);
+                    count.fetch_add(1, Ordering::SeqCst);
+                    let since: u64 = request
+                        .split(['?', '&', ' '])
+                        .find_map(|p| p.strip_prefix("since="))
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0);
+                    let body = format!(
+                        r#"{{"items":[],"deleted":[],"next_cursor":{},"has_more":true}}"#,
+                        since + 1
+                    );
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if socket.write_all(answer.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, served)
+}
+
+#[tokio::test]
+async fn a_server_that_pages_forever_cannot_keep_a_device_paging() {
+    let (url, served) = endless_pages().await;
+    let r = resident(&url);
+    let result = tokio::time::timeout(std::time::Duration::from_secs(120), r.client.sync())
+        .await
+        .expect("the sync ends by itself");
+    let err = result.expect_err("endless paging is an error, not a success");
+    assert!(
+        matches!(err, beffroi_client::ClientError::Protocol { .. }),
+        "{err:?}"
+    );
+    // The device stopped after its bound (1,000 pages, one fetched ahead).
+    let pages = served.load(std::sync::atomic::Ordering::SeqCst);
+    assert!((1_000..=1_001).contains(&pages), "{pages} pages requested");
+}
