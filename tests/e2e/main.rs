@@ -6,6 +6,7 @@ mod alerts;
 mod api;
 mod connections;
 mod directory;
+mod make;
 mod open311;
 mod reports;
 mod sync;
