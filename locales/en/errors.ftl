@@ -1,9 +1,16 @@
 # Errors: what the server, the core and the CLI refuse, and why (rendered in the reader's language).
 alert-no-text = An alert needs at least one language block (headline and description).
 alert-duplicate-lang = Language { $lang } appears twice with the same event and audience: one block per language, event and audience.
-alert-empty-headline = The { $lang } headline is empty.
-alert-headline-too-long = The { $lang } headline has { $len } characters: at most { $max }.
-alert-text-too-long = The { $lang } { $field } has { $len } characters: at most { $max }.
+alert-empty-headline = The headline ({ $lang }) is empty.
+alert-headline-too-long = The headline ({ $lang }) has { $len } characters: at most { $max }.
+alert-text-too-long =
+    { $field ->
+        [description] The description
+        [instruction] The instruction
+        [event] The event
+        [audience] The audience
+       *[other] { $field }
+    } ({ $lang }) has { $len } characters: at most { $max }.
 alert-empty-event = The event is empty: say in a few words what happens.
 alert-invalid-event-code = The event code "{ $code }" is not valid: use lowercase letters, digits and '-'.
 alert-no-commune = No commune is targeted: choose communes or the whole territory.
@@ -18,7 +25,17 @@ report-description-too-long = The description has { $len } characters: at most {
 report-no-location = The report has no location: give coordinates, an address or a commune.
 report-invalid-position = Coordinates { $lat },{ $lon } are not valid: latitude -90..90, longitude -180..180.
 report-missing-answer = Question "{ $question }" needs an answer.
-field-too-long = { $field } is too long: at most { $max } characters.
+field-too-long =
+    { $field ->
+        [address] The address
+        [name] The name
+        [email] The e-mail address
+        [phone] The phone number
+        [answer] An answer
+        [website] The website
+        [opening_hours] The opening hours
+       *[other] { $field }
+    } is longer than { $max } characters.
 hours-invalid = Invalid opening_hours "{ $value }": { $detail }
 place-no-name = The place has no name.
 place-latitude = Latitude { $value } is out of range: use -90 to 90.
@@ -114,7 +131,7 @@ import-csv = The CSV file cannot be read: { $detail }
 import-unknown-format = Unknown file type: use .geojson/.json (OSM GeoJSON) or .csv.
 o311-no-resource = No such Open311 resource: use .json or .xml, e.g. /open311/v2/services.json.
 o311-no-request = No such service request.
-o311-no-service = No such service_code.
+o311-no-service = Unknown service_code.
 o311-date = { $name } must be a W3C date-time, e.g. 2026-11-23T00:00:00Z.
 o311-status = status "{ $value }": use open or closed.
 o311-max-requests = max_requests must be 1 to { $max }.
@@ -148,3 +165,5 @@ import-columns = This line has { $len } columns, the header has { $expected }.
 import-no-id = The id column is empty.
 import-empty = { $column } is empty.
 import-not-a-number = { $column } is not a number.
+err-form-part = Unexpected part "{ $part }": send report and photo parts.
+err-form-no-report = The form has no report part (JSON).

@@ -1,9 +1,16 @@
 # Errors: what the server, the core and the CLI refuse, and why (rendered in the reader's language).
 alert-no-text = Une alerte a besoin d'au moins un texte (titre et description).
 alert-duplicate-lang = La langue { $lang } apparaît deux fois avec le même événement et le même public : un seul texte par langue, événement et public.
-alert-empty-headline = Le titre en { $lang } est vide.
-alert-headline-too-long = Le titre en { $lang } a { $len } caractères : { $max } au plus.
-alert-text-too-long = Le champ « { $field } » en { $lang } a { $len } caractères : { $max } au plus.
+alert-empty-headline = Le titre ({ $lang }) est vide.
+alert-headline-too-long = Le titre ({ $lang }) a { $len } caractères : { $max } au plus.
+alert-text-too-long =
+    { $field ->
+        [description] La description
+        [instruction] La consigne
+        [event] L'événement
+        [audience] Le public visé
+       *[other] Le champ « { $field } »
+    } ({ $lang }) a { $len } caractères : { $max } au plus.
 alert-empty-event = L'événement est vide : dites en quelques mots ce qui se passe.
 alert-invalid-event-code = Le code d'événement « { $code } » n'est pas valide : lettres minuscules, chiffres et « - » seulement.
 alert-no-commune = Aucune commune n'est visée : choisissez des communes ou tout le territoire.
@@ -18,7 +25,17 @@ report-description-too-long = La description a { $len } caractères : { $max } a
 report-no-location = Le signalement n'a pas de lieu : donnez une position, une adresse ou une commune.
 report-invalid-position = La position { $lat },{ $lon } n'est pas valide : latitude de -90 à 90, longitude de -180 à 180.
 report-missing-answer = La question « { $question } » demande une réponse.
-field-too-long = Le champ « { $field } » est trop long : { $max } caractères au plus.
+field-too-long =
+    { $field ->
+        [address] L'adresse
+        [name] Le nom
+        [email] L'adresse e-mail
+        [phone] Le téléphone
+        [answer] Une réponse
+        [website] Le site web
+        [opening_hours] Le champ des horaires
+       *[other] Le champ « { $field } »
+    } dépasse { $max } caractères.
 hours-invalid = Horaires « { $value } » non valides : { $detail }
 place-no-name = Le lieu n'a pas de nom.
 place-latitude = La latitude { $value } est hors limites : de -90 à 90.
@@ -83,7 +100,7 @@ cap-schema = <{ $element }> n'est pas permis dans <{ $parent }> par le schéma C
 cap-repeated = <{ $element }> apparaît plus d'une fois dans <{ $parent }> : le schéma CAP 1.2 n'en permet qu'un.
 cap-stray-text = <{ $element }> contient du texte hors de ses éléments.
 cap-disagree = Les blocs <info> ne s'accordent pas sur <{ $element }> : un message a une seule classification.
-cap-area = La zone doit être des codes géographiques de communes INSEE (valueName INSEE) ou le code du territoire (valueName EPCI { $territory }).
+cap-area = La zone doit être donnée par des codes géographiques de communes INSEE (valueName INSEE) ou par le code du territoire (valueName EPCI { $territory }).
 cap-too-deep = Le document est trop imbriqué.
 cap-encoding = Le document n'est pas en { $encoding } valide (UTF-8 et ISO-8859-1 sont lus).
 photo-not-an-image = La photo { $n } n'est pas une image JPEG, PNG ou WebP.
@@ -112,9 +129,9 @@ import-not-geojson = Le fichier n'est pas du GeoJSON : { $detail }
 import-csv-header = L'en-tête CSV n'a pas la ou les colonnes requises { $columns } : voir docs/directory.md.
 import-csv = Le fichier CSV est illisible : { $detail }
 import-unknown-format = Type de fichier inconnu : .geojson/.json (GeoJSON OSM) ou .csv.
-o311-no-resource = Pas de telle ressource Open311 : utilisez .json ou .xml, par exemple /open311/v2/services.json.
-o311-no-request = Pas de telle demande de service.
-o311-no-service = Pas de tel service_code.
+o311-no-resource = Cette ressource Open311 n'existe pas : utilisez .json ou .xml, par exemple /open311/v2/services.json.
+o311-no-request = Cette demande de service n'existe pas.
+o311-no-service = service_code inconnu.
 o311-date = { $name } doit être une date W3C, par exemple 2026-11-23T00:00:00Z.
 o311-status = status « { $value } » : open ou closed.
 o311-max-requests = max_requests doit aller de 1 à { $max }.
@@ -148,3 +165,5 @@ import-columns = Cette ligne a { $len } colonnes, l'en-tête en a { $expected }.
 import-no-id = La colonne id est vide.
 import-empty = La colonne { $column } est vide.
 import-not-a-number = La colonne { $column } n'est pas un nombre.
+err-form-part = Partie « { $part } » inattendue : envoyez les parties report et photo.
+err-form-no-report = Le formulaire n'a pas de partie report (JSON).

@@ -1,9 +1,16 @@
 # Errors: what the server, the core and the CLI refuse, and why (rendered in the reader's language).
 alert-no-text = Un'allerta ha bisogno di almeno un testo (titolo e descrizione).
 alert-duplicate-lang = La lingua { $lang } compare due volte con lo stesso evento e lo stesso pubblico: un solo testo per lingua, evento e pubblico.
-alert-empty-headline = Il titolo in { $lang } è vuoto.
-alert-headline-too-long = Il titolo in { $lang } ha { $len } caratteri: al massimo { $max }.
-alert-text-too-long = Il campo « { $field } » in { $lang } ha { $len } caratteri: al massimo { $max }.
+alert-empty-headline = Il titolo ({ $lang }) è vuoto.
+alert-headline-too-long = Il titolo ({ $lang }) ha { $len } caratteri: al massimo { $max }.
+alert-text-too-long =
+    { $field ->
+        [description] La descrizione
+        [instruction] L'istruzione
+        [event] L'evento
+        [audience] Il pubblico
+       *[other] Il campo « { $field } »
+    } ({ $lang }) ha { $len } caratteri: al massimo { $max }.
 alert-empty-event = L'evento è vuoto: dite in poche parole cosa succede.
 alert-invalid-event-code = Il codice evento « { $code } » non è valido: solo lettere minuscole, cifre e « - ».
 alert-no-commune = Nessun comune selezionato: scegliete dei comuni o tutto il territorio.
@@ -18,7 +25,17 @@ report-description-too-long = La descrizione ha { $len } caratteri: al massimo {
 report-no-location = La segnalazione non ha un luogo: indicate una posizione, un indirizzo o un comune.
 report-invalid-position = La posizione { $lat },{ $lon } non è valida: latitudine da -90 a 90, longitudine da -180 a 180.
 report-missing-answer = La domanda « { $question } » richiede una risposta.
-field-too-long = Il campo « { $field } » è troppo lungo: al massimo { $max } caratteri.
+field-too-long =
+    { $field ->
+        [address] L'indirizzo
+        [name] Il nome
+        [email] L'indirizzo e-mail
+        [phone] Il telefono
+        [answer] Una risposta
+        [website] Il sito web
+        [opening_hours] Il campo degli orari
+       *[other] Il campo « { $field } »
+    } supera { $max } caratteri.
 hours-invalid = Orari « { $value } » non validi: { $detail }
 place-no-name = Il luogo non ha un nome.
 place-latitude = La latitudine { $value } è fuori dai limiti: da -90 a 90.
@@ -35,8 +52,8 @@ staff-password-too-short = La password è troppo corta: almeno { $min } caratter
 lang-tag-invalid = « { $tag } » non è un tag di lingua (BCP 47, per esempio fr, en-GB, zh-Hant).
 lang-unsupported = Lingua non supportata « { $lang } »: fr, en o it.
 err-no-route = Questa risorsa non esiste: verificate l'indirizzo e la versione dell'API (/api/v1).
-err-method-not-allowed = Questo metodo non è consentito su questa rotta: vedere /api/v1/openapi.json.
-err-internal = Il server non ha potuto gestire la richiesta; l'errore è registrato, riprovate più tardi.
+err-method-not-allowed = Questo metodo non è consentito su questo percorso: vedere /api/v1/openapi.json.
+err-internal = Il server non è riuscito a gestire la richiesta; l'errore è registrato, riprovate più tardi.
 err-already-exists = { $what } esiste già.
 err-conflict = Conflitto: { $detail }
 err-not-found = { $what } non trovato.
@@ -44,7 +61,7 @@ err-invalid-json = Il corpo della richiesta non è JSON valido: { $detail }
 err-invalid-body = Il corpo della richiesta non ha i campi attesi: { $detail }
 err-json-content-type = Inviate il corpo in JSON con l'intestazione content-type: application/json.
 err-body-too-large = Il corpo della richiesta è troppo grande.
-err-body-unreadable = Il corpo della richiesta non ha potuto essere letto.
+err-body-unreadable = Non è stato possibile leggere il corpo della richiesta.
 err-invalid-query = I parametri dell'indirizzo non sono validi: { $detail }
 err-login-first = Accedete prima: inviate l'intestazione authorization: Bearer TOKEN.
 err-bearer = L'intestazione authorization deve essere: Bearer TOKEN.
@@ -83,15 +100,15 @@ cap-schema = <{ $element }> non è consentito in <{ $parent }> dallo schema CAP 
 cap-repeated = <{ $element }> compare più di una volta in <{ $parent }>: lo schema CAP 1.2 ne consente uno solo.
 cap-stray-text = <{ $element }> contiene testo fuori dai suoi elementi.
 cap-disagree = I blocchi <info> non concordano su <{ $element }>: un messaggio ha una sola classificazione.
-cap-area = L'area deve essere codici geografici di comuni INSEE (valueName INSEE) o il codice del territorio (valueName EPCI { $territory }).
+cap-area = L'area deve essere indicata con codici geografici di comuni INSEE (valueName INSEE) o con il codice del territorio (valueName EPCI { $territory }).
 cap-too-deep = Il documento è annidato troppo in profondità.
 cap-encoding = Il documento non è { $encoding } valido (UTF-8 e ISO-8859-1 sono letti).
 photo-not-an-image = La foto { $n } non è un'immagine JPEG, PNG o WebP.
 photo-damaged = La foto { $n } non è leggibile: { $detail }
 photo-too-large = La foto { $n } supera { $max } MiB.
 photo-too-many = Al massimo { $max } foto per segnalazione.
-photo-io = La foto non ha potuto essere salvata.
-err-form = Il modulo inviato non ha potuto essere letto: { $detail }
+photo-io = Non è stato possibile salvare la foto.
+err-form = Non è stato possibile leggere il modulo inviato: { $detail }
 err-report-too-large = Una segnalazione senza foto è al massimo di { $max } KiB di JSON.
 err-report-part-too-large = La parte « report » è al massimo di { $max } KiB di JSON.
 err-foreign-origin = Le segnalazioni si fanno dall'app o dal sito del comune, non da { $origin }.
@@ -112,9 +129,9 @@ import-not-geojson = Il file non è GeoJSON: { $detail }
 import-csv-header = L'intestazione CSV non ha la o le colonne richieste { $columns }: vedere docs/directory.md.
 import-csv = Il file CSV non è leggibile: { $detail }
 import-unknown-format = Tipo di file sconosciuto: .geojson/.json (GeoJSON OSM) o .csv.
-o311-no-resource = Nessuna risorsa Open311 del genere: usate .json o .xml, per esempio /open311/v2/services.json.
-o311-no-request = Nessuna richiesta di servizio del genere.
-o311-no-service = Nessun service_code del genere.
+o311-no-resource = Questa risorsa Open311 non esiste: usate .json o .xml, per esempio /open311/v2/services.json.
+o311-no-request = Questa richiesta di servizio non esiste.
+o311-no-service = service_code sconosciuto.
 o311-date = { $name } deve essere una data W3C, per esempio 2026-11-23T00:00:00Z.
 o311-status = status « { $value } »: open o closed.
 o311-max-requests = max_requests deve andare da 1 a { $max }.
@@ -125,7 +142,7 @@ client-commune-outside = Il comune { $code } non fa parte del territorio: scegli
 client-offline = Impossibile raggiungere il server { $server }: { $reason }
 client-server = { $message }
 client-protocol = Risposta inattesa da { $server }: { $detail }
-client-no-server = Nessun server del comune è ancora scelto.
+client-no-server = Non è ancora stato scelto un server del comune.
 client-invalid-url = Indirizzo del server « { $address } » non valido: http://host:porta o https://host.
 client-invalid-key = Impronta della chiave « { $key } » non valida: almeno 32 cifre esadecimali.
 client-key-mismatch = Il server { $server } non detiene la chiave { $key } del comune: potrebbe essere un impostore; verificate l'indirizzo e la chiave sul manifesto del comune.
@@ -148,3 +165,5 @@ import-columns = Questa riga ha { $len } colonne, l'intestazione ne ha { $expect
 import-no-id = La colonna id è vuota.
 import-empty = La colonna { $column } è vuota.
 import-not-a-number = La colonna { $column } non è un numero.
+err-form-part = Parte « { $part } » inattesa: inviate le parti report e photo.
+err-form-no-report = Il modulo non ha una parte report (JSON).

@@ -425,18 +425,18 @@ async fn errors_are_said_in_the_language_the_request_asks_for() {
     };
     // The domain's validation detail, in each language; French by default.
     for (accept, expected) in [
-        (None, "Le titre en fr a 161 caractères : 160 au plus."),
+        (None, "Le titre (fr) a 161 caractères : 160 au plus."),
         (
             Some("en-GB,en;q=0.9"),
-            "The fr headline has 161 characters: at most 160.",
+            "The headline (fr) has 161 characters: at most 160.",
         ),
         (
             Some("de-DE,it;q=0.8,en;q=0.5"),
-            "Il titolo in fr ha 161 caratteri: al massimo 160.",
+            "Il titolo (fr) ha 161 caratteri: al massimo 160.",
         ),
         (
             Some("de-DE"),
-            "Le titre en fr a 161 caractères : 160 au plus.",
+            "Le titre (fr) a 161 caractères : 160 au plus.",
         ),
     ] {
         let (status, code, message) = refused(accept).await;
@@ -465,13 +465,18 @@ async fn errors_are_said_in_the_language_the_request_asks_for() {
     let (status, _, message) = error_of(resp).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(message.starts_with("Log in first"), "{message}");
-    let xml = reqwest::get(format!("{}/open311/v2/services/nothing.xml", th.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(xml.contains("Pas de tel service_code."), "{xml}");
+    let open311 = |accept: &'static str| {
+        reqwest::Client::new()
+            .get(format!("{}/open311/v2/services/nothing.xml", th.url))
+            .header("accept-language", accept)
+            .send()
+    };
+    let xml = open311("it").await.unwrap().text().await.unwrap();
+    assert!(xml.contains("service_code sconosciuto."), "{xml}");
+    let resp = open311("fr").await.unwrap();
+    assert_eq!(resp.headers()["vary"], "accept-language");
+    let xml = resp.text().await.unwrap();
+    assert!(xml.contains("service_code inconnu."), "{xml}");
 }
 
 #[tokio::test]

@@ -45,6 +45,9 @@ pub struct HistoryEntry {
 pub struct Rejected {
     pub key_id: String,
     pub reason: String,
+    /// Signed by a trusted key but not readable by this version (a newer
+    /// server's message): genuine, so it does not hold the cursor back.
+    pub unreadable: bool,
 }
 
 fn corrupt(what: &str) -> impl FnOnce(serde_json::Error) -> StoreError + '_ {
@@ -104,8 +107,11 @@ impl Store {
     /// there only when every one of them verified and the device already held
     /// everything up to `since`. A refused message (unsigned, unknown key,
     /// altered) is asked for again next time rather than skipped, and the
-    /// cursor it claims can never silence later alerts. Returns the threads
-    /// that got a new message, and the alerts refused.
+    /// cursor it claims can never silence later alerts. A message the town
+    /// hall did sign but this version cannot read (a newer server's) is
+    /// skipped: holding the cursor there would silence every later alert
+    /// until the app is updated. Returns the threads that got a new message,
+    /// and the alerts refused.
     pub fn apply_alerts(
         &self,
         delivered: &[SignedAlert],
@@ -122,10 +128,12 @@ impl Store {
             match signing::verify(signed, &trusted) {
                 Ok(m) => verified.push((m, signed)),
                 Err(e) => {
-                    tracing::warn!(key = %signed.key_id, reason = %e, "alert refused");
+                    let unreadable = matches!(e, signing::VerifyError::Unreadable(_));
+                    tracing::warn!(key = %signed.key_id, reason = %e, unreadable, "alert refused");
                     rejected.push(Rejected {
                         key_id: signed.key_id.clone(),
                         reason: e.to_string(),
+                        unreadable,
                     });
                 }
             }
@@ -142,7 +150,8 @@ impl Store {
             .map(|v| serde_json::from_str(&v).map_err(corrupt("cursor")))
             .transpose()?
             .unwrap_or_default();
-        let cursor = if rejected.is_empty() && current >= since {
+        let held_back = rejected.iter().any(|r| !r.unreadable);
+        let cursor = if !held_back && current >= since {
             current.max(next_cursor)
         } else {
             current
@@ -479,5 +488,51 @@ mod tests {
         let offered = [public(&k3, Some(&k2)), public(&k2, Some(&k1))];
         assert_eq!(store.pin_keys(&offered).expect("pin"), 2);
         assert_eq!(store.trusted_keys().expect("keys").len(), 3);
+    }
+
+    fn signed(key: &SigningKey, json: &str) -> SignedAlert {
+        signing::sign_text(json.to_owned(), key)
+    }
+
+    fn cursor(store: &Store) -> beffroi_domain::Cursor {
+        store
+            .get_meta::<beffroi_domain::Cursor>(keys::ALERTS_CURSOR)
+            .expect("meta")
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_genuine_message_this_version_cannot_read_does_not_silence_later_alerts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let key = SigningKey::from_bytes(&[1; 32]);
+        store.pin_keys(&[public(&key, None)]).expect("pin");
+        // Signed by the town hall, in a shape a newer server may send.
+        let newer = signed(&key, r#"{"identifier":"x","future":true}"#);
+        let (_, rejected) = store
+            .apply_alerts(
+                &[newer],
+                beffroi_domain::Cursor(0),
+                beffroi_domain::Cursor(1),
+            )
+            .expect("applied");
+        assert!(rejected[0].unreadable, "{rejected:?}");
+        assert_eq!(
+            cursor(&store),
+            beffroi_domain::Cursor(1),
+            "the cursor moves past it"
+        );
+        // A forgery still holds the cursor where it was.
+        let stranger = SigningKey::from_bytes(&[9; 32]);
+        let forged = signed(&stranger, r#"{"identifier":"y"}"#);
+        let (_, rejected) = store
+            .apply_alerts(
+                &[forged],
+                beffroi_domain::Cursor(1),
+                beffroi_domain::Cursor(2),
+            )
+            .expect("applied");
+        assert!(!rejected[0].unreadable);
+        assert_eq!(cursor(&store), beffroi_domain::Cursor(1));
     }
 }

@@ -360,10 +360,12 @@ fn valid_identifier(s: &str) -> bool {
 
 impl AlertDraft {
     /// Checks what staff compose: [`AlertDraft::validate`] with headlines of
-    /// at most [`MAX_HEADLINE`] characters, as CAP recommends.
-    pub fn validate_staff(&self) -> Result<(), AlertError> {
+    /// at most [`MAX_HEADLINE`] characters, as CAP recommends. Blocks that
+    /// are `kept` as they were (an imported alert's, which staff update
+    /// without rewriting them) keep their length.
+    pub fn validate_staff(&self, kept: &[AlertText]) -> Result<(), AlertError> {
         self.validate()?;
-        for t in &self.texts {
+        for t in self.texts.iter().filter(|t| !kept.contains(t)) {
             let len = t.headline.chars().count();
             if len > MAX_HEADLINE {
                 return Err(AlertError::HeadlineTooLong {
@@ -669,13 +671,17 @@ pub mod signing {
 
     /// Encodes and signs a message.
     pub fn sign(message: &AlertMessage, key: &SigningKey) -> serde_json::Result<SignedAlert> {
-        let json = serde_json::to_string(message)?;
+        Ok(sign_text(serde_json::to_string(message)?, key))
+    }
+
+    /// Signs a message's JSON text as it is (what `sign` does once encoded).
+    pub fn sign_text(json: String, key: &SigningKey) -> SignedAlert {
         let signature = key.sign(json.as_bytes());
-        Ok(SignedAlert {
+        SignedAlert {
             key_id: key_id(&key.verifying_key()),
             signature: STANDARD.encode(signature.to_bytes()),
             message: json,
-        })
+        }
     }
 
     /// A key's fingerprint, as a town hall prints it on posters and links:
@@ -848,13 +854,15 @@ mod tests {
         // have more, staff may not.
         assert_eq!(d.validate(), Ok(()));
         assert_eq!(
-            d.validate_staff(),
+            d.validate_staff(&[]),
             Err(AlertError::HeadlineTooLong {
                 lang: Lang::Fr.into(),
                 len: 161,
                 max: MAX_HEADLINE,
             })
         );
+        // An imported block kept as it was keeps its length.
+        assert_eq!(d.validate_staff(&d.texts.clone()), Ok(()));
         d.texts[0].headline = "x".repeat(MAX_IMPORTED_HEADLINE + 1);
         assert!(matches!(
             d.validate(),
@@ -868,7 +876,7 @@ mod tests {
         );
         // Two blocks in one language for two audiences are CAP.
         d.texts[1].audience = Some("Établissements scolaires".into());
-        assert_eq!(d.validate_staff(), Ok(()));
+        assert_eq!(d.validate_staff(&[]), Ok(()));
         let mut d = draft();
         d.area = Area::Communes { communes: vec![] };
         assert_eq!(d.validate(), Err(AlertError::NoCommune));

@@ -195,7 +195,7 @@ mod tests {
     }
 
     /// Every message id given to `msg!` in the Rust sources names a message of every
-    /// language's `errors.ftl`, with the same variables as the French one.
+    /// language's `errors.ftl`.
     #[test]
     fn every_message_the_code_uses_exists_in_every_language() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -238,6 +238,56 @@ mod tests {
                 missing.is_empty(),
                 "locales/{lang}/errors.ftl lacks {missing:?}"
             );
+        }
+    }
+
+    /// The `{ $name }` variables of a Fluent source, per message.
+    fn variables(src: &str) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut current: Option<String> = None;
+        for line in src.lines() {
+            if let Some((id, _)) = line
+                .split_once(" =")
+                .filter(|(id, _)| !id.is_empty() && !id.starts_with([' ', '#']))
+            {
+                current = Some(id.to_owned());
+            }
+            let Some(id) = &current else { continue };
+            let vars: &mut BTreeSet<String> = out.entry(id.clone()).or_default();
+            for (i, _) in line.match_indices('$') {
+                let name: String = line[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .collect();
+                vars.insert(name);
+            }
+        }
+        out
+    }
+
+    /// A message says the same things in every language: the same variables
+    /// as the French source (a missing one would drop a value; an extra one
+    /// would show as its name).
+    #[test]
+    fn every_language_uses_the_variables_of_the_french_source() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../locales");
+        for entry in std::fs::read_dir(root.join("fr")).expect("locales/fr") {
+            let file = entry.expect("entry").file_name();
+            let read = |lang: &str| {
+                std::fs::read_to_string(root.join(lang).join(&file)).expect("a locale file")
+            };
+            let french = variables(&read("fr"));
+            for lang in ["en", "it"] {
+                let other = variables(&read(lang));
+                for (id, vars) in &french {
+                    assert_eq!(
+                        other.get(id),
+                        Some(vars),
+                        "locales/{lang}/{}: {id}",
+                        file.to_string_lossy()
+                    );
+                }
+            }
         }
     }
 

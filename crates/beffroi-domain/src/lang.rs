@@ -134,17 +134,19 @@ impl LangTag {
     }
 }
 
-/// The languages a resident reads alerts in, most preferred first: their
-/// system's languages that Beffroi's interface lacks (they could not choose
-/// them), then the interface language they chose, then their other system
-/// languages. Alerts then fall back to French (see
-/// `AlertMessage::texts_for`).
+/// The languages a resident reads alerts in, most preferred first: the
+/// system's languages ranked above any the interface speaks (a German
+/// speaker could not choose German for the interface), then the interface
+/// language they chose, then their other system languages in order. Alerts
+/// then fall back to French (see `AlertMessage::texts_for`).
 pub fn reading_langs(ui: Lang, system: &[LangTag]) -> Vec<LangTag> {
-    let (others, known): (Vec<&LangTag>, Vec<&LangTag>) =
-        system.iter().partition(|t| t.ui_lang().is_none());
-    let mut prefs: Vec<LangTag> = others.into_iter().cloned().collect();
+    let first_known = system
+        .iter()
+        .position(|t| t.ui_lang().is_some())
+        .unwrap_or(system.len());
+    let mut prefs: Vec<LangTag> = system[..first_known].to_vec();
     prefs.push(ui.into());
-    for t in known {
+    for t in &system[first_known..] {
         if !prefs.contains(t) {
             prefs.push(t.clone());
         }
@@ -256,8 +258,14 @@ mod tests {
         let tags =
             |v: &[&str]| -> Vec<LangTag> { v.iter().map(|t| t.parse().expect("tag")).collect() };
         assert_eq!(
-            reading_langs(Lang::En, &tags(&["fr-FR", "de-DE", "en-US"])),
+            reading_langs(Lang::En, &tags(&["de-DE", "fr-FR", "en-US"])),
             tags(&["de-DE", "en", "fr-FR", "en-US"])
+        );
+        // A language the interface lacks, ranked below one it speaks, does
+        // not outrank the language the resident chose.
+        assert_eq!(
+            reading_langs(Lang::En, &tags(&["fr-FR", "de-DE"])),
+            tags(&["en", "fr-FR", "de-DE"])
         );
         assert_eq!(reading_langs(Lang::Fr, &[]), tags(&["fr"]));
     }

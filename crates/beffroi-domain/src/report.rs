@@ -373,14 +373,15 @@ impl NewReport {
             Some(v) if v.chars().count() > max => Err(ReportError::TooLong { field, max }),
             _ => Ok(()),
         };
-        short("the address", self.location.address.as_deref(), 300)?;
+        // The fields by their API names (the messages name them in each language).
+        short("address", self.location.address.as_deref(), 300)?;
         if let Some(c) = &self.contact {
-            short("the name", c.name.as_deref(), 200)?;
-            short("the e-mail", c.email.as_deref(), 200)?;
-            short("the phone", c.phone.as_deref(), 50)?;
+            short("name", c.name.as_deref(), 200)?;
+            short("email", c.email.as_deref(), 200)?;
+            short("phone", c.phone.as_deref(), 50)?;
         }
         for a in self.answers.values() {
-            short("an answer", Some(a), 1000)?;
+            short("answer", Some(a), 1000)?;
         }
         Ok(())
     }

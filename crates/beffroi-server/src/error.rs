@@ -136,6 +136,11 @@ pub fn error_response(status: StatusCode, code: &str, message: String) -> Respon
 /// request's language by `l10n::localize_errors`.
 pub fn error_msg_response(status: StatusCode, code: &'static str, msg: Msg) -> Response {
     let mut response = error_response(status, code, crate::l10n::text(Lang::Fr, &msg));
+    // The message depends on the request's language: caches must know.
+    response.headers_mut().insert(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("accept-language"),
+    );
     response.extensions_mut().insert(ErrorMsg { code, msg });
     response
 }

@@ -244,7 +244,6 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(axum::middleware::from_fn(l10n::localize_errors))
         .layer(axum::Extension(Arc::new(doc)))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(|_| {
@@ -254,6 +253,8 @@ pub fn router(state: AppState) -> Router {
                 beffroi_domain::msg!("err-internal"),
             )
         }))
+        // Errors in the request's language (a panic's too), before compression.
+        .layer(axum::middleware::from_fn(l10n::localize_errors))
         // Sync pages are repetitive JSON: gzip makes deltas several times smaller.
         // The fastest level: pages of 1,000 places compress ~6× even so, and the
         // server's CPU is better spent serving many devices.

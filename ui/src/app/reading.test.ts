@@ -37,8 +37,9 @@ describe('the text a resident reads', () => {
     expect(headlines(schools, ['fr'])).toEqual(['Orages', 'Écoles fermées']);
   });
 
-  it('puts a system language the interface lacks before the chosen one', () => {
-    expect(readingLangs('en', ['fr-FR', 'de-DE', 'en-US'])).toEqual(['de-DE', 'en', 'fr-FR', 'en-US']);
+  it('puts a system language the interface lacks before the chosen one only when it ranks first', () => {
+    expect(readingLangs('en', ['de-DE', 'fr-FR', 'en-US'])).toEqual(['de-DE', 'en', 'fr-FR', 'en-US']);
+    expect(readingLangs('en', ['fr-FR', 'de-DE'])).toEqual(['en', 'fr-FR', 'de-DE']);
     expect(readingLangs('fr', [])).toEqual(['fr']);
   });
 });

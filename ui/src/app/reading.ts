@@ -7,13 +7,14 @@ const UI_LANGS = ['fr', 'en', 'it'];
 
 /**
  * The languages a resident reads alerts in, most preferred first (as
- * `beffroi_domain::reading_langs`): the system's languages the interface
- * lacks, then the interface language, then the other system languages.
+ * `beffroi_domain::reading_langs`): the system's languages ranked above any
+ * the interface speaks, then the interface language, then the other system
+ * languages in order.
  */
 export function readingLangs(ui: string, system: readonly string[]): string[] {
-  const others = system.filter((l) => !UI_LANGS.includes(primary(l)));
-  const known = system.filter((l) => UI_LANGS.includes(primary(l)));
-  return [...others, ui, ...known];
+  let firstKnown = system.findIndex((l) => UI_LANGS.includes(primary(l)));
+  if (firstKnown < 0) firstKnown = system.length;
+  return [...system.slice(0, firstKnown), ui, ...system.slice(firstKnown)];
 }
 
 /**

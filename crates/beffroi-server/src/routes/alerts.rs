@@ -12,8 +12,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use beffroi_domain::alert::{
-    AlertDraft, AlertMessage, AuditEntry, MsgType, NotificationPreview, PublicKey, SignedAlert,
-    StaffAlert,
+    AlertDraft, AlertMessage, AlertText, AuditEntry, MsgType, NotificationPreview, PublicKey,
+    SignedAlert, StaffAlert,
 };
 use beffroi_domain::api::ErrorBody;
 use beffroi_domain::l10n::Localize;
@@ -52,11 +52,12 @@ fn truncate(t: Option<OffsetDateTime>) -> Option<OffsetDateTime> {
     t.map(|t| t.replace_nanosecond(0).unwrap_or(t))
 }
 
-/// Who wrote a draft: staff get CAP's recommended headline length, a CAP
-/// message from the town hall's other tools is taken as CAP allows it.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Author {
-    Staff,
+/// Who wrote a draft: staff get CAP's recommended headline length (except on
+/// the blocks they keep as they were sent), a CAP message from the town
+/// hall's other tools is taken as CAP allows it.
+#[derive(Clone, Copy)]
+enum Author<'a> {
+    Staff { kept: &'a [AlertText] },
     CapImport,
 }
 
@@ -64,13 +65,21 @@ enum Author {
 async fn checked(
     state: &AppState,
     mut draft: AlertDraft,
-    author: Author,
+    author: Author<'_>,
 ) -> Result<AlertDraft, ApiError> {
     draft.effective = truncate(draft.effective);
     draft.onset = truncate(draft.onset);
     draft.expires = truncate(draft.expires);
+    // A blank event or audience is none.
+    for t in &mut draft.texts {
+        for label in [&mut t.event, &mut t.audience] {
+            if label.as_deref().is_some_and(|l| l.trim().is_empty()) {
+                *label = None;
+            }
+        }
+    }
     match author {
-        Author::Staff => draft.validate_staff(),
+        Author::Staff { kept } => draft.validate_staff(kept),
         Author::CapImport => draft.validate(),
     }
     .map_err(|e| ApiError::invalid("invalid_alert", &e))?;
@@ -188,7 +197,7 @@ pub async fn create(
                     msg!("err-invalid-alert-json", detail = e.to_string()),
                 )
             })?;
-            let draft = checked(&state, draft, Author::Staff).await?;
+            let draft = checked(&state, draft, Author::Staff { kept: &[] }).await?;
             let id = uuid::Uuid::now_v7().to_string();
             let created = state.store.create_alert(id, draft, actor).await?;
             Ok((StatusCode::CREATED, JsonResponse(created)))
@@ -290,7 +299,7 @@ pub async fn edit(
     Path(id): Path<String>,
     Json(draft): Json<AlertDraft>,
 ) -> Result<JsonResponse<StaffAlert>, ApiError> {
-    let draft = checked(&state, draft, Author::Staff).await?;
+    let draft = checked(&state, draft, Author::Staff { kept: &[] }).await?;
     let edited = state
         .store
         .edit_alert(id, draft, who.staff.username.to_string())
@@ -357,7 +366,7 @@ pub async fn publish(
             ));
         }
     }
-    let draft = checked(&state, a.draft, Author::Staff).await?;
+    let draft = checked(&state, a.draft, Author::Staff { kept: &[] }).await?;
     let m = new_message(&state, MsgType::Alert, draft, vec![]);
     send(
         &state,
@@ -387,7 +396,16 @@ async fn follow_up(
         .map(AlertMessage::reference)
         .collect();
     let body = match draft {
-        Some(d) => checked(state, d, Author::Staff).await?,
+        Some(d) => {
+            checked(
+                state,
+                d,
+                Author::Staff {
+                    kept: &a.draft.texts,
+                },
+            )
+            .await?
+        }
         None => a.draft,
     };
     let action = match msg_type {

@@ -118,7 +118,12 @@ fn error(format: Format, status: StatusCode, description: &Msg) -> Response {
         ("code", V::I(i64::from(status.as_u16()))),
         ("description", V::S(description)),
     ];
-    respond(format, status, render(format, "errors", "error", &[record]))
+    let mut response = respond(format, status, render(format, "errors", "error", &[record]));
+    response.headers_mut().insert(
+        header::VARY,
+        axum::http::HeaderValue::from_static("accept-language"),
+    );
+    response
 }
 
 fn not_found() -> Response {

@@ -267,13 +267,15 @@ async fn read_form(
                 }
             }
             other => {
-                return Err(bad(format!(
-                    "unexpected part {other:?}: send report and photo parts"
-                )));
+                return Err(ApiError::BadRequest(
+                    "invalid_form",
+                    msg!("err-form-part", part = other),
+                ));
             }
         }
     }
-    let report = report.ok_or_else(|| bad("the form has no report part (JSON)".into()))?;
+    let report =
+        report.ok_or_else(|| ApiError::BadRequest("invalid_form", msg!("err-form-no-report")))?;
     Ok((report, staged.map(|s| (s, count))))
 }
 
