@@ -10,12 +10,14 @@ alert-state-cancelled = Cancelled
 alert-state-draft = Draft
 alert-unread = Unread
 alert-instruction = What to do
-alert-audience = For
+# With its punctuation, before a value (the French typography puts a space before the colon).
+alert-audience-label = For:
+alert-instruction-label = What to do:
+alert-contact-label = Contact:
 alert-area-territory = The whole territory
 alert-expires = Until { $date }
 alert-sent = Sent on { $date }
 alert-more = Find out more
-alert-contact = Contact
 alert-back = Back to alerts
 alert-banner-open = See the alert
 alert-banner-more = (+{ $count } more)

@@ -10,12 +10,14 @@ alert-state-cancelled = Annulée
 alert-state-draft = Brouillon
 alert-unread = Non lue
 alert-instruction = Que faire
-alert-audience = Pour
+# With its punctuation, before a value (the French typography puts a space before the colon).
+alert-audience-label = Pour :
+alert-instruction-label = Que faire :
+alert-contact-label = Contact :
 alert-area-territory = Tout le territoire
 alert-expires = Jusqu'au { $date }
 alert-sent = Envoyée le { $date }
 alert-more = En savoir plus
-alert-contact = Contact
 alert-back = Retour aux alertes
 alert-banner-open = Voir l'alerte
 alert-banner-more = (+{ $count } autre{ $count ->

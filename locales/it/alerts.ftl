@@ -10,12 +10,14 @@ alert-state-cancelled = Annullata
 alert-state-draft = Bozza
 alert-unread = Non letta
 alert-instruction = Cosa fare
-alert-audience = Per
+# With its punctuation, before a value (the French typography puts a space before the colon).
+alert-audience-label = Per:
+alert-instruction-label = Cosa fare:
+alert-contact-label = Contatto:
 alert-area-territory = Tutto il territorio
 alert-expires = Fino al { $date }
 alert-sent = Inviata il { $date }
 alert-more = Per saperne di più
-alert-contact = Contatto
 alert-back = Torna alle allerte
 alert-banner-open = Vedi l'allerta
 alert-banner-more = (+{ $count } { $count ->

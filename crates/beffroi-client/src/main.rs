@@ -221,13 +221,13 @@ fn print_alert(a: &beffroi_client::alerts::ResidentAlert, lang: Lang, l10n: &Loc
     for text in a.message.texts_for(&reading) {
         println!("[{state}] {severity} — {}", text.headline);
         if let Some(audience) = &text.audience {
-            println!("  {}: {audience}", l10n.msg("alert-audience", &[]));
+            println!("  {} {audience}", l10n.msg("alert-audience-label", &[]));
         }
         if !text.description.is_empty() {
             println!("  {}", text.description);
         }
         if let Some(i) = &text.instruction {
-            println!("  {}: {i}", l10n.msg("alert-instruction", &[]));
+            println!("  {} {i}", l10n.msg("alert-instruction-label", &[]));
         }
     }
 }
