@@ -192,6 +192,7 @@ reports-count = { $count ->
     [one] { $count } report
    *[other] { $count } reports
 }
+reports-more = Show the next reports
 reports-received = Received
 reports-description = Description
 reports-commune-only = the exact spot is in the description

@@ -192,6 +192,7 @@ reports-count = { $count ->
     [one] { $count } signalement
    *[other] { $count } signalements
 }
+reports-more = Afficher les signalements suivants
 reports-received = Reçu le
 reports-description = Description
 reports-commune-only = le lieu exact est dans la description

@@ -192,6 +192,7 @@ reports-count = { $count ->
     [one] { $count } segnalazione
    *[other] { $count } segnalazioni
 }
+reports-more = Mostra le segnalazioni successive
 reports-received = Ricevuta il
 reports-description = Descrizione
 reports-commune-only = il punto esatto è nella descrizione

@@ -3,10 +3,12 @@
 // status with a public message, which the reporter's view then shows.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifacts, consoleFixture } from './harness.mjs';
 
-const f = consoleFixture('console-reports', { before, after });
+// Many reports from this one address in the second test.
+const f = consoleFixture('console-reports', { before, after }, ['--reports-per-minute', '100000']);
 
 test('an Open311 request appears in the triage list and staff change its status', async () => {
   const form = new URLSearchParams({
@@ -73,4 +75,45 @@ test('an Open311 request appears in the triage list and staff change its status'
   assert.equal(list[0].status, 'open');
   assert.equal(list[0].status_notes, 'Enlèvement prévu demain matin.');
   assert.ok(!JSON.stringify(list).includes('voisin@example.org'));
+});
+
+test('past one page, the list shows the next reports and the exports hold them all', async () => {
+  // 230 more reports: the list's first page holds 200.
+  const more = 230;
+  for (let i = 0; i < more; i++) {
+    const resp = await fetch(`${f.hall.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: crypto.randomUUID(),
+        category: 'roads',
+        description: `Nid-de-poule numéro ${i}`,
+        location: { position: { lat: 43.7009, lon: 7.2683 } },
+        commune: '06088',
+        lang: 'fr',
+        answers: { danger: 'non' },
+      }),
+    });
+    assert.equal(resp.status, 201, await resp.text());
+  }
+  const total = more + 1; // and the first test's
+  const page = await f.browser.newPage({ locale: 'fr-FR', acceptDownloads: true });
+  await page.goto(`${f.hall.url}/console/`);
+  await page.getByLabel('Identifiant').fill(f.hall.username);
+  await page.getByLabel('Mot de passe').fill(f.hall.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.locator('#nav-reports').click();
+  const rows = page.locator('#reports-table tbody tr');
+  await page.locator('#reports-more').waitFor();
+  assert.equal(await rows.count(), 200);
+
+  // The CSV export holds every report the filters match, not the page shown.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#reports-csv').click()]);
+  const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  assert.equal(csv.length, 1 + total, 'a header and every report');
+
+  await page.locator('#reports-more').click();
+  await page.locator('#reports-more').waitFor({ state: 'detached' });
+  assert.equal(await rows.count(), total);
+  await page.close();
 });

@@ -62,11 +62,11 @@ export function importPlaces(dataDir) {
 
 /**
  * Starts `beffroi-server serve --demo` over `dataDir`, on a free port or on
- * `listen` (to restart a server where its clients expect it).
+ * `listen` (to restart a server where its clients expect it), with `args` more.
  * Resolves with { url, username, password, stop } once it prints its listening line.
  */
-export function startTownHall(dataDir, listen = '127.0.0.1:0') {
-  const child = spawn(bin('beffroi-server'), ['serve', '--demo', '--listen', listen, '--data', dataDir], {
+export function startTownHall(dataDir, listen = '127.0.0.1:0', args = []) {
+  const child = spawn(bin('beffroi-server'), ['serve', '--demo', '--listen', listen, '--data', dataDir, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((ok, fail) => {
@@ -118,11 +118,11 @@ export async function launchChromium() {
  * Registers before/after hooks for a console test: a demo town hall and a
  * Chromium, both stopped afterwards. Returns an object filled by `before`.
  */
-export function consoleFixture(name, { before, after }) {
+export function consoleFixture(name, { before, after }, args = []) {
   const f = {};
   before(async () => {
     f.data = tempDir(name);
-    f.hall = await startTownHall(join(f.data.dir, 'server'));
+    f.hall = await startTownHall(join(f.data.dir, 'server'), '127.0.0.1:0', args);
     f.browser = await launchChromium();
   });
   after(async () => {

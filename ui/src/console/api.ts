@@ -45,7 +45,12 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(path: string, init: RequestInit = {}, token?: string): Promise<T> {
+async function call<T>(
+  path: string,
+  init: RequestInit = {},
+  token?: string,
+  onResponse?: (resp: Response) => void,
+): Promise<T> {
   const headers = new Headers(init.headers);
   if (token) headers.set('authorization', `Bearer ${token}`);
   // The server says its refusals in the console's language.
@@ -56,6 +61,7 @@ async function call<T>(path: string, init: RequestInit = {}, token?: string): Pr
     const body = (await resp.json().catch(() => null)) as ErrorBody | null;
     throw new ApiError(resp.status, body?.error.code ?? 'unknown', body?.error.message ?? resp.statusText);
   }
+  onResponse?.(resp);
   return (resp.status === 204 ? undefined : await resp.json()) as T;
 }
 
@@ -91,7 +97,30 @@ export const api = {
   cancelAlert: (token: string, id: string) => call<StaffAlert>(`/admin/alerts/${id}/cancel`, { method: 'POST' }, token),
   reportCategories: () => call<ReportCategory[]>('/report-categories'),
   townHallLink: (token: string) => call<TownHallLink>('/admin/town-hall-link', {}, token),
-  reports: (token: string, query: URLSearchParams) => call<StaffReport[]>(`/admin/reports?${query}`, {}, token),
+  /** One page of the triage list, and the `after` of the next one when there is more. */
+  reports: async (token: string, query: URLSearchParams) => {
+    let next: string | null = null;
+    const items = await call<StaffReport[]>(`/admin/reports?${query}`, {}, token, (resp) => {
+      next = resp.headers.get('beffroi-next-page');
+    });
+    return { items, next: next as string | null };
+  },
+  /** Every report matching `query`, page after page (for the exports). */
+  allReports: async (token: string, query: URLSearchParams) => {
+    const all: StaffReport[] = [];
+    let after: string | null = null;
+    // At most 1,000 pages of 1,000: the bound a device's sync has too.
+    for (let i = 0; i < 1000; i++) {
+      const q = new URLSearchParams(query);
+      q.set('limit', '1000');
+      if (after) q.set('after', after);
+      const page = await api.reports(token, q);
+      all.push(...page.items);
+      if (!page.next) break;
+      after = page.next;
+    }
+    return all;
+  },
   reportPhotos: (token: string, id: string) => call<string[]>(`/admin/reports/${id}/photos`, {}, token),
   // Photos need the staff token, so they are fetched, not linked.
   reportPhoto: async (token: string, id: string, name: string): Promise<Blob> => {
