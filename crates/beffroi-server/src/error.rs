@@ -165,13 +165,9 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::AlreadyExists(what) => {
-                ApiError::Conflict("already_exists", msg!("err-already-exists", what = what))
-            }
-            StoreError::Conflict(why) => {
-                ApiError::Conflict("conflict", msg!("err-conflict", detail = why))
-            }
-            StoreError::NotFound(what) => ApiError::NotFound(msg!("err-not-found", what = what)),
+            StoreError::AlreadyExists(m) => ApiError::Conflict("already_exists", m),
+            StoreError::Conflict(m) => ApiError::Conflict("conflict", m),
+            StoreError::NotFound(m) => ApiError::NotFound(m),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -319,7 +319,14 @@ async fn staff_add(data: PathBuf, name: &str, role: &str) -> anyhow::Result<()> 
             println!("added staff member {username} with role {role}");
             Ok(())
         }
-        Err(StoreError::AlreadyExists(what)) => bail!("{what} already exists: choose another name"),
+        Err(StoreError::AlreadyExists(what)) => {
+            // In the operator's language (`LANG`), French by default.
+            let lang = std::env::var("LANG")
+                .ok()
+                .and_then(|l| l.parse().ok())
+                .unwrap_or_default();
+            bail!("{}", beffroi_server::l10n::text(lang, &what))
+        }
         Err(e) => Err(e.into()),
     }
 }

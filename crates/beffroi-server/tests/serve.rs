@@ -98,6 +98,8 @@ fn staff_add(
     let mut child = Command::new(BIN)
         .args(["staff", "add", "--name", name, "--role", role, "--data"])
         .arg(data)
+        // The operator's language: a refusal is said in it.
+        .env("LANG", "fr_FR.UTF-8")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -130,7 +132,11 @@ fn staff_add_reads_the_password_from_stdin_and_refuses_bad_input() {
 
     let again = staff_add(dir.path(), "m.durand", "editor", "another long passphrase");
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("« m.durand » existe déjà"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
 
     let short = staff_add(dir.path(), "j.martin", "editor", "short");
     assert!(!short.status.success());

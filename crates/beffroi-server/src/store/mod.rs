@@ -6,6 +6,7 @@
 mod sqlite;
 
 use async_trait::async_trait;
+use beffroi_domain::l10n::Msg;
 use std::sync::Arc;
 
 use beffroi_domain::alert::{AlertDraft, AlertMessage, Area, AuditEntry, StaffAlert};
@@ -32,15 +33,16 @@ pub enum StoreError {
     },
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
-    #[error("{0} already exists")]
-    AlreadyExists(String),
+    /// What already exists, said for people (`locales/*/errors.ftl`).
+    #[error("already exists: {0:?}")]
+    AlreadyExists(Msg),
     #[error("storage task failed: {0}")]
     Task(String),
     /// The thing is not in the state the change needs (e.g. editing a sent alert).
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0} not found")]
-    NotFound(String),
+    #[error("conflict: {0:?}")]
+    Conflict(Msg),
+    #[error("not found: {0:?}")]
+    NotFound(Msg),
 }
 
 /// A sent alert message as stored: its cursor, its area (to filter streams)

@@ -136,8 +136,9 @@ fn insert_staff(
         Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::ConstraintViolation =>
         {
-            Err(StoreError::AlreadyExists(format!(
-                "staff member {username:?}"
+            Err(StoreError::AlreadyExists(beffroi_domain::msg!(
+                "store-staff-exists",
+                username = username.to_string()
             )))
         }
         Err(e) => Err(e.into()),

@@ -104,8 +104,9 @@ pub(super) fn create(
     )?;
     audit(&tx, actor, "draft", id, None)?;
     tx.commit()?;
-    read(conn, id, OffsetDateTime::now_utc())?
-        .ok_or_else(|| StoreError::NotFound(format!("alert {id}")))
+    read(conn, id, OffsetDateTime::now_utc())?.ok_or_else(|| {
+        StoreError::NotFound(beffroi_domain::msg!("err-no-alert", id = id.to_string()))
+    })
 }
 
 pub(super) fn edit(
@@ -119,12 +120,17 @@ pub(super) fn edit(
         .query_row("SELECT state FROM alerts WHERE id = ?1", [id], |r| r.get(0))
         .optional()?;
     match state.as_deref() {
-        None => return Err(StoreError::NotFound(format!("alert {id}"))),
+        None => {
+            return Err(StoreError::NotFound(beffroi_domain::msg!(
+                "err-no-alert",
+                id = id.to_string()
+            )));
+        }
         Some("draft") => {}
         Some(_) => {
-            return Err(StoreError::Conflict(
-                "this alert was already sent: send an update instead of editing it".into(),
-            ));
+            return Err(StoreError::Conflict(beffroi_domain::msg!(
+                "store-alert-sent-edit"
+            )));
         }
     }
     let data = serde_json::to_string(draft).map_err(corrupt(id))?;
@@ -134,8 +140,9 @@ pub(super) fn edit(
     )?;
     audit(&tx, actor, "edit", id, None)?;
     tx.commit()?;
-    read(conn, id, OffsetDateTime::now_utc())?
-        .ok_or_else(|| StoreError::NotFound(format!("alert {id}")))
+    read(conn, id, OffsetDateTime::now_utc())?.ok_or_else(|| {
+        StoreError::NotFound(beffroi_domain::msg!("err-no-alert", id = id.to_string()))
+    })
 }
 
 pub(super) fn get(conn: &Connection, id: &str) -> Result<Option<StaffAlert>, StoreError> {
@@ -192,9 +199,9 @@ pub(super) fn publish(conn: &mut Connection, p: &Publication) -> Result<SentAler
         .optional()?
         .is_some();
     if taken {
-        return Err(StoreError::AlreadyExists(format!(
-            "a message with identifier {:?}",
-            p.message.identifier
+        return Err(StoreError::AlreadyExists(beffroi_domain::msg!(
+            "store-message-exists",
+            identifier = p.message.identifier.as_str()
         )));
     }
     let state: Option<String> = tx
@@ -209,17 +216,26 @@ pub(super) fn publish(conn: &mut Connection, p: &Publication) -> Result<SentAler
             )?;
         }
         (Expect::Draft, Some("draft")) | (Expect::Published, Some("published")) => {}
-        (_, None) => return Err(StoreError::NotFound(format!("alert {id}"))),
+        (_, None) => {
+            return Err(StoreError::NotFound(beffroi_domain::msg!(
+                "err-no-alert",
+                id = id.to_string()
+            )));
+        }
         (_, Some("draft")) => {
-            return Err(StoreError::Conflict(
-                "this alert has not been sent yet".into(),
-            ));
+            return Err(StoreError::Conflict(beffroi_domain::msg!(
+                "store-alert-not-sent"
+            )));
         }
         (_, Some("cancelled")) => {
-            return Err(StoreError::Conflict("this alert was cancelled".into()));
+            return Err(StoreError::Conflict(beffroi_domain::msg!(
+                "store-alert-cancelled"
+            )));
         }
         (_, Some(_)) => {
-            return Err(StoreError::Conflict("this alert was already sent".into()));
+            return Err(StoreError::Conflict(beffroi_domain::msg!(
+                "store-alert-sent"
+            )));
         }
     }
     let m = &p.message;

@@ -212,8 +212,9 @@ pub(super) fn change_status(
     if let ReportStatus::Duplicate { of } = &update.status
         && (of == id || !exists(of)?)
     {
-        return Err(StoreError::Conflict(format!(
-            "a report is a duplicate of another existing report; {of:?} is not one"
+        return Err(StoreError::Conflict(beffroi_domain::msg!(
+            "store-duplicate-of",
+            id = of.as_str()
         )));
     }
     let at = OffsetDateTime::now_utc()
