@@ -718,3 +718,40 @@ async fn another_website_cannot_make_its_visitors_file_reports() {
     let resp = post_from(&th.url, ID).await.unwrap();
     assert_eq!(resp.status(), StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn a_report_located_by_coordinates_gets_its_commune_from_the_outlines() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let url = th.api("/reports");
+    // Place Masséna (Nice), and a point at sea: the first gets 06088, the
+    // second stays without a commune (accepted as before).
+    for (id, lat, lon, commune) in [
+        (
+            "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0e01",
+            43.6971,
+            7.2706,
+            json!("06088"),
+        ),
+        (
+            "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0e02",
+            43.60,
+            7.30,
+            json!(null),
+        ),
+    ] {
+        let mut body = report(id);
+        body.as_object_mut().unwrap().remove("commune");
+        body["location"] = json!({"position": {"lat": lat, "lon": lon}});
+        let (status, receipt) = post(&url, &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{receipt}");
+        let stored: Value = th.staff_json(&format!("/admin/reports/{id}"), &token).await;
+        assert_eq!(stored["report"]["commune"], commune, "{stored}");
+        // The same submission again is the same report (compared as sent).
+        let (again, _) = post(&url, &body).await;
+        assert_eq!(again, StatusCode::OK);
+    }
+    // The triage list filters by the commune found.
+    let nice: Value = th.staff_json("/admin/reports?commune=06088", &token).await;
+    assert_eq!(nice.as_array().unwrap().len(), 1, "{nice}");
+}

@@ -23,6 +23,7 @@ pub mod console;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod geography;
 pub mod hub;
 pub mod import;
 pub mod keys;
@@ -89,6 +90,9 @@ pub struct Settings {
     pub connections_per_address: usize,
     /// Every connection's deadlines (see [`conn`]).
     pub timeouts: conn::Timeouts,
+    /// The communes' outlines: a report located by coordinates gets its
+    /// commune from them (the demo territory's by default).
+    pub outlines: Arc<geography::Outlines>,
 }
 
 impl Settings {
@@ -109,6 +113,7 @@ impl Settings {
             public_url: None,
             connections_per_address: conn::DEFAULT_PER_ADDRESS,
             timeouts: conn::Timeouts::default(),
+            outlines: Arc::new(geography::Outlines::demo()),
         }
     }
 }

@@ -285,7 +285,7 @@ async fn read_form(
 /// and synced before the answer: a refused submission changes no photo.
 pub(crate) async fn accept(
     state: &AppState,
-    report: NewReport,
+    mut report: NewReport,
     staged: Option<(photos::Staged, usize)>,
 ) -> Result<(StatusCode, JsonResponse<ReportReceipt>), ApiError> {
     report
@@ -338,6 +338,13 @@ pub(crate) async fn accept(
     };
     let digest = hex(&hasher.finalize());
     let id = report.id.clone();
+    // A report located by coordinates alone gets its commune from the
+    // outlines (after the digest: a re-send is compared as it was sent).
+    if report.commune.is_none()
+        && let Some(position) = &report.location.position
+    {
+        report.commune = state.settings.outlines.commune_at(position).cloned();
+    }
     let report_commune = report.commune.as_ref().map(|c| c.to_string());
     let (status, received_at) = match state.store.submit_report(report, digest).await? {
         Submitted::New { received_at } => (StatusCode::CREATED, received_at),
