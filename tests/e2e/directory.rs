@@ -30,9 +30,15 @@ fn bakery(name: &str, hours: &str) -> Value {
 #[tokio::test]
 async fn residents_search_the_synced_directory_offline() {
     let mut th = town_hall().await;
-    import_places(th.state.store.as_ref(), Format::GeoJson, MONACO, Lang::Fr)
-        .await
-        .unwrap();
+    import_places(
+        th.state.store.as_ref(),
+        Format::GeoJson,
+        MONACO,
+        Lang::Fr,
+        std::sync::Arc::default(),
+    )
+    .await
+    .unwrap();
     let r = resident(&th.url);
     let report = r.client.sync().await.unwrap();
     assert!(report.places_total > 400, "{report:?}");
@@ -279,9 +285,15 @@ async fn import_over_http_reports_per_row() {
 #[tokio::test]
 async fn no_change_is_skipped_when_edits_happen_during_a_sync() {
     let th = town_hall().await;
-    import_places(th.state.store.as_ref(), Format::GeoJson, MONACO, Lang::Fr)
-        .await
-        .unwrap();
+    import_places(
+        th.state.store.as_ref(),
+        Format::GeoJson,
+        MONACO,
+        Lang::Fr,
+        std::sync::Arc::default(),
+    )
+    .await
+    .unwrap();
     let token = th.staff_token().await;
     let http = reqwest::Client::new();
 
@@ -325,9 +337,15 @@ async fn no_change_is_skipped_when_edits_happen_during_a_sync() {
 async fn a_reimport_keeps_what_staff_edited_or_deleted() {
     let th = town_hall().await;
     let store = th.state.store.as_ref();
-    let first = import_places(store, Format::GeoJson, MONACO, Lang::Fr)
-        .await
-        .unwrap();
+    let first = import_places(
+        store,
+        Format::GeoJson,
+        MONACO,
+        Lang::Fr,
+        std::sync::Arc::default(),
+    )
+    .await
+    .unwrap();
     let token = th.staff_token().await;
     let http = reqwest::Client::new();
     let page = get_json(&th.api("/places?limit=2")).await;
@@ -354,9 +372,15 @@ async fn a_reimport_keeps_what_staff_edited_or_deleted() {
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
 
     // The same OSM file again: both staff decisions stand, the rest is unchanged.
-    let again = import_places(store, Format::GeoJson, MONACO, Lang::Fr)
-        .await
-        .unwrap();
+    let again = import_places(
+        store,
+        Format::GeoJson,
+        MONACO,
+        Lang::Fr,
+        std::sync::Arc::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(again.counts.kept, 2);
     assert_eq!(again.counts.unchanged, first.counts.inserted - 2);
     assert_eq!((again.counts.inserted, again.counts.updated), (0, 0));
@@ -366,4 +390,45 @@ async fn a_reimport_keeps_what_staff_edited_or_deleted() {
         .await
         .unwrap();
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_place_without_a_postcode_gets_its_commune_from_its_position() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    // Added by staff with no address: Place Masséna is in Nice.
+    let mut massena = bakery("Kiosque Masséna", "Mo-Su 08:00-20:00");
+    massena["address"] = json!({});
+    massena["position"] = json!({"lat": 43.6971, "lon": 7.2706});
+    let resp = th
+        .staff(Method::POST, "/admin/places", &token)
+        .json(&massena)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let created: Value = resp.json().await.unwrap();
+    assert_eq!(created["commune"], "06088", "{created}");
+    // Imported without postcode or city: the old town of Èze; at sea, none.
+    let csv = "id,name,category,lat,lon\nnode/7,Épicerie du Village,convenience,43.7281,7.3617\nnode/8,Bateau,convenience,43.60,7.30\n";
+    let resp = th
+        .staff(Method::POST, "/admin/places/import", &token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let places: Value = get_json(&th.api("/places")).await;
+    let commune = |id: &str| {
+        places["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .map(|p| p["commune"].clone())
+            .unwrap_or_else(|| panic!("{id} imported: {places}"))
+    };
+    assert_eq!(commune("osm:node:7"), "06059");
+    assert_eq!(commune("osm:node:8"), Value::Null);
 }

@@ -70,6 +70,7 @@ async fn sync_then_serve_communes_offline() {
         format,
         monaco,
         beffroi_domain::Lang::Fr,
+        std::sync::Arc::default(),
     )
     .await
     .unwrap();
@@ -606,6 +607,7 @@ async fn search_orders_by_distance_from_the_home_commune() {
         format,
         csv,
         beffroi_domain::Lang::Fr,
+        std::sync::Arc::default(),
     )
     .await
     .unwrap();

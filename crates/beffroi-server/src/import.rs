@@ -90,11 +90,12 @@ pub async fn import_places(
     format: Format,
     text: &str,
     lang: Lang,
+    outlines: std::sync::Arc<crate::geography::Outlines>,
 ) -> Result<ImportReport, ImportError> {
     let communes = store
         .communes_since(Cursor::START, beffroi_domain::sync::MAX_PAGE_LIMIT)
         .await?;
-    let locator = CommuneLocator::new(&communes.items);
+    let locator = CommuneLocator::new(&communes.items).with_outlines(outlines);
     let parsed = match format {
         Format::GeoJson => parse_geojson(text, &locator, lang)?,
         Format::Csv => parse_csv(text, &locator, lang)?,
@@ -112,6 +113,9 @@ pub async fn import_places(
 #[derive(Debug, Default)]
 pub struct CommuneLocator {
     by_postcode: HashMap<String, Vec<(InseeCode, String)>>,
+    /// The communes' outlines, for a place whose address says no commune.
+    outlines: Option<std::sync::Arc<crate::geography::Outlines>>,
+    known: std::collections::HashSet<InseeCode>,
 }
 
 fn fold(s: &str) -> String {
@@ -143,7 +147,30 @@ impl CommuneLocator {
                     .push((c.code.clone(), fold(&c.name)));
             }
         }
-        Self { by_postcode }
+        Self {
+            by_postcode,
+            outlines: None,
+            known: communes.iter().map(|c| c.code.clone()).collect(),
+        }
+    }
+
+    /// Also finds the commune of a place by its position, in `outlines`
+    /// (only a commune of the territory's list counts).
+    #[must_use]
+    pub fn with_outlines(mut self, outlines: std::sync::Arc<crate::geography::Outlines>) -> Self {
+        self.outlines = Some(outlines);
+        self
+    }
+
+    /// The commune of a place: its address's, else the one its position is in.
+    pub fn locate_place(&self, address: &Address, position: &Position) -> Option<InseeCode> {
+        self.locate(address).or_else(|| {
+            self.outlines
+                .as_ref()?
+                .commune_at(position)
+                .filter(|c| self.known.contains(*c))
+                .cloned()
+        })
     }
 
     pub fn locate(&self, address: &Address) -> Option<InseeCode> {
@@ -194,7 +221,7 @@ fn build_place(
         id,
         name,
         category,
-        commune: locator.locate(&address),
+        commune: locator.locate_place(&address, &position),
         address,
         position,
         phone: get("phone").or_else(|| get("contact:phone")),

@@ -267,7 +267,9 @@ async fn import_places(file: &std::path::Path, data: &std::path::Path) -> anyhow
         .ok()
         .and_then(|l| l.parse().ok())
         .unwrap_or_default();
-    let report = import::import_places(&store, format, &text, lang).await?;
+    // The demo territory's outlines (the territory `serve --demo` seeds).
+    let outlines = std::sync::Arc::new(beffroi_server::geography::Outlines::demo());
+    let report = import::import_places(&store, format, &text, lang, outlines).await?;
     for issue in &report.rejected {
         eprintln!(
             "rejected row {}{}: {}",

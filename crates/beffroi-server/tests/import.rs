@@ -24,9 +24,15 @@ async fn store_with_territory() -> (tempfile::TempDir, SqliteStore) {
 #[tokio::test]
 async fn the_osm_extract_imports_and_a_reimport_changes_nothing() {
     let (_dir, store) = store_with_territory().await;
-    let first = import_places(&store, Format::GeoJson, MONACO, Lang::En)
-        .await
-        .unwrap();
+    let first = import_places(
+        &store,
+        Format::GeoJson,
+        MONACO,
+        Lang::En,
+        std::sync::Arc::default(),
+    )
+    .await
+    .unwrap();
     assert!(first.counts.inserted > 400, "{:?}", first.counts);
     assert_eq!(first.counts.updated, 0);
     assert!(
@@ -66,9 +72,15 @@ async fn the_osm_extract_imports_and_a_reimport_changes_nothing() {
     // Monaco is outside the territory: no commune, address kept.
     assert!(page.items.iter().all(|p| p.commune.is_none()));
 
-    let again = import_places(&store, Format::GeoJson, MONACO, Lang::En)
-        .await
-        .unwrap();
+    let again = import_places(
+        &store,
+        Format::GeoJson,
+        MONACO,
+        Lang::En,
+        std::sync::Arc::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!((again.counts.inserted, again.counts.updated), (0, 0));
     assert_eq!(again.counts.unchanged, first.counts.inserted);
     let after = store.places_since(page.next_cursor, 1000).await.unwrap();
@@ -81,9 +93,15 @@ async fn the_osm_extract_imports_and_a_reimport_changes_nothing() {
 #[tokio::test]
 async fn csv_rows_with_errors_are_reported_and_the_others_imported() {
     let (_dir, store) = store_with_territory().await;
-    let report = import_places(&store, Format::Csv, BAD_CSV, Lang::It)
-        .await
-        .unwrap();
+    let report = import_places(
+        &store,
+        Format::Csv,
+        BAD_CSV,
+        Lang::It,
+        std::sync::Arc::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.counts.inserted, 3, "{report:?}");
     let reason = |row: usize| {
         report

@@ -117,7 +117,9 @@ async fn save(
         id,
         name: input.name.trim().to_owned(),
         category: input.category,
-        commune: CommuneLocator::new(&communes.items).locate(&input.address),
+        commune: CommuneLocator::new(&communes.items)
+            .with_outlines(state.settings.outlines.clone())
+            .locate_place(&input.address, &input.position),
         address: input.address,
         position: input.position,
         phone: blank_to_none(input.phone),
@@ -223,12 +225,18 @@ pub async fn import(
     };
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::BadRequest("invalid_file", beffroi_domain::msg!("err-not-utf8")))?;
-    let report = import_places(state.store.as_ref(), format, text, crate::l10n::current())
-        .await
-        .map_err(|e| match e {
-            ImportError::Store(e) => ApiError::from(e),
-            other => ApiError::BadRequest("invalid_file", other.msg()),
-        })?;
+    let report = import_places(
+        state.store.as_ref(),
+        format,
+        text,
+        crate::l10n::current(),
+        state.settings.outlines.clone(),
+    )
+    .await
+    .map_err(|e| match e {
+        ImportError::Store(e) => ApiError::from(e),
+        other => ApiError::BadRequest("invalid_file", other.msg()),
+    })?;
     tracing::info!(staff = %who.staff.username, inserted = report.counts.inserted,
         updated = report.counts.updated, rejected = report.rejected.len(), "places imported");
     Ok(JsonResponse(report))
