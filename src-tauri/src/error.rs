@@ -1,4 +1,3 @@
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use beffroi_client::ClientError;
@@ -21,13 +20,8 @@ pub fn set_lang(lang: Lang) {
 
 /// A message in the resident's language.
 pub fn say(msg: &Msg) -> String {
-    static LOCALIZERS: [OnceLock<Option<Localizer>>; 3] =
-        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let i = LANG.load(Ordering::Relaxed).min(2);
-    LOCALIZERS[i]
-        .get_or_init(|| Localizer::new(Lang::ALL[i]).ok())
-        .as_ref()
-        .map_or_else(|| msg.id.to_owned(), |l| l.render(msg))
+    let lang = Lang::ALL[LANG.load(Ordering::Relaxed).min(2)];
+    Localizer::shared(lang).map_or_else(|_| msg.id.to_owned(), |l| l.render(msg))
 }
 
 /// What a command can fail with, as the front end receives it:

@@ -27,18 +27,18 @@ fn bakery(name: &str, hours: &str) -> Value {
     })
 }
 
+/// The Monaco extract, imported as the CLI does (no outlines: its places
+/// keep the communes their addresses give).
+async fn import_monaco(store: &dyn beffroi_server::Store) -> beffroi_domain::place::ImportReport {
+    import_places(store, Format::GeoJson, MONACO, Lang::Fr, Default::default())
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn residents_search_the_synced_directory_offline() {
     let mut th = town_hall().await;
-    import_places(
-        th.state.store.as_ref(),
-        Format::GeoJson,
-        MONACO,
-        Lang::Fr,
-        std::sync::Arc::default(),
-    )
-    .await
-    .unwrap();
+    import_monaco(th.state.store.as_ref()).await;
     let r = resident(&th.url);
     let report = r.client.sync().await.unwrap();
     assert!(report.places_total > 400, "{report:?}");
@@ -285,15 +285,7 @@ async fn import_over_http_reports_per_row() {
 #[tokio::test]
 async fn no_change_is_skipped_when_edits_happen_during_a_sync() {
     let th = town_hall().await;
-    import_places(
-        th.state.store.as_ref(),
-        Format::GeoJson,
-        MONACO,
-        Lang::Fr,
-        std::sync::Arc::default(),
-    )
-    .await
-    .unwrap();
+    import_monaco(th.state.store.as_ref()).await;
     let token = th.staff_token().await;
     let http = reqwest::Client::new();
 
@@ -337,15 +329,7 @@ async fn no_change_is_skipped_when_edits_happen_during_a_sync() {
 async fn a_reimport_keeps_what_staff_edited_or_deleted() {
     let th = town_hall().await;
     let store = th.state.store.as_ref();
-    let first = import_places(
-        store,
-        Format::GeoJson,
-        MONACO,
-        Lang::Fr,
-        std::sync::Arc::default(),
-    )
-    .await
-    .unwrap();
+    let first = import_monaco(store).await;
     let token = th.staff_token().await;
     let http = reqwest::Client::new();
     let page = get_json(&th.api("/places?limit=2")).await;
@@ -372,15 +356,7 @@ async fn a_reimport_keeps_what_staff_edited_or_deleted() {
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
 
     // The same OSM file again: both staff decisions stand, the rest is unchanged.
-    let again = import_places(
-        store,
-        Format::GeoJson,
-        MONACO,
-        Lang::Fr,
-        std::sync::Arc::default(),
-    )
-    .await
-    .unwrap();
+    let again = import_monaco(store).await;
     assert_eq!(again.counts.kept, 2);
     assert_eq!(again.counts.unchanged, first.counts.inserted - 2);
     assert_eq!((again.counts.inserted, again.counts.updated), (0, 0));

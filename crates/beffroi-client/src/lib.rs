@@ -199,8 +199,6 @@ pub struct Client {
     store: Store,
     data_dir: PathBuf,
     hours: directory::HoursCache,
-    /// Each language's messages, parsed at first use (not at every search).
-    l10n: [std::sync::OnceLock<i18n::Localizer>; 3],
     /// One sync at a time: two interleaved syncs could store an older page
     /// after a newer one.
     syncing: tokio::sync::Mutex<()>,
@@ -217,7 +215,6 @@ impl Client {
             store,
             data_dir: data_dir.to_owned(),
             hours: directory::HoursCache::default(),
-            l10n: Default::default(),
             syncing: tokio::sync::Mutex::new(()),
             notifier: std::sync::RwLock::new(None),
         })
@@ -954,18 +951,12 @@ impl Client {
         }
     }
 
-    /// The messages of `lang`, parsed once per client.
-    fn localizer(&self, lang: Lang) -> Result<&i18n::Localizer, ClientError> {
-        let slot = &self.l10n[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)];
-        if let Some(l) = slot.get() {
-            return Ok(l);
-        }
-        // Two threads may both parse on first use; one result is kept.
-        let parsed = i18n::Localizer::new(lang).map_err(|e| ClientError::Protocol {
+    /// The messages of `lang`, parsed once per process (not at every search).
+    fn localizer(&self, lang: Lang) -> Result<&'static i18n::Localizer, ClientError> {
+        i18n::Localizer::shared(lang).map_err(|e| ClientError::Protocol {
             server: String::new(),
             detail: e.to_string(),
-        })?;
-        Ok(slot.get_or_init(|| parsed))
+        })
     }
 
     /// Searches the offline directory at `at`, with statuses in `lang`.

@@ -284,8 +284,7 @@ static CLI_LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
 /// The CLI's language before the local settings are read: `--lang`, else
 /// the session's `LANG`.
 fn session_lang(flag: Option<Lang>) -> Lang {
-    flag.or_else(|| std::env::var("LANG").ok().and_then(|l| l.parse().ok()))
-        .unwrap_or_default()
+    flag.or_else(Lang::from_env).unwrap_or_default()
 }
 
 /// An error said in the resident's language: the core's errors through

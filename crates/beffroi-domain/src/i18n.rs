@@ -97,6 +97,19 @@ impl Localizer {
         self.lang
     }
 
+    /// The embedded messages of `lang`, parsed once per process and shared
+    /// (the server, the app and the core all read the same catalogues).
+    pub fn shared(lang: Lang) -> Result<&'static Localizer, LocaleError> {
+        static ALL: [std::sync::OnceLock<Localizer>; 3] = [const { std::sync::OnceLock::new() }; 3];
+        let slot = &ALL[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)];
+        if let Some(l) = slot.get() {
+            return Ok(l);
+        }
+        // Two threads may both parse on first use; one result is kept.
+        let parsed = Localizer::new(lang)?;
+        Ok(slot.get_or_init(|| parsed))
+    }
+
     /// The message `id` with its `{ $name }` variables; the id itself if no
     /// language has it (a test keeps that from shipping).
     pub fn msg(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {

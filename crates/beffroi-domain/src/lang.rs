@@ -57,6 +57,13 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// The session's language, from `LANG` (`fr_FR.UTF-8`), if Beffroi speaks it.
+    pub fn from_env() -> Option<Lang> {
+        std::env::var("LANG").ok()?.parse().ok()
+    }
+}
+
 impl FromStr for Lang {
     type Err = UnsupportedLang;
 

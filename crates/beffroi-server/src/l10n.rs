@@ -2,8 +2,6 @@
 //! wrong in the language the request's `Accept-Language` asks for among
 //! French, English and Italian (French when it names none of them).
 
-use std::sync::OnceLock;
-
 use axum::extract::Request;
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT_LANGUAGE;
@@ -14,19 +12,6 @@ use beffroi_domain::i18n::Localizer;
 use beffroi_domain::l10n::Msg;
 
 use crate::error::{ErrorMsg, error_response};
-
-/// The embedded catalogues, parsed once (a test checks they parse).
-pub fn localizer(lang: Lang) -> &'static Localizer {
-    static ALL: OnceLock<Vec<Localizer>> = OnceLock::new();
-    let all = ALL.get_or_init(|| {
-        Lang::ALL
-            .iter()
-            .map(|l| Localizer::new(*l).expect("the embedded locales parse (tested)"))
-            .collect()
-    });
-    let i = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
-    &all[i]
-}
 
 /// The language a request asks for, French by default.
 pub fn request_lang(headers: &HeaderMap) -> Lang {
@@ -49,7 +34,8 @@ pub fn current() -> Lang {
 
 /// A message in `lang`.
 pub fn text(lang: Lang, msg: &Msg) -> String {
-    localizer(lang).render(msg)
+    // The embedded catalogues parse (a test checks it); else the id says it.
+    Localizer::shared(lang).map_or_else(|_| msg.id.to_owned(), |l| l.render(msg))
 }
 
 /// Renders an error answer's message in the request's language (errors are

@@ -263,10 +263,7 @@ async fn import_places(file: &std::path::Path, data: &std::path::Path) -> anyhow
     let store = SqliteStore::open(data)
         .with_context(|| format!("cannot open the data directory {}", data.display()))?;
     // The rows' issues in the operator's language (`LANG`), French by default.
-    let lang = std::env::var("LANG")
-        .ok()
-        .and_then(|l| l.parse().ok())
-        .unwrap_or_default();
+    let lang = beffroi_domain::Lang::from_env().unwrap_or_default();
     // The demo territory's outlines (the territory `serve --demo` seeds).
     let outlines = std::sync::Arc::new(beffroi_server::geography::Outlines::demo());
     let report = import::import_places(&store, format, &text, lang, outlines).await?;
@@ -323,10 +320,7 @@ async fn staff_add(data: PathBuf, name: &str, role: &str) -> anyhow::Result<()> 
         }
         Err(StoreError::AlreadyExists(what)) => {
             // In the operator's language (`LANG`), French by default.
-            let lang = std::env::var("LANG")
-                .ok()
-                .and_then(|l| l.parse().ok())
-                .unwrap_or_default();
+            let lang = beffroi_domain::Lang::from_env().unwrap_or_default();
             bail!("{}", beffroi_server::l10n::text(lang, &what))
         }
         Err(e) => Err(e.into()),

@@ -11,6 +11,13 @@ use beffroi_server::{SqliteStore, Store, demo};
 const MONACO: &str = include_str!("../../../data/osm-monaco-pois.geojson");
 const BAD_CSV: &str = include_str!("fixtures/places-bad.csv");
 
+/// The Monaco extract, rows' issues in English.
+async fn import_monaco(store: &SqliteStore) -> beffroi_domain::place::ImportReport {
+    import_places(store, Format::GeoJson, MONACO, Lang::En, Default::default())
+        .await
+        .unwrap()
+}
+
 async fn store_with_territory() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).unwrap();
@@ -24,15 +31,7 @@ async fn store_with_territory() -> (tempfile::TempDir, SqliteStore) {
 #[tokio::test]
 async fn the_osm_extract_imports_and_a_reimport_changes_nothing() {
     let (_dir, store) = store_with_territory().await;
-    let first = import_places(
-        &store,
-        Format::GeoJson,
-        MONACO,
-        Lang::En,
-        std::sync::Arc::default(),
-    )
-    .await
-    .unwrap();
+    let first = import_monaco(&store).await;
     assert!(first.counts.inserted > 400, "{:?}", first.counts);
     assert_eq!(first.counts.updated, 0);
     assert!(
@@ -72,15 +71,7 @@ async fn the_osm_extract_imports_and_a_reimport_changes_nothing() {
     // Monaco is outside the territory: no commune, address kept.
     assert!(page.items.iter().all(|p| p.commune.is_none()));
 
-    let again = import_places(
-        &store,
-        Format::GeoJson,
-        MONACO,
-        Lang::En,
-        std::sync::Arc::default(),
-    )
-    .await
-    .unwrap();
+    let again = import_monaco(&store).await;
     assert_eq!((again.counts.inserted, again.counts.updated), (0, 0));
     assert_eq!(again.counts.unchanged, first.counts.inserted);
     let after = store.places_since(page.next_cursor, 1000).await.unwrap();
