@@ -1,5 +1,6 @@
 # Alerts: notifications, the inbox and the alert page (app, CLI and console).
 alert-update-prefix = Update:
+alert-at-places = [{ $places }] { $headline }
 alerts-title = Alerts
 alerts-none = No alerts.
 alerts-active = In force

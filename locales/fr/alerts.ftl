@@ -1,5 +1,6 @@
 # Alerts: notifications, the inbox and the alert page (app, CLI and console).
 alert-update-prefix = Mise à jour :
+alert-at-places = [{ $places }] { $headline }
 alerts-title = Alertes
 alerts-none = Aucune alerte.
 alerts-active = En cours

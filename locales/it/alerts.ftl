@@ -1,5 +1,6 @@
 # Alerts: notifications, the inbox and the alert page (app, CLI and console).
 alert-update-prefix = Aggiornamento:
+alert-at-places = [{ $places }] { $headline }
 alerts-title = Allerte
 alerts-none = Nessuna allerta.
 alerts-active = In corso

@@ -59,6 +59,7 @@ impl From<ClientError> for CommandError {
             | ClientError::InvalidServerUrl(_)
             | ClientError::InvalidKey(_)
             | ClientError::InvalidReport(_)
+            | ClientError::InvalidPlace(_)
             | ClientError::Photo(_) => CommandError::Invalid(msg),
             ClientError::Store(_) | ClientError::Io { .. } => CommandError::Storage(msg),
         }

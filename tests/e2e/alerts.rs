@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/cap");
 
-fn draft(headline: &str, communes: Option<&[&str]>) -> Value {
+pub(crate) fn draft(headline: &str, communes: Option<&[&str]>) -> Value {
     let area = match communes {
         Some(c) => json!({"kind": "communes", "communes": c}),
         None => json!({"kind": "territory"}),
@@ -43,7 +43,7 @@ async fn status_code(resp: reqwest::Response) -> (StatusCode, Value) {
 }
 
 /// A staff request with an optional JSON body: its status and JSON answer.
-async fn call(
+pub(crate) async fn call(
     th: &TownHall,
     method: Method,
     path: &str,
@@ -58,7 +58,7 @@ async fn call(
 }
 
 /// Posts a CAP 1.2 document as a town hall's tool does.
-async fn post_cap(th: &TownHall, token: &str, body: String) -> (StatusCode, Value) {
+pub(crate) async fn post_cap(th: &TownHall, token: &str, body: String) -> (StatusCode, Value) {
     let resp = th
         .staff(Method::POST, "/admin/alerts", token)
         .header("content-type", "application/cap+xml")
@@ -74,7 +74,7 @@ async fn signed_page(th: &TownHall, since: u64) -> Value {
 }
 
 /// Drafts as an editor and publishes as a publisher; returns the alert id.
-async fn publish(th: &TownHall, token: &str, body: &Value) -> String {
+pub(crate) async fn publish(th: &TownHall, token: &str, body: &Value) -> String {
     let (status, created) = call(th, Method::POST, "/admin/alerts", token, Some(body)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = created["id"].as_str().unwrap().to_owned();
@@ -275,7 +275,7 @@ async fn bad_drafts_get_clear_errors_and_store_nothing() {
     assert_eq!(list.as_array().unwrap().len(), 0);
 }
 
-fn xmllint_validates(xml: &str) -> Result<(), String> {
+pub(crate) fn xmllint_validates(xml: &str) -> Result<(), String> {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("alert.xml");
     std::fs::write(&file, xml).unwrap();
@@ -1109,8 +1109,12 @@ async fn messages_arriving_out_of_order_follow_the_cap_chain_and_a_cancel_is_fin
     let notes = beffroi_client::alerts::notifications(
         &alerts,
         &threads,
-        &[Lang::Fr.into()],
-        "Mise à jour :",
+        &beffroi_client::alerts::NotifyWith {
+            reading: &[Lang::Fr.into()],
+            update_prefix: "Mise à jour :",
+            at_places: &|places, headline| format!("[{places}] {headline}"),
+            tests: true,
+        },
     );
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert_eq!(notes[0].1.summary, "Mise à jour : Confinement prolongé");

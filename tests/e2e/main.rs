@@ -4,6 +4,7 @@
 
 mod alerts;
 mod api;
+mod areas;
 mod connections;
 mod directory;
 mod make;

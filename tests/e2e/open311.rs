@@ -85,9 +85,31 @@ async fn open311_discovery_services_post_and_get_requests_in_json_and_xml() {
     let err: Value = wrong.json().await.unwrap();
     assert_eq!(err[0]["code"], 403);
 
+    // A request out at sea, outside the territory, is refused in Open311's
+    // error format, saying so; nothing is stored.
+    let at_sea = post(&[
+        ("api_key", KEY),
+        ("service_code", "lighting"),
+        ("lat", "43.60"),
+        ("long", "7.30"),
+        ("description", "Bouée éteinte"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(at_sea.status(), StatusCode::BAD_REQUEST);
+    let err: Value = at_sea.json().await.unwrap();
+    assert_eq!(err[0]["code"], 400);
+    let description = err[0]["description"].as_str().unwrap();
+    assert!(description.contains("hors du territoire"), "{description}");
+
     // It is in the staff's triage list, with the contact details.
     let token = th.staff_token().await;
     let triage: Value = th.staff_json("/admin/reports", &token).await;
+    assert_eq!(
+        triage.as_array().unwrap().len(),
+        1,
+        "only the request in the territory: {triage}"
+    );
     assert_eq!(triage[0]["report"]["id"], id.as_str());
     assert_eq!(triage[0]["report"]["contact"]["email"], "agent@example.org");
 

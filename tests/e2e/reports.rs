@@ -2,7 +2,7 @@
 //! reporter's view with its secret.
 
 use beffroi_tests::{get_text, town_hall};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 fn report(id: &str) -> Value {
@@ -724,21 +724,11 @@ async fn a_report_located_by_coordinates_gets_its_commune_from_the_outlines() {
     let th = town_hall().await;
     let token = th.staff_token().await;
     let url = th.api("/reports");
-    // Place Masséna (Nice), and a point at sea: the first gets 06088, the
-    // second stays without a commune (accepted as before).
-    for (id, lat, lon, commune) in [
-        (
-            "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0e01",
-            43.6971,
-            7.2706,
-            json!("06088"),
-        ),
-        (
-            "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0e02",
-            43.60,
-            7.30,
-            json!(null),
-        ),
+    // Place Masséna (Nice), and the beach below the Opéra (just outside the
+    // simplified outline: the nearest commune, within 500 m).
+    for (id, lat, lon) in [
+        ("01932c07-8f3a-7b2e-9c1d-2f4e6a8b0e01", 43.6971, 7.2706),
+        ("01932c07-8f3a-7b2e-9c1d-2f4e6a8b0e02", 43.6935, 7.272),
     ] {
         let mut body = report(id);
         body.as_object_mut().unwrap().remove("commune");
@@ -746,12 +736,41 @@ async fn a_report_located_by_coordinates_gets_its_commune_from_the_outlines() {
         let (status, receipt) = post(&url, &body).await;
         assert_eq!(status, StatusCode::CREATED, "{receipt}");
         let stored: Value = th.staff_json(&format!("/admin/reports/{id}"), &token).await;
-        assert_eq!(stored["report"]["commune"], commune, "{stored}");
+        assert_eq!(stored["report"]["commune"], "06088", "{stored}");
         // The same submission again is the same report (compared as sent).
         let (again, _) = post(&url, &body).await;
         assert_eq!(again, StatusCode::OK);
     }
+    // Out at sea, and in Monaco: outside the territory, refused by name in
+    // the resident's language, and nothing stored.
+    for (id, lat, lon) in [
+        ("01932c07-8f3a-7b2e-9c1d-2f4e6a8b0e03", 43.60, 7.30),
+        ("01932c07-8f3a-7b2e-9c1d-2f4e6a8b0e04", 43.7384, 7.4246),
+    ] {
+        let mut body = report(id);
+        body.as_object_mut().unwrap().remove("commune");
+        body["location"] = json!({"position": {"lat": lat, "lon": lon}});
+        let resp = reqwest::Client::new()
+            .post(&url)
+            .header("accept-language", "it")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let err: Value = resp.json().await.unwrap();
+        assert_eq!(err["error"]["code"], "outside_territory", "{err}");
+        let message = err["error"]["message"].as_str().unwrap();
+        assert!(message.contains("fuori dal territorio"), "{message}");
+        let (status, _) = th
+            .staff(Method::GET, &format!("/admin/reports/{id}"), &token)
+            .send()
+            .await
+            .map(|r| (r.status(), ()))
+            .unwrap();
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
     // The triage list filters by the commune found.
     let nice: Value = th.staff_json("/admin/reports?commune=06088", &token).await;
-    assert_eq!(nice.as_array().unwrap().len(), 1, "{nice}");
+    assert_eq!(nice.as_array().unwrap().len(), 2, "{nice}");
 }

@@ -3,27 +3,34 @@
 //! (an alert, its updates, its cancellation), with read/unread state and the
 //! native notification each new or updated alert deserves.
 
+use beffroi_domain::LangTag;
 use beffroi_domain::alert::{
     AlertMessage, AlertState, MsgType, NotificationPreview, PublicKey, SignedAlert, signing,
 };
-use beffroi_domain::{InseeCode, LangTag};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::places::Whereabouts;
 use crate::store::{Store, StoreError, keys, set_meta};
 
 /// An alert as the resident sees it: the last message of its thread.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ResidentAlert {
     /// The first message's identifier: the alert's id on this device.
     pub thread: String,
     pub state: AlertState,
     pub read: bool,
-    /// Whether it targets the resident's commune (or the whole territory).
+    /// Whether it targets the resident's commune or one of their places
+    /// (or the whole territory).
     pub concerns_me: bool,
+    /// The resident's saved places it reaches, by name.
+    pub places: Vec<String>,
+    /// Whether it deserves a notification where the resident is (home, or a
+    /// place that asks for this severity).
+    pub notify: bool,
     /// The latest message (an update replaces the text; a cancellation keeps it).
     pub message: AlertMessage,
     /// Every message of the thread, oldest first: (identifier, type, sent).
@@ -219,7 +226,7 @@ impl Store {
     pub fn alerts(
         &self,
         now: OffsetDateTime,
-        home: Option<&InseeCode>,
+        whereabouts: &Whereabouts,
     ) -> Result<Vec<ResidentAlert>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
@@ -245,7 +252,6 @@ impl Store {
                 None => threads.push((thread, read_seq, vec![(seq, message)])),
             }
         }
-        let communes: Vec<InseeCode> = home.cloned().into_iter().collect();
         let mut out: Vec<(i64, ResidentAlert)> = Vec::new();
         for (thread, read_seq, mut messages) in threads {
             chain_order(&mut messages);
@@ -276,13 +282,16 @@ impl Store {
             } else {
                 AlertState::Active
             };
+            let concern = whereabouts.concern(&message);
             out.push((
                 newest,
                 ResidentAlert {
                     thread,
                     state,
                     read: read_seq >= newest,
-                    concerns_me: message.body.area.concerns(&communes),
+                    concerns_me: concern.concerns_me,
+                    places: concern.places,
+                    notify: concern.notify,
                     message,
                     history,
                 },
@@ -382,29 +391,46 @@ fn chain_order(messages: &mut [Arrived]) {
     }
 }
 
+/// How notifications read and which are wanted.
+#[allow(missing_debug_implementations)]
+pub struct NotifyWith<'a> {
+    /// The languages closest to the resident's (see `beffroi_domain::reading_langs`).
+    pub reading: &'a [LangTag],
+    /// Before an update's headline ("Mise à jour :").
+    pub update_prefix: &'a str,
+    /// The summary naming the places it reaches: (places, headline) → text.
+    pub at_places: &'a dyn Fn(&str, &str) -> String,
+    /// Whether test and exercise alerts are notified.
+    pub tests: bool,
+}
+
 /// The notifications a batch of new messages deserves: one per thread whose
-/// latest message is a new or updated alert in force for the resident, in
-/// the language closest to theirs (`reading`: see `beffroi_domain::reading_langs`).
+/// latest message is a new or updated alert in force where the resident
+/// wants to hear of it, in the language closest to theirs, naming the
+/// resident's places it reaches.
 pub fn notifications(
     alerts: &[ResidentAlert],
     threads: &[String],
-    reading: &[LangTag],
-    update_prefix: &str,
+    with: &NotifyWith<'_>,
 ) -> Vec<(String, NotificationPreview)> {
+    use beffroi_domain::alert::AlertStatus;
     alerts
         .iter()
         .filter(|a| threads.contains(&a.thread))
-        .filter(|a| a.state == AlertState::Active && a.concerns_me)
+        .filter(|a| a.state == AlertState::Active && a.notify)
+        .filter(|a| with.tests || a.message.body.status == AlertStatus::Actual)
         .filter(|a| {
             a.history
                 .last()
                 .is_some_and(|h| h.msg_type != MsgType::Cancel)
         })
         .filter_map(|a| {
-            let prefix = (a.message.msg_type == MsgType::Update).then_some(update_prefix);
-            a.message
-                .notification(reading, prefix)
-                .map(|n| (a.thread.clone(), n))
+            let prefix = (a.message.msg_type == MsgType::Update).then_some(with.update_prefix);
+            let mut n = a.message.notification(with.reading, prefix)?;
+            if !a.places.is_empty() {
+                n.summary = (with.at_places)(&a.places.join(", "), &n.summary);
+            }
+            Some((a.thread.clone(), n))
         })
         .collect()
 }

@@ -383,8 +383,9 @@ impl Store {
     }
 
     /// Where distances "from a commune" are measured from: its town hall as
-    /// listed in the directory (OSM `amenity=townhall`), else the centre of
-    /// the places listed in it; `None` when the directory has none there.
+    /// listed in the directory (OSM `amenity=townhall`), else the commune's
+    /// centroid (from its outline), else the centre of the places listed in
+    /// it; `None` when none is known.
     pub fn commune_centre(&self, commune: &InseeCode) -> Result<Option<Position>, StoreError> {
         let conn = self.conn();
         let town_hall = conn
@@ -402,6 +403,20 @@ impl Store {
             .optional()?;
         if town_hall.is_some() {
             return Ok(town_hall);
+        }
+        let geometry: Option<Option<String>> = conn
+            .query_row(
+                "SELECT geometry FROM communes WHERE code = ?1",
+                [commune.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(Some(json)) = geometry
+            && let Some(centre) = serde_json::from_str::<serde_json::Value>(&json)
+                .ok()
+                .and_then(|g| serde_json::from_value::<Position>(g["centre"].clone()).ok())
+        {
+            return Ok(Some(centre));
         }
         let (lat, lon): (Option<f64>, Option<f64>) = conn.query_row(
             "SELECT avg(lat), avg(lon) FROM places WHERE commune = ?1",
@@ -916,6 +931,52 @@ mod tests {
             .into_iter()
             .map(|r| r.place.name)
             .collect()
+    }
+
+    #[test]
+    fn a_commune_without_a_town_hall_is_measured_from_its_centroid() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let square = beffroi_domain::shape::Outline(vec![vec![vec![
+            [7.25, 43.69],
+            [7.29, 43.69],
+            [7.29, 43.71],
+            [7.25, 43.71],
+            [7.25, 43.69],
+        ]]]);
+        let nice = beffroi_domain::Commune::new("06088", "Nice", 1, [])
+            .expect("commune")
+            .with_outline(square)
+            .expect("outline");
+        store
+            .apply_communes_page(&SyncPage {
+                items: vec![nice],
+                deleted: vec![],
+                next_cursor: Cursor(1),
+                has_more: false,
+                latest: None,
+            })
+            .expect("communes");
+        // A place far from the centre does not pull it: the centroid wins
+        // over the places' average.
+        let nice_code: InseeCode = "06088".parse().expect("code");
+        let mut far = place("a", "Boulangerie Alpha", 43.75);
+        far.commune = Some(nice_code.clone());
+        store
+            .apply_places_page(&page(vec![far], vec![], 5))
+            .expect("places");
+        let centre = store
+            .commune_centre(&nice_code)
+            .expect("centre")
+            .expect("known");
+        assert!(
+            (centre.lat - 43.70).abs() < 1e-9 && (centre.lon - 7.27).abs() < 1e-9,
+            "{centre:?}"
+        );
+        // The stored commune keeps its outline and centre.
+        let stored = store.communes().expect("communes");
+        assert_eq!(stored[0].centre, Some(centre));
+        assert!(stored[0].outline.is_some());
     }
 
     #[test]

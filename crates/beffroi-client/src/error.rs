@@ -42,6 +42,9 @@ pub enum ClientError {
     /// A report that cannot be sent as it is (nothing was queued).
     #[error("the report cannot be sent as it is: {0:?}")]
     InvalidReport(Msg),
+    /// A place that cannot be saved as it is.
+    #[error("the place cannot be saved as it is: {0:?}")]
+    InvalidPlace(Msg),
     #[error("cannot write {path}: {reason}")]
     Io { path: String, reason: String },
 }
@@ -66,7 +69,7 @@ impl Localize for ClientError {
             }
             ClientError::Store(e) => msg!("client-store", detail = e.to_string()),
             ClientError::Photo(e) => e.msg(),
-            ClientError::InvalidReport(m) => m.clone(),
+            ClientError::InvalidReport(m) | ClientError::InvalidPlace(m) => m.clone(),
             ClientError::Io { path, reason } => msg!("client-io", path = path, reason = reason),
         }
     }

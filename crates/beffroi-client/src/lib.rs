@@ -8,6 +8,7 @@
 //! - [`directory`]: the offline directory of shops and services (search, hours);
 //! - [`Client`]: the facade the app and CLI use (settings, sync, status);
 //! - [`reports`]: the outbox of reports filed on this device;
+//! - [`places`]: the places a resident follows, and which alerts reach them;
 //! - [`photos`]: photos prepared on the device (upright, ≤ 2048 px, no metadata);
 //! - [`i18n`]: Fluent messages read from the same `locales/` as the UI.
 
@@ -17,6 +18,7 @@ pub mod directory;
 pub mod error;
 pub use beffroi_domain::i18n;
 pub mod photos;
+pub mod places;
 pub mod reports;
 pub mod store;
 
@@ -66,7 +68,7 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), ClientError> {
 }
 
 /// The resident's choices.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Settings {
     /// The town hall server, e.g. `https://beffroi.nice.fr`.
@@ -79,6 +81,30 @@ pub struct Settings {
     /// a link): the first sync trusts only that key.
     #[serde(default)]
     pub server_key: Option<String>,
+    /// The places followed besides home (they never leave the device).
+    #[serde(default)]
+    pub places: Vec<places::SavedPlace>,
+    /// Whether test and exercise alerts are notified (they are always shown,
+    /// labelled).
+    #[serde(default = "yes")]
+    pub notify_tests: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            server_url: None,
+            lang: None,
+            home_commune: None,
+            server_key: None,
+            places: Vec::new(),
+            notify_tests: true,
+        }
+    }
 }
 
 /// A town hall link, as the console prints it on posters (or as a QR code):
@@ -807,12 +833,26 @@ impl Client {
         }
         let settings = self.settings()?;
         let lang = settings.lang.unwrap_or_default();
-        let all = self
-            .store
-            .alerts(OffsetDateTime::now_utc(), settings.home_commune.as_ref())?;
-        let prefix = self.localizer(lang)?.msg("alert-update-prefix", &[]);
+        let all = self.alerts()?;
+        let l10n = self.localizer(lang)?;
+        let prefix = l10n.msg("alert-update-prefix", &[]);
         let reading = beffroi_domain::reading_langs(lang, &alerts::system_langs());
-        for (thread, n) in alerts::notifications(&all, threads, &reading, &prefix) {
+        let at_places = |places: &str, headline: &str| {
+            l10n.msg(
+                "alert-at-places",
+                &[
+                    ("places", places.to_owned().into()),
+                    ("headline", headline.to_owned().into()),
+                ],
+            )
+        };
+        let with = alerts::NotifyWith {
+            reading: &reading,
+            update_prefix: &prefix,
+            at_places: &at_places,
+            tests: settings.notify_tests,
+        };
+        for (thread, n) in alerts::notifications(&all, threads, &with) {
             if let Err(e) = notifier.notify(&thread, &n) {
                 tracing::warn!(error = %e, "cannot show a notification");
             }
@@ -832,12 +872,56 @@ impl Client {
         *self.notifier.write().unwrap_or_else(|p| p.into_inner()) = Some(notifier);
     }
 
-    /// Every alert received, the most recent first.
+    /// Every alert received, the most recent first, with where it concerns
+    /// the resident.
     pub fn alerts(&self) -> Result<Vec<alerts::ResidentAlert>, ClientError> {
-        let home = self.settings()?.home_commune;
-        Ok(self
-            .store
-            .alerts(OffsetDateTime::now_utc(), home.as_ref())?)
+        let settings = self.settings()?;
+        let here = places::Whereabouts::new(
+            settings.home_commune,
+            settings.places,
+            &self.store.communes()?,
+        );
+        Ok(self.store.alerts(OffsetDateTime::now_utc(), &here)?)
+    }
+
+    /// The places the resident follows besides home.
+    pub fn places(&self) -> Result<Vec<places::SavedPlace>, ClientError> {
+        Ok(self.settings()?.places)
+    }
+
+    /// Saves a place (replacing the one named `replacing`, when given):
+    /// checked against the synced territory, a point given its commune from
+    /// the outlines. Returns it as saved.
+    pub fn save_place(
+        &self,
+        place: places::SavedPlace,
+        replacing: Option<&str>,
+    ) -> Result<places::SavedPlace, ClientError> {
+        let mut settings = self.settings()?;
+        let place = places::check(place, &settings.places, replacing, &self.store.communes()?)
+            .map_err(ClientError::InvalidPlace)?;
+        let same =
+            |p: &places::SavedPlace, name: &str| p.name.to_lowercase() == name.to_lowercase();
+        match replacing.and_then(|r| settings.places.iter().position(|p| same(p, r))) {
+            Some(i) => settings.places[i] = place.clone(),
+            None => settings.places.push(place.clone()),
+        }
+        self.set_settings(&settings)?;
+        Ok(place)
+    }
+
+    /// Forgets a place; `false` when there is none by that name.
+    pub fn remove_place(&self, name: &str) -> Result<bool, ClientError> {
+        let mut settings = self.settings()?;
+        let before = settings.places.len();
+        settings
+            .places
+            .retain(|p| p.name.to_lowercase() != name.trim().to_lowercase());
+        if settings.places.len() == before {
+            return Ok(false);
+        }
+        self.set_settings(&settings)?;
+        Ok(true)
     }
 
     pub fn mark_alert_read(&self, thread: &str) -> Result<bool, ClientError> {
@@ -869,10 +953,11 @@ impl Client {
                 }
                 // The sync sent what was queued and fetched statuses.
                 on_reports(self.filed_reports()?);
-                let home: Vec<InseeCode> = self.settings()?.home_commune.into_iter().collect();
+                // Every alert of the territory: which concern the resident is
+                // decided here, so the server never learns their places.
                 let followed = self.store.followed_reports()?;
                 let mut previous = self.store.alerts_cursor()?;
-                let resp = api.alert_stream(previous, &home, &followed).await?;
+                let resp = api.alert_stream(previous, &[], &followed).await?;
                 on_status(true);
                 backoff = std::time::Duration::from_millis(500);
                 let mut events = resp.bytes_stream().eventsource();

@@ -26,6 +26,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0009_outbox.sql")),
         M::up(include_str!("store/0010_outbox_photos_backoff.sql")),
         M::up(include_str!("store/0011_alerts_cursor.sql")),
+        M::up(include_str!("store/0012_communes_geometry.sql")),
     ])
 });
 
@@ -112,14 +113,23 @@ impl Store {
         let tx = conn.transaction()?;
         {
             let mut upsert = tx.prepare_cached(
-                "INSERT INTO communes (code, name, population, postal_codes) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO communes (code, name, population, postal_codes, geometry)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (code) DO UPDATE SET name = excluded.name,
-                   population = excluded.population, postal_codes = excluded.postal_codes",
+                   population = excluded.population, postal_codes = excluded.postal_codes,
+                   geometry = excluded.geometry",
             )?;
             for c in &page.items {
                 let postal = serde_json::to_string(&c.postal_codes)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                upsert.execute(params![c.code.as_str(), c.name, c.population, postal])?;
+                let geometry = c.geometry_json();
+                upsert.execute(params![
+                    c.code.as_str(),
+                    c.name,
+                    c.population,
+                    postal,
+                    geometry
+                ])?;
             }
             let mut delete = tx.prepare_cached("DELETE FROM communes WHERE code = ?1")?;
             for code in &page.deleted {
@@ -136,7 +146,8 @@ impl Store {
     pub fn communes(&self) -> Result<Vec<Commune>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT code, name, population, postal_codes FROM communes ORDER BY name COLLATE NOCASE",
+            "SELECT code, name, population, postal_codes, geometry FROM communes
+             ORDER BY name COLLATE NOCASE",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -144,14 +155,20 @@ impl Store {
                 r.get::<_, String>(1)?,
                 r.get::<_, u32>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
             ))
         })?;
         rows.map(|row| {
-            let (code, name, population, postal) = row?;
-            let postal: Vec<String> = serde_json::from_str(&postal)
-                .map_err(|e| StoreError::Corrupt(format!("commune {code}: {e}")))?;
-            Commune::new(&code, &name, population, postal)
-                .map_err(|e| StoreError::Corrupt(format!("commune {code}: {e}")))
+            let (code, name, population, postal, geometry) = row?;
+            let corrupt =
+                |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("commune {code}: {e}"));
+            let postal: Vec<String> = serde_json::from_str(&postal).map_err(|e| corrupt(&e))?;
+            let commune =
+                Commune::new(&code, &name, population, postal).map_err(|e| corrupt(&e))?;
+            match geometry {
+                Some(json) => commune.with_geometry_json(&json).map_err(|e| corrupt(&e)),
+                None => Ok(commune),
+            }
         })
         .collect()
     }

@@ -12,6 +12,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::place::Position;
+use crate::shape::{Circle, Polygon, ShapeError, Shapes};
 use crate::{InseeCode, Lang, LangTag};
 
 /// The most characters of a headline staff write (CAP recommends fewer than 160).
@@ -126,6 +128,17 @@ cap_enum!(
 );
 
 impl Severity {
+    /// Its rank, from `Unknown` (0) to `Extreme` (4).
+    pub fn rank(self) -> u8 {
+        match self {
+            Severity::Unknown => 0,
+            Severity::Minor => 1,
+            Severity::Moderate => 2,
+            Severity::Severe => 3,
+            Severity::Extreme => 4,
+        }
+    }
+
     /// Whether residents see it in a banner (and get an urgent notification).
     pub fn is_severe(self) -> bool {
         matches!(self, Severity::Extreme | Severity::Severe)
@@ -139,25 +152,96 @@ pub const GEOCODE_INSEE: &str = "INSEE";
 /// The CAP geocode value name of the whole territory (an EPCI's SIREN number).
 pub const GEOCODE_TERRITORY: &str = "EPCI";
 
-/// Where an alert applies: the whole territory, or some of its communes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Where an alert applies: the whole territory, or some of its communes
+/// and/or shapes drawn on the map (CAP `<geocode>`, `<polygon>`, `<circle>`).
+/// A place is concerned when its commune is listed, or when it lies in one
+/// of the shapes (a commune, when one of them meets its outline).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Area {
     Territory,
-    Communes { communes: Vec<InseeCode> },
+    Communes {
+        communes: Vec<InseeCode>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[cfg_attr(feature = "ts", ts(as = "Option<Vec<Polygon>>", optional))]
+        polygons: Vec<Polygon>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[cfg_attr(feature = "ts", ts(as = "Option<Vec<Circle>>", optional))]
+        circles: Vec<Circle>,
+    },
+}
+
+/// A place a resident follows, as an alert's area sees it: a commune (with
+/// its outline when the device has it), or a point (with its commune when
+/// known).
+#[derive(Debug, Clone, Copy)]
+pub struct Spot<'a> {
+    pub commune: Option<&'a InseeCode>,
+    pub point: Option<Position>,
+    pub outline: Option<&'a geo::MultiPolygon<f64>>,
 }
 
 impl Area {
-    /// Whether a resident of any of `communes` is concerned (a resident with
-    /// no commune chosen gets every alert).
+    /// Communes only (no shape).
+    pub fn communes(communes: Vec<InseeCode>) -> Self {
+        Area::Communes {
+            communes,
+            polygons: vec![],
+            circles: vec![],
+        }
+    }
+
+    /// Whether a resident of any of `communes` may be concerned (a resident
+    /// with no commune chosen gets every alert). The server filters live
+    /// streams with it: an alert with shapes passes, and the device decides
+    /// with [`Area::reaches`].
     pub fn concerns(&self, communes: &[InseeCode]) -> bool {
         match self {
             Area::Territory => true,
-            Area::Communes { communes: targeted } => {
-                communes.is_empty() || targeted.iter().any(|c| communes.contains(c))
+            Area::Communes {
+                communes: targeted,
+                polygons,
+                circles,
+            } => {
+                communes.is_empty()
+                    || !polygons.is_empty()
+                    || !circles.is_empty()
+                    || targeted.iter().any(|c| communes.contains(c))
             }
+        }
+    }
+
+    /// The shapes, ready to compare with places (`None` without any).
+    pub fn shapes(&self) -> Option<Shapes> {
+        match self {
+            Area::Communes {
+                polygons, circles, ..
+            } if !(polygons.is_empty() && circles.is_empty()) => {
+                Some(Shapes::new(polygons, circles))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the alert concerns `spot`: its commune is listed, or it lies
+    /// in a shape (a commune: a shape meets its outline; with no outline
+    /// known, any shape counts, so that nothing is missed).
+    pub fn reaches(&self, spot: &Spot<'_>, shapes: Option<&Shapes>) -> bool {
+        let Area::Communes { communes, .. } = self else {
+            return true;
+        };
+        if spot.commune.is_some_and(|c| communes.contains(c)) {
+            return true;
+        }
+        let Some(shapes) = shapes else {
+            return false;
+        };
+        match (spot.point, spot.outline) {
+            (Some(at), _) => shapes.hold(at),
+            (None, Some(outline)) => shapes.meet(outline),
+            (None, None) => true,
         }
     }
 }
@@ -198,7 +282,7 @@ pub struct AlertText {
 }
 
 /// What staff compose: everything of a message but its identity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct AlertDraft {
@@ -244,7 +328,7 @@ pub struct Reference {
 }
 
 /// A published message (CAP `<alert>`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct AlertMessage {
@@ -352,6 +436,8 @@ pub enum AlertError {
     InvalidIdentifier(String),
     #[error("a {0} message must reference the message it updates or cancels")]
     MissingReference(MsgType),
+    #[error(transparent)]
+    Shape(#[from] ShapeError),
 }
 
 fn valid_identifier(s: &str) -> bool {
@@ -437,10 +523,16 @@ impl AlertDraft {
                 return Err(AlertError::InvalidWeb(web.clone()));
             }
         }
-        if let Area::Communes { communes } = &self.area
-            && communes.is_empty()
+        if let Area::Communes {
+            communes,
+            polygons,
+            circles,
+        } = &self.area
         {
-            return Err(AlertError::NoCommune);
+            if communes.is_empty() && polygons.is_empty() && circles.is_empty() {
+                return Err(AlertError::NoCommune);
+            }
+            crate::shape::check_all(polygons, circles)?;
         }
         if let (Some(from), Some(to)) = (self.effective.or(self.onset), self.expires)
             && to <= from
@@ -524,7 +616,7 @@ pub enum AlertState {
 }
 
 /// An alert as staff manage it: a draft, then the thread of messages it became.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct StaffAlert {
@@ -878,7 +970,7 @@ mod tests {
         d.texts[1].audience = Some("Établissements scolaires".into());
         assert_eq!(d.validate_staff(&[]), Ok(()));
         let mut d = draft();
-        d.area = Area::Communes { communes: vec![] };
+        d.area = Area::communes(vec![]);
         assert_eq!(d.validate(), Err(AlertError::NoCommune));
         let mut d = draft();
         d.texts.clear();

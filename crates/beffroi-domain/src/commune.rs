@@ -6,6 +6,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::place::Position;
+use crate::shape::{Outline, ShapeError};
+
 /// Why a commune or an INSEE code was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CommuneError {
@@ -73,7 +76,7 @@ impl fmt::Display for InseeCode {
 }
 
 /// A commune of the territory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Commune {
@@ -83,6 +86,16 @@ pub struct Commune {
     pub population: u32,
     /// La Poste postal codes serving the commune (one commune may have several).
     pub postal_codes: Vec<String>,
+    /// Its outline, when the territory has them (alerts' shapes are
+    /// compared with it on devices, and maps draw it offline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub outline: Option<Outline>,
+    /// Where "near this commune" is measured from when the directory lists
+    /// no town hall in it: its outline's centroid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub centre: Option<Position>,
 }
 
 impl Commune {
@@ -114,7 +127,38 @@ impl Commune {
             name: name.to_owned(),
             population,
             postal_codes,
+            outline: None,
+            centre: None,
         })
+    }
+
+    /// Its outline and centre as one JSON text, as stores keep them (`None`
+    /// without an outline).
+    pub fn geometry_json(&self) -> Option<String> {
+        let outline = self.outline.as_ref()?;
+        let geometry = serde_json::json!({"outline": outline, "centre": self.centre});
+        Some(geometry.to_string())
+    }
+
+    /// With the outline and centre of [`Commune::geometry_json`].
+    pub fn with_geometry_json(mut self, json: &str) -> Result<Self, serde_json::Error> {
+        #[derive(Deserialize)]
+        struct Geometry {
+            outline: Outline,
+            centre: Option<Position>,
+        }
+        let g: Geometry = serde_json::from_str(json)?;
+        self.outline = Some(g.outline);
+        self.centre = g.centre;
+        Ok(self)
+    }
+
+    /// With its outline (checked), and its centroid as its centre.
+    pub fn with_outline(mut self, outline: Outline) -> Result<Self, ShapeError> {
+        outline.check()?;
+        self.centre = outline.centroid();
+        self.outline = Some(outline);
+        Ok(self)
     }
 }
 

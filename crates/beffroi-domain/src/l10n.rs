@@ -83,6 +83,7 @@ use crate::hours::HoursError;
 use crate::lang::{InvalidLangTag, UnsupportedLang};
 use crate::place::{PlaceError, UnknownCategory};
 use crate::report::ReportError;
+use crate::shape::ShapeError;
 use crate::staff::StaffError;
 
 impl Localize for AlertError {
@@ -119,6 +120,28 @@ impl Localize for AlertError {
             ExpiresBeforeEffective => msg!("alert-expires-before-effective"),
             InvalidIdentifier(i) => msg!("alert-invalid-identifier", identifier = i),
             MissingReference(t) => msg!("alert-missing-reference", msg_type = t.cap()),
+            Shape(e) => e.msg(),
+        }
+    }
+}
+
+impl Localize for ShapeError {
+    fn msg(&self) -> Msg {
+        use ShapeError::*;
+        match self {
+            OutOfRange(p) => msg!("shape-out-of-range", point = p),
+            TooFewPoints(n) => msg!("shape-too-few-points", len = *n),
+            OpenRing => msg!("shape-open-ring"),
+            TooManyPoints { len, max } => msg!("shape-too-many-points", len = *len, max = *max),
+            CrossesAntimeridian => msg!("shape-antimeridian"),
+            BadRadius(r) => msg!(
+                "shape-bad-radius",
+                radius = r,
+                max = crate::shape::MAX_RADIUS_KM
+            ),
+            TooManyShapes { len, max } => msg!("shape-too-many", len = *len, max = *max),
+            Unreadable(text, "circle") => msg!("shape-unreadable-circle", text = text),
+            Unreadable(text, _) => msg!("shape-unreadable-polygon", text = text),
         }
     }
 }

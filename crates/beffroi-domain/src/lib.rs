@@ -7,6 +7,7 @@
 //! - [`place`]: the directory of shops and services, categories mapped from OSM tags;
 //! - [`hours`]: OSM `opening_hours` evaluated in the territory's time zone;
 //! - [`report`]: residents' reports, their categories and status history;
+//! - [`shape`]: CAP polygons and circles, the communes' outlines, point in polygon;
 //! - [`staff`]: town-hall staff roles and the login exchange;
 //! - [`sync`]: cursors and pages of the one-way delta sync;
 //! - [`lang`]: the languages the product speaks;
@@ -25,6 +26,7 @@ pub mod l10n;
 pub mod lang;
 pub mod place;
 pub mod report;
+pub mod shape;
 pub mod staff;
 pub mod sync;
 

@@ -18,6 +18,7 @@ use beffroi_domain::alert::{
     AlertCategory, AlertDraft, AlertMessage, AlertStatus, AlertText, Area, Certainty,
     EVENT_CODE_NAME, GEOCODE_INSEE, GEOCODE_TERRITORY, MsgType, Reference, Severity, Urgency,
 };
+use beffroi_domain::shape::{Circle, Polygon, ShapeError};
 use beffroi_domain::{InseeCode, Lang, LangTag};
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
@@ -32,6 +33,10 @@ pub const MEDIA_TYPE: &str = "application/cap+xml";
 pub trait AreaNames {
     fn territory(&self) -> (&str, &str);
     fn commune(&self, code: &InseeCode) -> Option<&str>;
+    /// The communes an area's shapes reach (none known by default).
+    fn reached(&self, _area: &Area) -> Vec<InseeCode> {
+        Vec::new()
+    }
 }
 
 /// A CAP date-time: seconds, a numeric offset, UTC written `-00:00`.
@@ -56,7 +61,33 @@ fn element(out: &mut String, indent: &str, name: &str, text: &str) {
     let _ = writeln!(out, "{indent}<{name}>{}</{name}>", esc(text));
 }
 
-/// The area's description and geocodes.
+/// How the area reads: the territory's name, or its communes' names and the
+/// number of its shapes on the map.
+fn area_desc(area: &Area, names: &dyn AreaNames) -> String {
+    match area {
+        Area::Territory => names.territory().1.to_owned(),
+        Area::Communes {
+            communes,
+            polygons,
+            circles,
+        } => {
+            // Listed communes, then those the shapes reach.
+            let mut codes = communes.clone();
+            if !(polygons.is_empty() && circles.is_empty()) {
+                codes.extend(names.reached(area));
+            }
+            codes.sort();
+            codes.dedup();
+            let desc: Vec<&str> = codes
+                .iter()
+                .map(|c| names.commune(c).unwrap_or(c.as_str()))
+                .collect();
+            desc.join(", ")
+        }
+    }
+}
+
+/// The area's description, shapes and geocodes.
 fn area_xml(out: &mut String, area: &Area, names: &dyn AreaNames) {
     out.push_str("    <area>\n");
     match area {
@@ -65,12 +96,19 @@ fn area_xml(out: &mut String, area: &Area, names: &dyn AreaNames) {
             element(out, "      ", "areaDesc", name);
             geocode(out, GEOCODE_TERRITORY, code);
         }
-        Area::Communes { communes } => {
-            let desc: Vec<&str> = communes
-                .iter()
-                .map(|c| names.commune(c).unwrap_or(c.as_str()))
-                .collect();
-            element(out, "      ", "areaDesc", &desc.join(", "));
+        Area::Communes {
+            communes,
+            polygons,
+            circles,
+        } => {
+            element(out, "      ", "areaDesc", &area_desc(area, names));
+            // The schema's order: areaDesc, polygon*, circle*, geocode*.
+            for p in polygons {
+                element(out, "      ", "polygon", &p.to_cap());
+            }
+            for c in circles {
+                element(out, "      ", "circle", &c.to_cap());
+            }
             for c in communes {
                 geocode(out, GEOCODE_INSEE, c.as_str());
             }
@@ -217,15 +255,7 @@ pub fn atom(
         if let Some(expires) = m.body.expires {
             element(&mut out, i, "cap:expires", &cap_time(expires));
         }
-        let area = match &m.body.area {
-            Area::Territory => names.territory().1.to_owned(),
-            Area::Communes { communes } => communes
-                .iter()
-                .map(|c| names.commune(c).unwrap_or(c.as_str()))
-                .collect::<Vec<_>>()
-                .join(", "),
-        };
-        element(&mut out, i, "cap:areaDesc", &area);
+        element(&mut out, i, "cap:areaDesc", &area_desc(&m.body.area, names));
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");
@@ -265,9 +295,11 @@ pub enum CapError {
     #[error("the <info> blocks disagree on <{0}>: a message has one classification")]
     Disagree(&'static str),
     #[error(
-        "the area must be INSEE commune geocodes (valueName {GEOCODE_INSEE}) or the territory's code (valueName {GEOCODE_TERRITORY} {0})"
+        "the area must be INSEE commune geocodes (valueName {GEOCODE_INSEE}), the territory's code (valueName {GEOCODE_TERRITORY} {0}), or polygons and circles"
     )]
     Area(String),
+    #[error(transparent)]
+    Shape(#[from] ShapeError),
     #[error("the document is nested too deeply")]
     TooDeep,
     #[error("the document is not valid {0} (UTF-8 and ISO-8859-1 are read)")]
@@ -294,6 +326,7 @@ impl beffroi_domain::l10n::Localize for CapError {
             StrayText(e) => msg!("cap-stray-text", element = e),
             Disagree(e) => msg!("cap-disagree", element = *e),
             Area(t) => msg!("cap-area", territory = t),
+            Shape(e) => beffroi_domain::l10n::Localize::msg(e),
             TooDeep => msg!("cap-too-deep"),
             Encoding(e) => msg!("cap-encoding", encoding = e),
         }
@@ -730,14 +763,18 @@ pub fn from_xml(xml: &str, territory: &str) -> Result<AlertMessage, CapError> {
 fn area_of(info: &Node, territory: &str) -> Result<Area, CapError> {
     let bad = || CapError::Area(territory.to_owned());
     let mut communes = Vec::new();
+    let (mut polygons, mut circles) = (Vec::new(), Vec::new());
     let mut whole = false;
     let areas: Vec<&Node> = info.all("area").collect();
     if areas.is_empty() {
         return Err(CapError::Missing("area"));
     }
     for area in areas {
-        if area.child("polygon").is_some() || area.child("circle").is_some() {
-            return Err(bad());
+        for p in area.all("polygon") {
+            polygons.push(Polygon::from_cap(&p.text)?);
+        }
+        for c in area.all("circle") {
+            circles.push(Circle::from_cap(&c.text)?);
         }
         for g in area.all("geocode") {
             match (g.opt("valueName").as_deref(), g.opt("value")) {
@@ -749,14 +786,19 @@ fn area_of(info: &Node, territory: &str) -> Result<Area, CapError> {
             }
         }
     }
-    match (whole, communes.is_empty()) {
-        (true, _) => Ok(Area::Territory),
-        (false, false) => {
-            communes.sort();
-            communes.dedup();
-            Ok(Area::Communes { communes })
-        }
-        (false, true) => Err(bad()),
+    beffroi_domain::shape::check_all(&polygons, &circles)?;
+    communes.sort();
+    communes.dedup();
+    if whole {
+        Ok(Area::Territory)
+    } else if communes.is_empty() && polygons.is_empty() && circles.is_empty() {
+        Err(bad())
+    } else {
+        Ok(Area::Communes {
+            communes,
+            polygons,
+            circles,
+        })
     }
 }
 
@@ -817,6 +859,13 @@ mod tests {
                 ],
                 area: Area::Communes {
                     communes: vec!["06088".parse().expect("code")],
+                    polygons: vec![
+                        Polygon::from_cap(
+                            "43.692,7.264 43.702,7.264 43.702,7.277 43.692,7.277 43.692,7.264",
+                        )
+                        .expect("a polygon"),
+                    ],
+                    circles: vec![Circle::from_cap("43.7281,7.3617 1.5").expect("a circle")],
                 },
                 effective: None,
                 onset: Some(parse_time("2026-11-23T12:00:00+01:00", "onset").expect("t")),

@@ -52,9 +52,25 @@ pub fn parse_communes(csv_text: &str) -> Result<Vec<Commune>, DemoError> {
         .collect()
 }
 
-/// The demo territory's communes.
+/// The demo territory's communes, with their outlines.
 pub fn communes() -> Result<Vec<Commune>, DemoError> {
-    parse_communes(COMMUNES_CSV)
+    let outlines = crate::geography::read_outlines(crate::geography::DEMO_OUTLINES)
+        .map_err(|reason| DemoError::Data { line: 0, reason })?;
+    parse_communes(COMMUNES_CSV)?
+        .into_iter()
+        .map(
+            |c| match outlines.iter().find(|(code, _)| code == &c.code) {
+                Some((code, outline)) => {
+                    c.with_outline(outline.clone())
+                        .map_err(|e| DemoError::Data {
+                            line: 0,
+                            reason: format!("the outline of {code}: {e}"),
+                        })
+                }
+                None => Ok(c),
+            },
+        )
+        .collect()
 }
 
 /// Credentials of the demo staff account, to print for the operator.

@@ -3,78 +3,86 @@
 //! territory's outlines are embedded (IGN Admin Express, Licence Ouverte:
 //! see `data/README.md`).
 
-use beffroi_domain::InseeCode;
 use beffroi_domain::place::Position;
-use geo::{Contains, Coord, LineString, MultiPolygon, Point, Polygon};
+use beffroi_domain::shape::{Outline, Shapes};
+use beffroi_domain::{Commune, InseeCode};
+use geo::{Closest, ClosestPoint, Contains, Distance, Haversine, MultiPolygon, Point};
 
-const DEMO_OUTLINES: &str = include_str!("../../../data/communes-metropole-nca.geojson");
+/// The demo territory's outlines (GeoJSON: `insee_code` in each feature's
+/// properties).
+pub const DEMO_OUTLINES: &str = include_str!("../../../data/communes-metropole-nca.geojson");
 
-/// The communes' outlines.
+/// How far outside every outline a position may be and still belong to the
+/// nearest commune: the outlines are simplified (a beach, a jetty or a
+/// harbour wall can fall just outside them), and a phone's fix wanders.
+pub const COAST_TOLERANCE_M: f64 = 500.0;
+
+/// The communes' outlines, ready for point in polygon.
 #[derive(Debug, Default)]
 pub struct Outlines {
     communes: Vec<(InseeCode, MultiPolygon<f64>)>,
 }
 
-fn ring(value: &serde_json::Value) -> Option<LineString<f64>> {
+fn ring(value: &serde_json::Value) -> Option<Vec<[f64; 2]>> {
     value
         .as_array()?
         .iter()
-        .map(|p| {
-            let (x, y) = (p.get(0)?.as_f64()?, p.get(1)?.as_f64()?);
-            (x.is_finite() && y.is_finite()).then_some(Coord { x, y })
-        })
-        .collect::<Option<Vec<_>>>()
-        .filter(|c| c.len() >= 4)
-        .map(LineString::new)
+        .map(|p| Some([p.get(0)?.as_f64()?, p.get(1)?.as_f64()?]))
+        .collect()
 }
 
-fn polygon(rings: &serde_json::Value) -> Option<Polygon<f64>> {
-    let mut rings = rings.as_array()?.iter().map(ring);
-    let exterior = rings.next()??;
-    let holes = rings.collect::<Option<Vec<_>>>()?;
-    Some(Polygon::new(exterior, holes))
+fn polygon(rings: &serde_json::Value) -> Option<Vec<Vec<[f64; 2]>>> {
+    rings.as_array()?.iter().map(ring).collect()
+}
+
+/// Reads a GeoJSON FeatureCollection of communes: `insee_code` in the
+/// properties, a Polygon or MultiPolygon (longitude, latitude), each checked.
+pub fn read_outlines(geojson: &str) -> Result<Vec<(InseeCode, Outline)>, String> {
+    let doc: serde_json::Value = serde_json::from_str(geojson).map_err(|e| e.to_string())?;
+    let features = doc["features"]
+        .as_array()
+        .ok_or("a FeatureCollection with a \"features\" array")?;
+    features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let bad = |what: &str| format!("feature {i}: {what}");
+            let code: InseeCode = f["properties"]["insee_code"]
+                .as_str()
+                .ok_or_else(|| bad("no insee_code"))?
+                .parse()
+                .map_err(|_| bad("an invalid insee_code"))?;
+            let g = &f["geometry"];
+            let shape = match g["type"].as_str() {
+                Some("Polygon") => polygon(&g["coordinates"]).map(|p| vec![p]),
+                Some("MultiPolygon") => g["coordinates"]
+                    .as_array()
+                    .and_then(|ps| ps.iter().map(polygon).collect::<Option<Vec<_>>>()),
+                _ => None,
+            }
+            .map(Outline)
+            .ok_or_else(|| bad("not a Polygon or MultiPolygon"))?;
+            shape.check().map_err(|e| bad(&e.to_string()))?;
+            Ok((code, shape))
+        })
+        .collect()
 }
 
 impl Outlines {
-    /// Reads a GeoJSON FeatureCollection of communes: `insee_code` in the
-    /// properties, a Polygon or MultiPolygon (longitude, latitude).
-    pub fn parse(geojson: &str) -> Result<Self, String> {
-        let doc: serde_json::Value = serde_json::from_str(geojson).map_err(|e| e.to_string())?;
-        let features = doc["features"]
-            .as_array()
-            .ok_or("a FeatureCollection with a \"features\" array")?;
-        let communes = features
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let bad = |what: &str| format!("feature {i}: {what}");
-                let code: InseeCode = f["properties"]["insee_code"]
-                    .as_str()
-                    .ok_or_else(|| bad("no insee_code"))?
-                    .parse()
-                    .map_err(|_| bad("an invalid insee_code"))?;
-                let g = &f["geometry"];
-                let shape = match g["type"].as_str() {
-                    Some("Polygon") => {
-                        polygon(&g["coordinates"]).map(|p| MultiPolygon::new(vec![p]))
-                    }
-                    Some("MultiPolygon") => g["coordinates"]
-                        .as_array()
-                        .and_then(|ps| ps.iter().map(polygon).collect::<Option<Vec<_>>>())
-                        .map(MultiPolygon::new),
-                    _ => None,
-                }
-                .ok_or_else(|| bad("not a valid Polygon or MultiPolygon"))?;
-                Ok((code, shape))
-            })
-            .collect::<Result<_, String>>()?;
-        Ok(Self { communes })
+    /// The outlines of the communes that have one.
+    pub fn of(communes: &[Commune]) -> Self {
+        Self {
+            communes: communes
+                .iter()
+                .filter_map(|c| Some((c.code.clone(), c.outline.as_ref()?.geo())))
+                .collect(),
+        }
     }
 
     /// The demo territory's 51 communes.
     pub fn demo() -> Self {
-        // Embedded and checked by a test: it parses.
-        Self::parse(DEMO_OUTLINES).unwrap_or_default()
+        // Embedded and checked by a test: they parse.
+        Self::of(&crate::demo::communes().unwrap_or_default())
     }
 
     /// The commune `at` is in, if any.
@@ -84,6 +92,36 @@ impl Outlines {
             .iter()
             .find(|(_, shape)| shape.contains(&point))
             .map(|(code, _)| code)
+    }
+
+    /// The commune `at` is in, else the nearest one within
+    /// [`COAST_TOLERANCE_M`]; `None` when `at` is outside the territory.
+    pub fn commune_near(&self, at: &Position) -> Option<&InseeCode> {
+        if let Some(code) = self.commune_at(at) {
+            return Some(code);
+        }
+        let point = Point::new(at.lon, at.lat);
+        self.communes
+            .iter()
+            .filter_map(|(code, shape)| {
+                let nearest = match shape.closest_point(&point) {
+                    Closest::Intersection(p) | Closest::SinglePoint(p) => p,
+                    Closest::Indeterminate => return None,
+                };
+                Some((code, Haversine.distance(point, nearest)))
+            })
+            .filter(|(_, d)| *d <= COAST_TOLERANCE_M)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(code, _)| code)
+    }
+
+    /// The communes one of `shapes` meets, in the outlines' order.
+    pub fn reached(&self, shapes: &Shapes) -> Vec<InseeCode> {
+        self.communes
+            .iter()
+            .filter(|(_, outline)| shapes.meet(outline))
+            .map(|(code, _)| code.clone())
+            .collect()
     }
 
     pub fn len(&self) -> usize {
@@ -105,7 +143,9 @@ mod tests {
 
     #[test]
     fn a_position_is_in_its_commune() {
-        let outlines = Outlines::parse(DEMO_OUTLINES).expect("the embedded outlines parse");
+        let read = read_outlines(DEMO_OUTLINES).expect("the embedded outlines parse");
+        assert_eq!(read.len(), 51);
+        let outlines = Outlines::demo();
         assert_eq!(outlines.len(), 51);
         let code = |lat, lon| outlines.commune_at(&at(lat, lon)).map(InseeCode::as_str);
         // Place Masséna, Nice; the old town of Èze; Saint-Laurent-du-Var's town hall.
@@ -118,8 +158,49 @@ mod tests {
     }
 
     #[test]
+    fn a_position_just_off_the_simplified_coast_belongs_to_the_nearest_commune() {
+        let outlines = Outlines::demo();
+        let near = |lat, lon| outlines.commune_near(&at(lat, lon)).map(InseeCode::as_str);
+        // The beach below the Opéra, Nice: outside the simplified outline,
+        // some 90 m from it.
+        let beach = at(43.6935, 7.272);
+        assert_eq!(outlines.commune_at(&beach), None);
+        assert_eq!(near(43.6935, 7.272), Some("06088"));
+        // Inside is inside; 1.5 km out at sea is outside the territory.
+        assert_eq!(near(43.7281, 7.3617), Some("06059"));
+        assert_eq!(near(43.680, 7.272), None);
+        assert_eq!(near(48.8566, 2.3522), None, "Paris");
+    }
+
+    #[test]
+    fn shapes_reach_the_communes_they_meet() {
+        use beffroi_domain::shape::{Circle, Polygon};
+        let outlines = Outlines::demo();
+        let codes = |polygons: &[Polygon], circles: &[Circle]| -> Vec<String> {
+            let mut c: Vec<String> = outlines
+                .reached(&Shapes::new(polygons, circles))
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            c.sort();
+            c
+        };
+        let massena =
+            Polygon::from_cap("43.692,7.264 43.702,7.264 43.702,7.277 43.692,7.277 43.692,7.264")
+                .expect("polygon");
+        assert_eq!(codes(&[massena], &[]), ["06088"]);
+        // 1 km around Èze's old town: Èze only; 300 km: all 51.
+        let eze = Circle::from_cap("43.7281,7.3617 1").expect("circle");
+        assert_eq!(codes(&[], &[eze]), ["06059"]);
+        let all = Circle::from_cap("43.7281,7.3617 300").expect("circle");
+        assert_eq!(codes(&[], &[all]).len(), 51);
+        let sea = Circle::from_cap("43.5,7.3 2").expect("circle");
+        assert!(codes(&[], &[sea]).is_empty());
+    }
+
+    #[test]
     fn bad_outlines_are_refused_with_the_feature_at_fault() {
-        let err = Outlines::parse(r#"{"features":[{"properties":{"insee_code":"06088"},"geometry":{"type":"Point","coordinates":[7.2,43.7]}}]}"#)
+        let err = read_outlines(r#"{"features":[{"properties":{"insee_code":"06088"},"geometry":{"type":"Point","coordinates":[7.2,43.7]}}]}"#)
             .expect_err("a point is not an outline");
         assert!(err.contains("feature 0"), "{err}");
     }

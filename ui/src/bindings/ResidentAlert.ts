@@ -12,9 +12,19 @@ export type ResidentAlert = {
  */
 thread: string, state: AlertState, read: boolean, 
 /**
- * Whether it targets the resident's commune (or the whole territory).
+ * Whether it targets the resident's commune or one of their places
+ * (or the whole territory).
  */
 concerns_me: boolean, 
+/**
+ * The resident's saved places it reaches, by name.
+ */
+places: Array<string>, 
+/**
+ * Whether it deserves a notification where the resident is (home, or a
+ * place that asks for this severity).
+ */
+notify: boolean, 
 /**
  * The latest message (an update replaces the text; a cancellation keeps it).
  */

@@ -83,7 +83,16 @@ async fn checked(
         Author::CapImport => draft.validate(),
     }
     .map_err(|e| ApiError::invalid("invalid_alert", &e))?;
-    if let beffroi_domain::alert::Area::Communes { communes } = &mut draft.area {
+    if let Some(shapes) = draft.area.shapes()
+        && !state.settings.outlines.is_empty()
+        && state.settings.outlines.reached(&shapes).is_empty()
+    {
+        return Err(ApiError::Unprocessable(
+            "invalid_alert",
+            msg!("err-shapes-outside"),
+        ));
+    }
+    if let beffroi_domain::alert::Area::Communes { communes, .. } = &mut draft.area {
         let known = state
             .store
             .communes_since(Cursor::START, beffroi_domain::sync::MAX_PAGE_LIMIT)
@@ -771,6 +780,11 @@ impl cap::AreaNames for Names<'_> {
             .iter()
             .find(|c| &c.code == code)
             .map(|c| c.name.as_str())
+    }
+    fn reached(&self, area: &beffroi_domain::alert::Area) -> Vec<InseeCode> {
+        area.shapes()
+            .map(|s| self.state.settings.outlines.reached(&s))
+            .unwrap_or_default()
     }
 }
 

@@ -291,6 +291,20 @@ pub(crate) async fn accept(
     report
         .validate(&state.settings.report_categories)
         .map_err(|e| ApiError::invalid("invalid_report", &e))?;
+    // A position must be in the territory (or just off its coast).
+    let outlines = &state.settings.outlines;
+    let near = match &report.location.position {
+        Some(at) if !outlines.is_empty() => match outlines.commune_near(at) {
+            Some(code) => Some(code.clone()),
+            None => {
+                return Err(ApiError::Unprocessable(
+                    "outside_territory",
+                    msg!("err-report-outside", lat = at.lat, lon = at.lon),
+                ));
+            }
+        },
+        _ => None,
+    };
     let mut hasher = Sha256::new();
     hasher.update(serde_json::to_vec(&report).map_err(|e| ApiError::Internal(e.to_string()))?);
     // One blocking task per submission with photos: it cleans them (their
@@ -340,10 +354,8 @@ pub(crate) async fn accept(
     let id = report.id.clone();
     // A report located by coordinates alone gets its commune from the
     // outlines (after the digest: a re-send is compared as it was sent).
-    if report.commune.is_none()
-        && let Some(position) = &report.location.position
-    {
-        report.commune = state.settings.outlines.commune_at(position).cloned();
+    if report.commune.is_none() {
+        report.commune = near;
     }
     let report_commune = report.commune.as_ref().map(|c| c.to_string());
     let (status, received_at) = match state.store.submit_report(report, digest).await? {

@@ -32,6 +32,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("sqlite/0003_alerts.sql")),
         M::up(include_str!("sqlite/0004_reports.sql")),
         M::up(include_str!("sqlite/0005_reports_kind.sql")),
+        M::up(include_str!("sqlite/0006_communes_geometry.sql")),
     ])
 });
 
@@ -149,6 +150,18 @@ fn place_from_json(id: &str, data: &str) -> Result<Place, StoreError> {
     serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("place {id}: {e}")))
 }
 
+/// A commune with its outline and centre as stored (see `Commune::geometry_json`).
+fn with_geometry(c: Commune, geometry: Option<&str>) -> Result<Commune, StoreError> {
+    match geometry {
+        Some(json) => {
+            let code = c.code.clone();
+            c.with_geometry_json(json)
+                .map_err(|e| StoreError::Corrupt(format!("commune {code}: {e}")))
+        }
+        None => Ok(c),
+    }
+}
+
 fn cursor_of(rev: i64, what: &str) -> Result<Cursor, StoreError> {
     u64::try_from(rev)
         .map(Cursor)
@@ -164,11 +177,12 @@ impl Store for SqliteStore {
             for c in &communes {
                 let postal = serde_json::to_string(&c.postal_codes)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let geometry = c.geometry_json();
                 let same: bool = tx
                     .query_row(
                         "SELECT 1 FROM communes WHERE code = ?1 AND name = ?2 AND population = ?3
-                         AND postal_codes = ?4 AND deleted = 0",
-                        params![c.code.as_str(), c.name, c.population, postal],
+                         AND postal_codes = ?4 AND geometry IS ?5 AND deleted = 0",
+                        params![c.code.as_str(), c.name, c.population, postal, geometry],
                         |_| Ok(()),
                     )
                     .optional()?
@@ -178,12 +192,12 @@ impl Store for SqliteStore {
                 }
                 let rev = next_cursor(&tx)?;
                 tx.execute(
-                    "INSERT INTO communes (code, name, population, postal_codes, rev, deleted)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 0)
+                    "INSERT INTO communes (code, name, population, postal_codes, geometry, rev, deleted)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
                      ON CONFLICT (code) DO UPDATE SET name = excluded.name,
                        population = excluded.population, postal_codes = excluded.postal_codes,
-                       rev = excluded.rev, deleted = 0",
-                    params![c.code.as_str(), c.name, c.population, postal, rev],
+                       geometry = excluded.geometry, rev = excluded.rev, deleted = 0",
+                    params![c.code.as_str(), c.name, c.population, postal, geometry, rev],
                 )?;
                 changed += 1;
             }
@@ -201,7 +215,7 @@ impl Store for SqliteStore {
         self.call(move |conn| {
             let since_i = i64::try_from(since.0).unwrap_or(i64::MAX);
             let mut stmt = conn.prepare_cached(
-                "SELECT code, name, population, postal_codes, rev, deleted FROM communes
+                "SELECT code, name, population, postal_codes, rev, deleted, geometry FROM communes
                  WHERE rev > ?1 ORDER BY rev LIMIT ?2",
             )?;
             let rows = stmt.query_map(params![since_i, i64::from(limit) + 1], |r| {
@@ -212,11 +226,12 @@ impl Store for SqliteStore {
                     r.get::<_, String>(3)?,
                     r.get::<_, i64>(4)?,
                     r.get::<_, bool>(5)?,
+                    r.get::<_, Option<String>>(6)?,
                 ))
             })?;
             let mut changes = Vec::new();
             for row in rows {
-                let (code, name, population, postal, rev, deleted) = row?;
+                let (code, name, population, postal, rev, deleted, geometry) = row?;
                 let cursor = cursor_of(rev, &code)?;
                 let change = if deleted {
                     Change::Delete(code)
@@ -225,7 +240,7 @@ impl Store for SqliteStore {
                         .map_err(|e| StoreError::Corrupt(format!("commune {code}: {e}")))?;
                     let commune = Commune::new(&code, &name, population, postal)
                         .map_err(|e| StoreError::Corrupt(format!("commune {code}: {e}")))?;
-                    Change::Upsert(commune)
+                    Change::Upsert(with_geometry(commune, geometry.as_deref())?)
                 };
                 changes.push((cursor, change));
             }

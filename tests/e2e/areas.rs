@@ -1,0 +1,239 @@
+//! Alert areas drawn on the map (CAP polygons and circles): validated,
+//! signed, exported as schema-valid CAP, imported back, and matched on the
+//! resident's device against their home and saved places.
+
+use std::sync::Arc;
+
+use beffroi_client::places::SavedPlace;
+use beffroi_domain::Lang;
+use beffroi_domain::alert::Severity;
+use beffroi_domain::place::Position;
+use beffroi_tests::{Recorder, get_text, resident, town_hall};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::alerts::{call, draft, post_cap, publish, xmllint_validates};
+
+/// A square around Place Masséna, Nice (about 1 km a side).
+const MASSENA: &str = "43.692,7.264 43.702,7.264 43.702,7.277 43.692,7.277 43.692,7.264";
+
+fn ring(cap: &str) -> Value {
+    let points: Vec<Value> = cap
+        .split(' ')
+        .map(|p| {
+            let (lat, lon) = p.split_once(',').unwrap();
+            json!({"lat": lat.parse::<f64>().unwrap(), "lon": lon.parse::<f64>().unwrap()})
+        })
+        .collect();
+    json!({ "points": points })
+}
+
+fn shaped(headline: &str, area: Value) -> Value {
+    let mut d = draft(headline, None);
+    d["category"] = json!("fire");
+    d["event"] = json!("Feu");
+    d["event_code"] = json!("feu");
+    d["area"] = area;
+    d
+}
+
+#[tokio::test]
+async fn a_polygon_alert_goes_round_cap_and_reaches_work_but_not_home() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let area = json!({"kind": "communes", "communes": [], "polygons": [ring(MASSENA)]});
+    let id = publish(&th, &token, &shaped("Feu d'entrepôt place Masséna", area)).await;
+
+    // The CAP document carries the polygon and names the commune it
+    // reaches, and is valid against the CAP 1.2 schema.
+    let list = th.staff_json("/admin/alerts", &token).await;
+    let alert = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id.as_str())
+        .unwrap();
+    let thread = alert["thread"].as_str().unwrap().to_owned();
+    let xml = get_text(&format!("{}/cap/alerts/{thread}.xml", th.url)).await;
+    xmllint_validates(&xml).unwrap();
+    assert!(
+        xml.contains(&format!("<polygon>{MASSENA}</polygon>")),
+        "{xml}"
+    );
+    assert!(xml.contains("<areaDesc>Nice</areaDesc>"), "{xml}");
+    let atom = get_text(&format!("{}/cap/alerts.atom", th.url)).await;
+    assert!(atom.contains("<cap:areaDesc>Nice</cap:areaDesc>"), "{atom}");
+
+    // Another town hall's tool imports it as it is: the polygon is kept.
+    let other = town_hall().await;
+    let other_token = other.staff_token().await;
+    let (status, created) = post_cap(&other, &other_token, xml.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(
+        created["draft"]["area"],
+        json!({"kind": "communes", "communes": [], "polygons": [ring(MASSENA)]})
+    );
+
+    // On devices: home in Èze, work at Place Masséna. The signed alert
+    // (the polygon is in what was signed) reaches work, and the
+    // notification names it; a neighbour with home in Èze only is not
+    // concerned, nor notified.
+    let me = resident(&th.url);
+    let neighbour = resident(&th.url);
+    for r in [&me, &neighbour] {
+        let mut s = r.client.settings().unwrap();
+        s.lang = Some(Lang::Fr);
+        s.home_commune = Some("06059".parse().unwrap());
+        r.client.set_settings(&s).unwrap();
+    }
+    // The communes (with their outlines) come first: a point place gets
+    // its commune from them.
+    let (recorder, other_recorder) = (Arc::new(Recorder::default()), Arc::new(Recorder::default()));
+    me.client.set_notifier(recorder.clone());
+    neighbour.client.set_notifier(other_recorder.clone());
+    // Before the first sync there are no outlines: the place is saved
+    // without a commune, and found again once they are synced.
+    let work = me
+        .client
+        .save_place(
+            SavedPlace::point(
+                "Travail",
+                Position {
+                    lat: 43.6971,
+                    lon: 7.2706,
+                },
+            ),
+            None,
+        )
+        .unwrap();
+    assert_eq!(work.commune, None);
+    me.client.sync().await.unwrap();
+    neighbour.client.sync().await.unwrap();
+    let work = me.client.save_place(work, Some("Travail")).unwrap();
+    assert_eq!(work.commune.as_ref().map(|c| c.as_str()), Some("06088"));
+
+    let mine = me.client.alerts().unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].concerns_me && mine[0].notify);
+    assert_eq!(mine[0].places, ["Travail"]);
+    let theirs = neighbour.client.alerts().unwrap();
+    assert!(!theirs[0].concerns_me && !theirs[0].notify);
+    assert_eq!(
+        recorder.summaries(),
+        ["[Travail] Feu d'entrepôt place Masséna"]
+    );
+    assert!(other_recorder.summaries().is_empty());
+
+    // A circle of 1 km around Èze's old town reaches home: notified
+    // without a place name. One place asks only for severe alerts: a
+    // moderate alert there is listed for it but not notified.
+    let mut mum = SavedPlace::commune("Maman", "06127".parse().unwrap());
+    mum.min_severity = Severity::Severe;
+    me.client.save_place(mum, None).unwrap();
+    let circle = json!({"kind": "communes", "communes": [],
+        "circles": [{"centre": {"lat": 43.7281, "lon": 7.3617}, "radius_km": 1.0}]});
+    publish(&th, &token, &shaped("Feu de forêt à Èze", circle)).await;
+    let mut at_mum = shaped(
+        "Coupure d'eau",
+        json!({"kind": "communes", "communes": ["06127"]}),
+    );
+    at_mum["severity"] = json!("moderate");
+    publish(&th, &token, &at_mum).await;
+    me.client.sync().await.unwrap();
+    assert_eq!(
+        recorder.summaries(),
+        [
+            "[Travail] Feu d'entrepôt place Masséna",
+            "Feu de forêt à Èze"
+        ]
+    );
+    let water = me
+        .client
+        .alerts()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.message.body.texts[0].headline == "Coupure d'eau")
+        .unwrap();
+    assert!(water.concerns_me && !water.notify);
+    assert_eq!(water.places, ["Maman"]);
+}
+
+#[tokio::test]
+async fn bad_shapes_get_clear_errors_and_store_nothing() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let square = "43.69,7.26 43.70,7.26 43.70,7.27 43.69,7.27";
+    let huge: Vec<Value> = (0..10_000)
+        .map(|i| json!({"lat": 43.70, "lon": 7.26 + f64::from(i) * 1e-6}))
+        .collect();
+    for (area, expected, needle) in [
+        (
+            json!({"kind": "communes", "communes": [], "polygons": [ring(square)]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "n'est pas fermé",
+        ),
+        (
+            json!({"kind": "communes", "communes": [], "polygons": [{"points": huge}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "10000 points : 1000 au plus",
+        ),
+        (
+            json!({"kind": "communes", "communes": [],
+                "polygons": [{"points": huge[..1500]}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "1500 points : 1000 au plus",
+        ),
+        (
+            json!({"kind": "communes", "communes": [],
+                "circles": [{"centre": {"lat": 43.7, "lon": 7.27}, "radius_km": -2.0}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "rayon du cercle, -2 km",
+        ),
+        (
+            json!({"kind": "communes", "communes": [],
+                "polygons": [ring("43.69,7.26 93.70,7.26 43.70,7.27 43.69,7.26")]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "hors limites",
+        ),
+        (
+            json!({"kind": "communes", "communes": [],
+                "circles": [{"centre": {"lat": 43.5, "lon": 7.3}, "radius_km": 2.0}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ne touche aucune commune",
+        ),
+    ] {
+        let (status, err) = call(
+            &th,
+            Method::POST,
+            "/admin/alerts",
+            &token,
+            Some(&shaped("Feu", area)),
+        )
+        .await;
+        assert_eq!(status, expected, "{needle}: {err}");
+        let message = err["error"]["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{needle}: {message}");
+    }
+    // A CAP document with an open ring is refused by name too.
+    let nice = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/cap/confinement-nice.xml"
+    ))
+    .unwrap()
+    .replacen(
+        "<areaDesc>Nice, Cagnes-sur-Mer</areaDesc>",
+        &format!("<areaDesc>Nice, Cagnes-sur-Mer</areaDesc><polygon>{square}</polygon>"),
+        1,
+    );
+    let (status, err) = post_cap(&th, &token, nice).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("n'est pas fermé"),
+        "{err}"
+    );
+    let list = th.staff_json("/admin/alerts", &token).await;
+    assert_eq!(list.as_array().unwrap().len(), 0, "nothing stored: {list}");
+}
