@@ -14,6 +14,8 @@ alert-instruction = What to do
 # With its punctuation, before a value (the French typography puts a space before the colon).
 alert-audience-label = For:
 alert-instruction-label = What to do:
+alert-places-label = Your places:
+places-min-all = every alert
 alert-contact-label = Contact:
 alert-area-territory = The whole territory
 alert-expires = Until { $date }

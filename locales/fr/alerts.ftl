@@ -14,6 +14,8 @@ alert-instruction = Que faire
 # With its punctuation, before a value (the French typography puts a space before the colon).
 alert-audience-label = Pour :
 alert-instruction-label = Que faire :
+alert-places-label = Vos lieux :
+places-min-all = toutes les alertes
 alert-contact-label = Contact :
 alert-area-territory = Tout le territoire
 alert-expires = Jusqu'au { $date }

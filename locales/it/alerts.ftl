@@ -14,6 +14,8 @@ alert-instruction = Cosa fare
 # With its punctuation, before a value (the French typography puts a space before the colon).
 alert-audience-label = Per:
 alert-instruction-label = Cosa fare:
+alert-places-label = I vostri luoghi:
+places-min-all = tutte le allerte
 alert-contact-label = Contatto:
 alert-area-territory = Tutto il territorio
 alert-expires = Fino al { $date }

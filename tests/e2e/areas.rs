@@ -92,7 +92,7 @@ async fn a_polygon_alert_goes_round_cap_and_reaches_work_but_not_home() {
     me.client.set_notifier(recorder.clone());
     neighbour.client.set_notifier(other_recorder.clone());
     // Before the first sync there are no outlines: the place is saved
-    // without a commune, and found again once they are synced.
+    // without a commune, which the sync that brings them finds.
     let work = me
         .client
         .save_place(
@@ -109,7 +109,7 @@ async fn a_polygon_alert_goes_round_cap_and_reaches_work_but_not_home() {
     assert_eq!(work.commune, None);
     me.client.sync().await.unwrap();
     neighbour.client.sync().await.unwrap();
-    let work = me.client.save_place(work, Some("Travail")).unwrap();
+    let work = &me.client.places().unwrap()[0];
     assert_eq!(work.commune.as_ref().map(|c| c.as_str()), Some("06088"));
 
     let mine = me.client.alerts().unwrap();

@@ -479,6 +479,9 @@ impl Client {
                 Store::apply_places_page,
             )
             .await;
+        if communes_changed + communes_removed > 0 {
+            self.locate_places()?;
+        }
         // Also when the pull stopped midway: what was applied becomes searchable.
         self.store.build_places_index()?;
         let (places_changed, places_removed) = pulled?;
@@ -908,6 +911,30 @@ impl Client {
         }
         self.set_settings(&settings)?;
         Ok(place)
+    }
+
+    /// Finds again the commune of each point place from the synced outlines
+    /// (a place saved before the first sync has none yet).
+    fn locate_places(&self) -> Result<(), ClientError> {
+        let mut settings = self.settings()?;
+        let communes = self.store.communes()?;
+        let mut changed = false;
+        for p in &mut settings.places {
+            if let Some(at) = p.point {
+                let found = communes
+                    .iter()
+                    .find(|c| c.outline.as_ref().is_some_and(|o| o.holds(at)))
+                    .map(|c| c.code.clone());
+                if found.is_some() && found != p.commune {
+                    p.commune = found;
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.set_settings(&settings)?;
+        }
+        Ok(())
     }
 
     /// Forgets a place; `false` when there is none by that name.

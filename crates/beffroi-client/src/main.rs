@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use beffroi_client::directory::{Order, PlaceResult, SearchQuery};
 use beffroi_client::i18n::Localizer;
+use beffroi_client::places::SavedPlace;
 use beffroi_client::{Client, ClientError};
+use beffroi_domain::alert::Severity;
 use beffroi_domain::hours::TIMEZONE;
 use beffroi_domain::l10n::Localize;
 use beffroi_domain::place::{Category, PlaceId, Position};
@@ -43,6 +45,27 @@ struct Cli {
     home: Option<InseeCode>,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum PlacesAction {
+    /// Follow a place (or change the one of that name): a commune or a point.
+    Add {
+        /// Your name for it, e.g. "Travail".
+        name: String,
+        /// The commune (INSEE code, e.g. 06088 for Nice).
+        #[arg(long, required_unless_present = "at", conflicts_with = "at")]
+        commune: Option<InseeCode>,
+        /// A point: LAT,LON (its commune is found on this device).
+        #[arg(long, value_parser = parse_position)]
+        at: Option<Position>,
+        /// Notify for alerts there from this severity up: minor, moderate,
+        /// severe or extreme (default: all).
+        #[arg(long, value_parser = parse_severity)]
+        min_severity: Option<Severity>,
+    },
+    /// Stop following a place.
+    Remove { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +115,18 @@ enum Command {
     },
     /// List the alerts received (refreshed first when the server answers).
     Alerts {
+        /// Only the alerts that reach this place of yours (see `places`).
+        #[arg(long)]
+        place: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The places you follow besides home (work, a parent's village): their
+    /// alerts reach you too. They stay on this device. Without an action:
+    /// the list.
+    Places {
+        #[command(subcommand)]
+        action: Option<PlacesAction>,
         #[arg(long)]
         json: bool,
     },
@@ -183,6 +218,14 @@ fn parse_position(s: &str) -> Result<Position, String> {
     Ok(p)
 }
 
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::ALL
+        .iter()
+        .copied()
+        .find(|v| v.cap().eq_ignore_ascii_case(s.trim()))
+        .ok_or_else(|| early_msg("cli-severity-format", &[("value", s.into())]))
+}
+
 fn parse_answer(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
@@ -220,6 +263,13 @@ fn print_alert(a: &beffroi_client::alerts::ResidentAlert, lang: Lang, l10n: &Loc
     // Every block in the resident's language: one per event or audience.
     for text in a.message.texts_for(&reading) {
         println!("[{state}] {severity} — {}", text.headline);
+        if !a.places.is_empty() {
+            println!(
+                "  {} {}",
+                l10n.msg("alert-places-label", &[]),
+                a.places.join(", ")
+            );
+        }
         if let Some(audience) = &text.audience {
             println!("  {} {audience}", l10n.msg("alert-audience-label", &[]));
         }
@@ -230,6 +280,40 @@ fn print_alert(a: &beffroi_client::alerts::ResidentAlert, lang: Lang, l10n: &Loc
             println!("  {} {i}", l10n.msg("alert-instruction-label", &[]));
         }
     }
+}
+
+fn print_place(p: &SavedPlace, communes: &[beffroi_domain::Commune], l10n: &Localizer) {
+    let commune = p.commune.as_ref().map(|code| {
+        communes
+            .iter()
+            .find(|c| &c.code == code)
+            .map_or_else(|| code.to_string(), |c| c.name.clone())
+    });
+    let place = match (p.point, commune) {
+        (Some(at), Some(c)) => format!("{:.5},{:.5} ({c})", at.lat, at.lon),
+        (Some(at), None) => format!("{:.5},{:.5}", at.lat, at.lon),
+        (None, Some(c)) => c,
+        (None, None) => String::new(),
+    };
+    let from = if p.min_severity == Severity::Unknown {
+        l10n.msg("places-min-all", &[])
+    } else {
+        l10n.msg(
+            &format!("severity-{}", p.min_severity.cap().to_lowercase()),
+            &[],
+        )
+    };
+    println!(
+        "{}",
+        l10n.msg(
+            "cli-place-line",
+            &[
+                ("name", p.name.clone().into()),
+                ("place", place.into()),
+                ("from", from.into())
+            ]
+        )
+    );
 }
 
 fn print_report(r: &beffroi_client::reports::FiledReport, l10n: &Localizer) {
@@ -471,9 +555,19 @@ fn run() -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Alerts { json } => {
+        Command::Alerts { place, json } => {
             let offline = refresh(&rt, &client, &l10n)?;
-            let alerts = client.alerts()?;
+            let mut alerts = client.alerts()?;
+            if let Some(name) = place {
+                let known = client
+                    .places()?
+                    .into_iter()
+                    .find(|p| p.name.to_lowercase() == name.trim().to_lowercase())
+                    .with_context(|| {
+                        l10n.msg("cli-place-not-followed", &[("name", name.into())])
+                    })?;
+                alerts.retain(|a| a.places.contains(&known.name));
+            }
             if json {
                 println!("{}", serde_json::to_string_pretty(&alerts)?);
             } else if alerts.is_empty() {
@@ -488,6 +582,54 @@ fn run() -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Places { action, json } => {
+            match action {
+                Some(PlacesAction::Add {
+                    name,
+                    commune,
+                    at,
+                    min_severity,
+                }) => {
+                    let mut place = match at {
+                        Some(at) => SavedPlace::point(&name, at),
+                        None => SavedPlace::commune(&name, commune.context("--commune")?),
+                    };
+                    place.min_severity = min_severity.unwrap_or(Severity::Unknown);
+                    let exists = client
+                        .places()?
+                        .iter()
+                        .any(|p| p.name.to_lowercase() == name.trim().to_lowercase());
+                    let saved = client.save_place(place, exists.then_some(name.as_str()))?;
+                    println!(
+                        "{}",
+                        l10n.msg("cli-place-saved", &[("name", saved.name.clone().into())])
+                    );
+                }
+                Some(PlacesAction::Remove { name }) => {
+                    if !client.remove_place(&name)? {
+                        anyhow::bail!(l10n.msg("cli-place-not-followed", &[("name", name.into())]));
+                    }
+                    println!(
+                        "{}",
+                        l10n.msg("cli-place-removed", &[("name", name.into())])
+                    );
+                }
+                None => {
+                    let places = client.places()?;
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&places)?);
+                    } else if places.is_empty() {
+                        println!("{}", l10n.msg("cli-places-none", &[]));
+                    } else {
+                        let communes = client.communes()?;
+                        for p in &places {
+                            print_place(p, &communes, &l10n);
+                        }
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Listen { json, no_notify } => {
             if !no_notify {

@@ -206,6 +206,17 @@ fn bad_server_address_and_empty_cache_are_explained() {
 
 /// Drafts and publishes an alert for the whole territory through the API.
 async fn publish(url: &str, token: &str, headline: &str) {
+    publish_to(
+        url,
+        token,
+        headline,
+        serde_json::json!({"kind": "territory"}),
+    )
+    .await;
+}
+
+/// Drafts and publishes an alert for `area` through the API.
+async fn publish_to(url: &str, token: &str, headline: &str, area: serde_json::Value) {
     let http = reqwest::Client::new();
     let draft: serde_json::Value = http
         .post(format!("{url}/api/v1/admin/alerts"))
@@ -214,7 +225,7 @@ async fn publish(url: &str, token: &str, headline: &str) {
             "status": "actual", "category": "health", "event": "Confinement",
             "urgency": "immediate", "severity": "severe", "certainty": "observed",
             "texts": [{"lang": "fr", "headline": headline, "description": "Restez chez vous."}],
-            "area": {"kind": "territory"}
+            "area": area
         }))
         .send()
         .await
@@ -230,6 +241,142 @@ async fn publish(url: &str, token: &str, headline: &str) {
         .await
         .unwrap();
     assert!(resp.status().is_success());
+}
+
+async fn staff_token(url: &str, demo: &beffroi_server::demo::DemoCredentials) -> String {
+    let token: serde_json::Value = reqwest::Client::new()
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": demo.username.as_str(), "password": demo.password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    token["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn places_stay_on_the_device_and_alerts_filter_by_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let Hall {
+        url, demo, server, ..
+    } = town_hall(dir.path(), |_| {}).await;
+    let token = staff_token(&url, &demo).await;
+    publish_to(
+        &url,
+        &token,
+        "Feu de forêt",
+        serde_json::json!({"kind": "communes", "communes": ["06059"]}),
+    )
+    .await;
+    publish(&url, &token, "Confinement").await;
+    let cache = dir.path().join("cache");
+    let run = |args: Vec<String>| {
+        let cache = cache.clone();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            beffroi(&args, &cache)
+        })
+    };
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+
+    let out = run(args(&["--server", &url, "places"])).await.unwrap();
+    assert!(
+        text(&out.stdout).contains("aucun lieu"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Saved before any sync: the point's commune is found when the
+    // communes' outlines arrive.
+    for a in [
+        &[
+            "places",
+            "add",
+            "Maman",
+            "--commune",
+            "06059",
+            "--min-severity",
+            "severe",
+        ][..],
+        &["places", "add", "Travail", "--at", "43.6971,7.2706"][..],
+    ] {
+        let out = run(args(a)).await.unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("enregistré"),
+            "{}",
+            text(&out.stdout)
+        );
+    }
+    let out = run(args(&["sync"])).await.unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(args(&["places"])).await.unwrap();
+    let listed = text(&out.stdout);
+    assert!(
+        listed.contains("Maman — Èze — notifications : Grave"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("Travail — 43.69710,7.27060 (Nice) — notifications : toutes les alertes"),
+        "{listed}"
+    );
+    // Out at sea: refused, nothing saved.
+    let out = run(args(&["places", "add", "Bateau", "--at", "43.5,7.3"]))
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("hors du territoire"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(args(&["places", "--json"])).await.unwrap();
+    let places: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(places.as_array().unwrap().len(), 2, "{places}");
+
+    // The fire in Èze reaches Maman, the lockdown both places.
+    let headlines = |out: Output| -> Vec<String> {
+        let alerts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                a["message"]["texts"][0]["headline"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let maman = run(args(&["alerts", "--place", "maman", "--json"]))
+        .await
+        .unwrap();
+    assert_eq!(headlines(maman), ["Confinement", "Feu de forêt"]);
+    let work = run(args(&["alerts", "--place", "Travail", "--json"]))
+        .await
+        .unwrap();
+    assert_eq!(headlines(work), ["Confinement"]);
+    let out = run(args(&["alerts"])).await.unwrap();
+    assert!(
+        text(&out.stdout).contains("Vos lieux : Maman"),
+        "{}",
+        text(&out.stdout)
+    );
+    let nope = run(args(&["alerts", "--place", "Plage"])).await.unwrap();
+    assert!(!nope.status.success());
+    assert!(
+        text(&nope.stderr).contains("aucun lieu nommé « Plage »"),
+        "{}",
+        text(&nope.stderr)
+    );
+
+    let out = run(args(&["places", "remove", "Maman"])).await.unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let again = run(args(&["places", "remove", "Maman"])).await.unwrap();
+    assert!(!again.status.success());
+    server.abort();
 }
 
 #[tokio::test(flavor = "multi_thread")]
