@@ -1,7 +1,7 @@
 // Shared fixtures for the UI end-to-end tests: real binaries from the cargo
 // target dir, a real town hall server on 127.0.0.1:0, temporary data dirs.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -253,4 +253,36 @@ export function contrast(a, b) {
   };
   const [l1, l2] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return (l1 + 0.05) / (l2 + 0.05);
+}
+
+const AXE = join(dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js');
+
+/** The serious and critical accessibility violations axe-core finds in the
+ * resident window `b` (WebDriver) as it is now: [{ id, impact, nodes }]. */
+export async function axeViolations(b) {
+  await b.execute(readFileSync(AXE, 'utf8'));
+  return b.executeAsync((done) => {
+    window.axe
+      .run(document, { resultTypes: ['violations'] })
+      .then((r) =>
+        done(
+          r.violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })),
+        ),
+      )
+      .catch((e) => done([{ id: 'axe-error', impact: 'critical', nodes: [String(e)] }]));
+  });
+}
+
+/** The same for a Chromium page (playwright-core). */
+export async function axeViolationsInPage(page) {
+  // Evaluated through the DevTools protocol: the console's CSP does not apply.
+  await page.evaluate(readFileSync(AXE, 'utf8'));
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
 }

@@ -26,7 +26,10 @@ pub struct ResidentAlert {
     /// Whether it targets the resident's commune or one of their places
     /// (or the whole territory).
     pub concerns_me: bool,
-    /// The resident's saved places it reaches, by name.
+    /// Whether it reaches the home commune.
+    pub at_home: bool,
+    /// The resident's saved places it reaches, by name (none for a
+    /// whole-territory alert).
     pub places: Vec<String>,
     /// Whether it deserves a notification where the resident is (home, or a
     /// place that asks for this severity).
@@ -290,6 +293,7 @@ impl Store {
                     state,
                     read: read_seq >= newest,
                     concerns_me: concern.concerns_me,
+                    at_home: concern.at_home,
                     places: concern.places,
                     notify: concern.notify,
                     message,
@@ -427,7 +431,8 @@ pub fn notifications(
         .filter_map(|a| {
             let prefix = (a.message.msg_type == MsgType::Update).then_some(with.update_prefix);
             let mut n = a.message.notification(with.reading, prefix)?;
-            if !a.places.is_empty() {
+            // Named only when it is not at home anyway.
+            if !a.places.is_empty() && !a.at_home {
                 n.summary = (with.at_places)(&a.places.join(", "), &n.summary);
             }
             Some((a.thread.clone(), n))

@@ -139,7 +139,10 @@ pub struct Whereabouts {
 pub struct Concern {
     /// The home commune, or any place (or nothing is chosen: everything).
     pub concerns_me: bool,
-    /// The names of the saved places it reaches.
+    /// Whether it reaches the home commune.
+    pub at_home: bool,
+    /// The names of the saved places it reaches (none for a whole-territory
+    /// alert: it reaches them all).
     pub places: Vec<String>,
     /// Whether it deserves a notification: it reaches home, or a place
     /// that asks for alerts of its severity.
@@ -170,6 +173,7 @@ impl Whereabouts {
         if self.is_nowhere() {
             return Concern {
                 concerns_me: true,
+                at_home: false,
                 places: vec![],
                 notify: true,
             };
@@ -203,9 +207,15 @@ impl Whereabouts {
             })
             .collect();
         let notify = home || reached.iter().any(|p| p.wants(message.body.severity));
+        let territory = matches!(area, Area::Territory);
         Concern {
-            concerns_me: home || !reached.is_empty() || matches!(area, Area::Territory),
-            places: reached.iter().map(|p| p.name.clone()).collect(),
+            concerns_me: home || !reached.is_empty() || territory,
+            at_home: home,
+            places: if territory {
+                vec![]
+            } else {
+                reached.iter().map(|p| p.name.clone()).collect()
+            },
             notify,
         }
     }
@@ -320,6 +330,9 @@ mod tests {
         assert!(minor.concerns_me && !minor.notify);
         assert_eq!(minor.places, ["Maman"]);
         assert!(me.concern(&at_eze(Severity::Extreme)).notify);
+        // A whole-territory alert concerns every place without naming them.
+        let everywhere = me.concern(&alert(Area::Territory, Severity::Extreme));
+        assert!(everywhere.concerns_me && everywhere.notify && everywhere.places.is_empty());
         assert!(
             !me.concern(&alert(
                 Area::communes(vec![code("06088")]),

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod communes;
 pub mod directory;
+pub mod places;
 pub mod reports;
 pub mod settings;
 pub mod sync;

@@ -22,6 +22,8 @@ import type { NewReport } from '../bindings/NewReport';
 import type { ReportCategory } from '../bindings/ReportCategory';
 import type { Position } from '../bindings/Position';
 import type { TrustedKey } from '../bindings/TrustedKey';
+import type { SavedPlace } from '../bindings/SavedPlace';
+import type { Severity } from '../bindings/Severity';
 
 export type {
   AlertText,
@@ -34,7 +36,9 @@ export type {
   PlaceResult,
   ReportCategory,
   ResidentAlert,
+  SavedPlace,
   SearchQuery,
+  Severity,
   ServerCheck,
   Settings,
   SyncStatus,
@@ -48,6 +52,16 @@ export { alertTexts, readingLangs };
 /** The first text a resident whose interface is in `lang` reads (see `alertTexts`). */
 export function alertText(a: ResidentAlert, lang: string): AlertText | undefined {
   return alertTexts(a, readingLangs(lang, navigator.languages ?? []))[0];
+}
+
+/** How an alert's area reads: the territory, or the communes it lists and
+ * "an area on the map" when it has shapes. */
+export function areaText(a: ResidentAlert, communes: Commune[]): string {
+  const area = a.message.area;
+  if (area.kind === 'territory') return t('alert-area-territory');
+  const names = area.communes.map((c) => communes.find((x) => x.code === c)?.name ?? c);
+  if ((area.polygons?.length ?? 0) + (area.circles?.length ?? 0) > 0) names.push(t('alert-area-shapes'));
+  return names.join(', ');
 }
 
 /** Alerts that deserve the banner: in force, for the resident, severe or extreme. */
@@ -98,6 +112,11 @@ export const api = {
   homeCentre: () => invoke<Position | null>('home_centre'),
   alerts: () => invoke<ResidentAlert[]>('list_alerts'),
   markAlertRead: (thread: string) => invoke<boolean>('mark_alert_read', { thread }),
+  places: () => invoke<SavedPlace[]>('list_places'),
+  savePlace: (place: SavedPlace, replacing: string | null = null) =>
+    invoke<SavedPlace>('save_place', { place, replacing }),
+  removePlace: (name: string) => invoke<boolean>('remove_place', { name }),
+  setNotifyTests: (on: boolean) => invoke<Settings>('set_notify_tests', { on }),
   reportCategories: () => invoke<ReportCategory[]>('report_categories'),
   // The photo's bytes go as the raw request body (no JSON encoding of megabytes).
   stagePhoto: (bytes: Uint8Array) => invoke<string>('stage_photo', bytes),

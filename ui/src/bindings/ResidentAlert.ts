@@ -17,7 +17,12 @@ thread: string, state: AlertState, read: boolean,
  */
 concerns_me: boolean, 
 /**
- * The resident's saved places it reaches, by name.
+ * Whether it reaches the home commune.
+ */
+at_home: boolean, 
+/**
+ * The resident's saved places it reaches, by name (none for a
+ * whole-territory alert).
  */
 places: Array<string>, 
 /**
