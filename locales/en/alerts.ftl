@@ -38,6 +38,16 @@ severity-severe = Severe
 severity-moderate = Moderate
 severity-minor = Minor
 severity-unknown = Unknown
+level-information = Information
+level-watch_and_act = Watch and act
+level-emergency = Emergency: act now
+cta-information = Stay informed: follow the news and your town hall's advice.
+cta-watch_and_act = Prepare to act: the situation is changing, follow the instructions.
+cta-emergency = Act now to protect yourself.
+alert-standard-cta-label = General advice:
+alert-all-clear = All clear
+alert-all-clear-cta = The danger has passed. Stay careful.
+alert-issuer = Issued by { $name }
 alerts-unread-count = { $count } unread
 
 # Reports

@@ -127,3 +127,4 @@ places-remove = Remove
 places-remove-named = Remove “{ $name }”
 settings-notify-title = Notifications
 settings-notify-tests = Also notify me of test and exercise alerts (they stay listed, marked as such)
+settings-notify-critical = Let extreme alerts sound even in do-not-disturb mode

@@ -41,6 +41,16 @@ severity-severe = Grave
 severity-moderate = Modérée
 severity-minor = Mineure
 severity-unknown = Inconnue
+level-information = Information
+level-watch_and_act = Vigilance : préparez-vous
+level-emergency = Urgence : agissez
+cta-information = Restez informé : suivez l'évolution et les consignes de votre mairie.
+cta-watch_and_act = Préparez-vous à agir : la situation évolue, suivez les consignes.
+cta-emergency = Agissez maintenant pour vous mettre en sécurité.
+alert-standard-cta-label = Consigne générale :
+alert-all-clear = Fin d'alerte
+alert-all-clear-cta = Le danger est passé. Restez prudent.
+alert-issuer = Émis par { $name }
 alerts-unread-count = { $count ->
     [one] { $count } non lue
    *[other] { $count } non lues

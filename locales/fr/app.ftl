@@ -127,3 +127,4 @@ places-remove = Retirer
 places-remove-named = Retirer « { $name } »
 settings-notify-title = Notifications
 settings-notify-tests = Me notifier aussi des alertes de test et d'exercice (elles restent affichées, signalées comme telles)
+settings-notify-critical = Laisser les alertes extrêmes sonner même en mode « ne pas déranger »

@@ -41,6 +41,16 @@ severity-severe = Grave
 severity-moderate = Moderata
 severity-minor = Minore
 severity-unknown = Sconosciuta
+level-information = Informazione
+level-watch_and_act = Attenzione: preparatevi
+level-emergency = Emergenza: agite
+cta-information = Restate informati: seguite l'evoluzione e le indicazioni del vostro municipio.
+cta-watch_and_act = Preparatevi ad agire: la situazione evolve, seguite le indicazioni.
+cta-emergency = Agite subito per mettervi al sicuro.
+alert-standard-cta-label = Indicazione generale:
+alert-all-clear = Cessato allarme
+alert-all-clear-cta = Il pericolo è passato. Restate prudenti.
+alert-issuer = Emesso da { $name }
 alerts-unread-count = { $count ->
     [one] { $count } non letta
    *[other] { $count } non lette

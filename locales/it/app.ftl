@@ -127,3 +127,4 @@ places-remove = Togli
 places-remove-named = Togli «{ $name }»
 settings-notify-title = Notifiche
 settings-notify-tests = Notificami anche le allerte di test e di esercitazione (restano in elenco, segnalate come tali)
+settings-notify-critical = Lasciare suonare le allerte estreme anche in modalità «non disturbare»

@@ -187,7 +187,7 @@ pub fn run() {
             commands::places::list_places,
             commands::places::save_place,
             commands::places::remove_place,
-            commands::places::set_notify_tests,
+            commands::places::set_notifications,
             commands::reports::report_categories,
             commands::reports::stage_photo,
             commands::reports::file_report,

@@ -125,7 +125,9 @@ async fn compose_publish_update_cancel_with_roles_signatures_and_audit() {
     assert_eq!(preview[0]["lang"], "fr");
     assert_eq!(preview[0]["summary"], "Confinement dès midi");
     assert_eq!(preview[0]["body"], "Sortez seulement pour l'essentiel.");
-    assert_eq!(preview[0]["urgency"], "critical");
+    // Severe, not extreme: a normal notification (only an extreme alert
+    // may break through do-not-disturb).
+    assert_eq!(preview[0]["urgency"], "normal");
 
     // An editor may not publish.
     let (status, err) = call(
@@ -666,6 +668,7 @@ async fn publish_many(state: &beffroi_server::AppState, prefix: &str, n: usize, 
                 .unwrap(),
             msg_type: beffroi_domain::alert::MsgType::Alert,
             references: vec![],
+            sender_name: None,
             body: body.clone(),
         };
         let signed = serde_json::to_string(&state.keys.sign(&message).unwrap()).unwrap();
@@ -1114,6 +1117,7 @@ async fn messages_arriving_out_of_order_follow_the_cap_chain_and_a_cancel_is_fin
             update_prefix: "Mise à jour :",
             at_places: &|places, headline| format!("[{places}] {headline}"),
             tests: true,
+            critical: true,
         },
     );
     assert_eq!(notes.len(), 1, "{notes:?}");

@@ -8,7 +8,7 @@ use beffroi_client::places::SavedPlace;
 use beffroi_domain::Lang;
 use beffroi_domain::alert::Severity;
 use beffroi_domain::place::Position;
-use beffroi_tests::{Recorder, get_text, resident, town_hall};
+use beffroi_tests::{Recorder, get_text, resident, town_hall, town_hall_with};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -236,4 +236,44 @@ async fn bad_shapes_get_clear_errors_and_store_nothing() {
     );
     let list = th.staff_json("/admin/alerts", &token).await;
     assert_eq!(list.as_array().unwrap().len(), 0, "nothing stored: {list}");
+}
+
+#[tokio::test]
+async fn every_alert_names_its_issuer_and_how_to_reach_them() {
+    let th = town_hall_with(|s| {
+        s.sender_name = "Ville de Nice".into();
+        s.issuer_contact = Some("Allô Mairie : 39 06".into());
+    })
+    .await;
+    let token = th.staff_token().await;
+    let mut with_contact = draft("Canicule", None);
+    with_contact["texts"][1]["contact"] = json!("Hotline 0800 000 000");
+    publish(&th, &token, &with_contact).await;
+    let r = resident(&th.url);
+    r.client.sync().await.unwrap();
+    let alerts = r.client.alerts().unwrap();
+    let m = &alerts[0].message;
+    assert_eq!(m.sender_name.as_deref(), Some("Ville de Nice"));
+    // The town hall's contact where staff named none; theirs kept.
+    let contacts: Vec<_> = m.body.texts.iter().map(|t| t.contact.as_deref()).collect();
+    assert_eq!(
+        contacts,
+        [Some("Allô Mairie : 39 06"), Some("Hotline 0800 000 000")]
+    );
+    // Severe and immediate: an emergency; the notification is normal
+    // (only an extreme alert asks for critical treatment).
+    assert_eq!(
+        alerts[0].level,
+        beffroi_domain::alert::AlertLevel::Emergency
+    );
+    let thread = &alerts[0].thread;
+    let xml = get_text(&format!("{}/cap/alerts/{thread}.xml", th.url)).await;
+    assert!(
+        xml.contains("<senderName>Ville de Nice</senderName>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<contact>Allô Mairie : 39 06</contact>"),
+        "{xml}"
+    );
 }

@@ -61,6 +61,7 @@ async function publish(token, { headline, area, status = 'actual', severity = 's
     area,
   });
   await call(`/admin/alerts/${draft.id}/publish`);
+  return { cancel: () => call(`/admin/alerts/${draft.id}/cancel`) };
 }
 
 /** A square of about 2 km around Èze's old town. */
@@ -123,7 +124,7 @@ test('a place typed in the settings gets the polygon alert over it, by name; a t
   // A fire over Èze: work is in it, home (Nice) is not.
   const token = await staffToken(hall);
   const fire = 'Feu de forêt au-dessus d\u2019Èze';
-  await publish(token, { headline: fire, area: { kind: 'communes', communes: [], polygons: [{ points: AROUND_EZE }] } });
+  const sent = await publish(token, { headline: fire, area: { kind: 'communes', communes: [], polygons: [{ points: AROUND_EZE }] } });
   await eventually(() => notifications().includes(`[Travail] ${fire}`), 15000, 'the notification naming the place');
   await (await app.$('#nav-alerts')).click();
   const item = await app.$(`#alerts-active .alert-item`);
@@ -133,6 +134,11 @@ test('a place typed in the settings gets the polygon alert over it, by name; a t
   await (await app.$('#alert-page')).waitForExist({ timeout: 10000 });
   assert.match(await (await app.$('#alert-places')).getText(), /Travail/);
   assert.match(await (await app.$('#alert-area')).getText(), /une zone sur la carte/);
+  // Severe and immediate: an emergency, with its standard call to action
+  // after the alert's own words, and who issues it.
+  assert.match(await (await app.$('#alert-level')).getText(), /Urgence : agissez/);
+  assert.match(await (await app.$('#alert-cta')).getText(), /Agissez maintenant pour vous mettre en sécurité/);
+  assert.match(await (await app.$('#alert-issuer')).getText(), /Émis par Métropole Nice Côte d.Azur/);
   const pageViolations = await axeViolations(app);
   assert.deepEqual(pageViolations, [], JSON.stringify(pageViolations, null, 1));
   await (await app.$('#alert-back')).click();
@@ -148,5 +154,13 @@ test('a place typed in the settings gets the polygon alert over it, by name; a t
   // notifies, then tells the window); a second later it still has not.
   await new Promise((r) => setTimeout(r, 1000));
   assert.ok(!notifications().some((n) => n.includes(drill)), `notified: ${notifications()}`);
+  // The fire is over: the all-clear shows in green among the alerts in force.
+  await sent.cancel();
+  const over = await app.$(`li.alert-item[data-level="all-clear"]*=${fire}`);
+  await over.waitForExist({ timeout: 15000 });
+  assert.match(await over.getText(), /Fin d.alerte/);
+  assert.equal(await over.getAttribute('data-state'), 'cancelled');
+  const green = await app.execute(() => getComputedStyle(document.querySelector('li[data-level="all-clear"] .badge.all-clear')).color);
+  assert.equal(green, 'rgb(30, 107, 52)');
   await screenshot(app, 'alerts-places.png');
 });

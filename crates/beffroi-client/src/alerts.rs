@@ -5,7 +5,8 @@
 
 use beffroi_domain::LangTag;
 use beffroi_domain::alert::{
-    AlertMessage, AlertState, MsgType, NotificationPreview, PublicKey, SignedAlert, signing,
+    AlertLevel, AlertMessage, AlertState, MsgType, NotificationPreview, PublicKey, SignedAlert,
+    signing,
 };
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,12 @@ pub struct ResidentAlert {
     /// Whether it targets the resident's commune or one of their places
     /// (or the whole territory).
     pub concerns_me: bool,
+    /// Its level: information, watch and act, emergency.
+    pub level: AlertLevel,
+    /// The danger is over (a cancellation, or a final update) since less
+    /// than [`ALL_CLEAR_HOURS`]: shown in green among the alerts in force,
+    /// then in the history.
+    pub all_clear: bool,
     /// Whether it reaches the home commune.
     pub at_home: bool,
     /// The resident's saved places it reaches, by name (none for a
@@ -49,6 +56,9 @@ pub struct HistoryEntry {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub sent: OffsetDateTime,
 }
+
+/// How long an all-clear stays among the alerts in force.
+pub const ALL_CLEAR_HOURS: i64 = 6;
 
 /// Why an alert was refused (it is logged; the cursor stays before it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -278,9 +288,14 @@ impl Store {
             else {
                 continue;
             };
+            // The danger is over: shown as such for some hours, then history.
+            let (over, over_since) = messages
+                .last()
+                .map_or((false, now), |(_, m)| (m.is_all_clear(), m.sent));
+            let recent = now - over_since < time::Duration::hours(ALL_CLEAR_HOURS);
             let state = if cancelled {
                 AlertState::Cancelled
-            } else if message.is_expired(now) {
+            } else if message.is_expired(now) || (over && !recent) {
                 AlertState::Expired
             } else {
                 AlertState::Active
@@ -293,6 +308,8 @@ impl Store {
                     state,
                     read: read_seq >= newest,
                     concerns_me: concern.concerns_me,
+                    level: message.level(),
+                    all_clear: over && recent,
                     at_home: concern.at_home,
                     places: concern.places,
                     notify: concern.notify,
@@ -406,6 +423,9 @@ pub struct NotifyWith<'a> {
     pub at_places: &'a dyn Fn(&str, &str) -> String,
     /// Whether test and exercise alerts are notified.
     pub tests: bool,
+    /// Whether an extreme alert may ask for critical treatment (through
+    /// do-not-disturb); when not, every notification is normal.
+    pub critical: bool,
 }
 
 /// The notifications a batch of new messages deserves: one per thread whose
@@ -431,6 +451,9 @@ pub fn notifications(
         .filter_map(|a| {
             let prefix = (a.message.msg_type == MsgType::Update).then_some(with.update_prefix);
             let mut n = a.message.notification(with.reading, prefix)?;
+            if !with.critical {
+                n.urgency = "normal".into();
+            }
             // Named only when it is not at home anyway.
             if !a.places.is_empty() && !a.at_home {
                 n.summary = (with.at_places)(&a.places.join(", "), &n.summary);
@@ -530,6 +553,61 @@ mod tests {
             .get_meta::<beffroi_domain::Cursor>(keys::ALERTS_CURSOR)
             .expect("meta")
             .unwrap_or_default()
+    }
+
+    fn message_json(id: &str, msg_type: &str, urgency: &str, sent: &str, refs: &str) -> String {
+        serde_json::json!({
+            "identifier": id, "sender": "s", "sent": sent, "msg_type": msg_type,
+            "references": serde_json::from_str::<serde_json::Value>(refs).expect("refs"),
+            "status": "actual", "category": "fire", "event": "Feu", "urgency": urgency,
+            "severity": "extreme", "certainty": "observed",
+            "texts": [{"lang": "fr", "headline": "Feu", "description": ""}],
+            "area": {"kind": "territory"}
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn the_all_clear_shows_for_six_hours_then_goes_to_the_history() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let key = SigningKey::from_bytes(&[1; 32]);
+        store.pin_keys(&[public(&key, None)]).expect("pin");
+        let first = r#"[{"sender":"s","identifier":"a","sent":"2026-12-06T10:00:00Z"}]"#;
+        let messages = [
+            message_json("a", "alert", "immediate", "2026-12-06T10:00:00Z", "[]"),
+            // The final update: urgency Past.
+            message_json("b", "update", "past", "2026-12-06T12:00:00Z", first),
+        ];
+        let signed: Vec<SignedAlert> = messages.iter().map(|m| signed(&key, m)).collect();
+        let at = |hour: u8| {
+            time::macros::datetime!(2026-12-06 00:00 UTC) + time::Duration::hours(i64::from(hour))
+        };
+        let here = Whereabouts::default();
+        store
+            .apply_alerts(
+                &signed[..1],
+                beffroi_domain::Cursor(0),
+                beffroi_domain::Cursor(1),
+            )
+            .expect("applied");
+        let before = &store.alerts(at(11), &here).expect("alerts")[0];
+        assert_eq!(
+            (before.state, before.all_clear),
+            (AlertState::Active, false)
+        );
+        assert_eq!(before.level, AlertLevel::Emergency);
+        store
+            .apply_alerts(
+                &signed[1..],
+                beffroi_domain::Cursor(1),
+                beffroi_domain::Cursor(2),
+            )
+            .expect("applied");
+        let over = &store.alerts(at(13), &here).expect("alerts")[0];
+        assert_eq!((over.state, over.all_clear), (AlertState::Active, true));
+        let later = &store.alerts(at(19), &here).expect("alerts")[0];
+        assert_eq!((later.state, later.all_clear), (AlertState::Expired, false));
     }
 
     #[test]

@@ -88,6 +88,10 @@ pub struct Settings {
     /// labelled).
     #[serde(default = "yes")]
     pub notify_tests: bool,
+    /// Whether an extreme alert may ask for critical treatment (it sounds
+    /// through do-not-disturb); the resident may turn that off.
+    #[serde(default = "yes")]
+    pub critical_alerts: bool,
 }
 
 fn yes() -> bool {
@@ -103,6 +107,7 @@ impl Default for Settings {
             server_key: None,
             places: Vec::new(),
             notify_tests: true,
+            critical_alerts: true,
         }
     }
 }
@@ -854,6 +859,7 @@ impl Client {
             update_prefix: &prefix,
             at_places: &at_places,
             tests: settings.notify_tests,
+            critical: settings.critical_alerts,
         };
         for (thread, n) in alerts::notifications(&all, threads, &with) {
             if let Err(e) = notifier.notify(&thread, &n) {

@@ -255,6 +255,11 @@ fn print_result(r: &PlaceResult, l10n: &Localizer) {
 
 fn print_alert(a: &beffroi_client::alerts::ResidentAlert, lang: Lang, l10n: &Localizer) {
     let state = l10n.msg(&format!("alert-state-{}", state_id(a.state)), &[]);
+    let level = if a.all_clear {
+        l10n.msg("alert-all-clear", &[])
+    } else {
+        l10n.msg(&format!("level-{}", a.level.id()), &[])
+    };
     let severity = l10n.msg(
         &format!("severity-{}", a.message.body.severity.cap().to_lowercase()),
         &[],
@@ -262,7 +267,7 @@ fn print_alert(a: &beffroi_client::alerts::ResidentAlert, lang: Lang, l10n: &Loc
     let reading = beffroi_domain::reading_langs(lang, &beffroi_client::alerts::system_langs());
     // Every block in the resident's language: one per event or audience.
     for text in a.message.texts_for(&reading) {
-        println!("[{state}] {severity} — {}", text.headline);
+        println!("[{state}] {level} ({severity}) — {}", text.headline);
         if !a.places.is_empty() {
             println!(
                 "  {} {}",
@@ -278,6 +283,22 @@ fn print_alert(a: &beffroi_client::alerts::ResidentAlert, lang: Lang, l10n: &Loc
         }
         if let Some(i) = &text.instruction {
             println!("  {} {i}", l10n.msg("alert-instruction-label", &[]));
+        }
+        // The level's standard call to action, after the alert's own.
+        let cta = if a.all_clear {
+            l10n.msg("alert-all-clear-cta", &[])
+        } else {
+            l10n.msg(&format!("cta-{}", a.level.id()), &[])
+        };
+        println!("  {} {cta}", l10n.msg("alert-standard-cta-label", &[]));
+        if let Some(name) = &a.message.sender_name {
+            println!(
+                "  {}",
+                l10n.msg("alert-issuer", &[("name", name.clone().into())])
+            );
+        }
+        if let Some(contact) = &text.contact {
+            println!("  {} {contact}", l10n.msg("alert-contact-label", &[]));
         }
     }
 }
@@ -566,7 +587,11 @@ fn run() -> anyhow::Result<ExitCode> {
                     .with_context(|| {
                         l10n.msg("cli-place-not-followed", &[("name", name.into())])
                     })?;
-                alerts.retain(|a| a.places.contains(&known.name));
+                // A whole-territory alert reaches every place (it names none).
+                alerts.retain(|a| {
+                    a.places.contains(&known.name)
+                        || a.message.body.area == beffroi_domain::alert::Area::Territory
+                });
             }
             if json {
                 println!("{}", serde_json::to_string_pretty(&alerts)?);

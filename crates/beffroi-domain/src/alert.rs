@@ -145,6 +145,48 @@ impl Severity {
     }
 }
 
+/// How strongly an alert asks residents to act, on one scale of three (the
+/// Australian Warning System's, which NINA and Alertswiss resemble): each
+/// has its colour, icon and standard call to action in every language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum AlertLevel {
+    /// Stay informed.
+    Information,
+    /// Conditions are changing: prepare to act.
+    WatchAndAct,
+    /// Act now to protect yourself.
+    Emergency,
+}
+
+impl AlertLevel {
+    /// The level of an alert of this severity and urgency: extreme, or
+    /// severe and immediate, is an emergency; severe, or moderate and
+    /// immediate or expected, asks to watch and act; the rest informs.
+    pub fn of(severity: Severity, urgency: Urgency) -> Self {
+        use Severity::*;
+        let soon = matches!(urgency, Urgency::Immediate | Urgency::Expected);
+        match severity {
+            Extreme => AlertLevel::Emergency,
+            Severe if urgency == Urgency::Immediate => AlertLevel::Emergency,
+            Severe => AlertLevel::WatchAndAct,
+            Moderate if soon => AlertLevel::WatchAndAct,
+            Moderate | Minor | Unknown => AlertLevel::Information,
+        }
+    }
+
+    /// Its name in ids (`level-…`, `cta-…` messages; CSS classes).
+    pub fn id(self) -> &'static str {
+        match self {
+            AlertLevel::Information => "information",
+            AlertLevel::WatchAndAct => "watch_and_act",
+            AlertLevel::Emergency => "emergency",
+        }
+    }
+}
+
 /// The value name of Beffroi's event codes in CAP `<eventCode>`.
 pub const EVENT_CODE_NAME: &str = "beffroi";
 /// The CAP geocode value name of a commune.
@@ -343,6 +385,11 @@ pub struct AlertMessage {
     /// The messages this one updates or cancels, oldest first.
     #[serde(default)]
     pub references: Vec<Reference>,
+    /// Who issues it, as residents know them (CAP `<senderName>`): the town
+    /// hall's name, shown on every alert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub sender_name: Option<String>,
     #[serde(flatten)]
     pub body: AlertDraft,
 }
@@ -381,6 +428,18 @@ impl AlertMessage {
             .or_else(|| texts.first())
             .map(|t| &t.lang);
         texts.iter().filter(|t| Some(&t.lang) == chosen).collect()
+    }
+
+    /// Its level on the three-step scale.
+    pub fn level(&self) -> AlertLevel {
+        AlertLevel::of(self.body.severity, self.body.urgency)
+    }
+
+    /// Whether it says the danger is over: a cancellation, or an update
+    /// whose urgency is `Past` (CAP's way of a final update).
+    pub fn is_all_clear(&self) -> bool {
+        self.msg_type == MsgType::Cancel
+            || (self.msg_type == MsgType::Update && self.body.urgency == Urgency::Past)
     }
 
     /// Whether the message no longer applies at `now` (past its expiry).
@@ -685,7 +744,8 @@ pub struct NotificationPreview {
     pub lang: LangTag,
     pub summary: String,
     pub body: String,
-    /// `critical` for severe and extreme alerts, else `normal`.
+    /// `critical` for extreme alerts (an emergency that may break through
+    /// do-not-disturb), else `normal`.
     pub urgency: String,
 }
 
@@ -719,7 +779,7 @@ impl AlertMessage {
             lang: text.lang.clone(),
             summary,
             body,
-            urgency: if self.body.severity.is_severe() {
+            urgency: if self.body.severity == Severity::Extreme {
                 "critical"
             } else {
                 "normal"
@@ -923,8 +983,36 @@ mod tests {
             sent: OffsetDateTime::from_unix_timestamp(1_795_000_000).expect("time"),
             msg_type: MsgType::Alert,
             references: vec![],
+            sender_name: None,
             body: draft(),
         }
+    }
+
+    #[test]
+    fn levels_follow_severity_and_urgency() {
+        use AlertLevel::*;
+        for (severity, urgency, level) in [
+            (Severity::Extreme, Urgency::Future, Emergency),
+            (Severity::Severe, Urgency::Immediate, Emergency),
+            (Severity::Severe, Urgency::Expected, WatchAndAct),
+            (Severity::Moderate, Urgency::Immediate, WatchAndAct),
+            (Severity::Moderate, Urgency::Future, Information),
+            (Severity::Minor, Urgency::Immediate, Information),
+            (Severity::Unknown, Urgency::Unknown, Information),
+        ] {
+            assert_eq!(
+                AlertLevel::of(severity, urgency),
+                level,
+                "{severity} {urgency}"
+            );
+        }
+        let mut m = message();
+        assert!(!m.is_all_clear());
+        m.msg_type = MsgType::Update;
+        m.body.urgency = Urgency::Past;
+        assert!(m.is_all_clear(), "a final update");
+        m.msg_type = MsgType::Cancel;
+        assert!(m.is_all_clear());
     }
 
     fn public(key: &ed25519_dalek::SigningKey) -> PublicKey {

@@ -170,7 +170,12 @@ pub fn to_xml(m: &AlertMessage, sender_name: &str, names: &dyn AreaNames) -> Str
                 element(&mut out, i, name, &cap_time(time));
             }
         }
-        element(&mut out, i, "senderName", sender_name);
+        element(
+            &mut out,
+            i,
+            "senderName",
+            m.sender_name.as_deref().unwrap_or(sender_name),
+        );
         element(&mut out, i, "headline", &t.headline);
         element(&mut out, i, "description", &t.description);
         for (name, value) in [
@@ -737,12 +742,14 @@ pub fn from_xml(xml: &str, territory: &str) -> Result<AlertMessage, CapError> {
             t.event = None;
         }
     }
+    let sender_name = first.opt("senderName");
     Ok(AlertMessage {
         identifier,
         sender,
         sent,
         msg_type,
         references,
+        sender_name,
         body: AlertDraft {
             status,
             category,
@@ -827,6 +834,7 @@ mod tests {
                 identifier: "bf-0191".into(),
                 sent: parse_time("2026-11-23T08:00:00+01:00", "sent").expect("time"),
             }],
+            sender_name: Some("Mairie".into()),
             body: AlertDraft {
                 status: AlertStatus::Actual,
                 category: AlertCategory::Health,

@@ -66,8 +66,12 @@ pub struct Settings {
     pub session_ttl: time::Duration,
     /// The CAP `<sender>` of the alerts this server sends.
     pub sender: String,
-    /// The CAP `<senderName>`: the town hall's name as residents know it.
+    /// The CAP `<senderName>`: the town hall's name as residents know it,
+    /// shown on every alert.
     pub sender_name: String,
+    /// How residents reach the town hall about an alert (a phone number, a
+    /// page), put in every alert text that names no contact.
+    pub issuer_contact: Option<String>,
     /// The territory's CAP geocode (an EPCI's SIREN number) and name.
     pub territory_code: String,
     pub territory_name: String,
@@ -103,6 +107,7 @@ impl Settings {
             session_ttl: time::Duration::hours(12),
             sender: "beffroi.localhost".into(),
             sender_name: demo::TERRITORY_NAME.into(),
+            issuer_contact: None,
             territory_code: demo::TERRITORY_CODE.into(),
             territory_name: demo::TERRITORY_NAME.into(),
             report_categories: beffroi_domain::report::demo_categories(),

@@ -71,6 +71,14 @@ enum Command {
             value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
         )]
         connections_per_address: usize,
+        /// The town hall's name as residents know it, shown on every alert
+        /// as its issuer (CAP senderName; default: the territory's name).
+        #[arg(long, env = "BEFFROI_ISSUER_NAME")]
+        issuer_name: Option<String>,
+        /// How residents reach the town hall about an alert (a phone number,
+        /// a web page), shown on every alert that names no other contact.
+        #[arg(long, env = "BEFFROI_ISSUER_CONTACT")]
+        issuer_contact: Option<String>,
     },
     /// Manage staff accounts.
     Staff {
@@ -150,6 +158,8 @@ fn main() -> anyhow::Result<()> {
                 trusted_proxies,
                 public_url,
                 connections_per_address,
+                issuer_name,
+                issuer_contact,
             } => {
                 let adjust = move |s: &mut Settings| {
                     s.report_burst = reports_per_minute;
@@ -159,6 +169,12 @@ fn main() -> anyhow::Result<()> {
                     s.trusted_proxies = trusted_proxies;
                     s.public_url = public_url;
                     s.connections_per_address = connections_per_address;
+                    if let Some(name) = issuer_name.filter(|n| !n.trim().is_empty()) {
+                        s.sender_name = name.trim().to_owned();
+                    }
+                    s.issuer_contact = issuer_contact
+                        .map(|c| c.trim().to_owned())
+                        .filter(|c| !c.is_empty());
                 };
                 serve(listen, data, demo, open311_keys, adjust).await
             }

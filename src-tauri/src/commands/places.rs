@@ -28,11 +28,17 @@ pub fn remove_place(state: State<'_, AppState>, name: String) -> Result<bool, Co
     Ok(state.client.remove_place(&name)?)
 }
 
-/// Whether test and exercise alerts are notified.
+/// How alerts notify: test and exercise alerts or not, and whether an
+/// extreme alert may sound through do-not-disturb.
 #[tauri::command]
-pub fn set_notify_tests(state: State<'_, AppState>, on: bool) -> Result<Settings, CommandError> {
+pub fn set_notifications(
+    state: State<'_, AppState>,
+    tests: bool,
+    critical: bool,
+) -> Result<Settings, CommandError> {
     let mut settings = state.client.settings()?;
-    settings.notify_tests = on;
+    settings.notify_tests = tests;
+    settings.critical_alerts = critical;
     state.client.set_settings(&settings)?;
     Ok(settings)
 }

@@ -67,8 +67,16 @@ export function areaText(a: ResidentAlert, communes: Commune[]): string {
 /** Alerts that deserve the banner: in force, for the resident, severe or extreme. */
 export function severeActive(alerts: ResidentAlert[]): ResidentAlert[] {
   return alerts.filter(
-    (a) => a.state === 'active' && a.concerns_me && (a.message.severity === 'severe' || a.message.severity === 'extreme'),
+    (a) =>
+      a.state === 'active' && !a.all_clear && a.concerns_me &&
+      (a.message.severity === 'severe' || a.message.severity === 'extreme'),
   );
+}
+
+/** Whether an alert is listed among those in force: in force and for the
+ * resident, or its all-clear is recent. */
+export function inForce(a: ResidentAlert): boolean {
+  return a.concerns_me && (a.state === 'active' || a.all_clear);
 }
 
 export { labelIn as label } from '../lib/i18n';
@@ -116,7 +124,8 @@ export const api = {
   savePlace: (place: SavedPlace, replacing: string | null = null) =>
     invoke<SavedPlace>('save_place', { place, replacing }),
   removePlace: (name: string) => invoke<boolean>('remove_place', { name }),
-  setNotifyTests: (on: boolean) => invoke<Settings>('set_notify_tests', { on }),
+  setNotifications: (tests: boolean, critical: boolean) =>
+    invoke<Settings>('set_notifications', { tests, critical }),
   reportCategories: () => invoke<ReportCategory[]>('report_categories'),
   // The photo's bytes go as the raw request body (no JSON encoding of megabytes).
   stagePhoto: (bytes: Uint8Array) => invoke<string>('stage_photo', bytes),

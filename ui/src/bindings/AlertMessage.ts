@@ -20,7 +20,12 @@ identifier: string, sender: string, sent: string, msg_type: MsgType,
 /**
  * The messages this one updates or cancels, oldest first.
  */
-references: Array<Reference>, status: AlertStatus, category: AlertCategory, 
+references: Array<Reference>, 
+/**
+ * Who issues it, as residents know them (CAP `<senderName>`): the town
+ * hall's name, shown on every alert.
+ */
+sender_name?: string, status: AlertStatus, category: AlertCategory, 
 /**
  * What happens, in a few words (CAP `<event>`), e.g. "Confinement".
  */

@@ -6,6 +6,7 @@ import type { LangTag } from "./LangTag";
  */
 export type NotificationPreview = { lang: LangTag, summary: string, body: string, 
 /**
- * `critical` for severe and extreme alerts, else `normal`.
+ * `critical` for extreme alerts (an emergency that may break through
+ * do-not-disturb), else `normal`.
  */
 urgency: string, };

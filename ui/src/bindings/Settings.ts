@@ -32,4 +32,9 @@ places: Array<SavedPlace>,
  * Whether test and exercise alerts are notified (they are always shown,
  * labelled).
  */
-notify_tests: boolean, };
+notify_tests: boolean, 
+/**
+ * Whether an extreme alert may ask for critical treatment (it sounds
+ * through do-not-disturb); the resident may turn that off.
+ */
+critical_alerts: boolean, };

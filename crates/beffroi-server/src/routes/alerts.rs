@@ -153,18 +153,26 @@ async fn send(
     Ok(())
 }
 
+/// A message of this town hall: its name as the issuer, and its contact in
+/// every text that names none.
 fn new_message(
     state: &AppState,
     msg_type: MsgType,
-    body: AlertDraft,
+    mut body: AlertDraft,
     references: Vec<beffroi_domain::alert::Reference>,
 ) -> AlertMessage {
+    if let Some(contact) = &state.settings.issuer_contact {
+        for t in body.texts.iter_mut().filter(|t| t.contact.is_none()) {
+            t.contact = Some(contact.clone());
+        }
+    }
     AlertMessage {
         identifier: format!("bf-{}", uuid::Uuid::now_v7()),
         sender: state.settings.sender.clone(),
         sent: now(),
         msg_type,
         references,
+        sender_name: Some(state.settings.sender_name.clone()),
         body,
     }
 }
