@@ -122,6 +122,20 @@ alerts-normal = normal
 alerts-publish = Publish
 alerts-choose = Choose…
 alerts-area-communes = Some communes
+alerts-area-shapes = An area drawn on the map (polygon or circle)
+alerts-polygons = Polygons, one per line
+alerts-polygons-help = In CAP's format: “latitude,longitude” pairs separated by spaces, the first point repeated last. For example 43.692,7.264 43.702,7.264 43.702,7.277 43.692,7.264
+alerts-circles = Circles, one per line
+alerts-circles-help = In CAP's format: “latitude,longitude radius”, the radius in kilometres. For example 43.7281,7.3617 1.5
+alerts-area-check = Check the area
+alerts-area-reaches = This area reaches { $count ->
+    [one] the commune
+   *[other] { $count } communes:
+} { $names }.
+alerts-confirm-shapes = { $count ->
+    [one] one area on the map
+   *[other] { $count } areas on the map
+}
 alerts-confirm-title = Publish this alert?
 alerts-confirm-to = Goes to
 alerts-confirm-langs = Languages

@@ -122,6 +122,20 @@ alerts-normal = normale
 alerts-publish = Publier
 alerts-choose = Choisir…
 alerts-area-communes = Certaines communes
+alerts-area-shapes = Une zone dessinée (polygone ou cercle)
+alerts-polygons = Polygones, un par ligne
+alerts-polygons-help = Au format CAP : des paires « latitude,longitude » séparées par des espaces, le premier point répété à la fin. Par exemple 43.692,7.264 43.702,7.264 43.702,7.277 43.692,7.264
+alerts-circles = Cercles, un par ligne
+alerts-circles-help = Au format CAP : « latitude,longitude rayon », le rayon en kilomètres. Par exemple 43.7281,7.3617 1.5
+alerts-area-check = Vérifier la zone
+alerts-area-reaches = Cette zone touche { $count ->
+    [one] la commune
+   *[other] { $count } communes :
+} { $names }.
+alerts-confirm-shapes = { $count ->
+    [one] une zone sur la carte
+   *[other] { $count } zones sur la carte
+}
 alerts-confirm-title = Publier cette alerte ?
 alerts-confirm-to = Destinataires
 alerts-confirm-langs = Langues

@@ -122,6 +122,20 @@ alerts-normal = normale
 alerts-publish = Pubblica
 alerts-choose = Scegliere…
 alerts-area-communes = Alcuni comuni
+alerts-area-shapes = Una zona disegnata (poligono o cerchio)
+alerts-polygons = Poligoni, uno per riga
+alerts-polygons-help = Nel formato CAP: coppie «latitudine,longitudine» separate da spazi, il primo punto ripetuto alla fine. Per esempio 43.692,7.264 43.702,7.264 43.702,7.277 43.692,7.264
+alerts-circles = Cerchi, uno per riga
+alerts-circles-help = Nel formato CAP: «latitudine,longitudine raggio», il raggio in chilometri. Per esempio 43.7281,7.3617 1.5
+alerts-area-check = Verifica la zona
+alerts-area-reaches = Questa zona tocca { $count ->
+    [one] il comune
+   *[other] { $count } comuni:
+} { $names }.
+alerts-confirm-shapes = { $count ->
+    [one] una zona sulla mappa
+   *[other] { $count } zone sulla mappa
+}
 alerts-confirm-title = Pubblicare questa allerta?
 alerts-confirm-to = Destinatari
 alerts-confirm-langs = Lingue

@@ -277,3 +277,47 @@ async fn every_alert_names_its_issuer_and_how_to_reach_them() {
         "{xml}"
     );
 }
+
+#[tokio::test]
+async fn the_area_editor_reads_pasted_shapes_and_names_the_communes_they_reach() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let body = json!({"polygons": [MASSENA, ""], "circles": ["43.7281,7.3617 1"]});
+    let (status, reach) = call(&th, Method::POST, "/admin/areas/reach", &token, Some(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{reach}");
+    assert_eq!(reach["polygons"], json!([ring(MASSENA)]));
+    assert_eq!(reach["circles"][0]["radius_km"], 1.0);
+    let mut communes: Vec<&str> = reach["communes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    communes.sort_unstable();
+    assert_eq!(communes, ["06059", "06088"]);
+    // Refusals name what is wrong, in the agent's language.
+    let resp = th
+        .staff(Method::POST, "/admin/areas/reach", &token)
+        .header("accept-language", "en")
+        .json(&json!({"circles": ["43.7281,7.3617 -3"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: Value = resp.json().await.unwrap();
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("radius, -3 km"),
+        "{err}"
+    );
+    // Staff only.
+    let anonymous = reqwest::Client::new()
+        .post(th.api("/admin/areas/reach"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}

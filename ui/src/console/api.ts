@@ -17,6 +17,11 @@ import type { StaffReport } from '../bindings/StaffReport';
 import type { StatusUpdate } from '../bindings/StatusUpdate';
 import type { ReportCategory } from '../bindings/ReportCategory';
 import type { TownHallLink } from '../bindings/TownHallLink';
+import type { Polygon } from '../bindings/Polygon';
+import type { Circle } from '../bindings/Circle';
+
+/** Shapes read and checked by the server, and the communes they reach. */
+export type Reach = { polygons: Polygon[]; circles: Circle[]; communes: string[] };
 
 export type {
   AlertDraft,
@@ -95,6 +100,9 @@ export const api = {
   updateAlert: (token: string, id: string, draft: AlertDraft) =>
     call<StaffAlert>(`/admin/alerts/${id}/update`, { method: 'POST', body: JSON.stringify(draft) }, token),
   cancelAlert: (token: string, id: string) => call<StaffAlert>(`/admin/alerts/${id}/cancel`, { method: 'POST' }, token),
+  /** Reads shapes written as CAP writes them; says which communes they reach. */
+  reach: (token: string, polygons: string[], circles: string[]) =>
+    call<Reach>('/admin/areas/reach', { method: 'POST', body: JSON.stringify({ polygons, circles }) }, token),
   reportCategories: () => call<ReportCategory[]>('/report-categories'),
   townHallLink: (token: string) => call<TownHallLink>('/admin/town-hall-link', {}, token),
   /** One page of the triage list, and the `after` of the next one when there is more. */

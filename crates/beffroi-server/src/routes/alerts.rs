@@ -349,6 +349,72 @@ pub async fn preview(
     ))
 }
 
+/// Shapes as CAP writes them, to check before they go into an alert.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ShapesText {
+    /// CAP `<polygon>` texts: `lat,lon` pairs, the first repeated last.
+    #[serde(default)]
+    pub polygons: Vec<String>,
+    /// CAP `<circle>` texts: `lat,lon radius-km`.
+    #[serde(default)]
+    pub circles: Vec<String>,
+}
+
+/// Shapes read and checked, and the communes of the territory they reach.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Reach {
+    pub polygons: Vec<beffroi_domain::shape::Polygon>,
+    pub circles: Vec<beffroi_domain::shape::Circle>,
+    /// The communes one of the shapes meets (in the outlines' order).
+    #[schema(value_type = Vec<String>)]
+    pub communes: Vec<InseeCode>,
+}
+
+/// Reads and checks shapes typed or pasted in the CAP format, and says
+/// which communes they reach (the console's area editor previews with it).
+#[utoipa::path(post, path = "/admin/areas/reach", tag = "alerts", security(("bearer" = [])),
+    request_body = ShapesText,
+    responses((status = 200, body = Reach),
+        (status = 422, body = ErrorBody, description = "a shape is invalid, or reaches no commune")))]
+pub async fn reach(
+    State(state): State<AppState>,
+    _who: Authorized<AnyStaff>,
+    Json(body): Json<ShapesText>,
+) -> Result<JsonResponse<Reach>, ApiError> {
+    use beffroi_domain::shape::{Circle, Polygon, Shapes, check_all};
+    let invalid = |e: beffroi_domain::shape::ShapeError| ApiError::invalid("invalid_area", &e);
+    let polygons = body
+        .polygons
+        .iter()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| Polygon::from_cap(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(invalid)?;
+    let circles = body
+        .circles
+        .iter()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| Circle::from_cap(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(invalid)?;
+    check_all(&polygons, &circles).map_err(invalid)?;
+    let communes = state
+        .settings
+        .outlines
+        .reached(&Shapes::new(&polygons, &circles));
+    if communes.is_empty() {
+        return Err(ApiError::Unprocessable(
+            "invalid_area",
+            msg!("err-shapes-outside"),
+        ));
+    }
+    Ok(JsonResponse(Reach {
+        polygons,
+        circles,
+        communes,
+    }))
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PublishQuery {
     /// The draft's `updated_at` as the publisher reviewed it: publishing is

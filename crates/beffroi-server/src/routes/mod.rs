@@ -46,6 +46,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         )
         .routes(routes!(alerts::get, alerts::edit))
         .routes(routes!(alerts::preview))
+        .routes(routes!(alerts::reach).layer(DefaultBodyLimit::max(alerts::CAP_MAX_BYTES)))
         .routes(routes!(alerts::publish))
         .routes(routes!(alerts::update))
         .routes(routes!(alerts::cancel))
