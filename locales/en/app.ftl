@@ -128,3 +128,16 @@ places-remove-named = Remove “{ $name }”
 settings-notify-title = Notifications
 settings-notify-tests = Also notify me of test and exercise alerts (they stay listed, marked as such)
 settings-notify-critical = Let extreme alerts sound even in do-not-disturb mode
+
+# Maps (each has its list equivalent on the same screen).
+map-show = Show the map
+map-hide = Hide the map
+map-legend = Map legend
+map-home = Your commune
+map-alerts-label = Map of the alerts in force and of your places; the list below gives the same information.
+map-directory-label = Map of the places found; the list below gives the same information.
+map-report-label = Map to choose where the report is: tap or click the spot.
+map-open = Open
+map-closed = Closed
+map-unknown = Hours unknown
+map-cluster = { $count } places here: zoom in to see them

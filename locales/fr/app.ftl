@@ -128,3 +128,16 @@ places-remove-named = Retirer « { $name } »
 settings-notify-title = Notifications
 settings-notify-tests = Me notifier aussi des alertes de test et d'exercice (elles restent affichées, signalées comme telles)
 settings-notify-critical = Laisser les alertes extrêmes sonner même en mode « ne pas déranger »
+
+# Maps (each has its list equivalent on the same screen).
+map-show = Voir la carte
+map-hide = Masquer la carte
+map-legend = Légende de la carte
+map-home = Votre commune
+map-alerts-label = Carte des alertes en cours et de vos lieux ; la liste ci-dessous donne les mêmes informations.
+map-directory-label = Carte des lieux trouvés ; la liste ci-dessous donne les mêmes informations.
+map-report-label = Carte pour choisir le lieu du signalement : touchez ou cliquez l'endroit.
+map-open = Ouvert
+map-closed = Fermé
+map-unknown = Horaires inconnus
+map-cluster = { $count } lieux ici : zoomez pour les voir

@@ -128,3 +128,16 @@ places-remove-named = Togli «{ $name }»
 settings-notify-title = Notifiche
 settings-notify-tests = Notificami anche le allerte di test e di esercitazione (restano in elenco, segnalate come tali)
 settings-notify-critical = Lasciare suonare le allerte estreme anche in modalità «non disturbare»
+
+# Maps (each has its list equivalent on the same screen).
+map-show = Mostra la mappa
+map-hide = Nascondi la mappa
+map-legend = Legenda della mappa
+map-home = Il vostro comune
+map-alerts-label = Mappa delle allerte in corso e dei vostri luoghi; l'elenco qui sotto dà le stesse informazioni.
+map-directory-label = Mappa dei luoghi trovati; l'elenco qui sotto dà le stesse informazioni.
+map-report-label = Mappa per scegliere il luogo della segnalazione: toccate o cliccate il punto.
+map-open = Aperto
+map-closed = Chiuso
+map-unknown = Orari sconosciuti
+map-cluster = { $count } luoghi qui: ingrandite per vederli

@@ -98,6 +98,29 @@ export async function staffToken(hall) {
   return (await login.json()).token;
 }
 
+/**
+ * Drafts and publishes an alert through the staff API: a fire, severe and
+ * immediate unless said otherwise, over `area`. Resolves with `cancel()`.
+ */
+export async function publishAlert(hall, token, { headline, area, status = 'actual', severity = 'severe' }) {
+  const call = async (path, body) => {
+    const res = await fetch(`${hall.url}/api/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  const draft = await call('/admin/alerts', {
+    status, category: 'fire', event: 'Feu', urgency: 'immediate', severity, certainty: 'observed',
+    texts: [{ lang: 'fr', headline, description: 'Éloignez-vous de la zone.' }], area,
+  });
+  await call(`/admin/alerts/${draft.id}/publish`);
+  return { cancel: () => call(`/admin/alerts/${draft.id}/cancel`) };
+}
+
 /** Debian's Chromium, headless, with the flags that work as root on a closed network. */
 export async function launchChromium() {
   const { chromium } = await import('playwright-core');

@@ -14,6 +14,7 @@ import {
   firstRunInNice,
   notifications,
   openApp,
+  publishAlert,
   screenshot,
   staffToken,
   startTauriDriver,
@@ -37,32 +38,6 @@ after(async () => {
   await hall?.stop();
   data?.cleanup();
 });
-
-/** Drafts and publishes an alert through the staff API. */
-async function publish(token, { headline, area, status = 'actual', severity = 'severe' }) {
-  const call = async (path, body) => {
-    const res = await fetch(`${hall.url}/api/v1${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body && JSON.stringify(body),
-    });
-    const json = await res.json();
-    assert.ok(res.ok, JSON.stringify(json));
-    return json;
-  };
-  const draft = await call('/admin/alerts', {
-    status,
-    category: 'fire',
-    event: 'Feu',
-    urgency: 'immediate',
-    severity,
-    certainty: 'observed',
-    texts: [{ lang: 'fr', headline, description: 'Éloignez-vous de la zone.' }],
-    area,
-  });
-  await call(`/admin/alerts/${draft.id}/publish`);
-  return { cancel: () => call(`/admin/alerts/${draft.id}/cancel`) };
-}
 
 /** A square of about 2 km around Èze's old town. */
 const AROUND_EZE = [
@@ -124,7 +99,7 @@ test('a place typed in the settings gets the polygon alert over it, by name; a t
   // A fire over Èze: work is in it, home (Nice) is not.
   const token = await staffToken(hall);
   const fire = 'Feu de forêt au-dessus d\u2019Èze';
-  const sent = await publish(token, { headline: fire, area: { kind: 'communes', communes: [], polygons: [{ points: AROUND_EZE }] } });
+  const sent = await publishAlert(hall, token, { headline: fire, area: { kind: 'communes', communes: [], polygons: [{ points: AROUND_EZE }] } });
   await eventually(() => notifications().includes(`[Travail] ${fire}`), 15000, 'the notification naming the place');
   await (await app.$('#nav-alerts')).click();
   const item = await app.$(`#alerts-active .alert-item`);
@@ -145,7 +120,7 @@ test('a place typed in the settings gets the polygon alert over it, by name; a t
 
   // A test alert for the whole territory: listed, labelled, not notified.
   const drill = 'Essai des sirènes';
-  await publish(token, { headline: drill, status: 'test', area: { kind: 'territory' } });
+  await publishAlert(hall, token, { headline: drill, status: 'test', area: { kind: 'territory' } });
   const drillItem = await app.$(`li.alert-item*=${drill}`);
   await drillItem.waitForExist({ timeout: 15000 });
   assert.match(await drillItem.getText(), /Test technique/);

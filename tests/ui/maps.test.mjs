@@ -1,0 +1,175 @@
+// Maps in the real resident window (tauri-driver), drawn offline from the
+// communes' outlines with no tiles: the alerts map (areas coloured by level,
+// the resident's places), the directory map (clustered places, open or
+// closed), and the report location picker (the commune of the point tapped
+// is found by the server). No request leaves the app; axe-core finds no
+// serious or critical violation; every map has its list beside it.
+// Run under a display and a session bus: `xvfb-run -a dbus-run-session -- npm test`.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  axeViolations,
+  eventually,
+  firstRunInNice,
+  importPlaces,
+  openApp,
+  publishAlert,
+  screenshot,
+  staffToken,
+  startTauriDriver,
+  startTownHall,
+  stopChild,
+  tempDir,
+} from './harness.mjs';
+
+let hall, data, driver, port, app;
+
+before(async () => {
+  data = tempDir('maps');
+  importPlaces(join(data.dir, 'server'));
+  hall = await startTownHall(join(data.dir, 'server'));
+  ({ port, child: driver } = await startTauriDriver());
+});
+
+after(async () => {
+  await app?.deleteSession().catch(() => {});
+  if (driver) await stopChild(driver);
+  await hall?.stop();
+  data?.cleanup();
+});
+
+/** Every resource the window loaded that is not the app itself (tiles, fonts, scripts from elsewhere). */
+const foreign = (b) =>
+  b.execute(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => e.name)
+      .filter((u) => !u.startsWith(location.origin) && !u.startsWith('http://ipc.localhost') && !u.startsWith('ipc:')),
+  );
+
+/** Shows a map (the choice is remembered by the webview, across runs too). */
+async function showMap(toggle) {
+  const button = await app.$(toggle);
+  await button.waitForExist({ timeout: 10000 });
+  if ((await button.getAttribute('aria-pressed')) !== 'true') await button.click();
+}
+
+/** Independent of the server's geometry: ray casting over the outlines. */
+function communeAt(communes, lat, lon) {
+  const inRing = (ring) => {
+    let inside = false;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  };
+  return communes.find((c) => c.outline?.some(([outer, ...holes]) => inRing(outer) && !holes.some(inRing)))?.code ?? null;
+}
+
+test('the alerts map, the directory map and the report picker draw offline and fetch nothing', async () => {
+  const token = await staffToken(hall);
+  await publishAlert(hall, token, {
+    headline: 'Feu au-dessus d’Èze',
+    area: {
+      kind: 'communes', communes: [],
+      polygons: [{ points: [[43.719, 7.349], [43.737, 7.349], [43.737, 7.374], [43.719, 7.374], [43.719, 7.349]].map(([lat, lon]) => ({ lat, lon })) }],
+    },
+  });
+  await publishAlert(hall, token, { headline: 'Coupure d’eau à Nice', area: { kind: 'communes', communes: ['06088'] }, severity: 'moderate' });
+
+  app = await openApp(port, ['--server', hall.url, '--data', join(data.dir, 'resident')]);
+  await firstRunInNice(app);
+
+  // The alerts map: 51 outlines, the two areas in their levels' colours,
+  // and the list below it still.
+  await (await app.$('#nav-alerts')).click();
+  await showMap('#alerts-map-toggle');
+  await eventually(async () => (await app.$$('#alerts-map path.area')).length >= 2, 15000, 'the areas drawn');
+  const outlines = await app.execute(() => document.querySelectorAll('#alerts-map path').length);
+  assert.ok(outlines >= 51 + 2, `${outlines} paths`);
+  assert.equal((await app.$$('#alerts-map path.level-emergency')).length, 1, 'the fire: severe and immediate');
+  assert.equal((await app.$$('#alerts-map path.level-watch_and_act')).length, 1, 'the water cut: moderate and immediate');
+  assert.ok((await app.$$('#alerts-active .alert-item')).length >= 1, 'the list is still there');
+  assert.equal(await (await app.$('#alerts-map')).getAttribute('role'), 'region');
+  assert.match(await (await app.$('#alerts-map')).getAttribute('aria-label'), /la liste ci-dessous/);
+  let violations = await axeViolations(app);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+  await screenshot(app, 'alerts-map.png');
+  // A tap on an area opens its alert.
+  await (await app.$('#alerts-map path.level-emergency')).click();
+  await (await app.$('#alert-page')).waitForExist({ timeout: 10000 });
+  assert.match(await (await app.$('#alert-headline')).getText(), /Èze/);
+
+  // The directory map: Monaco's places, clustered, open or closed.
+  await (await app.$('#nav-directory')).click();
+  await showMap('#directory-map-toggle');
+  await eventually(
+    async () => (await app.$$('#directory-map .cluster')).length + (await app.$$('#directory-map path.place-marker')).length > 0,
+    15000,
+    'the places drawn',
+  );
+  violations = await axeViolations(app);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+  await (await app.$('#directory-map')).scrollIntoView();
+  await screenshot(app, 'directory-map.png');
+
+  // The report picker: a tap on the map; the server finds the commune.
+  await (await app.$('#report-open')).click();
+  const tile = await app.$('#report-categories button[data-category="cleanliness"]');
+  await tile.waitForExist({ timeout: 10000 });
+  await tile.click();
+  await (await app.$('#report-where-change')).click();
+  await (await app.$('#report-where-map')).click();
+  const picker = await app.$('#report-map');
+  await picker.waitForExist({ timeout: 10000 });
+  await picker.scrollIntoView();
+  // A real tap, in the middle of Levens' outline (a commune inland).
+  const { x, y } = await app.execute(() => {
+    const r = document.querySelector('#report-map path.commune-06075').getBoundingClientRect();
+    return { x: Math.round(r.left + r.width / 2), y: Math.round(r.top + r.height / 2) };
+  });
+  await app.performActions([
+    {
+      type: 'pointer',
+      id: 'finger',
+      parameters: { pointerType: 'mouse' },
+      actions: [
+        { type: 'pointerMove', duration: 0, origin: 'viewport', x, y },
+        { type: 'pointerDown', button: 0 },
+        { type: 'pointerUp', button: 0 },
+      ],
+    },
+  ]);
+  await app.releaseActions();
+  await eventually(async () => /carte \(/.test(await (await app.$('#report-where-summary')).getText()), 5000, 'the point picked');
+  const [lat, lon] = (await (await app.$('#report-where-summary')).getText()).match(/-?\d+\.\d+/g).map(Number);
+  violations = await axeViolations(app);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+  // The territory fills the picker (fitted once the box is laid out): its
+  // outlines' box is most of the map's height.
+  const fill = await app.execute(() => {
+    const map = document.querySelector('#report-map').getBoundingClientRect();
+    const svg = document.querySelector('#report-map svg g').getBoundingClientRect();
+    return svg.height / map.height;
+  });
+  assert.ok(fill > 0.8, `the territory fills ${Math.round(fill * 100)} % of the map's height`);
+  await screenshot(app, 'report-map.png');
+  await (await app.$('#report-description')).setValue('Dépôt sauvage au bord de la route');
+  await (await app.$('#report-send')).click();
+  const communes = (await (await fetch(`${hall.url}/api/v1/communes?limit=1000`)).json()).items;
+  const expected = communeAt(communes, lat, lon);
+  let stored;
+  await eventually(async () => {
+    const list = await (await fetch(`${hall.url}/api/v1/admin/reports`, { headers: { authorization: `Bearer ${token}` } })).json();
+    stored = list[0];
+    return stored !== undefined;
+  }, 15000, 'the report on the server');
+  assert.ok(expected, `the centre of the map (${lat}, ${lon}) is in a commune`);
+  assert.equal(stored.report.commune, expected);
+  assert.equal(stored.report.location.position.lat.toFixed(5), lat.toFixed(5));
+
+  assert.deepEqual(await foreign(app), [], 'nothing fetched from elsewhere');
+});
