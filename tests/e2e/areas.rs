@@ -321,3 +321,36 @@ async fn the_area_editor_reads_pasted_shapes_and_names_the_communes_they_reach()
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_report_outside_the_territory_is_refused_on_the_device_before_it_is_queued() {
+    use beffroi_domain::l10n::Localize;
+    use beffroi_domain::report::{NewReport, ReportLocation};
+    let th = town_hall().await;
+    let r = resident(&th.url);
+    r.client.sync().await.unwrap();
+    let report = |lat: f64, lon: f64| NewReport {
+        id: String::new(),
+        category: "cleanliness".into(),
+        description: "Dépôt sauvage".into(),
+        location: ReportLocation {
+            position: Some(Position { lat, lon }),
+            address: None,
+        },
+        commune: None,
+        contact: None,
+        lang: Lang::Fr,
+        answers: Default::default(),
+    };
+    // Monte-Carlo (Monaco): a clear refusal now, not a queued report the server
+    // refuses after the resident left.
+    let err = r
+        .client
+        .file_report(report(43.7384, 7.4246), &[])
+        .unwrap_err();
+    assert_eq!(err.msg().id, "err-report-outside", "{err}");
+    assert!(r.client.filed_reports().unwrap().is_empty());
+    // The beach below the Opéra, just outside Nice's simplified outline: queued.
+    r.client.file_report(report(43.6935, 7.272), &[]).unwrap();
+    assert_eq!(r.client.filed_reports().unwrap().len(), 1);
+}

@@ -803,6 +803,26 @@ impl Client {
                 )));
             }
         }
+        // So would a position outside the territory (the same rule as the
+        // server's: within 500 m of a commune's outline).
+        if let Some(at) = report.location.position {
+            let outlines: Vec<(InseeCode, geo::MultiPolygon<f64>)> = self
+                .store
+                .communes()?
+                .into_iter()
+                .filter_map(|c| Some((c.code, c.outline?.geo())))
+                .collect();
+            if !outlines.is_empty()
+                && beffroi_domain::shape::nearest(outlines.iter().map(|(c, o)| (c, o)), at)
+                    .is_none()
+            {
+                return Err(ClientError::InvalidReport(beffroi_domain::msg!(
+                    "err-report-outside",
+                    lat = at.lat,
+                    lon = at.lon
+                )));
+            }
+        }
         for (n, bytes) in (1..).zip(prepared) {
             write_synced(&self.photo_path(&report.id, n), bytes)?;
         }

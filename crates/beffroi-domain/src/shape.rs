@@ -298,6 +298,39 @@ impl Outline {
     }
 }
 
+/// How far outside every outline a position may be and still belong to the
+/// nearest commune: outlines are simplified (a beach, a jetty or a harbour
+/// wall can fall just outside them), and a phone's fix wanders.
+pub const COAST_TOLERANCE_M: f64 = 500.0;
+
+/// Of `outlines`, the one `at` is in, else the nearest within
+/// [`COAST_TOLERANCE_M`]; `None` when `at` is farther from all of them.
+pub fn nearest<'a, K: 'a>(
+    outlines: impl IntoIterator<Item = (&'a K, &'a geo::MultiPolygon<f64>)> + Clone,
+    at: Position,
+) -> Option<&'a K> {
+    use geo::{Closest, ClosestPoint};
+    let point = at.point();
+    if let Some((key, _)) = outlines
+        .clone()
+        .into_iter()
+        .find(|(_, o)| o.contains(&point))
+    {
+        return Some(key);
+    }
+    outlines
+        .into_iter()
+        .filter_map(|(key, outline)| match outline.closest_point(&point) {
+            Closest::Intersection(p) | Closest::SinglePoint(p) => {
+                Some((key, Haversine.distance(point, p)))
+            }
+            Closest::Indeterminate => None,
+        })
+        .filter(|(_, d)| *d <= COAST_TOLERANCE_M)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(key, _)| key)
+}
+
 /// The shapes of an alert, made ready to compare with many places.
 #[derive(Debug)]
 pub struct Shapes {

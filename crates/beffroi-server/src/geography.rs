@@ -6,16 +6,13 @@
 use beffroi_domain::place::Position;
 use beffroi_domain::shape::{Outline, Shapes};
 use beffroi_domain::{Commune, InseeCode};
-use geo::{Closest, ClosestPoint, Contains, Distance, Haversine, MultiPolygon, Point};
+use geo::{Contains, MultiPolygon, Point};
 
 /// The demo territory's outlines (GeoJSON: `insee_code` in each feature's
 /// properties).
 pub const DEMO_OUTLINES: &str = include_str!("../../../data/communes-metropole-nca.geojson");
 
-/// How far outside every outline a position may be and still belong to the
-/// nearest commune: the outlines are simplified (a beach, a jetty or a
-/// harbour wall can fall just outside them), and a phone's fix wanders.
-pub const COAST_TOLERANCE_M: f64 = 500.0;
+pub use beffroi_domain::shape::COAST_TOLERANCE_M;
 
 /// The communes' outlines, ready for point in polygon.
 #[derive(Debug, Default)]
@@ -97,22 +94,7 @@ impl Outlines {
     /// The commune `at` is in, else the nearest one within
     /// [`COAST_TOLERANCE_M`]; `None` when `at` is outside the territory.
     pub fn commune_near(&self, at: &Position) -> Option<&InseeCode> {
-        if let Some(code) = self.commune_at(at) {
-            return Some(code);
-        }
-        let point = Point::new(at.lon, at.lat);
-        self.communes
-            .iter()
-            .filter_map(|(code, shape)| {
-                let nearest = match shape.closest_point(&point) {
-                    Closest::Intersection(p) | Closest::SinglePoint(p) => p,
-                    Closest::Indeterminate => return None,
-                };
-                Some((code, Haversine.distance(point, nearest)))
-            })
-            .filter(|(_, d)| *d <= COAST_TOLERANCE_M)
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(code, _)| code)
+        beffroi_domain::shape::nearest(self.communes.iter().map(|(c, o)| (c, o)), *at)
     }
 
     /// The communes one of `shapes` meets, in the outlines' order.
