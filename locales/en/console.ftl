@@ -128,6 +128,15 @@ alerts-polygons-help = In CAP's format: “latitude,longitude” pairs separated
 alerts-circles = Circles, one per line
 alerts-circles-help = In CAP's format: “latitude,longitude radius”, the radius in kilometres. For example 43.7281,7.3617 1.5
 alerts-area-check = Check the area
+alerts-area-map-label = Map to draw the area; the "Polygons" field receives what is drawn.
+alerts-area-map-help = Click on the map to place a polygon's corners, then “Close the polygon”: it is added to the field above, which you can also fill with the keyboard.
+alerts-area-corners = { $count ->
+    [0] No corner placed
+    [one] 1 corner placed
+   *[other] { $count } corners placed
+}
+alerts-area-close = Close the polygon
+alerts-area-clear = Clear the drawing
 alerts-area-reaches = This area reaches { $count ->
     [one] the commune
    *[other] { $count } communes:

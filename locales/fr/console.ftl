@@ -128,6 +128,15 @@ alerts-polygons-help = Au format CAP : des paires « latitude,longitude » sépa
 alerts-circles = Cercles, un par ligne
 alerts-circles-help = Au format CAP : « latitude,longitude rayon », le rayon en kilomètres. Par exemple 43.7281,7.3617 1.5
 alerts-area-check = Vérifier la zone
+alerts-area-map-label = Carte pour dessiner la zone ; le champ « Polygones » reçoit ce qui est dessiné.
+alerts-area-map-help = Cliquez sur la carte pour placer les coins d'un polygone, puis « Fermer le polygone » : il s'ajoute au champ ci-dessus, que vous pouvez aussi remplir au clavier.
+alerts-area-corners = { $count ->
+    [0] Aucun coin placé
+    [one] 1 coin placé
+   *[other] { $count } coins placés
+}
+alerts-area-close = Fermer le polygone
+alerts-area-clear = Effacer le tracé
 alerts-area-reaches = Cette zone touche { $count ->
     [one] la commune
    *[other] { $count } communes :

@@ -128,6 +128,15 @@ alerts-polygons-help = Nel formato CAP: coppie «latitudine,longitudine» separa
 alerts-circles = Cerchi, uno per riga
 alerts-circles-help = Nel formato CAP: «latitudine,longitudine raggio», il raggio in chilometri. Per esempio 43.7281,7.3617 1.5
 alerts-area-check = Verifica la zona
+alerts-area-map-label = Mappa per disegnare la zona; il campo «Poligoni» riceve ciò che è disegnato.
+alerts-area-map-help = Cliccate sulla mappa per posare gli angoli di un poligono, poi «Chiudi il poligono»: si aggiunge al campo qui sopra, che potete anche compilare con la tastiera.
+alerts-area-corners = { $count ->
+    [0] Nessun angolo posato
+    [one] 1 angolo posato
+   *[other] { $count } angoli posati
+}
+alerts-area-close = Chiudi il poligono
+alerts-area-clear = Cancella il disegno
 alerts-area-reaches = Questa zona tocca { $count ->
     [one] il comune
    *[other] { $count } comuni:

@@ -39,6 +39,22 @@ test('an agent pastes a polygon and a circle, sees the communes they reach, publ
   assert.match(await page.locator('#alert-area-error').innerText(), /n'est pas fermé/);
   assert.equal(await page.locator('#alerts-table tr[data-state="draft"]').count(), 0);
 
+  // Drawn on the map: three clicks in Nice, then "close": a CAP line in
+  // the field (the field stays the keyboard's way).
+  await page.locator('#alert-polygons').fill('');
+  await page.locator('#alert-area-map').scrollIntoViewIfNeeded();
+  const nice = await page.locator('#alert-area-map path.commune-06088').boundingBox();
+  const [cx, cy] = [nice.x + nice.width / 2, nice.y + nice.height / 2];
+  for (const [dx, dy] of [[-12, -8], [12, -8], [0, 12]]) await page.mouse.click(cx + dx, cy + dy);
+  assert.match(await page.locator('#alert-area-corners').innerText(), /3 coins placés/);
+  await page.locator('#alert-area-close').click();
+  const drawn = await page.locator('#alert-polygons').inputValue();
+  assert.match(drawn, /^(-?\d+\.\d+,-?\d+\.\d+ ){3}-?\d+\.\d+,-?\d+\.\d+$/, drawn);
+  assert.equal(drawn.split(' ')[0], drawn.split(' ')[3], 'the ring is closed');
+  await page.locator('#alert-area-check').click();
+  await page.waitForFunction(() => document.querySelector('#alert-area-reach')?.textContent?.includes('Nice'));
+  assert.equal(await page.locator('#alert-area-map path.drawn-shape').count(), 1);
+
   // Closed, with a circle around Èze: two communes.
   await page.locator('#alert-polygons').fill(MASSENA);
   await page.locator('#alert-circles').fill(EZE);
