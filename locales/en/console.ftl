@@ -236,3 +236,11 @@ link-server = Server address
 link-fingerprint = Fingerprint of the town hall's key
 link-link = Link
 link-print = Print the poster
+reports-map-show = Show the map
+reports-map-hide = Hide the map
+reports-map-label = Map of the reports the filters match; the table below gives the same information.
+reports-map-cluster = { $count } reports here: click to zoom in
+reports-map-unlocated = { $count ->
+    [one] 1 report without a position is not on the map
+   *[other] { $count } reports without a position are not on the map
+}

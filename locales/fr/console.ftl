@@ -236,3 +236,11 @@ link-server = Adresse du serveur
 link-fingerprint = Empreinte de la clé de la mairie
 link-link = Lien
 link-print = Imprimer l'affiche
+reports-map-show = Voir la carte
+reports-map-hide = Masquer la carte
+reports-map-label = Carte des signalements qui correspondent aux filtres ; le tableau ci-dessous donne les mêmes informations.
+reports-map-cluster = { $count } signalements ici : cliquez pour zoomer
+reports-map-unlocated = { $count ->
+    [one] 1 signalement sans position n'est pas sur la carte
+   *[other] { $count } signalements sans position ne sont pas sur la carte
+}

@@ -236,3 +236,11 @@ link-server = Indirizzo del server
 link-fingerprint = Impronta della chiave del comune
 link-link = Collegamento
 link-print = Stampa il manifesto
+reports-map-show = Mostra la mappa
+reports-map-hide = Nascondi la mappa
+reports-map-label = Mappa delle segnalazioni che corrispondono ai filtri; la tabella qui sotto dà le stesse informazioni.
+reports-map-cluster = { $count } segnalazioni qui: cliccate per ingrandire
+reports-map-unlocated = { $count ->
+    [one] 1 segnalazione senza posizione non è sulla mappa
+   *[other] { $count } segnalazioni senza posizione non sono sulla mappa
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifacts, consoleFixture } from './harness.mjs';
+import { artifacts, axeViolationsInPage, consoleFixture } from './harness.mjs';
 
 // Many reports from this one address in the second test.
 const f = consoleFixture('console-reports', { before, after }, ['--reports-per-minute', '100000']);
@@ -115,5 +115,46 @@ test('past one page, the list shows the next reports and the exports hold them a
   await page.locator('#reports-more').click();
   await page.locator('#reports-more').waitFor({ state: 'detached' });
   assert.equal(await rows.count(), total);
+  await page.close();
+});
+
+test('the reports the filters match are on a map, clustered, and a click opens one', async () => {
+  const file = async (body) => {
+    const resp = await fetch(`${f.hall.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: crypto.randomUUID(), category: 'cleanliness', lang: 'fr', answers: {}, ...body }),
+    });
+    assert.equal(resp.status, 201, await resp.text());
+  };
+  // In Èze: one at the old town, one located by the commune alone.
+  await file({ description: 'Dépôt sauvage sous le village', location: { position: { lat: 43.7281, lon: 7.3617 } }, commune: null });
+  await file({ description: 'Sacs abandonnés près du chemin de Nietzsche', location: { position: null }, commune: '06059' });
+  const page = await f.browser.newPage({ locale: 'fr-FR' });
+  await page.goto(`${f.hall.url}/console/`);
+  await page.getByLabel('Identifiant').fill(f.hall.username);
+  await page.getByLabel('Mot de passe').fill(f.hall.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.locator('#nav-reports').click();
+  await page.locator('#reports-table tbody tr').first().waitFor();
+  await page.locator('#reports-map-toggle').click();
+  // The 230 potholes at one spot are a cluster; Èze's report a dot.
+  await page.locator('#reports-map .cluster').first().waitFor();
+  assert.equal(await page.locator('#reports-map path.report-marker.kind-open').count() >= 1, true);
+  const violations = await axeViolationsInPage(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+  await page.locator('#reports-map').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, 'console-reports-map.png'), fullPage: false });
+
+  // The filters apply to the map: Èze's two reports, one without a position.
+  await page.locator('#rf-commune').selectOption('06059');
+  await page.locator('#rf-apply').click();
+  await page.waitForFunction(() => document.querySelectorAll('#reports-table tbody tr').length === 2);
+  await page.waitForFunction(() => document.querySelectorAll('#reports-map path.report-marker').length === 1);
+  assert.equal(await page.locator('#reports-map .cluster').count(), 0);
+  assert.match(await page.locator('#reports-map-unlocated').innerText(), /1 signalement sans position/);
+  await page.locator('#reports-map path.report-marker').click();
+  await page.locator('#report-page').waitFor();
+  assert.match(await page.locator('#report-page').innerText(), /Dépôt sauvage sous le village/);
   await page.close();
 });
