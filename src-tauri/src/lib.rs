@@ -193,6 +193,9 @@ pub fn run() {
             commands::reports::file_report,
             commands::reports::filed_reports,
             commands::reports::report_photo,
+            commands::reports::nearby_reports,
+            commands::reports::follow_report,
+            commands::reports::followed_reports,
             commands::sync::sync_status,
         ])
         .run(tauri::generate_context!());

@@ -354,3 +354,91 @@ async fn a_report_outside_the_territory_is_refused_on_the_device_before_it_is_qu
     r.client.file_report(report(43.6935, 7.272), &[]).unwrap();
     assert_eq!(r.client.filed_reports().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_resident_follows_a_report_filed_nearby_instead_of_filing_it_again() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    // A neighbour reported the pothole.
+    let id = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b1a01";
+    let (status, _) = call(
+        &th,
+        Method::POST,
+        "/reports",
+        "",
+        Some(&json!({
+            "id": id, "category": "roads", "description": "Nid-de-poule devant le 12",
+            "location": {"position": {"lat": 43.7009, "lon": 7.2683}, "address": "12 avenue Jean Médecin"},
+            "commune": "06088", "contact": {"name": "Marie", "phone": "0600000000"},
+            "lang": "fr", "answers": {"danger": "oui"}
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let r = resident(&th.url);
+    r.client.sync().await.unwrap();
+    // Twenty metres away, about to file the same.
+    let near = r
+        .client
+        .nearby_reports(
+            "roads",
+            Position {
+                lat: 43.70108,
+                lon: 7.2683,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(near.len(), 1);
+    assert_eq!(near[0].id, id);
+    let view = r.client.follow_report(id).await.unwrap();
+    // What a follower sees: no address, no position, no contact.
+    assert_eq!(view.location.position, None);
+    assert_eq!(view.location.address, None);
+    assert_eq!(view.description, "Nid-de-poule devant le 12");
+    // The town hall plans the work: the follower's next sync says so.
+    let (status, _) = call(
+        &th,
+        Method::POST,
+        &format!("/admin/reports/{id}/status"),
+        &token,
+        Some(&json!({"status": "planned", "message": "Intervention lundi"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    r.client.sync().await.unwrap();
+    let followed = r.client.followed_public_reports().unwrap();
+    assert_eq!(followed.len(), 1);
+    let last = followed[0].history.last().unwrap();
+    assert_eq!(last.message.as_deref(), Some("Intervention lundi"));
+    // Nothing was filed from this device.
+    assert!(r.client.filed_reports().unwrap().is_empty());
+    // A private category's report cannot be followed (nor found).
+    let private = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b1a02";
+    let (status, _) = call(
+        &th,
+        Method::POST,
+        "/reports",
+        "",
+        Some(&json!({
+            "id": private, "category": "mutual-aid", "description": "Ma voisine a besoin d'aide",
+            "location": {"position": {"lat": 43.7009, "lon": 7.2683}},
+            "commune": "06088", "lang": "fr", "answers": {"urgent": "oui"}
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(r.client.follow_report(private).await.is_err());
+    let near = r
+        .client
+        .nearby_reports(
+            "mutual-aid",
+            Position {
+                lat: 43.7009,
+                lon: 7.2683,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(near.is_empty());
+}

@@ -774,3 +774,95 @@ async fn a_report_located_by_coordinates_gets_its_commune_from_the_outlines() {
     let nice: Value = th.staff_json("/admin/reports?commune=06088", &token).await;
     assert_eq!(nice.as_array().unwrap().len(), 2, "{nice}");
 }
+
+#[tokio::test]
+async fn open_reports_within_50_m_of_the_same_category_are_shown_before_filing_another() {
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let url = th.api("/reports");
+    // Three potholes around 12 avenue Jean Médecin (the first one), one 30 m
+    // north, one 200 m away; a lighting report at the same spot.
+    let here = (43.7009, 7.2683);
+    for (id, category, lat, description) in [
+        (
+            "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0f01",
+            "roads",
+            here.0,
+            "Nid-de-poule devant le 12",
+        ),
+        (
+            "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0f02",
+            "roads",
+            here.0 + 0.00027,
+            "Nid-de-poule devant le 16",
+        ),
+        (
+            "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0f03",
+            "roads",
+            here.0 + 0.0018,
+            "Nid-de-poule place Garibaldi",
+        ),
+        (
+            "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0f04",
+            "lighting",
+            here.0,
+            "Lampadaire éteint",
+        ),
+    ] {
+        let mut body = report(id);
+        body["category"] = json!(category);
+        body["description"] = json!(description);
+        body["location"] = json!({"position": {"lat": lat, "lon": here.1}});
+        if category != "roads" {
+            body["answers"] = json!({});
+        }
+        let (status, receipt) = post(&url, &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    }
+    let nearby = |category: &str| {
+        let url = th.api(&format!(
+            "/reports/nearby?category={category}&lat={}&lon={}",
+            here.0, here.1
+        ));
+        async move { reqwest::get(url).await.unwrap() }
+    };
+    let found: Value = nearby("roads").await.json().await.unwrap();
+    let descriptions: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["description"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        descriptions,
+        ["Nid-de-poule devant le 16", "Nid-de-poule devant le 12"],
+        "the newest first, none farther than 50 m, no other category"
+    );
+    // What the public may see: no position, no contact.
+    assert!(
+        found[0].get("location").is_none() && found[0].get("contact").is_none(),
+        "{found}"
+    );
+    // Fixed, it is not suggested any more.
+    let (status, _) = th
+        .staff(
+            Method::POST,
+            "/admin/reports/01932c07-8f3a-7b2e-9c1d-2f4e6a8b0f02/status",
+            &token,
+        )
+        .json(&json!({"status": "fixed", "message": "Rebouché"}))
+        .send()
+        .await
+        .map(|r| (r.status(), ()))
+        .unwrap();
+    assert_eq!(status, StatusCode::OK);
+    let found: Value = nearby("roads").await.json().await.unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    // A private category says nothing; a bad point is refused.
+    let private: Value = nearby("mutual-aid").await.json().await.unwrap();
+    assert_eq!(private, json!([]));
+    let bad = reqwest::get(th.api("/reports/nearby?category=roads&lat=91&lon=7"))
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}

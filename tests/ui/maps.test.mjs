@@ -173,3 +173,58 @@ test('the alerts map, the directory map and the report picker draw offline and f
 
   assert.deepEqual(await foreign(app), [], 'nothing fetched from elsewhere');
 });
+
+test('about to report a pothole a neighbour already reported, the resident follows theirs instead', async () => {
+  const token = await staffToken(hall);
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  // A kiosk on Place Masséna, in the directory; a neighbour's report 10 m away.
+  const place = await fetch(`${hall.url}/api/v1/admin/places`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      name: 'Kiosque Masséna', category: 'tobacco', address: { housenumber: null, street: 'Place Masséna', postcode: '06000', city: 'Nice', country: 'FR' },
+      position: { lat: 43.6971, lon: 7.2706 }, phone: null, website: null, email: null, wheelchair: null,
+      opening_hours: null, crisis: null, delivery: null, takeaway: null, drive_through: null, last_checked: null,
+    }),
+  });
+  assert.ok(place.ok, await place.text());
+  const id = crypto.randomUUID();
+  const filed = await fetch(`${hall.url}/api/v1/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id, category: 'roads', description: 'Nid-de-poule devant le kiosque', lang: 'fr',
+      location: { position: { lat: 43.69718, lon: 7.2706 } }, commune: null, answers: { danger: 'oui' },
+    }),
+  });
+  assert.equal(filed.status, 201, await filed.text());
+  await (await app.$('#sync-now')).click();
+  await eventually(async () => (await (await app.$('#sync-now')).isEnabled()), 15000, 'synced');
+
+  await (await app.$('#report-open')).click();
+  const tile = await app.$('#report-categories button[data-category="roads"]');
+  await tile.waitForExist({ timeout: 10000 });
+  await tile.click();
+  await (await app.$('#report-where-change')).click();
+  await (await app.$('input[name="where"][value="place"]')).click();
+  await (await app.$('#report-place-search')).setValue('kiosque massena');
+  await eventually(async () => (await app.$$('#report-place-results li button')).length > 0, 10000, 'the kiosk found');
+  await (await app.$('#report-place-results li button')).click();
+  const nearby = await app.$('#report-nearby');
+  await nearby.waitForExist({ timeout: 10000 });
+  assert.match(await nearby.getText(), /Nid-de-poule devant le kiosque/);
+  const violations = await axeViolations(app);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+  await nearby.scrollIntoView();
+  await screenshot(app, 'report-nearby.png');
+  await (await nearby.$('button.follow')).click();
+
+  // Followed, not filed: listed under the reports followed, with its status.
+  const followed = await app.$(`#reports-followed li[data-id="${id}"]`);
+  await followed.waitForExist({ timeout: 10000 });
+  assert.match(await followed.getText(), /reçu/);
+  const mine = (await (await fetch(`${hall.url}/api/v1/admin/reports`, { headers })).json()).filter(
+    (r) => r.report.category === 'roads',
+  );
+  assert.equal(mine.length, 1, 'no second pothole report');
+});

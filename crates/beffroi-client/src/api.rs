@@ -132,6 +132,32 @@ impl ApiClient {
         .await
     }
 
+    /// The open reports of `category` within 50 m of `at` (public
+    /// categories only), to follow one rather than file the same again.
+    pub async fn nearby_reports(
+        &self,
+        category: &str,
+        at: beffroi_domain::place::Position,
+    ) -> Result<Vec<beffroi_domain::report::NearbyReport>, ClientError> {
+        self.get(
+            "/api/v1/reports/nearby",
+            &[
+                ("category", category.to_owned()),
+                ("lat", at.lat.to_string()),
+                ("lon", at.lon.to_string()),
+            ],
+        )
+        .await
+    }
+
+    /// A published report as anyone following it sees it.
+    pub async fn public_report(
+        &self,
+        id: &str,
+    ) -> Result<beffroi_domain::report::ReporterView, ClientError> {
+        self.get(&format!("/api/v1/reports/{id}/public"), &[]).await
+    }
+
     /// Whether a Beffroi server answers here, and the territory it serves.
     pub async fn health(&self) -> Result<beffroi_domain::api::Health, ClientError> {
         self.get("/healthz", &[]).await

@@ -392,6 +392,13 @@ impl Client {
         Ok(self.store.communes()?)
     }
 
+    /// The configured server's API, speaking the resident's language.
+    fn api(&self) -> Result<ApiClient, ClientError> {
+        let settings = self.settings()?;
+        let server = settings.server_url.ok_or(ClientError::NoServer)?;
+        Ok(ApiClient::new(&server)?.in_lang(settings.lang.unwrap_or_default()))
+    }
+
     /// Pulls every change since the stored cursors from the configured server
     /// and records the outcome (online or not) for the status indicator.
     pub async fn sync(&self) -> Result<SyncReport, ClientError> {
@@ -496,6 +503,7 @@ impl Client {
             .set_meta(REPORT_CATEGORIES, &api.report_categories().await?)?;
         self.send_reports(api).await?;
         self.refresh_reports(api, None).await?;
+        self.refresh_followed_public(api).await?;
         let total = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(SyncReport {
             server: api.base().to_owned(),
@@ -843,6 +851,47 @@ impl Client {
         &self,
     ) -> Result<Vec<beffroi_domain::report::ReportCategory>, ClientError> {
         Ok(self.store.get_meta(REPORT_CATEGORIES)?.unwrap_or_default())
+    }
+
+    /// The open reports of `category` within 50 m of `at`, to follow one
+    /// rather than file the same again (online only: offline, none).
+    pub async fn nearby_reports(
+        &self,
+        category: &str,
+        at: beffroi_domain::place::Position,
+    ) -> Result<Vec<beffroi_domain::report::NearbyReport>, ClientError> {
+        let api = self.api()?;
+        api.nearby_reports(category, at).await
+    }
+
+    /// Follows a report someone else filed: its status comes with each sync
+    /// and is listed with this device's own reports.
+    pub async fn follow_report(
+        &self,
+        id: &str,
+    ) -> Result<beffroi_domain::report::ReporterView, ClientError> {
+        let view = self.api()?.public_report(id).await?;
+        self.store.follow_public_report(&view)?;
+        Ok(view)
+    }
+
+    /// The reports filed by others that this device follows.
+    pub fn followed_public_reports(
+        &self,
+    ) -> Result<Vec<beffroi_domain::report::ReporterView>, ClientError> {
+        Ok(self.store.public_reports_followed()?)
+    }
+
+    /// Fetches the status of the reports followed (one gone stays as it was).
+    async fn refresh_followed_public(&self, api: &ApiClient) -> Result<(), ClientError> {
+        for old in self.store.public_reports_followed()? {
+            match api.public_report(&old.id).await {
+                Ok(view) => self.store.follow_public_report(&view)?,
+                Err(e @ ClientError::Offline { .. }) => return Err(e),
+                Err(e) => tracing::warn!(report = %old.id, error = %e, "a followed report"),
+            }
+        }
+        Ok(())
     }
 
     /// The reports filed on this device, the newest first.

@@ -152,6 +152,36 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Follows a report filed by someone else (its public view), or keeps
+    /// its newer view when already followed.
+    pub fn follow_public_report(&self, view: &ReporterView) -> Result<(), StoreError> {
+        let json = serde_json::to_string(view).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let now = OffsetDateTime::now_utc()
+            .format(&Rfc3339)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.conn().execute(
+            "INSERT INTO followed_reports (id, view, followed_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (id) DO UPDATE SET view = excluded.view",
+            params![view.id, json, now],
+        )?;
+        Ok(())
+    }
+
+    /// The reports filed by others that this device follows, the most
+    /// recently followed first.
+    pub fn public_reports_followed(&self) -> Result<Vec<ReporterView>, StoreError> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached("SELECT id, view FROM followed_reports ORDER BY followed_at DESC")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        rows.map(|row| {
+            let (id, view) = row?;
+            serde_json::from_str(&view)
+                .map_err(|e| StoreError::Corrupt(format!("followed report {id}: {e}")))
+        })
+        .collect()
+    }
+
     /// (id, secret) of the reports whose status may still change (sent, not
     /// fixed or closed), the most recent 200: those the live stream follows.
     pub fn followed_reports(&self) -> Result<Vec<(String, String)>, StoreError> {

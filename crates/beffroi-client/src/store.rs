@@ -27,6 +27,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0010_outbox_photos_backoff.sql")),
         M::up(include_str!("store/0011_alerts_cursor.sql")),
         M::up(include_str!("store/0012_communes_geometry.sql")),
+        M::up(include_str!("store/0013_followed_reports.sql")),
     ])
 });
 

@@ -278,6 +278,22 @@ pub struct ReporterView {
     pub history: Vec<StatusChange>,
 }
 
+/// An open report near a point, as anyone may see it before filing the same
+/// one (as Open311 shows it, without its position).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct NearbyReport {
+    pub id: String,
+    pub category: String,
+    pub description: String,
+    pub status: ReportStatus,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub received_at: OffsetDateTime,
+}
+
 /// A report as staff triage it: everything, contact details included.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,5 +1,6 @@
 use beffroi_client::reports::FiledReport;
-use beffroi_domain::report::{NewReport, ReportCategory};
+use beffroi_domain::place::Position;
+use beffroi_domain::report::{NearbyReport, NewReport, ReportCategory, ReporterView};
 use tauri::State;
 
 use crate::AppState;
@@ -70,4 +71,30 @@ pub fn report_photo(
     let bytes = std::fs::read(state.client.photo_path(&id, n))
         .map_err(|e| CommandError::Storage(e.to_string()))?;
     Ok(tauri::ipc::Response::new(bytes))
+}
+
+/// The open reports of this category within 50 m (online only; offline the
+/// resident just files theirs).
+#[tauri::command]
+pub async fn nearby_reports(
+    state: State<'_, AppState>,
+    category: String,
+    at: Position,
+) -> Result<Vec<NearbyReport>, CommandError> {
+    Ok(state.client.nearby_reports(&category, at).await?)
+}
+
+/// Follows a report someone else filed instead of filing the same.
+#[tauri::command]
+pub async fn follow_report(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<ReporterView, CommandError> {
+    Ok(state.client.follow_report(&id).await?)
+}
+
+/// The reports filed by others that this device follows.
+#[tauri::command]
+pub fn followed_reports(state: State<'_, AppState>) -> Result<Vec<ReporterView>, CommandError> {
+    Ok(state.client.followed_public_reports()?)
 }

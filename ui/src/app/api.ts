@@ -24,6 +24,8 @@ import type { Position } from '../bindings/Position';
 import type { TrustedKey } from '../bindings/TrustedKey';
 import type { SavedPlace } from '../bindings/SavedPlace';
 import type { Severity } from '../bindings/Severity';
+import type { NearbyReport } from '../bindings/NearbyReport';
+import type { ReporterView } from '../bindings/ReporterView';
 
 export type {
   AlertText,
@@ -31,10 +33,12 @@ export type {
   Commune,
   CommandError,
   FiledReport,
+  NearbyReport,
   NewReport,
   PlaceDetails,
   PlaceResult,
   ReportCategory,
+  ReporterView,
   ResidentAlert,
   SavedPlace,
   SearchQuery,
@@ -132,4 +136,7 @@ export const api = {
   fileReport: (report: NewReport, photos: string[]) => invoke<string>('file_report', { report, photos }),
   filedReports: () => invoke<FiledReport[]>('filed_reports'),
   reportPhoto: (id: string, n: number) => invoke<ArrayBuffer>('report_photo', { id, n }),
+  nearbyReports: (category: string, at: Position) => invoke<NearbyReport[]>('nearby_reports', { category, at }),
+  followReport: (id: string) => invoke<ReporterView>('follow_report', { id }),
+  followedReports: () => invoke<ReporterView[]>('followed_reports'),
 };

@@ -59,6 +59,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::submit).layer(DefaultBodyLimit::max(REPORT_MAX_BYTES)))
         .routes(routes!(reports::photo_list))
         .routes(routes!(reports::photo))
+        .routes(routes!(reports::nearby))
+        .routes(routes!(reports::public_view))
         .routes(routes!(reports::for_reporter))
         .routes(routes!(reports::triage))
         .routes(routes!(reports::staff_get))

@@ -403,6 +403,109 @@ pub struct SecretQuery {
     pub secret: String,
 }
 
+/// How near an open report must be to be shown to a resident about to file
+/// one of the same category ("already reported — follow it").
+pub const NEARBY_M: f64 = 50.0;
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct NearbyQuery {
+    /// The category the resident is about to report.
+    pub category: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// The open reports of a category within 50 m of a point, the newest first
+/// (at most 5): a resident about to file the same can follow one instead.
+/// Only the categories the town hall publishes (a private category answers
+/// an empty list); anonymous reads are limited per address, as Open311's.
+#[utoipa::path(get, path = "/reports/nearby", tag = "reports", params(NearbyQuery),
+    responses((status = 200, body = Vec<beffroi_domain::report::NearbyReport>), (status = 400, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+pub async fn nearby(
+    State(state): State<AppState>,
+    peer: Peer,
+    Query(q): Query<NearbyQuery>,
+) -> Result<JsonResponse<Vec<beffroi_domain::report::NearbyReport>>, ApiError> {
+    limits::check(&state.read_limiter, &peer, "read")?;
+    let at = beffroi_domain::place::Position {
+        lat: q.lat,
+        lon: q.lon,
+    }
+    .check()
+    .map_err(|e| ApiError::BadRequest("invalid_query", e.msg()))?;
+    let public = state
+        .settings
+        .report_categories
+        .iter()
+        .any(|c| c.public && c.id == q.category);
+    if !public {
+        return Ok(JsonResponse(vec![]));
+    }
+    let filter = ReportFilter {
+        category: Some(q.category),
+        kind: Some(beffroi_domain::report::StatusKind::Open),
+        near: Some((at, NEARBY_M)),
+        limit: 50,
+        ..ReportFilter::default()
+    };
+    let found = state.store.list_reports(filter).await?;
+    Ok(JsonResponse(
+        found
+            .into_iter()
+            .filter(|r| {
+                r.report
+                    .location
+                    .position
+                    .is_some_and(|p| p.distance_m(at) <= NEARBY_M)
+            })
+            .take(5)
+            .map(|r| beffroi_domain::report::NearbyReport {
+                id: r.report.id,
+                category: r.report.category,
+                description: r.report.description,
+                status: r.status,
+                received_at: r.received_at,
+            })
+            .collect(),
+    ))
+}
+
+/// A report of a category the town hall publishes, as anyone following it
+/// sees it: its description, commune and status history with the town
+/// hall's public messages; no position, address or contact. (A resident
+/// about to file the same report follows this one instead.) Unknown and
+/// private reports answer the same 404; reads are limited per address.
+#[utoipa::path(get, path = "/reports/{id}/public", tag = "reports", params(("id" = String, Path)),
+    responses((status = 200, body = ReporterView), (status = 404, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+pub async fn public_view(
+    State(state): State<AppState>,
+    peer: Peer,
+    Path(id): Path<String>,
+) -> Result<JsonResponse<ReporterView>, ApiError> {
+    limits::check(&state.read_limiter, &peer, "read")?;
+    let missing = || ApiError::NotFound(msg!("err-no-report", id = &id));
+    let mut view = state
+        .store
+        .report_for_reporter(id.clone())
+        .await?
+        .ok_or_else(missing)?;
+    let public = state
+        .settings
+        .report_categories
+        .iter()
+        .any(|c| c.public && c.id == view.category);
+    if !public {
+        return Err(missing());
+    }
+    view.location = beffroi_domain::report::ReportLocation {
+        position: None,
+        address: None,
+    };
+    Ok(JsonResponse(view))
+}
+
 /// A report and its status history, for its reporter.
 #[utoipa::path(get, path = "/reports/{id}", tag = "reports", params(("id" = String, Path), SecretQuery),
     responses((status = 200, body = ReporterView),

@@ -99,6 +99,9 @@ pub struct ReportFilter {
     pub oldest_first: bool,
     /// The (received, id) of the previous page's last report.
     pub after: Option<(OffsetDateTime, String)>,
+    /// Only reports with a position in the box around this point of this
+    /// half-side in metres (the caller keeps those within the distance).
+    pub near: Option<(beffroi_domain::place::Position, f64)>,
     pub limit: u32,
 }
 

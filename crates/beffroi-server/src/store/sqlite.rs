@@ -33,6 +33,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("sqlite/0004_reports.sql")),
         M::up(include_str!("sqlite/0005_reports_kind.sql")),
         M::up(include_str!("sqlite/0006_communes_geometry.sql")),
+        M::up(include_str!("sqlite/0007_reports_position.sql")),
     ])
 });
 
@@ -642,5 +643,34 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(MIGRATIONS.validate().is_ok());
+    }
+
+    #[test]
+    fn migration_7_fills_the_position_of_existing_reports() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        MIGRATIONS.to_version(&mut conn, 6).expect("v6");
+        let data = r#"{"location":{"position":{"lat":43.7009,"lon":7.2683}}}"#;
+        conn.execute(
+            "INSERT INTO reports (id, digest, data, category, received_at)
+             VALUES ('a', 'd', ?1, 'roads', '2026-12-06T10:00:00Z'),
+                    ('b', 'd', '{\"location\":{\"position\":null}}', 'roads', '2026-12-06T10:00:00Z')",
+            [data],
+        )
+        .expect("insert");
+        MIGRATIONS.to_latest(&mut conn).expect("latest");
+        let rows: Vec<(String, Option<f64>, Option<f64>)> = conn
+            .prepare("SELECT id, lat, lon FROM reports ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(
+            rows,
+            [
+                ("a".into(), Some(43.7009), Some(7.2683)),
+                ("b".into(), None, None)
+            ]
+        );
     }
 }

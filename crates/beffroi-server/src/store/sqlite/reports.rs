@@ -130,8 +130,8 @@ fn submit_one(
     let status = serde_json::to_string(&ReportStatus::Received)
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.prepare_cached(
-        "INSERT INTO reports (id, digest, data, category, commune, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO reports (id, digest, data, category, commune, received_at, lat, lon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         report.id,
@@ -139,7 +139,9 @@ fn submit_one(
         data,
         report.category,
         report.commune.as_ref().map(|c| c.as_str()),
-        at
+        at,
+        report.location.position.map(|p| p.lat),
+        report.location.position.map(|p| p.lon),
     ])?;
     tx.prepare_cached("INSERT INTO report_status (report_id, at, status) VALUES (?1, ?2, ?3)")?
         .execute(params![report.id, at, status])?;
@@ -288,6 +290,7 @@ pub(super) fn list(
            AND (?6 IS NULL OR id IN (SELECT value FROM json_each(?6)))
            AND (?7 IS NULL OR kind IN (SELECT value FROM json_each(?7)))
            AND (?8 IS NULL OR (received_at, id) {beyond} (?8, ?9))
+           AND (?11 IS NULL OR (lat BETWEEN ?11 AND ?12 AND lon BETWEEN ?13 AND ?14))
          ORDER BY received_at {order}, id {order}
          LIMIT ?10"
     ))?;
@@ -304,6 +307,13 @@ pub(super) fn list(
         .map(|k| vec![k])
         .or_else(|| filter.kinds.clone())
         .map(|ks| ks.into_iter().map(kind_tag).collect::<Vec<_>>());
+    // Within a box around the point (south, north, west, east); the caller
+    // keeps those within the distance.
+    let bbox = filter.near.map(|(at, metres)| {
+        let dlat = metres / 111_320.0;
+        let dlon = metres / (111_320.0 * at.lat.to_radians().cos().max(0.01));
+        (at.lat - dlat, at.lat + dlat, at.lon - dlon, at.lon + dlon)
+    });
     let (after_at, after_id) = match &filter.after {
         Some((at, id)) => (fmt(Some(*at))?, Some(id.clone())),
         None => (None, None),
@@ -331,6 +341,10 @@ pub(super) fn list(
                 after_at,
                 after_id,
                 filter.limit,
+                bbox.map(|b| b.0),
+                bbox.map(|b| b.1),
+                bbox.map(|b| b.2),
+                bbox.map(|b| b.3),
             ],
             |r| r.get(0),
         )?
