@@ -47,3 +47,5 @@ weekday-4 = Thursday
 weekday-5 = Friday
 weekday-6 = Saturday
 weekday-7 = Sunday
+place-follow = Follow this place's alerts
+place-followed = You follow “{ $name }”: its alerts will reach you too (change it in the settings).

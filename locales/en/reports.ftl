@@ -37,6 +37,7 @@ report-contact = Your contact details (optional, never published)
 report-contact-name = Name
 report-contact-email = E-mail
 report-contact-phone = Phone
+report-privacy = The town hall will see the description, the place and the photos. Your report stays anonymous unless you give your contact details; they are never published.
 report-where = Say where
 report-where-place = A place in the directory
 report-where-address = An address

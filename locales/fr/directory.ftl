@@ -48,3 +48,5 @@ weekday-4 = jeudi
 weekday-5 = vendredi
 weekday-6 = samedi
 weekday-7 = dimanche
+place-follow = Suivre les alertes de ce lieu
+place-followed = Vous suivez « { $name } » : ses alertes vous parviendront aussi (modifiable dans les réglages).

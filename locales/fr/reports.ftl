@@ -37,6 +37,7 @@ report-contact = Vos coordonnées (facultatif, jamais publiées)
 report-contact-name = Nom
 report-contact-email = Courriel
 report-contact-phone = Téléphone
+report-privacy = La mairie verra la description, le lieu et les photos. Votre signalement reste anonyme si vous ne donnez pas vos coordonnées ; elles ne sont jamais publiées.
 report-where = Indiquez le lieu
 report-where-place = Un lieu de l'annuaire
 report-where-address = Une adresse

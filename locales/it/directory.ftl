@@ -47,3 +47,5 @@ weekday-4 = giovedì
 weekday-5 = venerdì
 weekday-6 = sabato
 weekday-7 = domenica
+place-follow = Segui le allerte di questo luogo
+place-followed = Seguite «{ $name }»: anche le sue allerte vi raggiungeranno (modificabile nelle impostazioni).

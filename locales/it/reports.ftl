@@ -37,6 +37,7 @@ report-contact = I tuoi recapiti (facoltativi, mai pubblicati)
 report-contact-name = Nome
 report-contact-email = E-mail
 report-contact-phone = Telefono
+report-privacy = Il municipio vedrà la descrizione, il luogo e le foto. La segnalazione resta anonima se non lasciate i vostri recapiti; non sono mai pubblicati.
 report-where = Indica il luogo
 report-where-place = Un luogo dell'elenco
 report-where-address = Un indirizzo

@@ -213,6 +213,8 @@ test('about to report a pothole a neighbour already reported, the resident follo
   const nearby = await app.$('#report-nearby');
   await nearby.waitForExist({ timeout: 10000 });
   assert.match(await nearby.getText(), /Nid-de-poule devant le kiosque/);
+  // The form says plainly what the town hall will see.
+  assert.match(await (await app.$('#report-privacy')).getText(), /reste anonyme/);
   const violations = await axeViolations(app);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
   await nearby.scrollIntoView();
@@ -227,4 +229,19 @@ test('about to report a pothole a neighbour already reported, the resident follo
     (r) => r.report.category === 'roads',
   );
   assert.equal(mine.length, 1, 'no second pothole report');
+
+  // The kiosk's page follows its alerts: a point place named after it.
+  await (await app.$('#nav-directory')).click();
+  await (await app.$('#directory-search')).setValue('kiosque massena');
+  const item = await app.$('#places-list li button');
+  await item.waitForExist({ timeout: 10000 });
+  await item.click();
+  await (await app.$('#place-follow')).waitForExist({ timeout: 10000 });
+  await (await app.$('#place-follow')).click();
+  await eventually(async () => /Vous suivez « Kiosque Masséna »/.test(await (await app.$('#place-followed')).getText()), 10000, 'followed');
+  // Listed in the settings, in Nice (found on the device).
+  await (await app.$('#settings-open')).click();
+  const listed = await app.$('#places-list .place');
+  await listed.waitForExist({ timeout: 10000 });
+  assert.match(await listed.getText(), /Kiosque Masséna.*Nice/s);
 });

@@ -568,6 +568,54 @@ mod tests {
     }
 
     #[test]
+    fn only_an_extreme_alert_asks_for_a_critical_notification_unless_turned_off() {
+        let extreme: AlertMessage = serde_json::from_str(&message_json(
+            "a",
+            "alert",
+            "immediate",
+            "2026-12-06T10:00:00Z",
+            "[]",
+        ))
+        .expect("a message");
+        let mut severe = extreme.clone();
+        severe.body.severity = beffroi_domain::alert::Severity::Severe;
+        let alert = |m: AlertMessage, thread: &str| ResidentAlert {
+            thread: thread.into(),
+            state: AlertState::Active,
+            read: false,
+            concerns_me: true,
+            level: m.level(),
+            all_clear: false,
+            at_home: true,
+            places: vec![],
+            notify: true,
+            history: vec![HistoryEntry {
+                identifier: m.identifier.clone(),
+                msg_type: m.msg_type,
+                sent: m.sent,
+            }],
+            message: m,
+        };
+        let alerts = [alert(extreme, "x"), alert(severe, "s")];
+        let threads = ["x".to_owned(), "s".to_owned()];
+        let urgencies = |critical: bool| -> Vec<String> {
+            let with = NotifyWith {
+                reading: &[],
+                update_prefix: "",
+                at_places: &|_, h| h.to_owned(),
+                tests: true,
+                critical,
+            };
+            notifications(&alerts, &threads, &with)
+                .into_iter()
+                .map(|(_, n)| n.urgency)
+                .collect()
+        };
+        assert_eq!(urgencies(true), ["critical", "normal"]);
+        assert_eq!(urgencies(false), ["normal", "normal"]);
+    }
+
+    #[test]
     fn the_all_clear_shows_for_six_hours_then_goes_to_the_history() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(dir.path()).expect("open");
