@@ -21,6 +21,7 @@ import {
   startTownHall,
   stopChild,
   tempDir,
+  texts,
 } from './harness.mjs';
 
 let hall, data, driver, port, app;
@@ -71,11 +72,12 @@ function communeAt(communes, lat, lon) {
 
 test('the alerts map, the directory map and the report picker draw offline and fetch nothing', async () => {
   const token = await staffToken(hall);
+  // Around Place Masséna: it concerns a resident of Nice.
   await publishAlert(hall, token, {
-    headline: 'Feu au-dessus d’Èze',
+    headline: 'Feu place Masséna',
     area: {
       kind: 'communes', communes: [],
-      polygons: [{ points: [[43.719, 7.349], [43.737, 7.349], [43.737, 7.374], [43.719, 7.374], [43.719, 7.349]].map(([lat, lon]) => ({ lat, lon })) }],
+      polygons: [{ points: [[43.692, 7.264], [43.702, 7.264], [43.702, 7.277], [43.692, 7.277], [43.692, 7.264]].map(([lat, lon]) => ({ lat, lon })) }],
     },
   });
   await publishAlert(hall, token, { headline: 'Coupure d’eau à Nice', area: { kind: 'communes', communes: ['06088'] }, severity: 'moderate' });
@@ -101,7 +103,7 @@ test('the alerts map, the directory map and the report picker draw offline and f
   // A tap on an area opens its alert.
   await (await app.$('#alerts-map path.level-emergency')).click();
   await (await app.$('#alert-page')).waitForExist({ timeout: 10000 });
-  assert.match(await (await app.$('#alert-headline')).getText(), /Èze/);
+  assert.match(await (await app.$('#alert-headline')).getText(), /Masséna/);
 
   // The directory map: Monaco's places, clustered, open or closed.
   await (await app.$('#nav-directory')).click();
@@ -208,7 +210,11 @@ test('about to report a pothole a neighbour already reported, the resident follo
   await (await app.$('#report-where-change')).click();
   await (await app.$('input[name="where"][value="place"]')).click();
   await (await app.$('#report-place-search')).setValue('kiosque massena');
-  await eventually(async () => (await app.$$('#report-place-results li button')).length > 0, 10000, 'the kiosk found');
+  await eventually(
+    async () => (await texts(app, '#report-place-results li'))[0]?.includes('Kiosque Masséna') ?? false,
+    10000,
+    'the kiosk found',
+  );
   await (await app.$('#report-place-results li button')).click();
   const nearby = await app.$('#report-nearby');
   await nearby.waitForExist({ timeout: 10000 });
@@ -233,9 +239,13 @@ test('about to report a pothole a neighbour already reported, the resident follo
   // The kiosk's page follows its alerts: a point place named after it.
   await (await app.$('#nav-directory')).click();
   await (await app.$('#directory-search')).setValue('kiosque massena');
-  const item = await app.$('#places-list li button');
-  await item.waitForExist({ timeout: 10000 });
-  await item.click();
+  // The list follows the search after a short pause: wait for the kiosk.
+  await eventually(
+    async () => (await texts(app, '#places-list li')).length === 1 && (await texts(app, '#places-list li'))[0].includes('Kiosque Masséna'),
+    10000,
+    'the kiosk alone in the list',
+  );
+  await (await app.$('#places-list li button')).click();
   await (await app.$('#place-follow')).waitForExist({ timeout: 10000 });
   await (await app.$('#place-follow')).click();
   await eventually(async () => /Vous suivez « Kiosque Masséna »/.test(await (await app.$('#place-followed')).getText()), 10000, 'followed');

@@ -253,7 +253,12 @@ test('with a photo and a place from the directory, delivered once when the serve
       'the position error gone',
     );
     await (await app.$('#report-place-search')).setValue('pharmacie massena');
-    await eventually(async () => (await texts(app, '#report-place-results li')).length > 0, 5000, 'places found offline');
+    // The results follow the typing after a short pause: wait for Nice's pharmacy.
+    await eventually(
+      async () => (await texts(app, '#report-place-results li'))[0]?.includes('Pharmacie Masséna') ?? false,
+      5000,
+      'places found offline',
+    );
     await (await app.$('#report-place-results li button')).click();
     await (await app.$('#report-place-chosen')).waitForExist({ timeout: 5000 });
     assert.match((await texts(app, '#report-where-summary')).join(''), /Lieu : .*harmacie/i);
