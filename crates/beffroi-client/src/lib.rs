@@ -954,10 +954,11 @@ impl Client {
     /// the resident.
     pub fn alerts(&self) -> Result<Vec<alerts::ResidentAlert>, ClientError> {
         let settings = self.settings()?;
+        let codes = places::Whereabouts::communes(settings.home_commune.as_ref(), &settings.places);
         let here = places::Whereabouts::new(
             settings.home_commune,
             settings.places,
-            &self.store.communes()?,
+            self.store.commune_outlines(&codes)?,
         );
         Ok(self.store.alerts(OffsetDateTime::now_utc(), &here)?)
     }

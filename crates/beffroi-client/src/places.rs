@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use beffroi_domain::alert::{AlertMessage, Area, Severity, Spot};
 use beffroi_domain::l10n::Msg;
 use beffroi_domain::place::Position;
+use beffroi_domain::shape::Outline;
 use beffroi_domain::{Commune, InseeCode, msg};
 use serde::{Deserialize, Serialize};
 
@@ -150,16 +151,37 @@ pub struct Concern {
 }
 
 impl Whereabouts {
-    pub fn new(home: Option<InseeCode>, places: Vec<SavedPlace>, communes: &[Commune]) -> Self {
-        let outlines = communes
-            .iter()
-            .filter_map(|c| Some((c.code.clone(), c.outline.as_ref()?.geo())))
-            .collect();
+    /// `outlines`: those of the communes of `home` and of the commune places
+    /// (a point is matched by itself; see [`Whereabouts::communes`]).
+    pub fn new(
+        home: Option<InseeCode>,
+        places: Vec<SavedPlace>,
+        outlines: impl IntoIterator<Item = (InseeCode, Outline)>,
+    ) -> Self {
+        let outlines = outlines.into_iter().map(|(c, o)| (c, o.geo())).collect();
         Whereabouts {
             home,
             places,
             outlines,
         }
+    }
+
+    /// The communes whose outlines matching needs: home's and the commune
+    /// places'.
+    pub fn communes(home: Option<&InseeCode>, places: &[SavedPlace]) -> Vec<InseeCode> {
+        let mut codes: Vec<InseeCode> = home
+            .into_iter()
+            .chain(
+                places
+                    .iter()
+                    .filter(|p| p.point.is_none())
+                    .filter_map(|p| p.commune.as_ref()),
+            )
+            .cloned()
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
     }
 
     /// Whether the resident chose nowhere (then every alert concerns them).
@@ -224,7 +246,14 @@ impl Whereabouts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use beffroi_domain::shape::{Circle, Outline, Polygon};
+    use beffroi_domain::shape::{Circle, Polygon};
+
+    fn outlines(communes: &[Commune]) -> Vec<(InseeCode, Outline)> {
+        communes
+            .iter()
+            .filter_map(|c| Some((c.code.clone(), c.outline.clone()?)))
+            .collect()
+    }
 
     fn code(s: &str) -> InseeCode {
         s.parse().expect("an INSEE code")
@@ -281,7 +310,7 @@ mod tests {
         )
         .expect("work is in Nice");
         assert_eq!(work.commune, Some(code("06088")));
-        let me = Whereabouts::new(Some(code("06059")), vec![work], &communes);
+        let me = Whereabouts::new(Some(code("06059")), vec![work], outlines(&communes));
         let around_massena =
             Polygon::from_cap("43.692,7.264 43.702,7.264 43.702,7.277 43.692,7.277 43.692,7.264")
                 .expect("polygon");
@@ -324,7 +353,7 @@ mod tests {
         let communes = communes();
         let mut mum = SavedPlace::commune("Maman", code("06059"));
         mum.min_severity = Severity::Severe;
-        let me = Whereabouts::new(None, vec![mum], &communes);
+        let me = Whereabouts::new(None, vec![mum], outlines(&communes));
         let at_eze = |s| alert(Area::communes(vec![code("06059")]), s);
         let minor = me.concern(&at_eze(Severity::Moderate));
         assert!(minor.concerns_me && !minor.notify);

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex, MutexGuard};
 
-use beffroi_domain::{Commune, Cursor, SyncPage};
+use beffroi_domain::{Commune, Cursor, InseeCode, SyncPage};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use serde::Serialize;
@@ -172,6 +172,29 @@ impl Store {
             }
         })
         .collect()
+    }
+
+    /// The outlines of these communes (those that have one).
+    pub fn commune_outlines(
+        &self,
+        codes: &[InseeCode],
+    ) -> Result<Vec<(InseeCode, beffroi_domain::shape::Outline)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT json_extract(geometry, '$.outline') FROM communes
+             WHERE code = ?1 AND geometry IS NOT NULL",
+        )?;
+        let mut out = Vec::with_capacity(codes.len());
+        for code in codes {
+            let outline: Option<String> =
+                stmt.query_row([code.as_str()], |r| r.get(0)).optional()?;
+            if let Some(json) = outline {
+                let outline = serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("commune {code}: {e}")))?;
+                out.push((code.clone(), outline));
+            }
+        }
+        Ok(out)
     }
 
     pub fn commune_count(&self) -> Result<u64, StoreError> {

@@ -14,7 +14,6 @@ use beffroi_domain::place::{
     Address, Category, Crisis, ImportReport, Place, PlaceId, Position, RowIssue, Source, Tags,
     Wheelchair, Writer, osm_flag,
 };
-use beffroi_domain::sync::Cursor;
 use beffroi_domain::{Commune, InseeCode, Lang};
 
 use crate::l10n::text;
@@ -92,10 +91,8 @@ pub async fn import_places(
     lang: Lang,
     outlines: std::sync::Arc<crate::geography::Outlines>,
 ) -> Result<ImportReport, ImportError> {
-    let communes = store
-        .communes_since(Cursor::START, beffroi_domain::sync::MAX_PAGE_LIMIT)
-        .await?;
-    let locator = CommuneLocator::new(&communes.items).with_outlines(outlines);
+    let communes = store.communes().await?;
+    let locator = CommuneLocator::new(&communes).with_outlines(outlines);
     let parsed = match format {
         Format::GeoJson => parse_geojson(text, &locator, lang)?,
         Format::Csv => parse_csv(text, &locator, lang)?,

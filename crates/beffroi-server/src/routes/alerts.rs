@@ -93,13 +93,10 @@ async fn checked(
         ));
     }
     if let beffroi_domain::alert::Area::Communes { communes, .. } = &mut draft.area {
-        let known = state
-            .store
-            .communes_since(Cursor::START, beffroi_domain::sync::MAX_PAGE_LIMIT)
-            .await?;
+        let known = state.store.communes().await?;
         if let Some(unknown) = communes
             .iter()
-            .find(|c| !known.items.iter().any(|k| &k.code == *c))
+            .find(|c| !known.iter().any(|k| &k.code == *c))
         {
             return Err(ApiError::Unprocessable(
                 "invalid_alert",
@@ -863,11 +860,7 @@ impl cap::AreaNames for Names<'_> {
 }
 
 async fn names(state: &AppState) -> Result<Names<'_>, ApiError> {
-    let communes = state
-        .store
-        .communes_since(Cursor::START, beffroi_domain::sync::MAX_PAGE_LIMIT)
-        .await?
-        .items;
+    let communes = state.store.communes().await?;
     Ok(Names { state, communes })
 }
 

@@ -21,7 +21,6 @@ use beffroi_domain::place::Position;
 use beffroi_domain::report::{
     NewReport, ReportCategory, ReportLocation, ReportStatus, StaffReport, StatusKind,
 };
-use beffroi_domain::sync::Cursor;
 use beffroi_domain::{InseeCode, Lang};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -180,13 +179,8 @@ fn public_categories(categories: &[ReportCategory]) -> Vec<String> {
 /// The territory's commune names by INSEE code, to name a report's commune
 /// (empty when the store cannot say: the requests show no commune then).
 async fn commune_names(state: &AppState) -> HashMap<String, String> {
-    match state
-        .store
-        .communes_since(Cursor::START, beffroi_domain::sync::MAX_PAGE_LIMIT)
-        .await
-    {
-        Ok(page) => page
-            .items
+    match state.store.communes().await {
+        Ok(communes) => communes
             .into_iter()
             .map(|c| (c.code.to_string(), c.name))
             .collect(),

@@ -103,10 +103,7 @@ async fn save(
     input: PlaceInput,
     previous: Option<Place>,
 ) -> Result<Place, ApiError> {
-    let communes = state
-        .store
-        .communes_since(Cursor::START, beffroi_domain::sync::MAX_PAGE_LIMIT)
-        .await?;
+    let communes = state.store.communes().await?;
     let today = time::OffsetDateTime::now_utc().date();
     let last_checked = blank_to_none(input.last_checked).or_else(|| {
         today
@@ -117,7 +114,7 @@ async fn save(
         id,
         name: input.name.trim().to_owned(),
         category: input.category,
-        commune: CommuneLocator::new(&communes.items)
+        commune: CommuneLocator::new(&communes)
             .with_outlines(state.settings.outlines.clone())
             .locate_place(&input.address, &input.position),
         address: input.address,

@@ -142,6 +142,10 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// its cursor. Returns how many changed.
     async fn upsert_communes(&self, communes: Vec<Commune>) -> Result<usize, StoreError>;
 
+    /// The territory's communes, without their outlines (reading those is
+    /// for the devices' sync; the server holds them in `Settings.outlines`).
+    async fn communes(&self) -> Result<Vec<Commune>, StoreError>;
+
     /// Communes changed after `since`, at most `limit`, in cursor order.
     async fn communes_since(
         &self,

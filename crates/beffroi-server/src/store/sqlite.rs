@@ -208,6 +208,32 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn communes(&self) -> Result<Vec<Commune>, StoreError> {
+        self.call(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT code, name, population, postal_codes FROM communes
+                 WHERE deleted = 0 ORDER BY code",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u32>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (code, name, population, postal) = row?;
+                let corrupt =
+                    |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("commune {code}: {e}"));
+                let postal: Vec<String> = serde_json::from_str(&postal).map_err(|e| corrupt(&e))?;
+                Commune::new(&code, &name, population, postal).map_err(|e| corrupt(&e))
+            })
+            .collect()
+        })
+        .await
+    }
+
     async fn communes_since(
         &self,
         since: Cursor,
