@@ -48,6 +48,11 @@ alert-standard-cta-label = General advice:
 alert-all-clear = All clear
 alert-all-clear-cta = The danger has passed. Stay careful.
 alert-issuer = Issued by { $name }
+alert-share = Share
+alert-share-link = Public link to the alert
+alert-share-copied = Link copied: paste it in a message to share the alert.
+alert-share-not-copied = Copy this link to share the alert.
+alert-link-label = Link:
 alerts-unread-count = { $count } unread
 
 # Reports

@@ -51,6 +51,11 @@ alert-standard-cta-label = Consigne générale :
 alert-all-clear = Fin d'alerte
 alert-all-clear-cta = Le danger est passé. Restez prudent.
 alert-issuer = Émis par { $name }
+alert-share = Partager
+alert-share-link = Lien public de l'alerte
+alert-share-copied = Lien copié : collez-le dans un message pour partager l'alerte.
+alert-share-not-copied = Copiez ce lien pour partager l'alerte.
+alert-link-label = Lien :
 alerts-unread-count = { $count ->
     [one] { $count } non lue
    *[other] { $count } non lues

@@ -51,6 +51,11 @@ alert-standard-cta-label = Indicazione generale:
 alert-all-clear = Cessato allarme
 alert-all-clear-cta = Il pericolo è passato. Restate prudenti.
 alert-issuer = Emesso da { $name }
+alert-share = Condividi
+alert-share-link = Link pubblico dell'allerta
+alert-share-copied = Link copiato: incollalo in un messaggio per condividere l'allerta.
+alert-share-not-copied = Copia questo link per condividere l'allerta.
+alert-link-label = Link:
 alerts-unread-count = { $count ->
     [one] { $count } non letta
    *[other] { $count } non lette

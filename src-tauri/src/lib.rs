@@ -116,6 +116,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         // A place's website, phone and e-mail open with the system's handler...
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         // ...and the window itself never navigates away from the app.
         .plugin(
             tauri::plugin::Builder::<tauri::Wry>::new("navigation-guard")
@@ -184,6 +185,7 @@ pub fn run() {
             commands::sync::sync_now,
             commands::alerts::list_alerts,
             commands::alerts::mark_alert_read,
+            commands::alerts::alert_link,
             commands::places::list_places,
             commands::places::save_place,
             commands::places::remove_place,

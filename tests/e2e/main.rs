@@ -9,5 +9,6 @@ mod connections;
 mod directory;
 mod make;
 mod open311;
+mod pages;
 mod reports;
 mod sync;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   artifacts,
+  axeViolationsInPage,
   contrast,
   eventually,
   firstRunInNice,
@@ -78,6 +79,35 @@ async function chooseSevereForTheTerritory() {
   await page.locator('#alert-territory').check();
 }
 
+/** The shared link read in a phone-sized browser with scripts off, then checked by axe-core. */
+async function publicPage(link, headline) {
+  const plain = await browser.newContext({ javaScriptEnabled: false, locale: 'en-GB', viewport: { width: 360, height: 800 } });
+  try {
+    const p = await plain.newPage();
+    const resp = await p.goto(link);
+    assert.equal(resp.status(), 200);
+    assert.equal(await p.locator('h1').innerText(), headline);
+    assert.equal(await p.locator('meta[property="og:title"]').getAttribute('content'), headline);
+    assert.match(await p.locator('#level').innerText(), /Emergency: act now/);
+    assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+    await p.screenshot({ path: join(artifacts, 'public-alert-page.png'), fullPage: true });
+  } finally {
+    await plain.close();
+  }
+  const checked = await browser.newContext({ locale: 'fr-FR', viewport: { width: 360, height: 800 } });
+  try {
+    const p = await checked.newPage();
+    await p.goto(link);
+    assert.equal(await p.evaluate(() => document.scripts.length), 0);
+    assert.deepEqual(await axeViolationsInPage(p), []);
+    // Nothing wider than the phone's screen.
+    const width = await p.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `${width} px wide`);
+  } finally {
+    await checked.close();
+  }
+}
+
 test('publish in the console, see it in the app within 2 s, through a restart, after a closed app, until cancelled', async () => {
   let app = await openApp();
   try {
@@ -112,6 +142,27 @@ test('publish in the console, see it in the app within 2 s, through a restart, a
     await (await app.$('#alert-page')).waitForExist({ timeout: 5000 });
     assert.match(await (await app.$('#alert-instruction')).getText(), /attestation/);
     await shot(app, 'resident-alert-page.png');
+
+    // Share: the alert's public link, copied, which anyone opens in a
+    // browser with no app and no script, in their language.
+    await (await app.$('#alert-share')).click();
+    await (await app.$('#alert-link')).waitForExist({ timeout: 5000 });
+    const link = await (await app.$('#alert-link')).getValue();
+    assert.match(link, new RegExp(`^${hall.url}/alerts/[A-Za-z0-9._~%-]+$`));
+    assert.match(await (await app.$('#alert-share-note')).getText(), /Lien copié/);
+    await publicPage(link, 'Confinement renforcé dès midi');
+    await (await app.$('#alert-back')).click();
+    // It is on the system's clipboard: pasted into a field, it is the link.
+    await (await app.$('#nav-directory')).click();
+    const search = await app.$('#directory-search');
+    await search.waitForExist({ timeout: 5000 });
+    await search.click();
+    await app.keys(['Control', 'v']);
+    await eventually(async () => (await search.getValue()) === link, 5000, 'the link pasted');
+    await search.clearValue();
+    await (await app.$('#nav-alerts')).click();
+    await (await app.$('#alerts-active li button')).click();
+    await (await app.$('#alert-page')).waitForExist({ timeout: 5000 });
     await (await app.$('#alert-back')).click();
     // The banner is not on the alerts tab; elsewhere it is one line, and the
     // resident can hide it (until the alert changes).

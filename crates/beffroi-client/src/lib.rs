@@ -112,6 +112,16 @@ impl Default for Settings {
     }
 }
 
+/// The public page of an alert (`thread`: its first message's identifier)
+/// on the town hall's server at `server`.
+pub fn alert_link(server: &str, thread: &str) -> String {
+    format!(
+        "{}{}",
+        server.trim_end_matches('/'),
+        beffroi_domain::alert::public_path(thread)
+    )
+}
+
 /// A town hall link, as the console prints it on posters (or as a QR code):
 /// `beffroi://connect?server=URL&key=FINGERPRINT`. Returns the server address
 /// and the key fingerprint, when it has one.
@@ -1025,6 +1035,13 @@ impl Client {
         }
         self.set_settings(&settings)?;
         Ok(true)
+    }
+
+    /// The public page of an alert on the town hall's server, to share:
+    /// anyone opens it in a browser, with no app.
+    pub fn alert_link(&self, thread: &str) -> Result<String, ClientError> {
+        let server = self.settings()?.server_url.ok_or(ClientError::NoServer)?;
+        Ok(alert_link(&server, thread))
     }
 
     pub fn mark_alert_read(&self, thread: &str) -> Result<bool, ClientError> {

@@ -253,7 +253,13 @@ fn print_result(r: &PlaceResult, l10n: &Localizer) {
     println!("{line}");
 }
 
-fn print_alert(a: &beffroi_client::alerts::ResidentAlert, lang: Lang, l10n: &Localizer) {
+/// An alert as the resident reads it, with its public link (`link`) to share.
+fn print_alert(
+    a: &beffroi_client::alerts::ResidentAlert,
+    link: Option<&str>,
+    lang: Lang,
+    l10n: &Localizer,
+) {
     let state = l10n.msg(&format!("alert-state-{}", state_id(a.state)), &[]);
     let level = if a.all_clear {
         l10n.msg("alert-all-clear", &[])
@@ -300,6 +306,9 @@ fn print_alert(a: &beffroi_client::alerts::ResidentAlert, lang: Lang, l10n: &Loc
         if let Some(contact) = &text.contact {
             println!("  {} {contact}", l10n.msg("alert-contact-label", &[]));
         }
+    }
+    if let Some(link) = link {
+        println!("  {} {link}", l10n.msg("alert-link-label", &[]));
     }
 }
 
@@ -599,7 +608,7 @@ fn run() -> anyhow::Result<ExitCode> {
                 println!("{}", l10n.msg("alerts-none", &[]));
             } else {
                 for a in &alerts {
-                    print_alert(a, lang, &l10n);
+                    print_alert(a, client.alert_link(&a.thread).ok().as_deref(), lang, &l10n);
                 }
             }
             Ok(if offline && alerts.is_empty() {
@@ -670,6 +679,7 @@ fn run() -> anyhow::Result<ExitCode> {
                 l10n.msg("cli-listen-connected", &[]),
                 l10n.msg("cli-listen-lost", &[]),
             );
+            let server = client.settings()?.server_url;
             let on_news = move |alerts: Vec<beffroi_client::alerts::ResidentAlert>| {
                 for a in alerts.iter().rev() {
                     if seen.get(&a.thread) == Some(&a.history.len()) {
@@ -681,7 +691,10 @@ fn run() -> anyhow::Result<ExitCode> {
                             println!("{line}");
                         }
                     } else {
-                        print_alert(a, lang, &l10n);
+                        let link = server
+                            .as_deref()
+                            .map(|s| beffroi_client::alert_link(s, &a.thread));
+                        print_alert(a, link.as_deref(), lang, &l10n);
                     }
                 }
             };

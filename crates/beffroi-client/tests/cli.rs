@@ -412,6 +412,19 @@ async fn alerts_lists_what_was_received_and_listen_prints_each_new_one() {
         "Confinement dès midi"
     );
     assert_eq!(alerts[0]["state"], "active");
+    // Read as text, each alert ends with its public link, to share.
+    let out = tokio::task::spawn_blocking({
+        let (url, cache) = (url.clone(), cache.clone());
+        move || beffroi(&["--server", &url, "alerts"], &cache)
+    })
+    .await
+    .unwrap();
+    let thread = alerts[0]["thread"].as_str().unwrap();
+    assert!(
+        text(&out.stdout).contains(&format!("  Lien : {url}/alerts/{thread}\n")),
+        "{}",
+        text(&out.stdout)
+    );
 
     let mut child = Command::new(BIN)
         .args(["listen", "--json", "--no-notify", "--data"])

@@ -187,6 +187,26 @@ impl AlertLevel {
     }
 }
 
+/// The path of an alert's public page on its town hall's server, from its
+/// first message's identifier.
+pub fn public_path(identifier: &str) -> String {
+    format!("/alerts/{}", path_segment(identifier))
+}
+
+/// A CAP identifier as one URL path segment, percent-encoded: an imported
+/// identifier may hold any character but spaces, commas, `<` and `&`.
+pub fn path_segment(identifier: &str) -> String {
+    let mut out = String::with_capacity(identifier.len());
+    for b in identifier.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The value name of Beffroi's event codes in CAP `<eventCode>`.
 pub const EVENT_CODE_NAME: &str = "beffroi";
 /// The CAP geocode value name of a commune.

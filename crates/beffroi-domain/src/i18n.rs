@@ -35,6 +35,9 @@ pub const FILES: &[(Lang, &str, &str)] = &[
     ftl!(Fr, "fr", "errors.ftl"),
     ftl!(En, "en", "errors.ftl"),
     ftl!(It, "it", "errors.ftl"),
+    ftl!(Fr, "fr", "pages.ftl"),
+    ftl!(En, "en", "pages.ftl"),
+    ftl!(It, "it", "pages.ftl"),
 ];
 
 #[derive(Debug, thiserror::Error)]

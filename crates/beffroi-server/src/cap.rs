@@ -63,7 +63,7 @@ fn element(out: &mut String, indent: &str, name: &str, text: &str) {
 
 /// How the area reads: the territory's name, or its communes' names and the
 /// number of its shapes on the map.
-fn area_desc(area: &Area, names: &dyn AreaNames) -> String {
+pub fn area_desc(area: &Area, names: &dyn AreaNames) -> String {
     match area {
         Area::Territory => names.territory().1.to_owned(),
         Area::Communes {

@@ -14,6 +14,7 @@
 //! - [`hub`]: live delivery of alerts to connected devices;
 //! - [`push`], [`conn`]: connections (live streams apart), their deadlines and caps;
 //! - [`import`]: places from OSM GeoJSON and CSV files, with a per-row report;
+//! - [`pages`]: public pages for people with no app (a shared alert);
 //! - [`demo`]: the demo territory (51 communes of the Métropole Nice Côte d'Azur).
 
 pub mod auth;
@@ -29,6 +30,7 @@ pub mod import;
 pub mod keys;
 pub mod l10n;
 pub mod limits;
+pub mod pages;
 pub mod photos;
 pub mod push;
 pub mod routes;
@@ -243,6 +245,7 @@ pub fn router(state: AppState) -> Router {
     let (api, doc) = api();
     let max_body = state.settings.max_body_bytes;
     api.merge(console::router())
+        .merge(pages::router())
         .route("/cap/alerts.atom", axum::routing::get(routes::alerts::atom))
         .route(
             "/cap/alerts/{file}",

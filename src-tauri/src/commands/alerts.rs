@@ -15,3 +15,9 @@ pub fn list_alerts(state: State<'_, AppState>) -> Result<Vec<ResidentAlert>, Com
 pub fn mark_alert_read(state: State<'_, AppState>, thread: String) -> Result<bool, CommandError> {
     Ok(state.client.mark_alert_read(&thread)?)
 }
+
+/// The public link to an alert, to share.
+#[tauri::command]
+pub fn alert_link(state: State<'_, AppState>, thread: String) -> Result<String, CommandError> {
+    Ok(state.client.alert_link(&thread)?)
+}

@@ -124,6 +124,7 @@ export const api = {
   homeCentre: () => invoke<Position | null>('home_centre'),
   alerts: () => invoke<ResidentAlert[]>('list_alerts'),
   markAlertRead: (thread: string) => invoke<boolean>('mark_alert_read', { thread }),
+  alertLink: (thread: string) => invoke<string>('alert_link', { thread }),
   places: () => invoke<SavedPlace[]>('list_places'),
   savePlace: (place: SavedPlace, replacing: string | null = null) =>
     invoke<SavedPlace>('save_place', { place, replacing }),

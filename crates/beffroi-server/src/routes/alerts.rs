@@ -834,7 +834,7 @@ pub async fn stream(
         .into_response())
 }
 
-struct Names<'a> {
+pub(crate) struct Names<'a> {
     state: &'a AppState,
     communes: Vec<beffroi_domain::Commune>,
 }
@@ -859,7 +859,7 @@ impl cap::AreaNames for Names<'_> {
     }
 }
 
-async fn names(state: &AppState) -> Result<Names<'_>, ApiError> {
+pub(crate) async fn names(state: &AppState) -> Result<Names<'_>, ApiError> {
     let communes = state.store.communes().await?;
     Ok(Names { state, communes })
 }

@@ -1,0 +1,9 @@
+# The server's public pages (an alert shared by link), read in a browser with no app.
+page-langs = Lingua
+page-lang-fr = Français
+page-lang-en = English
+page-lang-it = Italiano
+page-alert-footer = Pagina pubblica di un'allerta, pubblicata dal comune sul proprio server, senza tracciamento né pubblicità.
+page-alert-cap = Il messaggio di allerta in formato CAP 1.2 (XML)
+page-alert-not-found-title = Allerta non trovata
+page-alert-not-found = Nessuna allerta pubblicata ha questo identificativo. Controlla il link che hai ricevuto.
