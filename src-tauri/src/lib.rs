@@ -11,6 +11,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod tiles;
 pub mod tray;
 
 use std::path::PathBuf;
@@ -130,6 +131,14 @@ pub fn run() {
                 })
                 .build(),
         )
+        // The maps' base tiles, fetched by the core (see `tiles`).
+        .register_asynchronous_uri_scheme_protocol(tiles::SCHEME, |ctx, request, responder| {
+            let app = ctx.app_handle().clone();
+            let path = request.uri().path().to_owned();
+            tauri::async_runtime::spawn(async move {
+                responder.respond(tiles::answer(&app, &path).await);
+            });
+        })
         .setup(|app| {
             let opts = options();
             let data = match opts.data {
@@ -177,6 +186,7 @@ pub fn run() {
             commands::settings::check_server,
             commands::settings::choose_server,
             commands::communes::list_communes,
+            commands::communes::map_settings,
             commands::directory::search_places,
             commands::directory::get_place,
             commands::directory::directory_size,

@@ -8,6 +8,7 @@ mod areas;
 mod connections;
 mod directory;
 mod make;
+mod maps;
 mod open311;
 mod pages;
 mod reports;

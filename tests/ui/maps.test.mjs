@@ -3,16 +3,23 @@
 // the resident's places), the directory map (clustered places, open or
 // closed), and the report location picker (the commune of the point tapped
 // is found by the server). No request leaves the app; axe-core finds no
-// serious or critical violation; every map has its list beside it.
+// serious or critical violation; every map has its list beside it. With the
+// town hall's base map (`--tiles-url`), tiles come while online, through the
+// core, with their credit, in the app and the console, and none offline.
 // Run under a display and a session bus: `xvfb-run -a dbus-run-session -- npm test`.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import {
   axeViolations,
+  axeViolationsInPage,
   eventually,
   firstRunInNice,
   importPlaces,
+  launchChromium,
+  freePort,
   openApp,
   publishAlert,
   screenshot,
@@ -254,4 +261,134 @@ test('about to report a pothole a neighbour already reported, the resident follo
   const listed = await app.$('#places-list .place');
   await listed.waitForExist({ timeout: 10000 });
   assert.match(await listed.getText(), /Kiosque Masséna.*Nice/s);
+});
+
+/** A 256 px tile: a pale ground and a darker edge (the grid shows in screenshots). */
+function tilePng() {
+  const size = 256;
+  const raw = Buffer.alloc((size * 3 + 1) * size);
+  for (let y = 0; y < size; y++) {
+    raw[y * (size * 3 + 1)] = 0;
+    for (let x = 0; x < size; x++) {
+      const edge = x === 0 || y === 0;
+      const o = y * (size * 3 + 1) + 1 + x * 3;
+      raw[o] = edge ? 200 : 238;
+      raw[o + 1] = edge ? 205 : 241;
+      raw[o + 2] = edge ? 210 : 232;
+    }
+  }
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('with the town hall\'s base map, tiles come while online, with their credit, and none offline', async () => {
+  // tauri-driver drives one window at a time.
+  await app?.deleteSession().catch(() => {});
+  app = null;
+  // A tile server on loopback that counts what it is asked.
+  const png = tilePng();
+  const asked = [];
+  const tiles = createServer((req, res) => {
+    asked.push(req.url);
+    res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+  });
+  const tilePort = await freePort();
+  await new Promise((ok) => tiles.listen(tilePort, '127.0.0.1', ok));
+  const dir = tempDir('maps-tiles');
+  let withTiles, resident;
+  try {
+    withTiles = await startTownHall(join(dir.dir, 'server'), '127.0.0.1:0', [
+      '--tiles-url', `http://127.0.0.1:${tilePort}/{z}/{x}/{y}.png`,
+      '--tiles-attribution', 'Fond de carte de test © Beffroi',
+      '--tiles-max-zoom', '18',
+    ]);
+    resident = await openApp(port, ['--server', withTiles.url, '--data', join(dir.dir, 'resident')]);
+    await firstRunInNice(resident);
+    await (await resident.$('#nav-alerts')).click();
+    const toggle = await resident.$('#alerts-map-toggle');
+    await toggle.waitForExist({ timeout: 10000 });
+    if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
+
+    // Online: the tiles are drawn under the outlines, with their credit.
+    await eventually(
+      async () => (await resident.execute(() => [...document.querySelectorAll('#alerts-map .base-tiles img')].filter((i) => i.complete && i.naturalWidth === 256).length)) > 0,
+      15000,
+      'tiles drawn',
+    ).catch(async (e) => {
+      const dump = await resident.execute(() => ({
+        imgs: [...document.querySelectorAll('#alerts-map img')].slice(0, 3).map((i) => [i.src, i.complete, i.naturalWidth]),
+        layers: document.querySelectorAll('#alerts-map .leaflet-tile-pane *').length,
+      }));
+      throw new Error(`${e.message} ${JSON.stringify(dump)} asked=${asked.length}`);
+    });
+    assert.ok(asked.length > 0, 'the tile server was asked');
+    assert.ok(asked.every((u) => /^\/\d+\/\d+\/\d+\.png$/.test(u)), asked.join(' '));
+    assert.match(await (await resident.$('#alerts-map .leaflet-control-attribution')).getText(), /Fond de carte de test © Beffroi/);
+    // The window loads them from the app's own scheme: the core fetched them.
+    const elsewhere = (await foreign(resident)).filter((u) => !u.startsWith('tiles:') && !u.startsWith('http://tiles.localhost'));
+    assert.deepEqual(elsewhere, []);
+    const violations = await axeViolations(resident);
+    assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+    await screenshot(resident, 'alerts-map-tiles.png');
+
+    // The console's maps draw them too (its policy names the tile server).
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ locale: 'fr-FR' });
+      await page.goto(`${withTiles.url}/console/`);
+      await page.getByLabel('Identifiant').fill(withTiles.username);
+      await page.getByLabel('Mot de passe').fill(withTiles.password);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.locator('#nav-reports').click();
+      await page.locator('#reports-map-toggle').click();
+      await page.waitForFunction(() => [...document.querySelectorAll('#reports-map .base-tiles img')].some((i) => i.complete && i.naturalWidth === 256));
+      assert.match(await page.locator('#reports-map .leaflet-control-attribution').innerText(), /Fond de carte de test © Beffroi/);
+      assert.deepEqual(await axeViolationsInPage(page), []);
+    } finally {
+      await browser.close();
+    }
+
+    // Offline (the town hall is unreachable): the tiles go, and none is asked for.
+    await withTiles.stop();
+    withTiles = null;
+    await (await resident.$('#sync-now')).click();
+    await eventually(
+      async () => (await resident.execute(() => document.querySelector('#sync-status')?.getAttribute('data-online'))) === 'offline',
+      15000,
+      'offline',
+    );
+    await eventually(async () => (await resident.$$('#alerts-map .base-tiles')).length === 0, 5000, 'the tiles removed');
+    assert.equal((await resident.$$('#alerts-map .leaflet-control-attribution')).length, 0);
+    const before = asked.length;
+    // The directory map, opened offline, asks for nothing either.
+    await (await resident.$('#nav-directory')).click();
+    const dirToggle = await resident.$('#directory-map-toggle');
+    await dirToggle.waitForExist({ timeout: 10000 });
+    if ((await dirToggle.getAttribute('aria-pressed')) !== 'true') await dirToggle.click();
+    await (await resident.$('#directory-map path')).waitForExist({ timeout: 10000 });
+    await new Promise((ok) => setTimeout(ok, 1000));
+    assert.equal(asked.length, before, 'no tile asked for offline');
+    assert.equal((await resident.$$('#directory-map .base-tiles')).length, 0);
+  } finally {
+    await resident?.deleteSession().catch(() => {});
+    await withTiles?.stop();
+    tiles.close();
+    dir.cleanup();
+  }
 });

@@ -112,6 +112,15 @@ impl ApiClient {
         self.send(request, "/api/v1/reports").await
     }
 
+    /// How the town hall's maps are drawn (its base map, if any); a server
+    /// from before base maps has none.
+    pub async fn map_settings(&self) -> Result<beffroi_domain::api::MapSettings, ClientError> {
+        match self.get("/api/v1/map", &[]).await {
+            Err(ClientError::Server { status: 404, .. }) => Ok(Default::default()),
+            other => other,
+        }
+    }
+
     /// The kinds of report the town hall takes, with their questions.
     pub async fn report_categories(
         &self,

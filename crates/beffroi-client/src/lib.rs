@@ -21,6 +21,7 @@ pub mod photos;
 pub mod places;
 pub mod reports;
 pub mod store;
+pub mod tiles;
 
 use std::path::{Path, PathBuf};
 
@@ -37,6 +38,7 @@ pub use error::ClientError;
 pub use store::{Store, StoreError};
 
 const REPORT_CATEGORIES: &str = "report_categories";
+const MAP_SETTINGS: &str = "map_settings";
 /// The most pages one sync follows per resource (a million items): a server
 /// that says `has_more` forever cannot keep a device paging.
 const MAX_PAGES: usize = 1000;
@@ -245,6 +247,8 @@ pub struct Client {
     syncing: tokio::sync::Mutex<()>,
     /// Where notifications of new alerts go (none: not shown).
     notifier: std::sync::RwLock<Option<std::sync::Arc<dyn alerts::Notifier>>>,
+    /// The client tiles are fetched with, made at the first tile.
+    tiles_http: std::sync::OnceLock<reqwest::Client>,
 }
 
 impl Client {
@@ -258,6 +262,7 @@ impl Client {
             hours: directory::HoursCache::default(),
             syncing: tokio::sync::Mutex::new(()),
             notifier: std::sync::RwLock::new(None),
+            tiles_http: std::sync::OnceLock::new(),
         })
     }
 
@@ -511,6 +516,10 @@ impl Client {
         self.notify(&threads)?;
         self.store
             .set_meta(REPORT_CATEGORIES, &api.report_categories().await?)?;
+        let mut map = api.map_settings().await?;
+        // A base map this device would not draw is no base map.
+        map.tiles = map.tiles.filter(|t| t.check().is_ok());
+        self.store.set_meta(MAP_SETTINGS, &map)?;
         self.send_reports(api).await?;
         self.refresh_reports(api, None).await?;
         self.refresh_followed_public(api).await?;
@@ -861,6 +870,32 @@ impl Client {
         &self,
     ) -> Result<Vec<beffroi_domain::report::ReportCategory>, ClientError> {
         Ok(self.store.get_meta(REPORT_CATEGORIES)?.unwrap_or_default())
+    }
+
+    /// How the town hall's maps are drawn, as of the last sync (no base
+    /// map before the first).
+    pub fn map_settings(&self) -> Result<beffroi_domain::api::MapSettings, ClientError> {
+        Ok(self.store.get_meta(MAP_SETTINGS)?.unwrap_or_default())
+    }
+
+    /// Tile `z`/`x`/`y` of the town hall's base map: `None` when there is
+    /// no base map or no such tile (nothing is fetched then).
+    pub async fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<tiles::Tile>, ClientError> {
+        let Some(url) = self
+            .map_settings()?
+            .tiles
+            .and_then(|source| source.tile_url(z, x, y))
+        else {
+            return Ok(None);
+        };
+        let http = match self.tiles_http.get() {
+            Some(http) => http,
+            None => {
+                let made = tiles::http()?;
+                self.tiles_http.get_or_init(|| made)
+            }
+        };
+        tiles::fetch(http, &url).await
     }
 
     /// The open reports of `category` within 50 m of `at`, to follow one

@@ -30,9 +30,31 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' '
 img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
 form-action 'self'; frame-ancestors 'none'";
 
-pub fn router() -> Router<AppState> {
+/// [`CSP`], with the town hall's tile server allowed as a source of images
+/// when it chose one (the console's maps draw its tiles).
+pub fn csp(tiles: Option<&beffroi_domain::api::TileSource>) -> String {
+    let Some(origin) = tiles.and_then(|t| tile_origin(&t.url)) else {
+        return CSP.to_owned();
+    };
+    CSP.replace(
+        "img-src 'self' data: blob:;",
+        &format!("img-src 'self' data: blob: {origin};"),
+    )
+}
+
+/// `https://host:port` of a checked tile URL template.
+fn tile_origin(url: &str) -> Option<&str> {
+    let start = url.find("://")? + 3;
+    let end = url[start..].find('/').map_or(url.len(), |i| start + i);
+    let origin = &url[..end];
+    // A policy's source list is split on spaces and ends at `;`.
+    (!origin.contains([' ', ';', ',', '\'', '*'])).then_some(origin)
+}
+
+pub fn router(tiles: Option<&beffroi_domain::api::TileSource>) -> Router<AppState> {
     use axum::http::HeaderValue;
     use tower_http::set_header::SetResponseHeaderLayer;
+    let csp = HeaderValue::from_str(&csp(tiles)).unwrap_or(HeaderValue::from_static(CSP));
     Router::new()
         .route("/", get(|| async { Redirect::to("/console/") }))
         .route(
@@ -46,7 +68,7 @@ pub fn router() -> Router<AppState> {
         )
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
+            csp,
         ))
 }
 
@@ -77,4 +99,24 @@ fn asset(path: &str) -> Response {
         .into_response();
     }
     ApiError::not_found().into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use beffroi_domain::api::TileSource;
+
+    use super::*;
+
+    #[test]
+    fn the_console_may_show_images_from_the_tile_server_only_when_there_is_one() {
+        assert_eq!(csp(None), CSP);
+        let tiles = TileSource::new("https://tiles.example.fr:8443/osm/{z}/{x}/{y}.png", "©", 19)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let policy = csp(Some(&tiles));
+        assert!(
+            policy.contains("img-src 'self' data: blob: https://tiles.example.fr:8443;"),
+            "{policy}"
+        );
+        assert!(policy.contains("connect-src 'self';"), "{policy}");
+    }
 }

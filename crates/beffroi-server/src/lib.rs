@@ -99,6 +99,8 @@ pub struct Settings {
     /// The communes' outlines: a report located by coordinates gets its
     /// commune from them (the demo territory's by default).
     pub outlines: Arc<geography::Outlines>,
+    /// The base map under the maps' outlines, if the town hall chose one.
+    pub tiles: Option<beffroi_domain::api::TileSource>,
 }
 
 impl Settings {
@@ -121,6 +123,7 @@ impl Settings {
             connections_per_address: conn::DEFAULT_PER_ADDRESS,
             timeouts: conn::Timeouts::default(),
             outlines: Arc::new(geography::Outlines::demo()),
+            tiles: None,
         }
     }
 }
@@ -244,7 +247,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api();
     let max_body = state.settings.max_body_bytes;
-    api.merge(console::router())
+    api.merge(console::router(state.settings.tiles.as_ref()))
         .merge(pages::router())
         .route("/cap/alerts.atom", axum::routing::get(routes::alerts::atom))
         .route(

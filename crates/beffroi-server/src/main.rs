@@ -79,6 +79,17 @@ enum Command {
         /// a web page), shown on every alert that names no other contact.
         #[arg(long, env = "BEFFROI_ISSUER_CONTACT")]
         issuer_contact: Option<String>,
+        /// A base map under the maps' outlines: an XYZ tile server, e.g.
+        /// https://tiles.example.fr/{z}/{x}/{y}.png (devices fetch the tiles
+        /// only while online; without it, maps fetch nothing from anyone).
+        #[arg(long, env = "BEFFROI_TILES_URL", requires = "tiles_attribution")]
+        tiles_url: Option<String>,
+        /// What the tiles' licence asks to show, e.g. "© OpenStreetMap contributors".
+        #[arg(long, env = "BEFFROI_TILES_ATTRIBUTION", requires = "tiles_url")]
+        tiles_attribution: Option<String>,
+        /// The deepest zoom the tile server has.
+        #[arg(long, env = "BEFFROI_TILES_MAX_ZOOM", default_value_t = 19)]
+        tiles_max_zoom: u8,
     },
     /// Manage staff accounts.
     Staff {
@@ -160,8 +171,19 @@ fn main() -> anyhow::Result<()> {
                 connections_per_address,
                 issuer_name,
                 issuer_contact,
+                tiles_url,
+                tiles_attribution,
+                tiles_max_zoom,
             } => {
+                let tiles = match (tiles_url, tiles_attribution) {
+                    (Some(url), Some(attribution)) => Some(
+                        beffroi_domain::api::TileSource::new(&url, &attribution, tiles_max_zoom)
+                            .context("--tiles-url")?,
+                    ),
+                    _ => None,
+                };
                 let adjust = move |s: &mut Settings| {
+                    s.tiles = tiles;
                     s.report_burst = reports_per_minute;
                     s.report_interval = std::time::Duration::from_secs_f64(
                         60.0 / f64::from(reports_per_minute.max(1)),

@@ -148,6 +148,42 @@ fn staff_add_reads_the_password_from_stdin_and_refuses_bad_input() {
 }
 
 #[test]
+fn a_base_map_needs_a_tile_template_and_its_credit() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = |extra: &[&str]| {
+        Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let url = "https://tiles.example.fr/{z}/{x}/{y}.png";
+    for (args, says) in [
+        (vec!["--tiles-url", url], "--tiles-attribution"),
+        (vec!["--tiles-attribution", "© OSM"], "--tiles-url"),
+        (
+            vec![
+                "--tiles-url",
+                "https://tiles.example.fr/{z}/{x}.png",
+                "--tiles-attribution",
+                "© OSM",
+            ],
+            "{z}, {x} and {y}",
+        ),
+        (
+            vec!["--tiles-url", url, "--tiles-attribution", "© OSM", "--tiles-max-zoom", "30"],
+            "0 to 22",
+        ),
+    ] {
+        let out = serve(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}
+
+#[test]
 fn keys_are_made_at_first_use_and_rotation_endorses_the_next() {
     let dir = tempfile::tempdir().unwrap();
     let run = |cmd: &str| {

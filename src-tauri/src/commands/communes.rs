@@ -9,3 +9,11 @@ use crate::error::CommandError;
 pub fn list_communes(state: State<'_, AppState>) -> Result<Vec<Commune>, CommandError> {
     Ok(state.client.communes()?)
 }
+
+/// How the town hall's maps are drawn (its base map, if any), as of the last sync.
+#[tauri::command]
+pub fn map_settings(
+    state: State<'_, AppState>,
+) -> Result<beffroi_domain::api::MapSettings, CommandError> {
+    Ok(state.client.map_settings()?)
+}

@@ -26,6 +26,7 @@ import type { SavedPlace } from '../bindings/SavedPlace';
 import type { Severity } from '../bindings/Severity';
 import type { NearbyReport } from '../bindings/NearbyReport';
 import type { ReporterView } from '../bindings/ReporterView';
+import type { MapSettings } from '../bindings/MapSettings';
 
 export type {
   AlertText,
@@ -112,6 +113,7 @@ export const api = {
   saveSettings: (lang: Lang, homeCommune: InseeCode) =>
     invoke<Settings>('save_settings', { lang, homeCommune }),
   communes: () => invoke<Commune[]>('list_communes'),
+  mapSettings: () => invoke<MapSettings>('map_settings'),
   trustedKeys: () => invoke<TrustedKey[]>('trusted_keys'),
   checkServer: (address: string) => invoke<ServerCheck>('check_server', { address }),
   chooseServer: (address: string) => invoke<Settings>('choose_server', { address }),

@@ -19,6 +19,7 @@ import type { ReportCategory } from '../bindings/ReportCategory';
 import type { TownHallLink } from '../bindings/TownHallLink';
 import type { Polygon } from '../bindings/Polygon';
 import type { Circle } from '../bindings/Circle';
+import type { MapSettings } from '../bindings/MapSettings';
 
 /** Shapes read and checked by the server, and the communes they reach. */
 export type Reach = { polygons: Polygon[]; circles: Circle[]; communes: string[] };
@@ -75,6 +76,7 @@ export const api = {
     call<LoginResponse>('/auth/login', { method: 'POST', body: JSON.stringify({ username, password }) }),
   logout: (token: string) => call<void>('/auth/logout', { method: 'POST' }, token),
   communes: async () => (await call<SyncPage<Commune>>('/communes?limit=1000')).items,
+  mapSettings: () => call<MapSettings>('/map'),
   categories: () => call<CategoryInfo[]>('/categories'),
   places: (token: string, q: string) =>
     call<Place[]>(`/admin/places?limit=200&q=${encodeURIComponent(q)}`, {}, token),

@@ -1,7 +1,7 @@
-// Maps drawn with Leaflet (bundled: nothing is fetched from a CDN) on SVG,
-// with no base tiles: the communes' outlines (synced with the communes) and
-// the points are the whole map, so it draws offline and asks no third party
-// for anything. Leaflet rather than MapLibre GL: it needs no WebGL, which
+// Maps drawn with Leaflet (bundled: nothing is fetched from a CDN) on SVG.
+// The communes' outlines (synced with the communes) and the points are the
+// map, so it draws offline and asks no third party for anything; a town hall
+// may add base tiles (`--tiles-url`), drawn under them only while online. Leaflet rather than MapLibre GL: it needs no WebGL, which
 // the desktop webview under a virtual display (and many old phones) lack.
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
@@ -22,8 +22,58 @@ export const COLOURS = {
   home: '#003d7a',
 } as const;
 
+/** A base map the town hall chose: where its tiles are and their credit. */
+export interface BaseTiles {
+  url: string;
+  attribution: string;
+  maxZoom: number;
+}
+
+// The base tiles every map draws now (none: the outlines alone), and the
+// maps alive, which follow when that changes (online, offline).
+let baseTiles: BaseTiles | null = null;
+const live = new Set<L.Map>();
+const tileLayers = new WeakMap<L.Map, { layer: L.TileLayer; credit: L.Control.Attribution }>();
+
+/** Text as HTML (Leaflet shows attributions as HTML). */
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function applyTiles(map: L.Map) {
+  const old = tileLayers.get(map);
+  if (old) {
+    old.layer.remove();
+    old.credit.remove();
+    tileLayers.delete(map);
+  }
+  if (!baseTiles) return;
+  const credit = L.control.attribution({ prefix: false }).addTo(map);
+  const layer = L.tileLayer(baseTiles.url, {
+    attribution: escapeHtml(baseTiles.attribution),
+    maxZoom: baseTiles.maxZoom,
+    className: 'base-tiles',
+  }).addTo(map);
+  layer.bringToBack();
+  tileLayers.set(map, { layer, credit });
+}
+
 /**
- * A map in `el` with no base layer. Keyboard users move it with the arrows
+ * Draws `tiles` under every map from now on (`null`: none, and no tile is
+ * asked for). The app calls it as it goes online or offline.
+ */
+export function setBaseTiles(tiles: BaseTiles | null) {
+  const same =
+    tiles === baseTiles ||
+    (tiles !== null && baseTiles !== null && tiles.url === baseTiles.url && tiles.attribution === baseTiles.attribution && tiles.maxZoom === baseTiles.maxZoom);
+  if (same) return;
+  baseTiles = tiles;
+  for (const map of live) applyTiles(map);
+}
+
+/**
+ * A map in `el`, with the town hall's base tiles if it chose some and they
+ * may be fetched now (see `setBaseTiles`), else none. Keyboard users move it with the arrows
  * and zoom with + and − once it has the focus (Leaflet's keyboard handler);
  * its `label` says what it shows and where its list equivalent is.
  */
@@ -45,6 +95,9 @@ export function createMap(el: HTMLElement, label: string): L.Map {
   });
   el.setAttribute('role', 'region');
   el.setAttribute('aria-label', label);
+  live.add(map);
+  map.on('unload', () => live.delete(map));
+  applyTiles(map);
   return map;
 }
 

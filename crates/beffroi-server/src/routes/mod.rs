@@ -34,6 +34,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::me))
         .routes(routes!(staff::list))
         .routes(routes!(meta::openapi))
+        .routes(routes!(meta::map))
         .routes(routes!(places::changes))
         .routes(routes!(places::categories))
         .routes(routes!(places::get))
