@@ -57,6 +57,7 @@ alerts-unread-count = { $count } unread
 
 # Reports
 report-status-changed = Your report: { $status }
+report-followed-status-changed = Report you follow: { $status }
 report-status-received = received
 report-status-in_progress = in progress
 report-status-planned = work planned

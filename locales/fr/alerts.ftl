@@ -63,6 +63,7 @@ alerts-unread-count = { $count ->
 
 # Reports
 report-status-changed = Votre signalement : { $status }
+report-followed-status-changed = Signalement suivi : { $status }
 report-status-received = reçu
 report-status-in_progress = en cours de traitement
 report-status-planned = intervention prévue

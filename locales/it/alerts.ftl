@@ -63,6 +63,7 @@ alerts-unread-count = { $count ->
 
 # Reports
 report-status-changed = La tua segnalazione: { $status }
+report-followed-status-changed = Segnalazione seguita: { $status }
 report-status-received = ricevuta
 report-status-in_progress = in lavorazione
 report-status-planned = intervento previsto

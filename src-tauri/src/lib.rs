@@ -26,7 +26,8 @@ use tauri::{Emitter, Manager};
 /// reports filed here changed (payload: every one).
 pub const EVENT_ALERTS: &str = "alerts-changed";
 pub const EVENT_LIVE: &str = "live-connection";
-/// The reports filed here changed (sent, or a new status): payload, all of them.
+/// The reports filed here changed (sent, or a new status), or one followed
+/// did: payload, every report filed here.
 pub const EVENT_REPORTS: &str = "reports-changed";
 
 /// Built once in `setup`, shared by every command.

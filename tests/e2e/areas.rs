@@ -442,3 +442,102 @@ async fn a_resident_follows_a_report_filed_nearby_instead_of_filing_it_again() {
         .unwrap();
     assert!(near.is_empty());
 }
+
+/// Files a neighbour's report (no device): its id.
+async fn neighbours_report(th: &beffroi_tests::TownHall, id: &str, category: &str) {
+    let (status, body) = call(
+        th,
+        Method::POST,
+        "/reports",
+        "",
+        Some(&json!({
+            "id": id, "category": category, "description": "Signalé par un voisin",
+            "location": {"position": {"lat": 43.7009, "lon": 7.2683}},
+            "commune": "06088", "lang": "fr", "answers": {"danger": "oui", "urgent": "oui"}
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_follower_hears_of_a_followed_reports_new_status_live_and_a_private_one_is_never_announced()
+ {
+    use std::time::Duration;
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    let public = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b1b01";
+    let private = "01932c07-8f3a-7b2e-9c1d-2f4e6a8b1b02";
+    neighbours_report(&th, public, "roads").await;
+    neighbours_report(&th, private, "mutual-aid").await;
+
+    let r = resident(&th.url);
+    let recorder = Arc::new(Recorder::default());
+    r.client.set_notifier(recorder.clone());
+    r.client.sync().await.unwrap();
+    r.client.follow_report(public).await.unwrap();
+    let client = Arc::new(r.client);
+    let online = Arc::new(tokio::sync::Notify::new());
+    let told = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let listener = tokio::spawn({
+        let (client, online, told) = (client.clone(), online.clone(), told.clone());
+        async move {
+            client
+                .listen(
+                    |_| {},
+                    move |up| {
+                        if up {
+                            online.notify_one();
+                        }
+                    },
+                    move |_| {
+                        told.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    },
+                )
+                .await
+        }
+    });
+    tokio::time::timeout(Duration::from_secs(10), online.notified())
+        .await
+        .unwrap();
+    let told_at_start = told.load(std::sync::atomic::Ordering::SeqCst);
+    // Someone naming the private report as one they follow publicly.
+    let mut spy = reqwest::Client::new()
+        .get(th.api("/alerts/stream"))
+        .header("beffroi-public-reports", private)
+        .send()
+        .await
+        .unwrap();
+
+    for id in [public, private] {
+        let (status, _) = call(
+            &th,
+            Method::POST,
+            &format!("/admin/reports/{id}/status"),
+            &token,
+            Some(&json!({"status": "in_progress", "message": "Équipe en route."})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    // Live: the follower's copy has the new status, and a notification says it.
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while client.followed_public_reports().unwrap()[0].history.len() < 2 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the followed report's new status within 5 s, with no sync");
+    assert_eq!(
+        recorder.summaries(),
+        ["Signalement suivi : en cours de traitement"]
+    );
+    assert!(told.load(std::sync::atomic::Ordering::SeqCst) > told_at_start);
+    listener.abort();
+
+    // The private report's change never reached the spy: an alert sent
+    // afterwards is the first event it sees.
+    publish(&th, &token, &draft("Essai", None)).await;
+    let got = beffroi_tests::read_stream_until(&mut spy, "event: alert").await;
+    assert!(!got.contains("event: report"), "{got}");
+}

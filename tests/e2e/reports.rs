@@ -475,15 +475,7 @@ async fn a_status_change_reaches_the_reporter_over_the_live_stream_and_only_them
         .await
         .unwrap();
     assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
-    let mut got = String::new();
-    tokio::time::timeout(Duration::from_secs(5), async {
-        while !got.contains("event: alert") {
-            let chunk = other.chunk().await.unwrap().unwrap();
-            got.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    })
-    .await
-    .unwrap();
+    let got = beffroi_tests::read_stream_until(&mut other, "event: alert").await;
     assert!(!got.contains("event: report"), "{got}");
 }
 

@@ -215,3 +215,18 @@ impl Recorder {
             .collect()
     }
 }
+
+/// Reads an open event stream until `needle` has come (at most 5 s): all
+/// that was read.
+pub async fn read_stream_until(resp: &mut reqwest::Response, needle: &str) -> String {
+    let mut got = String::new();
+    tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while !got.contains(needle) {
+            let chunk = resp.chunk().await.unwrap().unwrap();
+            got.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no {needle:?} within 5 s"));
+    got
+}

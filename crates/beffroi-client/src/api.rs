@@ -186,6 +186,7 @@ impl ApiClient {
         since: Cursor,
         communes: &[beffroi_domain::InseeCode],
         reports: &[(String, String)],
+        public_reports: &[String],
     ) -> Result<reqwest::Response, ClientError> {
         let offline = |e: reqwest::Error| ClientError::Offline {
             server: self.base.clone(),
@@ -211,6 +212,7 @@ impl ApiClient {
                     .collect::<Vec<_>>()
                     .join(","),
             )
+            .header("beffroi-public-reports", public_reports.join(","))
             .send()
             .await
             .map_err(offline)?;

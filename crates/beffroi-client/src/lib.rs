@@ -522,7 +522,7 @@ impl Client {
         self.store.set_meta(MAP_SETTINGS, &map)?;
         self.send_reports(api).await?;
         self.refresh_reports(api, None).await?;
-        self.refresh_followed_public(api).await?;
+        self.refresh_followed_public(api, None).await?;
         let total = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(SyncReport {
             server: api.base().to_owned(),
@@ -680,15 +680,17 @@ impl Client {
             };
             let grew = self.store.report_view(&id, &view)?;
             if grew && view.history.len() > 1 {
-                self.notify_report(&view)?;
+                self.notify_report(&view, "report-status-changed")?;
             }
         }
         Ok(())
     }
 
+    /// Shows a report's new status (`summary`: the message saying whose).
     fn notify_report(
         &self,
         view: &beffroi_domain::report::ReporterView,
+        summary: &str,
     ) -> Result<(), ClientError> {
         let notifier = self.notifier();
         let (Some(notifier), Some(last)) = (notifier, view.history.last()) else {
@@ -700,7 +702,7 @@ impl Client {
         let n = beffroi_domain::alert::NotificationPreview {
             lang: lang.into(),
             summary: l10n.msg(
-                "report-status-changed",
+                summary,
                 &[(
                     "status",
                     l10n.msg(&format!("report-status-{status}"), &[]).into(),
@@ -927,11 +929,24 @@ impl Client {
         Ok(self.store.public_reports_followed()?)
     }
 
-    /// Fetches the status of the reports followed (one gone stays as it was).
-    async fn refresh_followed_public(&self, api: &ApiClient) -> Result<(), ClientError> {
+    /// Fetches the status of the reports followed (or of `only` that one;
+    /// one gone stays as it was); notifies when one changed.
+    async fn refresh_followed_public(
+        &self,
+        api: &ApiClient,
+        only: Option<&str>,
+    ) -> Result<(), ClientError> {
         for old in self.store.public_reports_followed()? {
+            if only.is_some_and(|only| only != old.id) {
+                continue;
+            }
             match api.public_report(&old.id).await {
-                Ok(view) => self.store.follow_public_report(&view)?,
+                Ok(view) => {
+                    self.store.follow_public_report(&view)?;
+                    if view.history.len() > old.history.len() {
+                        self.notify_report(&view, "report-followed-status-changed")?;
+                    }
+                }
                 Err(e @ ClientError::Offline { .. }) => return Err(e),
                 Err(e) => tracing::warn!(report = %old.id, error = %e, "a followed report"),
             }
@@ -1111,8 +1126,16 @@ impl Client {
                 // Every alert of the territory: which concern the resident is
                 // decided here, so the server never learns their places.
                 let followed = self.store.followed_reports()?;
+                let followed_public: Vec<String> = self
+                    .store
+                    .public_reports_followed()?
+                    .into_iter()
+                    .map(|r| r.id)
+                    .collect();
                 let mut previous = self.store.alerts_cursor()?;
-                let resp = api.alert_stream(previous, &[], &followed).await?;
+                let resp = api
+                    .alert_stream(previous, &[], &followed, &followed_public)
+                    .await?;
                 on_status(true);
                 backoff = std::time::Duration::from_millis(500);
                 let mut events = resp.bytes_stream().eventsource();
@@ -1126,6 +1149,11 @@ impl Client {
                         let only = serde_json::from_str::<serde_json::Value>(&event.data)
                             .ok()
                             .and_then(|v| v["id"].as_str().map(str::to_owned));
+                        let public = only.as_ref().is_some_and(|id| followed_public.contains(id));
+                        if only.is_none() || public {
+                            self.refresh_followed_public(&api, only.as_deref()).await?;
+                        }
+                        // (Only this device's own reports are asked for here.)
                         self.refresh_reports(&api, only.as_deref()).await?;
                         on_reports(self.filed_reports()?);
                         continue;

@@ -32,7 +32,7 @@ pub struct Hub {
     /// Set when the server stops: streams end so the stop is not held up.
     closed: watch::Sender<bool>,
     /// The ids of reports whose status changed.
-    reports: broadcast::Sender<Arc<str>>,
+    reports: broadcast::Sender<ReportNews>,
     /// Caught-up streams served by `push`: announcing writes to them
     /// directly. The lock also orders announcing against joining.
     live: Mutex<HashMap<u64, Arc<Conn>>>,
@@ -255,16 +255,27 @@ impl Hub {
     }
 
     /// Tells the devices following report `id` that its status changed
-    /// (the change is already stored).
-    pub fn announce_report(&self, id: &str) {
-        let _ = self.reports.send(Arc::from(id));
+    /// (the change is already stored); `public`: its category is public, so
+    /// devices that follow it without its secret are told too.
+    pub fn announce_report(&self, id: &str, public: bool) {
+        let _ = self.reports.send(ReportNews {
+            id: Arc::from(id),
+            public,
+        });
     }
 
-    /// Follows the status of `ids` (reports whose secrets the device showed).
-    pub fn watch_reports(&self, ids: std::collections::HashSet<String>) -> ReportWatch {
+    /// Follows the status of `ids` (reports whose secrets the device showed)
+    /// and of `public` (reports of public categories the device follows
+    /// without a secret: a private one among them is never announced).
+    pub fn watch_reports(
+        &self,
+        ids: std::collections::HashSet<String>,
+        public: std::collections::HashSet<String>,
+    ) -> ReportWatch {
         ReportWatch {
             rx: self.reports.subscribe(),
             ids,
+            public,
         }
     }
 
@@ -448,13 +459,23 @@ impl Drop for Counted {
     }
 }
 
+/// A report's status changed.
+#[derive(Debug, Clone)]
+pub struct ReportNews {
+    id: Arc<str>,
+    /// Its category is public (anyone may follow it).
+    public: bool,
+}
+
 /// The reports one device follows. Each change is an `event: report` whose
 /// data names the report (`{"id": …}`), nothing more: the device fetches the
-/// new status with its secret. After a lag, `{}` asks it to refresh them all.
+/// new status (with its secret, or its public view). After a lag, `{}` asks
+/// it to refresh them all.
 #[derive(Debug)]
 pub struct ReportWatch {
-    rx: broadcast::Receiver<Arc<str>>,
+    rx: broadcast::Receiver<ReportNews>,
     ids: std::collections::HashSet<String>,
+    public: std::collections::HashSet<String>,
 }
 
 impl ReportWatch {
@@ -462,8 +483,11 @@ impl ReportWatch {
     pub async fn next(&mut self) -> Option<axum::body::Bytes> {
         loop {
             match self.rx.recv().await {
-                Ok(id) if self.ids.contains(&*id) => {
-                    let data = serde_json::json!({ "id": &*id });
+                Ok(news)
+                    if self.ids.contains(&*news.id)
+                        || (news.public && self.public.contains(&*news.id)) =>
+                {
+                    let data = serde_json::json!({ "id": &*news.id });
                     return Some(format!("event: report\ndata: {data}\n\n").into());
                 }
                 Ok(_) => {}

@@ -172,7 +172,14 @@ fn a_base_map_needs_a_tile_template_and_its_credit() {
             "{z}, {x} and {y}",
         ),
         (
-            vec!["--tiles-url", url, "--tiles-attribution", "© OSM", "--tiles-max-zoom", "30"],
+            vec![
+                "--tiles-url",
+                url,
+                "--tiles-attribution",
+                "© OSM",
+                "--tiles-max-zoom",
+                "30",
+            ],
             "0 to 22",
         ),
     ] {

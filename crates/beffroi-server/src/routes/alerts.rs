@@ -650,6 +650,9 @@ pub struct StreamQuery {
 /// `id:secret` pairs, comma-separated (a header, so secrets stay out of URLs
 /// and access logs).
 pub const REPORTS_HEADER: &str = "beffroi-reports";
+/// The header naming reports of public categories a device follows
+/// without their secret (`id,id,…`): it is told when their status changes.
+pub const PUBLIC_REPORTS_HEADER: &str = "beffroi-public-reports";
 
 /// The most reports one stream follows.
 const MAX_FOLLOWED: usize = 200;
@@ -714,7 +717,20 @@ impl LiveStream {
             .map(|(id, _)| id.to_owned())
             .take(MAX_FOLLOWED)
             .collect();
-        let reports = (!followed.is_empty()).then(|| state.hub.watch_reports(followed));
+        // Reports of public categories followed without a secret (the hub
+        // announces only public ones to them).
+        let public: std::collections::HashSet<String> = headers
+            .get(PUBLIC_REPORTS_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty() && id.len() <= 64 && !followed.contains(*id))
+            .map(str::to_owned)
+            .take(MAX_FOLLOWED)
+            .collect();
+        let reports = (!followed.is_empty() || !public.is_empty())
+            .then(|| state.hub.watch_reports(followed, public));
         let sub = Subscription::new(
             state.hub.clone(),
             state.store.clone(),
@@ -810,7 +826,9 @@ impl LiveStream {
 /// `Last-Event-ID` to resume; a comment every 15 s keeps the stream alive.
 /// With a `Beffroi-Reports: id:secret,…` header, the stream also carries
 /// `event: report` (data `{"id": …}`) when one of those reports changes
-/// status; pairs whose secret is wrong are ignored.
+/// status; pairs whose secret is wrong are ignored. With a
+/// `Beffroi-Public-Reports: id,…` header, the same for reports of public
+/// categories the device follows without their secret.
 #[utoipa::path(get, path = "/alerts/stream", tag = "alerts", params(StreamQuery),
     responses((status = 200, content_type = "text/event-stream", description = "the stream"),
         (status = 400, body = ErrorBody)))]

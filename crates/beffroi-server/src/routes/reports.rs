@@ -659,7 +659,12 @@ pub async fn change_status(
         .await?
         .ok_or_else(|| ApiError::NotFound(msg!("err-no-report", id = &id)))?;
     tracing::info!(staff = %who.staff.username, report = %id, kind = ?changed.kind, "report status changed");
-    state.hub.announce_report(&id);
+    let public = state
+        .settings
+        .report_categories
+        .iter()
+        .any(|c| c.public && c.id == changed.report.category);
+    state.hub.announce_report(&id, public);
     Ok(JsonResponse(changed))
 }
 
