@@ -141,6 +141,9 @@ alerts-area-reaches = This area reaches { $count ->
     [one] the commune
    *[other] { $count } communes:
 } { $names }.
+alerts-area-places = Directory places in the area: { $list }.
+alerts-area-places-none = No directory place in the area.
+alerts-area-place-count = { $kind } ({ $count })
 alerts-confirm-shapes = { $count ->
     [one] one area on the map
    *[other] { $count } areas on the map

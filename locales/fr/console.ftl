@@ -141,6 +141,9 @@ alerts-area-reaches = Cette zone touche { $count ->
     [one] la commune
    *[other] { $count } communes :
 } { $names }.
+alerts-area-places = Lieux de l'annuaire dans la zone : { $list }.
+alerts-area-places-none = Aucun lieu de l'annuaire dans la zone.
+alerts-area-place-count = { $kind } ({ $count })
 alerts-confirm-shapes = { $count ->
     [one] une zone sur la carte
    *[other] { $count } zones sur la carte

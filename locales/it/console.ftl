@@ -141,6 +141,9 @@ alerts-area-reaches = Questa zona tocca { $count ->
     [one] il comune
    *[other] { $count } comuni:
 } { $names }.
+alerts-area-places = Luoghi dell'annuario nella zona: { $list }.
+alerts-area-places-none = Nessun luogo dell'annuario nella zona.
+alerts-area-place-count = { $kind } ({ $count })
 alerts-confirm-shapes = { $count ->
     [one] una zona sulla mappa
    *[other] { $count } zone sulla mappa

@@ -279,12 +279,45 @@ async fn every_alert_names_its_issuer_and_how_to_reach_them() {
 }
 
 #[tokio::test]
-async fn the_area_editor_reads_pasted_shapes_and_names_the_communes_they_reach() {
+async fn the_area_editor_reads_pasted_shapes_and_names_the_communes_and_places_they_reach() {
     let th = town_hall().await;
     let token = th.staff_token().await;
+    // Directory places: two pharmacies and a town hall office in the square, a bakery
+    // outside it, and a pharmacy inside that was deleted.
+    let mut deleted = String::new();
+    for (name, category, lat, lon) in [
+        ("Pharmacie Masséna", "pharmacy", 43.6972, 7.2705),
+        ("Pharmacie du Jardin", "pharmacy", 43.6985, 7.2712),
+        ("Mairie annexe Masséna", "town_hall", 43.6995, 7.2690),
+        ("Boulangerie de Cimiez", "bakery", 43.7190, 7.2760),
+        ("Pharmacie fermée", "pharmacy", 43.6990, 7.2700),
+    ] {
+        let place = json!({
+            "name": name, "category": category,
+            "address": {"street": "Place Masséna", "postcode": "06000", "city": "Nice"},
+            "position": {"lat": lat, "lon": lon}
+        });
+        let (status, created) =
+            call(&th, Method::POST, "/admin/places", &token, Some(&place)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        deleted = created["id"].as_str().unwrap().to_owned();
+    }
+    let (status, _) = call(
+        &th,
+        Method::DELETE,
+        &format!("/admin/places/{deleted}"),
+        &token,
+        None,
+    )
+    .await;
+    assert!(status.is_success(), "{status}");
     let body = json!({"polygons": [MASSENA, ""], "circles": ["43.7281,7.3617 1"]});
     let (status, reach) = call(&th, Method::POST, "/admin/areas/reach", &token, Some(&body)).await;
     assert_eq!(status, StatusCode::OK, "{reach}");
+    assert_eq!(
+        reach["places"],
+        json!([{"category": "pharmacy", "count": 2}, {"category": "town_hall", "count": 1}])
+    );
     assert_eq!(reach["polygons"], json!([ring(MASSENA)]));
     assert_eq!(reach["circles"][0]["radius_km"], 1.0);
     let mut communes: Vec<&str> = reach["communes"]

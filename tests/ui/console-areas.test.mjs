@@ -1,6 +1,7 @@
 // The console's area editor in a real Chromium, against a real server: an
 // agent pastes CAP polygons and circles, the server reads them and says which
-// communes they reach (or what is wrong, in French), the alert goes out with
+// communes they reach and the directory's places inside by kind (or what is
+// wrong, in French), the alert goes out with
 // its shapes in the CAP feed, and an update keeps them. axe-core finds no
 // serious or critical violation.
 import assert from 'node:assert/strict';
@@ -13,7 +14,17 @@ const f = consoleFixture('console-areas', { before, after });
 const MASSENA = '43.692,7.264 43.702,7.264 43.702,7.277 43.692,7.277 43.692,7.264';
 const EZE = '43.7281,7.3617 1';
 
-test('an agent pastes a polygon and a circle, sees the communes they reach, publishes, and an update keeps them', async () => {
+test('an agent pastes a polygon and a circle, sees the communes and places they reach, publishes, and an update keeps them', async () => {
+  // Two pharmacies in the square, in the directory.
+  const token = await staffToken(f.hall);
+  for (const [name, lat, lon] of [['Pharmacie Masséna', 43.6972, 7.2705], ['Pharmacie du Jardin', 43.6985, 7.2712]]) {
+    const resp = await fetch(`${f.hall.url}/api/v1/admin/places`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, category: 'pharmacy', address: { street: 'Place Masséna', postcode: '06000', city: 'Nice' }, position: { lat, lon } }),
+    });
+    assert.equal(resp.status, 201, await resp.text());
+  }
   const page = await f.browser.newPage({ locale: 'fr-FR' });
   await page.goto(`${f.hall.url}/console/`);
   await page.getByLabel('Identifiant').fill(f.hall.username);
@@ -64,6 +75,8 @@ test('an agent pastes a polygon and a circle, sees the communes they reach, publ
   assert.match(reach, /2 communes/);
   assert.match(reach, /Nice/);
   assert.match(reach, /Èze/);
+  // Whom it concerns: the directory's places inside, by kind.
+  assert.equal(await page.locator('#alert-area-places').innerText(), "Lieux de l'annuaire dans la zone : Pharmacie (2).");
   const violations = await axeViolationsInPage(page);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
   await page.screenshot({ path: join(artifacts, 'console-area-editor.png'), fullPage: true });

@@ -21,8 +21,14 @@ import type { Polygon } from '../bindings/Polygon';
 import type { Circle } from '../bindings/Circle';
 import type { MapSettings } from '../bindings/MapSettings';
 
-/** Shapes read and checked by the server, and the communes they reach. */
-export type Reach = { polygons: Polygon[]; circles: Circle[]; communes: string[] };
+/** Shapes read and checked by the server, the communes they reach and the places they hold. */
+export type Reach = {
+  polygons: Polygon[];
+  circles: Circle[];
+  communes: string[];
+  /** The directory's places inside, by kind, the most numerous first. */
+  places: { category: string; count: number }[];
+};
 
 export type {
   AlertDraft,

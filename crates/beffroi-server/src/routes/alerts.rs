@@ -365,10 +365,47 @@ pub struct Reach {
     /// The communes one of the shapes meets (in the outlines' order).
     #[schema(value_type = Vec<String>)]
     pub communes: Vec<InseeCode>,
+    /// The directory's places inside the shapes, counted by kind, the most
+    /// numerous first: whom an alert there concerns (schools, care homes…).
+    pub places: Vec<KindCount>,
+}
+
+/// How many directory places of one kind an area holds.
+#[derive(Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct KindCount {
+    pub category: beffroi_domain::place::Category,
+    pub count: u32,
+}
+
+/// The directory's places that `shapes` hold, counted by kind.
+async fn places_within(
+    state: &AppState,
+    shapes: &beffroi_domain::shape::Shapes,
+) -> Result<Vec<KindCount>, ApiError> {
+    let mut counts: std::collections::BTreeMap<beffroi_domain::place::Category, u32> =
+        std::collections::BTreeMap::new();
+    let mut since = Cursor::START;
+    loop {
+        let page = state.store.places_since(since, 1000).await?;
+        for p in page.items.iter().filter(|p| shapes.hold(p.position)) {
+            *counts.entry(p.category).or_default() += 1;
+        }
+        if !page.has_more {
+            break;
+        }
+        since = page.next_cursor;
+    }
+    let mut out: Vec<KindCount> = counts
+        .into_iter()
+        .map(|(category, count)| KindCount { category, count })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.category.cmp(&b.category)));
+    Ok(out)
 }
 
 /// Reads and checks shapes typed or pasted in the CAP format, and says
-/// which communes they reach (the console's area editor previews with it).
+/// which communes they reach and which directory places they hold, by kind
+/// (the console's area editor previews with it).
 #[utoipa::path(post, path = "/admin/areas/reach", tag = "alerts", security(("bearer" = [])),
     request_body = ShapesText,
     responses((status = 200, body = Reach),
@@ -395,20 +432,20 @@ pub async fn reach(
         .collect::<Result<Vec<_>, _>>()
         .map_err(invalid)?;
     check_all(&polygons, &circles).map_err(invalid)?;
-    let communes = state
-        .settings
-        .outlines
-        .reached(&Shapes::new(&polygons, &circles));
+    let shapes = Shapes::new(&polygons, &circles);
+    let communes = state.settings.outlines.reached(&shapes);
     if communes.is_empty() {
         return Err(ApiError::Unprocessable(
             "invalid_area",
             msg!("err-shapes-outside"),
         ));
     }
+    let places = places_within(&state, &shapes).await?;
     Ok(JsonResponse(Reach {
         polygons,
         circles,
         communes,
+        places,
     }))
 }
 
