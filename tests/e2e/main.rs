@@ -13,3 +13,4 @@ mod open311;
 mod pages;
 mod reports;
 mod sync;
+mod webpush;

@@ -82,6 +82,7 @@ use crate::commune::CommuneError;
 use crate::hours::HoursError;
 use crate::lang::{InvalidLangTag, UnsupportedLang};
 use crate::place::{PlaceError, UnknownCategory};
+use crate::push::PushError;
 use crate::report::ReportError;
 use crate::shape::ShapeError;
 use crate::staff::StaffError;
@@ -121,6 +122,19 @@ impl Localize for AlertError {
             InvalidIdentifier(i) => msg!("alert-invalid-identifier", identifier = i),
             MissingReference(t) => msg!("alert-missing-reference", msg_type = t.cap()),
             Shape(e) => e.msg(),
+        }
+    }
+}
+
+impl Localize for PushError {
+    fn msg(&self) -> Msg {
+        use PushError::*;
+        match self {
+            EndpointNotHttps => msg!("push-endpoint-not-https"),
+            EndpointPrivate => msg!("push-endpoint-private"),
+            EndpointTooLong => msg!("push-endpoint-too-long", max = crate::push::MAX_ENDPOINT),
+            Keys => msg!("push-keys"),
+            Communes => msg!("push-communes", max = crate::push::MAX_COMMUNES),
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod i18n;
 pub mod l10n;
 pub mod lang;
 pub mod place;
+pub mod push;
 pub mod report;
 pub mod shape;
 pub mod staff;

@@ -40,6 +40,8 @@ struct KeyFile {
 pub struct KeyRing {
     keys: Vec<(SigningKey, PublicKey)>,
     report_key: [u8; 32],
+    /// The P-256 key Web Push requests are signed with (VAPID, RFC 8292).
+    vapid_key: [u8; 32],
 }
 
 impl std::fmt::Debug for KeyRing {
@@ -104,34 +106,31 @@ impl KeyRing {
         keys.sort_by_key(|(_, p)| p.created);
         Ok(Self {
             keys,
-            report_key: Self::report_key_file(&dir)?,
+            report_key: secret_file(&dir.join("report.secret"), |_| true)?,
+            vapid_key: secret_file(&dir.join("vapid.secret"), |k| {
+                web_push_native::p256::SecretKey::from_slice(k).is_ok()
+            })?,
         })
-    }
-
-    /// The report key, made at first use (`keys/report.secret`).
-    fn report_key_file(dir: &Path) -> Result<[u8; 32], KeyError> {
-        let path = dir.join("report.secret");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => STANDARD
-                .decode(text.trim())
-                .ok()
-                .and_then(|b| b.try_into().ok())
-                .ok_or_else(|| KeyError::Damaged {
-                    path,
-                    detail: "not 32 bytes of base64".into(),
-                }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir_all(dir).map_err(io(dir))?;
-                let key = rand::random::<[u8; 32]>();
-                write_private(&path, STANDARD.encode(key).as_bytes()).map_err(io(&path))?;
-                Ok(key)
-            }
-            Err(e) => Err(KeyError::Io { path, source: e }),
-        }
     }
 
     pub fn report_key(&self) -> &[u8; 32] {
         &self.report_key
+    }
+
+    /// The VAPID key pair (`keys/vapid.secret`, made at first use).
+    pub fn vapid_key(&self) -> &[u8; 32] {
+        &self.vapid_key
+    }
+
+    /// The VAPID public key, uncompressed and base64url: what browsers
+    /// subscribe with (`applicationServerKey`).
+    pub fn vapid_public_key(&self) -> String {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use web_push_native::p256::elliptic_curve::sec1::ToEncodedPoint;
+        // Checked when it was read.
+        web_push_native::p256::SecretKey::from_slice(&self.vapid_key)
+            .map(|k| URL_SAFE_NO_PAD.encode(k.public_key().to_encoded_point(false).as_bytes()))
+            .unwrap_or_default()
     }
 
     /// Makes a new signing key (endorsed by the current one, if any) and
@@ -173,6 +172,35 @@ impl KeyRing {
             .last()
             .ok_or_else(|| KeyError::Sign("no signing key".into()))?;
         signing::sign(message, key).map_err(|e| KeyError::Sign(e.to_string()))
+    }
+}
+
+/// A 32-byte secret kept in `path` (base64), made at first use (random,
+/// until `valid` accepts it).
+fn secret_file(path: &Path, valid: impl Fn(&[u8; 32]) -> bool) -> Result<[u8; 32], KeyError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => STANDARD
+            .decode(text.trim())
+            .ok()
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .filter(&valid)
+            .ok_or_else(|| KeyError::Damaged {
+                path: path.to_owned(),
+                detail: "not a 32-byte key in base64".into(),
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let dir = path.parent().unwrap_or(path);
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
+            let key = std::iter::repeat_with(rand::random::<[u8; 32]>)
+                .find(&valid)
+                .unwrap_or_default();
+            write_private(path, STANDARD.encode(key).as_bytes()).map_err(io(path))?;
+            Ok(key)
+        }
+        Err(e) => Err(KeyError::Io {
+            path: path.to_owned(),
+            source: e,
+        }),
     }
 }
 

@@ -101,6 +101,9 @@ pub struct Settings {
     pub outlines: Arc<geography::Outlines>,
     /// The base map under the maps' outlines, if the town hall chose one.
     pub tiles: Option<beffroi_domain::api::TileSource>,
+    /// Accept Web Push endpoints on private addresses and over plain http
+    /// (a push service on this machine, for tests); never in production.
+    pub push_allow_private: bool,
 }
 
 impl Settings {
@@ -124,6 +127,7 @@ impl Settings {
             timeouts: conn::Timeouts::default(),
             outlines: Arc::new(geography::Outlines::demo()),
             tiles: None,
+            push_allow_private: false,
         }
     }
 }
@@ -160,6 +164,8 @@ pub struct AppState {
     pub login_limiter: Arc<limits::Limiter>,
     /// Anonymous Open311 reads of reports allowed per client address.
     pub read_limiter: Arc<limits::Limiter>,
+    /// Push subscriptions (and their renewals) allowed per client address.
+    pub push_limiter: Arc<limits::Limiter>,
     /// Login attempts allowed per account name, from anywhere.
     pub account_limiter: Arc<limits::AccountLimiter>,
     /// The bound on password checks running at once.
@@ -197,6 +203,9 @@ impl AppState {
                 60,
                 std::time::Duration::from_millis(500),
             )),
+            // Subscribing to pushes: 20 at once, then one every 10 seconds
+            // (a device renews once a day).
+            push_limiter: Arc::new(limits::per_address(20, std::time::Duration::from_secs(10))),
             // Guessing one account's password from many addresses: 10 tries,
             // then one every 30 seconds.
             account_limiter: Arc::new(limits::per_account(10, std::time::Duration::from_secs(30))),
@@ -356,6 +365,7 @@ async fn prune_limiters(state: AppState) {
         limits::prune(&state.report_limiter);
         limits::prune(&state.login_limiter);
         limits::prune(&state.read_limiter);
+        limits::prune(&state.push_limiter);
         limits::prune(&state.account_limiter);
     }
 }

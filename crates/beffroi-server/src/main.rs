@@ -90,6 +90,11 @@ enum Command {
         /// The deepest zoom the tile server has.
         #[arg(long, env = "BEFFROI_TILES_MAX_ZOOM", default_value_t = 19)]
         tiles_max_zoom: u8,
+        /// Accept Web Push endpoints on private addresses and over http (a
+        /// push service on this machine, for tests). Never in production:
+        /// anyone could make the server send requests into its own network.
+        #[arg(long, env = "BEFFROI_PUSH_ALLOW_PRIVATE")]
+        push_allow_private: bool,
     },
     /// Manage staff accounts.
     Staff {
@@ -174,6 +179,7 @@ fn main() -> anyhow::Result<()> {
                 tiles_url,
                 tiles_attribution,
                 tiles_max_zoom,
+                push_allow_private,
             } => {
                 let tiles = match (tiles_url, tiles_attribution) {
                     (Some(url), Some(attribution)) => Some(
@@ -182,8 +188,14 @@ fn main() -> anyhow::Result<()> {
                     ),
                     _ => None,
                 };
+                if push_allow_private {
+                    tracing::warn!(
+                        "--push-allow-private: push endpoints on private addresses are accepted"
+                    );
+                }
                 let adjust = move |s: &mut Settings| {
                     s.tiles = tiles;
+                    s.push_allow_private = push_allow_private;
                     s.report_burst = reports_per_minute;
                     s.report_interval = std::time::Duration::from_secs_f64(
                         60.0 / f64::from(reports_per_minute.max(1)),

@@ -10,6 +10,7 @@ pub mod open311;
 pub mod places;
 pub mod reports;
 pub mod staff;
+pub mod webpush;
 
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
@@ -66,4 +67,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::triage))
         .routes(routes!(reports::staff_get))
         .routes(routes!(reports::change_status))
+        .routes(routes!(webpush::key))
+        .routes(routes!(webpush::subscribe, webpush::unsubscribe))
 }

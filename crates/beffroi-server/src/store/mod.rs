@@ -302,4 +302,32 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// A report as its reporter sees it (no contact details).
     async fn report_for_reporter(&self, id: String) -> Result<Option<ReporterView>, StoreError>;
+
+    /// Stores a Web Push subscription, or renews the one with its endpoint
+    /// and keys (its communes, language and severity replaced).
+    async fn save_push_subscription(
+        &self,
+        sub: beffroi_domain::push::PushSubscription,
+        at: OffsetDateTime,
+    ) -> Result<PushSaved, StoreError>;
+
+    /// Ends the subscription with this endpoint and authentication secret;
+    /// `false` when there is none.
+    async fn delete_push_subscription(
+        &self,
+        endpoint: String,
+        auth: String,
+    ) -> Result<bool, StoreError>;
+
+    async fn push_subscription_count(&self) -> Result<u64, StoreError>;
+}
+
+/// What saving a push subscription did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushSaved {
+    Created,
+    /// The same endpoint and keys: renewed.
+    Renewed,
+    /// The endpoint is subscribed with other keys: nothing changed.
+    KeysDiffer,
 }

@@ -20,9 +20,12 @@ use rusqlite_migration::{M, Migrations};
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
-use super::{Publication, ReportFilter, SentAlert, StaffCredentials, Store, StoreError, Submitted};
+use super::{
+    Publication, PushSaved, ReportFilter, SentAlert, StaffCredentials, Store, StoreError, Submitted,
+};
 
 mod alerts;
+mod push;
 mod reports;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
@@ -34,6 +37,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("sqlite/0005_reports_kind.sql")),
         M::up(include_str!("sqlite/0006_communes_geometry.sql")),
         M::up(include_str!("sqlite/0007_reports_position.sql")),
+        M::up(include_str!("sqlite/0008_push_subscriptions.sql")),
     ])
 });
 
@@ -605,6 +609,27 @@ impl Store for SqliteStore {
     async fn report_for_reporter(&self, id: String) -> Result<Option<ReporterView>, StoreError> {
         self.call(move |conn| reports::for_reporter(conn, &id))
             .await
+    }
+
+    async fn save_push_subscription(
+        &self,
+        sub: beffroi_domain::push::PushSubscription,
+        at: OffsetDateTime,
+    ) -> Result<PushSaved, StoreError> {
+        self.call(move |conn| push::save(conn, &sub, at)).await
+    }
+
+    async fn delete_push_subscription(
+        &self,
+        endpoint: String,
+        auth: String,
+    ) -> Result<bool, StoreError> {
+        self.call(move |conn| push::delete(conn, &endpoint, &auth))
+            .await
+    }
+
+    async fn push_subscription_count(&self) -> Result<u64, StoreError> {
+        self.call(|conn| push::count(conn)).await
     }
 }
 

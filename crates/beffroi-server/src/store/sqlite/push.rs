@@ -1,0 +1,75 @@
+//! Web Push subscriptions in SQLite.
+
+use beffroi_domain::push::PushSubscription;
+use rusqlite::{Connection, OptionalExtension, params};
+use time::OffsetDateTime;
+
+use crate::store::{PushSaved, StoreError};
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Stores a new subscription, or renews one with the same endpoint and keys.
+pub(super) fn save(
+    conn: &mut Connection,
+    sub: &PushSubscription,
+    at: OffsetDateTime,
+) -> Result<PushSaved, StoreError> {
+    let tx = conn.transaction()?;
+    let known: Option<(String, String)> = tx
+        .query_row(
+            "SELECT p256dh, auth FROM push_subscriptions WHERE endpoint = ?1",
+            [&sub.endpoint],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let communes = json(&sub.communes)?;
+    let lang = sub.lang.tag();
+    let severity = sub.min_severity.cap();
+    let saved = match known {
+        Some((p256dh, auth)) if p256dh != sub.keys.p256dh || auth != sub.keys.auth => {
+            return Ok(PushSaved::KeysDiffer);
+        }
+        Some(_) => {
+            tx.execute(
+                "UPDATE push_subscriptions SET communes = ?2, lang = ?3, min_severity = ?4, \
+                 renewed_at = ?5 WHERE endpoint = ?1",
+                params![sub.endpoint, communes, lang, severity, at.unix_timestamp()],
+            )?;
+            PushSaved::Renewed
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO push_subscriptions \
+                 (endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                params![
+                    sub.endpoint,
+                    sub.keys.p256dh,
+                    sub.keys.auth,
+                    communes,
+                    lang,
+                    severity,
+                    at.unix_timestamp()
+                ],
+            )?;
+            PushSaved::Created
+        }
+    };
+    tx.commit()?;
+    Ok(saved)
+}
+
+/// Deletes the subscription with this endpoint and secret.
+pub(super) fn delete(conn: &Connection, endpoint: &str, auth: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "DELETE FROM push_subscriptions WHERE endpoint = ?1 AND auth = ?2",
+        params![endpoint, auth],
+    )? > 0)
+}
+
+pub(super) fn count(conn: &Connection) -> Result<u64, StoreError> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM push_subscriptions", [], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or_default())
+}
