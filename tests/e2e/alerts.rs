@@ -90,6 +90,18 @@ pub(crate) async fn publish(th: &TownHall, token: &str, body: &Value) -> String 
     id
 }
 
+/// The thread (its first message's identifier) of a published alert.
+pub(crate) async fn thread_of(th: &TownHall, token: &str, id: &str) -> String {
+    let list = th.staff_json("/admin/alerts", token).await;
+    let alert = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap();
+    alert["thread"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test]
 async fn compose_publish_update_cancel_with_roles_signatures_and_audit() {
     let th = town_hall().await;

@@ -3,11 +3,11 @@
 //! level in the link preview, and follows the alert to its all-clear.
 
 use beffroi_domain::alert::{AlertLevel, Severity, Urgency};
-use beffroi_tests::{TownHall, resident, town_hall};
+use beffroi_tests::{resident, town_hall};
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
 
-use crate::alerts::{call, draft, publish};
+use crate::alerts::{call, draft, publish, thread_of};
 
 /// `GET url` with `Accept-Language: accept`: status, headers and body.
 async fn page(url: &str, accept: Option<&str>) -> (StatusCode, header::HeaderMap, String) {
@@ -18,17 +18,6 @@ async fn page(url: &str, accept: Option<&str>) -> (StatusCode, header::HeaderMap
     let resp = req.send().await.unwrap();
     let (status, headers) = (resp.status(), resp.headers().clone());
     (status, headers, resp.text().await.unwrap())
-}
-
-async fn thread_of(th: &TownHall, token: &str, id: &str) -> String {
-    let list = th.staff_json("/admin/alerts", token).await;
-    let alert = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == id)
-        .unwrap();
-    alert["thread"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]

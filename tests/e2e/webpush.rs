@@ -201,3 +201,353 @@ async fn one_address_cannot_subscribe_without_end() {
     assert!(limited >= 15, "{limited} refused");
     assert!(stored(&th).await <= 25);
 }
+
+/// A device's push keys: its private key (to decrypt) and its subscription.
+struct Device {
+    secret: web_push_native::p256::SecretKey,
+    auth: [u8; 16],
+}
+
+impl Device {
+    fn new() -> Self {
+        use web_push_native::p256::elliptic_curve::rand_core::OsRng;
+        Device {
+            secret: web_push_native::p256::SecretKey::random(&mut OsRng),
+            auth: rand_auth(),
+        }
+    }
+
+    fn subscription(&self, endpoint: &str, communes: &[&str], min: &str) -> Value {
+        use base64::Engine;
+        use web_push_native::p256::elliptic_curve::sec1::ToEncodedPoint;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        json!({
+            "endpoint": endpoint,
+            "keys": {
+                "p256dh": b64.encode(self.secret.public_key().to_encoded_point(false).as_bytes()),
+                "auth": b64.encode(self.auth),
+            },
+            "communes": communes, "lang": "fr", "min_severity": min
+        })
+    }
+
+    fn decrypt(&self, body: &[u8]) -> Value {
+        let auth = web_push_native::Auth::clone_from_slice(&self.auth);
+        let plain = web_push_native::decrypt(body.to_vec(), &self.secret, &auth).unwrap();
+        serde_json::from_slice(&plain).unwrap()
+    }
+}
+
+fn rand_auth() -> [u8; 16] {
+    use web_push_native::p256::elliptic_curve::rand_core::{OsRng, RngCore};
+    let mut a = [0u8; 16];
+    OsRng.fill_bytes(&mut a);
+    a
+}
+
+/// What a push service received: the path, the headers, the body.
+type Received =
+    std::sync::Arc<std::sync::Mutex<Vec<(String, reqwest::header::HeaderMap, Vec<u8>)>>>;
+
+/// A push service on loopback: `/ok/…` takes pushes (201), `/gone/…` has
+/// forgotten them (410), `/flaky/…` fails once (503) then takes them,
+/// `/hang/…` never answers. It records every request.
+async fn push_service() -> (String, Received) {
+    use axum::extract::{OriginalUri, Request};
+    use axum::http::StatusCode as S;
+    let received: Received = Default::default();
+    let seen = received.clone();
+    let app = axum::Router::new().fallback(move |OriginalUri(uri): OriginalUri, req: Request| {
+        let seen = seen.clone();
+        async move {
+            let path = uri.path().to_owned();
+            let headers = req.headers().clone();
+            let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+                .await
+                .unwrap()
+                .to_vec();
+            let earlier = {
+                let mut seen = seen.lock().unwrap();
+                let earlier = seen.iter().filter(|(p, ..)| p == &path).count();
+                seen.push((path.clone(), headers, body));
+                earlier
+            };
+            if path.starts_with("/hang/") {
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            }
+            match path.split('/').nth(1) {
+                Some("gone") => S::GONE,
+                Some("flaky") if earlier == 0 => S::SERVICE_UNAVAILABLE,
+                _ => S::CREATED,
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, received)
+}
+
+fn paths(received: &Received) -> Vec<String> {
+    received
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(p, ..)| p.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_published_alert_is_pushed_encrypted_and_signed_to_the_subscriptions_it_concerns() {
+    use std::time::{Duration, Instant};
+    let th = town_hall_with(|s| {
+        s.push_allow_private = true;
+        s.push_retry_base = Duration::from_millis(50);
+    })
+    .await;
+    let token = th.staff_token().await;
+    let (service, received) = push_service().await;
+    // Another push service, which hangs: it must not delay the first.
+    let (hanging, hung) = push_service().await;
+    let nice = Device::new();
+    let devices: Vec<(Device, String, &[&str], &str)> = vec![
+        (nice, format!("{service}/ok/nice"), &["06088"], "minor"),
+        (
+            Device::new(),
+            format!("{service}/ok/eze"),
+            &["06059"],
+            "minor",
+        ),
+        (
+            Device::new(),
+            format!("{service}/ok/picky"),
+            &["06088"],
+            "extreme",
+        ),
+        (
+            Device::new(),
+            format!("{service}/gone/old"),
+            &["06088"],
+            "minor",
+        ),
+        (
+            Device::new(),
+            format!("{service}/flaky/busy"),
+            &["06088"],
+            "minor",
+        ),
+        (
+            Device::new(),
+            format!("{hanging}/hang/slow"),
+            &["06088"],
+            "minor",
+        ),
+    ];
+    for (d, endpoint, communes, min) in &devices {
+        let (status, body) = send(
+            &th,
+            Method::POST,
+            &d.subscription(endpoint, communes, min),
+            "fr",
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let count = |path: &'static str| {
+        let r = received.clone();
+        move || paths(&r).iter().filter(|p| *p == path).count()
+    };
+    // Each new subscription gets a confirmation push at once; the one whose
+    // service has forgotten it is removed then.
+    let (nice_count, flaky_count) = (count("/ok/nice"), count("/flaky/busy"));
+    wait_for_all(|| nice_count() == 1 && flaky_count() == 2).await;
+    let first = received
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(p, ..)| p == "/ok/nice")
+        .unwrap()
+        .2
+        .clone();
+    assert_eq!(devices[0].0.decrypt(&first), json!({"subscribed": true}));
+    for _ in 0..100 {
+        if stored(&th).await == 5 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        stored(&th).await,
+        5,
+        "the forgotten subscription is removed"
+    );
+    let before = paths(&received).len();
+
+    // A severe alert for Nice.
+    let t = Instant::now();
+    let id = crate::alerts::publish(
+        &th,
+        &token,
+        &crate::alerts::draft("Confinement", Some(&["06088"])),
+    )
+    .await;
+    wait_for_all(|| nice_count() == 2 && flaky_count() == 3).await;
+    assert!(
+        t.elapsed() < Duration::from_secs(3),
+        "{:?}: the hanging service delayed it",
+        t.elapsed()
+    );
+    assert_eq!(
+        paths(&hung),
+        ["/hang/slow", "/hang/slow"],
+        "the hanging service was asked too"
+    );
+    // Not Èze's, nor the one that wants extreme alerts only.
+    let got = paths(&received)[before..].to_vec();
+    assert!(
+        !got.iter().any(|p| p == "/ok/eze" || p == "/ok/picky"),
+        "{got:?}"
+    );
+
+    // What Nice's device got: the alert's id and cursor, decrypted with its
+    // key; high urgency; kept until the alert expires (28 days at most);
+    // signed with the server's VAPID key.
+    let thread = crate::alerts::thread_of(&th, &token, &id).await;
+    let thread = thread.as_str();
+    let (headers, body) = {
+        let seen = received.lock().unwrap();
+        let (_, h, b) = seen
+            .iter()
+            .filter(|(p, ..)| p == "/ok/nice")
+            .nth(1)
+            .unwrap()
+            .clone();
+        (h, b)
+    };
+    let payload = devices[0].0.decrypt(&body);
+    assert_eq!(payload["alert"], thread);
+    assert_eq!(payload["message"], thread);
+    assert!(payload["cursor"].as_u64().unwrap() > 0);
+    assert_eq!(
+        payload.as_object().unwrap().len(),
+        3,
+        "nothing else: {payload}"
+    );
+    assert_eq!(headers["urgency"], "high");
+    assert_eq!(headers["ttl"], (28 * 24 * 3600).to_string().as_str());
+    assert_eq!(headers["content-encoding"], "aes128gcm");
+    let topic = headers["topic"].to_str().unwrap().to_owned();
+    assert_eq!(topic.len(), 32);
+    let vapid = headers["authorization"].to_str().unwrap();
+    let (token_part, key_part) = vapid
+        .strip_prefix("vapid t=")
+        .and_then(|v| v.split_once(", k="))
+        .unwrap();
+    let server_key = get_json(&th.api("/push/key")).await;
+    assert_eq!(key_part, server_key["public_key"]);
+    {
+        use web_push_native::jwt_simple::prelude::*;
+        let public =
+            ES256PublicKey::from_bytes(&beffroi_domain::push::base64url(key_part).unwrap())
+                .unwrap();
+        let claims = public
+            .verify_token::<NoCustomClaims>(token_part, None)
+            .unwrap();
+        // The push service's origin (web-push-native leaves the port out:
+        // push services listen on 443; see docs/push.md).
+        let audience = claims.audiences.unwrap().into_string().unwrap();
+        assert!(audience.starts_with("http://127.0.0.1"), "{audience}");
+        assert!(claims.subject.unwrap().starts_with("mailto:"));
+    }
+
+    // Its cancellation goes where the alert went, under the same topic.
+    let (status, _) = crate::alerts::call(
+        &th,
+        Method::POST,
+        &format!("/admin/alerts/{id}/cancel"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    wait_for_all(|| nice_count() == 3).await;
+    let seen = received.lock().unwrap();
+    let (_, h, b) = seen
+        .iter()
+        .filter(|(p, ..)| p == "/ok/nice")
+        .nth(2)
+        .unwrap();
+    assert_eq!(h["topic"].to_str().unwrap(), topic);
+    assert_eq!(devices[0].0.decrypt(b)["alert"], thread);
+    assert_eq!(
+        seen.iter().filter(|(p, ..)| p == "/ok/picky").count(),
+        1,
+        "its confirmation only"
+    );
+}
+
+/// Waits (5 s at most) until `cond` holds.
+async fn wait_for_all(cond: impl Fn() -> bool) {
+    tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while !cond() {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("not within 5 s"));
+}
+
+#[test]
+fn rfc_8291s_own_example_decrypts() {
+    // RFC 8291, Appendix A: the receiver's private key and auth secret, and
+    // the push message the application server made for it.
+    let secret = web_push_native::p256::SecretKey::from_slice(
+        &beffroi_domain::push::base64url("q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94").unwrap(),
+    )
+    .unwrap();
+    let auth =
+        web_push_native::Auth::clone_from_slice(&beffroi_domain::push::base64url(AUTH).unwrap());
+    let message = beffroi_domain::push::base64url(
+        "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN",
+    )
+    .unwrap();
+    let plain = web_push_native::decrypt(message, &secret, &auth).unwrap();
+    assert_eq!(plain, b"When I grow up, I want to be a watermelon");
+    // And its public key is the one the subscriptions above use.
+    use web_push_native::p256::elliptic_curve::sec1::ToEncodedPoint;
+    assert_eq!(
+        beffroi_domain::push::base64url(P256DH).unwrap(),
+        secret.public_key().to_encoded_point(false).as_bytes()
+    );
+}
+
+#[tokio::test]
+async fn a_subscription_not_renewed_for_30_days_expires() {
+    use beffroi_server::Store;
+    use time::{Duration, OffsetDateTime};
+    // A store no server prunes meanwhile.
+    let dir = tempfile::tempdir().unwrap();
+    let store = beffroi_server::SqliteStore::open(dir.path()).unwrap();
+    let sub = |n: u32| -> beffroi_domain::push::PushSubscription {
+        serde_json::from_value(subscription(&format!("https://93.184.215.14/push/{n}"))).unwrap()
+    };
+    let now = OffsetDateTime::now_utc();
+    store
+        .save_push_subscription(sub(1), now - Duration::days(31))
+        .await
+        .unwrap();
+    store
+        .save_push_subscription(sub(2), now - Duration::days(31))
+        .await
+        .unwrap();
+    // The second one's device came back yesterday: renewed.
+    store
+        .save_push_subscription(sub(2), now - Duration::days(1))
+        .await
+        .unwrap();
+    let before = now - beffroi_server::PUSH_SUBSCRIPTION_LIFE;
+    assert_eq!(store.expire_push_subscriptions(before).await.unwrap(), 1);
+    let left = store.push_subscriptions_after(None, 10).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert!(left[0].endpoint.ends_with("/push/2"));
+}

@@ -13,6 +13,7 @@
 //! - [`keys`]: the Ed25519 keys that sign alerts;
 //! - [`hub`]: live delivery of alerts to connected devices;
 //! - [`push`], [`conn`]: connections (live streams apart), their deadlines and caps;
+//! - [`webpush`]: Web Push to phones whose app or page is closed;
 //! - [`import`]: places from OSM GeoJSON and CSV files, with a per-row report;
 //! - [`pages`]: public pages for people with no app (a shared alert);
 //! - [`demo`]: the demo territory (51 communes of the Métropole Nice Côte d'Azur).
@@ -35,6 +36,7 @@ pub mod photos;
 pub mod push;
 pub mod routes;
 pub mod store;
+pub mod webpush;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -104,6 +106,8 @@ pub struct Settings {
     /// Accept Web Push endpoints on private addresses and over plain http
     /// (a push service on this machine, for tests); never in production.
     pub push_allow_private: bool,
+    /// The first wait before a push is tried again (then 4×, 16×).
+    pub push_retry_base: std::time::Duration,
 }
 
 impl Settings {
@@ -128,6 +132,7 @@ impl Settings {
             outlines: Arc::new(geography::Outlines::demo()),
             tiles: None,
             push_allow_private: false,
+            push_retry_base: std::time::Duration::from_secs(2),
         }
     }
 }
@@ -176,6 +181,8 @@ pub struct AppState {
     /// Photos being cleaned at once (each read whole: up to 8 MiB in, as
     /// much out); more wait their turn.
     pub photo_cleaning: Arc<tokio::sync::Semaphore>,
+    /// Sends Web Push (see [`webpush`]).
+    pub pusher: Arc<webpush::Pusher>,
     /// The last Atom feed rendered (see `routes::alerts::atom`).
     pub atom_cache: Arc<std::sync::Mutex<Option<routes::alerts::AtomCache>>>,
 }
@@ -188,6 +195,18 @@ impl AppState {
         photos::clear_incoming(&settings.data_dir)?;
         let keys = keys::KeyRing::open(&settings.data_dir)?;
         let latest = store.latest_alert_cursor()?;
+        // The VAPID `sub` claim: how a push service reaches the operator.
+        let contact = match &settings.public_url {
+            Some(url) if url.starts_with("https://") => url.clone(),
+            _ => format!("mailto:webmaster@{}", settings.sender),
+        };
+        let pusher = webpush::Pusher::new(
+            keys.vapid_key(),
+            contact,
+            settings.push_allow_private,
+            settings.push_retry_base,
+        )
+        .map_err(LaunchError::Push)?;
         Ok(Self {
             store: Arc::new(store),
             keys: Arc::new(keys),
@@ -216,6 +235,7 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
             )),
             atom_cache: Arc::default(),
+            pusher: Arc::new(pusher),
             settings: Arc::new(settings),
         })
     }
@@ -355,13 +375,26 @@ pub async fn serve(
     Ok(())
 }
 
+/// How long a push subscription lives without its device renewing it (the
+/// web app renews at each visit and at least daily).
+pub const PUSH_SUBSCRIPTION_LIFE: time::Duration = time::Duration::days(30);
+
 /// Every minute, forgets the addresses and accounts whose budget is full
-/// again, so the limiters stay as small as the current traffic.
+/// again, so the limiters stay as small as the current traffic; every hour,
+/// the push subscriptions whose devices fell silent.
 async fn prune_limiters(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(60));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
+    for minute in 0u64.. {
         every.tick().await;
+        if minute % 60 == 0 {
+            let before = time::OffsetDateTime::now_utc() - PUSH_SUBSCRIPTION_LIFE;
+            match state.store.expire_push_subscriptions(before).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "silent push subscriptions removed"),
+                Err(e) => tracing::warn!(error = %e, "cannot expire push subscriptions"),
+            }
+        }
         limits::prune(&state.report_limiter);
         limits::prune(&state.login_limiter);
         limits::prune(&state.read_limiter);
@@ -389,4 +422,6 @@ pub enum LaunchError {
     Keys(#[from] keys::KeyError),
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
+    #[error("cannot send Web Push: {0}")]
+    Push(String),
 }

@@ -145,8 +145,17 @@ async fn send(
         .await?;
     tracing::info!(staff = actor, alert = %alert_id, message = %message.identifier,
         kind = %message.msg_type, cursor = sent.cursor.0, "alert message sent");
+    let cursor = sent.cursor;
     state.hub.announce(sent);
     drop(in_order);
+    // Phones whose app or page is closed: pushed apart, never delaying this.
+    tokio::spawn(crate::webpush::dispatch(
+        state.pusher.clone(),
+        state.store.clone(),
+        state.settings.outlines.clone(),
+        message,
+        cursor,
+    ));
     Ok(())
 }
 

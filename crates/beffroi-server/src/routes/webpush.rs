@@ -130,6 +130,23 @@ pub async fn subscribe(
         created = status == StatusCode::CREATED,
         "push subscription saved"
     );
+    if status == StatusCode::CREATED {
+        // A confirmation push: the device knows at once that pushes reach it
+        // (FOSS Warn's users' first complaint: subscriptions dying silently).
+        let (pusher, store, sub) = (state.pusher.clone(), state.store.clone(), sub.clone());
+        tokio::spawn(async move {
+            let confirmation = crate::webpush::Push {
+                payload: crate::webpush::CONFIRMATION,
+                ttl: Duration::from_secs(24 * 3600),
+                urgency: "normal",
+                topic: "subscribed",
+            };
+            let outcome = pusher.push(&sub, &confirmation).await;
+            if outcome == crate::webpush::Outcome::Gone {
+                let _ = store.remove_push_subscription(sub.endpoint).await;
+            }
+        });
+    }
     Ok((status, JsonResponse(sub)))
 }
 

@@ -320,6 +320,20 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<bool, StoreError>;
 
     async fn push_subscription_count(&self) -> Result<u64, StoreError>;
+
+    /// Push subscriptions after `after` (by endpoint), at most `limit`.
+    async fn push_subscriptions_after(
+        &self,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<Vec<beffroi_domain::push::PushSubscription>, StoreError>;
+
+    /// Removes a subscription its push service forgot (404/410).
+    async fn remove_push_subscription(&self, endpoint: String) -> Result<bool, StoreError>;
+
+    /// Removes the subscriptions not renewed since `before` (their devices
+    /// fell silent); returns how many.
+    async fn expire_push_subscriptions(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
 }
 
 /// What saving a push subscription did.

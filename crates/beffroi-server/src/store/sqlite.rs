@@ -631,6 +631,23 @@ impl Store for SqliteStore {
     async fn push_subscription_count(&self) -> Result<u64, StoreError> {
         self.call(|conn| push::count(conn)).await
     }
+
+    async fn push_subscriptions_after(
+        &self,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<Vec<beffroi_domain::push::PushSubscription>, StoreError> {
+        self.call(move |conn| push::after(conn, after.as_deref(), limit))
+            .await
+    }
+
+    async fn remove_push_subscription(&self, endpoint: String) -> Result<bool, StoreError> {
+        self.call(move |conn| push::remove(conn, &endpoint)).await
+    }
+
+    async fn expire_push_subscriptions(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
+        self.call(move |conn| push::expire(conn, before)).await
+    }
 }
 
 impl SqliteStore {

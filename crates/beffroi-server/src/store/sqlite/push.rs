@@ -73,3 +73,58 @@ pub(super) fn count(conn: &Connection) -> Result<u64, StoreError> {
     let n: i64 = conn.query_row("SELECT count(*) FROM push_subscriptions", [], |r| r.get(0))?;
     Ok(u64::try_from(n).unwrap_or_default())
 }
+
+/// Subscriptions after `after` (by endpoint), at most `limit`.
+pub(super) fn after(
+    conn: &Connection,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Vec<PushSubscription>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT endpoint, p256dh, auth, communes, lang, min_severity FROM push_subscriptions \
+         WHERE endpoint > ?1 ORDER BY endpoint LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![after.unwrap_or(""), limit], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    let corrupt = |what: &str| StoreError::Corrupt(format!("push subscription: {what}"));
+    rows.map(|row| {
+        let (endpoint, p256dh, auth, communes, lang, severity) = row?;
+        Ok(PushSubscription {
+            endpoint,
+            keys: beffroi_domain::push::PushKeys { p256dh, auth },
+            communes: serde_json::from_str(&communes).map_err(|_| corrupt("communes"))?,
+            lang: lang.parse().map_err(|_| corrupt("lang"))?,
+            min_severity: beffroi_domain::alert::Severity::ALL
+                .iter()
+                .copied()
+                .find(|s| s.cap() == severity)
+                .ok_or_else(|| corrupt("severity"))?,
+        })
+    })
+    .collect()
+}
+
+/// Removes the subscription a push service forgot.
+pub(super) fn remove(conn: &Connection, endpoint: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "DELETE FROM push_subscriptions WHERE endpoint = ?1",
+        [endpoint],
+    )? > 0)
+}
+
+/// Removes the subscriptions not renewed since `before`.
+pub(super) fn expire(conn: &Connection, before: OffsetDateTime) -> Result<u64, StoreError> {
+    let n = conn.execute(
+        "DELETE FROM push_subscriptions WHERE renewed_at < ?1",
+        [before.unix_timestamp()],
+    )?;
+    Ok(u64::try_from(n).unwrap_or_default())
+}
