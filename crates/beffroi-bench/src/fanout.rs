@@ -52,25 +52,13 @@ pub async fn fanout(subscribers: usize) -> anyhow::Result<()> {
     // Every subscriber is on 127.0.0.1 here; devices have addresses of their own.
     settings.connections_per_address = usize::MAX;
     let state = AppState::open(settings)?;
-    let demo = beffroi_server::demo::seed(state.store.as_ref()).await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let url = format!("http://{addr}");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(beffroi_server::serve(state.clone(), listener, async {
-        let _ = stopped.await;
-    }));
-
-    let http = reqwest::Client::new();
-    let login: serde_json::Value = http
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({"username": demo.username.as_str(), "password": demo.password}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let token = login["token"].as_str().context("no token")?.to_owned();
+    let served = Served::start(&state).await?;
+    let (addr, url, token, http) = (
+        served.addr,
+        served.url.clone(),
+        served.token.clone(),
+        served.http.clone(),
+    );
     let id = draft(&http, &url, &token, "Exercice : confinement").await?;
 
     // Settle, then the baseline: the server with no subscriber.
@@ -192,8 +180,7 @@ pub async fn fanout(subscribers: usize) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 
-    let _ = stop.send(());
-    server.await??;
+    served.stop().await?;
     println!(
         "{}",
         json!({
@@ -211,7 +198,55 @@ pub async fn fanout(subscribers: usize) -> anyhow::Result<()> {
 }
 
 /// Drafts a territory-wide exercise alert; returns its id.
-async fn draft(
+/// A demo town hall serving `state` on 127.0.0.1, with its staff's token.
+pub(crate) struct Served {
+    pub addr: std::net::SocketAddr,
+    pub url: String,
+    pub token: String,
+    pub http: reqwest::Client,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Served {
+    /// Seeds the demo territory and account, serves, and logs in.
+    pub async fn start(state: &AppState) -> anyhow::Result<Self> {
+        let demo = beffroi_server::demo::seed(state.store.as_ref()).await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let url = format!("http://{addr}");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(beffroi_server::serve(state.clone(), listener, async {
+            let _ = stopped.await;
+        }));
+        let http = reqwest::Client::new();
+        let login: serde_json::Value = http
+            .post(format!("{url}/api/v1/auth/login"))
+            .json(&json!({"username": demo.username.as_str(), "password": demo.password}))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let token = login["token"].as_str().context("no token")?.to_owned();
+        Ok(Self {
+            addr,
+            url,
+            token,
+            http,
+            stop,
+            server,
+        })
+    }
+
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        self.server.await??;
+        Ok(())
+    }
+}
+
+pub(crate) async fn draft(
     http: &reqwest::Client,
     url: &str,
     token: &str,

@@ -4,9 +4,11 @@
 //! `cargo run --release -p beffroi-bench -- directory [--places N] [--queries Q]`
 //! `cargo run --release -p beffroi-bench -- fanout [--subscribers N]`
 //! `cargo run --release -p beffroi-bench -- ingest [--seconds S] [--senders N] [--photo-kb K]`
+//! `cargo run --release -p beffroi-bench -- push [--subscriptions N]`
 
 mod fanout;
 mod ingest;
+mod webpush;
 
 use std::time::{Duration, Instant};
 
@@ -59,6 +61,18 @@ enum Command {
         /// The photo's size in the second phase, in KB.
         #[arg(long, default_value_t = 500)]
         photo_kb: usize,
+    },
+    /// Web Push: the time from a publication until a push service on
+    /// loopback has every encrypted push, and the server's CPU per push.
+    Push {
+        #[arg(long, default_value_t = 100_000)]
+        subscriptions: usize,
+    },
+    /// (Internal) the push service's process of `push`.
+    #[command(hide = true)]
+    PushService {
+        #[arg(long)]
+        n: usize,
     },
     /// (Internal) the senders' process of `ingest`.
     #[command(hide = true)]
@@ -143,6 +157,8 @@ fn main() -> anyhow::Result<()> {
             senders,
             photo_kb,
         } => rt()?.block_on(ingest::ingest(seconds, senders, photo_kb)),
+        Command::Push { subscriptions } => rt()?.block_on(webpush::push(subscriptions)),
+        Command::PushService { n } => rt()?.block_on(webpush::service(n)),
         Command::IngestLoad {
             addr,
             seconds,

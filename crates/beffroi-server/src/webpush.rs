@@ -68,6 +68,10 @@ pub struct Pusher {
     contact: String,
     allow_private: bool,
     retry_base: Duration,
+    /// The VAPID `Authorization` per push service, and when it was made.
+    jwts: std::sync::Mutex<
+        std::collections::HashMap<String, (std::time::Instant, axum::http::HeaderValue)>,
+    >,
 }
 
 impl std::fmt::Debug for Pusher {
@@ -119,6 +123,7 @@ impl Pusher {
             contact,
             allow_private,
             retry_base,
+            jwts: Default::default(),
         })
     }
 
@@ -212,16 +217,50 @@ impl Pusher {
         if auth.len() != 16 {
             return None;
         }
-        let builder = WebPushBuilder::new(
-            sub.endpoint.parse().ok()?,
-            key,
-            Auth::clone_from_slice(&auth),
+        let endpoint: axum::http::Uri = sub.endpoint.parse().ok()?;
+        let vapid = self.vapid_for(&endpoint)?;
+        let mut request = WebPushBuilder::new(endpoint, key, Auth::clone_from_slice(&auth))
+            .with_valid_duration(ttl)
+            .build(payload.to_vec())
+            .ok()?;
+        request
+            .headers_mut()
+            .insert(axum::http::header::AUTHORIZATION, vapid);
+        Some(request)
+    }
+
+    /// The VAPID `Authorization` for a push service: one JWT per service,
+    /// valid 12 hours and made again after one (signing is a third of a
+    /// push's work, and a service takes the same JWT for all its pushes).
+    fn vapid_for(&self, endpoint: &axum::http::Uri) -> Option<axum::http::HeaderValue> {
+        let audience = format!("{}://{}", endpoint.scheme_str()?, endpoint.authority()?);
+        let mut cache = self.jwts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((made, value)) = cache.get(&audience)
+            && made.elapsed() < JWT_REUSE
+        {
+            return Some(value.clone());
+        }
+        let signature = web_push_native::vapid::VapidSignature::sign(
+            endpoint,
+            JWT_LIFE,
+            &self.contact,
+            &self.vapid,
         )
-        .with_valid_duration(ttl.min(Duration::from_secs(12 * 3600)))
-        .with_vapid(&self.vapid, &self.contact);
-        builder.build(payload.to_vec()).ok()
+        .ok()?;
+        let value = axum::http::HeaderValue::from_str(&signature.to_string()).ok()?;
+        // A bounded cache: push services are few; an odd one out is signed anew.
+        if cache.len() >= 1024 {
+            cache.clear();
+        }
+        cache.insert(audience, (std::time::Instant::now(), value.clone()));
+        Some(value)
     }
 }
+
+/// How long a VAPID JWT is valid (RFC 8292 allows up to 24 hours).
+const JWT_LIFE: Duration = Duration::from_secs(12 * 3600);
+/// How long one is used before another is made.
+const JWT_REUSE: Duration = Duration::from_secs(3600);
 
 /// The payload of the push that confirms a new subscription.
 pub const CONFIRMATION: &[u8] = br#"{"subscribed":true}"#;
@@ -351,7 +390,8 @@ pub async fn dispatch(
                         payload.clone(),
                         topic.clone(),
                     );
-                    async move {
+                    // Its own task: encrypting is CPU work, spread over the cores.
+                    tokio::spawn(async move {
                         let push = Push {
                             payload: &payload,
                             ttl,
@@ -365,9 +405,10 @@ pub async fn dispatch(
                             tracing::warn!(error = %e, "cannot remove a gone subscription");
                         }
                         outcome
-                    }
+                    })
                 })
                 .buffer_unordered(PER_SERVICE)
+                .map(|done| done.unwrap_or(Outcome::Failed))
                 .collect::<Vec<Outcome>>()
                 .await
         });
