@@ -14,7 +14,8 @@ use anyhow::Context;
 use beffroi_server::{AppState, Settings};
 use serde_json::json;
 
-fn now_ns() -> u64 {
+/// Wall-clock nanoseconds: comparable across the bench's processes.
+pub(crate) fn now_ns() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))

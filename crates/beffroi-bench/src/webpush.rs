@@ -13,17 +13,13 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use beffroi_server::{AppState, Settings};
 use serde_json::json;
 
-fn now_ns() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
-}
+use crate::fanout::now_ns;
 
 /// This process's CPU time (user and system), from `/proc/self/stat`.
 fn cpu_time() -> anyhow::Result<Duration> {
