@@ -1,0 +1,109 @@
+// The resident window at a phone's width (360 px), through tauri-driver:
+// every screen fits with no sideways scroll, and the system's back (as the
+// Android back button and a browser's back) goes to the previous screen,
+// forward comes back.
+// Run under a display and a session bus: `xvfb-run -a dbus-run-session -- npm test`.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  eventually,
+  firstRunInNice,
+  importPlaces,
+  openApp,
+  publishAlert,
+  staffToken,
+  startTauriDriver,
+  startTownHall,
+  stopChild,
+  tempDir,
+} from './harness.mjs';
+
+let hall, data, driver, port, app;
+
+before(async () => {
+  data = tempDir('navigation');
+  importPlaces(join(data.dir, 'server'));
+  hall = await startTownHall(join(data.dir, 'server'));
+  ({ port, child: driver } = await startTauriDriver());
+});
+
+after(async () => {
+  await app?.deleteSession().catch(() => {});
+  if (driver) await stopChild(driver);
+  await hall?.stop();
+  data?.cleanup();
+});
+
+/** Waits for `selector`, and checks nothing is wider than the window. */
+async function shows(selector, what) {
+  await eventually(async () => (await app.$$(selector)).length > 0, 10000, what);
+  const overflow = await app.execute(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${what}: ${overflow} px wider than the window`);
+}
+
+async function gone(selector, what) {
+  await eventually(async () => (await app.$$(selector)).length === 0, 10000, what);
+}
+
+const hash = () => app.execute(() => location.hash);
+
+test('at 360 px every screen fits, and back and forward go through the screens', async () => {
+  const token = await staffToken(hall);
+  await publishAlert(hall, token, { headline: 'Coupure d’eau rue de France', area: { kind: 'communes', communes: ['06088'] } });
+  app = await openApp(port, ['--server', hall.url, '--data', join(data.dir, 'resident')]);
+  await app.setWindowSize(360, 740);
+  await eventually(async () => (await app.execute(() => window.innerWidth)) <= 400, 5000, 'a 360 px window');
+  await firstRunInNice(app);
+  await shows('#directory-search', 'the directory');
+  assert.equal(await hash(), '#/directory');
+
+  // A place's page, then back to the list (its search kept).
+  await (await app.$('#directory-search')).setValue('pharmacie');
+  await eventually(async () => (await app.$$('#places-list li button')).length > 0, 10000, 'places found');
+  await (await app.$('#places-list li button')).click();
+  await shows('#place-page', "a place's page");
+  assert.match(await hash(), /^#\/directory\/place\//);
+  await app.back();
+  await gone('#place-page', 'back from the place');
+  await shows('#places-list li', 'the list again');
+  assert.equal(await (await app.$('#directory-search')).getValue(), 'pharmacie');
+
+  // The alerts, an alert's page; back twice: the list, then the directory.
+  await (await app.$('#nav-alerts')).click();
+  await shows('#alerts-active li', 'the alerts');
+  await (await app.$('#alerts-active li button')).click();
+  await shows('#alert-page', "an alert's page");
+  assert.match(await hash(), /^#\/alerts\/.+/);
+  await app.back();
+  await gone('#alert-page', 'back from the alert');
+  await shows('#alerts-active li', 'the alerts again');
+  assert.equal(await hash(), '#/alerts');
+  await app.back();
+  await shows('#directory-search', 'the directory again');
+  // Forward: the alerts, then the alert's page.
+  await app.forward();
+  await shows('#alerts-active li', 'forward to the alerts');
+  await app.forward();
+  await shows('#alert-page', "forward to the alert's page");
+
+  // The report form and the settings close with back too.
+  await (await app.$('#report-open')).click();
+  await shows('#report-form', 'the report form');
+  assert.equal(await hash(), '#/reports/new');
+  await app.back();
+  await gone('#report-form', 'back from the report form');
+  await (await app.$('#settings-open')).click();
+  await shows('#first-run-title', 'the settings');
+  assert.equal(await hash(), '#/settings');
+  await app.back();
+  await gone('#first-run-title', 'back from the settings');
+
+  // The reports and the communes fit too.
+  await (await app.$('#nav-reports')).click();
+  await shows('#nav-reports[aria-current="page"]', 'the reports');
+  await (await app.$('#nav-communes')).click();
+  await shows('#communes-title', 'the communes');
+  await app.back();
+  await shows('#nav-reports[aria-current="page"]', 'back to the reports');
+});
