@@ -156,6 +156,29 @@ export function consoleFixture(name, { before, after }, args = []) {
   return f;
 }
 
+/**
+ * Registers before/after hooks for a resident-window test: a demo town hall
+ * (with the Monaco places when `places`) and tauri-driver, stopped
+ * afterwards, and the window the test puts in `f.app`, closed. Returns an
+ * object filled by `before`.
+ */
+export function appFixture(name, { before, after }, { places = false } = {}) {
+  const f = {};
+  before(async () => {
+    f.data = tempDir(name);
+    if (places) importPlaces(join(f.data.dir, 'server'));
+    f.hall = await startTownHall(join(f.data.dir, 'server'));
+    ({ port: f.port, child: f.driver } = await startTauriDriver());
+  });
+  after(async () => {
+    await f.app?.deleteSession().catch(() => {});
+    if (f.driver) await stopChild(f.driver);
+    await f.hall?.stop();
+    f.data?.cleanup();
+  });
+  return f;
+}
+
 /** Polls `fn` until it returns a truthy value or `ms` pass. */
 export async function eventually(fn, ms = 15000, what = 'condition') {
   const end = Date.now() + ms;

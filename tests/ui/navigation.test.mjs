@@ -6,34 +6,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import {
-  eventually,
-  firstRunInNice,
-  importPlaces,
-  openApp,
-  publishAlert,
-  staffToken,
-  startTauriDriver,
-  startTownHall,
-  stopChild,
-  tempDir,
-} from './harness.mjs';
+import { appFixture, eventually, firstRunInNice, openApp, publishAlert, staffToken } from './harness.mjs';
 
-let hall, data, driver, port, app;
-
-before(async () => {
-  data = tempDir('navigation');
-  importPlaces(join(data.dir, 'server'));
-  hall = await startTownHall(join(data.dir, 'server'));
-  ({ port, child: driver } = await startTauriDriver());
-});
-
-after(async () => {
-  await app?.deleteSession().catch(() => {});
-  if (driver) await stopChild(driver);
-  await hall?.stop();
-  data?.cleanup();
-});
+const f = appFixture('navigation', { before, after }, { places: true });
+let app;
 
 /** Waits for `selector`, and checks nothing is wider than the window. */
 async function shows(selector, what) {
@@ -49,9 +25,9 @@ async function gone(selector, what) {
 const hash = () => app.execute(() => location.hash);
 
 test('at 360 px every screen fits, and back and forward go through the screens', async () => {
-  const token = await staffToken(hall);
-  await publishAlert(hall, token, { headline: 'Coupure d’eau rue de France', area: { kind: 'communes', communes: ['06088'] } });
-  app = await openApp(port, ['--server', hall.url, '--data', join(data.dir, 'resident')]);
+  const token = await staffToken(f.hall);
+  await publishAlert(f.hall, token, { headline: 'Coupure d’eau rue de France', area: { kind: 'communes', communes: ['06088'] } });
+  app = f.app = await openApp(f.port, ['--server', f.hall.url, '--data', join(f.data.dir, 'resident')]);
   await app.setWindowSize(360, 740);
   await eventually(async () => (await app.execute(() => window.innerWidth)) <= 400, 5000, 'a 360 px window');
   await firstRunInNice(app);
