@@ -11,14 +11,15 @@
 
 pub mod commands;
 pub mod error;
+pub mod notify;
 pub mod tiles;
+#[cfg(desktop)]
 pub mod tray;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use beffroi_client::Client;
-use beffroi_client::alerts::DesktopNotifier;
 use tauri::{Emitter, Manager};
 
 /// Events the window receives: the alerts changed (payload: every alert), the
@@ -119,6 +120,7 @@ pub fn run() {
         // A place's website, phone and e-mail open with the system's handler...
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
         // ...and the window itself never navigates away from the app.
         .plugin(
             tauri::plugin::Builder::<tauri::Wry>::new("navigation-guard")
@@ -158,9 +160,15 @@ pub fn run() {
                 })
                 .transpose()?;
             tracing::info!(data = %data.display(), "resident store opened");
-            client.set_notifier(Arc::new(DesktopNotifier));
+            // Desktop: freedesktop notifications (urgency, the app's name);
+            // phones: the system's, through Tauri's plugin.
+            #[cfg(desktop)]
+            client.set_notifier(Arc::new(beffroi_client::alerts::DesktopNotifier));
+            #[cfg(mobile)]
+            client.set_notifier(Arc::new(notify::PluginNotifier(app.handle().clone())));
             let lang = client.settings()?.lang.unwrap_or(beffroi_domain::Lang::Fr);
             error::set_lang(lang);
+            #[cfg(desktop)]
             tray::install(app.handle(), lang);
             let client = Arc::new(client);
             app.manage(AppState {
@@ -173,12 +181,16 @@ pub fn run() {
         })
         // With a tray, closing the window hides it: alerts keep coming.
         .on_window_event(|window, event| {
+            #[cfg(desktop)]
             if let tauri::WindowEvent::CloseRequested { api, .. } = event
                 && tray::keeps_running(window.app_handle())
             {
                 api.prevent_close();
                 let _ = window.hide();
             }
+            // A phone's system runs the app's lifecycle itself.
+            #[cfg(mobile)]
+            let _ = (window, event);
         })
         .invoke_handler(tauri::generate_handler![
             commands::settings::get_settings,

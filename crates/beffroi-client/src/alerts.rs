@@ -488,9 +488,11 @@ pub trait Notifier: Send + Sync + std::fmt::Debug {
 }
 
 /// Native desktop notifications (freedesktop D-Bus) through notify-rust.
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 #[derive(Debug, Default)]
 pub struct DesktopNotifier;
 
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 impl Notifier for DesktopNotifier {
     fn notify(&self, _thread: &str, n: &NotificationPreview) -> Result<(), String> {
         let urgency = if n.urgency == "critical" {
