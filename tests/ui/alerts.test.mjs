@@ -122,6 +122,13 @@ test('publish in the console, see it in the app within 2 s, through a restart, a
     );
     const latency = Date.now() - sent;
     assert.ok(latency < 2000, `shown ${latency} ms after publishing`);
+    // The console links to the alert's public page, for agents to post it elsewhere.
+    const publicHref = await page
+      .locator('#alerts-table tr[data-state="active"]', { hasText: 'Confinement renforcé dès midi' })
+      .locator('a.public-link')
+      .getAttribute('href');
+    assert.match(publicHref, /^\/alerts\/[^/]+$/);
+    assert.match(await (await fetch(`${hall.url}${publicHref}`)).text(), /<h1 id="headline"[^>]*>Confinement renforcé dès midi<\/h1>/);
     await eventually(
       () => notifications().includes('Confinement renforcé dès midi'),
       5000,
