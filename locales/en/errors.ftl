@@ -196,3 +196,4 @@ push-communes = A subscription follows 1 to { $max } communes.
 err-push-keys-differ = This device is already subscribed with other keys: unsubscribe it first.
 err-no-push-subscription = No subscription with this address and secret.
 err-push-unresolved = The notification address's name does not resolve: { $host }.
+err-push-busy = The server is already checking many notification addresses: try again in a few seconds.

@@ -196,3 +196,4 @@ push-communes = Un abonnement suit de 1 à { $max } communes.
 err-push-keys-differ = Cet appareil est déjà abonné avec d'autres clés : désabonnez-le d'abord.
 err-no-push-subscription = Aucun abonnement avec cette adresse et ce secret.
 err-push-unresolved = Le nom de l'adresse de notification ne se résout pas : { $host }.
+err-push-busy = Le serveur vérifie déjà beaucoup d'adresses de notification : réessayez dans quelques secondes.

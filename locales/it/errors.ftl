@@ -196,3 +196,4 @@ push-communes = Un abbonamento segue da 1 a { $max } comuni.
 err-push-keys-differ = Questo dispositivo è già abbonato con altre chiavi: annulla prima l'abbonamento.
 err-no-push-subscription = Nessun abbonamento con questo indirizzo e questo segreto.
 err-push-unresolved = Il nome dell'indirizzo di notifica non si risolve: { $host }.
+err-push-busy = Il server sta già verificando molti indirizzi di notifica: riprova tra qualche secondo.

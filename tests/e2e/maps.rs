@@ -26,28 +26,33 @@ const PNG: &[u8] = &[
 async fn tile_server() -> (String, Arc<AtomicUsize>) {
     let hits = Arc::new(AtomicUsize::new(0));
     let counted = hits.clone();
-    let app = axum::Router::new().route(
-        "/{set}/{z}/{x}/{y}",
-        axum::routing::get(
-            move |Path((set, z, x, y)): Path<(String, u8, u32, String)>| {
-                let counted = counted.clone();
-                async move {
-                    counted.fetch_add(1, Ordering::SeqCst);
-                    let _ = (z, x, y);
-                    match set.as_str() {
-                        "osm" => {
-                            ([(header::CONTENT_TYPE, "image/png")], PNG.to_vec()).into_response()
+    let app =
+        axum::Router::new().route(
+            "/{set}/{z}/{x}/{y}",
+            axum::routing::get(
+                move |Path((set, z, x, y)): Path<(String, u8, u32, String)>| {
+                    let counted = counted.clone();
+                    async move {
+                        counted.fetch_add(1, Ordering::SeqCst);
+                        let _ = (z, x, y);
+                        match set.as_str() {
+                            "osm" => ([(header::CONTENT_TYPE, "image/png")], PNG.to_vec())
+                                .into_response(),
+                            "html" => {
+                                ([(header::CONTENT_TYPE, "text/html")], "<p>hi</p>").into_response()
+                            }
+                            "svg" => ([(header::CONTENT_TYPE, "image/svg+xml")], "<svg/>")
+                                .into_response(),
+                            "moved" => {
+                                axum::response::Redirect::temporary("/osm/1/0/0").into_response()
+                            }
+                            _ => ([(header::CONTENT_TYPE, "image/png")], vec![0u8; 2 << 20])
+                                .into_response(),
                         }
-                        "html" => {
-                            ([(header::CONTENT_TYPE, "text/html")], "<p>hi</p>").into_response()
-                        }
-                        _ => ([(header::CONTENT_TYPE, "image/png")], vec![0u8; 2 << 20])
-                            .into_response(),
                     }
-                }
-            },
-        ),
-    );
+                },
+            ),
+        );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -105,7 +110,8 @@ async fn a_device_fetches_the_town_halls_tiles_and_only_those() {
 #[tokio::test]
 async fn a_tile_server_answering_no_image_or_too_much_gives_no_tile() {
     let (tiles, hits) = tile_server().await;
-    for set in ["html", "huge"] {
+    // A web page, 2 MiB, an SVG document, a redirect (not followed).
+    for set in ["html", "huge", "svg", "moved"] {
         let source = TileSource::new(&format!("{tiles}/{set}/{{z}}/{{x}}/{{y}}"), "©", 19).unwrap();
         let th = town_hall_with(|s| s.tiles = Some(source)).await;
         let device = resident(&th.url);
@@ -113,7 +119,11 @@ async fn a_tile_server_answering_no_image_or_too_much_gives_no_tile() {
         let err = device.client.tile(1, 0, 0).await.unwrap_err();
         assert!(err.to_string().contains("tile"), "{set}: {err}");
     }
-    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        4,
+        "the redirect was not followed"
+    );
 }
 
 #[tokio::test]

@@ -151,6 +151,15 @@ async fn bad_subscriptions_get_clear_errors_and_store_nothing() {
             with(&|s| s["endpoint"] = json!("https://[::ffff:192.168.1.1]/push")),
             "not a public",
         ),
+        // IPv6 forms that carry an IPv4 address: IPv4-compatible, 6to4.
+        (
+            with(&|s| s["endpoint"] = json!("https://[::127.0.0.1]/push")),
+            "not a public",
+        ),
+        (
+            with(&|s| s["endpoint"] = json!("https://[2002:a00:1::]/push")),
+            "not a public",
+        ),
         (with(&|s| s["communes"] = json!(["75056"])), "75056"),
         (with(&|s| s["communes"] = json!([])), "1 to 100 communes"),
     ];

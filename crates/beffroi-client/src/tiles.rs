@@ -24,6 +24,8 @@ pub struct Tile {
 /// them), the app's name as user agent (tile servers' policies ask for one).
 pub(crate) fn http() -> Result<reqwest::Client, ClientError> {
     reqwest::Client::builder()
+        // The tile server named, and no other (a redirect could lead anywhere).
+        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(15))
         .user_agent(concat!("beffroi-client/", env!("CARGO_PKG_VERSION")))
@@ -62,7 +64,14 @@ pub(crate) async fn fetch(http: &reqwest::Client, url: &str) -> Result<Option<Ti
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    if !content_type.starts_with("image/") {
+    // Raster tiles only (an SVG is a document of its own).
+    let raster = ["image/png", "image/jpeg", "image/webp"].iter().any(|t| {
+        content_type
+            .split(';')
+            .next()
+            .is_some_and(|c| c.trim() == *t)
+    });
+    if !raster {
         return Err(protocol(format!("tile: {content_type:?} is not an image")));
     }
     let mut bytes = Vec::new();

@@ -175,13 +175,14 @@ pub fn is_public(ip: std::net::IpAddr) -> bool {
                 return is_public(IpAddr::V4(v4));
             }
             let s = v6.segments();
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (s[0] & 0xfe00) == 0xfc00
-                || (s[0] & 0xffc0) == 0xfe80
-                || (s[0] == 0x2001 && s[1] == 0x0db8)
-                || (s[0] == 0x64 && s[1] == 0xff9b))
+            // Global unicast (2000::/3) only, without the ranges that carry
+            // an IPv4 address or a tunnel into one: 6to4 (2002::/16),
+            // Teredo (2001::/32), documentation (2001:db8::/32). The rest
+            // (loopback, IPv4-compatible, NAT64, unique and link local,
+            // multicast) is outside 2000::/3.
+            (s[0] & 0xe000) == 0x2000
+                && s[0] != 0x2002
+                && !(s[0] == 0x2001 && (s[1] == 0 || s[1] == 0x0db8))
         }
     }
 }
@@ -284,6 +285,12 @@ mod tests {
             "fe80::1",
             "ff02::1",
             "2001:db8::1",
+            "::127.0.0.1",
+            "64:ff9b:1::a00:1",
+            "2002:a00:1::",
+            "2001::1",
+            "fec0::1",
+            "100::1",
             "::ffff:10.0.0.1",
             "64:ff9b::a00:1",
         ] {

@@ -33,6 +33,13 @@ use crate::store::Store;
 
 /// Pushes in flight to one push service at once.
 const PER_SERVICE: usize = 16;
+/// Pushes in flight at once, all services together: however many services
+/// the subscriptions name, the server opens at most this many connections.
+static IN_FLIGHT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(128);
+/// Name lookups at once (subscriptions and pushes): each holds one of the
+/// blocking threads the store also needs, until the system's resolver gives
+/// up, so a name server that never answers cannot take them all.
+pub static LOOKUPS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(8);
 /// Tries per push (the first and two retries).
 const TRIES: u32 = 3;
 /// How long a push service may take to answer.
@@ -88,6 +95,7 @@ struct PublicOnly;
 impl reqwest::dns::Resolve for PublicOnly {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         Box::pin(async move {
+            let _slot = LOOKUPS.acquire().await?;
             let addresses: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0))
                 .await?
                 .filter(|a| is_public(a.ip()))
@@ -392,6 +400,9 @@ pub async fn dispatch(
                     );
                     // Its own task: encrypting is CPU work, spread over the cores.
                     tokio::spawn(async move {
+                        let Ok(_slot) = IN_FLIGHT.acquire().await else {
+                            return Outcome::Failed;
+                        };
                         let push = Push {
                             payload: &payload,
                             ttl,

@@ -61,6 +61,12 @@ async fn check_endpoint(state: &AppState, endpoint: &str) -> Result<(), ApiError
                     msg!("err-push-unresolved", host = host),
                 )
             };
+            // Each lookup holds one of the blocking threads the store also
+            // uses, until the system's resolver gives up (longer than our
+            // timeout): only a few at once, the rest are asked to come back.
+            let _slot = crate::webpush::LOOKUPS
+                .try_acquire()
+                .map_err(|_| ApiError::Unavailable("busy", msg!("err-push-busy")))?;
             tokio::time::timeout(RESOLVE_TIMEOUT, tokio::net::lookup_host((host, port)))
                 .await
                 .map_err(|_| unresolved())?
