@@ -90,6 +90,20 @@ pub(crate) async fn publish(th: &TownHall, token: &str, body: &Value) -> String 
     id
 }
 
+/// Cancels a published alert; the alert as the server answers it.
+pub(crate) async fn cancel(th: &TownHall, token: &str, id: &str) -> Value {
+    let (status, body) = call(
+        th,
+        Method::POST,
+        &format!("/admin/alerts/{id}/cancel"),
+        token,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
 /// The thread (its first message's identifier) of a published alert.
 pub(crate) async fn thread_of(th: &TownHall, token: &str, id: &str) -> String {
     let list = th.staff_json("/admin/alerts", token).await;

@@ -7,7 +7,7 @@ use beffroi_tests::{resident, town_hall};
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
 
-use crate::alerts::{call, draft, publish, thread_of};
+use crate::alerts::{call, cancel, draft, publish, thread_of};
 
 /// `GET url` with `Accept-Language: accept`: status, headers and body.
 async fn page(url: &str, accept: Option<&str>) -> (StatusCode, header::HeaderMap, String) {
@@ -123,15 +123,7 @@ async fn a_shared_alert_opens_as_a_public_page_with_no_script_in_the_readers_lan
     let (_, _, html) = page(&link, None).await;
     assert!(html.contains(">Confinement prolongé</h1>"), "{html}");
     assert!(html.contains("<li>Mise à jour — <time"), "{html}");
-    let (status, cancelled) = call(
-        &th,
-        Method::POST,
-        &format!("/admin/alerts/{id}/cancel"),
-        &token,
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    let cancelled = cancel(&th, &token, &id).await;
     let last = cancelled["messages"]
         .as_array()
         .unwrap()

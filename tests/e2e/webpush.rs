@@ -469,15 +469,7 @@ async fn a_published_alert_is_pushed_encrypted_and_signed_to_the_subscriptions_i
     }
 
     // Its cancellation goes where the alert went, under the same topic.
-    let (status, _) = crate::alerts::call(
-        &th,
-        Method::POST,
-        &format!("/admin/alerts/{id}/cancel"),
-        &token,
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    crate::alerts::cancel(&th, &token, &id).await;
     wait_for_all(|| nice_count() == 3).await;
     let seen = received.lock().unwrap();
     let (_, h, b) = seen
