@@ -40,6 +40,7 @@ cat <<TXT
   Beffroi demo — Métropole Nice Côte d'Azur (51 communes)
   server      $URL   (API: $URL/api/v1, OpenAPI: $URL/api/v1/openapi.json)
   console     $URL/console/
+  web app     $URL/   (residents on a phone's browser)
   staff       $CREDS
   Open311     $URL/open311/v2/discovery.json   (api_key=$OPEN311)
   CAP feed    $URL/cap/alerts.atom

@@ -5,12 +5,12 @@
 # content, so modification times say nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-hash=$(find ui/src ui/app ui/console locales -type f -print0 \
+hash=$(find ui/src ui/app ui/console ui/web locales -type f -print0 \
   | sort -z | xargs -0 sha256sum \
   | cat - <(sha256sum ui/package.json ui/package-lock.json ui/vite.config.ts ui/svelte.config.js ui/tsconfig.json) \
   | sha256sum | cut -d' ' -f1)
 stamp=ui/dist/.sources
-if [ -f ui/dist/app/index.html ] && [ -f ui/dist/console/index.html ] \
+if [ -f ui/dist/app/index.html ] && [ -f ui/dist/console/index.html ] && [ -f ui/dist/web/index.html ] \
   && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
   echo "ui/dist is up to date with the UI sources"
   exit 0

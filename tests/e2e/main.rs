@@ -13,4 +13,5 @@ mod open311;
 mod pages;
 mod reports;
 mod sync;
+mod threads;
 mod webpush;

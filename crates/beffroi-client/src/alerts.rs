@@ -5,60 +5,18 @@
 
 use beffroi_domain::LangTag;
 use beffroi_domain::alert::{
-    AlertLevel, AlertMessage, AlertState, MsgType, NotificationPreview, PublicKey, SignedAlert,
-    signing,
+    AlertMessage, AlertState, MsgType, NotificationPreview, PublicKey, SignedAlert, signing,
 };
+use beffroi_domain::thread::{self, Arrived};
 use rusqlite::{OptionalExtension, params};
-use serde::{Deserialize, Serialize};
+
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::places::Whereabouts;
 use crate::store::{Store, StoreError, keys, set_meta};
 
-/// An alert as the resident sees it: the last message of its thread.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct ResidentAlert {
-    /// The first message's identifier: the alert's id on this device.
-    pub thread: String,
-    pub state: AlertState,
-    pub read: bool,
-    /// Whether it targets the resident's commune or one of their places
-    /// (or the whole territory).
-    pub concerns_me: bool,
-    /// Its level: information, watch and act, emergency.
-    pub level: AlertLevel,
-    /// The danger is over (a cancellation, or a final update) since less
-    /// than [`ALL_CLEAR_HOURS`]: shown in green among the alerts in force,
-    /// then in the history.
-    pub all_clear: bool,
-    /// Whether it reaches the home commune.
-    pub at_home: bool,
-    /// The resident's saved places it reaches, by name (none for a
-    /// whole-territory alert).
-    pub places: Vec<String>,
-    /// Whether it deserves a notification where the resident is (home, or a
-    /// place that asks for this severity).
-    pub notify: bool,
-    /// The latest message (an update replaces the text; a cancellation keeps it).
-    pub message: AlertMessage,
-    /// Every message of the thread, oldest first: (identifier, type, sent).
-    pub history: Vec<HistoryEntry>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct HistoryEntry {
-    pub identifier: String,
-    pub msg_type: MsgType,
-    #[serde(with = "time::serde::rfc3339")]
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
-    pub sent: OffsetDateTime,
-}
-
-/// How long an all-clear stays among the alerts in force.
-pub const ALL_CLEAR_HOURS: i64 = 6;
+pub use beffroi_domain::thread::{ALL_CLEAR_HOURS, HistoryEntry, ResidentAlert};
 
 /// Why an alert was refused (it is logged; the cursor stays before it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,38 +225,15 @@ impl Store {
         }
         let mut out: Vec<(i64, ResidentAlert)> = Vec::new();
         for (thread, read_seq, mut messages) in threads {
-            chain_order(&mut messages);
-            let newest = messages.iter().map(|(seq, _)| *seq).max().unwrap_or(0);
-            let cancelled = messages.iter().any(|(_, m)| m.msg_type == MsgType::Cancel);
-            let history = messages
-                .iter()
-                .map(|(_, m)| HistoryEntry {
-                    identifier: m.identifier.clone(),
-                    msg_type: m.msg_type,
-                    sent: m.sent,
-                })
-                .collect();
-            // The text in force: the last message that is not a cancellation.
-            let Some((_, message)) = messages
-                .iter()
-                .rev()
-                .find(|(_, m)| m.msg_type != MsgType::Cancel)
-                .or(messages.last())
-                .cloned()
+            let Some(thread::Reading {
+                newest,
+                state,
+                all_clear,
+                message,
+                history,
+            }) = thread::read(&mut messages, now)
             else {
                 continue;
-            };
-            // The danger is over: shown as such for some hours, then history.
-            let (over, over_since) = messages
-                .last()
-                .map_or((false, now), |(_, m)| (m.is_all_clear(), m.sent));
-            let recent = now - over_since < time::Duration::hours(ALL_CLEAR_HOURS);
-            let state = if cancelled {
-                AlertState::Cancelled
-            } else if message.is_expired(now) || (over && !recent) {
-                AlertState::Expired
-            } else {
-                AlertState::Active
             };
             let concern = whereabouts.concern(&message);
             out.push((
@@ -309,7 +244,7 @@ impl Store {
                     read: read_seq >= newest,
                     concerns_me: concern.concerns_me,
                     level: message.level(),
-                    all_clear: over && recent,
+                    all_clear,
                     at_home: concern.at_home,
                     places: concern.places,
                     notify: concern.notify,
@@ -365,51 +300,6 @@ fn thread_of(tx: &rusqlite::Transaction<'_>, message: &AlertMessage) -> Result<S
 /// anyway and kept as the largest.
 fn sql_cursor(c: beffroi_domain::Cursor) -> i64 {
     i64::try_from(c.0).unwrap_or(i64::MAX)
-}
-
-/// A stored message with its arrival order on this device.
-type Arrived = (i64, AlertMessage);
-
-/// Orders a thread's messages along the CAP chain: after every message it
-/// references (its depth in the chain), then by sending time, then arrival.
-fn chain_order(messages: &mut [Arrived]) {
-    let index: std::collections::HashMap<&str, usize> = messages
-        .iter()
-        .enumerate()
-        .map(|(i, (_, m))| (m.identifier.as_str(), i))
-        .collect();
-    let refs: Vec<Vec<usize>> = messages
-        .iter()
-        .map(|(_, m)| {
-            m.references
-                .iter()
-                .filter_map(|r| index.get(r.identifier.as_str()).copied())
-                .collect()
-        })
-        .collect();
-    // Relaxed at most once per message, so a (forged) cycle cannot loop.
-    let mut depth = vec![0usize; messages.len()];
-    for _ in 0..messages.len() {
-        let mut changed = false;
-        for (i, r) in refs.iter().enumerate() {
-            let d = r.iter().map(|&j| depth[j] + 1).max().unwrap_or(0);
-            if d > depth[i] {
-                depth[i] = d;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    let mut keyed: Vec<(usize, (i64, AlertMessage))> =
-        depth.into_iter().zip(messages.iter().cloned()).collect();
-    keyed.sort_by(|(da, (sa, ma)), (db, (sb, mb))| {
-        da.cmp(db).then(ma.sent.cmp(&mb.sent)).then(sa.cmp(sb))
-    });
-    for (slot, (_, m)) in messages.iter_mut().zip(keyed) {
-        *slot = m;
-    }
 }
 
 /// How notifications read and which are wanted.
@@ -646,7 +536,7 @@ mod tests {
             (before.state, before.all_clear),
             (AlertState::Active, false)
         );
-        assert_eq!(before.level, AlertLevel::Emergency);
+        assert_eq!(before.level, beffroi_domain::alert::AlertLevel::Emergency);
         store
             .apply_alerts(
                 &signed[1..],

@@ -10,6 +10,7 @@
 //! - [`shape`]: CAP polygons and circles, the communes' outlines, point in polygon;
 //! - [`staff`]: town-hall staff roles and the login exchange;
 //! - [`sync`]: cursors and pages of the one-way delta sync;
+//! - [`thread`]: how a device reads an alert's thread (state, text in force);
 //! - [`lang`]: the languages the product speaks;
 //! - [`api`]: the wire shapes of errors and health checks.
 //!
@@ -30,6 +31,7 @@ pub mod report;
 pub mod shape;
 pub mod staff;
 pub mod sync;
+pub mod thread;
 
 pub use commune::{Commune, InseeCode};
 pub use lang::{Lang, LangTag, reading_langs};

@@ -1,9 +1,10 @@
-//! The town hall console: a static single-page app built from `ui/` by Vite
-//! and embedded in the binary, so an operator deploys one file.
+//! The town hall console (under `/console/`) and the resident web app (at
+//! `/`): static single-page apps built from `ui/` by Vite and embedded in the
+//! binary, so an operator deploys one file.
 //!
 //! The files are embedded in debug builds too (`debug-embed`), so debug and
 //! release behave alike; cargo tracks them, so a UI rebuild rebuilds the server.
-//! If the UI was not built before the server, the console answers 503 with a
+//! If the UI was not built before the server, each answers 503 with a
 //! message saying how to build it.
 
 use axum::Router;
@@ -13,6 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use rust_embed::RustEmbed;
 
+use beffroi_domain::l10n::Msg;
+use beffroi_domain::msg;
+
 use crate::AppState;
 use crate::error::ApiError;
 
@@ -21,6 +25,11 @@ use crate::error::ApiError;
 #[folder = "../../ui/dist/console"]
 #[allow_missing = true]
 struct ConsoleAssets;
+
+#[derive(RustEmbed)]
+#[folder = "../../ui/dist/web"]
+#[allow_missing = true]
+struct WebAssets;
 
 /// What the console's pages may load and who may frame them: its own
 /// scripts and styles, images it made (photos are fetched with the staff
@@ -55,16 +64,38 @@ pub fn router(tiles: Option<&beffroi_domain::api::TileSource>) -> Router<AppStat
     use axum::http::HeaderValue;
     use tower_http::set_header::SetResponseHeaderLayer;
     let csp = HeaderValue::from_str(&csp(tiles)).unwrap_or(HeaderValue::from_static(CSP));
+    let console = |path: &str| {
+        asset::<ConsoleAssets>(path, "console_not_built", msg!("err-console-not-built"))
+    };
+    let web = |path: &str| asset::<WebAssets>(path, "web_not_built", msg!("err-web-not-built"));
     Router::new()
-        .route("/", get(|| async { Redirect::to("/console/") }))
         .route(
             "/console",
             get(|| async { Redirect::permanent("/console/") }),
         )
-        .route("/console/", get(|| async { asset("index.html") }))
+        .route(
+            "/console/",
+            get(move || async move { console("index.html") }),
+        )
         .route(
             "/console/{*path}",
-            get(|Path(path): Path<String>| async move { asset(&path) }),
+            get(move |Path(path): Path<String>| async move { console(&path) }),
+        )
+        // The web app: its page, its service worker (whose scope is the
+        // whole origin, so it is served from the root), manifest and assets.
+        .route("/", get(move || async move { web("index.html") }))
+        .route("/sw.js", get(move || async move { web("sw.js") }))
+        .route(
+            "/manifest.webmanifest",
+            get(move || async move { web("manifest.webmanifest") }),
+        )
+        .route(
+            "/icons/{*path}",
+            get(move |Path(path): Path<String>| async move { web(&format!("icons/{path}")) }),
+        )
+        .route(
+            "/assets/{*path}",
+            get(move |Path(path): Path<String>| async move { web(&format!("assets/{path}")) }),
         )
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -72,9 +103,12 @@ pub fn router(tiles: Option<&beffroi_domain::api::TileSource>) -> Router<AppStat
         ))
 }
 
-fn asset(path: &str) -> Response {
-    if let Some(file) = ConsoleAssets::get(path) {
-        let mime = file.metadata.mimetype().to_owned();
+fn asset<A: RustEmbed>(path: &str, code: &'static str, not_built: Msg) -> Response {
+    if let Some(file) = A::get(path) {
+        let mime = match path.rsplit('.').next() {
+            Some("webmanifest") => "application/manifest+json".to_owned(),
+            _ => file.metadata.mimetype().to_owned(),
+        };
         // Hashed asset names never change content; index.html must be revalidated.
         let cache = if path.starts_with("assets/") {
             "public, max-age=31536000, immutable"
@@ -91,12 +125,8 @@ fn asset(path: &str) -> Response {
         )
             .into_response();
     }
-    if ConsoleAssets::get("index.html").is_none() {
-        return ApiError::Unavailable(
-            "console_not_built",
-            beffroi_domain::msg!("err-console-not-built"),
-        )
-        .into_response();
+    if A::get("index.html").is_none() {
+        return ApiError::Unavailable(code, not_built).into_response();
     }
     ApiError::not_found().into_response()
 }

@@ -185,6 +185,8 @@ pub struct AppState {
     pub pusher: Arc<webpush::Pusher>,
     /// The last Atom feed rendered (see `routes::alerts::atom`).
     pub atom_cache: Arc<std::sync::Mutex<Option<routes::alerts::AtomCache>>>,
+    /// Sent messages decoded for the web app (see `routes::threads`).
+    pub threads_cache: Arc<std::sync::Mutex<routes::threads::Decoded>>,
 }
 
 impl AppState {
@@ -235,6 +237,7 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
             )),
             atom_cache: Arc::default(),
+            threads_cache: Arc::default(),
             pusher: Arc::new(pusher),
             settings: Arc::new(settings),
         })

@@ -63,3 +63,10 @@ export function fromHash(hash: string): Route {
       return HOME;
   }
 }
+
+/** Puts a screen in the history: the first replaces the bare address, each next one is pushed. */
+export function showRoute(r: Route): void {
+  const hash = toHash(r);
+  if (location.hash === '') history.replaceState(null, '', hash);
+  else if (location.hash !== hash) history.pushState(null, '', hash);
+}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FILES, LANGS, Translator, bundleFor, messageIds, negotiate } from './i18n';
 
-const SURFACES = ['app', 'console'] as const;
-const FILE_NAMES = ['app', 'console', 'directory', 'reports'] as const;
+const SURFACES = ['app', 'console', 'web'] as const;
+const FILE_NAMES = ['app', 'console', 'directory', 'reports', 'web'] as const;
 
 describe('locales', () => {
   for (const file of FILE_NAMES) {

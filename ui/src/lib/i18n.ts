@@ -4,11 +4,12 @@ import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundl
 
 export const LANGS = ['fr', 'en', 'it'] as const;
 export type Lang = (typeof LANGS)[number];
-export type Surface = 'app' | 'console';
+export type Surface = 'app' | 'console' | 'web';
 /** The files each surface reads, its own first. */
 const FILES_OF: Record<Surface, string[]> = {
   app: ['app', 'directory', 'alerts', 'reports'],
   console: ['console', 'directory', 'alerts'],
+  web: ['web', 'app', 'directory', 'alerts', 'reports'],
 };
 export type Args = Record<string, FluentVariable>;
 

@@ -731,18 +731,7 @@ impl LiveStream {
                 msg!("err-invalid-query", detail = e.to_string()),
             )
         })?;
-        let communes = q
-            .communes
-            .as_deref()
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(|c| {
-                c.parse::<InseeCode>()
-                    .map_err(|e| ApiError::BadRequest("invalid_query", e.msg()))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let communes = super::communes::parse_list(q.communes.as_deref().unwrap_or_default())?;
         let last_event_id = headers
             .get("last-event-id")
             .map(|v| {

@@ -1,8 +1,9 @@
 use axum::Json;
 use axum::extract::State;
 use beffroi_domain::api::ErrorBody;
+use beffroi_domain::l10n::Localize;
 use beffroi_domain::sync::page_limit;
-use beffroi_domain::{Commune, Cursor, SyncPage};
+use beffroi_domain::{Commune, Cursor, InseeCode, SyncPage};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -35,4 +36,17 @@ pub async fn list(
             .communes_since(since, page_limit(q.limit))
             .await?,
     ))
+}
+
+/// INSEE codes as a query names them: comma-separated, spaces and empty
+/// items ignored.
+pub fn parse_list(list: &str) -> Result<Vec<InseeCode>, ApiError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            c.parse::<InseeCode>()
+                .map_err(|e| ApiError::BadRequest("invalid_query", e.msg()))
+        })
+        .collect()
 }

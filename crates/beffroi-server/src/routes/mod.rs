@@ -10,6 +10,7 @@ pub mod open311;
 pub mod places;
 pub mod reports;
 pub mod staff;
+pub mod threads;
 pub mod webpush;
 
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
@@ -57,6 +58,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(alerts::town_hall_link))
         .routes(routes!(alerts::changes))
         .routes(routes!(alerts::stream))
+        .routes(routes!(threads::list))
         .routes(routes!(reports::categories))
         .routes(routes!(reports::submit).layer(DefaultBodyLimit::max(REPORT_MAX_BYTES)))
         .routes(routes!(reports::photo_list))

@@ -1,0 +1,30 @@
+# The resident web app (served by the town hall's server at /).
+web-setup-title = Vos communes
+web-setup-intro = Choisissez une ou plusieurs communes : la page montre leurs alertes. Ce choix reste dans ce navigateur ; seule la liste des communes est envoyée à la mairie pour demander leurs alertes.
+web-communes-filter = Chercher une commune
+web-communes-legend = Communes suivies
+web-communes-chosen = { $count ->
+    [0] Aucune commune choisie
+    [one] 1 commune choisie
+   *[other] { $count } communes choisies
+}
+web-save = Continuer
+web-communes-none = Choisissez au moins une commune.
+web-live = En ligne : les alertes arrivent en direct.
+web-offline = Hors ligne : voici les dernières alertes reçues ({ $when }).
+web-offline-never = Hors ligne : aucune alerte reçue encore sur ce navigateur.
+web-rejected = { $count ->
+    [one] Une alerte n'a pas pu être vérifiée avec la clé de votre mairie : elle n'est pas affichée.
+   *[other] { $count } alertes n'ont pas pu être vérifiées avec la clé de votre mairie : elles ne sont pas affichées.
+}
+web-verified = Chaque alerte affichée est vérifiée avec la clé de votre mairie.
+web-push-title = Alertes page fermée
+web-push-enable = Recevoir les alertes même page fermée
+web-push-disable = Ne plus les recevoir page fermée
+web-push-on = Les alertes de vos communes arrivent sur cet appareil, même page fermée.
+web-push-off = Page fermée, vous ne recevez pas les alertes.
+web-push-unsupported = Ce navigateur ne peut pas recevoir d'alertes page fermée : gardez la page ouverte, ou installez l'application.
+web-push-denied = Les notifications sont bloquées pour ce site : autorisez-les dans les réglages du navigateur.
+web-push-failed = Les alertes page fermée ne fonctionnent pas : { $detail }
+web-notify-unverified = Nouvelle alerte de votre mairie : ouvrez Beffroi pour la lire.
+web-install = Installer sur l'écran d'accueil

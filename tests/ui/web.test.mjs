@@ -1,0 +1,213 @@
+// The resident web app (served at / by the town hall's server) in Debian's
+// Chromium emulating phones: the first visit, alerts live and verified in the
+// browser, a forged alert not shown, the shared link, the history's back, the
+// app opening offline from its service worker, a push delivered to that
+// worker (through the DevTools protocol) shown as the right alert, and
+// installability. Screens are checked for horizontal scroll and touch-target
+// size at 360 and 390 px wide.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { join } from 'node:path';
+import { artifacts, axeViolationsInPage, consoleFixture, eventually, publishAlert, repoRoot, staffToken } from './harness.mjs';
+
+const f = consoleFixture('web', { before, after });
+const screenshots = join(repoRoot, 'docs/screenshots');
+
+const PHONES = {
+  small: { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2 },
+  large: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 },
+};
+
+function phone(size) {
+  return f.browser.newContext({ ...PHONES[size], isMobile: true, hasTouch: true, locale: 'fr-FR', serviceWorkers: 'allow' });
+}
+
+/** Layout faults a phone shows: a page wider than the screen, controls smaller than 44 px. */
+async function phoneFaults(page) {
+  return page.evaluate(() => {
+    const faults = [];
+    if (document.documentElement.scrollWidth > window.innerWidth) {
+      faults.push(`scrolls sideways: ${document.documentElement.scrollWidth} > ${window.innerWidth}`);
+    }
+    for (const el of document.querySelectorAll('button, input[type=search], input[type=url], label.choice, label.commune')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || el.closest('[hidden]')) continue;
+      if (r.height < 44) faults.push(`${el.id || el.textContent.trim().slice(0, 30)}: ${Math.round(r.height)} px high`);
+    }
+    return faults;
+  });
+}
+
+/** The first visit: French, Nice chosen through the filter. */
+async function chooseNice(page) {
+  await page.goto(`${f.hall.url}/`);
+  await page.locator('#web-setup').waitFor();
+  await page.getByLabel('Chercher une commune').fill('nice');
+  await page.getByRole('checkbox', { name: 'Nice', exact: true }).check();
+  await page.locator('#setup-save').click();
+  await page.locator('#web-status[data-online="true"]').waitFor();
+}
+
+test('a phone follows Nice: alerts arrive live and verified, open, go back, and share their public page', async () => {
+  const ctx = await phone('large');
+  const page = await ctx.newPage();
+  await page.goto(`${f.hall.url}/`);
+  await page.locator('#web-setup').waitFor();
+  assert.equal(await page.locator('#communes-count').innerText(), 'Aucune commune choisie');
+  await page.screenshot({ path: join(screenshots, 'web-first-visit.png') });
+  // Nothing chosen: a clear error, nothing saved.
+  await page.locator('#setup-save').click();
+  assert.equal(await page.locator('#setup-error').innerText(), 'Choisissez au moins une commune.');
+  assert.deepEqual(await phoneFaults(page), []);
+  assert.deepEqual(await axeViolationsInPage(page), []);
+  await chooseNice(page);
+
+  const token = await staffToken(f.hall);
+  const sent = await publishAlert(f.hall, token, { headline: 'Fermeture des plages de Nice', area: { kind: 'communes', communes: ['06088'] } });
+  // Another commune's alert is not for this resident.
+  await publishAlert(f.hall, token, { headline: 'Route coupée à Èze', area: { kind: 'communes', communes: ['06059'] } });
+  const item = page.locator('.alert-item', { hasText: 'Fermeture des plages de Nice' });
+  await item.waitFor({ timeout: 5000 });
+  assert.equal(await page.locator('.alert-item', { hasText: 'Èze' }).count(), 0);
+  assert.equal(await page.locator('#web-verified').innerText(), 'Chaque alerte affichée est vérifiée avec la clé de votre mairie.');
+  assert.equal(await page.locator('#web-rejected').count(), 0);
+  assert.deepEqual(await phoneFaults(page), []);
+  await page.screenshot({ path: join(screenshots, 'web-alerts.png') });
+
+  // Its page, then the phone's back to the list.
+  await item.locator('button').first().click();
+  assert.equal(await page.locator('#alert-headline').innerText(), 'Fermeture des plages de Nice');
+  assert.deepEqual(await phoneFaults(page), []);
+  assert.deepEqual(await axeViolationsInPage(page), []);
+  await page.screenshot({ path: join(screenshots, 'web-alert-page.png') });
+  await page.locator('#alert-share').click();
+  const link = await page.locator('#alert-link').inputValue();
+  const thread = await page.locator('#alert-page').getAttribute('data-thread');
+  assert.equal(link, `${f.hall.url}/alerts/${encodeURIComponent(thread)}`);
+  await page.goBack();
+  await item.waitFor();
+  assert.equal(await item.getAttribute('data-read'), 'true');
+
+  // The shared link opens the public page (rendered without JavaScript).
+  const shared = await f.browser.newPage({ javaScriptEnabled: false, locale: 'fr-FR' });
+  await shared.goto(link);
+  assert.equal(await shared.locator('h1').innerText(), 'Fermeture des plages de Nice');
+  await shared.close();
+
+  // Cancelled: the list says so live.
+  await sent.cancel();
+  await eventually(async () => (await item.getAttribute('data-state')) === 'cancelled' || (await item.innerText()).includes('Fin'), 5000, 'the cancellation');
+  await ctx.close();
+});
+
+test('an alert whose signed text was altered is not shown; the text shown is the signed one', async () => {
+  const ctx = await phone('small');
+  const page = await ctx.newPage();
+  await chooseNice(page);
+  const token = await staffToken(f.hall);
+  await publishAlert(f.hall, token, { headline: 'Eau non potable à Nice', area: { kind: 'communes', communes: ['06088'] } });
+  await page.locator('.alert-item', { hasText: 'Eau non potable à Nice' }).waitFor({ timeout: 5000 });
+
+  // Something between the server and the browser changes the answer: the
+  // server's copy of one alert, and the signed text of another.
+  await publishAlert(f.hall, token, { headline: 'Distribution de masques', area: { kind: 'communes', communes: ['06088'] } });
+  await page.route('**/api/v1/alerts/threads*', async (route) => {
+    const res = await route.fetch();
+    const threads = await res.json();
+    for (const t of threads) {
+      const headline = t.alert.message.texts[0].headline;
+      if (headline === 'Eau non potable à Nice') t.alert.message.texts[0].headline = 'Eau potable, buvez';
+      if (headline === 'Distribution de masques') {
+        for (const s of t.signed) s.message = s.message.replace('Distribution de masques', 'Distribution annulée');
+      }
+    }
+    await route.fulfill({ response: res, json: threads });
+  });
+  await page.reload();
+  await page.locator('#web-rejected').waitFor();
+  assert.match(await page.locator('#web-rejected').innerText(), /Une alerte n'a pas pu être vérifiée/);
+  const list = await page.locator('#alerts-list, main').first().innerText();
+  assert.doesNotMatch(list, /Distribution annulée|Distribution de masques/);
+  assert.doesNotMatch(list, /Eau potable, buvez/);
+  assert.match(list, /Eau non potable à Nice/);
+  assert.deepEqual(await phoneFaults(page), []);
+  await ctx.close();
+});
+
+test('installable; the app opens offline from its service worker; a push shows the right alert', async () => {
+  const ctx = await phone('large');
+  await ctx.grantPermissions(['notifications'], { origin: f.hall.url });
+  const page = await ctx.newPage();
+  await chooseNice(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const cdp = await ctx.newCDPSession(page);
+
+  // Installable: a manifest with a large enough icon, a service worker
+  // controlling the page. (Chromium adds that a test's private context
+  // cannot install anything.)
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors.filter((e) => e.errorId !== 'in-incognito'), []);
+  const { errors, data } = await cdp.send('Page.getAppManifest');
+  assert.deepEqual(errors, []);
+  const manifest = JSON.parse(data);
+  assert.equal(manifest.start_url, '/');
+  assert.equal(manifest.display, 'standalone');
+  assert.ok(manifest.icons.some((i) => parseInt(i.sizes, 10) >= 512), 'a 512 px icon');
+  await eventually(() => page.evaluate(() => navigator.serviceWorker.controller !== null), 5000, 'a controlling worker');
+
+  const token = await staffToken(f.hall);
+  await publishAlert(f.hall, token, { headline: 'Vigilance orange orages', area: { kind: 'territory' }, severity: 'extreme' });
+  await page.locator('.alert-item', { hasText: 'Vigilance orange orages' }).waitFor({ timeout: 5000 });
+
+  // Offline: the page, its assets and the last alerts come from the browser.
+  await page.reload();
+  await page.locator('.alert-item', { hasText: 'Vigilance orange orages' }).waitFor();
+  await ctx.setOffline(true);
+  await page.reload();
+  await page.locator('#web-status[data-online="false"]').waitFor();
+  assert.match(await page.locator('#web-status').innerText(), /Hors ligne : voici les dernières alertes reçues/);
+  await page.locator('.alert-item', { hasText: 'Vigilance orange orages' }).waitFor();
+  await page.screenshot({ path: join(screenshots, 'web-offline.png') });
+  await ctx.setOffline(false);
+
+  // A push reaches the worker with the alert's id only: it fetches the
+  // alert, verifies it and shows its headline.
+  const thread = await page.locator('.alert-item', { hasText: 'Vigilance orange orages' }).getAttribute('data-thread');
+  const registrations = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+  await cdp.send('ServiceWorker.enable');
+  const reg = await eventually(() => registrations.find((r) => r.scopeURL === `${f.hall.url}/` && !r.isDeleted), 5000, 'the registration');
+  await cdp.send('ServiceWorker.deliverPushMessage', {
+    origin: f.hall.url,
+    registrationId: reg.registrationId,
+    data: JSON.stringify({ alert: thread, message: thread, cursor: 1 }),
+  });
+  const shown = await eventually(
+    () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag }))).then((l) => l.find((n) => n.tag === thread)),
+    10000,
+    'the notification',
+  );
+  assert.equal(shown.title, 'Vigilance orange orages');
+  assert.match(shown.body, /^Extrême — Éloignez-vous de la zone\./);
+
+  // A push for an alert that cannot be verified says only that one came.
+  await cdp.send('ServiceWorker.deliverPushMessage', {
+    origin: f.hall.url,
+    registrationId: reg.registrationId,
+    data: JSON.stringify({ alert: 'urn:oid:forged', message: 'urn:oid:forged', cursor: 99 }),
+  });
+  const generic = await eventually(
+    () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ body: n.body, tag: n.tag }))).then((l) => l.find((n) => n.tag === 'urn:oid:forged')),
+    10000,
+    'the generic notification',
+  );
+  assert.equal(generic.body, 'Nouvelle alerte de votre mairie : ouvrez Beffroi pour la lire.');
+
+  // The settings: communes and push, at phone size.
+  await page.locator('#settings-open').click();
+  await page.locator('#web-push').waitFor();
+  assert.deepEqual(await phoneFaults(page), []);
+  await page.screenshot({ path: join(screenshots, 'web-settings.png'), fullPage: true });
+  await page.screenshot({ path: join(artifacts, 'web-settings.png') });
+  await ctx.close();
+});

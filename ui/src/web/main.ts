@@ -1,0 +1,12 @@
+import { mount } from 'svelte';
+import '../lib/base.css';
+import WebApp from './WebApp.svelte';
+
+const target = document.getElementById('root');
+if (!target) throw new Error('no #root element');
+export default mount(WebApp, { target });
+
+// The shell offline and alerts while the page is closed.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js', { type: 'module', scope: '/' }).catch((e: unknown) => console.warn('service worker', e));
+}

@@ -1,0 +1,43 @@
+// What the web app keeps in the browser (no account): the resident's language
+// and communes, the keys pinned at the first visit, which alerts were read,
+// and the last verified alerts so they open offline.
+import type { PublicKey } from '../bindings/PublicKey';
+import type { ResidentAlert } from '../bindings/ResidentAlert';
+import type { Lang } from '../lib/i18n';
+
+export type WebState = {
+  lang: Lang | null;
+  /** INSEE codes of the communes followed. */
+  communes: string[];
+  keys: PublicKey[];
+  /** Thread → how many of its messages were read. */
+  read: Record<string, number>;
+  /** The last verified list, for offline reading. */
+  alerts: ResidentAlert[];
+  /** When that list was fetched (ISO 8601). */
+  fetched: string | null;
+};
+
+const KEY = 'beffroi-web';
+
+const EMPTY: WebState = { lang: null, communes: [], keys: [], read: {}, alerts: [], fetched: null };
+
+export function loadState(): WebState {
+  try {
+    const s = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<WebState> | null;
+    return { ...EMPTY, ...(s ?? {}) };
+  } catch {
+    return { ...EMPTY };
+  }
+}
+
+export function saveState(s: WebState): void {
+  localStorage.setItem(KEY, JSON.stringify(s));
+}
+
+export function updateState(change: (s: WebState) => void): WebState {
+  const s = loadState();
+  change(s);
+  saveState(s);
+  return s;
+}

@@ -1,0 +1,157 @@
+// The web app's service worker: the app shell opens offline, and an alert
+// pushed while the page is closed is shown as a notification in the
+// resident's language once it is fetched and verified (the push carries
+// only the alert's id). Built by Vite as /sw.js (see vite.config.ts).
+import { Translator, isLang } from '../lib/i18n';
+import { alertTexts, readingLangs } from '../app/reading';
+import { toHash } from '../app/route';
+import type { SignedThread } from '../bindings/SignedThread';
+import type { ResidentAlert } from '../bindings/ResidentAlert';
+import { stateForWorker } from './worker-state';
+import { verifyThread } from './verify';
+
+// The few service-worker types used (the DOM and WebWorker libraries cannot
+// be loaded in one program).
+type ExtendableEvent = Event & { waitUntil(p: Promise<unknown>): void };
+type FetchEvent = ExtendableEvent & { request: Request; respondWith(r: Promise<Response>): void };
+type PushEvent = ExtendableEvent & { data: { json(): unknown } | null };
+type NotificationEvent = ExtendableEvent & { notification: Notification & { data: unknown } };
+type WindowClient = { url: string; focus(): Promise<unknown>; navigate(url: string): Promise<unknown> };
+interface Worker {
+  addEventListener(type: 'install' | 'activate', fn: (e: ExtendableEvent) => void): void;
+  addEventListener(type: 'fetch', fn: (e: FetchEvent) => void): void;
+  addEventListener(type: 'push', fn: (e: PushEvent) => void): void;
+  addEventListener(type: 'notificationclick', fn: (e: NotificationEvent) => void): void;
+  skipWaiting(): Promise<void>;
+  registration: ServiceWorkerRegistration;
+  clients: {
+    claim(): Promise<void>;
+    matchAll(o: { type: 'window'; includeUncontrolled: boolean }): Promise<WindowClient[]>;
+    openWindow(url: string): Promise<unknown>;
+  };
+}
+const sw = self as unknown as Worker;
+
+/** The shell's cache; a new build (new asset names) refills it. */
+const SHELL = 'beffroi-shell-v1';
+/** Answers kept for offline reading: the communes, the keys, the map settings. */
+const DATA = ['/api/v1/communes', '/api/v1/keys', '/api/v1/map'];
+
+/** The page and every asset it names (script, style, icons, manifest). */
+async function precache(): Promise<void> {
+  const cache = await caches.open(SHELL);
+  const page = await fetch('/', { cache: 'no-cache' });
+  const html = await page.clone().text();
+  const named = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]);
+  await cache.put('/', page);
+  await cache.addAll([...new Set(named)]);
+}
+
+sw.addEventListener('install', (e) => {
+  e.waitUntil(precache().then(() => sw.skipWaiting()));
+});
+
+sw.addEventListener('activate', (e) => {
+  e.waitUntil(sw.clients.claim());
+});
+
+/** The network first (fresh data when online), the cache when offline. */
+async function networkFirst(request: Request, key: string): Promise<Response> {
+  const cache = await caches.open(SHELL);
+  try {
+    const res = await fetch(request);
+    if (res.ok) await cache.put(key, res.clone());
+    return res;
+  } catch (err) {
+    const hit = await cache.match(key);
+    if (hit) return hit;
+    throw err;
+  }
+}
+
+/** Hashed assets never change: the cache first. */
+async function cacheFirst(request: Request): Promise<Response> {
+  const cache = await caches.open(SHELL);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const res = await fetch(request);
+  if (res.ok) await cache.put(request, res.clone());
+  return res;
+}
+
+sw.addEventListener('fetch', (e) => {
+  const url = new URL(e.request.url);
+  if (e.request.method !== 'GET' || url.origin !== location.origin) return;
+  if (e.request.mode === 'navigate' && url.pathname === '/') e.respondWith(networkFirst(e.request, '/'));
+  else if (url.pathname.startsWith('/assets/')) e.respondWith(cacheFirst(e.request));
+  else if (DATA.includes(url.pathname)) e.respondWith(networkFirst(e.request, url.pathname + url.search));
+});
+
+/** What a push says: an alert (its thread and message), or the subscription's confirmation. */
+type Payload = { alert?: string; message?: string; subscribed?: boolean };
+
+async function notify(payload: Payload): Promise<void> {
+  const state = await stateForWorker();
+  const lang = isLang(state?.lang) ? state.lang : 'fr';
+  const tr = new Translator(lang, 'web');
+  if (payload.subscribed) {
+    await sw.registration.showNotification(tr.t('app-title'), { body: tr.t('web-push-on'), tag: 'subscribed' });
+    return;
+  }
+  let alert: ResidentAlert | null = null;
+  if (state && state.communes.length > 0 && payload.alert) {
+    try {
+      const res = await fetch(`/api/v1/alerts/threads?communes=${state.communes.join(',')}`, {
+        headers: { 'Accept-Language': lang },
+      });
+      const threads = res.ok ? ((await res.json()) as SignedThread[]) : [];
+      const thread = threads.find(
+        (t) => t.alert.thread === payload.alert || t.alert.history.some((h) => h.identifier === payload.message),
+      );
+      if (thread) alert = await verifyThread(thread, state.keys);
+    } catch {
+      alert = null;
+    }
+  }
+  if (!alert) {
+    // Offline, or not verifiable: the browser must show something; it says
+    // only that an alert came, never unverified words.
+    await sw.registration.showNotification(tr.t('app-title'), {
+      body: tr.t('web-notify-unverified'),
+      tag: payload.alert ?? 'alert',
+      data: { thread: payload.alert ?? null },
+    });
+    return;
+  }
+  const text = alertTexts(alert, readingLangs(lang, navigator.languages ?? []))[0];
+  const severity = tr.t(`severity-${alert.message.severity}`);
+  await sw.registration.showNotification(text?.headline ?? alert.message.event, {
+    body: `${severity} — ${text?.description ?? ''}`.slice(0, 240),
+    tag: alert.thread,
+    lang: text?.lang,
+    requireInteraction: alert.message.severity === 'extreme',
+    data: { thread: alert.thread },
+  });
+}
+
+sw.addEventListener('push', (e) => {
+  let payload: Payload = {};
+  try {
+    payload = (e.data?.json() ?? {}) as Payload;
+  } catch {
+    payload = {};
+  }
+  e.waitUntil(notify(payload));
+});
+
+sw.addEventListener('notificationclick', (e) => {
+  e.notification.close();
+  const thread = (e.notification.data as { thread?: string | null } | null)?.thread ?? null;
+  const target = `/${toHash({ view: 'alerts', place: null, alert: thread, filing: false, settings: false })}`;
+  e.waitUntil(
+    sw.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((open) => {
+      const here = open.find((c) => new URL(c.url).origin === location.origin);
+      return here ? here.navigate(target).then(() => here.focus()) : sw.clients.openWindow(target);
+    }),
+  );
+});
