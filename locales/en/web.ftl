@@ -27,4 +27,4 @@ web-push-unsupported = This browser cannot receive alerts while the page is clos
 web-push-denied = Notifications are blocked for this site: allow them in the browser's settings.
 web-push-failed = Alerts while the page is closed do not work: { $detail }
 web-notify-unverified = New alert from your town hall: open Beffroi to read it.
-web-install = Install on the home screen
+web-error-status = The town hall's server answered with an error ({ $status }): try again later.

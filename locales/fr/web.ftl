@@ -27,4 +27,4 @@ web-push-unsupported = Ce navigateur ne peut pas recevoir d'alertes page fermée
 web-push-denied = Les notifications sont bloquées pour ce site : autorisez-les dans les réglages du navigateur.
 web-push-failed = Les alertes page fermée ne fonctionnent pas : { $detail }
 web-notify-unverified = Nouvelle alerte de votre mairie : ouvrez Beffroi pour la lire.
-web-install = Installer sur l'écran d'accueil
+web-error-status = Le serveur de la mairie a répondu par une erreur ({ $status }) : réessayez plus tard.

@@ -27,4 +27,4 @@ web-push-unsupported = Questo browser non può ricevere allerte a pagina chiusa:
 web-push-denied = Le notifiche sono bloccate per questo sito: autorizzatele nelle impostazioni del browser.
 web-push-failed = Le allerte a pagina chiusa non funzionano: { $detail }
 web-notify-unverified = Nuova allerta dal vostro municipio: aprite Beffroi per leggerla.
-web-install = Installa sulla schermata iniziale
+web-error-status = Il server del municipio ha risposto con un errore ({ $status }): riprovate più tardi.

@@ -58,17 +58,18 @@ async fn the_web_app_gets_the_threads_of_its_communes_signed_and_read_as_the_app
         .iter()
         .map(|t| t.alert.message.body.texts[0].headline.as_str())
         .collect();
-    // Newest first; Èze's alert is not Nice's.
+    // The alerts in force first, newest first, then those over; Èze's
+    // alert is not Nice's.
     assert_eq!(
         headlines,
         [
-            "Plages fermées à Nice jusqu'à lundi",
             "Fuite de gaz place Masséna",
             "Canicule sur la métropole",
+            "Plages fermées à Nice jusqu'à lundi",
         ]
     );
     let keys: Vec<PublicKey> = serde_json::from_value(get_json(&th.api("/keys")).await).unwrap();
-    let cancelled = &list[0];
+    let cancelled = &list[2];
     assert_eq!(cancelled.alert.thread, nice_thread);
     assert_eq!(cancelled.alert.state, AlertState::Cancelled);
     assert!(cancelled.alert.all_clear);
@@ -85,7 +86,7 @@ async fn the_web_app_gets_the_threads_of_its_communes_signed_and_read_as_the_app
     }
     assert_eq!(cancelled.alert.message.msg_type, MsgType::Update);
     assert!(
-        list[1..]
+        list[..2]
             .iter()
             .all(|t| t.alert.state == AlertState::Active)
     );
@@ -192,4 +193,25 @@ async fn the_web_app_is_served_at_the_root_installable_and_under_a_strict_policy
         .await
         .unwrap();
     assert_eq!(console.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn one_address_asking_without_pause_is_slowed_down_others_are_not() {
+    let th = town_hall().await;
+    let client = reqwest::Client::new();
+    let url = th.api("/alerts/threads?communes=06088");
+    let mut refused = None;
+    // 300 at once are allowed (phones behind one carrier address), then 10 a second.
+    for i in 0..400 {
+        let resp = client.get(&url).send().await.unwrap();
+        if resp.status() == StatusCode::TOO_MANY_REQUESTS {
+            let body: serde_json::Value = resp.json().await.unwrap();
+            refused = Some((i, body["error"]["message"].as_str().unwrap().to_owned()));
+            break;
+        }
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+    let (at, message) = refused.expect("slowed down");
+    assert!(at >= 300, "refused after {at}");
+    assert!(message.starts_with("Trop de"), "{message}");
 }

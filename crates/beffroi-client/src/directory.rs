@@ -8,177 +8,22 @@
 
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::{LazyLock, Mutex};
 
-use beffroi_domain::hours::{Hours, HoursStatus, OpenState, TIMEZONE};
+use beffroi_domain::hours::{HoursStatus, OpenState};
 use beffroi_domain::place::{Category, Crisis, Place, PlaceId, Position};
-use beffroi_domain::{InseeCode, Lang, SyncPage};
-use chrono::{DateTime, Datelike, FixedOffset, Timelike};
-use fluent_bundle::FluentValue;
+use beffroi_domain::{InseeCode, SyncPage};
+use chrono::{DateTime, FixedOffset};
 use rusqlite::{OptionalExtension, params, params_from_iter};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::value::RawValue;
+
+pub use beffroi_domain::directory::{
+    Evaluation, HoursCache, Order, PlaceResult, SearchQuery, evaluate, week,
+};
+use beffroi_domain::directory::{describe, effective_hours, search_terms, status_of, terms_of};
 
 use crate::i18n::Localizer;
 use crate::store::{Store, StoreError, keys, set_meta};
-
-/// How results are ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub enum Order {
-    /// Best text match first (by distance when there is no text).
-    #[default]
-    Relevance,
-    /// Nearest first.
-    Distance,
-}
-
-/// A directory search.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct SearchQuery {
-    pub text: Option<String>,
-    pub category: Option<Category>,
-    pub commune: Option<InseeCode>,
-    /// Only places open at the evaluation time.
-    #[serde(default)]
-    pub open_only: bool,
-    #[serde(default)]
-    pub delivery: bool,
-    #[serde(default)]
-    pub takeaway: bool,
-    /// Where distances are measured from.
-    pub near: Option<Position>,
-    #[serde(default)]
-    pub order: Order,
-    /// At most this many results (default 50).
-    pub limit: Option<u32>,
-}
-
-/// One search result: the place and its state at the asked time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct PlaceResult {
-    pub place: Place,
-    pub state: OpenState,
-    /// When the state next changes (RFC 3339, Europe/Paris), if it does.
-    pub next_change: Option<String>,
-    /// The state in the resident's language: "Ouvert jusqu'à 19:00".
-    pub status: String,
-    /// The hours' comment or the crisis note.
-    pub note: Option<String>,
-    /// Metres from the search's origin.
-    pub distance_m: Option<f64>,
-}
-
-impl PlaceResult {
-    pub fn new(place: Place, e: Evaluation, distance_m: Option<f64>) -> Self {
-        Self {
-            place,
-            state: e.state,
-            next_change: e.next_change,
-            status: e.status,
-            note: e.note,
-            distance_m,
-        }
-    }
-}
-
-/// An hours expression and the country whose holidays apply.
-type HoursKey = (String, Option<String>);
-
-/// Parsed hours by expression and country (many places share the same hours),
-/// with the last status computed: a status holds from the moment it was
-/// computed until its next change, so it is reused exactly, not approximately.
-#[derive(Debug, Default)]
-pub struct HoursCache(Mutex<HashMap<HoursKey, CachedHours>>);
-
-#[derive(Debug, Clone)]
-struct CachedHours {
-    /// `None` when the expression does not parse.
-    hours: Option<Hours>,
-    /// The last status and the instant it was computed for.
-    last: Option<(DateTime<FixedOffset>, HoursStatus)>,
-}
-
-impl HoursCache {
-    fn get(&self, expr: &str, country: Option<&str>) -> Option<Hours> {
-        self.entry(expr, country, |e| e.hours.clone())
-    }
-
-    /// The status of `expr` at `at`, reusing the last one while it holds.
-    fn status(
-        &self,
-        expr: &str,
-        country: Option<&str>,
-        at: &DateTime<FixedOffset>,
-    ) -> Option<HoursStatus> {
-        self.entry(expr, country, |e| {
-            if let Some((from, s)) = &e.last
-                && from <= at
-                && s.next_change.is_none_or(|n| *at < n)
-            {
-                return Some(s.clone());
-            }
-            let s = e.hours.as_ref()?.status(at);
-            e.last = Some((*at, s.clone()));
-            Some(s)
-        })
-    }
-
-    fn entry<R>(
-        &self,
-        expr: &str,
-        country: Option<&str>,
-        f: impl FnOnce(&mut CachedHours) -> R,
-    ) -> R {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let key = (expr.to_owned(), country.map(str::to_owned));
-        let e = map.entry(key).or_insert_with(|| CachedHours {
-            hours: Hours::parse(expr, country).ok(),
-            last: None,
-        });
-        f(e)
-    }
-}
-
-/// The words a place is found by besides its name: its category in every
-/// language, its street and city.
-fn terms_of(category: Category, street: Option<&str>, city: Option<&str>) -> String {
-    // Each category's name in every language, formatted once.
-    static LABELS: LazyLock<HashMap<Category, String>> = LazyLock::new(|| {
-        let l10n: Vec<Localizer> = Lang::ALL
-            .iter()
-            .filter_map(|l| Localizer::new(*l).ok())
-            .collect();
-        Category::ALL
-            .iter()
-            .map(|c| {
-                let id = format!("category-{}", c.as_str());
-                (
-                    *c,
-                    l10n.iter()
-                        .map(|l| l.msg(&id, &[]))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                )
-            })
-            .collect()
-    });
-    let mut terms = vec![LABELS.get(&category).cloned().unwrap_or_default()];
-    terms.extend(street.map(str::to_owned));
-    terms.extend(city.map(str::to_owned));
-    terms.join(" ")
-}
-
-fn search_terms(place: &Place) -> String {
-    terms_of(
-        place.category,
-        place.address.street.as_deref(),
-        place.address.city.as_deref(),
-    )
-}
 
 /// An FTS5 query from what a resident typed: every word must match, each as a
 /// prefix ("boul" finds "boulangerie"); FTS syntax in the text is dropped.
@@ -605,143 +450,6 @@ struct Candidate {
     closed: bool,
 }
 
-/// The hours expression that applies to a place: the crisis hours when they
-/// replace the usual ones, none when the crisis closed it.
-fn effective_hours(p: &Place) -> Option<&str> {
-    match &p.crisis {
-        Some(Crisis::Closed { .. }) => None,
-        Some(Crisis::OtherHours { opening_hours, .. }) => Some(opening_hours),
-        _ => p.opening_hours.as_deref(),
-    }
-}
-
-/// A place's state at a moment, as shown to the resident.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Evaluation {
-    pub state: OpenState,
-    /// RFC 3339.
-    pub next_change: Option<String>,
-    /// Localised: "Ouvert jusqu'à 19:00".
-    pub status: String,
-    pub note: Option<String>,
-}
-
-/// Evaluates a place at `at`: the crisis override first, then its usual hours.
-pub fn evaluate(
-    place: &Place,
-    at: &DateTime<FixedOffset>,
-    cache: &HoursCache,
-    l10n: &Localizer,
-) -> Evaluation {
-    let closed = matches!(place.crisis, Some(Crisis::Closed { .. }));
-    let status = status_of(
-        effective_hours(place),
-        place.address.country.as_deref(),
-        closed,
-        at,
-        cache,
-    );
-    let crisis_note = place
-        .crisis
-        .as_ref()
-        .and_then(Crisis::note)
-        .map(str::to_owned);
-    describe(&status, closed, crisis_note, at, l10n)
-}
-
-/// The raw state of an hours expression at `at` (`None`: unknown hours).
-fn status_of(
-    hours: Option<&str>,
-    country: Option<&str>,
-    closed: bool,
-    at: &DateTime<FixedOffset>,
-    cache: &HoursCache,
-) -> Option<HoursStatus> {
-    if closed {
-        return Some(HoursStatus {
-            state: OpenState::Closed,
-            next_change: None,
-            comment: None,
-        });
-    }
-    hours.and_then(|e| cache.status(e, country, at))
-}
-
-/// The resident-facing description of a status.
-fn describe(
-    status: &Option<HoursStatus>,
-    crisis_closed: bool,
-    crisis_note: Option<String>,
-    at: &DateTime<FixedOffset>,
-    l10n: &Localizer,
-) -> Evaluation {
-    let Some(status) = status else {
-        return Evaluation {
-            state: OpenState::Unknown,
-            next_change: None,
-            status: l10n.msg("state-unknown", &[]),
-            note: crisis_note,
-        };
-    };
-    if crisis_closed {
-        return Evaluation {
-            state: OpenState::Closed,
-            next_change: None,
-            status: l10n.msg("state-crisis-closed", &[]),
-            note: crisis_note,
-        };
-    }
-    let when = status.next_change.map(|t| {
-        let local = t.with_timezone(&TIMEZONE);
-        let time = format!("{:02}:{:02}", local.hour(), local.minute());
-        let same_day = local.date_naive() == at.with_timezone(&TIMEZONE).date_naive();
-        let day = l10n.msg(
-            &format!("weekday-{}", local.weekday().number_from_monday()),
-            &[],
-        );
-        (time, same_day, day)
-    });
-    let text = match (status.state, &when) {
-        (OpenState::Open, None) => l10n.msg("state-always-open", &[]),
-        (OpenState::Open, Some((time, true, _))) => l10n.msg(
-            "state-open-until",
-            &[("time", FluentValue::from(time.as_str()))],
-        ),
-        (OpenState::Open, Some((time, false, day))) => l10n.msg(
-            "state-open-until-day",
-            &[("time", time.as_str().into()), ("day", day.as_str().into())],
-        ),
-        (OpenState::Closed, Some((time, true, _))) => l10n.msg(
-            "state-opens-at",
-            &[("time", FluentValue::from(time.as_str()))],
-        ),
-        (OpenState::Closed, Some((time, false, day))) => l10n.msg(
-            "state-opens-day",
-            &[("time", time.as_str().into()), ("day", day.as_str().into())],
-        ),
-        (OpenState::Closed, None) => l10n.msg("state-closed", &[]),
-        (OpenState::Unknown, _) => l10n.msg("state-unknown", &[]),
-    };
-    Evaluation {
-        state: status.state,
-        next_change: status.next_change.map(|t| t.to_rfc3339()),
-        status: text,
-        note: crisis_note.or_else(|| status.comment.clone()),
-    }
-}
-
-/// The week of hours that applies to a place from `at`'s date.
-pub fn week(
-    place: &Place,
-    at: &DateTime<FixedOffset>,
-    cache: &HoursCache,
-) -> Vec<beffroi_domain::hours::DayHours> {
-    effective_hours(place)
-        .and_then(|e| cache.get(e, place.address.country.as_deref()))
-        .map(|h| h.week(at.with_timezone(&TIMEZONE).date_naive()))
-        .unwrap_or_default()
-}
-
 /// A candidate that passed the filters, its hours status and distance.
 type Hit = (Candidate, Option<HoursStatus>, Option<f64>);
 
@@ -925,7 +633,7 @@ mod tests {
             ..Default::default()
         };
         let at = DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").expect("time");
-        let l10n = Localizer::new(Lang::Fr).expect("fr");
+        let l10n = Localizer::new(beffroi_domain::Lang::Fr).expect("fr");
         search(store, &q, &at, &HoursCache::default(), &l10n)
             .expect("search")
             .into_iter()
@@ -1111,7 +819,7 @@ mod tests {
             .expect("apply");
         store.build_places_index().expect("index");
         let at = DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").expect("time");
-        let l10n = Localizer::new(Lang::Fr).expect("fr");
+        let l10n = Localizer::new(beffroi_domain::Lang::Fr).expect("fr");
         let run = |origin: f64, limit: u32, category: Option<Category>| -> Vec<String> {
             let q = SearchQuery {
                 near: Some(Position {

@@ -5,6 +5,7 @@
 //! - [`commune`]: the territory (INSEE codes, communes);
 //! - [`alert`]: alerts mapped onto CAP 1.2, and their Ed25519 signatures;
 //! - [`place`]: the directory of shops and services, categories mapped from OSM tags;
+//! - [`directory`]: a place's state as the resident sees it (with `l10n`);
 //! - [`hours`]: OSM `opening_hours` evaluated in the territory's time zone;
 //! - [`report`]: residents' reports, their categories and status history;
 //! - [`shape`]: CAP polygons and circles, the communes' outlines, point in polygon;
@@ -20,6 +21,8 @@
 pub mod alert;
 pub mod api;
 pub mod commune;
+#[cfg(feature = "l10n")]
+pub mod directory;
 pub mod hours;
 #[cfg(feature = "l10n")]
 pub mod i18n;

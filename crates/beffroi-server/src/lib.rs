@@ -186,7 +186,9 @@ pub struct AppState {
     /// The last Atom feed rendered (see `routes::alerts::atom`).
     pub atom_cache: Arc<std::sync::Mutex<Option<routes::alerts::AtomCache>>>,
     /// Sent messages decoded for the web app (see `routes::threads`).
-    pub threads_cache: Arc<std::sync::Mutex<routes::threads::Decoded>>,
+    pub threads_cache: Arc<tokio::sync::Mutex<routes::threads::Decoded>>,
+    /// Reads of the web app's alert threads allowed per client address.
+    pub threads_limiter: Arc<limits::Limiter>,
 }
 
 impl AppState {
@@ -238,6 +240,14 @@ impl AppState {
             )),
             atom_cache: Arc::default(),
             threads_cache: Arc::default(),
+            // Reading the alerts from the web app: generous, as many phones
+            // may share one address (a carrier's NAT) and each page reads
+            // again after every alert; the reading itself is shared (see
+            // `routes::threads`).
+            threads_limiter: Arc::new(limits::per_address(
+                300,
+                std::time::Duration::from_millis(100),
+            )),
             pusher: Arc::new(pusher),
             settings: Arc::new(settings),
         })

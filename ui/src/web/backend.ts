@@ -12,6 +12,7 @@ import type { ErrorBody } from '../bindings/ErrorBody';
 import type { MapSettings } from '../bindings/MapSettings';
 import { loadState, updateState } from './state';
 import { pin, verifyThread } from './verify';
+import { t } from '../lib/locale.svelte';
 
 /** A failed call, shaped like the desktop core's errors (see `describe`). */
 export class WebError extends Error {
@@ -23,18 +24,27 @@ export class WebError extends Error {
   }
 }
 
-async function get<T>(path: string): Promise<T> {
+/**
+ * A call to the town hall that served the page, in the resident's language:
+ * the answer when it is a success; else a `WebError` carrying the server's
+ * message (already in that language), or saying the server is out of reach.
+ */
+export async function call(path: string, lang: string, init: RequestInit = {}): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(path, { headers: { 'Accept-Language': loadState().lang ?? navigator.language } });
+    res = await fetch(path, { ...init, headers: { ...init.headers, 'Accept-Language': lang } });
   } catch {
-    throw new WebError('offline', 'offline');
+    throw new WebError('offline', t('error-offline'));
   }
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as ErrorBody | null;
-    throw new WebError(res.status < 500 ? 'invalid' : 'server', body?.error.message ?? res.statusText);
+    throw new WebError(res.status < 500 ? 'invalid' : 'server', body?.error.message ?? t('web-error-status', { status: res.status }));
   }
-  return (await res.json()) as T;
+  return res;
+}
+
+async function get<T>(path: string): Promise<T> {
+  return (await (await call(path, loadState().lang ?? navigator.language)).json()) as T;
 }
 
 /** The territory's communes, by name (read page by page). */
@@ -65,38 +75,48 @@ export const threads = (communes: string[]) =>
 
 export type AlertList = { alerts: ResidentAlert[]; rejected: number; fetched: string | null; online: boolean };
 
-/** The alerts for the resident's communes, verified; the last list kept when offline. */
+/** Threads checked with `trusted` now; those that fail are counted. */
+async function checked(list: SignedThread[], trusted: PublicKey[], read: Record<string, number>) {
+  const alerts: ResidentAlert[] = [];
+  let rejected = 0;
+  for (const t of list) {
+    const a = await verifyThread(t, trusted);
+    if (a) alerts.push({ ...a, read: (read[a.thread] ?? 0) >= a.history.length });
+    else rejected += 1;
+  }
+  return { alerts, rejected };
+}
+
+/**
+ * The alerts for the resident's communes, verified. Offline, the last
+ * threads received are verified again, with the clock of the moment (an
+ * alert expires or its all-clear ends while offline too).
+ */
 export async function alerts(): Promise<AlertList> {
   const state = loadState();
   if (state.communes.length === 0) return { alerts: [], rejected: 0, fetched: null, online: true };
   try {
     const trusted = await trustedKeys();
-    const alerts: ResidentAlert[] = [];
-    let rejected = 0;
-    for (const t of await threads(state.communes)) {
-      const a = await verifyThread(t, trusted);
-      if (a) alerts.push({ ...a, read: (state.read[a.thread] ?? 0) >= a.history.length });
-      else rejected += 1;
-    }
+    const list = await threads(state.communes);
     const fetched = new Date().toISOString();
     updateState((s) => {
-      s.alerts = alerts;
+      s.threads = list;
       s.fetched = fetched;
     });
-    return { alerts, rejected, fetched, online: true };
+    return { ...(await checked(list, trusted, state.read)), fetched, online: true };
   } catch (e) {
     if (e instanceof WebError && e.kind === 'offline') {
-      const kept = loadState();
-      return { alerts: kept.alerts, rejected: 0, fetched: kept.fetched, online: false };
+      return { ...(await checked(state.threads, state.keys, state.read)), fetched: state.fetched, online: false };
     }
     throw e;
   }
 }
 
+/** Marks a thread read up to the messages it has now. */
 export function markRead(thread: string): boolean {
-  const a = loadState().alerts.find((x) => x.thread === thread);
-  if (!a) return false;
-  updateState((s) => (s.read[thread] = a.history.length));
+  const t = loadState().threads.find((x) => x.alert.thread === thread);
+  if (!t) return false;
+  updateState((s) => (s.read[thread] = t.signed.length));
   return true;
 }
 

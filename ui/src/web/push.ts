@@ -2,7 +2,7 @@
 // the town hall for the resident's communes (`POST /api/v1/push/subscriptions`),
 // renewed at each visit (a subscription silent for 30 days expires).
 import type { PushSubscription as Subscription } from '../bindings/PushSubscription';
-import type { ErrorBody } from '../bindings/ErrorBody';
+import { call } from './backend';
 import type { Lang } from '../lib/i18n';
 
 export type PushState = 'unsupported' | 'denied' | 'off' | 'on';
@@ -29,21 +29,17 @@ export async function current(): Promise<PushState> {
 }
 
 async function send(method: 'POST' | 'DELETE', body: unknown, lang: Lang): Promise<void> {
-  const res = await fetch('/api/v1/push/subscriptions', {
+  await call('/api/v1/push/subscriptions', lang, {
     method,
-    headers: { 'Content-Type': 'application/json', 'Accept-Language': lang },
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
-  if (!res.ok) {
-    const err = (await res.json().catch(() => null)) as ErrorBody | null;
-    throw new Error(err?.error.message ?? res.statusText);
-  }
 }
 
 /** Subscribes (or renews) for `communes`; throws with a message to show. */
 export async function subscribe(communes: string[], lang: Lang): Promise<void> {
   const reg = await navigator.serviceWorker.ready;
-  const key = (await (await fetch('/api/v1/push/key')).json()) as { public_key: string };
+  const key = (await (await call('/api/v1/push/key', lang)).json()) as { public_key: string };
   const sub =
     (await reg.pushManager.getSubscription()) ??
     (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromB64url(key.public_key) }));

@@ -2,7 +2,7 @@
 // and communes, the keys pinned at the first visit, which alerts were read,
 // and the last verified alerts so they open offline.
 import type { PublicKey } from '../bindings/PublicKey';
-import type { ResidentAlert } from '../bindings/ResidentAlert';
+import type { SignedThread } from '../bindings/SignedThread';
 import type { Lang } from '../lib/i18n';
 
 export type WebState = {
@@ -12,15 +12,16 @@ export type WebState = {
   keys: PublicKey[];
   /** Thread → how many of its messages were read. */
   read: Record<string, number>;
-  /** The last verified list, for offline reading. */
-  alerts: ResidentAlert[];
+  /** The last threads received, verified again (with the clock of the
+   * moment) when read offline. */
+  threads: SignedThread[];
   /** When that list was fetched (ISO 8601). */
   fetched: string | null;
 };
 
 const KEY = 'beffroi-web';
 
-const EMPTY: WebState = { lang: null, communes: [], keys: [], read: {}, alerts: [], fetched: null };
+const EMPTY: WebState = { lang: null, communes: [], keys: [], read: {}, threads: [], fetched: null };
 
 export function loadState(): WebState {
   try {

@@ -7,8 +7,9 @@ import { alertTexts, readingLangs } from '../app/reading';
 import { toHash } from '../app/route';
 import type { SignedThread } from '../bindings/SignedThread';
 import type { ResidentAlert } from '../bindings/ResidentAlert';
-import { stateForWorker } from './worker-state';
-import { verifyThread } from './verify';
+import { shareWithWorker, stateForWorker } from './worker-state';
+import { pin, verifyThread } from './verify';
+import type { PublicKey } from '../bindings/PublicKey';
 
 // The few service-worker types used (the DOM and WebWorker libraries cannot
 // be loaded in one program).
@@ -37,14 +38,19 @@ const SHELL = 'beffroi-shell-v1';
 /** Answers kept for offline reading: the communes, the keys, the map settings. */
 const DATA = ['/api/v1/communes', '/api/v1/keys', '/api/v1/map'];
 
-/** The page and every asset it names (script, style, icons, manifest). */
+/** The page and every asset it names (script, style, icons, manifest);
+ * the assets of earlier builds are dropped. */
 async function precache(): Promise<void> {
   const cache = await caches.open(SHELL);
   const page = await fetch('/', { cache: 'no-cache' });
   const html = await page.clone().text();
-  const named = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]);
+  const named = [...new Set([...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]))];
+  await cache.addAll(named);
   await cache.put('/', page);
-  await cache.addAll([...new Set(named)]);
+  for (const old of await cache.keys()) {
+    const path = new URL(old.url).pathname;
+    if (path.startsWith('/assets/') && !named.includes(path)) await cache.delete(old);
+  }
 }
 
 sw.addEventListener('install', (e) => {
@@ -79,12 +85,20 @@ async function cacheFirst(request: Request): Promise<Response> {
   return res;
 }
 
+/** The web app's own reads of the data it keeps: the first page of the
+ * communes, the keys, the map settings (other queries, such as the console's,
+ * go to the network untouched, so the cache holds one entry per path). */
+function keptData(url: URL): boolean {
+  return DATA.includes(url.pathname) && (url.search === '' || url.search === '?since=0');
+}
+
 sw.addEventListener('fetch', (e) => {
   const url = new URL(e.request.url);
   if (e.request.method !== 'GET' || url.origin !== location.origin) return;
-  if (e.request.mode === 'navigate' && url.pathname === '/') e.respondWith(networkFirst(e.request, '/'));
-  else if (url.pathname.startsWith('/assets/')) e.respondWith(cacheFirst(e.request));
-  else if (DATA.includes(url.pathname)) e.respondWith(networkFirst(e.request, url.pathname + url.search));
+  if (e.request.mode === 'navigate') {
+    if (url.pathname === '/') e.respondWith(networkFirst(e.request, '/'));
+  } else if (url.pathname.startsWith('/assets/')) e.respondWith(cacheFirst(e.request));
+  else if (keptData(url)) e.respondWith(networkFirst(e.request, url.pathname));
 });
 
 /** What a push says: an alert (its thread and message), or the subscription's confirmation. */
@@ -101,6 +115,11 @@ async function notify(payload: Payload): Promise<void> {
   let alert: ResidentAlert | null = null;
   if (state && state.communes.length > 0 && payload.alert) {
     try {
+      // The keys may have rotated since the page last ran (endorsed by a pinned one).
+      const offered = await fetch('/api/v1/keys').then((r) => (r.ok ? (r.json() as Promise<PublicKey[]>) : []));
+      const keys = await pin(state.keys, offered);
+      if (keys.length !== state.keys.length) await shareWithWorker({ ...state, keys });
+      state.keys = keys;
       const res = await fetch(`/api/v1/alerts/threads?communes=${state.communes.join(',')}`, {
         headers: { 'Accept-Language': lang },
       });
@@ -148,10 +167,15 @@ sw.addEventListener('notificationclick', (e) => {
   e.notification.close();
   const thread = (e.notification.data as { thread?: string | null } | null)?.thread ?? null;
   const target = `/${toHash({ view: 'alerts', place: null, alert: thread, filing: false, settings: false })}`;
+  // The web app's own window if one is open (never another page of this
+  // origin, such as the console), else a new one.
   e.waitUntil(
-    sw.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((open) => {
-      const here = open.find((c) => new URL(c.url).origin === location.origin);
-      return here ? here.navigate(target).then(() => here.focus()) : sw.clients.openWindow(target);
-    }),
+    sw.clients
+      .matchAll({ type: 'window', includeUncontrolled: false })
+      .then((open) => {
+        const here = open.find((c) => new URL(c.url).pathname === '/');
+        return here ? here.navigate(target).then(() => here.focus()) : sw.clients.openWindow(target);
+      })
+      .catch(() => sw.clients.openWindow(target)),
   );
 });

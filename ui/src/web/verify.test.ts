@@ -24,7 +24,17 @@ function signed(p: Pair, message: object) {
   return { key_id: p.pub.key_id, signature: sign(null, Buffer.from(text), p.priv).toString('base64'), message: text };
 }
 
-const message = (identifier: string, headline: string) => ({ identifier, texts: [{ lang: 'fr', headline }] });
+const message = (identifier: string, headline: string, more: object = {}) => ({
+  identifier,
+  sent: new Date(Date.now() - 60_000).toISOString(),
+  msg_type: 'alert',
+  references: [] as { identifier: string }[],
+  urgency: 'immediate',
+  severity: 'severe',
+  expires: null,
+  texts: [{ lang: 'fr', headline }],
+  ...more,
+});
 
 describe('alerts verified in the browser', () => {
   it('takes a message signed by a trusted key, and nothing altered, unknown or mislabelled', async () => {
@@ -53,10 +63,13 @@ describe('alerts verified in the browser', () => {
   it('shows a thread only when every message verifies, with the signed text', async () => {
     const k = await pair();
     const m1 = message('a1', 'Crue');
-    const m2 = { ...message('a2', 'Crue : évacuez'), references: [{ identifier: 'a1' }] };
+    const m2 = message('a2', 'Crue : évacuez', { msg_type: 'update', references: [{ identifier: 'a1' }] });
     const thread = {
       alert: {
         thread: 'a1',
+        state: 'active',
+        all_clear: false,
+        level: 'information',
         message: message('a2', 'server copy'),
         history: [{ identifier: 'a1' }, { identifier: 'a2' }],
       },
@@ -64,6 +77,8 @@ describe('alerts verified in the browser', () => {
     } as unknown as SignedThread;
     const shown = await verifyThread(thread, [k.pub]);
     expect(shown?.message.texts[0].headline).toBe('Crue : évacuez');
+    // The level comes from the signed severity and urgency, not the server's field.
+    expect(shown?.level).toBe('emergency');
     // One message altered: the whole thread is refused.
     const altered = structuredClone(thread);
     altered.signed[0].message = altered.signed[0].message.replace('Crue', 'Rien');
@@ -72,5 +87,40 @@ describe('alerts verified in the browser', () => {
     const padded = structuredClone(thread);
     padded.alert.history.push({ identifier: 'a3', msg_type: 'update', sent: '' });
     expect(await verifyThread(padded, [k.pub])).toBeNull();
+    // A message of another thread mixed in (it references none of these) is refused.
+    const mixed = structuredClone(thread);
+    mixed.signed.push(signed(k, message('b1', 'Autre alerte')));
+    mixed.alert.history.push({ identifier: 'b1', msg_type: 'alert', sent: '' });
+    expect(await verifyThread(mixed, [k.pub])).toBeNull();
+  });
+
+  it('works out from the signed messages and the clock whether an alert is in force, over or expired', async () => {
+    const k = await pair();
+    const thread = (messages: object[], server: object = {}) =>
+      ({
+        alert: {
+          thread: 'a1',
+          state: 'active',
+          all_clear: false,
+          level: 'information',
+          message: messages[0],
+          history: messages.map((m) => ({ identifier: (m as { identifier: string }).identifier })),
+          ...server,
+        },
+        signed: messages.map((m) => signed(k, m)),
+      }) as unknown as SignedThread;
+    const alert = message('a1', 'Crue');
+    const cancel = message('a2', 'Crue', { msg_type: 'cancel', references: [{ identifier: 'a1' }] });
+    // Something between says "over" for an alert in force: the page says in force.
+    const relayed = await verifyThread(thread([alert], { state: 'cancelled', all_clear: true }), [k.pub]);
+    expect([relayed?.state, relayed?.all_clear]).toEqual(['active', false]);
+    // Cancelled: over, shown in green for six hours, with the alert's text.
+    const over = await verifyThread(thread([alert, cancel]), [k.pub]);
+    expect([over?.state, over?.all_clear, over?.message.identifier]).toEqual(['cancelled', true, 'a1']);
+    const later = await verifyThread(thread([alert, cancel]), [k.pub], new Date(Date.now() + 7 * 3600_000));
+    expect(later?.all_clear).toBe(false);
+    // Past its expiry on this device's clock: expired, whatever the server said.
+    const past = message('a1', 'Crue', { expires: new Date(Date.now() - 1000).toISOString() });
+    expect((await verifyThread(thread([past]), [k.pub]))?.state).toBe('expired');
   });
 });

@@ -10,6 +10,8 @@ import type { SignedAlert } from '../bindings/SignedAlert';
 import type { AlertMessage } from '../bindings/AlertMessage';
 import type { ResidentAlert } from '../bindings/ResidentAlert';
 import type { SignedThread } from '../bindings/SignedThread';
+import type { AlertLevel } from '../bindings/AlertLevel';
+import type { AlertState } from '../bindings/AlertState';
 
 const ED25519 = { name: 'Ed25519' } as const;
 
@@ -86,12 +88,28 @@ export async function verify(signed: SignedAlert, trusted: PublicKey[]): Promise
   }
 }
 
+/** How long an all-clear stays among the alerts in force (`thread::ALL_CLEAR_HOURS`). */
+const ALL_CLEAR_HOURS = 6;
+
+/** An alert's level from its severity and urgency (`AlertLevel::of`). */
+export function levelOf(m: AlertMessage): AlertLevel {
+  const soon = m.urgency === 'immediate' || m.urgency === 'expected';
+  if (m.severity === 'extreme' || (m.severity === 'severe' && m.urgency === 'immediate')) return 'emergency';
+  if (m.severity === 'severe' || (m.severity === 'moderate' && soon)) return 'watch_and_act';
+  return 'information';
+}
+
 /**
- * A thread as the resident may see it: every message verified, the history
- * exactly the signed messages, and the shown text taken from the signed
- * bytes (not the server's copy); `null` when anything fails.
+ * A thread as the resident may see it, from its verified messages only:
+ * every message signed by a trusted key, forming one chain (the first is
+ * the thread, each next one references an earlier one), the history exactly
+ * those messages. What the page shows is worked out here from the signed
+ * messages and this device's clock, as `beffroi_domain::thread::read` does
+ * on the server: the text in force, the level, whether the alert is in
+ * force, cancelled, expired, or just over. The server's reading only says
+ * which threads there are. `null` when anything fails.
  */
-export async function verifyThread(t: SignedThread, trusted: PublicKey[]): Promise<ResidentAlert | null> {
+export async function verifyThread(t: SignedThread, trusted: PublicKey[], now = new Date()): Promise<ResidentAlert | null> {
   const messages: AlertMessage[] = [];
   for (const s of t.signed) {
     const m = await verify(s, trusted);
@@ -99,7 +117,25 @@ export async function verifyThread(t: SignedThread, trusted: PublicKey[]): Promi
     messages.push(m);
   }
   const ids = messages.map((m) => m.identifier);
+  if (ids.length === 0 || ids[0] !== t.alert.thread) return null;
   if (ids.length !== t.alert.history.length || t.alert.history.some((h, i) => h.identifier !== ids[i])) return null;
-  const shown = messages.find((m) => m.identifier === t.alert.message.identifier);
-  return shown ? { ...t.alert, message: shown } : null;
+  if (messages.some((m, i) => i > 0 && !m.references.some((r) => ids.slice(0, i).includes(r.identifier)))) return null;
+  const last = messages[messages.length - 1];
+  const shown = [...messages].reverse().find((m) => m.msg_type !== 'cancel') ?? last;
+  const over = last.msg_type === 'cancel' || (last.msg_type === 'update' && last.urgency === 'past');
+  const recent = now.getTime() - new Date(last.sent).getTime() < ALL_CLEAR_HOURS * 3600_000;
+  const expired = shown.expires !== null && new Date(shown.expires).getTime() <= now.getTime();
+  const state: AlertState = messages.some((m) => m.msg_type === 'cancel')
+    ? 'cancelled'
+    : expired || (over && !recent)
+      ? 'expired'
+      : 'active';
+  return {
+    ...t.alert,
+    state,
+    all_clear: over && recent,
+    level: levelOf(shown),
+    message: shown,
+    history: messages.map((m) => ({ identifier: m.identifier, msg_type: m.msg_type, sent: m.sent })),
+  };
 }

@@ -1,13 +1,19 @@
 //! The alerts for some communes, read as a device reads them (threads, state,
 //! text in force), for the web app, which has no store of its own to read
 //! them from. Each thread comes with its messages as signed: the browser
-//! verifies them before it shows anything as verified.
+//! verifies them, and works out what it shows from them alone.
+//!
+//! Anyone may ask, and every open page asks again after each alert: the
+//! threads are read once per new message (or per minute, as alerts expire
+//! with time) for every commune at once, by one request while the others
+//! wait for it; a request then only picks the threads of its communes.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json as JsonResponse;
 use axum::extract::State;
-use beffroi_domain::alert::{AlertMessage, Area, SignedAlert};
+use beffroi_domain::alert::{AlertMessage, AlertState, Area, SignedAlert};
 use beffroi_domain::api::ErrorBody;
 use beffroi_domain::msg;
 use beffroi_domain::thread::{self, ResidentAlert, SignedThread};
@@ -19,6 +25,7 @@ use utoipa::IntoParams;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Query;
+use crate::limits::{self, Peer};
 
 /// The most communes one request names.
 pub const MAX_COMMUNES: usize = beffroi_domain::push::MAX_COMMUNES;
@@ -26,15 +33,19 @@ pub const MAX_COMMUNES: usize = beffroi_domain::push::MAX_COMMUNES;
 /// How long an alert over (expired, cancelled) stays in the list, as history.
 const HISTORY_DAYS: i64 = 7;
 
-/// The most threads listed, newest first.
-const MAX_THREADS: usize = 200;
+/// The most threads over listed, newest first (every alert in force is).
+const MAX_HISTORY: usize = 100;
 
-/// Every sent message, decoded once and kept: a request only reads the
-/// messages sent since the last one.
+/// What the requests share: every sent message, decoded once, and the
+/// threads read from them for one minute and one cursor.
 #[derive(Debug, Default)]
 pub struct Decoded {
     upto: Cursor,
-    messages: Arc<Vec<Arc<Sent>>>,
+    messages: Vec<Sent>,
+    /// The minute (Unix time / 60) and cursor `threads` were read at.
+    read_at: Option<(i64, Cursor)>,
+    threads: Arc<Vec<Prepared>>,
+    known: Arc<std::collections::HashSet<InseeCode>>,
 }
 
 #[derive(Debug)]
@@ -42,6 +53,14 @@ struct Sent {
     cursor: Cursor,
     signed: SignedAlert,
     message: AlertMessage,
+}
+
+/// A thread read, with the communes it reaches (`None`: the whole territory).
+#[derive(Debug)]
+struct Prepared {
+    reaches: Option<Vec<InseeCode>>,
+    active: bool,
+    thread: SignedThread,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -52,26 +71,17 @@ pub struct ThreadsQuery {
 
 /// The alerts in force and the recent history for some communes: an alert
 /// for the whole territory, naming one of them, or whose shapes reach one.
+/// Newest first: every alert in force, then at most 100 that are over.
 #[utoipa::path(get, path = "/alerts/threads", tag = "alerts", params(ThreadsQuery),
     responses((status = 200, body = Vec<SignedThread>), (status = 400, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
+    peer: Peer,
     Query(q): Query<ThreadsQuery>,
 ) -> Result<JsonResponse<Vec<SignedThread>>, ApiError> {
-    let communes = communes(&state, &q.communes).await?;
-    let messages = decoded(&state).await?;
-    Ok(JsonResponse(threads(
-        &state,
-        &messages,
-        &communes,
-        OffsetDateTime::now_utc(),
-    )))
-}
-
-/// The communes named, each of the territory.
-async fn communes(state: &AppState, list: &str) -> Result<Vec<InseeCode>, ApiError> {
-    let mut codes = super::communes::parse_list(list)?;
+    limits::check(&state.threads_limiter, &peer, "read")?;
+    let mut codes = super::communes::parse_list(&q.communes)?;
     codes.sort();
     codes.dedup();
     if codes.is_empty() || codes.len() > MAX_COMMUNES {
@@ -80,73 +90,89 @@ async fn communes(state: &AppState, list: &str) -> Result<Vec<InseeCode>, ApiErr
             msg!("err-communes-count", max = MAX_COMMUNES),
         ));
     }
-    let known = state.store.communes().await?;
-    if let Some(unknown) = codes.iter().find(|c| !known.iter().any(|k| &k.code == *c)) {
+    let (threads, known) = read(&state, OffsetDateTime::now_utc()).await?;
+    if let Some(unknown) = codes.iter().find(|c| !known.contains(*c)) {
         return Err(ApiError::Unprocessable(
             "invalid_query",
             msg!("err-commune-outside", code = unknown.as_str()),
         ));
     }
-    Ok(codes)
+    let mine = threads.iter().filter(|p| {
+        p.reaches
+            .as_ref()
+            .is_none_or(|r| r.iter().any(|c| codes.contains(c)))
+    });
+    let (active, over): (Vec<&Prepared>, Vec<&Prepared>) = mine.partition(|p| p.active);
+    Ok(JsonResponse(
+        active
+            .into_iter()
+            .chain(over.into_iter().take(MAX_HISTORY))
+            .map(|p| p.thread.clone())
+            .collect(),
+    ))
 }
 
-/// Every sent message, decoded; the cache takes those sent since last time.
-async fn decoded(state: &AppState) -> Result<Arc<Vec<Arc<Sent>>>, ApiError> {
-    let (mut upto, known) = {
-        let cache = state
-            .threads_cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        (cache.upto, cache.messages.clone())
-    };
-    if state.hub.latest() <= upto {
-        return Ok(known);
+/// The threads at `now` (newest first) and the territory's communes. The
+/// lock is held while the store is read, so concurrent requests wait for
+/// one reading instead of each making its own.
+async fn read(
+    state: &AppState,
+    now: OffsetDateTime,
+) -> Result<
+    (
+        Arc<Vec<Prepared>>,
+        Arc<std::collections::HashSet<InseeCode>>,
+    ),
+    ApiError,
+> {
+    let minute = now.unix_timestamp().div_euclid(60);
+    let mut cache = state.threads_cache.lock().await;
+    let latest = state.hub.latest();
+    if cache.read_at == Some((minute, latest)) {
+        return Ok((cache.threads.clone(), cache.known.clone()));
     }
-    let mut fresh = Vec::new();
-    loop {
-        let page = state.store.alerts_after(upto, 1000).await?;
+    while cache.upto < latest {
+        let page = state.store.alerts_after(cache.upto, 1000).await?;
         let Some(last) = page.last() else { break };
-        upto = last.cursor;
+        cache.upto = last.cursor;
         for a in &page {
-            let signed: SignedAlert =
-                serde_json::from_str(&a.signed).map_err(|e| ApiError::Internal(e.to_string()))?;
-            let message = serde_json::from_str(&signed.message)
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            fresh.push(Arc::new(Sent {
-                cursor: a.cursor,
-                signed,
-                message,
-            }));
+            let decoded = serde_json::from_str::<SignedAlert>(&a.signed).and_then(|signed| {
+                let message = serde_json::from_str(&signed.message)?;
+                Ok((signed, message))
+            });
+            match decoded {
+                Ok((signed, message)) => cache.messages.push(Sent {
+                    cursor: a.cursor,
+                    signed,
+                    message,
+                }),
+                // One unreadable row must not hide every other alert.
+                Err(e) => tracing::error!(cursor = a.cursor.0, error = %e, "sent alert unreadable"),
+            }
         }
     }
-    let mut cache = state
-        .threads_cache
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    // `fresh` continues `known`; another request may have read further
-    // meanwhile: the longer list stays.
-    if cache.upto < upto {
-        let all: Vec<Arc<Sent>> = known.iter().cloned().chain(fresh).collect();
-        *cache = Decoded {
-            upto,
-            messages: Arc::new(all),
-        };
-    }
-    Ok(cache.messages.clone())
+    cache.known = Arc::new(
+        state
+            .store
+            .communes()
+            .await?
+            .into_iter()
+            .map(|c| c.code)
+            .collect(),
+    );
+    cache.threads = Arc::new(prepare(state, &cache.messages, now));
+    cache.read_at = Some((minute, latest));
+    Ok((cache.threads.clone(), cache.known.clone()))
 }
 
-/// Groups the messages in threads, reads each, keeps those for `communes`.
-fn threads(
-    state: &AppState,
-    messages: &[Arc<Sent>],
-    communes: &[InseeCode],
-    now: OffsetDateTime,
-) -> Vec<SignedThread> {
+/// Groups the messages in threads and reads each at `now`, newest first;
+/// threads over for longer than [`HISTORY_DAYS`] are left out.
+fn prepare(state: &AppState, messages: &[Sent], now: OffsetDateTime) -> Vec<Prepared> {
     // A message belongs to the thread of the first message it references
     // that was sent here, else it starts one.
-    let mut thread_of: std::collections::HashMap<&str, &str> = Default::default();
+    let mut thread_of: HashMap<&str, &str> = HashMap::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     let mut groups: Vec<(&str, Vec<&Sent>)> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = Default::default();
     for s in messages {
         let m = &s.message;
         let thread = m
@@ -164,24 +190,20 @@ fn threads(
         }
     }
     let history_from = now - time::Duration::days(HISTORY_DAYS);
-    let mut out: Vec<(i64, SignedThread)> = groups
+    let mut out: Vec<(i64, Prepared)> = groups
         .into_iter()
         .filter_map(|(thread, group)| {
             let mut arrived: Vec<thread::Arrived> = group
                 .iter()
                 .map(|s| {
-                    (
-                        i64::try_from(s.cursor.0).unwrap_or(i64::MAX),
-                        s.message.clone(),
-                    )
+                    let seq = i64::try_from(s.cursor.0).unwrap_or(i64::MAX);
+                    (seq, s.message.clone())
                 })
                 .collect();
             let reading = thread::read(&mut arrived, now)?;
-            let over = reading.state != beffroi_domain::alert::AlertState::Active;
+            let active = reading.state == AlertState::Active;
             let last_sent = arrived.last().map_or(now, |(_, m)| m.sent);
-            if (over && !reading.all_clear && last_sent < history_from)
-                || !reaches(state, &reading.message.body.area, communes)
-            {
+            if !active && !reading.all_clear && last_sent < history_from {
                 return None;
             }
             // The signed messages in the order the reading put them.
@@ -190,46 +212,51 @@ fn threads(
                 .filter_map(|(_, m)| group.iter().find(|s| s.message.identifier == m.identifier))
                 .map(|s| s.signed.clone())
                 .collect();
+            let reaches = reached(state, &reading.message.body.area);
             Some((
                 reading.newest,
-                SignedThread {
-                    alert: ResidentAlert {
-                        thread: thread.to_owned(),
-                        state: reading.state,
-                        read: false,
-                        concerns_me: true,
-                        level: reading.message.level(),
-                        all_clear: reading.all_clear,
-                        at_home: true,
-                        places: vec![],
-                        notify: true,
-                        message: reading.message,
-                        history: reading.history,
+                Prepared {
+                    reaches,
+                    active,
+                    thread: SignedThread {
+                        alert: ResidentAlert {
+                            thread: thread.to_owned(),
+                            state: reading.state,
+                            read: false,
+                            concerns_me: true,
+                            level: reading.message.level(),
+                            all_clear: reading.all_clear,
+                            at_home: true,
+                            places: vec![],
+                            notify: true,
+                            message: reading.message,
+                            history: reading.history,
+                        },
+                        signed,
                     },
-                    signed,
                 },
             ))
         })
         .collect();
     out.sort_by_key(|(newest, _)| std::cmp::Reverse(*newest));
-    out.into_iter().take(MAX_THREADS).map(|(_, t)| t).collect()
+    out.into_iter().map(|(_, p)| p).collect()
 }
 
-/// Whether an area reaches one of `communes`: the whole territory, a commune
-/// it names, or one its shapes touch.
-fn reaches(state: &AppState, area: &Area, communes: &[InseeCode]) -> bool {
+/// The communes an area reaches: those it names and those its shapes touch;
+/// `None` for the whole territory.
+fn reached(state: &AppState, area: &Area) -> Option<Vec<InseeCode>> {
     match area {
-        Area::Territory => true,
+        Area::Territory => None,
         Area::Communes {
             communes: named, ..
         } => {
-            named.iter().any(|c| communes.contains(c))
-                || area
-                    .shapes()
+            let mut all = named.clone();
+            all.extend(
+                area.shapes()
                     .map(|s| state.settings.outlines.reached(&s))
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|c| communes.contains(c))
+                    .unwrap_or_default(),
+            );
+            Some(all)
         }
     }
 }
