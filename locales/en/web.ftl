@@ -28,3 +28,8 @@ web-push-denied = Notifications are blocked for this site: allow them in the bro
 web-push-failed = Alerts while the page is closed do not work: { $detail }
 web-notify-unverified = New alert from your town hall: open Beffroi to read it.
 web-error-status = The town hall's server answered with an error ({ $status }): try again later.
+web-follow-no-commune = This place belongs to no commune of the territory: it cannot be followed here.
+web-directory-size = The town hall's directory: { $count ->
+    [one] { $count } place
+   *[other] { $count } places
+}, up to date.

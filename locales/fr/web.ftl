@@ -28,3 +28,8 @@ web-push-denied = Les notifications sont bloquées pour ce site : autorisez-les 
 web-push-failed = Les alertes page fermée ne fonctionnent pas : { $detail }
 web-notify-unverified = Nouvelle alerte de votre mairie : ouvrez Beffroi pour la lire.
 web-error-status = Le serveur de la mairie a répondu par une erreur ({ $status }) : réessayez plus tard.
+web-follow-no-commune = Ce lieu n'est rattaché à aucune commune du territoire : il ne peut pas être suivi ici.
+web-directory-size = Annuaire de la mairie : { $count ->
+    [one] { $count } lieu
+   *[other] { $count } lieux
+}, à jour.

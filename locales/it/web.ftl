@@ -28,3 +28,8 @@ web-push-denied = Le notifiche sono bloccate per questo sito: autorizzatele nell
 web-push-failed = Le allerte a pagina chiusa non funzionano: { $detail }
 web-notify-unverified = Nuova allerta dal vostro municipio: aprite Beffroi per leggerla.
 web-error-status = Il server del municipio ha risposto con un errore ({ $status }): riprovate più tardi.
+web-follow-no-commune = Questo luogo non appartiene a nessun comune del territorio: non può essere seguito qui.
+web-directory-size = Elenco del municipio: { $count ->
+    [one] { $count } luogo
+   *[other] { $count } luoghi
+}, aggiornato.

@@ -408,3 +408,127 @@ async fn a_place_without_a_postcode_gets_its_commune_from_its_position() {
     assert_eq!(commune("osm:node:7"), "06059");
     assert_eq!(commune("osm:node:8"), Value::Null);
 }
+
+/// The web app's directory, searched on the server: the same places as the
+/// device's offline search finds, staff changes within seconds, the reader's
+/// language, and bad input refused.
+#[tokio::test]
+async fn the_web_app_searches_the_directory_on_the_server_like_the_app_offline() {
+    use beffroi_domain::directory::{DirectoryInfo, PlaceDetails, PlaceResult};
+    let th = town_hall().await;
+    import_monaco(th.state.store.as_ref()).await;
+    let http = reqwest::Client::new();
+    let search = |body: Value, lang: &'static str| {
+        http.post(th.api("/directory/search"))
+            .header("accept-language", lang)
+            .json(&body)
+            .send()
+    };
+    let info: DirectoryInfo =
+        serde_json::from_value(get_json(&th.api("/directory")).await).unwrap();
+    assert!(info.places > 400, "{info:?}");
+
+    // The same bakeries as a device's offline search, by name.
+    let r = resident(&th.url);
+    r.client.sync().await.unwrap();
+    let offline: Vec<String> = r
+        .client
+        .search(
+            &SearchQuery {
+                text: Some("boulangerie".into()),
+                limit: Some(200),
+                ..Default::default()
+            },
+            &monday_10h(),
+            Lang::Fr,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|p| p.place.id.0)
+        .collect();
+    let resp = search(
+        json!({"text": "boulangerie", "limit": 200, "order": "relevance"}),
+        "fr",
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let online: Vec<PlaceResult> = resp.json().await.unwrap();
+    let mut a: Vec<&str> = online.iter().map(|p| p.place.id.0.as_str()).collect();
+    let mut b: Vec<&str> = offline.iter().map(String::as_str).collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    assert_eq!(a, b);
+    assert!(online.iter().all(|p| p.place.category == Category::Bakery));
+
+    // Statuses in the reader's language; a place's page with its week.
+    let resp = search(json!({"text": "pharmacie", "order": "relevance"}), "it")
+        .await
+        .unwrap();
+    let italian: Vec<PlaceResult> = resp.json().await.unwrap();
+    let italian_words = ["Aperto", "Apre", "Chiuso", "Orari sconosciuti"];
+    assert!(
+        !italian.is_empty()
+            && italian
+                .iter()
+                .all(|p| italian_words.iter().any(|w| p.status.starts_with(w))),
+        "{:?}",
+        italian.iter().map(|p| &p.status).collect::<Vec<_>>()
+    );
+    let id = &italian[0].place.id.0;
+    let details: PlaceDetails =
+        serde_json::from_value(get_json(&th.api(&format!("/directory/places/{id}"))).await)
+            .unwrap();
+    assert_eq!(&details.result.place.id.0, id);
+    let missing = http
+        .get(th.api("/directory/places/osm:node:0"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    // Staff add a bakery: the web app finds it within seconds.
+    let token = th.staff_token().await;
+    let resp = th
+        .staff(Method::POST, "/admin/places", &token)
+        .json(&bakery("Fournil de la Web App", "24/7"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let mut found = false;
+    for _ in 0..80 {
+        let resp = search(json!({"text": "fournil web", "order": "relevance"}), "fr")
+            .await
+            .unwrap();
+        let list: Vec<PlaceResult> = resp.json().await.unwrap();
+        if list.iter().any(|p| p.place.name == "Fournil de la Web App") {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(found, "the new bakery is found");
+
+    // Bad input: a clear 400 in the reader's language.
+    let long = "x".repeat(201);
+    for (body, fr) in [
+        (
+            json!({"text": long, "order": "relevance"}),
+            "La recherche est trop longue : 200 caractères au plus.",
+        ),
+        (
+            json!({"near": {"lat": 123.0, "lon": 7.0}, "order": "distance"}),
+            "La position donnée n'existe pas (latitude de -90 à 90, longitude de -180 à 180).",
+        ),
+    ] {
+        let resp = search(body, "fr").await.unwrap();
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+        let err: Value = resp.json().await.unwrap();
+        assert_eq!(err["error"]["message"], fr);
+    }
+    let resp = search(json!({"category": "not-a-category"}), "fr")
+        .await
+        .unwrap();
+    assert!(resp.status().is_client_error());
+}

@@ -8,9 +8,21 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { artifacts, axeViolationsInPage, consoleFixture, eventually, publishAlert, repoRoot, staffToken } from './harness.mjs';
+import { artifacts, axeViolationsInPage, eventually, importPlaces, launchChromium, publishAlert, repoRoot, staffToken, startTownHall, tempDir } from './harness.mjs';
 
-const f = consoleFixture('web', { before, after });
+// A demo town hall with the Monaco places, and Chromium.
+const f = {};
+before(async () => {
+  f.data = tempDir('web');
+  importPlaces(join(f.data.dir, 'server'));
+  f.hall = await startTownHall(join(f.data.dir, 'server'));
+  f.browser = await launchChromium();
+});
+after(async () => {
+  await f.browser?.close();
+  await f.hall?.stop();
+  f.data?.cleanup();
+});
 const screenshots = join(repoRoot, 'docs/screenshots');
 
 const PHONES = {
@@ -97,6 +109,57 @@ test('a phone follows Nice: alerts arrive live and verified, open, go back, and 
   // Cancelled: the list says so live.
   await sent.cancel();
   await eventually(async () => (await item.getAttribute('data-state')) === 'cancelled' || (await item.innerText()).includes('Fin'), 5000, 'the cancellation');
+  await ctx.close();
+});
+
+test('the directory on a phone: search, open now, a place and back with the filters kept', async () => {
+  const ctx = await phone('small');
+  const page = await ctx.newPage();
+  await chooseNice(page);
+  await page.locator('#nav-directory').click();
+  await page.locator('#directory-search').fill('boulangerie');
+  const listed = () =>
+    page.evaluate(() => [...document.querySelectorAll('#places-list li')].map((li) => [li.dataset.category, li.dataset.state]));
+  await eventually(async () => {
+    const items = await listed();
+    return items.length >= 3 && items.every(([c]) => c === 'bakery');
+  }, 10000, 'bakeries');
+  const all = (await listed()).length;
+  await page.locator('#filter-open-now').click();
+  await eventually(async () => {
+    const items = await listed();
+    return items.length > 0 && items.length < all && items.every(([c, s]) => c === 'bakery' && s === 'open');
+  }, 10000, 'open bakeries only');
+  // "Nearest to my commune" measures from Nice (no town hall listed: its outline's centre).
+  await eventually(() => page.evaluate(() => document.querySelector('#directory-order option[value="home"]')?.disabled === false), 5000, 'nearest to Nice');
+  const { places } = await (await fetch(`${f.hall.url}/api/v1/directory`)).json();
+  assert.ok(places > 400, `${places} places`);
+  assert.equal(await page.locator('#directory-updated').innerText(), `Annuaire de la mairie : ${places} lieux, à jour.`);
+  assert.deepEqual(await phoneFaults(page), []);
+  assert.deepEqual(await axeViolationsInPage(page), []);
+  // Checked at 360 px; the screenshots are at 390 x 844, as every other.
+  await page.setViewportSize(PHONES.large.viewport);
+  assert.deepEqual(await phoneFaults(page), []);
+  await page.screenshot({ path: join(screenshots, 'web-directory.png') });
+
+  await page.locator('#places-list li button').first().click();
+  await page.locator('#place-name').waitFor();
+  assert.match(await page.locator('#place-status').innerText(), /^Ouvert/);
+  assert.equal(await page.locator('#place-week tr').count(), 7);
+  assert.deepEqual(await phoneFaults(page), []);
+  await page.screenshot({ path: join(screenshots, 'web-place.png') });
+  await page.goBack();
+  await page.locator('#filter-open-now[aria-pressed="true"]').waitFor();
+
+  // A search too long is refused with a clear error, in French.
+  const res = await page.evaluate(() =>
+    fetch('/api/v1/directory/search', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Accept-Language': 'fr' },
+      body: JSON.stringify({ text: 'x'.repeat(201), order: 'relevance' }),
+    }).then(async (r) => [r.status, (await r.json()).error.message]),
+  );
+  assert.deepEqual(res, [400, 'La recherche est trop longue : 200 caractères au plus.']);
   await ctx.close();
 });
 

@@ -428,6 +428,18 @@ pub struct PlaceDetails {
     pub week: Vec<crate::hours::DayHours>,
 }
 
+/// How big the directory is, and where a commune's searches "near my
+/// commune" start from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct DirectoryInfo {
+    /// How many places it holds.
+    pub places: u64,
+    /// The commune's town hall, else the middle of its outline, else of its places.
+    pub centre: Option<Position>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,6 +106,17 @@ impl Outlines {
             .collect()
     }
 
+    /// The centroid of a commune's outline (where "near this commune" is
+    /// measured from when the directory lists no town hall there).
+    pub fn centroid(&self, code: &InseeCode) -> Option<Position> {
+        use geo::Centroid;
+        let (_, outline) = self.communes.iter().find(|(c, _)| c == code)?;
+        outline.centroid().map(|p| Position {
+            lat: p.y(),
+            lon: p.x(),
+        })
+    }
+
     pub fn len(&self) -> usize {
         self.communes.len()
     }

@@ -187,7 +187,9 @@ pub struct AppState {
     pub atom_cache: Arc<std::sync::Mutex<Option<routes::alerts::AtomCache>>>,
     /// Sent messages decoded for the web app (see `routes::threads`).
     pub threads_cache: Arc<tokio::sync::Mutex<routes::threads::Decoded>>,
-    /// Reads of the web app's alert threads allowed per client address.
+    /// The directory kept in memory for the web app's searches.
+    pub directory: Arc<tokio::sync::Mutex<routes::directory::Directory>>,
+    /// Reads of the web app (alert threads, directory) allowed per client address.
     pub threads_limiter: Arc<limits::Limiter>,
 }
 
@@ -240,6 +242,7 @@ impl AppState {
             )),
             atom_cache: Arc::default(),
             threads_cache: Arc::default(),
+            directory: Arc::default(),
             // Reading the alerts from the web app: generous, as many phones
             // may share one address (a carrier's NAT) and each page reads
             // again after every alert; the reading itself is shared (see

@@ -1,8 +1,8 @@
 use beffroi_client::directory::{PlaceResult, SearchQuery};
-use beffroi_domain::hours::{DayHours, TIMEZONE};
+use beffroi_domain::directory::PlaceDetails;
+use beffroi_domain::hours::TIMEZONE;
 use beffroi_domain::place::PlaceId;
 use chrono::{DateTime, FixedOffset};
-use serde::Serialize;
 use tauri::State;
 
 use crate::AppState;
@@ -36,14 +36,6 @@ pub fn search_places(
 ) -> Result<Vec<PlaceResult>, CommandError> {
     let at = moment(&state, at)?;
     Ok(state.client.search(&query, &at, lang(&state)?)?)
-}
-
-/// A place's page: its state now and its week of hours.
-#[derive(Debug, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct PlaceDetails {
-    pub result: PlaceResult,
-    pub week: Vec<DayHours>,
 }
 
 #[tauri::command]

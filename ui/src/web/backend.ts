@@ -10,6 +10,13 @@ import type { SignedThread } from '../bindings/SignedThread';
 import type { PublicKey } from '../bindings/PublicKey';
 import type { ErrorBody } from '../bindings/ErrorBody';
 import type { MapSettings } from '../bindings/MapSettings';
+import type { CategoryInfo } from '../bindings/CategoryInfo';
+import type { DirectoryInfo } from '../bindings/DirectoryInfo';
+import type { Place } from '../bindings/Place';
+import type { PlaceDetails } from '../bindings/PlaceDetails';
+import type { PlaceResult } from '../bindings/PlaceResult';
+import type { SavedPlace } from '../bindings/SavedPlace';
+import type { SearchQuery } from '../bindings/SearchQuery';
 import { loadState, updateState } from './state';
 import { pin, verifyThread } from './verify';
 import { t } from '../lib/locale.svelte';
@@ -120,8 +127,50 @@ export function markRead(thread: string): boolean {
   return true;
 }
 
+const lang = () => loadState().lang ?? navigator.language;
+
+async function post<T>(path: string, body: unknown): Promise<T> {
+  const res = await call(path, lang(), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as T;
+}
+
+/** The places whose page was opened, to follow one by its commune. */
+const opened = new Map<string, Place>();
+
+/**
+ * Following a place, on the web: its commune joins the communes followed
+ * (the web app follows communes; the desktop app also follows points).
+ */
+function followPlace(place: SavedPlace): SavedPlace {
+  const p = [...opened.values()].find((x) => x.position.lat === place.point?.lat && x.position.lon === place.point?.lon);
+  if (!p?.commune) throw new WebError('invalid', t('web-follow-no-commune'));
+  const code = p.commune;
+  updateState((s) => {
+    if (!s.communes.includes(code)) s.communes = [...s.communes, code];
+  });
+  return { ...place, commune: code, point: null };
+}
+
 /** The commands the shared screens call (`invoke`), done by the web app. */
 export const commands: Record<string, (args: Record<string, unknown>) => Promise<unknown>> = {
   mark_alert_read: async (args) => markRead(String(args.thread)),
   alert_link: async (args) => `${location.origin}/alerts/${encodeURIComponent(String(args.thread))}`,
+  search_places: (args) => post<PlaceResult[]>('/api/v1/directory/search', args.query as SearchQuery),
+  get_place: async (args) => {
+    const details = await get<PlaceDetails>(`/api/v1/directory/places/${encodeURIComponent(String(args.id))}`);
+    opened.set(details.result.place.id, details.result.place);
+    return details;
+  },
+  directory_size: async () => (await get<DirectoryInfo>('/api/v1/directory')).places,
+  list_categories: () => get<CategoryInfo[]>('/api/v1/categories'),
+  // "Near my commune": the first commune followed.
+  home_centre: async () => {
+    const first = loadState().communes[0];
+    return first ? (await get<DirectoryInfo>(`/api/v1/directory?commune=${first}`)).centre : null;
+  },
+  save_place: async (args) => followPlace(args.place as SavedPlace),
 };

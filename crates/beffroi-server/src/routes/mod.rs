@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod auth;
 pub mod communes;
+pub mod directory;
 pub mod health;
 pub mod meta;
 pub mod open311;
@@ -39,6 +40,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(meta::map))
         .routes(routes!(places::changes))
         .routes(routes!(places::categories))
+        .routes(routes!(directory::search))
+        .routes(routes!(directory::details))
+        .routes(routes!(directory::info))
         .routes(routes!(places::get))
         .routes(routes!(places::list, places::create))
         .routes(routes!(places::update, places::delete))
