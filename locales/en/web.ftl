@@ -33,3 +33,5 @@ web-directory-size = The town hall's directory: { $count ->
     [one] { $count } place
    *[other] { $count } places
 }, up to date.
+web-photo-unreadable = This photo cannot be read: choose a JPEG, PNG or WebP image.
+web-photo-gone = A photo of this report is no longer on this device: add it again.

@@ -33,3 +33,5 @@ web-directory-size = Annuaire de la mairie : { $count ->
     [one] { $count } lieu
    *[other] { $count } lieux
 }, à jour.
+web-photo-unreadable = Cette photo ne peut pas être lue : choisissez une image JPEG, PNG ou WebP.
+web-photo-gone = Une photo de ce signalement n'est plus disponible sur cet appareil : ajoutez-la de nouveau.

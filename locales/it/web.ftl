@@ -33,3 +33,5 @@ web-directory-size = Elenco del municipio: { $count ->
     [one] { $count } luogo
    *[other] { $count } luoghi
 }, aggiornato.
+web-photo-unreadable = Questa foto non può essere letta: scegliete un'immagine JPEG, PNG o WebP.
+web-photo-gone = Una foto di questa segnalazione non è più su questo dispositivo: aggiungetela di nuovo.

@@ -163,6 +163,63 @@ test('the directory on a phone: search, open now, a place and back with the filt
   await ctx.close();
 });
 
+test('a report with a photo filed offline waits in the page, goes once when back online, with no EXIF leaving the phone', async () => {
+  const ctx = await phone('large');
+  const page = await ctx.newPage();
+  await chooseNice(page);
+  // What the page sends, as it leaves the browser.
+  const sent = [];
+  await page.route('**/api/v1/reports', async (route) => {
+    if (route.request().method() === 'POST') sent.push(route.request().postDataBuffer());
+    await route.continue();
+  });
+  await ctx.setOffline(true);
+  await page.locator('#report-open').click();
+  await page.locator('#report-categories button[data-category="roads"]').click();
+  await eventually(async () => (await page.locator('#report-form').getAttribute('data-step')) === '2', 5000, 'step 2');
+  assert.match(await page.locator('#report-where-summary').innerText(), /votre commune, Nice/);
+  // What is not a photo is refused, in French; a photo carrying GPS EXIF is taken.
+  await page.locator('#report-photos').setInputFiles({ name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('pas une photo') });
+  await eventually(async () => (await page.locator('#report-error').innerText().catch(() => '')).includes("« notes.jpg » n'est pas une photo"), 10000, 'the refusal');
+  await page.locator('#report-photos').setInputFiles(join(repoRoot, 'tests/fixtures/photo-with-gps.jpg'));
+  await eventually(async () => (await page.locator('#report-photo-list li').count()) === 1, 10000, 'the photo attached');
+  await page.locator('#report-description').fill('Nid-de-poule profond devant la gare, dangereux pour les deux-roues.');
+  await page.locator('#report-answer-danger').fill('Oui');
+  assert.deepEqual(await phoneFaults(page), []);
+  await page.screenshot({ path: join(screenshots, 'web-report.png') });
+  await page.locator('#report-send').click();
+
+  // Kept in the page, waiting (its tries failed: the phone is offline).
+  const item = page.locator('#reports-list li.report-item');
+  await item.waitFor();
+  assert.equal(await item.getAttribute('data-state'), 'queued');
+  const id = await item.getAttribute('data-id');
+  const token = await staffToken(f.hall);
+  const onServer = async () =>
+    (await (await fetch(`${f.hall.url}/api/v1/admin/reports`, { headers: { authorization: `Bearer ${token}` } })).json())
+      .filter((r) => (r.report ?? r).id === id).length;
+  assert.equal(await onServer(), 0);
+  // It survives a reload while offline (the shell comes from the service worker).
+  await page.reload();
+  await page.locator('#nav-reports').click();
+  await page.locator(`#reports-list li.report-item[data-id="${id}"][data-state="queued"]`).waitFor();
+  await page.screenshot({ path: join(screenshots, 'web-reports.png') });
+
+  // Back online: sent by itself, once, and its status comes back.
+  await ctx.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await page.locator(`#reports-list li.report-item[data-id="${id}"][data-state="sent"]`).waitFor({ timeout: 15000 });
+  await eventually(async () => (await item.getAttribute('data-status')) === 'received', 15000, 'its first status');
+  assert.equal(await onServer(), 1, 'exactly once');
+  // No EXIF left the phone: the request carried a JPEG drawn again in the page.
+  assert.ok(sent.length >= 1);
+  for (const body of sent) {
+    assert.ok(!body.includes('Exif'), 'no EXIF in the upload');
+    assert.ok(body.includes(Buffer.from([0xff, 0xd8, 0xff])), 'a JPEG in the upload');
+  }
+  await ctx.close();
+});
+
 test('an alert whose signed text was altered is not shown; the text shown is the signed one', async () => {
   const ctx = await phone('small');
   const page = await ctx.newPage();

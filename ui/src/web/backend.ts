@@ -17,6 +17,12 @@ import type { PlaceDetails } from '../bindings/PlaceDetails';
 import type { PlaceResult } from '../bindings/PlaceResult';
 import type { SavedPlace } from '../bindings/SavedPlace';
 import type { SearchQuery } from '../bindings/SearchQuery';
+import type { FiledReport } from '../bindings/FiledReport';
+import type { NearbyReport } from '../bindings/NearbyReport';
+import type { NewReport } from '../bindings/NewReport';
+import type { ReportCategory } from '../bindings/ReportCategory';
+import type { ReporterView } from '../bindings/ReporterView';
+import * as outbox from './outbox';
 import { loadState, updateState } from './state';
 import { pin, verifyThread } from './verify';
 import { t } from '../lib/locale.svelte';
@@ -155,6 +161,69 @@ function followPlace(place: SavedPlace): SavedPlace {
   return { ...place, commune: code, point: null };
 }
 
+/**
+ * A photo as it leaves the phone: decoded and drawn again (at most 2048 px
+ * a side) as a JPEG, so nothing of the file but its pixels is sent: no
+ * EXIF (position, device, time), no other metadata. The orientation the
+ * camera wrote is applied first.
+ */
+export async function cleanPhoto(bytes: Uint8Array<ArrayBuffer>): Promise<Blob> {
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes]), { imageOrientation: 'from-image' });
+  } catch {
+    throw new WebError('invalid', t('web-photo-unreadable'));
+  }
+  const scale = Math.min(1, 2048 / Math.max(bitmap.width, bitmap.height));
+  const canvas = new OffscreenCanvas(Math.round(bitmap.width * scale), Math.round(bitmap.height * scale));
+  canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+}
+
+/** Photos cleaned for the form being filled, by token. */
+const staged = new Map<string, Blob>();
+
+/** Sends what waits in the outbox, then asks the status of the reports sent. */
+export async function syncReports(): Promise<void> {
+  await outbox.flush(lang(), t('error-offline'));
+  for (const q of await outbox.all()) {
+    if (q.state !== 'sent' || !q.secret) continue;
+    try {
+      const view = await get<ReporterView>(`/api/v1/reports/${encodeURIComponent(q.id)}?secret=${encodeURIComponent(q.secret)}`);
+      await outbox.put({ ...q, view });
+    } catch {
+      // Offline, or not yet: the last status known stays.
+    }
+  }
+}
+
+async function filedReports(): Promise<FiledReport[]> {
+  return (await outbox.all()).map((q) => ({
+    report: q.report,
+    state: q.state,
+    attempts: q.attempts,
+    last_error: q.last_error,
+    photos: q.photos.length,
+    next_attempt_at: null,
+    queued_at: q.queued_at,
+    view: q.view,
+  }));
+}
+
+/** The public reports followed here (filed nearby by others), by id. */
+async function followedReports(): Promise<ReporterView[]> {
+  const views: ReporterView[] = [];
+  for (const id of loadState().followed) {
+    try {
+      views.push(await get<ReporterView>(`/api/v1/reports/${encodeURIComponent(id)}/public`));
+    } catch {
+      // Offline, or withdrawn: shown again when it answers.
+    }
+  }
+  return views;
+}
+
 /** The commands the shared screens call (`invoke`), done by the web app. */
 export const commands: Record<string, (args: Record<string, unknown>) => Promise<unknown>> = {
   mark_alert_read: async (args) => markRead(String(args.thread)),
@@ -173,4 +242,42 @@ export const commands: Record<string, (args: Record<string, unknown>) => Promise
     return first ? (await get<DirectoryInfo>(`/api/v1/directory?commune=${first}`)).centre : null;
   },
   save_place: async (args) => followPlace(args.place as SavedPlace),
+  report_categories: () => get<ReportCategory[]>('/api/v1/report-categories'),
+  // The photo's bytes come as the whole argument (as Tauri's raw body).
+  stage_photo: async (args) => {
+    const token = crypto.randomUUID();
+    staged.set(token, await cleanPhoto(args as unknown as Uint8Array<ArrayBuffer>));
+    return token;
+  },
+  file_report: async (args) => {
+    const photos = (args.photos as string[]).map((token) => {
+      const p = staged.get(token);
+      if (!p) throw new WebError('invalid', t('web-photo-gone'));
+      return p;
+    });
+    const id = await outbox.queue(args.report as NewReport, photos);
+    for (const token of args.photos as string[]) staged.delete(token);
+    // Sent now if the town hall answers; otherwise it waits in the outbox.
+    await syncReports();
+    return id;
+  },
+  filed_reports: () => filedReports(),
+  report_photo: async (args) => {
+    const q = await outbox.get(String(args.id));
+    const photo = q?.photos[Number(args.n) - 1];
+    if (!photo) throw new WebError('invalid', t('web-photo-gone'));
+    return photo.arrayBuffer();
+  },
+  nearby_reports: (args) => {
+    const at = args.at as { lat: number; lon: number };
+    return get<NearbyReport[]>(`/api/v1/reports/nearby?category=${encodeURIComponent(String(args.category))}&lat=${at.lat}&lon=${at.lon}`);
+  },
+  follow_report: async (args) => {
+    const view = await get<ReporterView>(`/api/v1/reports/${encodeURIComponent(String(args.id))}/public`);
+    updateState((s) => {
+      if (!s.followed.includes(view.id)) s.followed = [...s.followed, view.id].slice(-200);
+    });
+    return view;
+  },
+  followed_reports: () => followedReports(),
 };

@@ -15,13 +15,15 @@ export type WebState = {
   /** The last threads received, verified again (with the clock of the
    * moment) when read offline. */
   threads: SignedThread[];
+  /** Reports of public categories followed (filed nearby by others), by id. */
+  followed: string[];
   /** When that list was fetched (ISO 8601). */
   fetched: string | null;
 };
 
 const KEY = 'beffroi-web';
 
-const EMPTY: WebState = { lang: null, communes: [], keys: [], read: {}, threads: [], fetched: null };
+const EMPTY: WebState = { lang: null, communes: [], keys: [], read: {}, threads: [], followed: [], fetched: null };
 
 export function loadState(): WebState {
   try {

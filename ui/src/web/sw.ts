@@ -35,8 +35,8 @@ const sw = self as unknown as Worker;
 
 /** The shell's cache; a new build (new asset names) refills it. */
 const SHELL = 'beffroi-shell-v1';
-/** Answers kept for offline reading: the communes, the keys, the map settings. */
-const DATA = ['/api/v1/communes', '/api/v1/keys', '/api/v1/map'];
+/** Answers kept for offline use: the communes, the keys, the map settings, the report categories. */
+const DATA = ['/api/v1/communes', '/api/v1/keys', '/api/v1/map', '/api/v1/report-categories'];
 
 /** The page and every asset it names (script, style, icons, manifest);
  * the assets of earlier builds are dropped. */
@@ -47,6 +47,12 @@ async function precache(): Promise<void> {
   const named = [...new Set([...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]))];
   await cache.addAll(named);
   await cache.put('/', page);
+  // The data the page needs offline, already at the first visit (the page's
+  // own first reads may come before this worker controls it).
+  for (const path of DATA) {
+    const res = await fetch(path).catch(() => null);
+    if (res?.ok) await cache.put(path, res);
+  }
   for (const old of await cache.keys()) {
     const path = new URL(old.url).pathname;
     if (path.startsWith('/assets/') && !named.includes(path)) await cache.delete(old);
