@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session --
 
-.PHONY: demo test setup ui bins lint cargo-test hours-diff bindings-check ui-check ui-test e2e clean
+.PHONY: demo test setup ui bins lint cargo-test hours-diff bindings-check ui-check ui-test e2e bench-app clean
 
 demo: setup ui bins
 	scripts/demo.sh
@@ -51,6 +51,12 @@ ui-test:
 e2e:
 	cd tests/ui && mkdir -p artifacts && NO_AT_BRIDGE=1 $(XVFB) npm test 2> artifacts/e2e-stderr.log \
 	  || { echo "--- end of artifacts/e2e-stderr.log:"; tail -n 60 artifacts/e2e-stderr.log; exit 1; }
+
+# What a resident's device pays (docs/benchmarks.md): the web app's transfer, the desktop app's
+# size, cold start and idle memory, in release. Not part of `make test`.
+bench-app: setup ui bins
+	$(CARGO) build --release -p beffroi-app
+	$(XVFB) node scripts/bench-app.mjs
 
 clean:
 	$(CARGO) clean

@@ -194,6 +194,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::settings::get_settings,
+            commands::settings::painted,
             commands::settings::save_settings,
             commands::settings::trusted_keys,
             commands::settings::check_server,

@@ -69,3 +69,11 @@ pub async fn choose_server(
     crate::listen(&app, &state.client);
     Ok(state.client.settings()?)
 }
+
+/// The front end's first screen is on the window: said once in the log, so a
+/// measure of cold start (`scripts/bench-app.mjs`) can time it from outside.
+#[tauri::command]
+pub fn painted() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| tracing::info!("first screen painted"));
+}

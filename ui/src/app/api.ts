@@ -110,6 +110,7 @@ export function describe(e: unknown): string {
 
 export const api = {
   settings: () => invoke<Settings>('get_settings'),
+  painted: () => invoke<void>('painted'),
   saveSettings: (lang: Lang, homeCommune: InseeCode) =>
     invoke<Settings>('save_settings', { lang, homeCommune }),
   communes: () => invoke<Commune[]>('list_communes'),
