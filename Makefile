@@ -55,7 +55,7 @@ e2e:
 # What a resident's device pays (docs/benchmarks.md): the web app's transfer, the desktop app's
 # size, cold start and idle memory, in release. Not part of `make test`.
 bench-app: setup ui bins
-	$(CARGO) build --release -p beffroi-app
+	$(CARGO) build --profile dist -p beffroi-app
 	$(XVFB) node scripts/bench-app.mjs
 
 clean:

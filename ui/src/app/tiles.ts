@@ -2,7 +2,7 @@
 // the app only, so the maps ask the `tiles:` scheme and the core fetches
 // each tile from the town hall's tile server (src-tauri/src/tiles.rs).
 import { convertFileSrc } from '@tauri-apps/api/core';
-import type { BaseTiles } from '../lib/map';
+import type { BaseTiles } from '../lib/basetiles';
 import type { MapSettings } from '../bindings/MapSettings';
 
 /** The base tiles to draw: only with a base map, and only while online. */

@@ -6,6 +6,9 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { Commune } from '../bindings/Commune';
+import { baseTiles, onBaseTiles } from './basetiles';
+
+export type { BaseTiles } from './basetiles';
 
 export { L };
 
@@ -22,17 +25,11 @@ export const COLOURS = {
   home: '#003d7a',
 } as const;
 
-/** A base map the town hall chose: where its tiles are and their credit. */
-export interface BaseTiles {
-  url: string;
-  attribution: string;
-  maxZoom: number;
-}
-
-// The base tiles every map draws now (none: the outlines alone), and the
-// maps alive, which follow when that changes (online, offline).
-let baseTiles: BaseTiles | null = null;
+// The maps alive, which follow the base tiles when they change (online, offline).
 const live = new Set<L.Map>();
+onBaseTiles(() => {
+  for (const map of live) applyTiles(map);
+});
 const tileLayers = new WeakMap<L.Map, { layer: L.TileLayer; credit: L.Control.Attribution }>();
 
 /** Text as HTML (Leaflet shows attributions as HTML). */
@@ -47,28 +44,16 @@ function applyTiles(map: L.Map) {
     old.credit.remove();
     tileLayers.delete(map);
   }
-  if (!baseTiles) return;
+  const tiles = baseTiles();
+  if (!tiles) return;
   const credit = L.control.attribution({ prefix: false }).addTo(map);
-  const layer = L.tileLayer(baseTiles.url, {
-    attribution: escapeHtml(baseTiles.attribution),
-    maxZoom: baseTiles.maxZoom,
+  const layer = L.tileLayer(tiles.url, {
+    attribution: escapeHtml(tiles.attribution),
+    maxZoom: tiles.maxZoom,
     className: 'base-tiles',
   }).addTo(map);
   layer.bringToBack();
   tileLayers.set(map, { layer, credit });
-}
-
-/**
- * Draws `tiles` under every map from now on (`null`: none, and no tile is
- * asked for). The app calls it as it goes online or offline.
- */
-export function setBaseTiles(tiles: BaseTiles | null) {
-  const same =
-    tiles === baseTiles ||
-    (tiles !== null && baseTiles !== null && tiles.url === baseTiles.url && tiles.attribution === baseTiles.attribution && tiles.maxZoom === baseTiles.maxZoom);
-  if (same) return;
-  baseTiles = tiles;
-  for (const map of live) applyTiles(map);
 }
 
 /**
