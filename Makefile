@@ -5,13 +5,13 @@ SHELL := /bin/bash
 CARGO ?= cargo
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session --
 
-.PHONY: demo test setup ui bins lint cargo-test hours-diff bindings-check ui-check ui-test e2e bench-app clean
+.PHONY: demo test setup ui bins lint cargo-test hours-diff bindings-check ui-check ui-test e2e dist dist-test bench-app clean
 
 demo: setup ui bins
 	scripts/demo.sh
 
-# The output ends with the runners' own summary lines (the end-to-end run is last).
-test: setup ui lint cargo-test hours-diff bindings-check ui-check ui-test bins e2e
+# The output ends with the runners' own summary lines, then the packages' install test.
+test: setup ui lint cargo-test hours-diff bindings-check ui-check ui-test bins e2e dist dist-test
 
 setup:
 	scripts/setup.sh
@@ -51,6 +51,14 @@ ui-test:
 e2e:
 	cd tests/ui && mkdir -p artifacts && NO_AT_BRIDGE=1 $(XVFB) npm test 2> artifacts/e2e-stderr.log \
 	  || { echo "--- end of artifacts/e2e-stderr.log:"; tail -n 60 artifacts/e2e-stderr.log; exit 1; }
+
+# The Debian packages of the resident app and of the server, in dist/ (see docs/packaging.md).
+dist: setup ui
+	scripts/dist.sh
+
+# Installs them with dpkg -i, starts the server through its unit and the app from its menu entry.
+dist-test: dist
+	scripts/dist-test.sh
 
 # What a resident's device pays (docs/benchmarks.md): the web app's transfer, the desktop app's
 # size, cold start and idle memory, in release. Not part of `make test`.
