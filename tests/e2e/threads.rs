@@ -215,3 +215,37 @@ async fn one_address_asking_without_pause_is_slowed_down_others_are_not() {
     assert!(at >= 300, "refused after {at}");
     assert!(message.starts_with("Trop de"), "{message}");
 }
+
+#[tokio::test]
+async fn the_communes_a_device_has_already_cost_it_a_few_bytes() {
+    let th = town_hall().await;
+    let client = reqwest::Client::new();
+    let first = client
+        .get(th.api("/communes?since=0"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let body: serde_json::Value = first.json().await.unwrap();
+    assert_eq!(body["items"].as_array().unwrap().len(), 51);
+    // Asked again with what it has: 304 and no body.
+    let again = client
+        .get(th.api("/communes?since=0"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(again.bytes().await.unwrap().is_empty());
+    // Another page is another answer.
+    let other = client
+        .get(th.api("/communes?since=0&limit=1"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::OK);
+    assert_ne!(other.headers()["etag"].to_str().unwrap(), etag);
+}
