@@ -290,12 +290,17 @@ impl Outline {
     /// The centroid (where "near this commune" is measured from when the
     /// directory lists no town hall there).
     pub fn centroid(&self) -> Option<Position> {
-        use geo::Centroid;
-        self.geo().centroid().map(|p| Position {
-            lat: p.y(),
-            lon: p.x(),
-        })
+        centroid(&self.geo())
     }
+}
+
+/// The centroid of an outline already in `geo`'s form.
+pub fn centroid(outline: &geo::MultiPolygon<f64>) -> Option<Position> {
+    use geo::Centroid;
+    outline.centroid().map(|p| Position {
+        lat: p.y(),
+        lon: p.x(),
+    })
 }
 
 /// How far outside every outline a position may be and still belong to the

@@ -109,12 +109,8 @@ impl Outlines {
     /// The centroid of a commune's outline (where "near this commune" is
     /// measured from when the directory lists no town hall there).
     pub fn centroid(&self, code: &InseeCode) -> Option<Position> {
-        use geo::Centroid;
         let (_, outline) = self.communes.iter().find(|(c, _)| c == code)?;
-        outline.centroid().map(|p| Position {
-            lat: p.y(),
-            lon: p.x(),
-        })
+        beffroi_domain::shape::centroid(outline)
     }
 
     pub fn len(&self) -> usize {

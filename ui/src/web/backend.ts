@@ -56,8 +56,11 @@ export async function call(path: string, lang: string, init: RequestInit = {}): 
   return res;
 }
 
+/** The resident's language, else the browser's. */
+const lang = () => loadState().lang ?? navigator.language;
+
 async function get<T>(path: string): Promise<T> {
-  return (await (await call(path, loadState().lang ?? navigator.language)).json()) as T;
+  return (await (await call(path, lang())).json()) as T;
 }
 
 /** The territory's communes, by name (read page by page). */
@@ -132,8 +135,6 @@ export function markRead(thread: string): boolean {
   updateState((s) => (s.read[thread] = t.signed.length));
   return true;
 }
-
-const lang = () => loadState().lang ?? navigator.language;
 
 async function post<T>(path: string, body: unknown): Promise<T> {
   const res = await call(path, lang(), {

@@ -31,7 +31,20 @@ export async function keyId(raw: Uint8Array<ArrayBuffer>): Promise<string> {
   return hex(await crypto.subtle.digest('SHA-256', raw)).slice(0, 16);
 }
 
-async function importKey(k: PublicKey): Promise<CryptoKey | null> {
+/** Keys already imported, by id and bytes (a thread's messages share one). */
+const imported = new Map<string, Promise<CryptoKey | null>>();
+
+function importKey(k: PublicKey): Promise<CryptoKey | null> {
+  const id = `${k.key_id}:${k.public_key}`;
+  let key = imported.get(id);
+  if (!key) {
+    key = importNew(k);
+    imported.set(id, key);
+  }
+  return key;
+}
+
+async function importNew(k: PublicKey): Promise<CryptoKey | null> {
   try {
     const raw = fromBase64(k.public_key);
     if (raw.length !== 32 || (await keyId(raw)) !== k.key_id) return null;
