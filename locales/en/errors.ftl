@@ -189,6 +189,7 @@ store-staff-exists = Staff member "{ $username }" already exists: choose another
 store-duplicate-of = A duplicate names another existing report; "{ $id }" is not one.
 store-alert-sent-edit = This alert was already sent: send an update instead of editing it.
 store-message-exists = A message with identifier "{ $identifier }" already exists.
+store-alert-exists = An alert with id "{ $id }" already exists.
 store-alert-not-sent = This alert has not been sent yet.
 store-alert-cancelled = This alert was cancelled.
 store-alert-sent = This alert was already sent.

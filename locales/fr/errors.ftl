@@ -189,6 +189,7 @@ store-staff-exists = Le membre du personnel « { $username } » existe déjà : 
 store-duplicate-of = Un doublon renvoie à un autre signalement existant ; « { $id } » n'en est pas un.
 store-alert-sent-edit = Cette alerte est déjà envoyée : envoyez une mise à jour au lieu de la modifier.
 store-message-exists = Un message d'identifiant « { $identifier } » existe déjà.
+store-alert-exists = Une alerte d'identifiant « { $id } » existe déjà.
 store-alert-not-sent = Cette alerte n'a pas encore été envoyée.
 store-alert-cancelled = Cette alerte a été annulée.
 store-alert-sent = Cette alerte est déjà envoyée.

@@ -189,6 +189,7 @@ store-staff-exists = Il membro del personale « { $username } » esiste già: sc
 store-duplicate-of = Un duplicato rimanda a un'altra segnalazione esistente; « { $id } » non lo è.
 store-alert-sent-edit = Questa allerta è già stata inviata: inviate un aggiornamento invece di modificarla.
 store-message-exists = Esiste già un messaggio con identificativo « { $identifier } ».
+store-alert-exists = Esiste già un'allerta con identificativo « { $id } ».
 store-alert-not-sent = Questa allerta non è ancora stata inviata.
 store-alert-cancelled = Questa allerta è stata annullata.
 store-alert-sent = Questa allerta è già stata inviata.

@@ -1,39 +1,221 @@
-//! The storage contract, written once against `&dyn Store` and run for every
-//! implementation (SQLite today; PostgreSQL joins the list when it lands).
+//! The storage contract: one story per part of the [`Store`] trait, written
+//! once against `&dyn Store` and run for every backend (the `contract!` list at
+//! the end), each story on a fresh store. Together they call every method of
+//! the trait. `ordering` is the one that matters across processes: under
+//! concurrent writers, a reader following cursors never goes back and never
+//! misses one; `the_ordering_story_catches_a_naive_sequence` shows it fails
+//! against a design whose commit order is not its cursor order.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use beffroi_domain::{Commune, Cursor, Role};
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use beffroi_domain::alert::{AlertDraft, AlertMessage, AlertState, MsgType, Reference, Severity};
+use beffroi_domain::place::{
+    Address, Category, Place, PlaceId, Position, Source, UpsertCounts, Writer,
+};
+use beffroi_domain::push::{PushKeys, PushSubscription};
+use beffroi_domain::report::{NewReport, ReportStatus, StatusKind, StatusUpdate};
+use beffroi_domain::shape::Outline;
+use beffroi_domain::{Commune, Cursor, Lang, Role};
+use beffroi_server::store::{Expect, Publication, PushSaved, ReportFilter, Submitted};
 use beffroi_server::{SqliteStore, Store, StoreError};
 use time::{Duration, OffsetDateTime};
+
+// ---------------------------------------------------------------- fixtures
 
 fn commune(code: &str, name: &str, population: u32) -> Commune {
     Commune::new(code, name, population, ["06000".to_owned()]).unwrap()
 }
 
-async fn communes_sync_by_cursor(store: &dyn Store) {
-    let changed = store
+fn square(lon: f64, lat: f64) -> Outline {
+    let d = 0.01;
+    Outline(vec![vec![vec![
+        [lon, lat],
+        [lon + d, lat],
+        [lon + d, lat + d],
+        [lon, lat + d],
+        [lon, lat],
+    ]]])
+}
+
+fn place(id: &str, name: &str, source: Source) -> Place {
+    Place {
+        id: PlaceId(id.to_owned()),
+        name: name.to_owned(),
+        category: Category::Pharmacy,
+        address: Address {
+            street: Some("Avenue Jean Médecin".into()),
+            city: Some("Nice".into()),
+            ..Address::default()
+        },
+        commune: Some("06088".parse().unwrap()),
+        position: Position {
+            lat: 43.70,
+            lon: 7.27,
+        },
+        phone: None,
+        website: None,
+        email: None,
+        wheelchair: None,
+        opening_hours: Some("Mo-Sa 09:00-19:00".into()),
+        crisis: None,
+        delivery: Some(true),
+        takeaway: None,
+        drive_through: None,
+        source,
+        last_checked: None,
+        tags: BTreeMap::new(),
+    }
+}
+
+fn draft(headline: &str) -> AlertDraft {
+    serde_json::from_value(serde_json::json!({
+        "status": "actual",
+        "category": "health",
+        "event": "Confinement",
+        "urgency": "immediate",
+        "severity": "severe",
+        "certainty": "observed",
+        "texts": [{"lang": "fr", "headline": headline, "description": "Restez chez vous."}],
+        "area": {"kind": "communes", "communes": ["06088"]},
+        "expires": "2030-01-01T00:00:00Z"
+    }))
+    .unwrap()
+}
+
+fn signing_key() -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&[7; 32])
+}
+
+/// A message of `msg_type` for `body`, referencing `references`, signed.
+fn publication(
+    alert_id: &str,
+    identifier: &str,
+    msg_type: MsgType,
+    references: Vec<Reference>,
+    expect: Expect,
+    body: AlertDraft,
+) -> Publication {
+    let message = AlertMessage {
+        identifier: identifier.to_owned(),
+        sender: "mairie@nice.test".into(),
+        sent: OffsetDateTime::now_utc().replace_nanosecond(0).unwrap(),
+        msg_type,
+        references,
+        sender_name: Some("Ville de Nice".into()),
+        body: body.clone(),
+    };
+    let signed = beffroi_domain::alert::signing::sign(&message, &signing_key()).unwrap();
+    Publication {
+        alert_id: alert_id.to_owned(),
+        expect,
+        draft: body,
+        message,
+        signed: serde_json::to_string(&signed).unwrap(),
+        actor: "m.durand".into(),
+        action: match msg_type {
+            MsgType::Alert => "publish",
+            MsgType::Update => "update",
+            MsgType::Cancel => "cancel",
+        },
+    }
+}
+
+fn reference(p: &Publication) -> Reference {
+    Reference {
+        sender: p.message.sender.clone(),
+        identifier: p.message.identifier.clone(),
+        sent: p.message.sent,
+    }
+}
+
+fn report(id: &str, category: &str, commune: Option<&str>, at: Option<(f64, f64)>) -> NewReport {
+    NewReport {
+        id: id.to_owned(),
+        category: category.to_owned(),
+        description: format!("Report {id}"),
+        location: beffroi_domain::report::ReportLocation {
+            position: at.map(|(lat, lon)| Position { lat, lon }),
+            address: None,
+        },
+        commune: commune.map(|c| c.parse().unwrap()),
+        contact: Some(beffroi_domain::report::Contact {
+            name: Some("Jeanne".into()),
+            email: Some("jeanne@example.test".into()),
+            phone: None,
+        }),
+        lang: Lang::Fr,
+        answers: BTreeMap::new(),
+    }
+}
+
+fn subscription(n: u32, auth: &str) -> PushSubscription {
+    PushSubscription {
+        endpoint: format!("https://push.example.test/{n:03}"),
+        keys: PushKeys {
+            p256dh: "BP256dh".into(),
+            auth: auth.to_owned(),
+        },
+        communes: vec!["06088".parse().unwrap()],
+        lang: Lang::It,
+        min_severity: Severity::Moderate,
+    }
+}
+
+/// The territory every story but `communes` starts from.
+async fn territory(store: &dyn Store) {
+    store
         .upsert_communes(vec![
-            commune("06088", "Nice", 1),
-            commune("06029", "Cagnes-sur-Mer", 2),
+            commune("06088", "Nice", 342_669),
+            commune("06029", "Cagnes-sur-Mer", 51_524),
         ])
+        .await
+        .unwrap();
+}
+
+// ---------------------------------------------------------------- stories
+
+/// upsert_communes, communes, communes_since.
+async fn communes(store: &dyn Store) {
+    let nice = commune("06088", "Nice", 1)
+        .with_outline(square(7.2, 43.7))
+        .unwrap();
+    let changed = store
+        .upsert_communes(vec![nice.clone(), commune("06029", "Cagnes-sur-Mer", 2)])
         .await
         .unwrap();
     assert_eq!(changed, 2);
     let all = store.communes_since(Cursor::START, 100).await.unwrap();
     assert_eq!(all.items.len(), 2);
-    // Unchanged upserts keep their cursor: nothing new after the last one.
+    assert!(!all.has_more);
+    // The sync carries the outline and centre; the list does not.
+    let synced = all.items.iter().find(|c| c.code.as_str() == "06088");
+    assert_eq!(synced.unwrap().outline, nice.outline);
+    assert_eq!(synced.unwrap().centre, nice.centre);
+    let listed = store.communes().await.unwrap();
     assert_eq!(
-        store
-            .upsert_communes(vec![commune("06088", "Nice", 1)])
-            .await
-            .unwrap(),
-        0
+        listed.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(),
+        ["06029", "06088"],
+        "by code"
     );
+    assert!(listed.iter().all(|c| c.outline.is_none()));
+    // Pages of one.
+    let first = store.communes_since(Cursor::START, 1).await.unwrap();
+    assert_eq!((first.items.len(), first.has_more), (1, true));
+    let second = store.communes_since(first.next_cursor, 1).await.unwrap();
+    assert_eq!((second.items.len(), second.has_more), (1, false));
+    assert_ne!(first.items[0].code, second.items[0].code);
+    assert_eq!(second.next_cursor, all.next_cursor);
+    // Unchanged upserts keep their cursor: nothing new after the last one.
+    assert_eq!(store.upsert_communes(vec![nice.clone()]).await.unwrap(), 0);
     let none = store.communes_since(all.next_cursor, 100).await.unwrap();
     assert!(none.items.is_empty());
     assert_eq!(none.next_cursor, all.next_cursor);
-    // A change moves the commune after the cursor.
+    // A change (here, losing the outline) moves the commune after the cursor.
     store
         .upsert_communes(vec![commune("06088", "Nice", 3)])
         .await
@@ -43,8 +225,12 @@ async fn communes_sync_by_cursor(store: &dyn Store) {
     assert!(delta.next_cursor > all.next_cursor);
 }
 
+/// add_staff, put_staff, staff_credentials, list_staff, create_session,
+/// session_staff, delete_session.
 async fn staff_and_sessions(store: &dyn Store) {
     let name = "m.durand".parse().unwrap();
+    let other = "a.martin".parse().unwrap();
+    assert!(store.staff_credentials(&name).await.unwrap().is_none());
     store
         .add_staff(&name, Role::Editor, "hash".into())
         .await
@@ -56,28 +242,47 @@ async fn staff_and_sessions(store: &dyn Store) {
     let creds = store.staff_credentials(&name).await.unwrap().unwrap();
     assert_eq!(
         (creds.member.role, creds.password_hash.as_str()),
-        (Role::Editor, "hash")
+        (Role::Editor, "hash"),
+        "the refused add changed nothing"
     );
     store
         .put_staff(&name, Role::Publisher, "new".into())
         .await
         .unwrap();
-    assert_eq!(store.list_staff().await.unwrap()[0].role, Role::Publisher);
+    store
+        .put_staff(&other, Role::Admin, "x".into())
+        .await
+        .unwrap();
+    let listed = store.list_staff().await.unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|m| (m.username.as_str(), m.role))
+            .collect::<Vec<_>>(),
+        [("a.martin", Role::Admin), ("m.durand", Role::Publisher)],
+        "by name"
+    );
+    assert_eq!(
+        store
+            .staff_credentials(&name)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "new"
+    );
 
     let now = OffsetDateTime::now_utc();
     store
         .create_session([1; 32], &name, now + Duration::hours(1))
         .await
         .unwrap();
-    assert_eq!(
-        store
-            .session_staff([1; 32], now)
-            .await
-            .unwrap()
-            .unwrap()
-            .username,
-        name
-    );
+    store
+        .create_session([3; 32], &other, now + Duration::hours(1))
+        .await
+        .unwrap();
+    let member = store.session_staff([1; 32], now).await.unwrap().unwrap();
+    assert_eq!((member.username, member.role), (name, Role::Publisher));
     assert!(
         store
             .session_staff([1; 32], now + Duration::hours(2))
@@ -95,16 +300,1130 @@ async fn staff_and_sessions(store: &dyn Store) {
         store.session_staff([1; 32], now).await.unwrap().is_none(),
         "deleted"
     );
+    assert!(
+        store.session_staff([3; 32], now).await.unwrap().is_some(),
+        "another session is left alone"
+    );
+    // Deleting what is not there is not an error.
+    store.delete_session([9; 32]).await.unwrap();
 }
 
-#[tokio::test]
-async fn sqlite_store_meets_the_contract() {
+/// upsert_places (counts, imports versus staff), places_since(_json) (pages,
+/// tombstones), get_place, list_places, delete_place.
+async fn places(store: &dyn Store) {
+    let osm = |n: u32, name: &str| {
+        place(
+            &format!("osm:node:{n}"),
+            name,
+            Source::Osm {
+                element: format!("node/{n}"),
+            },
+        )
+    };
+    let counts = store
+        .upsert_places(
+            vec![
+                osm(1, "Pharmacie du Port"),
+                osm(2, "Pharmacie Masséna"),
+                osm(3, "Grande Pharmacie 100%_sûre"),
+            ],
+            Writer::Import,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        UpsertCounts {
+            inserted: 3,
+            ..UpsertCounts::default()
+        }
+    );
+    let start = store.places_since(Cursor::START, 100).await.unwrap();
+    assert_eq!(start.items.len(), 3);
+    assert!(start.deleted.is_empty());
+
+    // Staff edit one; the same import again leaves it alone and changes nothing else.
+    let mut edited = osm(1, "Pharmacie du Port (de garde)");
+    edited.source = Source::Staff;
+    let counts = store
+        .upsert_places(vec![edited.clone()], Writer::Staff)
+        .await
+        .unwrap();
+    assert_eq!(counts.updated, 1);
+    let counts = store
+        .upsert_places(
+            vec![osm(1, "Pharmacie du Port"), osm(2, "Pharmacie Masséna")],
+            Writer::Import,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        UpsertCounts {
+            kept: 1,
+            unchanged: 1,
+            ..UpsertCounts::default()
+        }
+    );
+    assert_eq!(
+        store
+            .get_place(&PlaceId("osm:node:1".into()))
+            .await
+            .unwrap(),
+        Some(edited.clone())
+    );
+    // An import's change to a place staff never touched goes through.
+    let counts = store
+        .upsert_places(vec![osm(2, "Pharmacie Masséna Centre")], Writer::Import)
+        .await
+        .unwrap();
+    assert_eq!(counts.updated, 1);
+
+    // Deleting leaves a tombstone; an import does not bring the place back.
+    assert!(
+        store
+            .delete_place(&PlaceId("osm:node:3".into()))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .delete_place(&PlaceId("osm:node:3".into()))
+            .await
+            .unwrap(),
+        "already deleted"
+    );
+    assert!(
+        !store
+            .delete_place(&PlaceId("osm:node:404".into()))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .upsert_places(vec![osm(3, "Grande Pharmacie 100%_sûre")], Writer::Import)
+            .await
+            .unwrap()
+            .kept,
+        1
+    );
+    assert!(
+        store
+            .get_place(&PlaceId("osm:node:3".into()))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The delta since the first sync: the staff edit, the import's update, the tombstone.
+    let delta = store.places_since(start.next_cursor, 100).await.unwrap();
+    let mut names: Vec<_> = delta.items.iter().map(|p| p.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["Pharmacie Masséna Centre", "Pharmacie du Port (de garde)"]
+    );
+    assert_eq!(delta.deleted, ["osm:node:3"]);
+    // The same delta, one change per page, as raw JSON.
+    let mut cursor = start.next_cursor;
+    let mut pages = 0;
+    loop {
+        let page = store.places_since_json(cursor, 1).await.unwrap();
+        assert_eq!(page.items.len() + page.deleted.len(), 1);
+        for raw in &page.items {
+            let decoded: Place = serde_json::from_str(raw.get()).unwrap();
+            assert!(delta.items.contains(&decoded));
+        }
+        assert!(page.next_cursor > cursor);
+        cursor = page.next_cursor;
+        pages += 1;
+        if !page.has_more {
+            break;
+        }
+    }
+    assert_eq!((pages, cursor), (3, delta.next_cursor));
+
+    // Staff listing: a name's part in any case, LIKE's wildcards taken literally.
+    let names = |places: Vec<Place>| places.into_iter().map(|p| p.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(
+            store
+                .list_places(Some("PHARMACIE".into()), 10, 0)
+                .await
+                .unwrap()
+        ),
+        ["Pharmacie du Port (de garde)", "Pharmacie Masséna Centre"],
+    );
+    store
+        .upsert_places(
+            vec![
+                osm(4, "Grande Pharmacie 100%_sûre"),
+                osm(5, "Pharmacie 1000"),
+            ],
+            Writer::Import,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        names(
+            store
+                .list_places(Some("100%_".into()), 10, 0)
+                .await
+                .unwrap()
+        ),
+        ["Grande Pharmacie 100%_sûre"]
+    );
+    assert_eq!(store.list_places(None, 10, 0).await.unwrap().len(), 4);
+    assert_eq!(
+        names(store.list_places(None, 2, 1).await.unwrap()),
+        ["Pharmacie 1000", "Pharmacie du Port (de garde)"],
+        "by name, any case, paged"
+    );
+}
+
+/// create_alert, edit_alert, get_alert, list_alerts, publish (new, update,
+/// cancel and their conflicts), alert_messages, alert_of_message,
+/// alerts_after, audit_log.
+async fn alerts(store: &dyn Store) {
+    territory(store).await;
+    let a = store
+        .create_alert("a".into(), draft("Brouillon"), "m.durand".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.state, a.thread.as_deref(), a.messages.len()),
+        (AlertState::Draft, None, 0)
+    );
+    assert!(matches!(
+        store
+            .create_alert("a".into(), draft("Encore"), "m.durand".into())
+            .await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    let a = store
+        .edit_alert("a".into(), draft("Confinement"), "a.martin".into())
+        .await
+        .unwrap();
+    assert_eq!(a.draft.texts[0].headline, "Confinement");
+    assert_eq!(a.created_by, "m.durand");
+    assert!(matches!(
+        store
+            .edit_alert("nope".into(), draft("x"), "a.martin".into())
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    store
+        .create_alert("b".into(), draft("Autre"), "m.durand".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .list_alerts()
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect::<Vec<_>>(),
+        ["b", "a"],
+        "the most recently changed first"
+    );
+
+    // Sending the draft.
+    let first = publication(
+        "a",
+        "msg-1",
+        MsgType::Alert,
+        vec![],
+        Expect::Draft,
+        draft("Confinement"),
+    );
+    let sent = store.publish(first.clone()).await.unwrap();
+    assert_eq!(sent.area, first.message.body.area);
+    assert_eq!(&*sent.signed, first.signed.as_str());
+    assert!(sent.cursor > Cursor::START);
+    let a = store.get_alert("a".into()).await.unwrap().unwrap();
+    assert_eq!(
+        (a.state, a.thread.as_deref(), a.messages.as_slice()),
+        (
+            AlertState::Active,
+            Some("msg-1"),
+            ["msg-1".to_owned()].as_slice()
+        )
+    );
+    assert!(matches!(
+        store
+            .edit_alert("a".into(), draft("x"), "a.martin".into())
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    // The same identifier twice, or a draft sent again: refused, nothing stored.
+    assert!(matches!(
+        store.publish(first.clone()).await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    // A draft sent again, an update to a draft or to nothing: refused.
+    for (alert, expect, msg_type, conflict) in [
+        ("a", Expect::Draft, MsgType::Alert, true),
+        ("b", Expect::Published, MsgType::Update, true),
+        ("ghost", Expect::Published, MsgType::Update, false),
+    ] {
+        let p = publication(alert, "refused", msg_type, vec![], expect, draft("x"));
+        let outcome = store.publish(p).await;
+        assert!(
+            if conflict {
+                matches!(outcome, Err(StoreError::Conflict(_)))
+            } else {
+                matches!(outcome, Err(StoreError::NotFound(_)))
+            },
+            "{alert}: {outcome:?}"
+        );
+    }
+
+    // An update then a cancel.
+    let update = publication(
+        "a",
+        "msg-2",
+        MsgType::Update,
+        vec![reference(&first)],
+        Expect::Published,
+        draft("Confinement prolongé"),
+    );
+    let updated = store.publish(update.clone()).await.unwrap();
+    assert!(updated.cursor > sent.cursor);
+    let cancel = publication(
+        "a",
+        "msg-3",
+        MsgType::Cancel,
+        vec![reference(&first), reference(&update)],
+        Expect::Published,
+        draft("Confinement levé"),
+    );
+    let cancelled = store.publish(cancel).await.unwrap();
+    let a = store.get_alert("a".into()).await.unwrap().unwrap();
+    assert_eq!(a.state, AlertState::Cancelled);
+    assert_eq!(a.draft.texts[0].headline, "Confinement levé");
+    assert_eq!(a.thread.as_deref(), Some("msg-1"));
+    assert_eq!(a.messages, ["msg-1", "msg-2", "msg-3"]);
+    let late = publication(
+        "a",
+        "late",
+        MsgType::Update,
+        vec![],
+        Expect::Published,
+        draft("x"),
+    );
+    let late = store.publish(late).await;
+    assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+    // A CAP message for a new alert creates it at once.
+    let cap = publication(
+        "c",
+        "cap-1",
+        MsgType::Alert,
+        vec![],
+        Expect::New,
+        draft("Canicule"),
+    );
+    let cap_sent = store.publish(cap).await.unwrap();
+    assert_eq!(
+        store.get_alert("c".into()).await.unwrap().unwrap().state,
+        AlertState::Active
+    );
+    assert!(store.get_alert("zz".into()).await.unwrap().is_none());
+
+    let messages = store.alert_messages("a".into()).await.unwrap();
+    assert_eq!(
+        messages
+            .iter()
+            .map(|m| (m.identifier.as_str(), m.msg_type))
+            .collect::<Vec<_>>(),
+        [
+            ("msg-1", MsgType::Alert),
+            ("msg-2", MsgType::Update),
+            ("msg-3", MsgType::Cancel)
+        ]
+    );
+    assert_eq!(messages[1], update.message, "as signed");
+    assert_eq!(
+        store.alert_of_message("msg-2".into()).await.unwrap(),
+        Some("a".into())
+    );
+    assert_eq!(store.alert_of_message("x".into()).await.unwrap(), None);
+
+    // The feed: every message after a cursor, in order, paged.
+    let all = store.alerts_after(Cursor::START, 100).await.unwrap();
+    assert_eq!(
+        all.iter().map(|s| s.cursor).collect::<Vec<_>>(),
+        [
+            sent.cursor,
+            updated.cursor,
+            cancelled.cursor,
+            cap_sent.cursor
+        ]
+    );
+    assert_eq!(&*all[1].signed, update.signed.as_str());
+    let page = store.alerts_after(sent.cursor, 2).await.unwrap();
+    assert_eq!(
+        page.iter().map(|s| s.cursor).collect::<Vec<_>>(),
+        [updated.cursor, cancelled.cursor]
+    );
+    assert!(
+        store
+            .alerts_after(cap_sent.cursor, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // The audit log, newest first, with the refused attempts absent.
+    let log = store.audit_log(100).await.unwrap();
+    assert_eq!(
+        log.iter()
+            .map(|e| (
+                e.action.as_str(),
+                e.target.as_str(),
+                e.message.as_deref(),
+                e.actor.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            ("publish", "c", Some("cap-1"), "m.durand"),
+            ("cancel", "a", Some("msg-3"), "m.durand"),
+            ("update", "a", Some("msg-2"), "m.durand"),
+            ("publish", "a", Some("msg-1"), "m.durand"),
+            ("draft", "b", None, "m.durand"),
+            ("edit", "a", None, "a.martin"),
+            ("draft", "a", None, "m.durand"),
+        ]
+    );
+    assert_eq!(store.audit_log(2).await.unwrap().len(), 2);
+}
+
+/// submit_report (new, the same again, another body under the same id, an
+/// unknown commune), report_for_reporter, staff_report, change_report_status.
+async fn report_intake_and_status(store: &dyn Store) {
+    territory(store).await;
+    let r = report("r1", "roads", Some("06088"), Some((43.70, 7.27)));
+    let received_at = match store
+        .submit_report(r.clone(), "digest-1".into())
+        .await
+        .unwrap()
+    {
+        Submitted::New { received_at } => received_at,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        store
+            .submit_report(r.clone(), "digest-1".into())
+            .await
+            .unwrap(),
+        Submitted::Again { received_at },
+        "the same submission: the same answer"
+    );
+    let mut altered = r.clone();
+    altered.description = "Something else".into();
+    assert_eq!(
+        store
+            .submit_report(altered, "digest-2".into())
+            .await
+            .unwrap(),
+        Submitted::Clash
+    );
+    assert_eq!(
+        store
+            .submit_report(report("r2", "roads", Some("75056"), None), "d".into())
+            .await
+            .unwrap(),
+        Submitted::UnknownCommune
+    );
+    assert!(
+        store.staff_report("r2".into()).await.unwrap().is_none(),
+        "refused, not stored"
+    );
+    // Submissions at once, some the same: each id stored once.
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let n = i % 20;
+        let r = report(&format!("c{n}"), "dumping", None, None);
+        tasks.push(store.submit_report(r, format!("d{n}")));
+    }
+    let outcomes = futures::future::join_all(tasks).await;
+    let new = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(Submitted::New { .. })))
+        .count();
+    let again = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(Submitted::Again { .. })))
+        .count();
+    assert_eq!((new, again), (20, 20));
+
+    let staff = store.staff_report("r1".into()).await.unwrap().unwrap();
+    assert_eq!(staff.report, r, "kept whole, contact included");
+    assert_eq!(staff.received_at, received_at);
+    assert_eq!(
+        (staff.status.clone(), staff.kind, staff.history.len()),
+        (ReportStatus::Received, StatusKind::Open, 1)
+    );
+    let view = store
+        .report_for_reporter("r1".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            view.id.as_str(),
+            view.description.as_str(),
+            view.history.len()
+        ),
+        ("r1", "Report r1", 1)
+    );
+    assert!(
+        store
+            .report_for_reporter("nope".into())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let update = StatusUpdate {
+        status: ReportStatus::InProgress,
+        message: Some("Équipe en route".into()),
+    };
+    let changed = store
+        .change_report_status("r1".into(), update, "m.durand".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (changed.status, changed.kind, changed.history.len()),
+        (ReportStatus::InProgress, StatusKind::Open, 2)
+    );
+    assert!(
+        store
+            .change_report_status(
+                "nope".into(),
+                StatusUpdate {
+                    status: ReportStatus::Fixed,
+                    message: None
+                },
+                "m.durand".into()
+            )
+            .await
+            .unwrap()
+            .is_none()
+    );
+    for of in ["r1", "missing"] {
+        let dup = StatusUpdate {
+            status: ReportStatus::Duplicate { of: of.into() },
+            message: None,
+        };
+        assert!(
+            matches!(
+                store
+                    .change_report_status("r1".into(), dup, "m.durand".into())
+                    .await,
+                Err(StoreError::Conflict(_))
+            ),
+            "a duplicate of {of}"
+        );
+    }
+    let dup = StatusUpdate {
+        status: ReportStatus::Duplicate { of: "c1".into() },
+        message: None,
+    };
+    let closed = store
+        .change_report_status("c2".into(), dup, "m.durand".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(closed.kind, StatusKind::Closed);
+    let view = store
+        .report_for_reporter("r1".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        view.history
+            .iter()
+            .map(|h| (h.status.clone(), h.message.as_deref()))
+            .collect::<Vec<_>>(),
+        [
+            (ReportStatus::Received, None),
+            (ReportStatus::InProgress, Some("Équipe en route"))
+        ],
+        "the refused changes are not in the history"
+    );
+}
+
+/// list_reports: every filter, both orders, keyset pages.
+async fn report_lists(store: &dyn Store) {
+    territory(store).await;
+    let nice = (43.7009, 7.2683);
+    let far = (43.66, 7.15);
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let (category, commune, at) = match i % 3 {
+            0 => ("roads", Some("06088"), Some(nice)),
+            1 => ("dumping", Some("06029"), Some(far)),
+            _ => ("lighting", None, None),
+        };
+        let id = format!("l{i:02}");
+        store
+            .submit_report(report(&id, category, commune, at), id.clone())
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    for id in ["l03", "l06"] {
+        store
+            .change_report_status(
+                id.into(),
+                StatusUpdate {
+                    status: ReportStatus::Fixed,
+                    message: None,
+                },
+                "m.durand".into(),
+            )
+            .await
+            .unwrap();
+    }
+    store
+        .change_report_status(
+            "l09".into(),
+            StatusUpdate {
+                status: ReportStatus::NotFixed {
+                    reason: "private land".into(),
+                },
+                message: None,
+            },
+            "m.durand".into(),
+        )
+        .await
+        .unwrap();
+    let list = |filter: ReportFilter| async move {
+        store
+            .list_reports(ReportFilter {
+                limit: if filter.limit == 0 { 100 } else { filter.limit },
+                ..filter
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.report.id)
+            .collect::<Vec<_>>()
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+
+    let newest_first = list(ReportFilter::default()).await;
+    let mut expected = ids.clone();
+    expected.reverse();
+    assert_eq!(newest_first, expected, "newest first");
+    let oldest_first = list(ReportFilter {
+        oldest_first: true,
+        ..ReportFilter::default()
+    })
+    .await;
+    assert_eq!(oldest_first, ids);
+
+    // Keyset pages of 7, both ways: every report once, in order.
+    for oldest in [false, true] {
+        let mut paged = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store
+                .list_reports(ReportFilter {
+                    oldest_first: oldest,
+                    after: after.clone(),
+                    limit: 7,
+                    ..ReportFilter::default()
+                })
+                .await
+                .unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some((last.received_at, last.report.id.clone()));
+            paged.extend(page.into_iter().map(|r| r.report.id));
+        }
+        let want = if oldest { &ids } else { &expected };
+        assert_eq!(&paged, want, "oldest first: {oldest}");
+    }
+
+    let every = |step: usize, from: usize| -> Vec<String> {
+        ids.iter().skip(from).step_by(step).cloned().collect()
+    };
+    let names = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let all_but = |out: &[&str]| -> Vec<String> {
+        ids.iter()
+            .filter(|i| !out.contains(&i.as_str()))
+            .cloned()
+            .collect()
+    };
+    let nice_point = Position {
+        lat: nice.0,
+        lon: nice.1,
+    };
+    let none = ReportFilter::default;
+    // Each filter, and the reports it keeps (sorted).
+    let cases = [
+        (
+            ReportFilter {
+                commune: Some("06029".into()),
+                ..none()
+            },
+            every(3, 1),
+        ),
+        (
+            ReportFilter {
+                category: Some("lighting".into()),
+                ..none()
+            },
+            every(3, 2),
+        ),
+        (
+            ReportFilter {
+                categories: Some(vec!["lighting".into(), "roads".into()]),
+                ..none()
+            },
+            all_but(&every(3, 1).iter().map(String::as_str).collect::<Vec<_>>()),
+        ),
+        (
+            ReportFilter {
+                ids: Some(vec!["l05".into(), "l07".into(), "zz".into()]),
+                ..none()
+            },
+            names(&["l05", "l07"]),
+        ),
+        (
+            ReportFilter {
+                kind: Some(StatusKind::Fixed),
+                ..none()
+            },
+            names(&["l03", "l06"]),
+        ),
+        (
+            ReportFilter {
+                kinds: Some(vec![StatusKind::Fixed, StatusKind::Closed]),
+                ..none()
+            },
+            names(&["l03", "l06", "l09"]),
+        ),
+        (
+            ReportFilter {
+                kind: Some(StatusKind::Open),
+                ..none()
+            },
+            all_but(&["l03", "l06", "l09"]),
+        ),
+        // Near Nice's point: the box holds the Nice reports, not Cagnes's.
+        (
+            ReportFilter {
+                near: Some((nice_point, 500.0)),
+                ..none()
+            },
+            every(3, 0),
+        ),
+    ];
+    for (filter, want) in cases {
+        let what = format!("{filter:?}");
+        assert_eq!(sorted(list(filter).await), want, "{what}");
+    }
+    // A time window: from the 10th report's reception to the 20th's (excluded).
+    let at = |id: &str| {
+        let id = id.to_owned();
+        async move { store.staff_report(id).await.unwrap().unwrap().received_at }
+    };
+    let (from, to) = (at("l10").await, at("l20").await);
+    let window = list(ReportFilter {
+        from: Some(from),
+        to: Some(to),
+        oldest_first: true,
+        ..ReportFilter::default()
+    })
+    .await;
+    assert_eq!(window, ids[10..20]);
+    let limited = list(ReportFilter {
+        limit: 4,
+        ..ReportFilter::default()
+    })
+    .await;
+    assert_eq!(limited, expected[..4]);
+}
+
+/// save_push_subscription, delete_push_subscription,
+/// push_subscription_count, push_subscriptions_after,
+/// remove_push_subscription, expire_push_subscriptions.
+async fn push_subscriptions(store: &dyn Store) {
+    let t0 = OffsetDateTime::now_utc();
+    for n in 0..5 {
+        assert_eq!(
+            store
+                .save_push_subscription(subscription(n, "auth"), t0)
+                .await
+                .unwrap(),
+            PushSaved::Created
+        );
+    }
+    assert_eq!(store.push_subscription_count().await.unwrap(), 5);
+    // Renewing replaces the communes; other keys for a known endpoint change nothing.
+    let mut renewed = subscription(1, "auth");
+    renewed.communes = vec!["06029".parse().unwrap()];
+    renewed.lang = Lang::En;
+    assert_eq!(
+        store
+            .save_push_subscription(renewed.clone(), t0 + Duration::days(10))
+            .await
+            .unwrap(),
+        PushSaved::Renewed
+    );
+    assert_eq!(
+        store
+            .save_push_subscription(subscription(2, "stolen"), t0 + Duration::days(10))
+            .await
+            .unwrap(),
+        PushSaved::KeysDiffer
+    );
+    // Pages by endpoint.
+    let first = store.push_subscriptions_after(None, 2).await.unwrap();
+    assert_eq!(first, [subscription(0, "auth"), renewed.clone()]);
+    let rest = store
+        .push_subscriptions_after(Some(first[1].endpoint.clone()), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        rest.iter().map(|s| s.endpoint.as_str()).collect::<Vec<_>>(),
+        [
+            "https://push.example.test/002",
+            "https://push.example.test/003",
+            "https://push.example.test/004"
+        ]
+    );
+    // Ending one takes its secret.
+    let endpoint = subscription(3, "auth").endpoint;
+    assert!(
+        !store
+            .delete_push_subscription(endpoint.clone(), "wrong".into())
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .delete_push_subscription(endpoint, "auth".into())
+            .await
+            .unwrap()
+    );
+    // One its push service forgot.
+    let endpoint = subscription(4, "auth").endpoint;
+    assert!(
+        store
+            .remove_push_subscription(endpoint.clone())
+            .await
+            .unwrap()
+    );
+    assert!(!store.remove_push_subscription(endpoint).await.unwrap());
+    // Those not renewed for a while: 0 and 2 (1 was renewed).
+    assert_eq!(
+        store
+            .expire_push_subscriptions(t0 + Duration::days(5))
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store.push_subscriptions_after(None, 10).await.unwrap(),
+        [renewed]
+    );
+    assert_eq!(store.push_subscription_count().await.unwrap(), 1);
+}
+
+// ---------------------------------------------------------------- ordering
+
+/// How many writers of each kind, and how many writes each.
+const WRITERS: usize = 6;
+const WRITES: usize = 25;
+
+/// What a reader following cursors must see: the cursors it got only ever
+/// grow, and at the end it has every acknowledged write.
+fn check_follow(
+    seen: &[(Cursor, String)],
+    acknowledged: &[(Cursor, String)],
+) -> Result<(), String> {
+    if let Some(w) = seen.windows(2).find(|w| w[1].0 <= w[0].0) {
+        return Err(format!("went back: {:?} after {:?}", w[1], w[0]));
+    }
+    let got: BTreeSet<_> = seen.iter().map(|(_, key)| key).collect();
+    let missed: Vec<_> = acknowledged
+        .iter()
+        .filter(|(_, key)| !got.contains(key))
+        .collect();
+    if !missed.is_empty() {
+        return Err(format!(
+            "missed {} of {} acknowledged writes, e.g. {:?}",
+            missed.len(),
+            acknowledged.len(),
+            &missed[..missed.len().min(3)]
+        ));
+    }
+    if seen.len() != acknowledged.len() {
+        return Err(format!(
+            "{} received for {} acknowledged",
+            seen.len(),
+            acknowledged.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Runs `WRITERS` tasks of `WRITES` writes each against `write`, while one
+/// reader follows `read` from the start as a device does (from the last
+/// cursor it got, a page at a time), until every writer is done and a last
+/// read finds nothing new. Returns what it saw and what was acknowledged.
+async fn follow_while_writing<W, WF, R, RF>(
+    write: W,
+    read: R,
+) -> (Vec<(Cursor, String)>, Vec<(Cursor, String)>)
+where
+    W: Fn(usize, usize) -> WF + Send + Sync + 'static,
+    WF: Future<Output = (Cursor, String)> + Send,
+    R: Fn(Cursor) -> RF,
+    RF: Future<Output = Vec<(Cursor, String)>>,
+{
+    let write = Arc::new(write);
+    let done = Arc::new(AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for w in 0..WRITERS {
+        let write = Arc::clone(&write);
+        writers.push(tokio::spawn(async move {
+            let mut acked = Vec::new();
+            for i in 0..WRITES {
+                acked.push(write(w, i).await);
+            }
+            acked
+        }));
+    }
+    let waiter = {
+        let done = Arc::clone(&done);
+        tokio::spawn(async move {
+            let mut acked = Vec::new();
+            for w in writers {
+                acked.extend(w.await.unwrap());
+            }
+            done.store(true, Ordering::SeqCst);
+            acked
+        })
+    };
+    let mut seen: Vec<(Cursor, String)> = Vec::new();
+    let mut cursor = Cursor::START;
+    loop {
+        // Read `done` before reading: a read that starts after every write
+        // was acknowledged and finds nothing ends the follow.
+        let finished = done.load(Ordering::SeqCst);
+        let page = read(cursor).await;
+        if let Some((last, _)) = page.last() {
+            cursor = *last;
+        }
+        let empty = page.is_empty();
+        seen.extend(page);
+        if finished && empty {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    let acked = waiter.await.unwrap();
+    (seen, acked)
+}
+
+/// Concurrent publishers (alerts) and writers (places) on one store: a
+/// reader of each feed never goes back, never misses one, never gets one twice.
+async fn ordering(store: Arc<dyn Store>) {
+    territory(&*store).await;
+    let places = {
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            let writer = Arc::clone(&store);
+            let (seen, acked) = follow_while_writing(
+                move |w, i| {
+                    let store = Arc::clone(&writer);
+                    async move {
+                        let id = format!("osm:node:{w}{i:04}");
+                        let p = place(&id, &format!("Place {w}/{i}"), Source::Staff);
+                        store.upsert_places(vec![p], Writer::Staff).await.unwrap();
+                        // Places' pages give no cursor per item; the key is enough.
+                        (Cursor::START, id)
+                    }
+                },
+                |since| {
+                    let store = Arc::clone(&store);
+                    async move {
+                        let page = store.places_since(since, 7).await.unwrap();
+                        assert!(page.next_cursor >= since, "a page went back");
+                        let n = page.items.len();
+                        // Every item but the last is given the page's start, so
+                        // the follow advances by the page's next cursor.
+                        page.items
+                            .into_iter()
+                            .enumerate()
+                            .map(|(k, p)| {
+                                let c = if k + 1 == n { page.next_cursor } else { since };
+                                (c, p.id.0)
+                            })
+                            .collect::<Vec<_>>()
+                    }
+                },
+            )
+            .await;
+            let got: BTreeSet<_> = seen.iter().map(|(_, id)| id).collect();
+            assert_eq!(got.len(), seen.len(), "a place came twice");
+            let missed: Vec<_> = acked.iter().filter(|(_, id)| !got.contains(id)).collect();
+            assert!(missed.is_empty(), "places missed: {missed:?}");
+        })
+    };
+    let writer = Arc::clone(&store);
+    let (seen, acked) = follow_while_writing(
+        move |w, i| {
+            let store = Arc::clone(&writer);
+            async move {
+                let identifier = format!("o-{w}-{i}");
+                let p = publication(
+                    &format!("oa-{w}-{i}"),
+                    &identifier,
+                    MsgType::Alert,
+                    vec![],
+                    Expect::New,
+                    draft("Ordre"),
+                );
+                let sent = store.publish(p).await.unwrap();
+                (sent.cursor, identifier)
+            }
+        },
+        |since| {
+            let store = Arc::clone(&store);
+            async move {
+                store
+                    .alerts_after(since, 7)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|s| {
+                        let m: beffroi_domain::alert::SignedAlert =
+                            serde_json::from_str(&s.signed).unwrap();
+                        let m: AlertMessage = serde_json::from_str(&m.message).unwrap();
+                        (s.cursor, m.identifier)
+                    })
+                    .collect()
+            }
+        },
+    )
+    .await;
+    check_follow(&seen, &acked).unwrap();
+    places.await.unwrap();
+}
+
+/// A log whose cursors come from a counter taken before the write becomes
+/// visible (a sequence outside the transaction): the naive design.
+#[derive(Default)]
+struct NaiveLog {
+    next: AtomicU64,
+    rows: std::sync::Mutex<BTreeMap<Cursor, String>>,
+}
+
+impl NaiveLog {
+    async fn write(&self, key: String) -> Cursor {
+        let cursor = Cursor(self.next.fetch_add(1, Ordering::SeqCst) + 1);
+        // The transaction's other work, of varying length, before its commit.
+        let pause = (cursor.0 * 7919) % 3;
+        tokio::time::sleep(std::time::Duration::from_micros(300 * pause)).await;
+        self.rows.lock().unwrap().insert(cursor, key);
+        cursor
+    }
+
+    fn after(&self, since: Cursor) -> Vec<(Cursor, String)> {
+        let rows = self.rows.lock().unwrap();
+        rows.range(Cursor(since.0 + 1)..)
+            .take(7)
+            .map(|(c, k)| (*c, k.clone()))
+            .collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_ordering_story_catches_a_naive_sequence() {
+    let log = Arc::new(NaiveLog::default());
+    let writer = Arc::clone(&log);
+    let (seen, acked) = follow_while_writing(
+        move |w, i| {
+            let log = Arc::clone(&writer);
+            async move { (log.write(format!("{w}-{i}")).await, format!("{w}-{i}")) }
+        },
+        |since| {
+            let log = Arc::clone(&log);
+            async move {
+                // A reader polling, as a device's stream catching up does.
+                tokio::time::sleep(std::time::Duration::from_micros(100)).await;
+                log.after(since)
+            }
+        },
+    )
+    .await;
+    let verdict = check_follow(&seen, &acked);
+    assert!(
+        verdict.as_ref().is_err_and(|e| e.starts_with("missed")),
+        "the naive log passed: {verdict:?}"
+    );
+}
+
+// ---------------------------------------------------------------- backends
+
+/// A fresh store, and what must live as long as it (its directory).
+struct Opened {
+    store: Arc<dyn Store>,
+    _keep: Box<dyn std::any::Any + Send>,
+}
+
+async fn open_sqlite() -> Opened {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).unwrap();
-    communes_sync_by_cursor(&store).await;
-    staff_and_sessions(&store).await;
+    Opened {
+        store: Arc::new(store),
+        _keep: Box::new(dir),
+    }
+}
 
-    // The same file reopens with everything in it.
+/// One test per story for a backend, each on a fresh store from `$open`.
+macro_rules! contract {
+    ($backend:ident, $open:path) => {
+        contract!(@stories $backend, $open, [
+            communes, staff_and_sessions, places, alerts,
+            report_intake_and_status, report_lists, push_subscriptions
+        ]);
+    };
+    (@stories $backend:ident, $open:path, [$($story:ident),*]) => {
+        mod $backend {
+            use super::*;
+
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $story() {
+                    super::$story(&*$open().await.store).await;
+                }
+            )*
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn ordering() {
+                super::ordering(Arc::clone(&$open().await.store)).await;
+            }
+        }
+    };
+}
+
+contract!(sqlite, open_sqlite);
+
+#[tokio::test]
+async fn a_sqlite_store_reopens_with_everything_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    communes(&store).await;
     drop(store);
     let store = SqliteStore::open(dir.path()).unwrap();
     assert_eq!(

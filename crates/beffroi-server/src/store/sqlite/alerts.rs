@@ -97,11 +97,17 @@ pub(super) fn create(
     let tx = conn.transaction()?;
     let now = now_text()?;
     let data = serde_json::to_string(draft).map_err(corrupt(id))?;
-    tx.execute(
+    let inserted = tx.execute(
         "INSERT INTO alerts (id, data, state, created_by, created_at, updated_at)
-         VALUES (?1, ?2, 'draft', ?3, ?4, ?4)",
+         VALUES (?1, ?2, 'draft', ?3, ?4, ?4) ON CONFLICT (id) DO NOTHING",
         params![id, data, actor, now],
     )?;
+    if inserted == 0 {
+        return Err(StoreError::AlreadyExists(beffroi_domain::msg!(
+            "store-alert-exists",
+            id = id.to_string()
+        )));
+    }
     audit(&tx, actor, "draft", id, None)?;
     tx.commit()?;
     read(conn, id, OffsetDateTime::now_utc())?.ok_or_else(|| {
