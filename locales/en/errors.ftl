@@ -82,6 +82,7 @@ err-too-many =
 err-credentials = Wrong username or password.
 err-too-many-account = Too many login attempts for this account: wait a minute and try again.
 err-busy-passwords = The server is checking many passwords at once: try again in a few seconds.
+err-database-unavailable = The town hall's database cannot be reached right now: nothing was lost, try again in a few seconds.
 err-console-not-built = The console was not built into this server: run `make ui`, then restart the server.
 err-web-not-built = The web app was not built into this server: run `make ui`, then restart the server.
 err-commune-outside = Commune { $code } is not part of the territory.

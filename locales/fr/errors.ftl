@@ -82,6 +82,7 @@ err-too-many =
 err-credentials = Identifiant ou mot de passe incorrect.
 err-too-many-account = Trop de tentatives de connexion pour ce compte : patientez une minute et réessayez.
 err-busy-passwords = Le serveur vérifie beaucoup de mots de passe à la fois : réessayez dans quelques secondes.
+err-database-unavailable = La base de données de la mairie est injoignable pour le moment : rien n'est perdu, réessayez dans quelques secondes.
 err-console-not-built = La console n'est pas intégrée à ce serveur : lancez `make ui`, puis redémarrez le serveur.
 err-web-not-built = L'application web n'est pas intégrée à ce serveur : lancez `make ui`, puis redémarrez le serveur.
 err-commune-outside = La commune { $code } ne fait pas partie du territoire.

@@ -82,6 +82,7 @@ err-too-many =
 err-credentials = Nome utente o password errati.
 err-too-many-account = Troppi tentativi di accesso per questo account: attendete un minuto e riprovate.
 err-busy-passwords = Il server sta verificando molte password contemporaneamente: riprovate tra qualche secondo.
+err-database-unavailable = Il database del comune non è raggiungibile in questo momento: nulla è andato perso, riprovate tra qualche secondo.
 err-console-not-built = La console non è integrata in questo server: eseguite `make ui`, poi riavviate il server.
 err-web-not-built = L'app web non è integrata in questo server: eseguite `make ui`, poi riavviate il server.
 err-commune-outside = Il comune { $code } non fa parte del territorio.

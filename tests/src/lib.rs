@@ -49,7 +49,7 @@ pub async fn town_hall_with(adjust: impl FnOnce(&mut Settings)) -> TownHall {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::new(dir.path().join("server"));
     adjust(&mut settings);
-    let state = AppState::open(settings).unwrap();
+    let state = AppState::open(settings).await.unwrap();
     let demo = beffroi_server::demo::seed(state.store.as_ref())
         .await
         .unwrap();
@@ -145,7 +145,9 @@ impl TownHall {
     /// [`stop`]: TownHall::stop
     pub async fn restart(&mut self) {
         self.stop().await;
-        let state = AppState::open((*self.state.settings).clone()).unwrap();
+        let state = AppState::open((*self.state.settings).clone())
+            .await
+            .unwrap();
         let addr = self.url.trim_start_matches("http://").to_owned();
         let listener = tokio::net::TcpListener::bind(&addr).await.unwrap();
         let (stop, task) = spawn_server(state.clone(), listener);

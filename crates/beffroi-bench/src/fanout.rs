@@ -52,7 +52,7 @@ pub async fn fanout(subscribers: usize) -> anyhow::Result<()> {
     let mut settings = Settings::new(dir.path());
     // Every subscriber is on 127.0.0.1 here; devices have addresses of their own.
     settings.connections_per_address = usize::MAX;
-    let state = AppState::open(settings)?;
+    let state = AppState::open(settings).await?;
     let served = Served::start(&state).await?;
     let (addr, url, token, http) = (
         served.addr,

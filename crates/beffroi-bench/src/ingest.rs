@@ -62,9 +62,9 @@ async fn phase(seconds: u64, senders: usize, photo_kb: usize) -> anyhow::Result<
     // One address sends everything here: the per-address limit would measure itself.
     settings.report_burst = u32::MAX;
     settings.report_interval = Duration::from_nanos(1);
-    let state = AppState::open(settings)?;
+    let state = AppState::open(settings).await?;
     beffroi_server::demo::seed(state.store.as_ref()).await?;
-    let db = dir.path().join(beffroi_server::store::DB_FILE);
+    let db = dir.path().join(beffroi_server::DB_FILE);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -211,7 +211,7 @@ async fn directory(n: usize, queries: usize, seed: u64) -> anyhow::Result<()> {
 
     // A real town hall on loopback, over a real SQLite file.
     let server_dir = tempfile::tempdir()?;
-    let state = AppState::open(Settings::new(server_dir.path()))?;
+    let state = AppState::open(Settings::new(server_dir.path())).await?;
     state
         .store
         .upsert_communes(beffroi_server::demo::communes()?)

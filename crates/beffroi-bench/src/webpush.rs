@@ -51,7 +51,7 @@ pub async fn push(subscriptions: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut settings = Settings::new(dir.path());
     settings.push_allow_private = true;
-    let state = AppState::open(settings)?;
+    let state = AppState::open(settings).await?;
     let t = Instant::now();
     {
         use base64::Engine;

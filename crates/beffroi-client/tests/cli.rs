@@ -35,7 +35,7 @@ async fn town_hall(
 ) -> Hall {
     let mut settings = beffroi_server::Settings::new(dir.join("srv"));
     adjust(&mut settings);
-    let state = beffroi_server::AppState::open(settings).unwrap();
+    let state = beffroi_server::AppState::open(settings).await.unwrap();
     let demo = beffroi_server::demo::seed(state.store.as_ref())
         .await
         .unwrap();
@@ -59,6 +59,7 @@ async fn sync_then_serve_communes_offline() {
     let dir = tempfile::tempdir().unwrap();
     let state =
         beffroi_server::AppState::open(beffroi_server::Settings::new(dir.path().join("srv")))
+            .await
             .unwrap();
     beffroi_server::demo::seed(state.store.as_ref())
         .await
@@ -520,6 +521,7 @@ async fn a_report_filed_offline_is_sent_once_when_the_server_is_back_and_its_sta
     // The town hall comes up where the device expects it.
     let state =
         beffroi_server::AppState::open(beffroi_server::Settings::new(dir.path().join("srv")))
+            .await
             .unwrap();
     beffroi_server::demo::seed(state.store.as_ref())
         .await

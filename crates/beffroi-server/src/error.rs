@@ -168,6 +168,11 @@ impl From<StoreError> for ApiError {
             StoreError::AlreadyExists(m) => ApiError::Conflict("already_exists", m),
             StoreError::Conflict(m) => ApiError::Conflict("conflict", m),
             StoreError::NotFound(m) => ApiError::NotFound(m),
+            // Nothing was stored: the client keeps what it sent and retries.
+            StoreError::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable");
+                ApiError::Busy(msg!("err-database-unavailable"))
+            }
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -211,5 +216,22 @@ impl From<QueryRejection> for ApiError {
             "invalid_query",
             msg!("err-invalid-query", detail = root_cause(&r)),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_a_503_to_retry() {
+        let response =
+            ApiError::from(StoreError::Unavailable("connection refused".into())).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            response
+                .headers()
+                .contains_key(axum::http::header::RETRY_AFTER)
+        );
     }
 }

@@ -10,10 +10,35 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use beffroi_domain::alert::Area;
 use beffroi_domain::{Cursor, InseeCode};
 use tokio::sync::{broadcast, watch};
 
 use crate::store::{SentAlert, Store, StoreError};
+
+/// A sent message as the hub delivers it: its cursor and area (to choose
+/// the streams) and its Server-Sent Events frame, rendered once for every
+/// subscriber.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub cursor: Cursor,
+    pub area: Area,
+    pub frame: axum::body::Bytes,
+}
+
+impl From<SentAlert> for Delivery {
+    fn from(sent: SentAlert) -> Self {
+        let frame = format!(
+            "event: alert\nid: {}\ndata: {}\n\n",
+            sent.cursor.0, sent.signed
+        );
+        Self {
+            cursor: sent.cursor,
+            area: sent.area,
+            frame: frame.into(),
+        }
+    }
+}
 
 /// How many sent messages the channel holds for a subscriber that lags.
 const CAPACITY: usize = 1024;
@@ -24,7 +49,7 @@ const ANNOUNCE_CHUNK: usize = 64;
 
 #[derive(Debug)]
 pub struct Hub {
-    tx: broadcast::Sender<SentAlert>,
+    tx: broadcast::Sender<Delivery>,
     subscribers: AtomicUsize,
     /// The cursor of the last message sent: a subscriber already there needs
     /// no catch-up read from the store.
@@ -48,7 +73,7 @@ pub struct Hub {
 /// A page of stored messages after some cursor.
 #[derive(Debug, Clone)]
 struct Page {
-    alerts: Arc<[SentAlert]>,
+    alerts: Arc<[Delivery]>,
     /// The hub's latest cursor before the page was read: every message up
     /// to it was in the store then.
     covers: u64,
@@ -137,7 +162,7 @@ impl Hub {
         store: &dyn Store,
         since: Cursor,
         seen: u64,
-    ) -> Result<Arc<[SentAlert]>, StoreError> {
+    ) -> Result<Arc<[Delivery]>, StoreError> {
         loop {
             let cell = {
                 let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
@@ -151,7 +176,7 @@ impl Hub {
                     let covers = self.latest.load(Ordering::Acquire);
                     let alerts = store.alerts_after(since, CATCH_UP_PAGE).await?;
                     Ok::<_, StoreError>(Page {
-                        alerts: alerts.into(),
+                        alerts: alerts.into_iter().map(Delivery::from).collect(),
                         covers,
                     })
                 })
@@ -183,6 +208,7 @@ impl Hub {
     /// thousands of sockets is the kernel's work (each loopback or network
     /// send runs the TCP stack); it is split over the machine's cores.
     pub fn announce(&self, sent: SentAlert) {
+        let sent = Delivery::from(sent);
         let mut live = self.live_conns();
         self.latest.fetch_max(sent.cursor.0, Ordering::AcqRel);
         // No subscriber is not an error: devices catch up with `since=`.
@@ -291,7 +317,7 @@ impl Hub {
 
 /// Writes `sent` to each live stream of `conns`; returns those it turned slow
 /// (a write it could not finish: their tasks take over).
-fn write_to(conns: &[&Arc<Conn>], sent: &SentAlert) -> Vec<u64> {
+fn write_to(conns: &[&Arc<Conn>], sent: &Delivery) -> Vec<u64> {
     let mut slowed = Vec::new();
     for conn in conns {
         let mut state = conn.lock();
@@ -319,7 +345,7 @@ fn write_to(conns: &[&Arc<Conn>], sent: &SentAlert) -> Vec<u64> {
 /// cursor order, each once.
 #[derive(Debug)]
 pub struct Subscription {
-    rx: broadcast::Receiver<SentAlert>,
+    rx: broadcast::Receiver<Delivery>,
     closed: watch::Receiver<bool>,
     hub: Arc<Hub>,
     /// The hub's latest cursor once subscribed: later ones come through `rx`.
@@ -328,7 +354,7 @@ pub struct Subscription {
     communes: Vec<InseeCode>,
     last: Cursor,
     /// Read from the store, not yet sent.
-    backlog: VecDeque<SentAlert>,
+    backlog: VecDeque<Delivery>,
     /// Whether the store may hold messages after `last` not yet read.
     behind: bool,
 }
@@ -366,13 +392,13 @@ impl Subscription {
         self.backlog.is_empty() && !self.behind && self.rx.is_empty()
     }
 
-    fn wanted(&self, a: &SentAlert) -> bool {
+    fn wanted(&self, a: &Delivery) -> bool {
         a.cursor > self.last && a.area.concerns(&self.communes)
     }
 
     /// The next message for this device if one was read already (a
     /// catch-up page), without waiting.
-    pub fn ready(&mut self) -> Option<SentAlert> {
+    pub fn ready(&mut self) -> Option<Delivery> {
         while let Some(a) = self.backlog.pop_front() {
             if self.wanted(&a) {
                 self.last = a.cursor;
@@ -385,7 +411,7 @@ impl Subscription {
 
     /// The next message for this device; waits until there is one. `None`
     /// once the server stops.
-    pub async fn next(&mut self) -> Result<Option<SentAlert>, StoreError> {
+    pub async fn next(&mut self) -> Result<Option<Delivery>, StoreError> {
         loop {
             if *self.closed.borrow() {
                 return Ok(None);

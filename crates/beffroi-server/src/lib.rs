@@ -35,7 +35,8 @@ pub mod pages;
 pub mod photos;
 pub mod push;
 pub mod routes;
-pub mod store;
+/// The storage trait and its models (`beffroi-store`); backends beside it.
+pub use beffroi_store as store;
 pub mod webpush;
 
 use std::future::Future;
@@ -56,14 +57,18 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use beffroi_store::{Store, StoreError};
+pub use beffroi_store_sqlite::{DB_FILE, SqliteStore};
 pub use error::ApiError;
-pub use store::{SqliteStore, Store, StoreError};
 
 /// How a server instance runs.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Where the database (and later keys and photos) live.
+    /// Where the signing keys and photos live, and the SQLite database
+    /// unless `database` names another.
     pub data_dir: PathBuf,
+    /// The database (`--database`); `None` is SQLite in `data_dir`.
+    pub database: Option<store::DatabaseUrl>,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// How long a staff login lasts.
@@ -114,6 +119,7 @@ impl Settings {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
+            database: None,
             max_body_bytes: 64 * 1024,
             session_ttl: time::Duration::hours(12),
             sender: "beffroi.localhost".into(),
@@ -194,13 +200,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the embedded SQLite store and the signing keys in the settings'
+    /// Opens the store the settings name and the signing keys in their
     /// data directory (the first key is made at the first start).
-    pub fn open(settings: Settings) -> Result<Self, LaunchError> {
-        let store = SqliteStore::open(&settings.data_dir)?;
+    pub async fn open(settings: Settings) -> Result<Self, LaunchError> {
+        let store = open_store(settings.database.as_ref(), &settings.data_dir)?;
         photos::clear_incoming(&settings.data_dir)?;
         let keys = keys::KeyRing::open(&settings.data_dir)?;
-        let latest = store.latest_alert_cursor()?;
+        let latest = store.latest_alert_cursor().await?;
         // The VAPID `sub` claim: how a push service reaches the operator.
         let contact = match &settings.public_url {
             Some(url) if url.starts_with("https://") => url.clone(),
@@ -214,7 +220,7 @@ impl AppState {
         )
         .map_err(LaunchError::Push)?;
         Ok(Self {
-            store: Arc::new(store),
+            store,
             keys: Arc::new(keys),
             hub: Arc::new(hub::Hub::starting_at(latest)),
             report_limiter: Arc::new(limits::per_address(
@@ -425,15 +431,33 @@ pub async fn launch(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), LaunchError> {
-    let state = AppState::open(settings)?;
+    let state = AppState::open(settings).await?;
     serve(state, listener, shutdown).await?;
     Ok(())
+}
+
+/// The store `database` names (`None`: SQLite in `data_dir`).
+pub fn open_store(
+    database: Option<&store::DatabaseUrl>,
+    data_dir: &std::path::Path,
+) -> Result<Arc<dyn Store>, LaunchError> {
+    Ok(match database {
+        None => Arc::new(SqliteStore::open(data_dir)?),
+        Some(store::DatabaseUrl::Sqlite(path)) => Arc::new(SqliteStore::open_file(path)?),
+        Some(url @ store::DatabaseUrl::Postgres(_)) => {
+            return Err(LaunchError::NoBackend(url.clone()));
+        }
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(
+        "{0}: this server has no PostgreSQL backend yet; use sqlite:///path or leave --database out"
+    )]
+    NoBackend(store::DatabaseUrl),
     #[error(transparent)]
     Keys(#[from] keys::KeyError),
     #[error("the server stopped: {0}")]

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use beffroi_domain::staff::check_new_password;
 use beffroi_domain::{Role, Username};
-use beffroi_server::{AppState, Settings, SqliteStore, Store, StoreError, auth, demo, import};
+use beffroi_server::store::DatabaseUrl;
+use beffroi_server::{AppState, Settings, Store, StoreError, auth, demo, import};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -24,9 +25,8 @@ enum Command {
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, env = "BEFFROI_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
-        /// Data directory (created if needed): database, keys, uploads.
-        #[arg(long, env = "BEFFROI_DATA")]
-        data: PathBuf,
+        #[command(flatten)]
+        storage: Storage,
         /// Seed the demo territory and a demo staff account, and print its credentials.
         #[arg(long)]
         demo: bool,
@@ -113,6 +113,33 @@ enum Command {
     },
 }
 
+/// Where a town hall's data lives.
+#[derive(Debug, clap::Args)]
+struct Storage {
+    /// Data directory (created if needed): signing keys, photos, and the
+    /// SQLite database unless --database names another.
+    #[arg(long, env = "BEFFROI_DATA")]
+    data: PathBuf,
+    /// The database: sqlite:///path/to/file (the default is beffroi.sqlite3
+    /// in --data) or postgres://user@host/database.
+    #[arg(long, env = "BEFFROI_DATABASE_URL")]
+    database: Option<DatabaseUrl>,
+}
+
+impl Storage {
+    fn open(&self) -> anyhow::Result<std::sync::Arc<dyn Store>> {
+        beffroi_server::open_store(self.database.as_ref(), &self.data)
+            .with_context(|| format!("cannot open the database {}", self.describe()))
+    }
+
+    fn describe(&self) -> String {
+        match &self.database {
+            Some(url) => url.to_string(),
+            None => format!("in {}", self.data.display()),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum KeysCommand {
     /// List the keys (the newest signs).
@@ -134,8 +161,8 @@ enum ImportCommand {
     Places {
         /// The file to import.
         file: PathBuf,
-        #[arg(long, env = "BEFFROI_DATA")]
-        data: PathBuf,
+        #[command(flatten)]
+        storage: Storage,
     },
 }
 
@@ -143,8 +170,8 @@ enum ImportCommand {
 enum StaffCommand {
     /// Add a staff account; the password is read from standard input.
     Add {
-        #[arg(long, env = "BEFFROI_DATA")]
-        data: PathBuf,
+        #[command(flatten)]
+        storage: Storage,
         #[arg(long)]
         name: String,
         /// editor, publisher or admin.
@@ -167,7 +194,7 @@ fn main() -> anyhow::Result<()> {
         match cli.command {
             Command::Serve {
                 listen,
-                data,
+                storage,
                 demo,
                 open311_keys,
                 reports_per_minute,
@@ -193,7 +220,9 @@ fn main() -> anyhow::Result<()> {
                         "--push-allow-private: push endpoints on private addresses are accepted"
                     );
                 }
+                let database = storage.database.clone();
                 let adjust = move |s: &mut Settings| {
+                    s.database = database;
                     s.tiles = tiles;
                     s.push_allow_private = push_allow_private;
                     s.report_burst = reports_per_minute;
@@ -210,14 +239,19 @@ fn main() -> anyhow::Result<()> {
                         .map(|c| c.trim().to_owned())
                         .filter(|c| !c.is_empty());
                 };
-                serve(listen, data, demo, open311_keys, adjust).await
+                serve(listen, storage.data, demo, open311_keys, adjust).await
             }
             Command::Staff {
-                command: StaffCommand::Add { data, name, role },
-            } => staff_add(data, &name, &role).await,
+                command:
+                    StaffCommand::Add {
+                        storage,
+                        name,
+                        role,
+                    },
+            } => staff_add(&storage, &name, &role).await,
             Command::Import {
-                what: ImportCommand::Places { file, data },
-            } => import_places(&file, &data).await,
+                what: ImportCommand::Places { file, storage },
+            } => import_places(&file, &storage).await,
             Command::Keys { command } => {
                 let ring = match command {
                     KeysCommand::List { data } => beffroi_server::keys::KeyRing::open(&data)?,
@@ -259,8 +293,13 @@ async fn serve(
     let mut settings = Settings::new(&data);
     settings.open311_keys = open311_keys;
     adjust(&mut settings);
+    let database = settings.database.clone();
     let state = AppState::open(settings)
-        .with_context(|| format!("cannot open the data directory {}", data.display()))?;
+        .await
+        .with_context(|| match &database {
+            Some(url) => format!("cannot open the database {url}"),
+            None => format!("cannot open the data directory {}", data.display()),
+        })?;
     if demo {
         let creds = demo::seed(state.store.as_ref()).await?;
         println!(
@@ -281,6 +320,9 @@ async fn serve(
         Err(e) => eprintln!("warning: cannot read or raise the open-file limit: {e}"),
     }
     println!("data directory: {}", data.display());
+    if let Some(url) = &state.settings.database {
+        println!("database: {url}");
+    }
     println!("listening on http://{addr}");
     beffroi_server::serve(state, listener, shutdown_signal()).await?;
     eprintln!("stopped");
@@ -306,17 +348,16 @@ async fn shutdown_signal() {
     eprintln!("shutting down…");
 }
 
-async fn import_places(file: &std::path::Path, data: &std::path::Path) -> anyhow::Result<()> {
+async fn import_places(file: &std::path::Path, storage: &Storage) -> anyhow::Result<()> {
     let format = import::Format::from_path(file)?;
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let store = SqliteStore::open(data)
-        .with_context(|| format!("cannot open the data directory {}", data.display()))?;
+    let store = storage.open()?;
     // The rows' issues in the operator's language (`LANG`), French by default.
     let lang = beffroi_domain::Lang::from_env().unwrap_or_default();
     // The demo territory's outlines (the territory `serve --demo` seeds).
     let outlines = std::sync::Arc::new(beffroi_server::geography::Outlines::demo());
-    let report = import::import_places(&store, format, &text, lang, outlines).await?;
+    let report = import::import_places(store.as_ref(), format, &text, lang, outlines).await?;
     for issue in &report.rejected {
         eprintln!(
             "rejected row {}{}: {}",
@@ -344,7 +385,7 @@ async fn import_places(file: &std::path::Path, data: &std::path::Path) -> anyhow
     Ok(())
 }
 
-async fn staff_add(data: PathBuf, name: &str, role: &str) -> anyhow::Result<()> {
+async fn staff_add(storage: &Storage, name: &str, role: &str) -> anyhow::Result<()> {
     let username: Username = name.parse()?;
     let role: Role = role.parse()?;
     if std::io::stdin().is_terminal() {
@@ -360,8 +401,7 @@ async fn staff_add(data: PathBuf, name: &str, role: &str) -> anyhow::Result<()> 
         bail!("no password given: write it on standard input");
     }
     check_new_password(&password)?;
-    let store = SqliteStore::open(&data)
-        .with_context(|| format!("cannot open the data directory {}", data.display()))?;
+    let store = storage.open()?;
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
     match store.add_staff(&username, role, hash).await {
         Ok(()) => {

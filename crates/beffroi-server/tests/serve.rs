@@ -89,6 +89,98 @@ fn serve_demo_prints_credentials_and_listening_line_then_stops_on_sigterm() {
     assert!(status.success(), "clean exit on SIGTERM: {status}");
 }
 
+#[test]
+#[cfg(unix)]
+fn the_database_is_named_by_a_url_and_a_wrong_one_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let db = dir.path().join("elsewhere/town.sqlite3");
+    // A staff account added to a database named by its URL…
+    let mut child = Command::new(BIN)
+        .args([
+            "staff", "add", "--name", "m.durand", "--role", "admin", "--data",
+        ])
+        .arg(&data)
+        .env("BEFFROI_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"correct horse battery staple\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(db.exists(), "the database is where the URL says");
+    assert!(!data.join("beffroi.sqlite3").exists(), "not in --data");
+    // …is the one a server on that URL signs in.
+    let mut server = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .arg("--database")
+        .arg(format!("sqlite://{}", db.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (url, lines) = wait_listening(&mut server);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == &format!("database: sqlite://{}", db.display())),
+        "{lines:?}"
+    );
+    let status = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        reqwest::Client::new()
+            .post(format!("{url}/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": "m.durand", "password": "correct horse battery staple"}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    terminate(&server);
+    server.wait().unwrap();
+    assert_eq!(status, 200);
+
+    // A scheme it does not know, a relative path, or a backend not built in:
+    // a clear error and a failure status, nothing created.
+    for (url, says) in [
+        ("mysql://db/beffroi", "unknown database \"mysql\""),
+        ("sqlite://town.sqlite3", "absolute path"),
+        (
+            "postgres://beffroi:secret@127.0.0.1:1/beffroi",
+            "no PostgreSQL backend",
+        ),
+    ] {
+        let out = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(dir.path().join("other"))
+            .args(["--database", url])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(if url.starts_with("postgres") { 1 } else { 2 }),
+            "{url}: {stderr}"
+        );
+        assert!(stderr.contains(says), "{url}: {stderr}");
+        assert!(
+            !stderr.contains("secret"),
+            "the password is never shown: {stderr}"
+        );
+    }
+}
+
 fn staff_add(
     data: &std::path::Path,
     name: &str,

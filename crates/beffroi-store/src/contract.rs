@@ -1,17 +1,19 @@
 //! The storage contract: one story per part of the [`Store`] trait, written
-//! once against `&dyn Store` and run for every backend (the `contract!` list at
-//! the end), each story on a fresh store. Together they call every method of
-//! the trait. `ordering` is the one that matters across processes: under
-//! concurrent writers, a reader following cursors never goes back and never
-//! misses one; `the_ordering_story_catches_a_naive_sequence` shows it fails
-//! against a design whose commit order is not its cursor order.
+//! once against `&dyn Store` and run for every backend by its tests with
+//! [`contract!`](crate::contract!), each story on a fresh store. Together they
+//! call every method of the trait. [`ordering`] is the one that matters across
+//! processes: under concurrent writers, a reader following cursors never goes
+//! back and never misses one (a naive design, whose commit order is not its
+//! cursor order, fails it: see the SQLite store's tests).
+//!
+//! Test code: a broken promise panics with what broke.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use beffroi_domain::alert::{AlertDraft, AlertMessage, AlertState, MsgType, Reference, Severity};
 use beffroi_domain::place::{
@@ -21,9 +23,9 @@ use beffroi_domain::push::{PushKeys, PushSubscription};
 use beffroi_domain::report::{NewReport, ReportStatus, StatusKind, StatusUpdate};
 use beffroi_domain::shape::Outline;
 use beffroi_domain::{Commune, Cursor, Lang, Role};
-use beffroi_server::store::{Expect, Publication, PushSaved, ReportFilter, Submitted};
-use beffroi_server::{SqliteStore, Store, StoreError};
 use time::{Duration, OffsetDateTime};
+
+use crate::{Expect, Publication, PushSaved, ReportFilter, Store, StoreError, Submitted};
 
 // ---------------------------------------------------------------- fixtures
 
@@ -180,7 +182,7 @@ async fn territory(store: &dyn Store) {
 // ---------------------------------------------------------------- stories
 
 /// upsert_communes, communes, communes_since.
-async fn communes(store: &dyn Store) {
+pub async fn communes(store: &dyn Store) {
     let nice = commune("06088", "Nice", 1)
         .with_outline(square(7.2, 43.7))
         .unwrap();
@@ -227,7 +229,7 @@ async fn communes(store: &dyn Store) {
 
 /// add_staff, put_staff, staff_credentials, list_staff, create_session,
 /// session_staff, delete_session.
-async fn staff_and_sessions(store: &dyn Store) {
+pub async fn staff_and_sessions(store: &dyn Store) {
     let name = "m.durand".parse().unwrap();
     let other = "a.martin".parse().unwrap();
     assert!(store.staff_credentials(&name).await.unwrap().is_none());
@@ -310,7 +312,7 @@ async fn staff_and_sessions(store: &dyn Store) {
 
 /// upsert_places (counts, imports versus staff), places_since(_json) (pages,
 /// tombstones), get_place, list_places, delete_place.
-async fn places(store: &dyn Store) {
+pub async fn places(store: &dyn Store) {
     let osm = |n: u32, name: &str| {
         place(
             &format!("osm:node:{n}"),
@@ -484,8 +486,9 @@ async fn places(store: &dyn Store) {
 /// create_alert, edit_alert, get_alert, list_alerts, publish (new, update,
 /// cancel and their conflicts), alert_messages, alert_of_message,
 /// alerts_after, audit_log.
-async fn alerts(store: &dyn Store) {
+pub async fn alerts(store: &dyn Store) {
     territory(store).await;
+    assert_eq!(store.latest_alert_cursor().await.unwrap(), Cursor::START);
     let a = store
         .create_alert("a".into(), draft("Brouillon"), "m.durand".into())
         .await
@@ -696,11 +699,16 @@ async fn alerts(store: &dyn Store) {
         ]
     );
     assert_eq!(store.audit_log(2).await.unwrap().len(), 2);
+    assert_eq!(
+        store.latest_alert_cursor().await.unwrap(),
+        cap_sent.cursor,
+        "the last message sent, not the last cursor (the places' share the sequence)"
+    );
 }
 
 /// submit_report (new, the same again, another body under the same id, an
 /// unknown commune), report_for_reporter, staff_report, change_report_status.
-async fn report_intake_and_status(store: &dyn Store) {
+pub async fn report_intake_and_status(store: &dyn Store) {
     territory(store).await;
     let r = report("r1", "roads", Some("06088"), Some((43.70, 7.27)));
     let received_at = match store
@@ -856,7 +864,7 @@ async fn report_intake_and_status(store: &dyn Store) {
 }
 
 /// list_reports: every filter, both orders, keyset pages.
-async fn report_lists(store: &dyn Store) {
+pub async fn report_lists(store: &dyn Store) {
     territory(store).await;
     let nice = (43.7009, 7.2683);
     let far = (43.66, 7.15);
@@ -1054,7 +1062,7 @@ async fn report_lists(store: &dyn Store) {
 /// save_push_subscription, delete_push_subscription,
 /// push_subscription_count, push_subscriptions_after,
 /// remove_push_subscription, expire_push_subscriptions.
-async fn push_subscriptions(store: &dyn Store) {
+pub async fn push_subscriptions(store: &dyn Store) {
     let t0 = OffsetDateTime::now_utc();
     for n in 0..5 {
         assert_eq!(
@@ -1140,12 +1148,12 @@ async fn push_subscriptions(store: &dyn Store) {
 // ---------------------------------------------------------------- ordering
 
 /// How many writers of each kind, and how many writes each.
-const WRITERS: usize = 6;
-const WRITES: usize = 25;
+pub const WRITERS: usize = 6;
+pub const WRITES: usize = 25;
 
 /// What a reader following cursors must see: the cursors it got only ever
 /// grow, and at the end it has every acknowledged write.
-fn check_follow(
+pub fn check_follow(
     seen: &[(Cursor, String)],
     acknowledged: &[(Cursor, String)],
 ) -> Result<(), String> {
@@ -1179,7 +1187,7 @@ fn check_follow(
 /// reader follows `read` from the start as a device does (from the last
 /// cursor it got, a page at a time), until every writer is done and a last
 /// read finds nothing new. Returns what it saw and what was acknowledged.
-async fn follow_while_writing<W, WF, R, RF>(
+pub async fn follow_while_writing<W, WF, R, RF>(
     write: W,
     read: R,
 ) -> (Vec<(Cursor, String)>, Vec<(Cursor, String)>)
@@ -1236,7 +1244,7 @@ where
 
 /// Concurrent publishers (alerts) and writers (places) on one store: a
 /// reader of each feed never goes back, never misses one, never gets one twice.
-async fn ordering(store: Arc<dyn Store>) {
+pub async fn ordering(store: Arc<dyn Store>) {
     territory(&*store).await;
     let places = {
         let store = Arc::clone(&store);
@@ -1320,80 +1328,25 @@ async fn ordering(store: Arc<dyn Store>) {
     places.await.unwrap();
 }
 
-/// A log whose cursors come from a counter taken before the write becomes
-/// visible (a sequence outside the transaction): the naive design.
-#[derive(Default)]
-struct NaiveLog {
-    next: AtomicU64,
-    rows: std::sync::Mutex<BTreeMap<Cursor, String>>,
-}
-
-impl NaiveLog {
-    async fn write(&self, key: String) -> Cursor {
-        let cursor = Cursor(self.next.fetch_add(1, Ordering::SeqCst) + 1);
-        // The transaction's other work, of varying length, before its commit.
-        let pause = (cursor.0 * 7919) % 3;
-        tokio::time::sleep(std::time::Duration::from_micros(300 * pause)).await;
-        self.rows.lock().unwrap().insert(cursor, key);
-        cursor
-    }
-
-    fn after(&self, since: Cursor) -> Vec<(Cursor, String)> {
-        let rows = self.rows.lock().unwrap();
-        rows.range(Cursor(since.0 + 1)..)
-            .take(7)
-            .map(|(c, k)| (*c, k.clone()))
-            .collect()
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn the_ordering_story_catches_a_naive_sequence() {
-    let log = Arc::new(NaiveLog::default());
-    let writer = Arc::clone(&log);
-    let (seen, acked) = follow_while_writing(
-        move |w, i| {
-            let log = Arc::clone(&writer);
-            async move { (log.write(format!("{w}-{i}")).await, format!("{w}-{i}")) }
-        },
-        |since| {
-            let log = Arc::clone(&log);
-            async move {
-                // A reader polling, as a device's stream catching up does.
-                tokio::time::sleep(std::time::Duration::from_micros(100)).await;
-                log.after(since)
-            }
-        },
-    )
-    .await;
-    let verdict = check_follow(&seen, &acked);
-    assert!(
-        verdict.as_ref().is_err_and(|e| e.starts_with("missed")),
-        "the naive log passed: {verdict:?}"
-    );
-}
-
-// ---------------------------------------------------------------- backends
-
 /// A fresh store, and what must live as long as it (its directory).
-struct Opened {
-    store: Arc<dyn Store>,
-    _keep: Box<dyn std::any::Any + Send>,
+pub struct Opened {
+    pub store: Arc<dyn Store>,
+    pub keep: Box<dyn std::any::Any + Send>,
 }
 
-async fn open_sqlite() -> Opened {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path()).unwrap();
-    Opened {
-        store: Arc::new(store),
-        _keep: Box::new(dir),
+impl std::fmt::Debug for Opened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opened")
+            .field("store", &self.store)
+            .finish()
     }
 }
 
 /// One test per story for a backend, each on a fresh store from `$open`.
+#[macro_export]
 macro_rules! contract {
     ($backend:ident, $open:path) => {
-        contract!(@stories $backend, $open, [
+        $crate::contract!(@stories $backend, $open, [
             communes, staff_and_sessions, places, alerts,
             report_intake_and_status, report_lists, push_subscriptions
         ]);
@@ -1405,34 +1358,14 @@ macro_rules! contract {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $story() {
-                    super::$story(&*$open().await.store).await;
+                    $crate::contract::$story(&*$open().await.store).await;
                 }
             )*
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn ordering() {
-                super::ordering(Arc::clone(&$open().await.store)).await;
+                $crate::contract::ordering(::std::sync::Arc::clone(&$open().await.store)).await;
             }
         }
     };
-}
-
-contract!(sqlite, open_sqlite);
-
-#[tokio::test]
-async fn a_sqlite_store_reopens_with_everything_in_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path()).unwrap();
-    communes(&store).await;
-    drop(store);
-    let store = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(
-        store
-            .communes_since(Cursor::START, 100)
-            .await
-            .unwrap()
-            .items
-            .len(),
-        2
-    );
 }

@@ -1,9 +1,12 @@
-//! Storage behind one trait. [`SqliteStore`] is the embedded default (zero
-//! setup); a PostgreSQL implementation will sit beside it for deployments that
-//! outgrow one machine, and the shared test story in `tests/store.rs` runs
-//! against every implementation.
+//! What the Beffroi server keeps, behind one trait, with no backend in it.
+//! `beffroi-store-sqlite` is the embedded default (zero setup); a PostgreSQL
+//! implementation sits beside it for deployments that outgrow one machine.
+//! Every implementation passes the same contract ([`contract`], with the
+//! `contract` feature): one story per part of the trait, and the ordering
+//! story that cursors must keep across concurrent writers.
 
-mod sqlite;
+#[cfg(feature = "contract")]
+pub mod contract;
 
 use async_trait::async_trait;
 use beffroi_domain::l10n::Msg;
@@ -17,15 +20,18 @@ use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username};
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
-pub use sqlite::{DB_FILE, SqliteStore};
-
 /// What can go wrong below the HTTP layer. Never shown to clients as is.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The backend failed (a query, a constraint the store did not expect).
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database cannot be reached now (connection refused, restarting):
+    /// worth answering 503 and retrying.
+    #[error("the database is unreachable: {0}")]
+    Unavailable(String),
     #[error("database migration failed: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
+    Migration(String),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir {
         path: std::path::PathBuf,
@@ -53,19 +59,22 @@ pub struct SentAlert {
     pub area: Area,
     /// A [`beffroi_domain::alert::SignedAlert`] as JSON.
     pub signed: Arc<str>,
-    /// Its Server-Sent Events frame, rendered once for every subscriber.
-    pub frame: axum::body::Bytes,
 }
 
 impl SentAlert {
     pub fn new(cursor: Cursor, area: Area, signed: String) -> Self {
-        let frame = format!("event: alert\nid: {}\ndata: {signed}\n\n", cursor.0);
         Self {
             cursor,
             area,
             signed: Arc::from(signed),
-            frame: frame.into(),
         }
+    }
+}
+
+impl StoreError {
+    /// A backend's own error, kept as the source.
+    pub fn backend(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StoreError::Backend(Box::new(e))
     }
 }
 
@@ -273,6 +282,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// next cursor, updates the alert and the audit log, in one transaction.
     async fn publish(&self, publication: Publication) -> Result<SentAlert, StoreError>;
 
+    /// The cursor of the last message sent (`Cursor::START` if none).
+    async fn latest_alert_cursor(&self) -> Result<Cursor, StoreError>;
+
     /// Sent messages after `since`, at most `limit`, in cursor order.
     async fn alerts_after(&self, since: Cursor, limit: u32) -> Result<Vec<SentAlert>, StoreError>;
 
@@ -336,6 +348,68 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn expire_push_subscriptions(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
 }
 
+/// Where a town hall's data lives, as an operator writes it
+/// (`--database`, `BEFFROI_DATABASE_URL`).
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite:///var/lib/beffroi/beffroi.sqlite3`: the embedded default's
+    /// file (a directory means the default file in it).
+    Sqlite(std::path::PathBuf),
+    /// `postgres://user:password@host:port/database?…` (or `postgresql://`),
+    /// kept whole for the driver.
+    Postgres(String),
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Some(path) = s.strip_prefix("sqlite://") {
+            if !path.starts_with('/') {
+                return Err(format!(
+                    "{s:?}: an SQLite URL names an absolute path, e.g. sqlite:///var/lib/beffroi/beffroi.sqlite3"
+                ));
+            }
+            return Ok(DatabaseUrl::Sqlite(path.into()));
+        }
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(s.to_owned()));
+        }
+        let scheme = s.split_once("://").map_or("", |(scheme, _)| scheme);
+        Err(format!(
+            "unknown database {scheme:?}: use sqlite:///path/to/file or postgres://user@host/database"
+        ))
+    }
+}
+
+/// Shown without the password a PostgreSQL URL may hold.
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                // The credentials end at the last '@' before the path.
+                let authority_end = rest.find('/').unwrap_or(rest.len());
+                match rest[..authority_end].rfind('@') {
+                    Some(at) => {
+                        let user = rest[..at].split(':').next().unwrap_or_default();
+                        write!(f, "{scheme}://{user}:***@{}", &rest[at + 1..])
+                    }
+                    None => write!(f, "{url}"),
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
 /// What saving a push subscription did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PushSaved {
@@ -344,4 +418,62 @@ pub enum PushSaved {
     Renewed,
     /// The endpoint is subscribed with other keys: nothing changed.
     KeysDiffer,
+}
+
+// Backends' errors, kept as the source of `Backend`. A conversion must live
+// beside the error type or its target (Rust's orphan rule), so each backend
+// turns on its own: `?` then works on the backend's calls as it did when the
+// store was one crate.
+#[cfg(feature = "rusqlite")]
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::backend(e)
+    }
+}
+
+#[cfg(feature = "rusqlite")]
+impl From<rusqlite_migration::Error> for StoreError {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        StoreError::Migration(e.to_string())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::DatabaseUrl;
+
+    #[test]
+    fn database_urls_are_read_and_shown_without_their_password() {
+        assert_eq!(
+            "sqlite:///var/lib/beffroi/beffroi.sqlite3".parse(),
+            Ok(DatabaseUrl::Sqlite(
+                "/var/lib/beffroi/beffroi.sqlite3".into()
+            ))
+        );
+        let pg: DatabaseUrl = "postgres://beffroi:s3cr%40t@db.local:5432/beffroi?sslmode=require"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            pg.to_string(),
+            "postgres://beffroi:***@db.local:5432/beffroi?sslmode=require"
+        );
+        assert!(!format!("{pg:?}").contains("s3cr"));
+        assert_eq!(
+            "postgresql://db.local/beffroi"
+                .parse::<DatabaseUrl>()
+                .unwrap()
+                .to_string(),
+            "postgresql://db.local/beffroi"
+        );
+        for bad in [
+            "mysql://db/beffroi",
+            "sqlite://relative/path",
+            "/var/lib/beffroi",
+            "",
+        ] {
+            let err = bad.parse::<DatabaseUrl>().unwrap_err();
+            assert!(err.contains("sqlite://"), "{bad}: {err}");
+        }
+    }
 }

@@ -20,7 +20,7 @@ use rusqlite_migration::{M, Migrations};
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
-use super::{
+use beffroi_store::{
     Publication, PushSaved, ReportFilter, SentAlert, StaffCredentials, Store, StoreError, Submitted,
 };
 
@@ -30,14 +30,14 @@ mod reports;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
-        M::up(include_str!("sqlite/0001_init.sql")),
-        M::up(include_str!("sqlite/0002_places.sql")),
-        M::up(include_str!("sqlite/0003_alerts.sql")),
-        M::up(include_str!("sqlite/0004_reports.sql")),
-        M::up(include_str!("sqlite/0005_reports_kind.sql")),
-        M::up(include_str!("sqlite/0006_communes_geometry.sql")),
-        M::up(include_str!("sqlite/0007_reports_position.sql")),
-        M::up(include_str!("sqlite/0008_push_subscriptions.sql")),
+        M::up(include_str!("../migrations/0001_init.sql")),
+        M::up(include_str!("../migrations/0002_places.sql")),
+        M::up(include_str!("../migrations/0003_alerts.sql")),
+        M::up(include_str!("../migrations/0004_reports.sql")),
+        M::up(include_str!("../migrations/0005_reports_kind.sql")),
+        M::up(include_str!("../migrations/0006_communes_geometry.sql")),
+        M::up(include_str!("../migrations/0007_reports_position.sql")),
+        M::up(include_str!("../migrations/0008_push_subscriptions.sql")),
     ])
 });
 
@@ -55,11 +55,23 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database in `data_dir` and migrates it.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
-            path: data_dir.to_owned(),
-            source,
-        })?;
-        let path = data_dir.join(DB_FILE);
+        Self::open_file(&data_dir.join(DB_FILE))
+    }
+
+    /// Opens (creating if needed) the database file at `path` and migrates
+    /// it; a directory means [`DB_FILE`] in it.
+    pub fn open_file(path: &Path) -> Result<Self, StoreError> {
+        let path = if path.is_dir() {
+            path.join(DB_FILE)
+        } else {
+            path.to_owned()
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
         let mut conn = Connection::open(&path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -76,14 +88,6 @@ impl SqliteStore {
 
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// The cursor of the last alert message sent (0 if none), read at start.
-    pub fn latest_alert_cursor(&self) -> Result<Cursor, StoreError> {
-        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        let rev: Option<i64> =
-            conn.query_row("SELECT max(rev) FROM alert_messages", [], |r| r.get(0))?;
-        Ok(Cursor(rev.map_or(0, |r| u64::try_from(r).unwrap_or(0))))
     }
 
     async fn call<R, F>(&self, f: F) -> Result<R, StoreError>
@@ -557,6 +561,15 @@ impl Store for SqliteStore {
     async fn publish(&self, publication: Publication) -> Result<SentAlert, StoreError> {
         self.call(move |conn| alerts::publish(conn, &publication))
             .await
+    }
+
+    async fn latest_alert_cursor(&self) -> Result<Cursor, StoreError> {
+        self.call(|conn| {
+            let rev: Option<i64> =
+                conn.query_row("SELECT max(rev) FROM alert_messages", [], |r| r.get(0))?;
+            rev.map_or(Ok(Cursor::START), |r| cursor_of(r, "the latest alert"))
+        })
+        .await
     }
 
     async fn alerts_after(&self, since: Cursor, limit: u32) -> Result<Vec<SentAlert>, StoreError> {

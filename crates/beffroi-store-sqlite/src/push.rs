@@ -4,7 +4,7 @@ use beffroi_domain::push::PushSubscription;
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 
-use crate::store::{PushSaved, StoreError};
+use beffroi_store::{PushSaved, StoreError};
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))

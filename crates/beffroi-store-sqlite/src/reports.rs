@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::store::{ReportFilter, StoreError, Submitted};
+use beffroi_store::{ReportFilter, StoreError, Submitted};
 
 fn time_of(s: &str) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|e| StoreError::Corrupt(format!("time {s:?}: {e}")))

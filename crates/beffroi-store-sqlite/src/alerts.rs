@@ -9,8 +9,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{cursor_of, next_cursor};
-use crate::store::{Expect, Publication, SentAlert, StoreError};
+use crate::{cursor_of, next_cursor};
+use beffroi_store::{Expect, Publication, SentAlert, StoreError};
 
 fn corrupt(what: &str) -> impl FnOnce(serde_json::Error) -> StoreError + '_ {
     move |e| StoreError::Corrupt(format!("{what}: {e}"))
