@@ -28,7 +28,7 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 cargo-test:
-	$(CARGO) test --workspace
+	scripts/with-postgres.sh $(CARGO) test --workspace
 
 # Opening hours against opening_hours.js, the reference implementation, over the shared corpora
 # (docs/directory.md, "Differences with opening_hours.js"). A few seconds.

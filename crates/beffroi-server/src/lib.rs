@@ -203,7 +203,7 @@ impl AppState {
     /// Opens the store the settings name and the signing keys in their
     /// data directory (the first key is made at the first start).
     pub async fn open(settings: Settings) -> Result<Self, LaunchError> {
-        let store = open_store(settings.database.as_ref(), &settings.data_dir)?;
+        let store = open_store(settings.database.as_ref(), &settings.data_dir).await?;
         photos::clear_incoming(&settings.data_dir)?;
         let keys = keys::KeyRing::open(&settings.data_dir)?;
         let latest = store.latest_alert_cursor().await?;
@@ -436,16 +436,17 @@ pub async fn launch(
     Ok(())
 }
 
-/// The store `database` names (`None`: SQLite in `data_dir`).
-pub fn open_store(
+/// The store `database` names (`None`: SQLite in `data_dir`), connected and
+/// migrated.
+pub async fn open_store(
     database: Option<&store::DatabaseUrl>,
     data_dir: &std::path::Path,
-) -> Result<Arc<dyn Store>, LaunchError> {
+) -> Result<Arc<dyn Store>, StoreError> {
     Ok(match database {
         None => Arc::new(SqliteStore::open(data_dir)?),
         Some(store::DatabaseUrl::Sqlite(path)) => Arc::new(SqliteStore::open_file(path)?),
-        Some(url @ store::DatabaseUrl::Postgres(_)) => {
-            return Err(LaunchError::NoBackend(url.clone()));
+        Some(store::DatabaseUrl::Postgres(url)) => {
+            Arc::new(beffroi_store_postgres::PgStore::connect(url).await?)
         }
     })
 }

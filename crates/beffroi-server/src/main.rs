@@ -127,8 +127,9 @@ struct Storage {
 }
 
 impl Storage {
-    fn open(&self) -> anyhow::Result<std::sync::Arc<dyn Store>> {
+    async fn open(&self) -> anyhow::Result<std::sync::Arc<dyn Store>> {
         beffroi_server::open_store(self.database.as_ref(), &self.data)
+            .await
             .with_context(|| format!("cannot open the database {}", self.describe()))
     }
 
@@ -352,7 +353,7 @@ async fn import_places(file: &std::path::Path, storage: &Storage) -> anyhow::Res
     let format = import::Format::from_path(file)?;
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let store = storage.open()?;
+    let store = storage.open().await?;
     // The rows' issues in the operator's language (`LANG`), French by default.
     let lang = beffroi_domain::Lang::from_env().unwrap_or_default();
     // The demo territory's outlines (the territory `serve --demo` seeds).
@@ -401,7 +402,7 @@ async fn staff_add(storage: &Storage, name: &str, role: &str) -> anyhow::Result<
         bail!("no password given: write it on standard input");
     }
     check_new_password(&password)?;
-    let store = storage.open()?;
+    let store = storage.open().await?;
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
     match store.add_staff(&username, role, hash).await {
         Ok(()) => {

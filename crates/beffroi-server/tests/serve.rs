@@ -151,14 +151,15 @@ fn the_database_is_named_by_a_url_and_a_wrong_one_is_refused_clearly() {
     server.wait().unwrap();
     assert_eq!(status, 200);
 
-    // A scheme it does not know, a relative path, or a backend not built in:
-    // a clear error and a failure status, nothing created.
-    for (url, says) in [
-        ("mysql://db/beffroi", "unknown database \"mysql\""),
-        ("sqlite://town.sqlite3", "absolute path"),
+    // A scheme it does not know, a relative path, or a database that cannot
+    // be reached: a clear error and a failure status, a password never shown.
+    for (url, says, code) in [
+        ("mysql://db/beffroi", "unknown database \"mysql\"", 2),
+        ("sqlite://town.sqlite3", "absolute path", 2),
         (
             "postgres://beffroi:secret@127.0.0.1:1/beffroi",
-            "no PostgreSQL backend",
+            "cannot open the database postgres://beffroi:***@127.0.0.1:1/beffroi",
+            1,
         ),
     ] {
         let out = Command::new(BIN)
@@ -168,17 +169,77 @@ fn the_database_is_named_by_a_url_and_a_wrong_one_is_refused_clearly() {
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(
-            out.status.code(),
-            Some(if url.starts_with("postgres") { 1 } else { 2 }),
-            "{url}: {stderr}"
-        );
+        assert_eq!(out.status.code(), Some(code), "{url}: {stderr}");
         assert!(stderr.contains(says), "{url}: {stderr}");
         assert!(
             !stderr.contains("secret"),
             "the password is never shown: {stderr}"
         );
     }
+}
+
+/// The throwaway PostgreSQL `make test` starts (scripts/with-postgres.sh);
+/// a new database on it.
+fn postgres_database(name: &str) -> String {
+    let url = std::env::var("BEFFROI_TEST_DATABASE_URL").expect(
+        "BEFFROI_TEST_DATABASE_URL is not set: run the tests through scripts/with-postgres.sh \
+         (make test does)",
+    );
+    let status = Command::new("psql")
+        .args([&url, "-q", "-c", &format!("CREATE DATABASE {name}")])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    format!("{}/{name}", url.rsplit_once('/').unwrap().0)
+}
+
+#[test]
+#[cfg(unix)]
+fn a_server_on_postgresql_keeps_what_a_restart_must_find() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = postgres_database(&format!("serve_{}", std::process::id()));
+    let serve = || {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data"])
+            .arg(dir.path())
+            .env("BEFFROI_DATABASE_URL", &url)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (addr, lines) = wait_listening(&mut child);
+        (child, addr, lines)
+    };
+    let (child, addr, lines) = serve();
+    assert!(
+        !data_has_sqlite(dir.path()),
+        "no SQLite file beside PostgreSQL: {lines:?}"
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let communes = |addr: String| {
+        rt.block_on(async move {
+            let page: serde_json::Value = reqwest::get(format!("{addr}/api/v1/communes"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            page["items"].as_array().unwrap().len()
+        })
+    };
+    assert_eq!(communes(addr), 51);
+    terminate(&child);
+    let mut child = child;
+    child.wait().unwrap();
+    // Started again on the same database: everything is there.
+    let (mut child, addr, _) = serve();
+    assert_eq!(communes(addr), 51);
+    terminate(&child);
+    assert!(child.wait().unwrap().success());
+}
+
+fn data_has_sqlite(dir: &std::path::Path) -> bool {
+    dir.join("beffroi.sqlite3").exists()
 }
 
 fn staff_add(

@@ -3,14 +3,14 @@
 
 use beffroi_domain::Cursor;
 use beffroi_domain::alert::{
-    AlertDraft, AlertMessage, AlertState, Area, AuditEntry, MsgType, SignedAlert, StaffAlert,
+    AlertDraft, AlertMessage, Area, AuditEntry, MsgType, SignedAlert, StaffAlert,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::{cursor_of, next_cursor};
-use beffroi_store::{Expect, Publication, SentAlert, StoreError};
+use beffroi_store::{Publication, SentAlert, StoreError};
 
 fn corrupt(what: &str) -> impl FnOnce(serde_json::Error) -> StoreError + '_ {
     move |e| StoreError::Corrupt(format!("{what}: {e}"))
@@ -65,13 +65,7 @@ fn read(
         return Ok(None);
     };
     let draft: AlertDraft = serde_json::from_str(&data).map_err(corrupt(id))?;
-    let state = match state.as_str() {
-        "draft" => AlertState::Draft,
-        "cancelled" => AlertState::Cancelled,
-        "published" if draft.expires.is_some_and(|e| e <= now) => AlertState::Expired,
-        "published" => AlertState::Active,
-        other => return Err(StoreError::Corrupt(format!("alert state {other:?}"))),
-    };
+    let state = beffroi_store::rules::alert_state(&state, &draft, now)?;
     let mut stmt = conn
         .prepare_cached("SELECT identifier FROM alert_messages WHERE alert_id = ?1 ORDER BY rev")?;
     let messages = stmt
@@ -213,36 +207,12 @@ pub(super) fn publish(conn: &mut Connection, p: &Publication) -> Result<SentAler
     let state: Option<String> = tx
         .query_row("SELECT state FROM alerts WHERE id = ?1", [id], |r| r.get(0))
         .optional()?;
-    match (p.expect, state.as_deref()) {
-        (Expect::New, None) => {
-            tx.execute(
-                "INSERT INTO alerts (id, data, state, created_by, created_at, updated_at)
-                 VALUES (?1, ?2, 'draft', ?3, ?4, ?4)",
-                params![id, data, p.actor, now],
-            )?;
-        }
-        (Expect::Draft, Some("draft")) | (Expect::Published, Some("published")) => {}
-        (_, None) => {
-            return Err(StoreError::NotFound(beffroi_domain::msg!(
-                "err-no-alert",
-                id = id.to_string()
-            )));
-        }
-        (_, Some("draft")) => {
-            return Err(StoreError::Conflict(beffroi_domain::msg!(
-                "store-alert-not-sent"
-            )));
-        }
-        (_, Some("cancelled")) => {
-            return Err(StoreError::Conflict(beffroi_domain::msg!(
-                "store-alert-cancelled"
-            )));
-        }
-        (_, Some(_)) => {
-            return Err(StoreError::Conflict(beffroi_domain::msg!(
-                "store-alert-sent"
-            )));
-        }
+    if beffroi_store::rules::publication_applies(p.expect, state.as_deref(), id)? {
+        tx.execute(
+            "INSERT INTO alerts (id, data, state, created_by, created_at, updated_at)
+             VALUES (?1, ?2, 'draft', ?3, ?4, ?4)",
+            params![id, data, p.actor, now],
+        )?;
     }
     let m = &p.message;
     let new_state = match m.msg_type {

@@ -10,7 +10,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use async_trait::async_trait;
 use beffroi_domain::alert::{AlertDraft, AlertMessage, AuditEntry, StaffAlert};
-use beffroi_domain::place::{Place, PlaceId, Source, UpsertCounts, Writer};
+use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
 use beffroi_domain::report::{NewReport, ReporterView, StaffReport, StatusUpdate};
 use beffroi_domain::staff::StaffMember;
 use beffroi_domain::sync::Change;
@@ -20,6 +20,7 @@ use rusqlite_migration::{M, Migrations};
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
+use beffroi_store::rules::PlaceWrite;
 use beffroi_store::{
     Publication, PushSaved, ReportFilter, SentAlert, StaffCredentials, Store, StoreError, Submitted,
 };
@@ -680,20 +681,18 @@ impl SqliteStore {
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
-            if writer == Writer::Import
-                && let Some((old, deleted)) = &existing
-                && (*deleted || place_from_json(p.id.as_str(), old)?.source == Source::Staff)
-            {
-                counts.kept += 1;
-                continue;
-            }
-            match &existing {
-                Some((old, false)) if *old == data => {
+            let stored = existing.as_ref().map(|(d, deleted)| (d.as_str(), *deleted));
+            match beffroi_store::rules::place_write(stored, &data, p.id.as_str(), writer)? {
+                PlaceWrite::Kept => {
+                    counts.kept += 1;
+                    continue;
+                }
+                PlaceWrite::Unchanged => {
                     counts.unchanged += 1;
                     continue;
                 }
-                Some((_, false)) => counts.updated += 1,
-                _ => counts.inserted += 1,
+                PlaceWrite::Updated => counts.updated += 1,
+                PlaceWrite::Inserted => counts.inserted += 1,
             }
             let rev = next_cursor(&tx)?;
             tx.execute(

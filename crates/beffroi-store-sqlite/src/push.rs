@@ -102,11 +102,7 @@ pub(super) fn after(
             keys: beffroi_domain::push::PushKeys { p256dh, auth },
             communes: serde_json::from_str(&communes).map_err(|_| corrupt("communes"))?,
             lang: lang.parse().map_err(|_| corrupt("lang"))?,
-            min_severity: beffroi_domain::alert::Severity::ALL
-                .iter()
-                .copied()
-                .find(|s| s.cap() == severity)
-                .ok_or_else(|| corrupt("severity"))?,
+            min_severity: beffroi_store::rules::severity(&severity)?,
         })
     })
     .collect()

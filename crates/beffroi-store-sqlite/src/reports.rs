@@ -5,7 +5,7 @@
 //! and the rate is no longer one fsync per report.
 
 use beffroi_domain::report::{
-    NewReport, ReportStatus, ReporterView, StaffReport, StatusChange, StatusKind, StatusUpdate,
+    NewReport, ReportStatus, ReporterView, StaffReport, StatusChange, StatusUpdate,
 };
 use std::sync::{Arc, Mutex};
 
@@ -230,7 +230,7 @@ pub(super) fn change_status(
     )?;
     tx.execute(
         "UPDATE reports SET kind = ?2 WHERE id = ?1",
-        params![id, kind_tag(update.status.kind())],
+        params![id, beffroi_store::rules::kind_tag(update.status.kind())],
     )?;
     tx.commit()?;
     staff_view(conn, id)
@@ -261,14 +261,6 @@ pub(super) fn staff_view(conn: &Connection, id: &str) -> Result<Option<StaffRepo
         received_at: time_of(&received_at)?,
         history,
     }))
-}
-
-fn kind_tag(kind: StatusKind) -> &'static str {
-    match kind {
-        StatusKind::Open => "open",
-        StatusKind::Fixed => "fixed",
-        StatusKind::Closed => "closed",
-    }
 }
 
 /// Reports for triage or Open311, filtered and paged in SQL, newest first
@@ -302,18 +294,8 @@ pub(super) fn list(
         .transpose()
     };
     let json = |v: Option<Vec<&str>>| v.map(|v| serde_json::Value::from(v).to_string());
-    let kinds = filter
-        .kind
-        .map(|k| vec![k])
-        .or_else(|| filter.kinds.clone())
-        .map(|ks| ks.into_iter().map(kind_tag).collect::<Vec<_>>());
-    // Within a box around the point (south, north, west, east); the caller
-    // keeps those within the distance.
-    let bbox = filter.near.map(|(at, metres)| {
-        let dlat = metres / 111_320.0;
-        let dlon = metres / (111_320.0 * at.lat.to_radians().cos().max(0.01));
-        (at.lat - dlat, at.lat + dlat, at.lon - dlon, at.lon + dlon)
-    });
+    let kinds = filter.kind_tags();
+    let bbox = filter.bbox();
     let (after_at, after_id) = match &filter.after {
         Some((at, id)) => (fmt(Some(*at))?, Some(id.clone())),
         None => (None, None),

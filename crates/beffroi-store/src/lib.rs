@@ -7,6 +7,7 @@
 
 #[cfg(feature = "contract")]
 pub mod contract;
+pub mod rules;
 
 use async_trait::async_trait;
 use beffroi_domain::l10n::Msg;

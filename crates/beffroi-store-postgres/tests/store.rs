@@ -1,0 +1,107 @@
+//! The PostgreSQL store against the storage contract (`beffroi_store::contract`),
+//! each story on a fresh database of the throwaway cluster `make test` starts
+//! (`scripts/with-postgres.sh`), and what only a shared database has to keep:
+//! replicas starting together, and a database that is not there.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use beffroi_store::contract::Opened;
+use beffroi_store::{Store, StoreError};
+use beffroi_store_postgres::PgStore;
+
+/// The cluster's URL; the tests fail, never skip, without one.
+fn cluster_url() -> String {
+    std::env::var("BEFFROI_TEST_DATABASE_URL").expect(
+        "BEFFROI_TEST_DATABASE_URL is not set: run the tests through \
+         scripts/with-postgres.sh (make test does), which starts a throwaway PostgreSQL",
+    )
+}
+
+/// A new, empty database on the cluster; its URL.
+async fn fresh_database() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let url = cluster_url();
+    let name = format!(
+        "contract_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    let conn = tokio::spawn(conn);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    drop(client);
+    let _ = conn.await;
+    let (base, _) = url.rsplit_once('/').unwrap();
+    format!("{base}/{name}")
+}
+
+async fn open_postgres() -> Opened {
+    let store = PgStore::connect(&fresh_database().await).await.unwrap();
+    Opened {
+        store: Arc::new(store),
+        keep: Box::new(()),
+    }
+}
+
+beffroi_store::contract!(postgres, open_postgres);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_starting_together_migrate_once_and_share_everything() {
+    let url = fresh_database().await;
+    let mut starting = Vec::new();
+    for _ in 0..4 {
+        let url = url.clone();
+        starting.push(tokio::spawn(async move { PgStore::connect(&url).await }));
+    }
+    let mut replicas = Vec::new();
+    for s in starting {
+        replicas.push(s.await.unwrap().unwrap());
+    }
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let applied: i64 = client
+        .query_one("SELECT count(*) FROM beffroi_migrations", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(applied, 1, "each migration once");
+    // What one replica writes, another reads.
+    beffroi_store::contract::communes(&replicas[0]).await;
+    assert_eq!(replicas[3].communes().await.unwrap().len(), 2);
+    // Reconnecting to a migrated database changes nothing.
+    PgStore::connect(&url).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_database_that_cannot_be_reached_is_said_unavailable() {
+    let err = PgStore::connect("postgres://beffroi@127.0.0.1:1/beffroi")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+    let url = cluster_url();
+    let (base, _) = url.rsplit_once('/').unwrap();
+    let err = PgStore::connect(&format!("{base}/no_such_database"))
+        .await
+        .unwrap_err();
+    // What the operator reads: the error and its causes.
+    let mut said = err.to_string();
+    let mut cause = std::error::Error::source(&err);
+    while let Some(c) = cause {
+        said.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    assert!(
+        said.contains("\"no_such_database\" does not exist"),
+        "{said}"
+    );
+}
