@@ -680,7 +680,12 @@ async fn the_listener_delivers_live_catches_up_after_a_restart_and_drops_duplica
 
 /// Stores and announces `n` territory-wide alerts, as publishing does,
 /// without the HTTP round trips; each description `padding` characters longer.
-async fn publish_many(state: &beffroi_server::AppState, prefix: &str, n: usize, padding: usize) {
+pub(crate) async fn publish_many(
+    state: &beffroi_server::AppState,
+    prefix: &str,
+    n: usize,
+    padding: usize,
+) {
     use beffroi_server::store::{Expect, Publication};
     let mut body: beffroi_domain::alert::AlertDraft =
         serde_json::from_value(draft("Exercice", None)).unwrap();

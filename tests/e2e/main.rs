@@ -1,4 +1,4 @@
-//! End-to-end tests: real servers on loopback, real SQLite files.
+//! End-to-end tests: real servers on loopback, real SQLite files and a real PostgreSQL.
 
 #![allow(clippy::unwrap_used)]
 
@@ -11,6 +11,7 @@ mod make;
 mod maps;
 mod open311;
 mod pages;
+mod replicas;
 mod reports;
 mod sync;
 mod threads;

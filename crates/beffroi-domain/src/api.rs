@@ -31,6 +31,13 @@ pub struct Health {
     /// shown to a resident choosing their town hall.
     #[serde(default)]
     pub territory: String,
+    /// Whether the database answered (else the status is 503).
+    #[serde(default)]
+    pub database: bool,
+    /// Whether alerts stored by other servers sharing the database reach
+    /// this one at once (always, for a server alone); else within seconds.
+    #[serde(default)]
+    pub bus: bool,
 }
 
 /// `GET /api/v1/map`: how the town hall's maps are drawn.

@@ -62,7 +62,7 @@ pub struct Hub {
     /// directly. The lock also orders announcing against joining.
     live: Mutex<HashMap<u64, Arc<Conn>>>,
     next_conn: AtomicU64,
-    /// Held from storing a message to announcing it (see [`Hub::in_order`]).
+    /// Held while catching up (see [`Hub::catch_up`]).
     sending: tokio::sync::Mutex<()>,
     /// Catch-up pages being read or read, by the cursor they start after:
     /// streams opened at once from the same cursor (devices without one
@@ -195,12 +195,24 @@ impl Hub {
         self.live.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Hold this from storing a message until it is announced: messages are
-    /// then announced in cursor order. (Two publications at the same moment
-    /// could otherwise announce the later cursor first, and a stream at that
-    /// cursor would skip the earlier message as already sent.)
-    pub async fn in_order(&self) -> tokio::sync::MutexGuard<'_, ()> {
-        self.sending.lock().await
+    /// Announces every message the store holds after the last one
+    /// announced, in cursor order, one caller at a time: after this server
+    /// stored one, or when another server sharing the store says it did.
+    /// (Announcing a message as soon as it was stored could announce a later
+    /// cursor first, from this server or another, and a stream at that cursor
+    /// would skip the earlier message as already sent.)
+    pub async fn catch_up(&self, store: &dyn Store) -> Result<(), StoreError> {
+        let _one_at_a_time = self.sending.lock().await;
+        loop {
+            let page = store.alerts_after(self.latest(), CATCH_UP_PAGE).await?;
+            let full = page.len() == CATCH_UP_PAGE as usize;
+            for sent in page {
+                self.announce(sent);
+            }
+            if !full {
+                return Ok(());
+            }
+        }
     }
 
     /// Announces a message that is already stored: to the subscriptions,

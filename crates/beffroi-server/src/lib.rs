@@ -69,6 +69,9 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// The database (`--database`); `None` is SQLite in `data_dir`.
     pub database: Option<store::DatabaseUrl>,
+    /// How often the server reads the store for alerts other servers stored
+    /// that no wake-up announced (one lost with a connection).
+    pub follow_every: Duration,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// How long a staff login lasts.
@@ -120,6 +123,7 @@ impl Settings {
         Self {
             data_dir: data_dir.into(),
             database: None,
+            follow_every: Duration::from_secs(5),
             max_body_bytes: 64 * 1024,
             session_ttl: time::Duration::hours(12),
             sender: "beffroi.localhost".into(),
@@ -166,6 +170,8 @@ const MAX_UPLOADS_PER_ADDRESS: usize = 2;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// Wake-ups from the other servers sharing the store.
+    pub bus: Arc<dyn store::Bus>,
     pub settings: Arc<Settings>,
     pub keys: Arc<keys::KeyRing>,
     pub hub: Arc<hub::Hub>,
@@ -203,7 +209,7 @@ impl AppState {
     /// Opens the store the settings name and the signing keys in their
     /// data directory (the first key is made at the first start).
     pub async fn open(settings: Settings) -> Result<Self, LaunchError> {
-        let store = open_store(settings.database.as_ref(), &settings.data_dir).await?;
+        let (store, bus) = open_store(settings.database.as_ref(), &settings.data_dir).await?;
         photos::clear_incoming(&settings.data_dir)?;
         let keys = keys::KeyRing::open(&settings.data_dir)?;
         let latest = store.latest_alert_cursor().await?;
@@ -221,6 +227,7 @@ impl AppState {
         .map_err(LaunchError::Push)?;
         Ok(Self {
             store,
+            bus,
             keys: Arc::new(keys),
             hub: Arc::new(hub::Hub::starting_at(latest)),
             report_limiter: Arc::new(limits::per_address(
@@ -359,6 +366,7 @@ pub async fn serve(
     // Live streams are served apart (see `push`); hyper gets the rest.
     let (mut incoming, accept) = push::split(listener, state.clone(), per_address)?;
     let pruning = tokio::spawn(prune_limiters(state.clone()));
+    let following = tokio::spawn(follow_other_servers(state.clone()));
     let app = router(state);
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut served = tokio::task::JoinSet::new();
@@ -380,6 +388,7 @@ pub async fn serve(
     drop(incoming);
     let _ = accept.await;
     pruning.abort();
+    following.abort();
     // Live streams never finish on their own; the rest are asked to.
     hub.close();
     let _ = stop.send(true);
@@ -437,28 +446,46 @@ pub async fn launch(
 }
 
 /// The store `database` names (`None`: SQLite in `data_dir`), connected and
-/// migrated.
+/// migrated, and the bus to the other servers sharing it.
 pub async fn open_store(
     database: Option<&store::DatabaseUrl>,
     data_dir: &std::path::Path,
-) -> Result<Arc<dyn Store>, StoreError> {
+) -> Result<(Arc<dyn Store>, Arc<dyn store::Bus>), StoreError> {
+    let local = || Arc::new(store::LocalBus::default()) as Arc<dyn store::Bus>;
     Ok(match database {
-        None => Arc::new(SqliteStore::open(data_dir)?),
-        Some(store::DatabaseUrl::Sqlite(path)) => Arc::new(SqliteStore::open_file(path)?),
+        None => (Arc::new(SqliteStore::open(data_dir)?), local()),
+        Some(store::DatabaseUrl::Sqlite(path)) => {
+            (Arc::new(SqliteStore::open_file(path)?), local())
+        }
         Some(store::DatabaseUrl::Postgres(url)) => {
-            Arc::new(beffroi_store_postgres::PgStore::connect(url).await?)
+            let store = beffroi_store_postgres::PgStore::connect(url).await?;
+            let bus = beffroi_store_postgres::PgBus::start(url, store.clone());
+            (Arc::new(store), Arc::new(bus))
         }
     })
+}
+
+/// Announces the messages other servers store, when the bus wakes this one
+/// up, and every `follow_every` whatever happens.
+async fn follow_other_servers(state: AppState) {
+    let mut wakeups = state.bus.wakeups();
+    let mut tick = tokio::time::interval(state.settings.follow_every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            changed = wakeups.changed() => if changed.is_err() { return },
+            _ = tick.tick() => {}
+        }
+        if let Err(e) = state.hub.catch_up(state.store.as_ref()).await {
+            tracing::warn!(error = %e, "cannot read the alerts other servers stored");
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(
-        "{0}: this server has no PostgreSQL backend yet; use sqlite:///path or leave --database out"
-    )]
-    NoBackend(store::DatabaseUrl),
     #[error(transparent)]
     Keys(#[from] keys::KeyError),
     #[error("the server stopped: {0}")]

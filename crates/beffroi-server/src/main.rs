@@ -130,6 +130,7 @@ impl Storage {
     async fn open(&self) -> anyhow::Result<std::sync::Arc<dyn Store>> {
         beffroi_server::open_store(self.database.as_ref(), &self.data)
             .await
+            .map(|(store, _bus)| store)
             .with_context(|| format!("cannot open the database {}", self.describe()))
     }
 

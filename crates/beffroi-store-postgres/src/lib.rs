@@ -23,6 +23,9 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod bus;
+pub use bus::PgBus;
+
 use async_trait::async_trait;
 use beffroi_domain::alert::{
     AlertDraft, AlertMessage, Area, AuditEntry, MsgType, SignedAlert, StaffAlert,
@@ -67,16 +70,26 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 /// retried), anything else `Backend`.
 fn db(e: tokio_postgres::Error) -> StoreError {
     if e.is_closed() || e.code().is_none() {
-        StoreError::Unavailable(e.to_string())
+        StoreError::Unavailable(describe(&e))
     } else {
         StoreError::backend(e)
     }
 }
 
+/// No connection to be had (refused, the database not accepting any, the
+/// pool exhausted for too long): unavailable, whatever the reason.
 fn pool_error(e: deadpool_postgres::PoolError) -> StoreError {
     match e {
-        deadpool_postgres::PoolError::Backend(e) => db(e),
+        deadpool_postgres::PoolError::Backend(e) => StoreError::Unavailable(describe(&e)),
         other => StoreError::Unavailable(other.to_string()),
+    }
+}
+
+/// A driver error with the server's own message, when it sent one.
+fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{e}: {}", db.message()),
+        None => e.to_string(),
     }
 }
 

@@ -104,4 +104,5 @@ async fn a_database_that_cannot_be_reached_is_said_unavailable() {
         said.contains("\"no_such_database\" does not exist"),
         "{said}"
     );
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
 }

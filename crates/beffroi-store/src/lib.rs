@@ -411,6 +411,52 @@ impl std::fmt::Debug for DatabaseUrl {
     }
 }
 
+/// Wake-ups between the servers that share one store (replicas): a message
+/// one of them stored is announced by every one. Only the cursor travels; each
+/// server reads the messages from the store, in cursor order.
+#[async_trait]
+pub trait Bus: Send + Sync + std::fmt::Debug + 'static {
+    /// Tells the other servers that messages up to `cursor` are stored.
+    async fn notify(&self, cursor: Cursor) -> Result<(), StoreError>;
+
+    /// Changes at every wake-up: a message stored by another server, or the
+    /// listening connection back after a loss (wake-ups are not replayed:
+    /// the server then catches up from the store).
+    fn wakeups(&self) -> tokio::sync::watch::Receiver<u64>;
+
+    /// Whether wake-ups can arrive now (always, for one server alone).
+    fn listening(&self) -> bool;
+}
+
+/// The bus of a server alone on its store: nothing to tell anyone.
+#[derive(Debug)]
+pub struct LocalBus {
+    wakeups: tokio::sync::watch::Sender<u64>,
+}
+
+impl Default for LocalBus {
+    fn default() -> Self {
+        Self {
+            wakeups: tokio::sync::watch::channel(0).0,
+        }
+    }
+}
+
+#[async_trait]
+impl Bus for LocalBus {
+    async fn notify(&self, _cursor: Cursor) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn wakeups(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.wakeups.subscribe()
+    }
+
+    fn listening(&self) -> bool {
+        true
+    }
+}
+
 /// What saving a push subscription did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PushSaved {

@@ -8,4 +8,13 @@ export type Health = { status: string, version: string,
  * The territory this server serves (e.g. "Métropole Nice Côte d'Azur"),
  * shown to a resident choosing their town hall.
  */
-territory: string, };
+territory: string, 
+/**
+ * Whether the database answered (else the status is 503).
+ */
+database: boolean, 
+/**
+ * Whether alerts stored by other servers sharing the database reach
+ * this one at once (always, for a server alone); else within seconds.
+ */
+bus: boolean, };

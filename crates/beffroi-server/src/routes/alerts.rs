@@ -130,7 +130,6 @@ async fn send(
         .sign(&message)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let signed = serde_json::to_string(&signed).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let in_order = state.hub.in_order().await;
     let sent = state
         .store
         .publish(Publication {
@@ -146,8 +145,13 @@ async fn send(
     tracing::info!(staff = actor, alert = %alert_id, message = %message.identifier,
         kind = %message.msg_type, cursor = sent.cursor.0, "alert message sent");
     let cursor = sent.cursor;
-    state.hub.announce(sent);
-    drop(in_order);
+    // Stored: whatever happens next, devices get it at their next catch-up.
+    if let Err(e) = state.hub.catch_up(state.store.as_ref()).await {
+        tracing::warn!(error = %e, "cannot announce the alerts stored");
+    }
+    if let Err(e) = state.bus.notify(cursor).await {
+        tracing::warn!(error = %e, "cannot tell the other servers of an alert");
+    }
     // Phones whose app or page is closed: pushed apart, never delaying this.
     tokio::spawn(crate::webpush::dispatch(
         state.pusher.clone(),

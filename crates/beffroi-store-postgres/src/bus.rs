@@ -1,0 +1,134 @@
+//! Wake-ups between replicas through PostgreSQL's `LISTEN`/`NOTIFY`.
+//!
+//! A server that stored a message sends `NOTIFY beffroi_alerts, '<cursor>'`;
+//! every server listening reads the messages after the last one it announced
+//! from the store. A notification carries only the cursor, and PostgreSQL
+//! delivers notifications only to connections listening when they are sent:
+//! after the listening connection is lost, the listener reconnects (with a
+//! growing pause) and wakes its server up once more, which then catches up
+//! from the store. Nothing is missed, only delayed.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use beffroi_domain::Cursor;
+use beffroi_store::{Bus, StoreError};
+use futures::StreamExt;
+use tokio::sync::watch;
+use tokio_postgres::AsyncMessage;
+
+use crate::{PgStore, db, pool_error};
+
+/// The channel's name.
+const CHANNEL: &str = "beffroi_alerts";
+
+#[derive(Debug)]
+pub struct PgBus {
+    store: PgStore,
+    wakeups: watch::Sender<u64>,
+    listening: Arc<AtomicBool>,
+    listener: tokio::task::JoinHandle<()>,
+}
+
+impl PgBus {
+    /// Starts listening on `url` (the store's database) in the background.
+    pub fn start(url: &str, store: PgStore) -> Self {
+        let wakeups = watch::channel(0).0;
+        let listening = Arc::new(AtomicBool::new(false));
+        let listener = tokio::spawn(listen(
+            url.to_owned(),
+            wakeups.clone(),
+            Arc::clone(&listening),
+        ));
+        Self {
+            store,
+            wakeups,
+            listening,
+            listener,
+        }
+    }
+}
+
+impl Drop for PgBus {
+    fn drop(&mut self) {
+        self.listener.abort();
+    }
+}
+
+#[async_trait]
+impl Bus for PgBus {
+    async fn notify(&self, cursor: Cursor) -> Result<(), StoreError> {
+        let client = self.store.pool.get().await.map_err(pool_error)?;
+        client
+            .execute(
+                "SELECT pg_notify($1, $2)",
+                &[&CHANNEL, &cursor.0.to_string()],
+            )
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn wakeups(&self) -> watch::Receiver<u64> {
+        self.wakeups.subscribe()
+    }
+
+    fn listening(&self) -> bool {
+        self.listening.load(Ordering::Acquire)
+    }
+}
+
+/// Listens until aborted: connects, `LISTEN`s, wakes the server at each
+/// notification; after a loss, reconnects and wakes it once connected.
+async fn listen(url: String, wakeups: watch::Sender<u64>, listening: Arc<AtomicBool>) {
+    let mut pause = Duration::from_millis(100);
+    loop {
+        match listen_once(&url, &wakeups, &listening).await {
+            Ok(()) => pause = Duration::from_millis(100),
+            Err(e) => tracing::warn!(error = %e, "cannot listen for other servers' alerts"),
+        }
+        listening.store(false, Ordering::Release);
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// One listening connection, until it is lost.
+async fn listen_once(
+    url: &str,
+    wakeups: &watch::Sender<u64>,
+    listening: &AtomicBool,
+) -> Result<(), tokio_postgres::Error> {
+    let (client, mut connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+    let (heard, mut notifications) = tokio::sync::mpsc::unbounded_channel();
+    let driver = tokio::spawn(async move {
+        let mut messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(message) = messages.next().await {
+            match message {
+                Ok(AsyncMessage::Notification(_)) => {
+                    if heard.send(()).is_err() {
+                        break;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "the listening connection was lost");
+                    break;
+                }
+            }
+        }
+    });
+    client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+    listening.store(true, Ordering::Release);
+    // Connected (again): whatever was sent meanwhile is read from the store.
+    wakeups.send_modify(|n| *n += 1);
+    while notifications.recv().await.is_some() {
+        // Several at once are one wake-up: the server reads them all.
+        while notifications.try_recv().is_ok() {}
+        wakeups.send_modify(|n| *n += 1);
+    }
+    driver.abort();
+    Ok(())
+}

@@ -1,0 +1,262 @@
+//! Several servers on one PostgreSQL database (the throwaway cluster
+//! `scripts/with-postgres.sh` starts for `make test`): what one stores, every
+//! one serves, and a publication through any reaches live streams on all.
+
+use beffroi_server::store::DatabaseUrl;
+use beffroi_tests::{TownHall, read_stream_until, town_hall_with};
+use serde_json::Value;
+
+use crate::alerts::{draft, publish};
+
+/// A new, empty database on the test cluster.
+pub(crate) async fn postgres_database() -> DatabaseUrl {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let url = std::env::var("BEFFROI_TEST_DATABASE_URL").expect(
+        "BEFFROI_TEST_DATABASE_URL is not set: run the tests through scripts/with-postgres.sh \
+         (make test does), which starts a throwaway PostgreSQL",
+    );
+    let name = format!(
+        "e2e_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let base = url.rsplit_once('/').unwrap().0;
+    format!("{base}/{name}").parse().unwrap()
+}
+
+/// `n` servers on one new database, sharing one data directory (the
+/// signing keys), each on its own port. Each seeded the demo account again:
+/// the last one's password is the one that holds.
+async fn replicas(n: usize) -> (Vec<TownHall>, tempfile::TempDir) {
+    let database = postgres_database().await;
+    let shared = tempfile::tempdir().unwrap();
+    let mut servers = Vec::new();
+    for _ in 0..n {
+        let database = database.clone();
+        let data = shared.path().to_owned();
+        servers.push(
+            town_hall_with(move |s| {
+                s.database = Some(database);
+                s.data_dir = data;
+                // Only the bus wakes a replica up in these tests, not its
+                // periodic read of the store.
+                s.follow_every = std::time::Duration::from_secs(3600);
+            })
+            .await,
+        );
+    }
+    (servers, shared)
+}
+
+async fn stream(th: &TownHall) -> reqwest::Response {
+    let resp = reqwest::get(th.api("/alerts/stream")).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    resp
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_publication_through_any_replica_reaches_the_live_streams_of_every_one() {
+    let (servers, _data) = replicas(2).await;
+    let (a, b) = (&servers[0], &servers[1]);
+    let mut on_a = stream(a).await;
+    let mut on_b = stream(b).await;
+    let token = b.staff_token().await;
+    // A login on one replica is valid on the other (sessions are in the database).
+    let id = publish(a, &token, &draft("Fuite de gaz rue de France", None)).await;
+    for s in [&mut on_a, &mut on_b] {
+        read_stream_until(s, "Fuite de gaz rue de France").await;
+    }
+    publish(b, &token, &draft("Coupure d'eau", None)).await;
+    for s in [&mut on_a, &mut on_b] {
+        read_stream_until(s, "Coupure d'eau").await;
+    }
+    // What one stored, the other serves.
+    let listed: Value = b.staff_json("/admin/alerts", &token).await;
+    assert!(
+        listed.as_array().unwrap().iter().any(|x| x["id"] == id),
+        "{listed}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_sent_to_two_replicas_at_once_is_stored_once() {
+    let (servers, _data) = replicas(2).await;
+    let report = serde_json::json!({
+        "id": "0f0e2a1c-5d7b-4c55-9a2e-6b1c1f0a7d42",
+        "category": "roads",
+        "description": "Nid-de-poule devant l'école",
+        "location": {"position": {"lat": 43.7009, "lon": 7.2683}},
+        "commune": "06088"
+    });
+    let send = |th: &TownHall| {
+        let url = th.api("/reports");
+        let report = report.clone();
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .json(&report)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let (first, second) = tokio::join!(send(&servers[0]), send(&servers[1]));
+    let mut statuses = [first.as_u16(), second.as_u16()];
+    statuses.sort_unstable();
+    // One stored it (201); the other found the same report (200).
+    assert_eq!(statuses, [200, 201]);
+    let token = servers[1].staff_token().await;
+    let listed = servers[0].staff_json("/admin/reports", &token).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replica_whose_listening_connection_was_cut_catches_up_from_the_store() {
+    let (servers, _data) = replicas(2).await;
+    let (a, b) = (&servers[0], &servers[1]);
+    let mut on_b = stream(b).await;
+    // Stored through A with no wake-up for B: as one lost with a connection.
+    crate::alerts::publish_many(&a.state, "unheard", 1, 0).await;
+    // B's listening connection is cut; reconnected, B reads what it missed.
+    let url = std::env::var("BEFFROI_TEST_DATABASE_URL").unwrap();
+    let (admin, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let Some(DatabaseUrl::Postgres(db)) = &a.state.settings.database else {
+        unreachable!()
+    };
+    let name = db.rsplit_once('/').unwrap().1;
+    let cut: i64 = admin
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+             WHERE datname = $1 AND query LIKE 'LISTEN beffroi_alerts%'",
+            &[&name],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(cut >= 2, "both replicas' listeners cut: {cut}");
+    read_stream_until(&mut on_b, "unheard-0").await;
+}
+
+/// Polls `/healthz` until its status is `want` (at most 15 s); its body.
+async fn health_becomes(th: &TownHall, want: u16) -> Value {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let resp = reqwest::get(format!("{}/healthz", th.url)).await.unwrap();
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap();
+        if status == want {
+            return body;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "/healthz still {status} {body}, not {want}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn while_its_database_is_away_a_server_answers_503_and_loses_nothing_accepted() {
+    let (servers, _data) = replicas(1).await;
+    let th = &servers[0];
+    let healthy = health_becomes(th, 200).await;
+    assert_eq!(healthy["database"], true, "{healthy}");
+    let Some(DatabaseUrl::Postgres(db)) = &th.state.settings.database else {
+        unreachable!()
+    };
+    let name = db.rsplit_once('/').unwrap().1.to_owned();
+    let url = std::env::var("BEFFROI_TEST_DATABASE_URL").unwrap();
+    let (admin, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let report = serde_json::json!({
+        "id": "7d1e5c2a-0b3f-4e8d-9c6a-2f4b8e1d3a57",
+        "category": "roads",
+        "description": "Chaussée effondrée",
+        "location": {"address": "Promenade des Anglais"},
+        "commune": "06088"
+    });
+    let stored = reqwest::Client::new()
+        .post(th.api("/reports"))
+        .json(&report)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stored.status(), 201);
+
+    // The database refuses connections, and the server's are cut.
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {name} ALLOW_CONNECTIONS false;
+             SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+        ))
+        .await
+        .unwrap();
+    let away = health_becomes(th, 503).await;
+    assert_eq!(
+        (&away["database"], &away["bus"]),
+        (&false.into(), &false.into()),
+        "{away}"
+    );
+    // A resident's new report: refused for now, in their language, to be sent again.
+    let mut second = report.clone();
+    second["id"] = "1c9b7e3d-4a2f-4f6e-8b5d-0e7a9c3f2b18".into();
+    let refused = reqwest::Client::new()
+        .post(th.api("/reports"))
+        .header("Accept-Language", "fr")
+        .json(&second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 503);
+    assert!(refused.headers().contains_key("retry-after"));
+    let body: Value = refused.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("rien n'est perdu"),
+        "{body}"
+    );
+
+    // Back: healthy again, the bus listening again, the resend stored, the
+    // first report still there.
+    admin
+        .batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .await
+        .unwrap();
+    let back = health_becomes(th, 200).await;
+    assert_eq!(back["database"], true);
+    let resent = reqwest::Client::new()
+        .post(th.api("/reports"))
+        .json(&second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resent.status(), 201);
+    let token = th.staff_token().await;
+    let listed = th.staff_json("/admin/reports", &token).await;
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !th.state.bus.listening() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the bus listens again"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
