@@ -3,35 +3,10 @@
 //! one serves, and a publication through any reaches live streams on all.
 
 use beffroi_server::store::DatabaseUrl;
-use beffroi_tests::{TownHall, read_stream_until, town_hall_with};
+use beffroi_tests::{TownHall, postgres_database, read_stream_until, town_hall_with};
 use serde_json::Value;
 
 use crate::alerts::{draft, publish};
-
-/// A new, empty database on the test cluster.
-pub(crate) async fn postgres_database() -> DatabaseUrl {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let url = std::env::var("BEFFROI_TEST_DATABASE_URL").expect(
-        "BEFFROI_TEST_DATABASE_URL is not set: run the tests through scripts/with-postgres.sh \
-         (make test does), which starts a throwaway PostgreSQL",
-    );
-    let name = format!(
-        "e2e_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
-    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let base = url.rsplit_once('/').unwrap().0;
-    format!("{base}/{name}").parse().unwrap()
-}
 
 /// `n` servers on one new database, sharing one data directory (the
 /// signing keys), each on its own port. Each seeded the demo account again:

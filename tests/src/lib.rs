@@ -39,15 +39,46 @@ fn spawn_server(
     (stop, task)
 }
 
+/// A new, empty database on the throwaway PostgreSQL cluster that
+/// `scripts/with-postgres.sh` starts (`make test` runs the tests inside it).
+pub async fn postgres_database() -> beffroi_server::store::DatabaseUrl {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let url = std::env::var("BEFFROI_TEST_DATABASE_URL").expect(
+        "BEFFROI_TEST_DATABASE_URL is not set: run the tests through scripts/with-postgres.sh \
+         (make test does), which starts a throwaway PostgreSQL",
+    );
+    let name = format!(
+        "e2e_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let base = url.rsplit_once('/').unwrap().0;
+    format!("{base}/{name}").parse().unwrap()
+}
+
 /// Starts a town hall with the demo territory on a free loopback port.
 pub async fn town_hall() -> TownHall {
     town_hall_with(|_| {}).await
 }
 
-/// Starts a town hall after adjusting its settings.
+/// Starts a town hall after adjusting its settings. With
+/// `BEFFROI_E2E_POSTGRES=1` (as `make test` runs the alerts' and reports'
+/// tests a second time), its store is a new database on the test cluster.
 pub async fn town_hall_with(adjust: impl FnOnce(&mut Settings)) -> TownHall {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::new(dir.path().join("server"));
+    if std::env::var_os("BEFFROI_E2E_POSTGRES").is_some_and(|v| v == "1") {
+        settings.database = Some(postgres_database().await);
+    }
     adjust(&mut settings);
     let state = AppState::open(settings).await.unwrap();
     let demo = beffroi_server::demo::seed(state.store.as_ref())

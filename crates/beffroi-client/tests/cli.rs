@@ -911,3 +911,239 @@ async fn a_key_given_out_of_band_is_the_only_one_trusted_and_a_reset_is_explicit
     );
     hall.server.abort();
 }
+
+/// A `beffroi-server serve` process (the binary beside this crate's: `cargo
+/// test --workspace` builds both); its address once it listens, and what it
+/// printed until then.
+fn serve_process(args: &[&str]) -> (std::process::Child, String, Vec<String>) {
+    use std::io::BufRead;
+    let server = std::path::Path::new(BIN).with_file_name("beffroi-server");
+    assert!(
+        server.exists(),
+        "{} is not built: run cargo test --workspace",
+        server.display()
+    );
+    let mut child = Command::new(server)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = Vec::new();
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(url) = line.strip_prefix("listening on ") {
+            return (child, url.to_owned(), lines);
+        }
+        lines.push(line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server stopped before listening: {lines:?}");
+}
+
+/// nginx from Debian in front of two replicas: `a_first` (A, then B if A is
+/// down) and `b_first`, each on its own port, as docs/deploy.md configures
+/// the proxying (streams unbuffered, long reads, no retry once a request
+/// was sent).
+fn nginx_in_front(
+    dir: &std::path::Path,
+    a: &str,
+    b: &str,
+) -> (std::process::Child, String, String) {
+    let port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (pa, pb) = (port(), port());
+    let host = |url: &str| url.trim_start_matches("http://").to_owned();
+    let (a, b) = (host(a), host(b));
+    let prefix = dir.display();
+    let conf = format!(
+        "daemon off;
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    upstream a_first {{ server {a} max_fails=1 fail_timeout=60s; server {b} backup; }}
+    upstream b_first {{ server {b} max_fails=1 fail_timeout=60s; server {a} backup; }}
+    proxy_http_version 1.1;
+    proxy_set_header Connection \"\";
+    proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_buffering off;
+    proxy_read_timeout 1h;
+    proxy_next_upstream error timeout;
+    client_max_body_size 40m;
+    server {{ listen 127.0.0.1:{pa}; location / {{ proxy_pass http://a_first; }} }}
+    server {{ listen 127.0.0.1:{pb}; location / {{ proxy_pass http://b_first; }} }}
+}}
+"
+    );
+    let path = dir.join("nginx.conf");
+    std::fs::write(&path, conf).unwrap();
+    let child = Command::new("nginx")
+        .arg("-c")
+        .arg(&path)
+        .arg("-p")
+        .arg(dir)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("nginx cannot start ({e}): run scripts/setup.sh as root, or sudo apt-get install nginx"));
+    // Up once it answers.
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", pb)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    (
+        child,
+        format!("http://127.0.0.1:{pa}"),
+        format!("http://127.0.0.1:{pb}"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listener_on_replica_b_gets_every_alert_once_in_order_while_replica_a_is_killed() {
+    let url = std::env::var("BEFFROI_TEST_DATABASE_URL").expect(
+        "BEFFROI_TEST_DATABASE_URL is not set: run the tests through scripts/with-postgres.sh \
+         (make test does), which starts a throwaway PostgreSQL",
+    );
+    let name = format!("replicas_{}", std::process::id());
+    let created = Command::new("psql")
+        .args([&url, "-q", "-c", &format!("CREATE DATABASE {name}")])
+        .status()
+        .unwrap();
+    assert!(created.success());
+    let database = format!("{}/{name}", url.rsplit_once('/').unwrap().0);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("keys");
+    let data = data.to_str().unwrap();
+    // Two replicas sharing the database and the signing keys; A seeds the demo.
+    let (mut a, a_url, printed) =
+        serve_process(&["--demo", "--data", data, "--database", &database]);
+    let password = printed
+        .iter()
+        .find_map(|l| l.split("password=").nth(1))
+        .and_then(|p| p.split(' ').next())
+        .unwrap()
+        .to_owned();
+    let (mut b, b_url, _) = serve_process(&["--data", data, "--database", &database]);
+    let proxy = dir.path().join("nginx");
+    std::fs::create_dir(&proxy).unwrap();
+    let (mut nginx, via_a, via_b) = nginx_in_front(&proxy, &a_url, &b_url);
+
+    // A resident's CLI, through nginx, served by replica B.
+    let cache = dir.path().join("cache");
+    let synced = tokio::task::spawn_blocking({
+        let (via_b, cache) = (via_b.clone(), cache.clone());
+        move || beffroi(&["--server", &via_b, "--home", "06088", "sync"], &cache)
+    })
+    .await
+    .unwrap();
+    assert!(synced.status.success(), "{}", text(&synced.stderr));
+    let mut listener = Command::new(BIN)
+        .args(["listen", "--json", "--no-notify", "--data"])
+        .arg(&cache)
+        .env("LANG", "en_GB.UTF-8")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines_tx, mut lines) = tokio::sync::mpsc::unbounded_channel();
+    let stdout = listener.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            if lines_tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let stderr = listener.stderr.take().unwrap();
+    let connected = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .any(|l| l.starts_with("Waiting for alerts"))
+    });
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_secs(10), connected)
+            .await
+            .expect("listening within 10 s")
+            .unwrap()
+    );
+    let headline = |line: &str| -> String {
+        let alert: serde_json::Value = serde_json::from_str(line).unwrap();
+        alert["message"]["texts"][0]["headline"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let token = login(&via_a, &password).await;
+    let mut got = Vec::new();
+    let mut wait_for = async |lines: &mut tokio::sync::mpsc::UnboundedReceiver<String>,
+                              n: usize| {
+        while got.len() < n {
+            let line = tokio::time::timeout(std::time::Duration::from_secs(10), lines.recv())
+                .await
+                .unwrap_or_else(|_| panic!("alert {} within 10 s; got {got:?}", n))
+                .unwrap();
+            got.push(headline(&line));
+        }
+    };
+    // 1 and 2 published through replica A, heard on B.
+    publish(&via_a, &token, "Un : alerte canicule").await;
+    wait_for(&mut lines, 1).await;
+    publish(&via_a, &token, "Deux : fermeture des parcs").await;
+    wait_for(&mut lines, 2).await;
+    // Replica A dies; nginx sends the third publication to B.
+    a.kill().unwrap();
+    a.wait().unwrap();
+    publish(&via_a, &token, "Trois : fin de l'alerte").await;
+    wait_for(&mut lines, 3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(lines.try_recv().ok(), None, "nothing twice");
+    assert_eq!(
+        got,
+        [
+            "Un : alerte canicule",
+            "Deux : fermeture des parcs",
+            "Trois : fin de l'alerte"
+        ]
+    );
+    listener.kill().unwrap();
+    let _ = listener.wait();
+    b.kill().unwrap();
+    let _ = b.wait();
+    let _ = Command::new("kill")
+        .args(["-QUIT", &nginx.id().to_string()])
+        .status();
+    let _ = nginx.wait();
+}
+
+async fn login(url: &str, password: &str) -> String {
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "demo", "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["token"].as_str().unwrap().to_owned()
+}
