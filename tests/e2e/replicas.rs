@@ -8,20 +8,17 @@ use serde_json::Value;
 
 use crate::alerts::{draft, publish};
 
-/// `n` servers on one new database, sharing one data directory (the
-/// signing keys), each on its own port. Each seeded the demo account again:
-/// the last one's password is the one that holds.
-async fn replicas(n: usize) -> (Vec<TownHall>, tempfile::TempDir) {
+/// `n` servers on one new database, each with its own data directory (the
+/// signing keys are in the database) and port. Each seeded the demo account
+/// again: the last one's password is the one that holds.
+async fn replicas(n: usize) -> Vec<TownHall> {
     let database = postgres_database().await;
-    let shared = tempfile::tempdir().unwrap();
     let mut servers = Vec::new();
     for _ in 0..n {
         let database = database.clone();
-        let data = shared.path().to_owned();
         servers.push(
             town_hall_with(move |s| {
                 s.database = Some(database);
-                s.data_dir = data;
                 // Only the bus wakes a replica up in these tests, not its
                 // periodic read of the store.
                 s.follow_every = std::time::Duration::from_secs(3600);
@@ -29,7 +26,10 @@ async fn replicas(n: usize) -> (Vec<TownHall>, tempfile::TempDir) {
             .await,
         );
     }
-    (servers, shared)
+    // One key ring for all.
+    let keys = servers[0].state.keys.public_keys();
+    assert!(servers.iter().all(|s| s.state.keys.public_keys() == keys));
+    servers
 }
 
 async fn stream(th: &TownHall) -> reqwest::Response {
@@ -40,7 +40,7 @@ async fn stream(th: &TownHall) -> reqwest::Response {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_publication_through_any_replica_reaches_the_live_streams_of_every_one() {
-    let (servers, _data) = replicas(2).await;
+    let servers = replicas(2).await;
     let (a, b) = (&servers[0], &servers[1]);
     let mut on_a = stream(a).await;
     let mut on_b = stream(b).await;
@@ -64,7 +64,7 @@ async fn a_publication_through_any_replica_reaches_the_live_streams_of_every_one
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_report_sent_to_two_replicas_at_once_is_stored_once() {
-    let (servers, _data) = replicas(2).await;
+    let servers = replicas(2).await;
     let report = serde_json::json!({
         "id": "0f0e2a1c-5d7b-4c55-9a2e-6b1c1f0a7d42",
         "category": "roads",
@@ -97,7 +97,7 @@ async fn a_report_sent_to_two_replicas_at_once_is_stored_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_replica_whose_listening_connection_was_cut_catches_up_from_the_store() {
-    let (servers, _data) = replicas(2).await;
+    let servers = replicas(2).await;
     let (a, b) = (&servers[0], &servers[1]);
     let mut on_b = stream(b).await;
     // Stored through A with no wake-up for B: as one lost with a connection.
@@ -145,7 +145,7 @@ async fn health_becomes(th: &TownHall, want: u16) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn while_its_database_is_away_a_server_answers_503_and_loses_nothing_accepted() {
-    let (servers, _data) = replicas(1).await;
+    let servers = replicas(1).await;
     let th = &servers[0];
     let healthy = health_becomes(th, 200).await;
     assert_eq!(healthy["database"], true, "{healthy}");

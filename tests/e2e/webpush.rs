@@ -46,8 +46,9 @@ async fn the_vapid_key_is_an_uncompressed_p256_point_kept_across_restarts() {
     assert_eq!(bytes.len(), 65);
     assert_eq!(bytes[0], 4);
     let dir = tempfile::tempdir().unwrap();
-    let first = beffroi_server::keys::KeyRing::open(dir.path()).unwrap();
-    let again = beffroi_server::keys::KeyRing::open(dir.path()).unwrap();
+    let home = beffroi_server::keys::KeyHome::Dir(dir.path());
+    let first = beffroi_server::keys::KeyRing::open(home).await.unwrap();
+    let again = beffroi_server::keys::KeyRing::open(home).await.unwrap();
     assert_eq!(first.vapid_public_key(), again.vapid_public_key());
     assert_ne!(first.vapid_public_key(), text, "each server has its own");
 }

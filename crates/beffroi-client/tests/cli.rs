@@ -1015,6 +1015,21 @@ http {{
     )
 }
 
+/// The processes a test started, stopped (TERM, then waited for) when it
+/// ends, passed or failed.
+struct Stopped(Vec<std::process::Child>);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_listener_on_replica_b_gets_every_alert_once_in_order_while_replica_a_is_killed() {
     let url = std::env::var("BEFFROI_TEST_DATABASE_URL").expect(
@@ -1029,21 +1044,30 @@ async fn a_listener_on_replica_b_gets_every_alert_once_in_order_while_replica_a_
     assert!(created.success());
     let database = format!("{}/{name}", url.rsplit_once('/').unwrap().0);
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("keys");
-    let data = data.to_str().unwrap();
-    // Two replicas sharing the database and the signing keys; A seeds the demo.
-    let (mut a, a_url, printed) =
-        serve_process(&["--demo", "--data", data, "--database", &database]);
+    let (data_a, data_b) = (dir.path().join("a"), dir.path().join("b"));
+    // Two replicas sharing the database (and through it the signing keys:
+    // the resident's CLI verifies every alert); A seeds the demo.
+    let (a, a_url, printed) = serve_process(&[
+        "--demo",
+        "--data",
+        data_a.to_str().unwrap(),
+        "--database",
+        &database,
+    ]);
     let password = printed
         .iter()
         .find_map(|l| l.split("password=").nth(1))
         .and_then(|p| p.split(' ').next())
         .unwrap()
         .to_owned();
-    let (mut b, b_url, _) = serve_process(&["--data", data, "--database", &database]);
+    let mut running = Stopped(vec![a]);
+    let (b, b_url, _) =
+        serve_process(&["--data", data_b.to_str().unwrap(), "--database", &database]);
+    running.0.push(b);
     let proxy = dir.path().join("nginx");
     std::fs::create_dir(&proxy).unwrap();
-    let (mut nginx, via_a, via_b) = nginx_in_front(&proxy, &a_url, &b_url);
+    let (nginx, via_a, via_b) = nginx_in_front(&proxy, &a_url, &b_url);
+    running.0.push(nginx);
 
     // A resident's CLI, through nginx, served by replica B.
     let cache = dir.path().join("cache");
@@ -1064,6 +1088,8 @@ async fn a_listener_on_replica_b_gets_every_alert_once_in_order_while_replica_a_
         .unwrap();
     let (lines_tx, mut lines) = tokio::sync::mpsc::unbounded_channel();
     let stdout = listener.stdout.take().unwrap();
+    let stderr = listener.stderr.take().unwrap();
+    running.0.push(listener);
     std::thread::spawn(move || {
         use std::io::BufRead;
         for line in std::io::BufReader::new(stdout).lines() {
@@ -1072,7 +1098,6 @@ async fn a_listener_on_replica_b_gets_every_alert_once_in_order_while_replica_a_
             }
         }
     });
-    let stderr = listener.stderr.take().unwrap();
     let connected = tokio::task::spawn_blocking(move || {
         use std::io::BufRead;
         std::io::BufReader::new(stderr)
@@ -1111,6 +1136,7 @@ async fn a_listener_on_replica_b_gets_every_alert_once_in_order_while_replica_a_
     publish(&via_a, &token, "Deux : fermeture des parcs").await;
     wait_for(&mut lines, 2).await;
     // Replica A dies; nginx sends the third publication to B.
+    let mut a = running.0.remove(0);
     a.kill().unwrap();
     a.wait().unwrap();
     publish(&via_a, &token, "Trois : fin de l'alerte").await;
@@ -1125,14 +1151,6 @@ async fn a_listener_on_replica_b_gets_every_alert_once_in_order_while_replica_a_
             "Trois : fin de l'alerte"
         ]
     );
-    listener.kill().unwrap();
-    let _ = listener.wait();
-    b.kill().unwrap();
-    let _ = b.wait();
-    let _ = Command::new("kill")
-        .args(["-QUIT", &nginx.id().to_string()])
-        .status();
-    let _ = nginx.wait();
 }
 
 async fn login(url: &str, password: &str) -> String {

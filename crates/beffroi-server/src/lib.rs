@@ -211,7 +211,16 @@ impl AppState {
     pub async fn open(settings: Settings) -> Result<Self, LaunchError> {
         let (store, bus) = open_store(settings.database.as_ref(), &settings.data_dir).await?;
         photos::clear_incoming(&settings.data_dir)?;
-        let keys = keys::KeyRing::open(&settings.data_dir)?;
+        // Replicas share the keys through the database; a server alone keeps
+        // its own in its data directory.
+        let home = match &settings.database {
+            Some(store::DatabaseUrl::Postgres(_)) => keys::KeyHome::Store {
+                store: store.as_ref(),
+                import_from: &settings.data_dir,
+            },
+            _ => keys::KeyHome::Dir(&settings.data_dir),
+        };
+        let keys = keys::KeyRing::open(home).await?;
         let latest = store.latest_alert_cursor().await?;
         // The VAPID `sub` claim: how a push service reaches the operator.
         let contact = match &settings.public_url {

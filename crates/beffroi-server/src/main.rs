@@ -134,6 +134,28 @@ impl Storage {
             .with_context(|| format!("cannot open the database {}", self.describe()))
     }
 
+    /// The keys where the servers keep them (the database they share, or
+    /// the data directory of a server alone), after a rotation if asked.
+    async fn keys(&self, rotate: bool) -> anyhow::Result<beffroi_server::keys::KeyRing> {
+        use beffroi_server::keys::{KeyHome, KeyRing};
+        let store = match &self.database {
+            Some(DatabaseUrl::Postgres(_)) => Some(self.open().await?),
+            _ => None,
+        };
+        let home = match &store {
+            Some(store) => KeyHome::Store {
+                store: store.as_ref(),
+                import_from: &self.data,
+            },
+            None => KeyHome::Dir(&self.data),
+        };
+        Ok(if rotate {
+            KeyRing::rotate(home).await?
+        } else {
+            KeyRing::open(home).await?
+        })
+    }
+
     fn describe(&self) -> String {
         match &self.database {
             Some(url) => url.to_string(),
@@ -146,14 +168,14 @@ impl Storage {
 enum KeysCommand {
     /// List the keys (the newest signs).
     List {
-        #[arg(long, env = "BEFFROI_DATA")]
-        data: PathBuf,
+        #[command(flatten)]
+        storage: Storage,
     },
     /// Make a new signing key, endorsed by the current one so devices that
-    /// pinned it trust the new one; takes effect at the server's next start.
+    /// pinned it trust the new one; takes effect at the servers' next start.
     Rotate {
-        #[arg(long, env = "BEFFROI_DATA")]
-        data: PathBuf,
+        #[command(flatten)]
+        storage: Storage,
     },
 }
 
@@ -256,8 +278,8 @@ fn main() -> anyhow::Result<()> {
             } => import_places(&file, &storage).await,
             Command::Keys { command } => {
                 let ring = match command {
-                    KeysCommand::List { data } => beffroi_server::keys::KeyRing::open(&data)?,
-                    KeysCommand::Rotate { data } => beffroi_server::keys::KeyRing::rotate(&data)?,
+                    KeysCommand::List { storage } => storage.keys(false).await?,
+                    KeysCommand::Rotate { storage } => storage.keys(true).await?,
                 };
                 for k in ring.public_keys() {
                     println!(

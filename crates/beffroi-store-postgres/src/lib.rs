@@ -48,7 +48,10 @@ use time::OffsetDateTime;
 use tokio_postgres::error::SqlState;
 
 /// The embedded migrations, in order; never edit a released one.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_secrets.sql")),
+];
 
 /// The advisory lock keys ("beffroi" and a number).
 const MIGRATION_LOCK: i64 = 0x6265_6666_726f_6900;
@@ -1374,5 +1377,29 @@ impl Store for PgStore {
             )
             .await
             .map_err(db)?)
+    }
+
+    async fn secrets(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let client = self.client().await?;
+        Ok(client
+            .query("SELECT name, value FROM secrets ORDER BY name", &[])
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
+    async fn add_secret(&self, name: String, value: String) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        Ok(client
+            .execute(
+                "INSERT INTO secrets (name, value, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (name) DO NOTHING",
+                &[&name, &value, &now()],
+            )
+            .await
+            .map_err(db)?
+            > 0)
     }
 }

@@ -39,6 +39,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0006_communes_geometry.sql")),
         M::up(include_str!("../migrations/0007_reports_position.sql")),
         M::up(include_str!("../migrations/0008_push_subscriptions.sql")),
+        M::up(include_str!("../migrations/0009_secrets.sql")),
     ])
 });
 
@@ -661,6 +662,26 @@ impl Store for SqliteStore {
 
     async fn expire_push_subscriptions(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
         self.call(move |conn| push::expire(conn, before)).await
+    }
+
+    async fn secrets(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.call(|conn| {
+            let mut stmt = conn.prepare("SELECT name, value FROM secrets ORDER BY name")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn add_secret(&self, name: String, value: String) -> Result<bool, StoreError> {
+        self.call(move |conn| {
+            Ok(conn.execute(
+                "INSERT INTO secrets (name, value, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name) DO NOTHING",
+                params![name, value, OffsetDateTime::now_utc().unix_timestamp()],
+            )? > 0)
+        })
+        .await
     }
 }
 

@@ -1145,6 +1145,35 @@ pub async fn push_subscriptions(store: &dyn Store) {
     assert_eq!(store.push_subscription_count().await.unwrap(), 1);
 }
 
+/// secrets, add_secret.
+pub async fn secrets(store: &dyn Store) {
+    assert!(store.secrets().await.unwrap().is_empty());
+    assert!(
+        store
+            .add_secret("vapid.secret".into(), "first".into())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .add_secret("vapid.secret".into(), "second".into())
+            .await
+            .unwrap(),
+        "never replaced"
+    );
+    store
+        .add_secret("a1b2.json".into(), "{\"key\": 1}".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.secrets().await.unwrap(),
+        [
+            ("a1b2.json".to_owned(), "{\"key\": 1}".to_owned()),
+            ("vapid.secret".to_owned(), "first".to_owned())
+        ]
+    );
+}
+
 // ---------------------------------------------------------------- ordering
 
 /// How many writers of each kind, and how many writes each.
@@ -1348,7 +1377,7 @@ macro_rules! contract {
     ($backend:ident, $open:path) => {
         $crate::contract!(@stories $backend, $open, [
             communes, staff_and_sessions, places, alerts,
-            report_intake_and_status, report_lists, push_subscriptions
+            report_intake_and_status, report_lists, push_subscriptions, secrets
         ]);
     };
     (@stories $backend:ident, $open:path, [$($story:ident),*]) => {

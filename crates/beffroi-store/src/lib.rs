@@ -347,6 +347,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Removes the subscriptions not renewed since `before` (their devices
     /// fell silent); returns how many.
     async fn expire_push_subscriptions(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
+
+    /// The servers' secrets (signing keys…) by name, when the servers
+    /// sharing this store keep them in it (see `beffroi_server::keys`).
+    async fn secrets(&self) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Keeps `value` under `name` unless a secret has that name (secrets
+    /// are never replaced); whether it was kept.
+    async fn add_secret(&self, name: String, value: String) -> Result<bool, StoreError>;
 }
 
 /// Where a town hall's data lives, as an operator writes it
