@@ -114,6 +114,9 @@ pub struct Settings {
     /// Accept Web Push endpoints on private addresses and over plain http
     /// (a push service on this machine, for tests); never in production.
     pub push_allow_private: bool,
+    /// The time the directory's hours are evaluated at ("open now"), for
+    /// demonstrations and tests; `None`: the real time.
+    pub hours_clock: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// The first wait before a push is tried again (then 4×, 16×).
     pub push_retry_base: std::time::Duration,
 }
@@ -124,6 +127,7 @@ impl Settings {
             data_dir: data_dir.into(),
             database: None,
             follow_every: Duration::from_secs(5),
+            hours_clock: None,
             max_body_bytes: 64 * 1024,
             session_ttl: time::Duration::hours(12),
             sender: "beffroi.localhost".into(),

@@ -95,6 +95,10 @@ enum Command {
         /// anyone could make the server send requests into its own network.
         #[arg(long, env = "BEFFROI_PUSH_ALLOW_PRIVATE")]
         push_allow_private: bool,
+        /// Evaluate the directory's hours ("open now") at this time (RFC 3339,
+        /// e.g. 2026-11-23T10:00:00+01:00), for demonstrations and tests.
+        #[arg(long, env = "BEFFROI_CLOCK", value_parser = parse_clock)]
+        clock: Option<chrono::DateTime<chrono::FixedOffset>>,
     },
     /// Manage staff accounts.
     Staff {
@@ -231,6 +235,7 @@ fn main() -> anyhow::Result<()> {
                 tiles_attribution,
                 tiles_max_zoom,
                 push_allow_private,
+                clock,
             } => {
                 let tiles = match (tiles_url, tiles_attribution) {
                     (Some(url), Some(attribution)) => Some(
@@ -249,6 +254,7 @@ fn main() -> anyhow::Result<()> {
                     s.database = database;
                     s.tiles = tiles;
                     s.push_allow_private = push_allow_private;
+                    s.hours_clock = clock;
                     s.report_burst = reports_per_minute;
                     s.report_interval = std::time::Duration::from_secs_f64(
                         60.0 / f64::from(reports_per_minute.max(1)),
@@ -439,6 +445,11 @@ async fn staff_add(storage: &Storage, name: &str, role: &str) -> anyhow::Result<
         }
         Err(e) => Err(e.into()),
     }
+}
+
+fn parse_clock(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map_err(|e| format!("{e}: use RFC 3339, e.g. 2026-11-23T10:00:00+01:00"))
 }
 
 fn parse_public_url(s: &str) -> Result<String, String> {

@@ -81,8 +81,12 @@ async fn places(state: &AppState) -> Result<(Arc<Vec<Place>>, Arc<HoursCache>), 
     Ok((d.list.clone(), d.hours.clone()))
 }
 
-fn now() -> chrono::DateTime<chrono::FixedOffset> {
-    chrono::Utc::now().with_timezone(&TIMEZONE).fixed_offset()
+/// Now, where the hours are read (or the time `--clock` fixes).
+fn now(state: &AppState) -> chrono::DateTime<chrono::FixedOffset> {
+    state
+        .settings
+        .hours_clock
+        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&TIMEZONE).fixed_offset())
 }
 
 fn localizer() -> Result<&'static Localizer, ApiError> {
@@ -116,7 +120,7 @@ pub async fn search(
     }
     let (list, hours) = places(&state).await?;
     let l10n = localizer()?;
-    let at = now();
+    let at = now(&state);
     // Hours are evaluated for thousands of places: off the async threads.
     let results =
         tokio::task::spawn_blocking(move || search_in(list.iter(), &q, &at, &hours, l10n))
@@ -139,7 +143,7 @@ pub async fn details(
         .find(|p| p.id.0 == id)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
-    let at = now();
+    let at = now(&state);
     let e = evaluate(&place, &at, &hours, localizer()?);
     let week = week(&place, &at, &hours);
     Ok(JsonResponse(PlaceDetails {
