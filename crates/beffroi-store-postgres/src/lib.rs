@@ -308,21 +308,9 @@ impl PgStore {
         else {
             return Ok(None);
         };
-        let data: String = row.get(0);
-        let report: NewReport =
-            serde_json::from_str(&data).map_err(corrupt(format!("report {id}")))?;
+        let report = rules::report(id, row.get(0))?;
         let history = Self::history(client, id).await?;
-        let status = history
-            .last()
-            .map(|h| h.status.clone())
-            .unwrap_or(ReportStatus::Received);
-        Ok(Some(StaffReport {
-            kind: status.kind(),
-            status,
-            report,
-            received_at: row.get(1),
-            history,
-        }))
+        Ok(Some(rules::staff_report(report, row.get(1), history)))
     }
 
     async fn audit(
@@ -1221,17 +1209,9 @@ impl Store for PgStore {
         else {
             return Ok(None);
         };
-        let report: NewReport =
-            serde_json::from_str(row.get(0)).map_err(corrupt(format!("report {id}")))?;
+        let report = rules::report(&id, row.get(0))?;
         let history = Self::history(&client, &id).await?;
-        Ok(Some(ReporterView {
-            id: report.id,
-            category: report.category,
-            description: report.description,
-            location: report.location,
-            commune: report.commune,
-            history,
-        }))
+        Ok(Some(rules::reporter_view(report, history)))
     }
 
     async fn save_push_subscription(

@@ -13,6 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use beffroi_store::rules;
 use beffroi_store::{ReportFilter, StoreError, Submitted};
 
 fn time_of(s: &str) -> Result<OffsetDateTime, StoreError> {
@@ -158,17 +159,8 @@ pub(super) fn for_reporter(
     let Some(data) = data else {
         return Ok(None);
     };
-    let report: NewReport = serde_json::from_str(&data)
-        .map_err(|e| StoreError::Corrupt(format!("report {id}: {e}")))?;
-    let history = history(conn, id)?;
-    Ok(Some(ReporterView {
-        id: report.id,
-        category: report.category,
-        description: report.description,
-        location: report.location,
-        commune: report.commune,
-        history,
-    }))
+    let report = rules::report(id, &data)?;
+    Ok(Some(rules::reporter_view(report, history(conn, id)?)))
 }
 
 fn history(conn: &Connection, id: &str) -> Result<Vec<StatusChange>, StoreError> {
@@ -247,20 +239,12 @@ pub(super) fn staff_view(conn: &Connection, id: &str) -> Result<Option<StaffRepo
     let Some((data, received_at)) = row else {
         return Ok(None);
     };
-    let report: NewReport = serde_json::from_str(&data)
-        .map_err(|e| StoreError::Corrupt(format!("report {id}: {e}")))?;
-    let history = history(conn, id)?;
-    let status = history
-        .last()
-        .map(|h| h.status.clone())
-        .unwrap_or(ReportStatus::Received);
-    Ok(Some(StaffReport {
-        kind: status.kind(),
-        status,
+    let report = rules::report(id, &data)?;
+    Ok(Some(rules::staff_report(
         report,
-        received_at: time_of(&received_at)?,
-        history,
-    }))
+        time_of(&received_at)?,
+        history(conn, id)?,
+    )))
 }
 
 /// Reports for triage or Open311, filtered and paged in SQL, newest first

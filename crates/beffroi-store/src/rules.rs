@@ -5,7 +5,9 @@
 use beffroi_domain::alert::{AlertDraft, AlertState, Severity};
 use beffroi_domain::msg;
 use beffroi_domain::place::{Place, Source, Writer};
-use beffroi_domain::report::StatusKind;
+use beffroi_domain::report::{
+    NewReport, ReportStatus, ReporterView, StaffReport, StatusChange, StatusKind,
+};
 use time::OffsetDateTime;
 
 use crate::{Expect, ReportFilter, StoreError};
@@ -113,5 +115,41 @@ impl ReportFilter {
             let dlon = metres / (111_320.0 * at.lat.to_radians().cos().max(0.01));
             (at.lat - dlat, at.lat + dlat, at.lon - dlon, at.lon + dlon)
         })
+    }
+}
+
+/// A stored report's JSON, read back.
+pub fn report(id: &str, data: &str) -> Result<NewReport, StoreError> {
+    serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("report {id}: {e}")))
+}
+
+/// A report as staff see it: its status is the last of its history.
+pub fn staff_report(
+    report: NewReport,
+    received_at: OffsetDateTime,
+    history: Vec<StatusChange>,
+) -> StaffReport {
+    let status = history
+        .last()
+        .map(|h| h.status.clone())
+        .unwrap_or(ReportStatus::Received);
+    StaffReport {
+        kind: status.kind(),
+        status,
+        report,
+        received_at,
+        history,
+    }
+}
+
+/// A report as its reporter sees it: no contact details.
+pub fn reporter_view(report: NewReport, history: Vec<StatusChange>) -> ReporterView {
+    ReporterView {
+        id: report.id,
+        category: report.category,
+        description: report.description,
+        location: report.location,
+        commune: report.commune,
+        history,
     }
 }
