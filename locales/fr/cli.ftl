@@ -6,7 +6,10 @@ cli-sync-done = Synchronisé avec { $server } : { $count ->
 } et { $places ->
     [one] { $places } lieu
    *[other] { $places } lieux
-} en cache ({ $changed } mises à jour).
+} en cache ({ $changed ->
+    [one] { $changed } mise à jour
+   *[other] { $changed } mises à jour
+}).
 cli-offline = Hors ligne : impossible de joindre { $server } ({ $reason }).
 cli-serving-cache = Données du cache local : { $count ->
     [one] { $count } commune

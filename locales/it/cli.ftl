@@ -6,7 +6,10 @@ cli-sync-done = Sincronizzato con { $server }: { $count ->
 } e { $places ->
     [one] { $places } luogo
    *[other] { $places } luoghi
-} in cache ({ $changed } aggiornati).
+} in cache ({ $changed ->
+    [one] { $changed } aggiornato
+   *[other] { $changed } aggiornati
+}).
 cli-offline = Offline: impossibile raggiungere { $server } ({ $reason }).
 cli-serving-cache = Dati dalla cache locale: { $count ->
     [one] { $count } comune

@@ -490,7 +490,11 @@ fn run() -> anyhow::Result<ExitCode> {
                             ("places", report.places_total.into()),
                             (
                                 "changed",
-                                (report.communes_changed + report.places_changed).into()
+                                (report.communes_changed
+                                    + report.communes_removed
+                                    + report.places_changed
+                                    + report.places_removed)
+                                    .into()
                             ),
                             ("server", report.server.into()),
                         ]

@@ -1032,17 +1032,7 @@ impl Drop for Stopped {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_listener_on_replica_b_gets_every_alert_once_in_order_while_replica_a_is_killed() {
-    let url = std::env::var("BEFFROI_TEST_DATABASE_URL").expect(
-        "BEFFROI_TEST_DATABASE_URL is not set: run the tests through scripts/with-postgres.sh \
-         (make test does), which starts a throwaway PostgreSQL",
-    );
-    let name = format!("replicas_{}", std::process::id());
-    let created = Command::new("psql")
-        .args([&url, "-q", "-c", &format!("CREATE DATABASE {name}")])
-        .status()
-        .unwrap();
-    assert!(created.success());
-    let database = format!("{}/{name}", url.rsplit_once('/').unwrap().0);
+    let database = new_database("replicas");
     let dir = tempfile::tempdir().unwrap();
     let (data_a, data_b) = (dir.path().join("a"), dir.path().join("b"));
     // Two replicas sharing the database (and through it the signing keys:
@@ -1054,12 +1044,7 @@ async fn a_listener_on_replica_b_gets_every_alert_once_in_order_while_replica_a_
         "--database",
         &database,
     ]);
-    let password = printed
-        .iter()
-        .find_map(|l| l.split("password=").nth(1))
-        .and_then(|p| p.split(' ').next())
-        .unwrap()
-        .to_owned();
+    let password = demo_password(&printed);
     let mut running = Stopped(vec![a]);
     let (b, b_url, _) =
         serve_process(&["--data", data_b.to_str().unwrap(), "--database", &database]);
@@ -1078,46 +1063,8 @@ async fn a_listener_on_replica_b_gets_every_alert_once_in_order_while_replica_a_
     .await
     .unwrap();
     assert!(synced.status.success(), "{}", text(&synced.stderr));
-    let mut listener = Command::new(BIN)
-        .args(["listen", "--json", "--no-notify", "--data"])
-        .arg(&cache)
-        .env("LANG", "en_GB.UTF-8")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (lines_tx, mut lines) = tokio::sync::mpsc::unbounded_channel();
-    let stdout = listener.stdout.take().unwrap();
-    let stderr = listener.stderr.take().unwrap();
+    let (listener, mut lines) = listen(&cache).await;
     running.0.push(listener);
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout).lines() {
-            if lines_tx.send(line.unwrap()).is_err() {
-                break;
-            }
-        }
-    });
-    let connected = tokio::task::spawn_blocking(move || {
-        use std::io::BufRead;
-        std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-            .any(|l| l.starts_with("Waiting for alerts"))
-    });
-    assert!(
-        tokio::time::timeout(std::time::Duration::from_secs(10), connected)
-            .await
-            .expect("listening within 10 s")
-            .unwrap()
-    );
-    let headline = |line: &str| -> String {
-        let alert: serde_json::Value = serde_json::from_str(line).unwrap();
-        alert["message"]["texts"][0]["headline"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
     let token = login(&via_a, &password).await;
     let mut got = Vec::new();
     let mut wait_for = async |lines: &mut tokio::sync::mpsc::UnboundedReceiver<String>,
@@ -1127,7 +1074,7 @@ async fn a_listener_on_replica_b_gets_every_alert_once_in_order_while_replica_a_
                 .await
                 .unwrap_or_else(|_| panic!("alert {} within 10 s; got {got:?}", n))
                 .unwrap();
-            got.push(headline(&line));
+            got.push(headline_of(&line));
         }
     };
     // 1 and 2 published through replica A, heard on B.
@@ -1150,6 +1097,218 @@ async fn a_listener_on_replica_b_gets_every_alert_once_in_order_while_replica_a_
             "Deux : fermeture des parcs",
             "Trois : fin de l'alerte"
         ]
+    );
+}
+
+/// A new database on the throwaway cluster of `scripts/with-postgres.sh`
+/// (the tests fail, never skip, without it); its URL.
+fn new_database(prefix: &str) -> String {
+    let url = std::env::var("BEFFROI_TEST_DATABASE_URL").expect(
+        "BEFFROI_TEST_DATABASE_URL is not set: run the tests through scripts/with-postgres.sh \
+         (make test does), which starts a throwaway PostgreSQL",
+    );
+    let name = format!("{prefix}_{}", std::process::id());
+    let created = Command::new("psql")
+        .args([&url, "-q", "-c", &format!("CREATE DATABASE {name}")])
+        .status()
+        .unwrap();
+    assert!(created.success());
+    format!("{}/{name}", url.rsplit_once('/').unwrap().0)
+}
+
+/// `beffroi listen --json` over the device cache `cache`, once it is
+/// connected; the alerts it prints (verified), a line each.
+async fn listen(
+    cache: &std::path::Path,
+) -> (
+    std::process::Child,
+    tokio::sync::mpsc::UnboundedReceiver<String>,
+) {
+    let mut listener = Command::new(BIN)
+        .args(["listen", "--json", "--no-notify", "--data"])
+        .arg(cache)
+        .env("LANG", "en_GB.UTF-8")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines_tx, lines) = tokio::sync::mpsc::unbounded_channel();
+    let stdout = listener.stdout.take().unwrap();
+    let stderr = listener.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            if lines_tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let connected = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .any(|l| l.starts_with("Waiting for alerts"))
+    });
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_secs(10), connected)
+            .await
+            .expect("listening within 10 s")
+            .unwrap()
+    );
+    (listener, lines)
+}
+
+/// The French headline of an alert `beffroi listen --json` printed.
+fn headline_of(line: &str) -> String {
+    let alert: serde_json::Value = serde_json::from_str(line).unwrap();
+    alert["message"]["texts"][0]["headline"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The demo staff password a `serve --demo` process printed.
+fn demo_password(printed: &[String]) -> String {
+    printed
+        .iter()
+        .find_map(|l| l.split("password=").nth(1))
+        .and_then(|p| p.split(' ').next())
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_demo_town_hall_migrated_from_sqlite_to_postgresql_keeps_its_devices() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("sqlite");
+    let server_bin = std::path::Path::new(BIN).with_file_name("beffroi-server");
+    let imported = Command::new(&server_bin)
+        .args(["import", "places"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/osm-monaco-pois.geojson"
+        ))
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    let (server, url, printed) = serve_process(&["--demo", "--data", data.to_str().unwrap()]);
+    let running = Stopped(vec![server]);
+    let token = login(&url, &demo_password(&printed)).await;
+    publish(&url, &token, "Avant : alerte canicule").await;
+    // A resident's device, synced with the SQLite town hall.
+    let cache = dir.path().join("cache");
+    let sync = |server: String| {
+        let cache = cache.clone();
+        tokio::task::spawn_blocking(move || {
+            beffroi(&["--server", &server, "--home", "06088", "sync"], &cache)
+        })
+    };
+    let first = sync(url.clone()).await.unwrap();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let places = |out: &Output| -> usize {
+        let said = text(&out.stdout);
+        said.split(" lieu")
+            .next()
+            .and_then(|s| s.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{said}"))
+    };
+    let before = places(&first);
+    assert!(before > 10, "{}", text(&first.stdout));
+    // A place is deleted after the device synced: its tombstone must
+    // reach the device through the new database.
+    let page: serde_json::Value = reqwest::get(format!("{url}/api/v1/places?since=0"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let gone = page["items"][0]["id"].as_str().unwrap();
+    let deleted = reqwest::Client::new()
+        .delete(format!("{url}/api/v1/admin/places/{gone}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(deleted.status().is_success());
+
+    // The town hall stops and moves to PostgreSQL.
+    drop(running);
+    let database = new_database("migrated");
+    let from = format!("sqlite://{}/beffroi.sqlite3", data.display());
+    let out = Command::new(&server_bin)
+        .args(["migrate", "--from", &from, "--to", &database])
+        .output()
+        .unwrap();
+    let printed = text(&out.stdout);
+    assert!(out.status.success(), "{printed}{}", text(&out.stderr));
+    assert!(printed.contains("copied and checked"), "{printed}");
+    let rows = |table: &str| -> (usize, usize) {
+        let line = printed
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(table))
+            .unwrap_or_else(|| panic!("no {table} line: {printed}"));
+        let n: Vec<usize> = line
+            .split_whitespace()
+            .skip(1)
+            .map(|n| n.parse().unwrap())
+            .collect();
+        (n[0], n[1])
+    };
+    for table in ["communes", "places", "alert_messages", "staff", "audit_log"] {
+        let (source, copied) = rows(table);
+        assert!(source > 0 && source == copied, "{table}: {printed}");
+    }
+    assert!(
+        printed.contains("keys and secrets copied: 3"),
+        "the signing key, the reporters' key, the Web Push key: {printed}"
+    );
+    // A second copy into the same database is refused, in words.
+    let again = Command::new(&server_bin)
+        .args(["migrate", "--from", &from, "--to", &database])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("is not empty"),
+        "{}",
+        text(&again.stderr)
+    );
+
+    // A server on PostgreSQL, with a data directory of its own (no key
+    // files in it: the keys came through the database).
+    let fresh = dir.path().join("pg");
+    let (server, pg_url, _) =
+        serve_process(&["--data", fresh.to_str().unwrap(), "--database", &database]);
+    let mut running = Stopped(vec![server]);
+    assert!(!fresh.join("keys").exists());
+    // The device goes on from its cursors: only the deletion is new.
+    let again = sync(pg_url.clone()).await.unwrap();
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout).contains("(1 mise à jour)"),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(places(&again), before - 1);
+    // The session opened before the move still works, and a new alert
+    // reaches the device, verified against the key it pinned.
+    let (listener, mut lines) = listen(&cache).await;
+    running.0.push(listener);
+    publish(&pg_url, &token, "Après : fin de l'alerte canicule").await;
+    let line = tokio::time::timeout(std::time::Duration::from_secs(10), lines.recv())
+        .await
+        .expect("the new alert within 10 s")
+        .unwrap();
+    assert_eq!(headline_of(&line), "Après : fin de l'alerte canicule");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        lines.try_recv().ok(),
+        None,
+        "the old alert is not sent again"
     );
 }
 

@@ -90,6 +90,21 @@ impl KeyHome<'_> {
     }
 }
 
+/// Copies every key of `from` that `to` lacks (a town hall moving to
+/// another database, `beffroi-server migrate`); how many `to` now holds of
+/// `from`'s. Nothing is replaced: a key is made once.
+pub async fn copy(from: KeyHome<'_>, to: KeyHome<'_>) -> Result<usize, KeyError> {
+    let entries = from.entries().await?;
+    for (name, text) in &entries {
+        to.create(name, text).await?;
+    }
+    let held = to.entries().await?;
+    Ok(entries
+        .iter()
+        .filter(|e| held.iter().any(|h| h == *e))
+        .count())
+}
+
 /// The files of a key directory (none if it does not exist).
 fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, KeyError> {
     if !dir.exists() {

@@ -31,6 +31,7 @@ pub mod import;
 pub mod keys;
 pub mod l10n;
 pub mod limits;
+pub mod migrate;
 pub mod pages;
 pub mod photos;
 pub mod push;
@@ -467,13 +468,22 @@ pub async fn open_store(
     let local = || Arc::new(store::LocalBus::default()) as Arc<dyn store::Bus>;
     Ok(match database {
         None => (Arc::new(SqliteStore::open(data_dir)?), local()),
-        Some(store::DatabaseUrl::Sqlite(path)) => {
-            (Arc::new(SqliteStore::open_file(path)?), local())
-        }
         Some(store::DatabaseUrl::Postgres(url)) => {
             let store = beffroi_store_postgres::PgStore::connect(url).await?;
             let bus = beffroi_store_postgres::PgBus::start(url, store.clone());
             (Arc::new(store), Arc::new(bus))
+        }
+        Some(url) => (open_database(url).await?, local()),
+    })
+}
+
+/// The store a URL names, migrated to this version, with no bus (for the
+/// operator's commands).
+pub async fn open_database(url: &store::DatabaseUrl) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(match url {
+        store::DatabaseUrl::Sqlite(path) => Arc::new(SqliteStore::open_file(path)?),
+        store::DatabaseUrl::Postgres(url) => {
+            Arc::new(beffroi_store_postgres::PgStore::connect(url).await?)
         }
     })
 }

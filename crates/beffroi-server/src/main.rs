@@ -115,6 +115,21 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Copy a whole town hall into another, empty database (e.g. from
+    /// SQLite to PostgreSQL), with its cursors and keys; stop its servers
+    /// first. Devices go on syncing with no reset.
+    Migrate {
+        /// The database to copy: sqlite:///path/to/beffroi.sqlite3 or postgres://…
+        #[arg(long)]
+        from: DatabaseUrl,
+        /// The empty database to copy it into.
+        #[arg(long)]
+        to: DatabaseUrl,
+        /// The town hall's data directory (its keys when on SQLite, its
+        /// photos); by default the SQLite file's directory.
+        #[arg(long, env = "BEFFROI_DATA")]
+        data: Option<PathBuf>,
+    },
 }
 
 /// Where a town hall's data lives.
@@ -282,6 +297,7 @@ fn main() -> anyhow::Result<()> {
             Command::Import {
                 what: ImportCommand::Places { file, storage },
             } => import_places(&file, &storage).await,
+            Command::Migrate { from, to, data } => migrate(&from, &to, data.as_deref()).await,
             Command::Keys { command } => {
                 let ring = match command {
                     KeysCommand::List { storage } => storage.keys(false).await?,
@@ -302,6 +318,34 @@ fn main() -> anyhow::Result<()> {
             }
         }
     })
+}
+
+async fn migrate(
+    from: &DatabaseUrl,
+    to: &DatabaseUrl,
+    data: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let copied = beffroi_server::migrate::migrate(from, to, data)
+        .await
+        .with_context(|| format!("cannot copy {from} into {to}"))?;
+    println!("{:<20} {:>10} {:>10}", "table", "source", "copied");
+    for (table, n, m) in &copied.tables {
+        println!("{table:<20} {n:>10} {m:>10}");
+    }
+    println!("last cursor {}", copied.last_cursor);
+    println!("keys and secrets copied: {}", copied.keys);
+    if let Some(dir) = &copied.photos_dir
+        && copied.reports_with_photos > 0
+    {
+        println!(
+            "photos of {} reports stay in {}: give the servers on {to} a data \
+             directory holding them (--data)",
+            copied.reports_with_photos,
+            dir.display()
+        );
+    }
+    println!("copied and checked: {from} -> {to}");
+    Ok(())
 }
 
 /// Below this open-file limit the server says so at start.

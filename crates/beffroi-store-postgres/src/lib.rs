@@ -24,6 +24,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 mod bus;
+mod snapshot;
 pub use bus::PgBus;
 
 use async_trait::async_trait;
@@ -1381,5 +1382,13 @@ impl Store for PgStore {
             .await
             .map_err(db)?
             > 0)
+    }
+
+    async fn export(&self) -> Result<beffroi_store::snapshot::Snapshot, StoreError> {
+        snapshot::export(&mut self.client().await?).await
+    }
+
+    async fn import(&self, snapshot: beffroi_store::snapshot::Snapshot) -> Result<(), StoreError> {
+        snapshot::import(&mut self.client().await?, snapshot).await
     }
 }

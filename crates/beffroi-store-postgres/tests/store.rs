@@ -110,3 +110,27 @@ async fn a_database_that_cannot_be_reached_is_said_unavailable() {
     );
     assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
 }
+
+/// A town hall moves from SQLite to PostgreSQL and back, row for row: the
+/// copy `beffroi-server migrate` makes, across backends (times kept to the
+/// microsecond PostgreSQL keeps, nothing else changed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_town_hall_moves_between_sqlite_and_postgresql_row_for_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = beffroi_store_sqlite::SqliteStore::open(dir.path()).unwrap();
+    beffroi_store::contract::town_hall(&sqlite).await;
+    let original = sqlite.export().await.unwrap();
+
+    let pg = open_postgres().await.store;
+    pg.import(original.clone()).await.unwrap();
+    let moved = pg.export().await.unwrap();
+    assert_eq!(moved.clone().normalised(), original.clone().normalised());
+
+    let back_dir = tempfile::tempdir().unwrap();
+    let back = beffroi_store_sqlite::SqliteStore::open(back_dir.path()).unwrap();
+    back.import(moved).await.unwrap();
+    assert_eq!(
+        back.export().await.unwrap().normalised(),
+        original.normalised()
+    );
+}

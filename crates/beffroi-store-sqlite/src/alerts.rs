@@ -22,7 +22,7 @@ fn now_text() -> Result<String, StoreError> {
         .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn parse_time(s: &str) -> Result<OffsetDateTime, StoreError> {
+pub(crate) fn parse_time(s: &str) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|e| StoreError::Corrupt(format!("time {s:?}: {e}")))
 }
 

@@ -28,6 +28,7 @@ use beffroi_store::{
 mod alerts;
 mod push;
 mod reports;
+mod snapshot;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
@@ -682,6 +683,15 @@ impl Store for SqliteStore {
             )? > 0)
         })
         .await
+    }
+
+    async fn export(&self) -> Result<beffroi_store::snapshot::Snapshot, StoreError> {
+        self.call(snapshot::export).await
+    }
+
+    async fn import(&self, snapshot: beffroi_store::snapshot::Snapshot) -> Result<(), StoreError> {
+        self.call(move |conn| snapshot::import(conn, snapshot))
+            .await
     }
 }
 

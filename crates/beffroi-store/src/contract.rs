@@ -74,6 +74,16 @@ fn place(id: &str, name: &str, source: Source) -> Place {
     }
 }
 
+fn osm_place(n: u32, name: &str) -> Place {
+    place(
+        &format!("osm:node:{n}"),
+        name,
+        Source::Osm {
+            element: format!("node/{n}"),
+        },
+    )
+}
+
 fn draft(headline: &str) -> AlertDraft {
     serde_json::from_value(serde_json::json!({
         "status": "actual",
@@ -313,15 +323,7 @@ pub async fn staff_and_sessions(store: &dyn Store) {
 /// upsert_places (counts, imports versus staff), places_since(_json) (pages,
 /// tombstones), get_place, list_places, delete_place.
 pub async fn places(store: &dyn Store) {
-    let osm = |n: u32, name: &str| {
-        place(
-            &format!("osm:node:{n}"),
-            name,
-            Source::Osm {
-                element: format!("node/{n}"),
-            },
-        )
-    };
+    let osm = osm_place;
     let counts = store
         .upsert_places(
             vec![
@@ -1174,6 +1176,202 @@ pub async fn secrets(store: &dyn Store) {
     );
 }
 
+// ---------------------------------------------------------------- copy
+
+/// A town hall with a row in every table: communes, staff and a session,
+/// places and a tombstone, a draft and a sent then cancelled alert (with
+/// their audit), reports and a status history, a push subscription, a
+/// secret. What [`copy`] and the cross-backend migration tests copy.
+pub async fn town_hall(store: &dyn Store) {
+    territory(store).await;
+    let name = "m.durand".parse().unwrap();
+    store
+        .add_staff(&name, Role::Publisher, "hash".into())
+        .await
+        .unwrap();
+    store
+        .create_session(
+            [7; 32],
+            &name,
+            OffsetDateTime::now_utc() + Duration::hours(1),
+        )
+        .await
+        .unwrap();
+    store
+        .upsert_places(
+            vec![osm_place(1, "Boulangerie"), osm_place(2, "Pharmacie")],
+            Writer::Import,
+        )
+        .await
+        .unwrap();
+    store
+        .delete_place(&PlaceId("osm:node:2".into()))
+        .await
+        .unwrap();
+    store
+        .create_alert("draft".into(), draft("Brouillon"), "m.durand".into())
+        .await
+        .unwrap();
+    store
+        .create_alert("a".into(), draft("Canicule"), "m.durand".into())
+        .await
+        .unwrap();
+    let first = publication(
+        "a",
+        "msg-1",
+        MsgType::Alert,
+        vec![],
+        Expect::Draft,
+        draft("Canicule"),
+    );
+    store.publish(first.clone()).await.unwrap();
+    let cancel = publication(
+        "a",
+        "msg-2",
+        MsgType::Cancel,
+        vec![reference(&first)],
+        Expect::Published,
+        draft("Canicule"),
+    );
+    store.publish(cancel).await.unwrap();
+    store
+        .submit_report(
+            report("r1", "roads", Some("06088"), Some((43.70, 7.27))),
+            "d1".into(),
+        )
+        .await
+        .unwrap();
+    store
+        .submit_report(report("r2", "dumping", None, None), "d2".into())
+        .await
+        .unwrap();
+    for status in [ReportStatus::InProgress, ReportStatus::Fixed] {
+        store
+            .change_report_status(
+                "r1".into(),
+                StatusUpdate {
+                    status,
+                    message: Some("Équipe en route".into()),
+                },
+                "m.durand".into(),
+            )
+            .await
+            .unwrap();
+    }
+    store
+        .save_push_subscription(subscription(1, "auth-1"), OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    store
+        .add_secret("report.secret".into(), "s3cret".into())
+        .await
+        .unwrap();
+}
+
+/// export, import: a whole town hall copied into an empty store is the
+/// same town hall (every row, cursor and id), goes on from where it was,
+/// and a store that holds anything refuses a copy.
+pub async fn copy(from: &dyn Store, to: &dyn Store) {
+    assert!(
+        from.export().await.unwrap().is_empty(),
+        "a new store is empty"
+    );
+    town_hall(from).await;
+    let original = from.export().await.unwrap();
+    for (table, n) in original.counts() {
+        assert!(n > 0, "the town hall has rows in {table}");
+    }
+    to.import(original.clone()).await.unwrap();
+    assert_eq!(
+        to.export().await.unwrap().normalised(),
+        original.clone().normalised(),
+        "the copy is row for row the original"
+    );
+
+    // What devices and staff see is the same.
+    let (a, b) = (
+        from.alerts_after(Cursor::START, 100).await.unwrap(),
+        to.alerts_after(Cursor::START, 100).await.unwrap(),
+    );
+    assert_eq!(
+        a.iter()
+            .map(|m| (m.cursor, m.signed.clone()))
+            .collect::<Vec<_>>(),
+        b.iter()
+            .map(|m| (m.cursor, m.signed.clone()))
+            .collect::<Vec<_>>(),
+        "the same signed messages at the same cursors"
+    );
+    let page = to.places_since(Cursor::START, 100).await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.deleted.len(), 1, "the tombstone came along");
+    assert_eq!(
+        page.next_cursor,
+        from.places_since(Cursor::START, 100)
+            .await
+            .unwrap()
+            .next_cursor
+    );
+    assert_eq!(
+        to.session_staff([7; 32], OffsetDateTime::now_utc())
+            .await
+            .unwrap()
+            .map(|m| m.username.to_string()),
+        Some("m.durand".to_owned()),
+        "staff stay signed in"
+    );
+    let view = to.report_for_reporter("r1".into()).await.unwrap().unwrap();
+    assert_eq!(
+        view.history.last().map(|c| &c.status),
+        Some(&ReportStatus::Fixed)
+    );
+    assert_eq!(to.secrets().await.unwrap(), from.secrets().await.unwrap());
+
+    // The copy goes on after the original's cursors and ids.
+    let last = Cursor(u64::try_from(original.last_cursor).unwrap());
+    let counts = to
+        .upsert_places(vec![osm_place(3, "Épicerie")], Writer::Import)
+        .await
+        .unwrap();
+    assert_eq!(counts.inserted, 1);
+    let page = to.places_since(page.next_cursor, 100).await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert!(
+        page.next_cursor > last,
+        "a new cursor after the copied ones"
+    );
+    to.change_report_status(
+        "r1".into(),
+        StatusUpdate {
+            status: ReportStatus::InProgress,
+            message: None,
+        },
+        "m.durand".into(),
+    )
+    .await
+    .unwrap();
+    let history = to
+        .report_for_reporter("r1".into())
+        .await
+        .unwrap()
+        .unwrap()
+        .history;
+    assert_eq!(history.len(), view.history.len() + 1);
+    assert_eq!(
+        history.last().map(|c| &c.status),
+        Some(&ReportStatus::InProgress),
+        "the new status comes after the copied history"
+    );
+
+    // A second copy is refused, and changes nothing.
+    let before = to.export().await.unwrap();
+    assert!(matches!(
+        to.import(original).await,
+        Err(StoreError::NotEmpty(_))
+    ));
+    assert_eq!(to.export().await.unwrap(), before);
+}
+
 // ---------------------------------------------------------------- ordering
 
 /// How many writers of each kind, and how many writes each.
@@ -1390,6 +1588,11 @@ macro_rules! contract {
                     $crate::contract::$story(&*$open().await.store).await;
                 }
             )*
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn copy() {
+                $crate::contract::copy(&*$open().await.store, &*$open().await.store).await;
+            }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn ordering() {

@@ -8,6 +8,7 @@
 #[cfg(feature = "contract")]
 pub mod contract;
 pub mod rules;
+pub mod snapshot;
 
 use async_trait::async_trait;
 use beffroi_domain::l10n::Msg;
@@ -50,6 +51,9 @@ pub enum StoreError {
     Conflict(Msg),
     #[error("not found: {0:?}")]
     NotFound(Msg),
+    /// A copy goes only into a database that holds nothing yet.
+    #[error("the target database is not empty ({0}): a town hall is copied into an empty one only")]
+    NotEmpty(String),
 }
 
 /// A sent alert message as stored: its cursor, its area (to filter streams)
@@ -355,6 +359,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Keeps `value` under `name` unless a secret has that name (secrets
     /// are never replaced); whether it was kept.
     async fn add_secret(&self, name: String, value: String) -> Result<bool, StoreError>;
+
+    /// Every row, read in one consistent view: what a copy into another
+    /// database takes (`beffroi-server migrate`).
+    async fn export(&self) -> Result<snapshot::Snapshot, StoreError>;
+
+    /// Takes `snapshot` into this store, which must hold nothing yet
+    /// ([`StoreError::NotEmpty`] otherwise): all of it, cursors and ids as
+    /// they were, in one transaction, or nothing.
+    async fn import(&self, snapshot: snapshot::Snapshot) -> Result<(), StoreError>;
 }
 
 /// Where a town hall's data lives, as an operator writes it

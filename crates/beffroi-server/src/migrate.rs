@@ -1,0 +1,232 @@
+//! `beffroi-server migrate`: a whole town hall copied from one database into
+//! another, empty one (SQLite to PostgreSQL when it outgrows one machine, or
+//! back): every row with its cursor and id, so that devices that synced
+//! before go on from their cursors with no reset; the signing keys, so that
+//! they keep verifying; the copy read back and compared before it is said
+//! to be done.
+//!
+//! The source is read in one consistent view: stop its server first, or what
+//! it accepts after the read is not in the copy. Report photos stay files in
+//! the data directory (see docs/deploy.md).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::keys::{self, KeyError, KeyHome};
+use crate::store::snapshot::Snapshot;
+use crate::store::{DatabaseUrl, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error("the source and the target are the same database")]
+    Same,
+    #[error("there is no database at {0}")]
+    NoSource(PathBuf),
+    #[error("cannot open {which} database {url}: {source}")]
+    Open {
+        which: &'static str,
+        url: String,
+        source: StoreError,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot copy the keys: {0}")]
+    Keys(#[from] KeyError),
+    #[error("the copy differs from the source in {0}: nothing should use the target")]
+    Differs(String),
+    #[error("cannot read the photos in {path}: {source}")]
+    Photos {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What was copied.
+#[derive(Debug)]
+pub struct Copied {
+    /// Rows by table, in the source and (read back) in the target.
+    pub tables: Vec<(&'static str, usize, usize)>,
+    pub last_cursor: i64,
+    /// Keys and secrets the target now holds of the source's.
+    pub keys: usize,
+    /// Reports whose photos are files in the data directory.
+    pub reports_with_photos: usize,
+    pub photos_dir: Option<PathBuf>,
+}
+
+/// The data directory of a database: where a server on it keeps its keys
+/// (SQLite) and its photos. A SQLite file's is its directory.
+fn data_dir_of(url: &DatabaseUrl, given: Option<&Path>) -> Option<PathBuf> {
+    match (given, url) {
+        (Some(dir), _) => Some(dir.to_owned()),
+        (None, DatabaseUrl::Sqlite(file)) => file.parent().map(Path::to_owned),
+        (None, DatabaseUrl::Postgres(_)) => None,
+    }
+}
+
+/// Where keys live for a server on `url` with the data directory `dir`.
+fn home<'a>(url: &DatabaseUrl, store: &'a dyn Store, dir: Option<&'a Path>) -> Option<KeyHome<'a>> {
+    match url {
+        // `import_from` is read only when a server opens its key ring.
+        DatabaseUrl::Postgres(_) => Some(KeyHome::Store {
+            store,
+            import_from: dir.unwrap_or(Path::new("")),
+        }),
+        DatabaseUrl::Sqlite(_) => dir.map(KeyHome::Dir),
+    }
+}
+
+async fn open(which: &'static str, url: &DatabaseUrl) -> Result<Arc<dyn Store>, MigrateError> {
+    crate::open_database(url)
+        .await
+        .map_err(|source| MigrateError::Open {
+            which,
+            url: url.to_string(),
+            source,
+        })
+}
+
+/// Copies the town hall at `from` (with its data directory `data`: keys of
+/// a server alone, photos) into the empty database at `to`.
+pub async fn migrate(
+    from: &DatabaseUrl,
+    to: &DatabaseUrl,
+    data: Option<&Path>,
+) -> Result<Copied, MigrateError> {
+    if from == to {
+        return Err(MigrateError::Same);
+    }
+    // Opening a SQLite file that is not there would make an empty one.
+    if let DatabaseUrl::Sqlite(file) = from
+        && !file.is_file()
+    {
+        return Err(MigrateError::NoSource(file.clone()));
+    }
+    let source = open("the source", from).await?;
+    let target = open("the target", to).await?;
+    let snapshot = source.export().await?;
+    target.import(snapshot.clone()).await?;
+    let copied = target.export().await?;
+    let tables = compare(&snapshot, &copied)?;
+
+    let from_dir = data_dir_of(from, data);
+    let to_dir = data_dir_of(to, None);
+    let keys = match (
+        home(from, source.as_ref(), from_dir.as_deref()),
+        home(to, target.as_ref(), to_dir.as_deref()),
+    ) {
+        (Some(f), Some(t)) => keys::copy(f, t).await?,
+        _ => 0,
+    };
+    let photos_dir = from_dir.map(|d| d.join("photos"));
+    let reports_with_photos = match &photos_dir {
+        Some(dir) => count_photo_folders(dir)?,
+        None => 0,
+    };
+    Ok(Copied {
+        tables,
+        last_cursor: copied.last_cursor,
+        keys,
+        reports_with_photos,
+        photos_dir,
+    })
+}
+
+/// The rows of each table in both, or which tables differ.
+fn compare(
+    source: &Snapshot,
+    target: &Snapshot,
+) -> Result<Vec<(&'static str, usize, usize)>, MigrateError> {
+    let (a, b) = (source.clone().normalised(), target.clone().normalised());
+    let tables: Vec<_> = a
+        .counts()
+        .into_iter()
+        .zip(b.counts())
+        .map(|((name, n), (_, m))| (name, n, m))
+        .collect();
+    if a != b {
+        let mut differ: Vec<&str> = tables
+            .iter()
+            .filter(|(_, n, m)| n != m)
+            .map(|(name, ..)| *name)
+            .collect();
+        if a.last_cursor != b.last_cursor {
+            differ.push("the cursor");
+        }
+        if differ.is_empty() {
+            differ.push("the rows' contents");
+        }
+        return Err(MigrateError::Differs(differ.join(", ")));
+    }
+    Ok(tables)
+}
+
+fn count_photo_folders(dir: &Path) -> Result<usize, MigrateError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(source) => {
+            return Err(MigrateError::Photos {
+                path: dir.to_owned(),
+                source,
+            });
+        }
+    };
+    let mut n = 0;
+    for entry in entries {
+        let entry = entry.map_err(|source| MigrateError::Photos {
+            path: dir.to_owned(),
+            source,
+        })?;
+        if entry.path().is_dir() && !entry.file_name().to_string_lossy().starts_with('.') {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_missing_source_or_the_same_database_twice_is_refused_and_nothing_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = |name: &str| -> DatabaseUrl {
+            format!("sqlite://{}", dir.path().join(name).display())
+                .parse()
+                .unwrap()
+        };
+        let err = migrate(&url("missing.sqlite3"), &url("to.sqlite3"), None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, MigrateError::NoSource(_)), "{err}");
+        assert!(!dir.path().join("missing.sqlite3").exists());
+        assert!(!dir.path().join("to.sqlite3").exists());
+        let err = migrate(&url("a.sqlite3"), &url("a.sqlite3"), None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, MigrateError::Same), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_town_hall_alone_moves_with_its_key_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+        let store = crate::SqliteStore::open(&old).unwrap();
+        beffroi_store::contract::town_hall(&store).await;
+        let ring = keys::KeyRing::open(KeyHome::Dir(&old)).await.unwrap();
+        drop(store);
+        let url = |d: &Path| -> DatabaseUrl {
+            format!("sqlite://{}", d.join(crate::DB_FILE).display())
+                .parse()
+                .unwrap()
+        };
+        let copied = migrate(&url(&old), &url(&new), None).await.unwrap();
+        assert!(copied.tables.iter().all(|(_, n, m)| n == m && *n > 0));
+        assert_eq!(copied.keys, 3);
+        let moved = keys::KeyRing::open(KeyHome::Dir(&new)).await.unwrap();
+        assert_eq!(moved.public_keys(), ring.public_keys());
+    }
+}
