@@ -1178,46 +1178,96 @@ fn demo_password(printed: &[String]) -> String {
         .to_owned()
 }
 
+/// A `beffroi-server` command (not `serve`) and what it said.
+fn server_command(args: &[&str]) -> Output {
+    Command::new(std::path::Path::new(BIN).with_file_name("beffroi-server"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A data directory with the demo's places (`make demo` imports the same).
+fn data_with_places(data: &std::path::Path) {
+    let imported = server_command(&[
+        "import",
+        "places",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/osm-monaco-pois.geojson"
+        ),
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+}
+
+/// `beffroi sync` of the device cache `cache` with `server`; what it said.
+async fn sync_device(cache: &std::path::Path, server: &str) -> String {
+    let (cache, server) = (cache.to_owned(), server.to_owned());
+    let out = tokio::task::spawn_blocking(move || {
+        beffroi(&["--server", &server, "--home", "06088", "sync"], &cache)
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// How many places a sync said the device holds.
+fn places_held(said: &str) -> usize {
+    said.split(" lieu")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{said}"))
+}
+
+/// The device cache `cache` listens; an alert published on `url` reaches
+/// it, verified against the key it pinned, and nothing else does.
+async fn device_hears_only_the_new_alert(
+    cache: &std::path::Path,
+    url: &str,
+    token: &str,
+    headline: &str,
+    running: &mut Stopped,
+) {
+    let (listener, mut lines) = listen(cache).await;
+    running.0.push(listener);
+    publish(url, token, headline).await;
+    let line = tokio::time::timeout(std::time::Duration::from_secs(10), lines.recv())
+        .await
+        .expect("the new alert within 10 s")
+        .unwrap();
+    assert_eq!(headline_of(&line), headline);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(lines.try_recv().ok(), None, "no old alert sent again");
+}
+
+/// The rows of `table` in a table `migrate` or `backup` printed.
+fn rows_of(printed: &str, table: &str) -> Vec<usize> {
+    let line = printed
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(table))
+        .unwrap_or_else(|| panic!("no {table} line: {printed}"));
+    line.split_whitespace()
+        .skip(1)
+        .map(|n| n.parse().unwrap())
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_demo_town_hall_migrated_from_sqlite_to_postgresql_keeps_its_devices() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("sqlite");
-    let server_bin = std::path::Path::new(BIN).with_file_name("beffroi-server");
-    let imported = Command::new(&server_bin)
-        .args(["import", "places"])
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../data/osm-monaco-pois.geojson"
-        ))
-        .arg("--data")
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    data_with_places(&data);
     let (server, url, printed) = serve_process(&["--demo", "--data", data.to_str().unwrap()]);
     let running = Stopped(vec![server]);
     let token = login(&url, &demo_password(&printed)).await;
     publish(&url, &token, "Avant : alerte canicule").await;
     // A resident's device, synced with the SQLite town hall.
     let cache = dir.path().join("cache");
-    let sync = |server: String| {
-        let cache = cache.clone();
-        tokio::task::spawn_blocking(move || {
-            beffroi(&["--server", &server, "--home", "06088", "sync"], &cache)
-        })
-    };
-    let first = sync(url.clone()).await.unwrap();
-    assert!(first.status.success(), "{}", text(&first.stderr));
-    let places = |out: &Output| -> usize {
-        let said = text(&out.stdout);
-        said.split(" lieu")
-            .next()
-            .and_then(|s| s.rsplit(' ').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("{said}"))
-    };
-    let before = places(&first);
-    assert!(before > 10, "{}", text(&first.stdout));
+    let before = places_held(&sync_device(&cache, &url).await);
+    assert!(before > 10);
     // A place is deleted after the device synced: its tombstone must
     // reach the device through the new database.
     let page: serde_json::Value = reqwest::get(format!("{url}/api/v1/places?since=0"))
@@ -1239,38 +1289,20 @@ async fn a_demo_town_hall_migrated_from_sqlite_to_postgresql_keeps_its_devices()
     drop(running);
     let database = new_database("migrated");
     let from = format!("sqlite://{}/beffroi.sqlite3", data.display());
-    let out = Command::new(&server_bin)
-        .args(["migrate", "--from", &from, "--to", &database])
-        .output()
-        .unwrap();
+    let out = server_command(&["migrate", "--from", &from, "--to", &database]);
     let printed = text(&out.stdout);
     assert!(out.status.success(), "{printed}{}", text(&out.stderr));
     assert!(printed.contains("copied and checked"), "{printed}");
-    let rows = |table: &str| -> (usize, usize) {
-        let line = printed
-            .lines()
-            .find(|l| l.split_whitespace().next() == Some(table))
-            .unwrap_or_else(|| panic!("no {table} line: {printed}"));
-        let n: Vec<usize> = line
-            .split_whitespace()
-            .skip(1)
-            .map(|n| n.parse().unwrap())
-            .collect();
-        (n[0], n[1])
-    };
     for table in ["communes", "places", "alert_messages", "staff", "audit_log"] {
-        let (source, copied) = rows(table);
-        assert!(source > 0 && source == copied, "{table}: {printed}");
+        let rows = rows_of(&printed, table);
+        assert!(rows[0] > 0 && rows[0] == rows[1], "{table}: {printed}");
     }
     assert!(
         printed.contains("keys and secrets copied: 3"),
         "the signing key, the reporters' key, the Web Push key: {printed}"
     );
     // A second copy into the same database is refused, in words.
-    let again = Command::new(&server_bin)
-        .args(["migrate", "--from", &from, "--to", &database])
-        .output()
-        .unwrap();
+    let again = server_command(&["migrate", "--from", &from, "--to", &database]);
     assert!(!again.status.success());
     assert!(
         text(&again.stderr).contains("is not empty"),
@@ -1286,30 +1318,178 @@ async fn a_demo_town_hall_migrated_from_sqlite_to_postgresql_keeps_its_devices()
     let mut running = Stopped(vec![server]);
     assert!(!fresh.join("keys").exists());
     // The device goes on from its cursors: only the deletion is new.
-    let again = sync(pg_url.clone()).await.unwrap();
-    assert!(again.status.success(), "{}", text(&again.stderr));
-    assert!(
-        text(&again.stdout).contains("(1 mise à jour)"),
-        "{}",
-        text(&again.stdout)
-    );
-    assert_eq!(places(&again), before - 1);
+    let said = sync_device(&cache, &pg_url).await;
+    assert!(said.contains("(1 mise à jour)"), "{said}");
+    assert_eq!(places_held(&said), before - 1);
     // The session opened before the move still works, and a new alert
     // reaches the device, verified against the key it pinned.
-    let (listener, mut lines) = listen(&cache).await;
-    running.0.push(listener);
-    publish(&pg_url, &token, "Après : fin de l'alerte canicule").await;
-    let line = tokio::time::timeout(std::time::Duration::from_secs(10), lines.recv())
-        .await
-        .expect("the new alert within 10 s")
-        .unwrap();
-    assert_eq!(headline_of(&line), "Après : fin de l'alerte canicule");
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert_eq!(
-        lines.try_recv().ok(),
-        None,
-        "the old alert is not sent again"
+    let headline = "Après : fin de l'alerte canicule";
+    device_hears_only_the_new_alert(&cache, &pg_url, &token, headline, &mut running).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backup_made_while_serving_restores_the_town_hall_its_photos_and_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("srv");
+    data_with_places(&data);
+    let (server, url, printed) = serve_process(&["--demo", "--data", data.to_str().unwrap()]);
+    let mut running = Stopped(vec![server]);
+    let token = login(&url, &demo_password(&printed)).await;
+    publish(&url, &token, "Avant la sauvegarde").await;
+    let cache = dir.path().join("cache");
+    let places = places_held(&sync_device(&cache, &url).await);
+    let photo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/photo-with-gps.jpg"
     );
+    let filed = tokio::task::spawn_blocking({
+        let cache = cache.clone();
+        move || {
+            beffroi(
+                &[
+                    "report",
+                    "--category",
+                    "roads",
+                    "--text",
+                    "Nid-de-poule",
+                    "--at",
+                    "43.70,7.26",
+                    "--photo",
+                    photo,
+                    "--json",
+                ],
+                &cache,
+            )
+        }
+    })
+    .await
+    .unwrap();
+    assert!(filed.status.success(), "{}", text(&filed.stderr));
+    let filed: serde_json::Value = serde_json::from_slice(&filed.stdout).unwrap();
+    assert_eq!(filed["state"], "sent");
+    let report = filed["report"]["id"].as_str().unwrap().to_owned();
+
+    // Backed up while the server runs, then the machine is lost.
+    let backup = dir.path().join("backup");
+    let out = server_command(&[
+        "backup",
+        "--data",
+        data.to_str().unwrap(),
+        "--to",
+        backup.to_str().unwrap(),
+    ]);
+    let said = text(&out.stdout);
+    assert!(out.status.success(), "{said}{}", text(&out.stderr));
+    assert_eq!(rows_of(&said, "reports"), [1]);
+    assert_eq!(rows_of(&said, "places"), [places]);
+    assert!(said.contains("photos: 1"), "{said}");
+    let again = server_command(&[
+        "backup",
+        "--data",
+        data.to_str().unwrap(),
+        "--to",
+        backup.to_str().unwrap(),
+    ]);
+    assert!(!again.status.success(), "a backup never overwrites one");
+    let mut lost = running.0.remove(0);
+    lost.kill().unwrap();
+    lost.wait().unwrap();
+
+    // Restored: a server on the backup directory.
+    let (server, restored, _) = serve_process(&["--data", backup.to_str().unwrap()]);
+    running.0.push(server);
+    let said = sync_device(&cache, &restored).await;
+    assert!(said.contains("(0 mise à jour)"), "{said}");
+    let photos: serde_json::Value = reqwest::Client::new()
+        .get(format!("{restored}/api/v1/admin/reports/{report}/photos"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(photos.as_array().map(Vec::len), Some(1), "{photos}");
+    let mine = tokio::task::spawn_blocking({
+        let cache = cache.clone();
+        move || beffroi(&["reports", "--json"], &cache)
+    })
+    .await
+    .unwrap();
+    assert!(mine.status.success(), "{}", text(&mine.stderr));
+    assert!(text(&mine.stdout).contains(&report));
+    device_hears_only_the_new_alert(
+        &cache,
+        &restored,
+        &token,
+        "Après la restauration",
+        &mut running,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_postgresql_town_hall_backed_up_while_serving_restores_into_a_new_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("srv");
+    let database = new_database("backed_up");
+    let (server, url, printed) = serve_process(&[
+        "--demo",
+        "--data",
+        data.to_str().unwrap(),
+        "--database",
+        &database,
+    ]);
+    let mut running = Stopped(vec![server]);
+    let token = login(&url, &demo_password(&printed)).await;
+    publish(&url, &token, "Avant la sauvegarde").await;
+    let cache = dir.path().join("cache");
+    sync_device(&cache, &url).await;
+    let backup = dir.path().join("backup");
+    let out = server_command(&[
+        "backup",
+        "--data",
+        data.to_str().unwrap(),
+        "--database",
+        &database,
+        "--to",
+        backup.to_str().unwrap(),
+    ]);
+    let said = text(&out.stdout);
+    assert!(out.status.success(), "{said}{}", text(&out.stderr));
+    assert_eq!(rows_of(&said, "alert_messages"), [1]);
+    assert!(said.contains("keys and secrets: 3"), "{said}");
+    let mut lost = running.0.remove(0);
+    lost.kill().unwrap();
+    lost.wait().unwrap();
+
+    // Restored into a new database, served from a new data directory.
+    let restored_db = new_database("restored");
+    let out = server_command(&[
+        "migrate",
+        "--from",
+        &format!("sqlite://{}/beffroi.sqlite3", backup.display()),
+        "--to",
+        &restored_db,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (server, restored, _) = serve_process(&[
+        "--data",
+        dir.path().join("new").to_str().unwrap(),
+        "--database",
+        &restored_db,
+    ]);
+    running.0.push(server);
+    let said = sync_device(&cache, &restored).await;
+    assert!(said.contains("(0 mise à jour)"), "{said}");
+    device_hears_only_the_new_alert(
+        &cache,
+        &restored,
+        &token,
+        "Après la restauration",
+        &mut running,
+    )
+    .await;
 }
 
 async fn login(url: &str, password: &str) -> String {

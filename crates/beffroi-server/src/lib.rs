@@ -19,6 +19,7 @@
 //! - [`demo`]: the demo territory (51 communes of the Métropole Nice Côte d'Azur).
 
 pub mod auth;
+pub mod backup;
 pub mod cap;
 pub mod conn;
 pub mod console;

@@ -115,6 +115,16 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Back up a town hall while its servers run, into a new directory that
+    /// is itself a data directory (database, keys, photos): serve it, or
+    /// migrate it into PostgreSQL, to restore.
+    Backup {
+        #[command(flatten)]
+        storage: Storage,
+        /// The new directory to write the backup into.
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Copy a whole town hall into another, empty database (e.g. from
     /// SQLite to PostgreSQL), with its cursors and keys; stop its servers
     /// first. Devices go on syncing with no reset.
@@ -297,6 +307,7 @@ fn main() -> anyhow::Result<()> {
             Command::Import {
                 what: ImportCommand::Places { file, storage },
             } => import_places(&file, &storage).await,
+            Command::Backup { storage, to } => backup(&storage, &to).await,
             Command::Migrate { from, to, data } => migrate(&from, &to, data.as_deref()).await,
             Command::Keys { command } => {
                 let ring = match command {
@@ -318,6 +329,30 @@ fn main() -> anyhow::Result<()> {
             }
         }
     })
+}
+
+async fn backup(storage: &Storage, to: &std::path::Path) -> anyhow::Result<()> {
+    let held = beffroi_server::backup::backup(storage.database.as_ref(), &storage.data, to)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot back up {} into {}",
+                storage.describe(),
+                to.display()
+            )
+        })?;
+    println!("{:<20} {:>10}", "table", "rows");
+    for (table, n) in &held.tables {
+        println!("{table:<20} {n:>10}");
+    }
+    println!("last cursor {}", held.last_cursor);
+    println!("keys and secrets: {}", held.keys);
+    println!("photos: {}", held.photos);
+    println!(
+        "backed up into {} (it holds the signing keys: keep it secret)",
+        to.display()
+    );
+    Ok(())
 }
 
 async fn migrate(

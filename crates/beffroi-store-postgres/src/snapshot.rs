@@ -7,7 +7,6 @@ use tokio_postgres::{IsolationLevel, Row};
 
 use crate::{CURSOR_LOCK, db};
 
-
 async fn rows<T>(
     tx: &deadpool_postgres::Transaction<'_>,
     sql: &str,

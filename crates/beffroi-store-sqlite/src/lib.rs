@@ -110,6 +110,49 @@ impl SqliteStore {
     }
 }
 
+/// Copies the database file `source` to `dest` (a new file) with SQLite's
+/// online backup API, in one step: a consistent copy even while a server
+/// writes to it (WAL: the server is not held up). `source` is only read.
+pub fn backup(source: &Path, dest: &Path) -> Result<(), StoreError> {
+    if !source.is_file() {
+        return Err(StoreError::DataDir {
+            path: source.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no database file"),
+        });
+    }
+    let from = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    from.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mut to = Connection::open(dest)?;
+    {
+        use rusqlite::backup::StepResult;
+        let copy = rusqlite::backup::Backup::new(&from, &mut to)?;
+        // -1: every page in one step, under one read transaction (a step
+        // of some pages would start again each time the server writes).
+        let mut tries = 0;
+        loop {
+            match copy.step(-1)? {
+                StepResult::Done => break,
+                StepResult::More => {}
+                StepResult::Busy | StepResult::Locked if tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                StepResult::Busy | StepResult::Locked => {
+                    return Err(StoreError::Unavailable(
+                        "the database stayed locked for 5 s".into(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    to.pragma_update(None, "synchronous", "FULL")?;
+    // The copy is a file of its own, made durable before it is called done.
+    to.pragma_update(None, "journal_mode", "WAL")?;
+    to.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
+    Ok(())
+}
+
 fn next_cursor(tx: &rusqlite::Transaction<'_>) -> Result<i64, StoreError> {
     Ok(tx.query_row(
         "UPDATE sync_seq SET value = value + 1 WHERE id = 1 RETURNING value",

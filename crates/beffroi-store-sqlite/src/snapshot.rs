@@ -337,4 +337,3 @@ pub(crate) fn import(conn: &mut Connection, s: Snapshot) -> Result<(), StoreErro
     tx.commit()?;
     Ok(())
 }
-

@@ -1,0 +1,148 @@
+//! `beffroi-server backup`: a copy of a town hall that is itself a data
+//! directory (`beffroi.sqlite3`, `keys/`, `photos/`), made while its
+//! servers run. Restoring is serving it (`--data BACKUP`) or, for
+//! PostgreSQL, migrating it into an empty database
+//! (`migrate --from sqlite:///BACKUP/beffroi.sqlite3 --to postgres://…`).
+//!
+//! - SQLite: SQLite's online backup API, one consistent read of the file.
+//! - PostgreSQL: every table read in one repeatable-read transaction
+//!   ([`crate::store::Store::export`]) into a new SQLite file, and the keys
+//!   the servers keep in the database as files (`pg_dump` is the other
+//!   way, docs/deploy.md).
+//!
+//! The backup holds the signing keys: keep it as secret as the server.
+
+use std::path::{Path, PathBuf};
+
+use crate::keys::{self, KeyError, KeyHome};
+use crate::store::{DatabaseUrl, Store, StoreError};
+use crate::{DB_FILE, SqliteStore};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("{0} exists and is not an empty directory: a backup goes into a new one")]
+    NotEmpty(PathBuf),
+    #[error("there is no database at {0}")]
+    NoSource(PathBuf),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot copy the keys: {0}")]
+    Keys(#[from] KeyError),
+}
+
+/// What the backup holds.
+#[derive(Debug)]
+pub struct BackedUp {
+    /// Rows by table, read back from the backup.
+    pub tables: Vec<(&'static str, usize)>,
+    pub last_cursor: i64,
+    pub keys: usize,
+    pub photos: usize,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
+    move |source| BackupError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Backs up the town hall on `database` (by default the SQLite file of
+/// `data`), with the keys and photos of `data`, into the new directory `to`.
+pub async fn backup(
+    database: Option<&DatabaseUrl>,
+    data: &Path,
+    to: &Path,
+) -> Result<BackedUp, BackupError> {
+    match std::fs::read_dir(to) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(BackupError::NotEmpty(to.to_owned()));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(to)(e)),
+    }
+    create_private_dir(to)?;
+    let copy = to.join(DB_FILE);
+    let keys = match database {
+        Some(url @ DatabaseUrl::Postgres(_)) => {
+            let store = crate::open_database(url).await?;
+            let snapshot = store.export().await?;
+            SqliteStore::open_file(&copy)?.import(snapshot).await?;
+            let home = KeyHome::Store {
+                store: store.as_ref(),
+                import_from: data,
+            };
+            keys::copy(home, KeyHome::Dir(to)).await?
+        }
+        _ => {
+            let source = match database {
+                Some(DatabaseUrl::Sqlite(file)) => file.clone(),
+                _ => data.join(DB_FILE),
+            };
+            if !source.is_file() {
+                return Err(BackupError::NoSource(source));
+            }
+            let dest = copy.clone();
+            tokio::task::spawn_blocking(move || beffroi_store_sqlite::backup(&source, &dest))
+                .await
+                .map_err(|e| StoreError::Task(e.to_string()))??;
+            keys::copy(KeyHome::Dir(data), KeyHome::Dir(to)).await?
+        }
+    };
+    let photos = copy_photos(&data.join("photos"), &to.join("photos"))?;
+    // Read back: what a server started on the backup finds.
+    let held = SqliteStore::open_file(&copy)?.export().await?;
+    Ok(BackedUp {
+        tables: held.counts(),
+        last_cursor: held.last_cursor,
+        keys,
+        photos,
+    })
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), BackupError> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(io(dir))
+}
+
+/// Copies each report's photo folder (never the ones still being received);
+/// how many files.
+fn copy_photos(from: &Path, to: &Path) -> Result<usize, BackupError> {
+    let reports = match std::fs::read_dir(from) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(io(from)(e)),
+    };
+    let mut files = 0;
+    for report in reports {
+        let report = report.map_err(io(from))?;
+        if report.file_name().to_string_lossy().starts_with('.') || !report.path().is_dir() {
+            continue;
+        }
+        let dest = to.join(report.file_name());
+        create_private_dir(&dest)?;
+        for photo in std::fs::read_dir(report.path()).map_err(io(&report.path()))? {
+            let photo = photo.map_err(io(&report.path()))?.path();
+            if photo.is_file() {
+                let target = dest.join(photo.file_name().unwrap_or_default());
+                std::fs::copy(&photo, &target).map_err(io(&target))?;
+                std::fs::File::open(&target)
+                    .and_then(|f| f.sync_all())
+                    .map_err(io(&target))?;
+                files += 1;
+            }
+        }
+    }
+    Ok(files)
+}
