@@ -9,6 +9,7 @@ mod connections;
 mod directory;
 mod make;
 mod maps;
+mod metrics;
 mod open311;
 mod pages;
 mod replicas;

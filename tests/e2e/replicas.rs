@@ -235,3 +235,31 @@ async fn while_its_database_is_away_a_server_answers_503_and_loses_nothing_accep
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replica_behind_the_others_shows_its_lag_in_its_metrics() {
+    let servers = replicas(1).await;
+    let a = &servers[0];
+    // B shares A's database but does not serve, so nothing makes it catch
+    // up: whatever A stores, B's streams are behind by, and its metrics say so.
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = beffroi_server::Settings::new(dir.path());
+    settings.database = a.state.settings.database.clone();
+    let b = beffroi_server::AppState::open(settings).await.unwrap();
+    crate::alerts::publish_many(&a.state, "behind", 2, 0).await;
+    let lagging = crate::metrics::scrape(&b).await;
+    assert_eq!(
+        crate::metrics::sample(&lagging, "beffroi_bus_lag_messages"),
+        2.0
+    );
+    b.hub.catch_up(b.store.as_ref()).await.unwrap();
+    let caught_up = crate::metrics::scrape(&b).await;
+    assert_eq!(
+        crate::metrics::sample(&caught_up, "beffroi_bus_lag_messages"),
+        0.0
+    );
+    assert_eq!(
+        crate::metrics::sample(&caught_up, "beffroi_alert_messages_announced_total"),
+        2.0
+    );
+}

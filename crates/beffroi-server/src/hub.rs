@@ -62,6 +62,8 @@ pub struct Hub {
     /// directly. The lock also orders announcing against joining.
     live: Mutex<HashMap<u64, Arc<Conn>>>,
     next_conn: AtomicU64,
+    /// Messages announced (`/metrics`).
+    pub announced: prometheus_client::metrics::counter::Counter,
     /// Held while catching up (see [`Hub::catch_up`]).
     sending: tokio::sync::Mutex<()>,
     /// Catch-up pages being read or read, by the cursor they start after:
@@ -134,6 +136,7 @@ impl Default for Hub {
             reports: broadcast::channel(CAPACITY).0,
             live: Mutex::default(),
             next_conn: AtomicU64::new(0),
+            announced: Default::default(),
             sending: tokio::sync::Mutex::new(()),
             pages: Mutex::default(),
         }
@@ -223,6 +226,7 @@ impl Hub {
         let sent = Delivery::from(sent);
         let mut live = self.live_conns();
         self.latest.fetch_max(sent.cursor.0, Ordering::AcqRel);
+        self.announced.inc();
         // No subscriber is not an error: devices catch up with `since=`.
         let _ = self.tx.send(sent.clone());
         let concerned: Vec<&Arc<Conn>> = live

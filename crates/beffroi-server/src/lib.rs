@@ -32,6 +32,7 @@ pub mod import;
 pub mod keys;
 pub mod l10n;
 pub mod limits;
+pub mod metrics;
 pub mod migrate;
 pub mod pages;
 pub mod photos;
@@ -203,6 +204,8 @@ pub struct AppState {
     pub pusher: Arc<webpush::Pusher>,
     /// The last Atom feed rendered (see `routes::alerts::atom`).
     pub atom_cache: Arc<std::sync::Mutex<Option<routes::alerts::AtomCache>>>,
+    /// What `/metrics` shows (on the metrics listener only).
+    pub metrics: Arc<metrics::Metrics>,
     /// Sent messages decoded for the web app (see `routes::threads`).
     pub threads_cache: Arc<tokio::sync::Mutex<routes::threads::Decoded>>,
     /// The directory kept in memory for the web app's searches.
@@ -240,11 +243,13 @@ impl AppState {
             settings.push_retry_base,
         )
         .map_err(LaunchError::Push)?;
+        let hub = Arc::new(hub::Hub::starting_at(latest));
+        let metrics = Arc::new(metrics::Metrics::new(hub.announced.clone()));
         Ok(Self {
             store,
             bus,
             keys: Arc::new(keys),
-            hub: Arc::new(hub::Hub::starting_at(latest)),
+            hub,
             report_limiter: Arc::new(limits::per_address(
                 settings.report_burst,
                 settings.report_interval,
@@ -269,6 +274,7 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
             )),
             atom_cache: Arc::default(),
+            metrics,
             threads_cache: Arc::default(),
             directory: Arc::default(),
             // Reading the alerts from the web app: generous, as many phones

@@ -21,85 +21,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the HTTP server.
-    Serve {
-        /// Address to listen on; port 0 picks a free port.
-        #[arg(long, env = "BEFFROI_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
-        #[command(flatten)]
-        storage: Storage,
-        /// Seed the demo territory and a demo staff account, and print its credentials.
-        #[arg(long)]
-        demo: bool,
-        /// Keys Open311 clients send as `api_key` to create requests
-        /// (comma-separated in the environment). With --demo and none given,
-        /// one is made and printed.
-        #[arg(
-            long = "open311-key",
-            env = "BEFFROI_OPEN311_KEYS",
-            value_delimiter = ','
-        )]
-        open311_keys: Vec<String>,
-        /// Reports accepted per minute from one client address (a burst of as
-        /// many, then evenly spread). Raise it when many residents share an
-        /// address (a carrier's NAT).
-        #[arg(
-            long,
-            env = "BEFFROI_REPORTS_PER_MINUTE",
-            default_value_t = 30,
-            value_parser = clap::value_parser!(u32).range(1..)
-        )]
-        reports_per_minute: u32,
-        /// A reverse proxy in front of the server (repeatable; comma-separated
-        /// in the environment): its `X-Forwarded-For` tells the client's
-        /// address for rate limits. Nobody else's is believed.
-        #[arg(
-            long = "trusted-proxy",
-            env = "BEFFROI_TRUSTED_PROXIES",
-            value_delimiter = ','
-        )]
-        trusted_proxies: Vec<std::net::IpAddr>,
-        /// The address residents reach the server at, e.g.
-        /// https://beffroi.example.fr (links in the CAP feed and Open311).
-        #[arg(long, env = "BEFFROI_PUBLIC_URL", value_parser = parse_public_url)]
-        public_url: Option<String>,
-        /// The most connections one client address (an IPv6 /64) may hold,
-        /// live alert streams included (trusted proxies are not capped).
-        #[arg(
-            long,
-            env = "BEFFROI_CONNECTIONS_PER_ADDRESS",
-            default_value_t = beffroi_server::conn::DEFAULT_PER_ADDRESS,
-            value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
-        )]
-        connections_per_address: usize,
-        /// The town hall's name as residents know it, shown on every alert
-        /// as its issuer (CAP senderName; default: the territory's name).
-        #[arg(long, env = "BEFFROI_ISSUER_NAME")]
-        issuer_name: Option<String>,
-        /// How residents reach the town hall about an alert (a phone number,
-        /// a web page), shown on every alert that names no other contact.
-        #[arg(long, env = "BEFFROI_ISSUER_CONTACT")]
-        issuer_contact: Option<String>,
-        /// A base map under the maps' outlines: an XYZ tile server, e.g.
-        /// https://tiles.example.fr/{z}/{x}/{y}.png (devices fetch the tiles
-        /// only while online; without it, maps fetch nothing from anyone).
-        #[arg(long, env = "BEFFROI_TILES_URL", requires = "tiles_attribution")]
-        tiles_url: Option<String>,
-        /// What the tiles' licence asks to show, e.g. "© OpenStreetMap contributors".
-        #[arg(long, env = "BEFFROI_TILES_ATTRIBUTION", requires = "tiles_url")]
-        tiles_attribution: Option<String>,
-        /// The deepest zoom the tile server has.
-        #[arg(long, env = "BEFFROI_TILES_MAX_ZOOM", default_value_t = 19)]
-        tiles_max_zoom: u8,
-        /// Accept Web Push endpoints on private addresses and over http (a
-        /// push service on this machine, for tests). Never in production:
-        /// anyone could make the server send requests into its own network.
-        #[arg(long, env = "BEFFROI_PUSH_ALLOW_PRIVATE")]
-        push_allow_private: bool,
-        /// Evaluate the directory's hours ("open now") at this time (RFC 3339,
-        /// e.g. 2026-11-23T10:00:00+01:00), for demonstrations and tests.
-        #[arg(long, env = "BEFFROI_CLOCK", value_parser = parse_clock)]
-        clock: Option<chrono::DateTime<chrono::FixedOffset>>,
-    },
+    Serve(Box<ServeArgs>),
     /// Manage staff accounts.
     Staff {
         #[command(subcommand)]
@@ -140,6 +62,91 @@ enum Command {
         #[arg(long, env = "BEFFROI_DATA")]
         data: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "BEFFROI_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    #[command(flatten)]
+    storage: Storage,
+    /// Seed the demo territory and a demo staff account, and print its credentials.
+    #[arg(long)]
+    demo: bool,
+    /// Keys Open311 clients send as `api_key` to create requests
+    /// (comma-separated in the environment). With --demo and none given,
+    /// one is made and printed.
+    #[arg(
+        long = "open311-key",
+        env = "BEFFROI_OPEN311_KEYS",
+        value_delimiter = ','
+    )]
+    open311_keys: Vec<String>,
+    /// Reports accepted per minute from one client address (a burst of as
+    /// many, then evenly spread). Raise it when many residents share an
+    /// address (a carrier's NAT).
+    #[arg(
+        long,
+        env = "BEFFROI_REPORTS_PER_MINUTE",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    reports_per_minute: u32,
+    /// A reverse proxy in front of the server (repeatable; comma-separated
+    /// in the environment): its `X-Forwarded-For` tells the client's
+    /// address for rate limits. Nobody else's is believed.
+    #[arg(
+        long = "trusted-proxy",
+        env = "BEFFROI_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// The address residents reach the server at, e.g.
+    /// https://beffroi.example.fr (links in the CAP feed and Open311).
+    #[arg(long, env = "BEFFROI_PUBLIC_URL", value_parser = parse_public_url)]
+    public_url: Option<String>,
+    /// The most connections one client address (an IPv6 /64) may hold,
+    /// live alert streams included (trusted proxies are not capped).
+    #[arg(
+        long,
+        env = "BEFFROI_CONNECTIONS_PER_ADDRESS",
+        default_value_t = beffroi_server::conn::DEFAULT_PER_ADDRESS,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+    )]
+    connections_per_address: usize,
+    /// The town hall's name as residents know it, shown on every alert
+    /// as its issuer (CAP senderName; default: the territory's name).
+    #[arg(long, env = "BEFFROI_ISSUER_NAME")]
+    issuer_name: Option<String>,
+    /// How residents reach the town hall about an alert (a phone number,
+    /// a web page), shown on every alert that names no other contact.
+    #[arg(long, env = "BEFFROI_ISSUER_CONTACT")]
+    issuer_contact: Option<String>,
+    /// A base map under the maps' outlines: an XYZ tile server, e.g.
+    /// https://tiles.example.fr/{z}/{x}/{y}.png (devices fetch the tiles
+    /// only while online; without it, maps fetch nothing from anyone).
+    #[arg(long, env = "BEFFROI_TILES_URL", requires = "tiles_attribution")]
+    tiles_url: Option<String>,
+    /// What the tiles' licence asks to show, e.g. "© OpenStreetMap contributors".
+    #[arg(long, env = "BEFFROI_TILES_ATTRIBUTION", requires = "tiles_url")]
+    tiles_attribution: Option<String>,
+    /// The deepest zoom the tile server has.
+    #[arg(long, env = "BEFFROI_TILES_MAX_ZOOM", default_value_t = 19)]
+    tiles_max_zoom: u8,
+    /// Accept Web Push endpoints on private addresses and over http (a
+    /// push service on this machine, for tests). Never in production:
+    /// anyone could make the server send requests into its own network.
+    #[arg(long, env = "BEFFROI_PUSH_ALLOW_PRIVATE")]
+    push_allow_private: bool,
+    /// Evaluate the directory's hours ("open now") at this time (RFC 3339,
+    /// e.g. 2026-11-23T10:00:00+01:00), for demonstrations and tests.
+    #[arg(long, env = "BEFFROI_CLOCK", value_parser = parse_clock)]
+    clock: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Serve /metrics (Prometheus text format) on this address, apart
+    /// from the public one (e.g. 127.0.0.1:9464); off by default.
+    #[arg(long, env = "BEFFROI_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
 }
 
 /// Where a town hall's data lives.
@@ -245,23 +252,25 @@ fn main() -> anyhow::Result<()> {
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     rt.block_on(async {
         match cli.command {
-            Command::Serve {
-                listen,
-                storage,
-                demo,
-                open311_keys,
-                reports_per_minute,
-                trusted_proxies,
-                public_url,
-                connections_per_address,
-                issuer_name,
-                issuer_contact,
-                tiles_url,
-                tiles_attribution,
-                tiles_max_zoom,
-                push_allow_private,
-                clock,
-            } => {
+            Command::Serve(args) => {
+                let ServeArgs {
+                    listen,
+                    storage,
+                    demo,
+                    open311_keys,
+                    reports_per_minute,
+                    trusted_proxies,
+                    public_url,
+                    connections_per_address,
+                    issuer_name,
+                    issuer_contact,
+                    tiles_url,
+                    tiles_attribution,
+                    tiles_max_zoom,
+                    push_allow_private,
+                    clock,
+                    metrics_listen,
+                } = *args;
                 let tiles = match (tiles_url, tiles_attribution) {
                     (Some(url), Some(attribution)) => Some(
                         beffroi_domain::api::TileSource::new(&url, &attribution, tiles_max_zoom)
@@ -294,7 +303,15 @@ fn main() -> anyhow::Result<()> {
                         .map(|c| c.trim().to_owned())
                         .filter(|c| !c.is_empty());
                 };
-                serve(listen, storage.data, demo, open311_keys, adjust).await
+                serve(
+                    listen,
+                    storage.data,
+                    demo,
+                    open311_keys,
+                    metrics_listen,
+                    adjust,
+                )
+                .await
             }
             Command::Staff {
                 command:
@@ -391,6 +408,7 @@ async fn serve(
     data: PathBuf,
     demo: bool,
     mut open311_keys: Vec<String>,
+    metrics_listen: Option<SocketAddr>,
     adjust: impl FnOnce(&mut Settings),
 ) -> anyhow::Result<()> {
     open311_keys.retain(|k| !k.trim().is_empty());
@@ -431,6 +449,13 @@ async fn serve(
     println!("data directory: {}", data.display());
     if let Some(url) = &state.settings.database {
         println!("database: {url}");
+    }
+    if let Some(at) = metrics_listen {
+        let metrics = tokio::net::TcpListener::bind(at)
+            .await
+            .with_context(|| format!("cannot listen on {at} for /metrics"))?;
+        println!("metrics on http://{}/metrics", metrics.local_addr()?);
+        tokio::spawn(beffroi_server::metrics::serve(state.clone(), metrics));
     }
     println!("listening on http://{addr}");
     beffroi_server::serve(state, listener, shutdown_signal()).await?;

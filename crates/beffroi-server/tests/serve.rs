@@ -40,11 +40,17 @@ fn serve_demo_prints_credentials_and_listening_line_then_stops_on_sigterm() {
     let mut child = Command::new(BIN)
         .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data"])
         .arg(&data)
+        .args(["--metrics-listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let (url, lines) = wait_listening(&mut child);
+    let metrics = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("metrics on "))
+        .expect("the metrics line")
+        .to_owned();
     assert!(
         url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
         "{url}"
@@ -82,6 +88,9 @@ fn serve_demo_prints_credentials_and_listening_line_then_stops_on_sigterm() {
             .await
             .unwrap();
         assert_eq!(login.status(), 200);
+        // Prometheus reads the metrics on their own address.
+        let scraped = reqwest::get(&metrics).await.unwrap().text().await.unwrap();
+        assert!(scraped.contains("beffroi_database_up 1"), "{scraped}");
     });
 
     terminate(&child);

@@ -142,6 +142,7 @@ async fn send(
             action,
         })
         .await?;
+    state.metrics.published.inc();
     tracing::info!(staff = actor, alert = %alert_id, message = %message.identifier,
         kind = %message.msg_type, cursor = sent.cursor.0, "alert message sent");
     let cursor = sent.cursor;

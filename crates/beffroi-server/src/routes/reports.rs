@@ -377,6 +377,16 @@ pub(crate) async fn accept(
             ));
         }
     };
+    let outcome = if status == StatusCode::CREATED {
+        crate::metrics::Outcome::New
+    } else {
+        crate::metrics::Outcome::Repeat
+    };
+    state
+        .metrics
+        .reports
+        .get_or_create(&crate::metrics::ReportLabels { outcome })
+        .inc();
     // The same report (same content, same photos): its photos move in now
     // unless they already did (a repeat after a crash between the commit
     // and the move, or after a refused move, completes the report).
