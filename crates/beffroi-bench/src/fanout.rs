@@ -286,11 +286,11 @@ struct Stream {
 
 /// Connects one subscriber and reads its response head (blocking, before
 /// any measurement): it is then streaming and idle.
-fn open_stream(addr: std::net::SocketAddr) -> anyhow::Result<std::net::TcpStream> {
+fn open_stream(addr: std::net::SocketAddr, path: &str) -> anyhow::Result<std::net::TcpStream> {
     let mut s = std::net::TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(20)))?;
     s.write_all(
-        format!("GET /api/v1/alerts/stream HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n")
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n")
             .as_bytes(),
     )?;
     let mut head = Vec::with_capacity(256);
@@ -341,18 +341,19 @@ impl Stream {
     }
 }
 
-/// The subscribers' process: `n` connections; prints `ready` once all are
+/// The subscribers' process: `n` connections to `path` (the Beffroi
+/// stream, or a peer's); prints `ready` once all are
 /// streaming, then one JSON line with each delivery time (within 30 s).
 ///
 /// A single epoll loop (mio), one reusable buffer, no task per connection:
 /// this process shares the machine's cores with the server, and every
 /// cycle it spends is taken from the server being measured.
-pub fn subscribe(addr: std::net::SocketAddr, n: usize) -> anyhow::Result<()> {
+pub fn subscribe(addr: std::net::SocketAddr, path: &str, n: usize) -> anyhow::Result<()> {
     room_for(n)?;
     let mut poll = mio::Poll::new()?;
     let mut streams = Vec::with_capacity(n);
     for i in 0..n {
-        let socket = open_stream(addr).with_context(|| format!("subscriber {i}"))?;
+        let socket = open_stream(addr, path).with_context(|| format!("subscriber {i}"))?;
         let mut socket = mio::net::TcpStream::from_std(socket);
         poll.registry()
             .register(&mut socket, mio::Token(i), mio::Interest::READABLE)?;

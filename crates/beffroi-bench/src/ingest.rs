@@ -26,20 +26,19 @@ struct Load {
     latency_ms: serde_json::Value,
 }
 
-pub async fn ingest(seconds: u64, senders: usize, photo_kb: usize) -> anyhow::Result<()> {
+pub async fn ingest(
+    seconds: u64,
+    senders: usize,
+    photo_kb: usize,
+    database: Option<String>,
+) -> anyhow::Result<()> {
     let photo = noise_jpeg(photo_kb * 1000)?;
     println!(
         "{senders} senders, {seconds} s per phase; the photo is a {:.0} KB JPEG",
         photo.len() as f64 / 1000.0
     );
-    let without = phase(seconds, senders, 0).await?;
-    let with = phase(seconds, senders, photo_kb).await?;
-    println!(
-        "{}",
+    let figures = |without: &Load, with: &Load| {
         json!({
-            "bench": "ingest",
-            "senders": senders,
-            "seconds": seconds,
             "without_photo": {
                 "reports_per_s": (without.acknowledged as f64 / without.seconds).round(),
                 "acknowledged": without.acknowledged,
@@ -52,19 +51,70 @@ pub async fn ingest(seconds: u64, senders: usize, photo_kb: usize) -> anyhow::Re
                 "latency_ms": with.latency_ms,
             },
         })
-    );
+    };
+    println!("SQLite:");
+    let without = phase(seconds, senders, 0, None).await?;
+    let with = phase(seconds, senders, photo_kb, None).await?;
+    let mut result = json!({
+        "bench": "ingest",
+        "senders": senders,
+        "seconds": seconds,
+    });
+    let sqlite = figures(&without, &with);
+    for (k, v) in sqlite.as_object().into_iter().flatten() {
+        result[k] = v.clone();
+    }
+    if let Some(url) = &database {
+        println!("PostgreSQL:");
+        let without = phase(seconds, senders, 0, Some(url)).await?;
+        let with = phase(seconds, senders, photo_kb, Some(url)).await?;
+        result["postgres"] = figures(&without, &with);
+    }
+    println!("{result}");
     Ok(())
 }
 
-async fn phase(seconds: u64, senders: usize, photo_kb: usize) -> anyhow::Result<Load> {
+/// Reports in the store `database` names (SQLite: the file in `dir`), read
+/// on a connection of its own.
+async fn stored_reports(dir: &std::path::Path, database: Option<&str>) -> anyhow::Result<u64> {
+    Ok(match database {
+        None => {
+            let db = dir.join(beffroi_server::DB_FILE);
+            tokio::task::spawn_blocking(move || {
+                rusqlite::Connection::open(db)?
+                    .query_row("SELECT count(*) FROM reports", [], |r| r.get(0))
+            })
+            .await??
+        }
+        Some(url) => {
+            let url = url.parse().map_err(anyhow::Error::msg)?;
+            let store = beffroi_server::open_database(&url).await?;
+            store.export().await?.reports.len() as u64
+        }
+    })
+}
+
+async fn phase(
+    seconds: u64,
+    senders: usize,
+    photo_kb: usize,
+    database: Option<&str>,
+) -> anyhow::Result<Load> {
     let dir = tempfile::tempdir()?;
+    let before = match database {
+        Some(_) => stored_reports(dir.path(), database).await?,
+        None => 0,
+    };
     let mut settings = Settings::new(dir.path());
+    settings.database = database
+        .map(str::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     // One address sends everything here: the per-address limit would measure itself.
     settings.report_burst = u32::MAX;
     settings.report_interval = Duration::from_nanos(1);
     let state = AppState::open(settings).await?;
     beffroi_server::demo::seed(state.store.as_ref()).await?;
-    let db = dir.path().join(beffroi_server::DB_FILE);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -91,11 +141,8 @@ async fn phase(seconds: u64, senders: usize, photo_kb: usize) -> anyhow::Result<
     let _ = stop.send(());
     server.await??;
 
-    // Every acknowledged report is in the file, read on its own connection.
-    let stored: u64 = tokio::task::spawn_blocking(move || {
-        rusqlite::Connection::open(db)?.query_row("SELECT count(*) FROM reports", [], |r| r.get(0))
-    })
-    .await??;
+    // Every acknowledged report is in the database, read on its own connection.
+    let stored = stored_reports(dir.path(), database).await? - before;
     let what = if photo_kb == 0 {
         "without photo".to_owned()
     } else {

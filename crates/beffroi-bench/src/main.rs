@@ -3,11 +3,14 @@
 //!
 //! `cargo run --release -p beffroi-bench -- directory [--places N] [--queries Q]`
 //! `cargo run --release -p beffroi-bench -- fanout [--subscribers N]`
-//! `cargo run --release -p beffroi-bench -- ingest [--seconds S] [--senders N] [--photo-kb K]`
+//! `cargo build --release -p beffroi-server -p beffroi-bench && target/release/beffroi-bench fanout
+//!   --replicas R --subscribers N [--database postgres://…] [--also-sqlite] [--nchan]`
+//! `cargo run --release -p beffroi-bench -- ingest [--seconds S] [--senders N] [--photo-kb K] [--database postgres://…]`
 //! `cargo run --release -p beffroi-bench -- push [--subscriptions N]`
 
 mod fanout;
 mod ingest;
+mod replicas;
 mod webpush;
 
 use std::time::{Duration, Instant};
@@ -49,6 +52,21 @@ enum Command {
     Fanout {
         #[arg(long, default_value_t = 10_000)]
         subscribers: usize,
+        /// Run R `beffroi-server` processes (built with --release) and spread
+        /// the subscribers over them; 0: one server in this process (and the
+        /// reconnect storms).
+        #[arg(long, default_value_t = 0)]
+        replicas: usize,
+        /// The servers' database (postgres://… for several); SQLite if none.
+        #[arg(long)]
+        database: Option<String>,
+        /// Also run one server on SQLite, to compare (with --database).
+        #[arg(long)]
+        also_sqlite: bool,
+        /// Also run nginx + nchan (2 workers) with the same subscribers and
+        /// message, and print the ratios.
+        #[arg(long)]
+        nchan: bool,
     },
     /// Reports: the sustained rate of acknowledged (durable) submissions,
     /// without photos and with one photo each.
@@ -61,6 +79,9 @@ enum Command {
         /// The photo's size in the second phase, in KB.
         #[arg(long, default_value_t = 500)]
         photo_kb: usize,
+        /// Also run both phases on this PostgreSQL database (postgres://…).
+        #[arg(long)]
+        database: Option<String>,
     },
     /// Web Push: the time from a publication until a push service on
     /// loopback has every encrypted push, and the server's CPU per push.
@@ -91,6 +112,8 @@ enum Command {
     Subscribe {
         #[arg(long)]
         addr: std::net::SocketAddr,
+        #[arg(long, default_value = "/api/v1/alerts/stream")]
+        path: String,
         #[arg(long)]
         n: usize,
     },
@@ -144,8 +167,25 @@ fn main() -> anyhow::Result<()> {
             queries,
             seed,
         } => rt()?.block_on(directory(places, queries, seed)),
-        Command::Fanout { subscribers } => rt()?.block_on(fanout::fanout(subscribers)),
-        Command::Subscribe { addr, n } => fanout::subscribe(addr, n),
+        Command::Fanout {
+            subscribers,
+            replicas: 0,
+            ..
+        } => rt()?.block_on(fanout::fanout(subscribers)),
+        Command::Fanout {
+            subscribers,
+            replicas,
+            database,
+            also_sqlite,
+            nchan,
+        } => rt()?.block_on(replicas::fanout(
+            replicas,
+            subscribers,
+            database,
+            also_sqlite,
+            nchan,
+        )),
+        Command::Subscribe { addr, path, n } => fanout::subscribe(addr, &path, n),
         Command::Storm {
             addr,
             n,
@@ -156,7 +196,8 @@ fn main() -> anyhow::Result<()> {
             seconds,
             senders,
             photo_kb,
-        } => rt()?.block_on(ingest::ingest(seconds, senders, photo_kb)),
+            database,
+        } => rt()?.block_on(ingest::ingest(seconds, senders, photo_kb, database)),
         Command::Push { subscriptions } => rt()?.block_on(webpush::push(subscriptions)),
         Command::PushService { n } => rt()?.block_on(webpush::service(n)),
         Command::IngestLoad {

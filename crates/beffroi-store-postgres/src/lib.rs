@@ -24,6 +24,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 mod bus;
+mod reports;
 mod snapshot;
 pub use bus::PgBus;
 
@@ -64,6 +65,8 @@ const POOL_SIZE: usize = 16;
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: Pool,
+    /// Report submissions, written in groups (see `reports`).
+    reports: tokio::sync::mpsc::Sender<reports::Pending>,
     /// Databases made by [`PgStore::connect`], for the logs.
     id: u64,
 }
@@ -177,6 +180,7 @@ impl PgStore {
             .build()
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let store = Self {
+            reports: reports::spawn_writer(pool.clone()),
             pool,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         };
@@ -1010,82 +1014,7 @@ impl Store for PgStore {
         report: NewReport,
         digest: String,
     ) -> Result<Submitted, StoreError> {
-        let mut client = self.client().await?;
-        // What is known under this id: a repeat, or another report.
-        async fn known(
-            client: &impl GenericClient,
-            id: &str,
-            digest: &str,
-        ) -> Result<Option<Submitted>, StoreError> {
-            Ok(client
-                .query_opt(
-                    "SELECT digest, received_at FROM reports WHERE id = $1",
-                    &[&id],
-                )
-                .await
-                .map_err(db)?
-                .map(|r| {
-                    if r.get::<_, &str>(0) == digest {
-                        Submitted::Again {
-                            received_at: r.get(1),
-                        }
-                    } else {
-                        Submitted::Clash
-                    }
-                }))
-        }
-        if let Some(answer) = known(&client, &report.id, &digest).await? {
-            return Ok(answer);
-        }
-        let tx = client.transaction().await.map_err(db)?;
-        if let Some(code) = &report.commune {
-            let exists = tx
-                .query_opt(
-                    "SELECT 1 FROM communes WHERE code = $1 AND NOT deleted",
-                    &[&code.as_str()],
-                )
-                .await
-                .map_err(db)?
-                .is_some();
-            if !exists {
-                return Ok(Submitted::UnknownCommune);
-            }
-        }
-        let received_at = now();
-        let position = report.location.position;
-        // Two servers given the same report at once: the second waits for
-        // the first's commit, inserts nothing, and answers as for a repeat.
-        let inserted = tx
-            .execute(
-                "INSERT INTO reports (id, digest, data, category, commune, received_at, lat, lon)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
-                &[
-                    &report.id,
-                    &digest,
-                    &json(&report)?,
-                    &report.category,
-                    &report.commune.as_ref().map(|c| c.as_str()),
-                    &received_at,
-                    &position.map(|p| p.lat),
-                    &position.map(|p| p.lon),
-                ],
-            )
-            .await
-            .map_err(db)?;
-        if inserted == 0 {
-            drop(tx);
-            return known(&client, &report.id, &digest)
-                .await?
-                .ok_or_else(|| StoreError::Corrupt(format!("report {} vanished", report.id)));
-        }
-        tx.execute(
-            "INSERT INTO report_status (report_id, at, status) VALUES ($1, $2, $3)",
-            &[&report.id, &received_at, &json(&ReportStatus::Received)?],
-        )
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        Ok(Submitted::New { received_at })
+        reports::submit(&self.reports, report, digest).await
     }
 
     async fn change_report_status(

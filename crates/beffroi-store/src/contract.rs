@@ -766,6 +766,25 @@ pub async fn report_intake_and_status(store: &dyn Store) {
         .filter(|o| matches!(o, Ok(Submitted::Again { .. })))
         .count();
     assert_eq!((new, again), (20, 20));
+    // At once under one id, two different reports, and one for a commune
+    // outside the territory: one stored, one clash, one refused.
+    let outcomes = futures::future::join_all([
+        store.submit_report(report("x", "dumping", None, None), "dx1".into()),
+        store.submit_report(report("x", "roads", None, None), "dx2".into()),
+        store.submit_report(report("y", "roads", Some("75056"), None), "dy".into()),
+    ])
+    .await;
+    let mut kinds: Vec<&str> = outcomes
+        .iter()
+        .map(|o| match o {
+            Ok(Submitted::New { .. }) => "new",
+            Ok(Submitted::Clash) => "clash",
+            Ok(Submitted::UnknownCommune) => "unknown commune",
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    kinds.sort_unstable();
+    assert_eq!(kinds, ["clash", "new", "unknown commune"]);
 
     let staff = store.staff_report("r1".into()).await.unwrap().unwrap();
     assert_eq!(staff.report, r, "kept whole, contact included");
