@@ -7,6 +7,7 @@ mod api;
 mod areas;
 mod connections;
 mod directory;
+mod faults;
 mod make;
 mod maps;
 mod metrics;

@@ -73,10 +73,18 @@ pub struct PgStore {
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
-/// A driver error: a lost connection is `Unavailable` (answered 503, to be
-/// retried), anything else `Backend`.
+/// A driver error: a lost connection, or the server shutting down, starting
+/// up or out of connections, is `Unavailable` (answered 503, to be retried);
+/// anything else `Backend`.
 fn db(e: tokio_postgres::Error) -> StoreError {
-    if e.is_closed() || e.code().is_none() {
+    // SQLSTATE classes 08 (connection exception), 53 (insufficient
+    // resources: too many connections) and 57 (operator intervention:
+    // admin_shutdown, cannot_connect_now…).
+    let transient = |code: &SqlState| {
+        let class = &code.code()[..2];
+        matches!(class, "08" | "53" | "57")
+    };
+    if e.is_closed() || e.code().is_none_or(transient) {
         StoreError::Unavailable(describe(&e))
     } else {
         StoreError::backend(e)
