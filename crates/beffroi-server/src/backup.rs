@@ -68,7 +68,33 @@ pub async fn backup(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(io(to)(e)),
     }
-    create_private_dir(to)?;
+    // Made aside, then renamed into place: a backup that failed halfway
+    // never looks like one.
+    let name = to
+        .file_name()
+        .ok_or_else(|| BackupError::NotEmpty(to.to_owned()))?
+        .to_string_lossy();
+    let partial = to.with_file_name(format!(".{name}.partial"));
+    match std::fs::remove_dir_all(&partial) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&partial)(e)),
+        _ => {}
+    }
+    create_private_dir(&partial)?;
+    let made = make(database, data, &partial).await;
+    if made.is_err() {
+        let _ = std::fs::remove_dir_all(&partial);
+    }
+    let made = made?;
+    std::fs::rename(&partial, to).map_err(io(to))?;
+    Ok(made)
+}
+
+/// The backup, in the new directory `to`.
+async fn make(
+    database: Option<&DatabaseUrl>,
+    data: &Path,
+    to: &Path,
+) -> Result<BackedUp, BackupError> {
     let copy = to.join(DB_FILE);
     let keys = match database {
         Some(url @ DatabaseUrl::Postgres(_)) => {

@@ -62,7 +62,7 @@ const VAPID_SECRET: &str = "vapid.secret";
 
 impl KeyHome<'_> {
     /// Every entry: its name and its text.
-    async fn entries(&self) -> Result<Vec<(String, String)>, KeyError> {
+    pub async fn entries(&self) -> Result<Vec<(String, String)>, KeyError> {
         match self {
             KeyHome::Dir(data_dir) => read_dir(&data_dir.join("keys")),
             KeyHome::Store { store, .. } => Ok(store.secrets().await?),

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::keys::{self, KeyError, KeyHome};
-use crate::store::snapshot::Snapshot;
+use crate::store::snapshot::{SecretRow, Snapshot};
 use crate::store::{DatabaseUrl, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -34,8 +34,8 @@ pub enum MigrateError {
     Keys(#[from] KeyError),
     #[error("the copy differs from the source in {0}: nothing should use the target")]
     Differs(String),
-    #[error("cannot read the photos in {path}: {source}")]
-    Photos {
+    #[error("{path}: {source}")]
+    Io {
         path: PathBuf,
         source: std::io::Error,
     },
@@ -104,20 +104,49 @@ pub async fn migrate(
     }
     let source = open("the source", from).await?;
     let target = open("the target", to).await?;
-    let snapshot = source.export().await?;
+    if let DatabaseUrl::Sqlite(file) = to {
+        make_private(file)?;
+    }
+    let mut snapshot = source.export().await?;
+
+    // The keys go first, so that a copy is never there without them: into
+    // the copied rows for a database that keeps them, else into the
+    // target's key files (which a failed copy leaves, harmlessly).
+    let from_dir = data_dir_of(from, data);
+    let to_dir = data_dir_of(to, None);
+    let from_keys = match home(from, source.as_ref(), from_dir.as_deref()) {
+        Some(h) => h.entries().await?,
+        None => Vec::new(),
+    };
+    match to {
+        DatabaseUrl::Postgres(_) => {
+            for (name, value) in &from_keys {
+                if !snapshot.secrets.iter().any(|s| &s.name == name) {
+                    snapshot.secrets.push(SecretRow {
+                        name: name.clone(),
+                        value: value.clone(),
+                        created_at: time::OffsetDateTime::now_utc().unix_timestamp(),
+                    });
+                }
+            }
+        }
+        DatabaseUrl::Sqlite(_) => {
+            if let (Some(f), Some(dir)) = (
+                home(from, source.as_ref(), from_dir.as_deref()),
+                to_dir.as_deref(),
+            ) {
+                keys::copy(f, KeyHome::Dir(dir)).await?;
+            }
+        }
+    }
     target.import(snapshot.clone()).await?;
     let copied = target.export().await?;
     let tables = compare(&snapshot, &copied)?;
-
-    let from_dir = data_dir_of(from, data);
-    let to_dir = data_dir_of(to, None);
-    let keys = match (
-        home(from, source.as_ref(), from_dir.as_deref()),
-        home(to, target.as_ref(), to_dir.as_deref()),
-    ) {
-        (Some(f), Some(t)) => keys::copy(f, t).await?,
-        _ => 0,
+    let held = match home(to, target.as_ref(), to_dir.as_deref()) {
+        Some(h) => h.entries().await?,
+        None => Vec::new(),
     };
+    let keys = from_keys.iter().filter(|e| held.contains(e)).count();
     let photos_dir = from_dir.map(|d| d.join("photos"));
     let reports_with_photos = match &photos_dir {
         Some(dir) => count_photo_folders(dir)?,
@@ -161,12 +190,27 @@ fn compare(
     Ok(tables)
 }
 
+/// The SQLite file (and its journal's) owner-only: it may hold keys.
+pub(crate) fn make_private(file: &Path) -> Result<(), MigrateError> {
+    use std::os::unix::fs::PermissionsExt;
+    for suffix in ["", "-wal", "-shm"] {
+        let path = PathBuf::from(format!("{}{suffix}", file.display()));
+        match std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(MigrateError::Io { path, source: e });
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn count_photo_folders(dir: &Path) -> Result<usize, MigrateError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
         Err(source) => {
-            return Err(MigrateError::Photos {
+            return Err(MigrateError::Io {
                 path: dir.to_owned(),
                 source,
             });
@@ -174,7 +218,7 @@ fn count_photo_folders(dir: &Path) -> Result<usize, MigrateError> {
     };
     let mut n = 0;
     for entry in entries {
-        let entry = entry.map_err(|source| MigrateError::Photos {
+        let entry = entry.map_err(|source| MigrateError::Io {
             path: dir.to_owned(),
             source,
         })?;

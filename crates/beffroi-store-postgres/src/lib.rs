@@ -77,12 +77,18 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 /// up or out of connections, is `Unavailable` (answered 503, to be retried);
 /// anything else `Backend`.
 fn db(e: tokio_postgres::Error) -> StoreError {
-    // SQLSTATE classes 08 (connection exception), 53 (insufficient
-    // resources: too many connections) and 57 (operator intervention:
-    // admin_shutdown, cannot_connect_now…).
+    // SQLSTATE class 08 (connection exception); too many connections;
+    // the server shutting down or starting up (57P01-57P03); a deadlock or
+    // serialization failure (worth sending again); a read-only server (a
+    // standby, during a failover). Not 57014: a cancelled query is no
+    // reason to send it again at once.
     let transient = |code: &SqlState| {
-        let class = &code.code()[..2];
-        matches!(class, "08" | "53" | "57")
+        let code = code.code();
+        code.starts_with("08")
+            || matches!(
+                code,
+                "53300" | "57P01" | "57P02" | "57P03" | "40P01" | "40001" | "25006"
+            )
     };
     if e.is_closed() || e.code().is_none_or(transient) {
         StoreError::Unavailable(describe(&e))

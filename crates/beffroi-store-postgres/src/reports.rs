@@ -103,15 +103,17 @@ WITH input AS (
         SELECT 1 FROM communes c WHERE c.code = input.commune AND NOT c.deleted)) AS ok
     FROM input
 ), inserted AS (
+    -- In id order: servers writing groups that share ids take their locks
+    -- in the same order, so they wait for each other, never deadlock.
     INSERT INTO reports (id, digest, data, category, commune, received_at, lat, lon)
-    SELECT id, digest, data, category, commune, $8, lat, lon FROM checked WHERE ok ORDER BY n
+    SELECT id, digest, data, category, commune, $8, lat, lon FROM checked WHERE ok ORDER BY id, n
     ON CONFLICT (id) DO NOTHING
-    RETURNING id
+    RETURNING id, digest
 ), status AS (
     INSERT INTO report_status (report_id, at, status)
-    SELECT checked.id, $8, $9 FROM checked JOIN inserted USING (id) ORDER BY checked.n
+    SELECT id, $8, $9 FROM inserted ORDER BY id
 )
-SELECT checked.ok, EXISTS (SELECT 1 FROM inserted i WHERE i.id = checked.id),
+SELECT checked.ok, (SELECT i.digest FROM inserted i WHERE i.id = checked.id),
        before.digest, before.received_at
 FROM checked LEFT JOIN reports AS before ON before.id = checked.id
 ORDER BY checked.n";
@@ -153,29 +155,25 @@ async fn write(pool: &Pool, pending: &[Pending]) -> Result<Vec<Submitted>, Store
         .await
         .map_err(db)?;
     let mut answers: Vec<Submitted> = Vec::with_capacity(pending.len());
-    for (i, (p, row)) in pending.iter().zip(&rows).enumerate() {
+    // Ids stored by this group: the first of their submissions that named a
+    // known commune (the rows go in by id, then arrival) was the one stored.
+    let mut stored = std::collections::HashSet::new();
+    for (p, row) in pending.iter().zip(&rows) {
         let (ok, inserted, before_digest, before_at): (
             bool,
-            bool,
+            Option<String>,
             Option<String>,
             Option<OffsetDateTime>,
         ) = (row.get(0), row.get(1), row.get(2), row.get(3));
-        // The same id earlier in this group: it was stored (or refused) first.
-        let earlier = pending[..i].iter().position(|q| q.report.id == p.report.id);
-        let answer = match (before_digest, before_at, earlier) {
+        let answer = match (before_digest, before_at, inserted) {
             (Some(d), Some(received_at), _) if d == p.digest => Submitted::Again { received_at },
             (Some(_), _, _) => Submitted::Clash,
-            (None, _, Some(j)) => match answers[j] {
-                Submitted::New { received_at } | Submitted::Again { received_at }
-                    if pending[j].digest == p.digest =>
-                {
-                    Submitted::Again { received_at }
-                }
-                Submitted::UnknownCommune => Submitted::UnknownCommune,
-                _ => Submitted::Clash,
-            },
             _ if !ok => Submitted::UnknownCommune,
-            (None, _, None) if inserted => Submitted::New { received_at },
+            (None, _, Some(_)) if stored.insert(p.report.id.as_str()) => {
+                Submitted::New { received_at }
+            }
+            (None, _, Some(d)) if d == p.digest => Submitted::Again { received_at },
+            (None, _, Some(_)) => Submitted::Clash,
             // Inserted by another server after this statement's snapshot.
             (None, _, None) => known(&client, &p.report.id, &p.digest).await?,
         };

@@ -197,6 +197,14 @@ pub(crate) async fn import(
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CURSOR_LOCK])
         .await
         .map_err(db)?;
+    // Nothing written meanwhile either (a server started too early, making
+    // its own key): the tables found empty stay so until the copy commits.
+    tx.batch_execute(&format!(
+        "LOCK TABLE {} IN EXCLUSIVE MODE",
+        TABLES.join(", ")
+    ))
+    .await
+    .map_err(db)?;
     let mut held = Vec::new();
     for table in TABLES {
         let n: i64 = tx

@@ -766,6 +766,15 @@ pub async fn report_intake_and_status(store: &dyn Store) {
         .filter(|o| matches!(o, Ok(Submitted::Again { .. })))
         .count();
     assert_eq!((new, again), (20, 20));
+    for n in 0..20 {
+        let history = store
+            .staff_report(format!("c{n}"))
+            .await
+            .unwrap()
+            .unwrap()
+            .history;
+        assert_eq!(history.len(), 1, "c{n} received once: {history:?}");
+    }
     // At once under one id, two different reports, and one for a commune
     // outside the territory: one stored, one clash, one refused.
     let outcomes = futures::future::join_all([
