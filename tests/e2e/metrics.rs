@@ -88,6 +88,7 @@ async fn metrics_count_streams_publications_and_reports_and_stay_off_the_public_
         1.0
     );
     assert_eq!(sample(&after, "beffroi_bus_lag_messages"), 0.0);
+    assert_eq!(sample(&after, "beffroi_leader"), 1.0, "alone, it leads");
     drop(stream);
 
     // Nothing of it on the port residents reach.

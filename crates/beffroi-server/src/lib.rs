@@ -439,7 +439,8 @@ async fn prune_limiters(state: AppState) {
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     for minute in 0u64.. {
         every.tick().await;
-        if minute % 60 == 0 {
+        // Once for all the servers sharing the database: by the one leading.
+        if minute % 60 == 0 && state.store.leads_jobs() {
             let before = time::OffsetDateTime::now_utc() - PUSH_SUBSCRIPTION_LIFE;
             match state.store.expire_push_subscriptions(before).await {
                 Ok(0) => {}

@@ -53,6 +53,7 @@ pub struct Metrics {
     database_up: Gauge,
     bus_listening: Gauge,
     push_subscriptions: Gauge,
+    leader: Gauge,
 }
 
 impl Metrics {
@@ -62,8 +63,8 @@ impl Metrics {
         let mut registry = Registry::with_prefix("beffroi");
         let (published, reports) = (Counter::default(), Family::default());
         let gauge = Gauge::default;
-        let (live_streams, lag, database_up, bus_listening, push_subscriptions) =
-            (gauge(), gauge(), gauge(), gauge(), gauge());
+        let (live_streams, lag, database_up, bus_listening, push_subscriptions, leader) =
+            (gauge(), gauge(), gauge(), gauge(), gauge(), gauge());
         registry.register(
             "alert_messages_published",
             "Alert messages stored through this server",
@@ -104,8 +105,14 @@ impl Metrics {
             "Web Push subscriptions kept in the database",
             push_subscriptions.clone(),
         );
+        registry.register(
+            "leader",
+            "Whether this server runs the jobs run once for all the servers (1) or not (0)",
+            leader.clone(),
+        );
         Metrics {
             registry,
+            leader,
             published,
             reports,
             live_streams,
@@ -131,6 +138,7 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     m.live_streams
         .set(i64::try_from(hub.subscribers()).unwrap_or(i64::MAX));
     m.bus_listening.set(i64::from(state.bus.listening()));
+    m.leader.set(i64::from(state.store.leads_jobs()));
     let stored = tokio::time::timeout(DATABASE_CHECK, state.store.latest_alert_cursor()).await;
     let subscriptions =
         tokio::time::timeout(DATABASE_CHECK, state.store.push_subscription_count()).await;

@@ -24,6 +24,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 mod bus;
+mod leader;
 mod reports;
 mod snapshot;
 pub use bus::PgBus;
@@ -67,6 +68,8 @@ pub struct PgStore {
     pool: Pool,
     /// Report submissions, written in groups (see `reports`).
     reports: tokio::sync::mpsc::Sender<reports::Pending>,
+    /// Whether this server runs the once-for-all jobs (see `leader`).
+    leading: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Databases made by [`PgStore::connect`], for the logs.
     id: u64,
 }
@@ -179,6 +182,7 @@ impl PgStore {
         let config: tokio_postgres::Config = url
             .parse()
             .map_err(|e: tokio_postgres::Error| StoreError::Unavailable(e.to_string()))?;
+        let leading_config = config.clone();
         let manager = Manager::from_config(
             config,
             tokio_postgres::NoTls,
@@ -195,6 +199,7 @@ impl PgStore {
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let store = Self {
             reports: reports::spawn_writer(pool.clone()),
+            leading: leader::spawn(leading_config),
             pool,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         };
@@ -1325,6 +1330,10 @@ impl Store for PgStore {
             .await
             .map_err(db)?
             > 0)
+    }
+
+    fn leads_jobs(&self) -> bool {
+        self.leading.load(Ordering::Relaxed)
     }
 
     async fn export(&self) -> Result<beffroi_store::snapshot::Snapshot, StoreError> {

@@ -134,3 +134,33 @@ async fn a_town_hall_moves_between_sqlite_and_postgresql_row_for_row() {
         original.normalised()
     );
 }
+
+/// One server at a time runs the jobs that must run once: the first to take
+/// the lock; when it stops, another takes over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_replica_leads_the_jobs_and_another_takes_over_when_it_stops() {
+    let url = fresh_database().await;
+    let a = PgStore::connect(&url).await.unwrap();
+    let b = PgStore::connect(&url).await.unwrap();
+    let within = |what: &'static str| {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+        move || assert!(tokio::time::Instant::now() < deadline, "{what} within 15 s")
+    };
+    let check = within("a leader");
+    while !(a.leads_jobs() || b.leads_jobs()) {
+        check();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Never both, over a few of their checks.
+    for _ in 0..30 {
+        assert!(!(a.leads_jobs() && b.leads_jobs()), "two leaders");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (leader, other) = if a.leads_jobs() { (a, b) } else { (b, a) };
+    drop(leader);
+    let check = within("the other server taking over");
+    while !other.leads_jobs() {
+        check();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -360,6 +360,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// are never replaced); whether it was kept.
     async fn add_secret(&self, name: String, value: String) -> Result<bool, StoreError>;
 
+    /// Whether this server runs the jobs that must run once for all the
+    /// servers sharing the store (a server alone always does).
+    fn leads_jobs(&self) -> bool {
+        true
+    }
+
     /// Every row, read in one consistent view: what a copy into another
     /// database takes (`beffroi-server migrate`).
     async fn export(&self) -> Result<snapshot::Snapshot, StoreError>;
