@@ -59,34 +59,58 @@ pub async fn backup(
     data: &Path,
     to: &Path,
 ) -> Result<BackedUp, BackupError> {
-    match std::fs::read_dir(to) {
+    let exists = match std::fs::read_dir(to) {
         Ok(mut entries) => {
             if entries.next().is_some() {
                 return Err(BackupError::NotEmpty(to.to_owned()));
             }
+            true
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) => return Err(io(to)(e)),
-    }
-    // Made aside, then renamed into place: a backup that failed halfway
-    // never looks like one.
-    let name = to
-        .file_name()
-        .ok_or_else(|| BackupError::NotEmpty(to.to_owned()))?
-        .to_string_lossy();
-    let partial = to.with_file_name(format!(".{name}.partial"));
-    match std::fs::remove_dir_all(&partial) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&partial)(e)),
-        _ => {}
-    }
-    create_private_dir(&partial)?;
-    let made = make(database, data, &partial).await;
+    };
+    // A backup that failed halfway never looks like one: made in a
+    // directory of its own beside `to`, then renamed into place; or, when
+    // `to` is an empty directory already (a mount point), made in it and
+    // emptied again on failure.
+    let work = if exists {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o700)).map_err(io(to))?;
+        to.to_owned()
+    } else {
+        let parent = to.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        let name = to
+            .file_name()
+            .ok_or_else(|| BackupError::NotEmpty(to.to_owned()))?
+            .to_string_lossy();
+        let partial = to.with_file_name(format!(
+            ".{name}.partial-{}-{}",
+            std::process::id(),
+            crate::auth::random_secret(6)
+        ));
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&partial)
+            .map_err(io(&partial))?;
+        partial
+    };
+    let made = match make(database, data, &work).await {
+        Ok(made) if !exists => std::fs::rename(&work, to).map(|()| made).map_err(io(to)),
+        other => other,
+    };
     if made.is_err() {
-        let _ = std::fs::remove_dir_all(&partial);
+        if exists {
+            for entry in std::fs::read_dir(&work).into_iter().flatten().flatten() {
+                let _ = std::fs::remove_dir_all(entry.path())
+                    .or_else(|_| std::fs::remove_file(entry.path()));
+            }
+        } else {
+            let _ = std::fs::remove_dir_all(&work);
+        }
     }
-    let made = made?;
-    std::fs::rename(&partial, to).map_err(io(to))?;
-    Ok(made)
+    made
 }
 
 /// The backup, in the new directory `to`.
@@ -171,4 +195,68 @@ fn copy_photos(from: &Path, to: &Path) -> Result<usize, BackupError> {
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[tokio::test]
+    async fn a_backup_goes_into_a_new_or_empty_directory_owner_only_and_a_failed_one_leaves_nothing()
+     {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let store = SqliteStore::open(&data).unwrap();
+        beffroi_store::contract::town_hall(&store).await;
+        keys::KeyRing::open(KeyHome::Dir(&data)).await.unwrap();
+
+        // A new directory, made aside and renamed.
+        let new = dir.path().join("backups/first");
+        let made = backup(None, &data, &new).await.unwrap();
+        assert_eq!(made.keys, 3);
+        assert_eq!(mode(&new), 0o700);
+        assert!(new.join(DB_FILE).is_file());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, ["first"], "nothing partial left beside it");
+
+        // An empty directory already there (a mount point): made in it.
+        let mounted = dir.path().join("mounted");
+        std::fs::create_dir(&mounted).unwrap();
+        std::fs::set_permissions(&mounted, std::fs::Permissions::from_mode(0o755)).unwrap();
+        backup(None, &data, &mounted).await.unwrap();
+        assert_eq!(mode(&mounted), 0o700);
+        assert!(mounted.join("keys").is_dir());
+        // Never over a backup.
+        assert!(matches!(
+            backup(None, &data, &mounted).await,
+            Err(BackupError::NotEmpty(_))
+        ));
+
+        // A failed backup (no database where it is said to be) leaves nothing.
+        let nowhere = dir.path().join("nowhere");
+        let failed = dir.path().join("failed");
+        assert!(matches!(
+            backup(None, &nowhere, &failed).await,
+            Err(BackupError::NoSource(_))
+        ));
+        assert!(!failed.exists());
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        assert!(backup(None, &nowhere, &empty).await.is_err());
+        assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!names.iter().any(|n| n.contains("partial")), "{names:?}");
+    }
 }

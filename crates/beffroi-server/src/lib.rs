@@ -437,10 +437,15 @@ pub const PUSH_SUBSCRIPTION_LIFE: time::Duration = time::Duration::days(30);
 async fn prune_limiters(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(60));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    for minute in 0u64.. {
+    let mut expired_at: Option<tokio::time::Instant> = None;
+    loop {
         every.tick().await;
-        // Once for all the servers sharing the database: by the one leading.
-        if minute % 60 == 0 && state.store.leads_jobs() {
+        // Once for all the servers sharing the database: by the one leading,
+        // as soon as it leads, then every hour.
+        if state.store.leads_jobs()
+            && expired_at.is_none_or(|at| at.elapsed() >= Duration::from_secs(3600))
+        {
+            expired_at = Some(tokio::time::Instant::now());
             let before = time::OffsetDateTime::now_utc() - PUSH_SUBSCRIPTION_LIFE;
             match state.store.expire_push_subscriptions(before).await {
                 Ok(0) => {}

@@ -107,6 +107,22 @@ pub async fn migrate(
     if let DatabaseUrl::Sqlite(file) = to {
         make_private(file)?;
     }
+    // A SQLite target gets the keys as files, before the rows: it is
+    // refused before anything is written if it holds anything. (PostgreSQL
+    // takes them with the rows, and its import checks under lock.)
+    let held = match to {
+        DatabaseUrl::Sqlite(_) => target.export().await?,
+        DatabaseUrl::Postgres(_) => Snapshot::default(),
+    };
+    if !held.is_empty() {
+        let rows: Vec<String> = held
+            .counts()
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(table, n)| format!("{n} rows in {table}"))
+            .collect();
+        return Err(StoreError::NotEmpty(rows.join(", ")).into());
+    }
     let mut snapshot = source.export().await?;
 
     // The keys go first, so that a copy is never there without them: into
@@ -272,5 +288,18 @@ mod tests {
         assert_eq!(copied.keys, 3);
         let moved = keys::KeyRing::open(KeyHome::Dir(&new)).await.unwrap();
         assert_eq!(moved.public_keys(), ring.public_keys());
+
+        // Another town hall copied there by mistake: refused before its
+        // keys are written beside the ones in place.
+        let other = dir.path().join("other");
+        drop(crate::SqliteStore::open(&other).unwrap());
+        keys::KeyRing::open(KeyHome::Dir(&other)).await.unwrap();
+        let err = migrate(&url(&other), &url(&new), None).await.unwrap_err();
+        assert!(
+            matches!(err, MigrateError::Store(StoreError::NotEmpty(_))),
+            "{err}"
+        );
+        let kept = keys::KeyRing::open(KeyHome::Dir(&new)).await.unwrap();
+        assert_eq!(kept.public_keys(), ring.public_keys(), "no key added");
     }
 }

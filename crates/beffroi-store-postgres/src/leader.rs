@@ -38,17 +38,21 @@ async fn hold(config: &tokio_postgres::Config, weak: &Weak<AtomicBool>) {
     loop {
         tick.tick().await;
         let Some(leading) = weak.upgrade() else { break };
-        let query = if leading.load(Ordering::Relaxed) {
-            // Still connected, so still holding it.
-            client.query_one("SELECT true", &[]).await
-        } else {
-            client
-                .query_one("SELECT pg_try_advisory_lock($1)", &[&LEADER_LOCK])
-                .await
+        let query = async {
+            if leading.load(Ordering::Relaxed) {
+                // Still connected, so still holding it.
+                client.query_one("SELECT true", &[]).await
+            } else {
+                client
+                    .query_one("SELECT pg_try_advisory_lock($1)", &[&LEADER_LOCK])
+                    .await
+            }
         };
-        match query {
-            Ok(row) => leading.store(row.get(0), Ordering::Relaxed),
-            Err(_) => {
+        // A connection that stopped answering (a host gone, a failover) may
+        // have lost the lock to another server: this one no longer leads.
+        match tokio::time::timeout(TRY_EVERY, query).await {
+            Ok(Ok(row)) => leading.store(row.get(0), Ordering::Relaxed),
+            _ => {
                 leading.store(false, Ordering::Relaxed);
                 break;
             }

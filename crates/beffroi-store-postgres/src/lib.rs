@@ -80,17 +80,27 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 /// up or out of connections, is `Unavailable` (answered 503, to be retried);
 /// anything else `Backend`.
 fn db(e: tokio_postgres::Error) -> StoreError {
-    // SQLSTATE class 08 (connection exception); too many connections;
-    // the server shutting down or starting up (57P01-57P03); a deadlock or
-    // serialization failure (worth sending again); a read-only server (a
-    // standby, during a failover). Not 57014: a cancelled query is no
-    // reason to send it again at once.
+    // SQLSTATE classes 08 (connection exception) and 53 (insufficient
+    // resources: connections, memory, disk); the server shutting down,
+    // starting up or ending an idle session (57P01-57P03, 57P05); a
+    // statement timeout (57014: this server cancels none itself); a lock
+    // not available, a deadlock or a serialization failure; a read-only
+    // server (a standby, during a failover). All worth sending again.
     let transient = |code: &SqlState| {
         let code = code.code();
         code.starts_with("08")
+            || code.starts_with("53")
             || matches!(
                 code,
-                "53300" | "57P01" | "57P02" | "57P03" | "40P01" | "40001" | "25006"
+                "57P01"
+                    | "57P02"
+                    | "57P03"
+                    | "57P05"
+                    | "57014"
+                    | "55P03"
+                    | "40P01"
+                    | "40001"
+                    | "25006"
             )
     };
     if e.is_closed() || e.code().is_none_or(transient) {

@@ -193,18 +193,18 @@ pub(crate) async fn import(
     s: Snapshot,
 ) -> Result<(), StoreError> {
     let tx = client.transaction().await.map_err(db)?;
-    // No cursor is handed out meanwhile (by a server started too early).
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CURSOR_LOCK])
-        .await
-        .map_err(db)?;
-    // Nothing written meanwhile either (a server started too early, making
-    // its own key): the tables found empty stay so until the copy commits.
+    // Nothing written meanwhile (a server started too early, making its
+    // own key): the tables found empty stay so until the copy commits. The
+    // tables first, then the cursor lock, as a publication takes them.
     tx.batch_execute(&format!(
         "LOCK TABLE {} IN EXCLUSIVE MODE",
         TABLES.join(", ")
     ))
     .await
     .map_err(db)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CURSOR_LOCK])
+        .await
+        .map_err(db)?;
     let mut held = Vec::new();
     for table in TABLES {
         let n: i64 = tx
