@@ -21,16 +21,40 @@ pub(crate) fn now_ns() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
-/// The process's resident memory, in bytes (Linux `/proc/self/status`).
+/// This process's resident memory, in bytes.
 fn rss_bytes() -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
+    rss_of("self")
+}
+
+/// A process's resident memory, in bytes (Linux `/proc/PROCESS/status`;
+/// `self` or a pid).
+pub(crate) fn rss_of(process: &str) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{process}/status"))?;
     let kb: u64 = status
         .lines()
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
-        .context("no VmRSS in /proc/self/status")?;
+        .with_context(|| format!("no VmRSS in /proc/{process}/status"))?;
     Ok(kb * 1024)
+}
+
+/// Logs a staff member in on the town hall at `url`; their bearer token.
+pub(crate) async fn login(
+    http: &reqwest::Client,
+    url: &str,
+    username: &str,
+    password: &str,
+) -> anyhow::Result<String> {
+    let login: serde_json::Value = http
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(login["token"].as_str().context("no token")?.to_owned())
 }
 
 /// Raises the open-file limit as the server does; fails clearly when `n`
@@ -221,15 +245,7 @@ impl Served {
             let _ = stopped.await;
         }));
         let http = reqwest::Client::new();
-        let login: serde_json::Value = http
-            .post(format!("{url}/api/v1/auth/login"))
-            .json(&json!({"username": demo.username.as_str(), "password": demo.password}))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let token = login["token"].as_str().context("no token")?.to_owned();
+        let token = login(&http, &url, demo.username.as_str(), &demo.password).await?;
         Ok(Self {
             addr,
             url,

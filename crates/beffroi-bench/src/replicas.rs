@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::Context;
 use serde_json::json;
 
-use crate::fanout::{draft, now_ns};
+use crate::fanout::{draft, login, now_ns, rss_of};
 
 /// What one fan-out measured.
 struct Measured {
@@ -73,18 +73,6 @@ fn mib(bytes: u64) -> f64 {
     bytes as f64 / 1_048_576.0
 }
 
-/// Resident memory of a process, in bytes.
-fn rss_of(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .with_context(|| format!("no VmRSS for process {pid}"))?;
-    Ok(kb * 1024)
-}
-
 /// `pid` and its children (nginx's workers).
 fn with_children(pid: u32) -> Vec<u32> {
     let mut pids = vec![pid];
@@ -108,7 +96,7 @@ fn with_children(pid: u32) -> Vec<u32> {
 }
 
 fn total_rss(pids: &[u32]) -> anyhow::Result<u64> {
-    pids.iter().map(|&p| rss_of(p)).sum()
+    pids.iter().map(|p| rss_of(&p.to_string())).sum()
 }
 
 /// Processes this bench started, stopped when it ends, whatever happens.
@@ -347,15 +335,7 @@ async fn beffroi(
     let pids: Vec<u32> = servers.0.iter().map(Child::id).collect();
     let url = format!("http://{}", addrs[0]);
     let http = reqwest::Client::new();
-    let login: serde_json::Value = http
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({"username": "demo", "password": password}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let token = login["token"].as_str().context("no token")?.to_owned();
+    let token = login(&http, &url, "demo", &password).await?;
     let id = draft(&http, &url, &token, "Exercice : confinement").await?;
     let publish = async {
         http.post(format!("{url}/api/v1/admin/alerts/{id}/publish"))

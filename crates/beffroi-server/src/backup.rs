@@ -146,7 +146,7 @@ async fn make(
             keys::copy(KeyHome::Dir(data), KeyHome::Dir(to)).await?
         }
     };
-    let photos = copy_photos(&data.join("photos"), &to.join("photos"))?;
+    let photos = copy_photos(data, &to.join("photos"))?;
     // Read back: what a server started on the backup finds.
     let held = SqliteStore::open_file(&copy)?.export().await?;
     Ok(BackedUp {
@@ -168,22 +168,15 @@ fn create_private_dir(dir: &Path) -> Result<(), BackupError> {
 
 /// Copies each report's photo folder (never the ones still being received);
 /// how many files.
-fn copy_photos(from: &Path, to: &Path) -> Result<usize, BackupError> {
-    let reports = match std::fs::read_dir(from) {
-        Ok(r) => r,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(io(from)(e)),
-    };
+fn copy_photos(data: &Path, to: &Path) -> Result<usize, BackupError> {
+    let from = data.join("photos");
     let mut files = 0;
-    for report in reports {
-        let report = report.map_err(io(from))?;
-        if report.file_name().to_string_lossy().starts_with('.') || !report.path().is_dir() {
-            continue;
-        }
-        let dest = to.join(report.file_name());
+    for report in crate::photos::reports_with_photos(data).map_err(io(&from))? {
+        let source = from.join(&report);
+        let dest = to.join(&report);
         create_private_dir(&dest)?;
-        for photo in std::fs::read_dir(report.path()).map_err(io(&report.path()))? {
-            let photo = photo.map_err(io(&report.path()))?.path();
+        for photo in std::fs::read_dir(&source).map_err(io(&source))? {
+            let photo = photo.map_err(io(&source))?.path();
             if photo.is_file() {
                 let target = dest.join(photo.file_name().unwrap_or_default());
                 std::fs::copy(&photo, &target).map_err(io(&target))?;

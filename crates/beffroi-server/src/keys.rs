@@ -71,7 +71,7 @@ impl KeyHome<'_> {
 
     /// Keeps `text` under `name`, unless there is one already (made at the
     /// same moment by another server: the caller reads again).
-    async fn create(&self, name: &str, text: &str) -> Result<(), KeyError> {
+    pub async fn create(&self, name: &str, text: &str) -> Result<(), KeyError> {
         match self {
             KeyHome::Dir(data_dir) => {
                 let dir = data_dir.join("keys");

@@ -21,9 +21,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
 use crate::AppState;
+use crate::routes::health::DATABASE_CHECK;
 
-/// How long the database has to answer each read a scrape makes.
-const DATABASE_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
 /// The most messages a scrape reads to count the lag.
 const LAG_READ: u32 = 100;
 

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::keys::{self, KeyError, KeyHome};
+use crate::keys::{KeyError, KeyHome};
 use crate::store::snapshot::{SecretRow, Snapshot};
 use crate::store::{DatabaseUrl, Store, StoreError};
 
@@ -147,11 +147,10 @@ pub async fn migrate(
             }
         }
         DatabaseUrl::Sqlite(_) => {
-            if let (Some(f), Some(dir)) = (
-                home(from, source.as_ref(), from_dir.as_deref()),
-                to_dir.as_deref(),
-            ) {
-                keys::copy(f, KeyHome::Dir(dir)).await?;
+            if let Some(dir) = to_dir.as_deref() {
+                for (name, text) in &from_keys {
+                    KeyHome::Dir(dir).create(name, text).await?;
+                }
             }
         }
     }
@@ -163,11 +162,16 @@ pub async fn migrate(
         None => Vec::new(),
     };
     let keys = from_keys.iter().filter(|e| held.contains(e)).count();
-    let photos_dir = from_dir.map(|d| d.join("photos"));
-    let reports_with_photos = match &photos_dir {
-        Some(dir) => count_photo_folders(dir)?,
+    let reports_with_photos = match &from_dir {
+        Some(dir) => crate::photos::reports_with_photos(dir)
+            .map_err(|source| MigrateError::Io {
+                path: dir.join("photos"),
+                source,
+            })?
+            .len(),
         None => 0,
     };
+    let photos_dir = from_dir.map(|d| d.join("photos"));
     Ok(Copied {
         tables,
         last_cursor: copied.last_cursor,
@@ -221,34 +225,11 @@ pub(crate) fn make_private(file: &Path) -> Result<(), MigrateError> {
     Ok(())
 }
 
-fn count_photo_folders(dir: &Path) -> Result<usize, MigrateError> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(source) => {
-            return Err(MigrateError::Io {
-                path: dir.to_owned(),
-                source,
-            });
-        }
-    };
-    let mut n = 0;
-    for entry in entries {
-        let entry = entry.map_err(|source| MigrateError::Io {
-            path: dir.to_owned(),
-            source,
-        })?;
-        if entry.path().is_dir() && !entry.file_name().to_string_lossy().starts_with('.') {
-            n += 1;
-        }
-    }
-    Ok(n)
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::keys;
 
     #[tokio::test]
     async fn a_missing_source_or_the_same_database_twice_is_refused_and_nothing_is_made() {

@@ -394,6 +394,26 @@ impl Drop for Staged {
     }
 }
 
+/// The reports that have photos in `data_dir` (never the ones still being
+/// received).
+pub fn reports_with_photos(data_dir: &Path) -> std::io::Result<Vec<String>> {
+    let entries = match std::fs::read_dir(data_dir.join("photos")) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        other => other?,
+    };
+    let mut reports = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        if let Ok(name) = entry.file_name().into_string()
+            && safe_name(&name)
+            && entry.file_type()?.is_dir()
+        {
+            reports.push(name);
+        }
+    }
+    Ok(reports)
+}
+
 /// The names of a report's photos, in order.
 pub fn list(data_dir: &Path, report: &str) -> Vec<String> {
     let Some(dir) = dir(data_dir, report) else {

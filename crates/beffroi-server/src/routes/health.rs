@@ -5,8 +5,8 @@ use beffroi_domain::api::Health;
 
 use crate::AppState;
 
-/// How long the database has to answer a health check.
-const DATABASE_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
+/// How long the database has to answer a health check (or a metrics read).
+pub(crate) const DATABASE_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Health: answers as soon as the server accepts requests; names the
 /// territory served (a resident's app checks it before choosing this
