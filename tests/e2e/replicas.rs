@@ -7,6 +7,7 @@ use beffroi_tests::{TownHall, postgres_database, read_stream_until, town_hall_wi
 use serde_json::Value;
 
 use crate::alerts::{draft, publish};
+use crate::reports::{files_under, report, send_with_photos};
 
 /// `n` servers on one new database, each with its own data directory (the
 /// signing keys are in the database) and port. Each seeded the demo account
@@ -93,6 +94,39 @@ async fn a_report_sent_to_two_replicas_at_once_is_stored_once() {
     let token = servers[1].staff_token().await;
     let listed = servers[0].staff_json("/admin/reports", &token).await;
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_sent_to_one_replica_is_shown_by_another_with_no_shared_disk() {
+    let servers = replicas(2).await;
+    let (a, b) = (&servers[0], &servers[1]);
+    let id = "0f0e2a1c-5d7b-4c55-9a2e-6b1c1f0a7d43";
+    let photos = [
+        include_bytes!("../fixtures/photo-with-gps.jpg").to_vec(),
+        // Past what a submission holds in memory: through A's disk first.
+        include_bytes!("../fixtures/photos/iphone-6-gps.jpg").to_vec(),
+    ];
+    let (status, receipt) =
+        send_with_photos(a, &reqwest::Client::new(), &report(id), &photos).await;
+    assert_eq!(status, 201, "{receipt}");
+    let token = b.staff_token().await;
+    let names = b
+        .staff_json(&format!("/admin/reports/{id}/photos"), &token)
+        .await;
+    assert_eq!(names, serde_json::json!(["1.jpg", "2.jpg"]));
+    for name in ["1.jpg", "2.jpg"] {
+        let path = format!("/admin/reports/{id}/photos/{name}");
+        let get = |th: &TownHall| th.staff(reqwest::Method::GET, &path, &token).send();
+        let on_b = get(b).await.unwrap().bytes().await.unwrap();
+        let on_a = get(a).await.unwrap().bytes().await.unwrap();
+        assert!(on_b.starts_with(&[0xFF, 0xD8]) && on_b.ends_with(&[0xFF, 0xD9]));
+        assert_eq!(on_a, on_b, "{name}");
+    }
+    // Neither server's data directory holds a photo file.
+    for th in [a, b] {
+        let files = files_under(&th.data_dir().join("server/photos"));
+        assert!(files.is_empty(), "{files:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

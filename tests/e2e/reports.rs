@@ -1,11 +1,12 @@
 //! Reports on the town hall's side: intake, idempotency, bad input, the
 //! reporter's view with its secret.
 
-use beffroi_tests::{get_text, town_hall};
+use beffroi_server::photos::Home;
+use beffroi_tests::{TownHall, get_text, town_hall};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-fn report(id: &str) -> Value {
+pub(crate) fn report(id: &str) -> Value {
     json!({
         "id": id,
         "category": "roads",
@@ -521,7 +522,7 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit_and_links_use_the_
 }
 
 /// Posts a report with photos as multipart, from `client`.
-async fn send_with_photos(
+pub(crate) async fn send_with_photos(
     th: &beffroi_tests::TownHall,
     client: &reqwest::Client,
     report: &Value,
@@ -543,7 +544,7 @@ async fn send_with_photos(
 }
 
 /// Every file under `dir`, relative to it.
-fn files_under(dir: &std::path::Path) -> Vec<String> {
+pub(crate) fn files_under(dir: &std::path::Path) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_owned()];
     while let Some(d) = stack.pop() {
@@ -558,6 +559,26 @@ fn files_under(dir: &std::path::Path) -> Vec<String> {
     }
     out.sort();
     out
+}
+
+/// The photos the server keeps, as `report/name`, wherever it keeps them:
+/// as files in its data directory (SQLite), with no other file there; or in
+/// the database (PostgreSQL), with no file at all.
+async fn photos_kept(th: &TownHall) -> Vec<String> {
+    let blobs = th.state.photos.blobs();
+    let mut kept = Vec::new();
+    for report in blobs.reports_with_photos().await.unwrap() {
+        for name in blobs.photo_names(&report).await.unwrap() {
+            kept.push(format!("{report}/{name}"));
+        }
+    }
+    kept.sort();
+    let on_disk = files_under(&th.data_dir().join("server/photos"));
+    match th.state.photos {
+        Home::Files(_) => assert_eq!(on_disk, kept),
+        Home::Database(_) => assert!(on_disk.is_empty(), "{on_disk:?}"),
+    }
+    kept
 }
 
 #[tokio::test]
@@ -620,9 +641,8 @@ async fn nobody_else_can_change_a_reports_photos_and_refusals_leave_no_file() {
         send_with_photos(&th, &victim, &report(ID), std::slice::from_ref(&photo)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(stored().await, before);
-    // Nothing else on disk: no half-received, refused or orphan photo.
-    let photos_dir = th.data_dir().join("server/photos");
-    assert_eq!(files_under(&photos_dir), [format!("{ID}/1.jpg")]);
+    // Nothing else kept: no half-received, refused or orphan photo.
+    assert_eq!(photos_kept(&th).await, [format!("{ID}/1.jpg")]);
 }
 
 #[tokio::test]
@@ -660,9 +680,8 @@ async fn photos_past_what_is_held_in_memory_arrive_whole_and_leave_nothing_behin
     // Sent again (a lost answer): the same photos, nothing else on disk.
     let (status, _) = send_with_photos(&th, &device, &report(ID), &photos).await;
     assert_eq!(status, StatusCode::OK);
-    let photos_dir = th.data_dir().join("server/photos");
     assert_eq!(
-        files_under(&photos_dir),
+        photos_kept(&th).await,
         [format!("{ID}/1.jpg"), format!("{ID}/2.jpg")]
     );
 }

@@ -632,10 +632,10 @@ async fn a_report_filed_offline_is_sent_once_when_the_server_is_back_and_its_sta
         (Some("sent"), Some(1))
     );
     let photo_id = filed["report"]["id"].as_str().unwrap();
-    let names = beffroi_server::photos::list(&dir.path().join("srv"), photo_id);
-    assert_eq!(names, ["1.jpg"]);
-    let (stored, _) =
-        beffroi_server::photos::read(&dir.path().join("srv"), photo_id, "1.jpg").unwrap();
+    use beffroi_server::store::PhotoBlobs;
+    let kept = beffroi_server::photos::FileBlobs::new(dir.path().join("srv"));
+    assert_eq!(kept.photo_names(photo_id).await.unwrap(), ["1.jpg"]);
+    let stored = kept.photo(photo_id, "1.jpg").await.unwrap().unwrap();
     assert!(stored.starts_with(&[0xFF, 0xD8]), "a JPEG");
     assert!(!stored.windows(4).any(|w| w == b"Exif"), "no EXIF left");
     let out = run(["reports", "--json"].map(String::from).to_vec())
@@ -1338,36 +1338,7 @@ async fn a_backup_made_while_serving_restores_the_town_hall_its_photos_and_its_k
     publish(&url, &token, "Avant la sauvegarde").await;
     let cache = dir.path().join("cache");
     let places = places_held(&sync_device(&cache, &url).await);
-    let photo = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/photo-with-gps.jpg"
-    );
-    let filed = tokio::task::spawn_blocking({
-        let cache = cache.clone();
-        move || {
-            beffroi(
-                &[
-                    "report",
-                    "--category",
-                    "roads",
-                    "--text",
-                    "Nid-de-poule",
-                    "--at",
-                    "43.70,7.26",
-                    "--photo",
-                    photo,
-                    "--json",
-                ],
-                &cache,
-            )
-        }
-    })
-    .await
-    .unwrap();
-    assert!(filed.status.success(), "{}", text(&filed.stderr));
-    let filed: serde_json::Value = serde_json::from_slice(&filed.stdout).unwrap();
-    assert_eq!(filed["state"], "sent");
-    let report = filed["report"]["id"].as_str().unwrap().to_owned();
+    let report = file_report_with_photo(&cache).await;
 
     // Backed up while the server runs, then the machine is lost.
     let backup = dir.path().join("backup");
@@ -1410,6 +1381,11 @@ async fn a_backup_made_while_serving_restores_the_town_hall_its_photos_and_its_k
         .await
         .unwrap();
     assert_eq!(photos.as_array().map(Vec::len), Some(1), "{photos}");
+    assert!(
+        staff_photo(&restored, &token, &report)
+            .await
+            .starts_with(&[0xFF, 0xD8])
+    );
     let mine = tokio::task::spawn_blocking({
         let cache = cache.clone();
         move || beffroi(&["reports", "--json"], &cache)
@@ -1445,6 +1421,10 @@ async fn a_postgresql_town_hall_backed_up_while_serving_restores_into_a_new_data
     publish(&url, &token, "Avant la sauvegarde").await;
     let cache = dir.path().join("cache");
     sync_device(&cache, &url).await;
+    // Its photo is kept in the database, not in the data directory.
+    let report = file_report_with_photo(&cache).await;
+    let photo = staff_photo(&url, &token, &report).await;
+    assert!(!data.join("photos").join(&report).exists());
     let backup = dir.path().join("backup");
     let out = server_command(&[
         "backup",
@@ -1459,6 +1439,11 @@ async fn a_postgresql_town_hall_backed_up_while_serving_restores_into_a_new_data
     assert!(out.status.success(), "{said}{}", text(&out.stderr));
     assert_eq!(rows_of(&said, "alert_messages"), [1]);
     assert!(said.contains("keys and secrets: 3"), "{said}");
+    assert!(said.contains("photos: 1"), "{said}");
+    assert_eq!(
+        std::fs::read(backup.join("photos").join(&report).join("1.jpg")).unwrap(),
+        photo
+    );
     let mut lost = running.0.remove(0);
     lost.kill().unwrap();
     lost.wait().unwrap();
@@ -1473,6 +1458,11 @@ async fn a_postgresql_town_hall_backed_up_while_serving_restores_into_a_new_data
         &restored_db,
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("photos copied: 1"),
+        "{}",
+        text(&out.stdout)
+    );
     let (server, restored, _) = serve_process(&[
         "--data",
         dir.path().join("new").to_str().unwrap(),
@@ -1482,6 +1472,8 @@ async fn a_postgresql_town_hall_backed_up_while_serving_restores_into_a_new_data
     running.0.push(server);
     let said = sync_device(&cache, &restored).await;
     assert!(said.contains("(0 mise à jour)"), "{said}");
+    // The photo came through the backup into the new database.
+    assert_eq!(staff_photo(&restored, &token, &report).await, photo);
     device_hears_only_the_new_alert(
         &cache,
         &restored,
@@ -1490,6 +1482,53 @@ async fn a_postgresql_town_hall_backed_up_while_serving_restores_into_a_new_data
         &mut running,
     )
     .await;
+}
+
+/// Files a report with a photo from the device at `cache` (sent at once);
+/// its id.
+async fn file_report_with_photo(cache: &std::path::Path) -> String {
+    let photo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/photo-with-gps.jpg"
+    );
+    let filed = tokio::task::spawn_blocking({
+        let cache = cache.to_owned();
+        move || {
+            beffroi(
+                &[
+                    "report",
+                    "--category",
+                    "roads",
+                    "--text",
+                    "Nid-de-poule",
+                    "--at",
+                    "43.70,7.26",
+                    "--photo",
+                    photo,
+                    "--json",
+                ],
+                &cache,
+            )
+        }
+    })
+    .await
+    .unwrap();
+    assert!(filed.status.success(), "{}", text(&filed.stderr));
+    let filed: serde_json::Value = serde_json::from_slice(&filed.stdout).unwrap();
+    assert_eq!(filed["state"], "sent");
+    filed["report"]["id"].as_str().unwrap().to_owned()
+}
+
+/// The first photo of `report`, as staff see it on the server at `url`.
+async fn staff_photo(url: &str, token: &str, report: &str) -> Vec<u8> {
+    let resp = reqwest::Client::new()
+        .get(format!("{url}/api/v1/admin/reports/{report}/photos/1.jpg"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "photo 1 of {report} on {url}");
+    resp.bytes().await.unwrap().to_vec()
 }
 
 async fn login(url: &str, password: &str) -> String {

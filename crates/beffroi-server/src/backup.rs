@@ -7,14 +7,16 @@
 //! - SQLite: SQLite's online backup API, one consistent read of the file.
 //! - PostgreSQL: every table read in one repeatable-read transaction
 //!   ([`crate::store::Store::export`]) into a new SQLite file, and the keys
-//!   the servers keep in the database as files (`pg_dump` is the other
-//!   way, docs/deploy.md).
+//!   and photos the servers keep in the database as files (`pg_dump` is the
+//!   other way, docs/deploy.md). Photos are read after the rows: a report
+//!   accepted meanwhile may have its photos in the backup without its row.
 //!
 //! The backup holds the signing keys: keep it as secret as the server.
 
 use std::path::{Path, PathBuf};
 
 use crate::keys::{self, KeyError, KeyHome};
+use crate::photos::{FileBlobs, Home};
 use crate::store::{DatabaseUrl, Store, StoreError};
 use crate::{DB_FILE, SqliteStore};
 
@@ -120,7 +122,7 @@ async fn make(
     to: &Path,
 ) -> Result<BackedUp, BackupError> {
     let copy = to.join(DB_FILE);
-    let keys = match database {
+    let (keys, photos) = match database {
         Some(url @ DatabaseUrl::Postgres(_)) => {
             let store = crate::open_database(url).await?;
             let snapshot = store.export().await?;
@@ -129,7 +131,8 @@ async fn make(
                 store: store.as_ref(),
                 import_from: data,
             };
-            keys::copy(home, KeyHome::Dir(to)).await?
+            let keys = keys::copy(home, KeyHome::Dir(to)).await?;
+            (keys, Home::of(store.as_ref(), data))
         }
         _ => {
             let source = match database {
@@ -143,10 +146,11 @@ async fn make(
             tokio::task::spawn_blocking(move || beffroi_store_sqlite::backup(&source, &dest))
                 .await
                 .map_err(|e| StoreError::Task(e.to_string()))??;
-            keys::copy(KeyHome::Dir(data), KeyHome::Dir(to)).await?
+            let keys = keys::copy(KeyHome::Dir(data), KeyHome::Dir(to)).await?;
+            (keys, Home::Files(FileBlobs::new(data)))
         }
     };
-    let photos = copy_photos(data, &to.join("photos"))?;
+    let photos = crate::store::copy_photos(photos.blobs(), &FileBlobs::new(to)).await?;
     // Read back: what a server started on the backup finds.
     let held = SqliteStore::open_file(&copy)?.export().await?;
     Ok(BackedUp {
@@ -155,39 +159,6 @@ async fn make(
         keys,
         photos,
     })
-}
-
-fn create_private_dir(dir: &Path) -> Result<(), BackupError> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(io(dir))
-}
-
-/// Copies each report's photo folder (never the ones still being received);
-/// how many files.
-fn copy_photos(data: &Path, to: &Path) -> Result<usize, BackupError> {
-    let from = data.join("photos");
-    let mut files = 0;
-    for report in crate::photos::reports_with_photos(data).map_err(io(&from))? {
-        let source = from.join(&report);
-        let dest = to.join(&report);
-        create_private_dir(&dest)?;
-        for photo in std::fs::read_dir(&source).map_err(io(&source))? {
-            let photo = photo.map_err(io(&source))?.path();
-            if photo.is_file() {
-                let target = dest.join(photo.file_name().unwrap_or_default());
-                std::fs::copy(&photo, &target).map_err(io(&target))?;
-                std::fs::File::open(&target)
-                    .and_then(|f| f.sync_all())
-                    .map_err(io(&target))?;
-                files += 1;
-            }
-        }
-    }
-    Ok(files)
 }
 
 #[cfg(test)]

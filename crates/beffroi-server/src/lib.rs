@@ -200,6 +200,11 @@ pub struct AppState {
     /// Photos being cleaned at once (each read whole: up to 8 MiB in, as
     /// much out); more wait their turn.
     pub photo_cleaning: Arc<tokio::sync::Semaphore>,
+    /// Where the photos of accepted reports are kept.
+    pub photos: photos::Home,
+    /// Submissions' photos being written into the database at once (each
+    /// read whole first); more wait their turn.
+    pub photo_writes: Arc<tokio::sync::Semaphore>,
     /// Sends Web Push (see [`webpush`]).
     pub pusher: Arc<webpush::Pusher>,
     /// The last Atom feed rendered (see `routes::alerts::atom`).
@@ -245,6 +250,7 @@ impl AppState {
         .map_err(LaunchError::Push)?;
         let hub = Arc::new(hub::Hub::starting_at(latest));
         let metrics = Arc::new(metrics::Metrics::new(hub.announced.clone()));
+        let photos = photos::Home::of(store.as_ref(), &settings.data_dir);
         Ok(Self {
             store,
             bus,
@@ -273,6 +279,8 @@ impl AppState {
             photo_cleaning: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
             )),
+            photos,
+            photo_writes: Arc::new(tokio::sync::Semaphore::new(4)),
             atom_cache: Arc::default(),
             metrics,
             threads_cache: Arc::default(),

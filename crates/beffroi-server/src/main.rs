@@ -386,16 +386,7 @@ async fn migrate(
     }
     println!("last cursor {}", copied.last_cursor);
     println!("keys and secrets copied: {}", copied.keys);
-    if let Some(dir) = &copied.photos_dir
-        && copied.reports_with_photos > 0
-    {
-        println!(
-            "photos of {} reports stay in {}: give the servers on {to} a data \
-             directory holding them (--data)",
-            copied.reports_with_photos,
-            dir.display()
-        );
-    }
+    println!("photos copied: {}", copied.photos);
     println!("copied and checked: {from} -> {to}");
     Ok(())
 }

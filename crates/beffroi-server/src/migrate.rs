@@ -6,13 +6,15 @@
 //! to be done.
 //!
 //! The source is read in one consistent view: stop its server first, or what
-//! it accepts after the read is not in the copy. Report photos stay files in
-//! the data directory (see docs/deploy.md).
+//! it accepts after the read is not in the copy. Report photos go where the
+//! target keeps them (files in a SQLite data directory, rows in
+//! PostgreSQL), each read back and compared.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::keys::{KeyError, KeyHome};
+use crate::photos::Home;
 use crate::store::snapshot::{SecretRow, Snapshot};
 use crate::store::{DatabaseUrl, Store, StoreError};
 
@@ -49,9 +51,8 @@ pub struct Copied {
     pub last_cursor: i64,
     /// Keys and secrets the target now holds of the source's.
     pub keys: usize,
-    /// Reports whose photos are files in the data directory.
-    pub reports_with_photos: usize,
-    pub photos_dir: Option<PathBuf>,
+    /// Photos copied (and read back).
+    pub photos: usize,
 }
 
 /// The data directory of a database: where a server on it keeps its keys
@@ -162,23 +163,23 @@ pub async fn migrate(
         None => Vec::new(),
     };
     let keys = from_keys.iter().filter(|e| held.contains(e)).count();
-    let reports_with_photos = match &from_dir {
-        Some(dir) => crate::photos::reports_with_photos(dir)
-            .map_err(|source| MigrateError::Io {
-                path: dir.join("photos"),
-                source,
-            })?
-            .len(),
-        None => 0,
-    };
-    let photos_dir = from_dir.map(|d| d.join("photos"));
+    let photos = crate::store::copy_photos(
+        photo_home(source.as_ref(), from_dir.as_deref()).blobs(),
+        photo_home(target.as_ref(), to_dir.as_deref()).blobs(),
+    )
+    .await?;
     Ok(Copied {
         tables,
         last_cursor: copied.last_cursor,
         keys,
-        reports_with_photos,
-        photos_dir,
+        photos,
     })
+}
+
+/// Where a server on `store` with the data directory `dir` keeps photos
+/// (every SQLite file has a directory; PostgreSQL keeps them itself).
+fn photo_home(store: &dyn Store, dir: Option<&Path>) -> Home {
+    Home::of(store, dir.unwrap_or(Path::new("")))
 }
 
 /// The rows of each table in both, or which tables differ.

@@ -6,13 +6,16 @@
 //! Photos are received into a [`Staged`] set (in memory when small, else
 //! in `DATA/photos/.incoming/<random>/`), and written or moved in as
 //! `DATA/photos/<report id>/` only after the report that owns them
-//! committed, synced before the answer. A report's photos never change once
-//! there (a repeat of the same submission only completes them); a refused
-//! submission leaves nothing behind.
+//! committed, synced before the answer, or, on a store that keeps photos
+//! itself (PostgreSQL: [`Home::Database`]), written there. A report's
+//! photos never change once there (a repeat of the same submission only
+//! completes them); a refused submission leaves nothing behind.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::body::Bytes;
+use beffroi_store::{Photo, PhotoBlobs, StoreError};
 use img_parts::ImageEXIF;
 use img_parts::png::Png;
 use img_parts::webp::WebP;
@@ -340,30 +343,56 @@ impl Staged {
     /// Puts back in `target` each photo of the set that is missing there or
     /// is not these bytes.
     fn repair(&self, target: &Path) -> std::io::Result<()> {
-        let mut wanted: Vec<(std::ffi::OsString, Bytes)> = self
-            .ready
-            .iter()
-            .map(|(name, bytes)| (name.into(), bytes.clone()))
-            .collect();
-        for (name, path) in self.on_disk()? {
-            wanted.push((name, std::fs::read(path)?.into()));
-        }
-        let mut repaired = false;
-        for (name, want) in wanted {
-            if std::fs::read(target.join(&name)).ok().as_deref() != Some(&want[..]) {
-                let tmp = target.join(format!(".{}.tmp", name.to_string_lossy()));
-                let mut f = std::fs::File::create(&tmp)?;
-                std::io::Write::write_all(&mut f, &want)?;
-                f.sync_all()?;
-                std::fs::rename(&tmp, target.join(&name))?;
-                repaired = true;
-            }
-        }
-        if repaired {
-            std::fs::File::open(target)?.sync_all()?;
-        }
-        Ok(())
+        put_back(target, self.wanted()?)
     }
+
+    /// The set's cleaned photos, by name.
+    fn wanted(&self) -> std::io::Result<Vec<(String, Bytes)>> {
+        let mut wanted = self.ready.clone();
+        for (name, path) in self.on_disk()? {
+            wanted.push((
+                name.to_string_lossy().into_owned(),
+                std::fs::read(path)?.into(),
+            ));
+        }
+        Ok(wanted)
+    }
+
+    /// The set's cleaned photos, read whole, for a home that is not files
+    /// (the database): what the set held in memory and what it wrote.
+    pub fn into_photos(self) -> std::io::Result<Vec<beffroi_store::Photo>> {
+        Ok(self
+            .wanted()?
+            .into_iter()
+            .map(|(name, bytes)| beffroi_store::Photo {
+                name,
+                bytes: bytes.into(),
+            })
+            .collect())
+    }
+}
+
+/// Puts in `target` (a report's folder, made) each photo of `wanted` that
+/// is missing there or is not these bytes: written aside, synced, renamed
+/// in, the folder synced if anything changed.
+fn put_back(target: &Path, wanted: Vec<(String, Bytes)>) -> std::io::Result<()> {
+    let mut changed = false;
+    for (name, want) in wanted {
+        if std::fs::read(target.join(&name)).ok().as_deref() != Some(&want[..]) {
+            // A name of this writer's own: the same submission may be put
+            // back by two at once.
+            let tmp = target.join(format!(".{name}.{}.tmp", uuid::Uuid::now_v7().simple()));
+            let mut f = std::fs::File::create(&tmp)?;
+            std::io::Write::write_all(&mut f, &want)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, target.join(&name))?;
+            changed = true;
+        }
+    }
+    if changed {
+        std::fs::File::open(target)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// Syncs a staged set's files on disk (see [`Staged::syncer`]).
@@ -396,7 +425,7 @@ impl Drop for Staged {
 
 /// The reports that have photos in `data_dir` (never the ones still being
 /// received).
-pub fn reports_with_photos(data_dir: &Path) -> std::io::Result<Vec<String>> {
+fn reports_in(data_dir: &Path) -> std::io::Result<Vec<String>> {
     let entries = match std::fs::read_dir(data_dir.join("photos")) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         other => other?,
@@ -415,36 +444,138 @@ pub fn reports_with_photos(data_dir: &Path) -> std::io::Result<Vec<String>> {
 }
 
 /// The names of a report's photos, in order.
-pub fn list(data_dir: &Path, report: &str) -> Vec<String> {
+fn list(data_dir: &Path, report: &str) -> std::io::Result<Vec<String>> {
     let Some(dir) = dir(data_dir, report) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .filter(|n| safe_name(n))
-                .collect()
-        })
-        .unwrap_or_default();
+    let entries = match std::fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        other => other?,
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        if let Ok(name) = entry?.file_name().into_string()
+            && safe_name(&name)
+        {
+            names.push(name);
+        }
+    }
     names.sort();
-    names
+    Ok(names)
 }
 
-/// One photo's bytes and media type; `None` for an unknown or unsafe name.
-pub fn read(data_dir: &Path, report: &str, name: &str) -> Option<(Vec<u8>, &'static str)> {
-    let media = match name.rsplit_once('.')?.1 {
-        "jpg" => "image/jpeg",
-        "png" => "image/png",
-        "webp" => "image/webp",
-        _ => return None,
+/// One photo's bytes; `None` for an unknown or unsafe name.
+fn read(data_dir: &Path, report: &str, name: &str) -> std::io::Result<Option<Vec<u8>>> {
+    let Some(dir) = dir(data_dir, report).filter(|_| safe_name(name)) else {
+        return Ok(None);
     };
-    if !safe_name(name) {
-        return None;
+    match std::fs::read(dir.join(name)) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        other => other.map(Some),
     }
-    std::fs::read(dir(data_dir, report)?.join(name))
-        .ok()
-        .map(|b| (b, media))
+}
+
+/// The media type a photo's name says (`None`: not a photo's name).
+pub fn media_type(name: &str) -> Option<&'static str> {
+    match name.rsplit_once('.')?.1 {
+        "jpg" => Some("image/jpeg"),
+        "png" => Some("image/png"),
+        "webp" => Some("image/webp"),
+        _ => None,
+    }
+}
+
+/// Photos as files in a data directory (`photos/<report id>/<n>.<ext>`),
+/// beside its SQLite database.
+#[derive(Debug, Clone)]
+pub struct FileBlobs {
+    data_dir: PathBuf,
+}
+
+impl FileBlobs {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+        }
+    }
+
+    /// Runs `f` on the data directory on a blocking thread.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Path) -> std::io::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let data_dir = self.data_dir.clone();
+        tokio::task::spawn_blocking(move || f(&data_dir))
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?
+            .map_err(StoreError::backend)
+    }
+}
+
+#[async_trait::async_trait]
+impl PhotoBlobs for FileBlobs {
+    async fn put_photos(&self, report: &str, photos: Vec<Photo>) -> Result<(), StoreError> {
+        let unsafe_name = photos.iter().find(|p| !safe_name(&p.name));
+        let target = dir(&self.data_dir, report);
+        let (Some(target), None) = (target, unsafe_name) else {
+            return Err(StoreError::Corrupt(format!(
+                "a photo of report {report:?} cannot be a file name"
+            )));
+        };
+        self.blocking(move |_| {
+            std::fs::create_dir_all(&target)?;
+            put_back(
+                &target,
+                photos
+                    .into_iter()
+                    .map(|p| (p.name, Bytes::from(p.bytes)))
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn photo_names(&self, report: &str) -> Result<Vec<String>, StoreError> {
+        let report = report.to_owned();
+        self.blocking(move |d| list(d, &report)).await
+    }
+
+    async fn photo(&self, report: &str, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let (report, name) = (report.to_owned(), name.to_owned());
+        self.blocking(move |d| read(d, &report, &name)).await
+    }
+
+    async fn reports_with_photos(&self) -> Result<Vec<String>, StoreError> {
+        self.blocking(reports_in).await
+    }
+}
+
+/// Where a server keeps the photos of the reports it accepts.
+#[derive(Debug, Clone)]
+pub enum Home {
+    /// Files in the data directory (beside SQLite): a staged set moves in
+    /// by renaming what it wrote.
+    Files(FileBlobs),
+    /// The database every replica shares (PostgreSQL): a staged set is
+    /// written there.
+    Database(Arc<dyn PhotoBlobs>),
+}
+
+impl Home {
+    /// The store's own home for photos if it has one, else files in `data_dir`.
+    pub fn of(store: &dyn beffroi_store::Store, data_dir: &Path) -> Self {
+        match store.photo_blobs() {
+            Some(blobs) => Home::Database(blobs),
+            None => Home::Files(FileBlobs::new(data_dir)),
+        }
+    }
+
+    pub fn blobs(&self) -> &dyn PhotoBlobs {
+        match self {
+            Home::Files(files) => files,
+            Home::Database(blobs) => blobs.as_ref(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -456,6 +587,40 @@ mod tests {
     const IPHONE: &[u8] = include_bytes!("../../../tests/fixtures/photos/iphone-6-gps.jpg");
     const JOLLA: &[u8] = include_bytes!("../../../tests/fixtures/photos/jolla-xmp.jpg");
     const SMALL: &[u8] = include_bytes!("../../../tests/fixtures/photo-with-gps.jpg");
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn files_beside_sqlite_keep_the_photo_contract_and_name_nothing_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::SqliteStore::open(dir.path()).unwrap();
+        let home = Home::of(&store, dir.path());
+        assert!(matches!(home, Home::Files(_)), "SQLite has no photo home");
+        beffroi_store::contract::photos(&store, home.blobs()).await;
+        assert_eq!(
+            std::fs::read(dir.path().join("photos/p2/1.webp")).unwrap(),
+            b"RIFF one"
+        );
+        // A name that is not a photo's, or a report id that is not one.
+        let evil = Photo {
+            name: "../../keys/report.secret".into(),
+            bytes: b"x".to_vec(),
+        };
+        assert!(home.blobs().put_photos("p1", vec![evil]).await.is_err());
+        let fine = Photo {
+            name: "1.jpg".into(),
+            bytes: b"x".to_vec(),
+        };
+        assert!(home.blobs().put_photos("..", vec![fine]).await.is_err());
+        assert_eq!(
+            home.blobs().photo("p1", "../p2/1.webp").await.unwrap(),
+            None
+        );
+        assert!(home.blobs().photo_names("../p1").await.unwrap().is_empty());
+        // Still being received: never listed.
+        std::fs::create_dir_all(dir.path().join("photos").join(INCOMING).join("x")).unwrap();
+        let mut reports = home.blobs().reports_with_photos().await.unwrap();
+        reports.sort();
+        assert_eq!(reports, ["p1", "p2"]);
+    }
 
     fn has(bytes: &[u8], what: &[u8]) -> bool {
         bytes.windows(what.len()).any(|w| w == what)

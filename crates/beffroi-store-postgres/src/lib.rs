@@ -18,6 +18,8 @@
 //!   not do: cursor 5 could commit after cursor 6 was read, and be skipped
 //!   forever (the contract's ordering story shows a naive log failing so).
 //!   Report intake takes no cursor, so it never waits for the lock.
+//! - **Report photos** are rows (`report_photos`, see `photos`): replicas
+//!   need no shared disk.
 //! - **Times** are `timestamptz`, which keeps microseconds: the store rounds
 //!   its clock to them, so what it answers is what it stored.
 
@@ -25,6 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 mod bus;
 mod leader;
+mod photos;
 mod reports;
 mod snapshot;
 pub use bus::PgBus;
@@ -54,6 +57,7 @@ use tokio_postgres::error::SqlState;
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_secrets.sql")),
+    (3, include_str!("../migrations/0003_photos.sql")),
 ];
 
 /// The advisory lock keys ("beffroi" and a number).
@@ -1340,6 +1344,10 @@ impl Store for PgStore {
             .await
             .map_err(db)?
             > 0)
+    }
+
+    fn photo_blobs(&self) -> Option<std::sync::Arc<dyn beffroi_store::PhotoBlobs>> {
+        Some(std::sync::Arc::new(self.clone()))
     }
 
     fn leads_jobs(&self) -> bool {

@@ -164,3 +164,20 @@ async fn one_replica_leads_the_jobs_and_another_takes_over_when_it_stops() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photos_are_kept_in_the_database_and_shown_by_every_replica() {
+    let url = fresh_database().await;
+    let (a, b) = (
+        PgStore::connect(&url).await.unwrap(),
+        PgStore::connect(&url).await.unwrap(),
+    );
+    beffroi_store::contract::photos(&a, &*a.photo_blobs().unwrap()).await;
+    // What one server kept, another serves, byte for byte.
+    let blobs = b.photo_blobs().unwrap();
+    assert_eq!(blobs.photo_names("p1").await.unwrap(), ["1.jpg", "2.png"]);
+    assert_eq!(
+        blobs.photo("p2", "1.webp").await.unwrap().unwrap(),
+        b"RIFF one"
+    );
+}

@@ -25,7 +25,9 @@ use beffroi_domain::shape::Outline;
 use beffroi_domain::{Commune, Cursor, Lang, Role};
 use time::{Duration, OffsetDateTime};
 
-use crate::{Expect, Publication, PushSaved, ReportFilter, Store, StoreError, Submitted};
+use crate::{
+    Expect, Photo, PhotoBlobs, Publication, PushSaved, ReportFilter, Store, StoreError, Submitted,
+};
 
 // ---------------------------------------------------------------- fixtures
 
@@ -891,6 +893,68 @@ pub async fn report_intake_and_status(store: &dyn Store) {
         ],
         "the refused changes are not in the history"
     );
+}
+
+/// Photos behind the blob seam ([`PhotoBlobs`]): put once their report is
+/// stored, listed in order, read back byte for byte, completed (never
+/// duplicated) when the same submission comes again; the photos of one
+/// report are never another's.
+pub async fn photos(store: &dyn Store, blobs: &dyn PhotoBlobs) {
+    territory(store).await;
+    let photo = |name: &str, bytes: &[u8]| Photo {
+        name: name.to_owned(),
+        bytes: bytes.to_vec(),
+    };
+    for id in ["p1", "p2"] {
+        let r = report(id, "roads", Some("06088"), None);
+        let submitted = store.submit_report(r, format!("digest-{id}")).await;
+        assert!(
+            matches!(submitted, Ok(Submitted::New { .. })),
+            "{submitted:?}"
+        );
+    }
+    assert!(blobs.reports_with_photos().await.unwrap().is_empty());
+    assert!(blobs.photo_names("p1").await.unwrap().is_empty());
+
+    // A large one too (what a phone sends: a few MiB).
+    let large: Vec<u8> = (0..3 * 1024 * 1024).map(|i: u32| (i % 251) as u8).collect();
+    let first = vec![photo("2.png", b"\x89PNG second"), photo("1.jpg", &large)];
+    blobs.put_photos("p1", first.clone()).await.unwrap();
+    assert_eq!(blobs.photo_names("p1").await.unwrap(), ["1.jpg", "2.png"]);
+    assert_eq!(blobs.photo("p1", "1.jpg").await.unwrap().unwrap(), large);
+    assert_eq!(
+        blobs.photo("p1", "2.png").await.unwrap().unwrap(),
+        b"\x89PNG second"
+    );
+    assert_eq!(blobs.photo("p1", "3.jpg").await.unwrap(), None);
+    assert_eq!(blobs.photo("p2", "1.jpg").await.unwrap(), None, "not p2's");
+    assert_eq!(blobs.photo("nope", "1.jpg").await.unwrap(), None);
+    assert!(blobs.photo_names("p2").await.unwrap().is_empty());
+    assert_eq!(blobs.reports_with_photos().await.unwrap(), ["p1"]);
+
+    // The same submission again: nothing changes, nothing is doubled.
+    blobs.put_photos("p1", first.clone()).await.unwrap();
+    assert_eq!(blobs.photo_names("p1").await.unwrap(), ["1.jpg", "2.png"]);
+    // What a crash left unfinished is completed (a photo missing, one cut short).
+    blobs
+        .put_photos("p1", vec![photo("1.jpg", b"cut short")])
+        .await
+        .unwrap();
+    blobs.put_photos("p1", first).await.unwrap();
+    assert_eq!(blobs.photo("p1", "1.jpg").await.unwrap().unwrap(), large);
+
+    // Two servers putting one report's photos at once: one set.
+    let second = vec![photo("1.webp", b"RIFF one")];
+    let (a, b) = futures::join!(
+        blobs.put_photos("p2", second.clone()),
+        blobs.put_photos("p2", second)
+    );
+    a.unwrap();
+    b.unwrap();
+    assert_eq!(blobs.photo_names("p2").await.unwrap(), ["1.webp"]);
+    let mut reports = blobs.reports_with_photos().await.unwrap();
+    reports.sort();
+    assert_eq!(reports, ["p1", "p2"]);
 }
 
 /// list_reports: every filter, both orders, keyset pages.

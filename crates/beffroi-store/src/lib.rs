@@ -360,6 +360,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// are never replaced); whether it was kept.
     async fn add_secret(&self, name: String, value: String) -> Result<bool, StoreError>;
 
+    /// Where this store keeps reports' photos when it keeps them itself
+    /// (a database every replica shares); `None`: the server keeps them as
+    /// files in its data directory.
+    fn photo_blobs(&self) -> Option<Arc<dyn PhotoBlobs>> {
+        None
+    }
+
     /// Whether this server runs the jobs that must run once for all the
     /// servers sharing the store (a server alone always does).
     fn leads_jobs(&self) -> bool {
@@ -453,6 +460,62 @@ pub trait Bus: Send + Sync + std::fmt::Debug + 'static {
 
     /// Whether wake-ups can arrive now (always, for one server alone).
     fn listening(&self) -> bool;
+}
+
+/// A report's photo as kept: its name (`1.jpg`: its number in the
+/// submission and its kind) and its bytes, already cleaned of metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Photo {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Where reports' photos are kept, apart from the rows: files in the data
+/// directory beside a SQLite database, the database itself for PostgreSQL
+/// (so that replicas need no shared disk, and a photo received by one
+/// server is shown by all). Photos are put only once their report is
+/// stored, and never change after.
+#[async_trait]
+pub trait PhotoBlobs: Send + Sync + std::fmt::Debug + 'static {
+    /// Keeps `photos` as `report`'s, durably before it returns. Called
+    /// again for a report that has photos (the same submission sent again:
+    /// its digest covers its photos), it only puts back a photo that is
+    /// missing or not these bytes (what a crash or a full disk left).
+    async fn put_photos(&self, report: &str, photos: Vec<Photo>) -> Result<(), StoreError>;
+
+    /// The names of a report's photos, in order (none for an unknown report).
+    async fn photo_names(&self, report: &str) -> Result<Vec<String>, StoreError>;
+
+    /// One photo's bytes (`None` for an unknown report or name).
+    async fn photo(&self, report: &str, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// The reports that have photos, in no particular order.
+    async fn reports_with_photos(&self) -> Result<Vec<String>, StoreError>;
+}
+
+/// Copies every report's photos from `from` to `to`, one report at a time,
+/// each read back and compared; returns how many photos.
+pub async fn copy_photos(from: &dyn PhotoBlobs, to: &dyn PhotoBlobs) -> Result<usize, StoreError> {
+    let mut copied = 0;
+    for report in from.reports_with_photos().await? {
+        let mut photos = Vec::new();
+        for name in from.photo_names(&report).await? {
+            if let Some(bytes) = from.photo(&report, &name).await? {
+                photos.push(Photo { name, bytes });
+            }
+        }
+        to.put_photos(&report, photos.clone()).await?;
+        for photo in &photos {
+            if to.photo(&report, &photo.name).await?.as_ref() != Some(&photo.bytes) {
+                return Err(StoreError::Corrupt(format!(
+                    "photo {} of report {report} differs once copied",
+                    photo.name
+                )));
+            }
+        }
+        copied += photos.len();
+    }
+    Ok(copied)
 }
 
 /// The bus of a server alone on its store: nothing to tell anyone.

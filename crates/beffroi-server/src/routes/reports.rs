@@ -310,8 +310,10 @@ pub(crate) async fn accept(
     // One blocking task per submission with photos: it cleans them (their
     // digests go into the report's), syncs them to disk while the report
     // commits, then moves them in if it did (a trip to a blocking thread
-    // costs most when the processors are busy: one, not three).
+    // costs most when the processors are busy: one, not three). With the
+    // photos in the database, it hands the set back to be written there.
     let (move_in, moving) = tokio::sync::oneshot::channel::<String>();
+    let in_files = matches!(state.photos, photos::Home::Files(_));
     let photos = match staged {
         Some((set, count)) => {
             let cleaning = state
@@ -330,13 +332,16 @@ pub(crate) async fn accept(
                 let failed = clean.is_err();
                 let _ = cleaned.send(clean);
                 if failed {
-                    return Ok(false);
+                    return Ok(None);
+                }
+                if !in_files {
+                    return Ok(moving.blocking_recv().is_ok().then_some(set));
                 }
                 set.syncer().sync()?;
                 match moving.blocking_recv() {
-                    Ok(report) => set.commit(&report),
+                    Ok(report) => set.commit(&report).map(|_| None),
                     // The report was not stored: the set goes.
-                    Err(_) => Ok(false),
+                    Err(_) => Ok(None),
                 }
             });
             let digests = digests
@@ -392,10 +397,23 @@ pub(crate) async fn accept(
     // and the move, or after a refused move, completes the report).
     if let Some(worker) = photos {
         let _ = move_in.send(id.clone());
-        worker
+        let to_write = worker
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?
             .map_err(|e| storage_error(photos::PhotoError::Io(e)))?;
+        if let Some(set) = to_write {
+            // A few sets read whole at once (up to 40 MiB each).
+            let _writing = state
+                .photo_writes
+                .acquire()
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let photos = tokio::task::spawn_blocking(move || set.into_photos())
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .map_err(|e| storage_error(photos::PhotoError::Io(e)))?;
+            state.photos.blobs().put_photos(&id, photos).await?;
+        }
     }
     Ok((
         status,
@@ -685,8 +703,8 @@ pub async fn photo_list(
     State(state): State<AppState>,
     _who: Authorized<AnyStaff>,
     Path(id): Path<String>,
-) -> JsonResponse<Vec<String>> {
-    JsonResponse(photos::list(&state.settings.data_dir, &id))
+) -> Result<JsonResponse<Vec<String>>, ApiError> {
+    Ok(JsonResponse(state.photos.blobs().photo_names(&id).await?))
 }
 
 /// One photo of a report (staff only; residents never fetch photos).
@@ -699,7 +717,13 @@ pub async fn photo(
     Path((id, name)): Path<(String, String)>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    let (bytes, media) = photos::read(&state.settings.data_dir, &id, &name)
-        .ok_or_else(|| ApiError::NotFound(msg!("err-no-photo", name = &name, id = &id)))?;
+    let missing = || ApiError::NotFound(msg!("err-no-photo", name = &name, id = &id));
+    let media = photos::media_type(&name).ok_or_else(missing)?;
+    let bytes = state
+        .photos
+        .blobs()
+        .photo(&id, &name)
+        .await?
+        .ok_or_else(missing)?;
     Ok(([(axum::http::header::CONTENT_TYPE, media)], bytes).into_response())
 }
