@@ -60,3 +60,46 @@ fn directory_syncs_and_searches() {
     let r = run(&["directory", "--places", "2000", "--queries", "50"]);
     assert_eq!(r["bench"], "directory", "{r}");
 }
+
+/// A new database on the cluster `make test` starts (scripts/with-postgres.sh).
+fn new_database(name: &str) -> String {
+    let url = std::env::var("BEFFROI_TEST_DATABASE_URL").expect(
+        "BEFFROI_TEST_DATABASE_URL is not set: run the tests through scripts/with-postgres.sh \
+         (make test does)",
+    );
+    let bin = std::env::var("BEFFROI_TEST_PG_BIN").expect("BEFFROI_TEST_PG_BIN");
+    let name = format!("{name}_{}", std::process::id());
+    let made = Command::new(format!("{bin}/psql"))
+        .args([&url, "-qc", &format!("CREATE DATABASE {name}")])
+        .status()
+        .expect("psql starts");
+    assert!(made.success());
+    format!("{}/{name}", url.rsplit_once('/').unwrap().0)
+}
+
+#[test]
+fn replicas_fan_out_beside_sqlite_and_nchan_with_ratios() {
+    let database = new_database("bench_smoke");
+    let r = run(&[
+        "fanout",
+        "--replicas",
+        "2",
+        "--subscribers",
+        "200",
+        "--database",
+        &database,
+        "--also-sqlite",
+        "--nchan",
+    ]);
+    assert_eq!(r["bench"], "fanout-replicas", "{r}");
+    let runs = r["runs"].as_object().unwrap();
+    assert_eq!(runs.len(), 3, "PostgreSQL, SQLite and nchan: {r}");
+    for (name, run) in runs {
+        assert_eq!(run["received"], 200, "{name}: {r}");
+    }
+    let ratios = r["ratios_to_nchan"].as_object().unwrap();
+    assert_eq!(ratios.len(), 2, "{r}");
+    for ratio in ratios.values() {
+        assert!(num(&ratio["p99"]) > 0.0, "{r}");
+    }
+}
