@@ -74,7 +74,7 @@ fn new_database(name: &str) -> String {
         .status()
         .expect("psql starts");
     assert!(made.success());
-    format!("{}/{name}", url.rsplit_once('/').unwrap().0)
+    format!("{}/{name}", url.rsplit_once('/').expect("a database URL").0)
 }
 
 #[test]
@@ -92,12 +92,12 @@ fn replicas_fan_out_beside_sqlite_and_nchan_with_ratios() {
         "--nchan",
     ]);
     assert_eq!(r["bench"], "fanout-replicas", "{r}");
-    let runs = r["runs"].as_object().unwrap();
+    let runs = r["runs"].as_object().expect("runs");
     assert_eq!(runs.len(), 3, "PostgreSQL, SQLite and nchan: {r}");
     for (name, run) in runs {
         assert_eq!(run["received"], 200, "{name}: {r}");
     }
-    let ratios = r["ratios_to_nchan"].as_object().unwrap();
+    let ratios = r["ratios_to_nchan"].as_object().expect("ratios");
     assert_eq!(ratios.len(), 2, "{r}");
     for ratio in ratios.values() {
         assert!(num(&ratio["p99"]) > 0.0, "{r}");
