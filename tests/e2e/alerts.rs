@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use beffroi_domain::alert::{AlertMessage, AlertState, PublicKey, SignedAlert, signing};
 use beffroi_domain::{Lang, Role};
-use beffroi_tests::{Recorder, Resident, TownHall, get_json, get_text, resident, town_hall};
+use beffroi_tests::{
+    Recorder, Resident, TownHall, get_json, get_text, read_stream_until, resident, town_hall,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -1414,4 +1416,80 @@ async fn real_cap_in_any_language_with_long_headlines_and_blocks_per_audience_is
         message.contains("<phone>") && message.contains("<contact>"),
         "{message}"
     );
+}
+
+#[tokio::test]
+async fn the_workflows_run_without_http_and_reach_devices_as_the_console_s_do() {
+    use beffroi_server::service::{alerts as service, reports};
+    let th = town_hall().await;
+    let mut live = reqwest::get(th.api("/alerts/stream")).await.unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+
+    // The CAP intake, as the town hall's tools reach it.
+    let nice = std::fs::read(format!("{FIXTURES}/confinement-nice.xml")).unwrap();
+    let created = service::publish_cap(&th.state, &nice, "outil-alerte")
+        .await
+        .unwrap();
+    assert_eq!(created.state, AlertState::Active);
+    read_stream_until(&mut live, "NICE-2026-0042").await;
+    // Hostile XML is refused there too, with the same answer as over HTTP.
+    let bomb = b"<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY b \"c\">]><alert>&b;</alert>";
+    let refused = service::publish_cap(&th.state, bomb, "outil-alerte")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.parts().0, StatusCode::BAD_REQUEST);
+
+    // A staff draft published, then cancelled: each reaches the stream.
+    let draft: beffroi_domain::alert::AlertDraft =
+        serde_json::from_value(draft("Coupure d'eau à Èze", None)).unwrap();
+    let id = service::create_draft(&th.state, draft, "demo")
+        .await
+        .unwrap()
+        .id;
+    let sent = service::publish(&th.state, &id, None, "demo")
+        .await
+        .unwrap();
+    read_stream_until(&mut live, &sent.messages[0]).await;
+    let cancelled = service::cancel(&th.state, &id, "demo").await.unwrap();
+    assert_eq!(cancelled.state, AlertState::Cancelled);
+    read_stream_until(&mut live, &cancelled.messages[1]).await;
+    let audit = th.state.store.audit_log(10).await.unwrap();
+    for (actor, action) in [
+        ("outil-alerte", "publish_cap"),
+        ("demo", "publish"),
+        ("demo", "cancel"),
+    ] {
+        assert!(
+            audit.iter().any(|e| e.actor == actor && e.action == action),
+            "{actor} {action}: {audit:?}"
+        );
+    }
+
+    // A report: the same intake as POST /reports (stored once, the same
+    // receipt again), and a status its reporter reads over HTTP.
+    let report: beffroi_domain::report::NewReport = serde_json::from_value(json!({
+        "id": "0f0e2a1c-5d7b-4c55-9a2e-6b1c1f0a7d44",
+        "category": "roads",
+        "description": "Nid-de-poule devant la mairie",
+        "location": {"position": {"lat": 43.7009, "lon": 7.2683}},
+    }))
+    .unwrap();
+    let first = reports::submit(&th.state, report.clone(), None)
+        .await
+        .unwrap();
+    let again = reports::submit(&th.state, report, None).await.unwrap();
+    assert!(first.new && !again.new);
+    assert_eq!(first.receipt.secret, again.receipt.secret);
+    let update: beffroi_domain::report::StatusUpdate =
+        serde_json::from_value(json!({"status": "in_progress", "message": "Équipe prévenue"}))
+            .unwrap();
+    reports::change_status(&th.state, first.receipt.id.clone(), update, "demo")
+        .await
+        .unwrap();
+    let seen = get_json(&th.api(&format!(
+        "/reports/{}?secret={}",
+        first.receipt.id, first.receipt.secret
+    )))
+    .await;
+    assert!(seen.to_string().contains("Équipe prévenue"), "{seen}");
 }

@@ -38,6 +38,7 @@ pub mod pages;
 pub mod photos;
 pub mod push;
 pub mod routes;
+pub mod service;
 /// The storage trait and its models (`beffroi-store`); backends beside it.
 pub use beffroi_store as store;
 pub mod webpush;

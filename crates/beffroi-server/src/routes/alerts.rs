@@ -12,11 +12,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use beffroi_domain::alert::{
-    AlertDraft, AlertMessage, AlertText, AuditEntry, MsgType, NotificationPreview, PublicKey,
-    SignedAlert, StaffAlert,
+    AlertDraft, AlertMessage, AuditEntry, MsgType, NotificationPreview, PublicKey, SignedAlert,
+    StaffAlert,
 };
 use beffroi_domain::api::ErrorBody;
-use beffroi_domain::l10n::Localize;
 use beffroi_domain::msg;
 use beffroi_domain::sync::page_limit;
 use beffroi_domain::{Cursor, InseeCode, Role, SyncPage};
@@ -31,7 +30,7 @@ use crate::error::ApiError;
 use crate::extract::{AnyStaff, Authorized, Json, MinRole, Query, media_type};
 use crate::hub::Subscription;
 use crate::routes::communes::SinceQuery;
-use crate::store::{Expect, Publication};
+use crate::service::alerts as service;
 
 /// The largest CAP document accepted.
 pub const CAP_MAX_BYTES: usize = 1024 * 1024;
@@ -40,160 +39,6 @@ pub const CAP_MAX_BYTES: usize = 1024 * 1024;
 pub struct Publisher;
 impl MinRole for Publisher {
     const ROLE: Role = Role::Publisher;
-}
-
-/// Now, to the second (CAP times have no fractions).
-fn now() -> OffsetDateTime {
-    let t = OffsetDateTime::now_utc();
-    t.replace_nanosecond(0).unwrap_or(t)
-}
-
-fn truncate(t: Option<OffsetDateTime>) -> Option<OffsetDateTime> {
-    t.map(|t| t.replace_nanosecond(0).unwrap_or(t))
-}
-
-/// Who wrote a draft: staff get CAP's recommended headline length (except on
-/// the blocks they keep as they were sent), a CAP message from the town
-/// hall's other tools is taken as CAP allows it.
-#[derive(Clone, Copy)]
-enum Author<'a> {
-    Staff { kept: &'a [AlertText] },
-    CapImport,
-}
-
-/// Checks a draft against the domain rules and the territory's communes.
-async fn checked(
-    state: &AppState,
-    mut draft: AlertDraft,
-    author: Author<'_>,
-) -> Result<AlertDraft, ApiError> {
-    draft.effective = truncate(draft.effective);
-    draft.onset = truncate(draft.onset);
-    draft.expires = truncate(draft.expires);
-    // A blank event or audience is none.
-    for t in &mut draft.texts {
-        for label in [&mut t.event, &mut t.audience] {
-            if label.as_deref().is_some_and(|l| l.trim().is_empty()) {
-                *label = None;
-            }
-        }
-    }
-    match author {
-        Author::Staff { kept } => draft.validate_staff(kept),
-        Author::CapImport => draft.validate(),
-    }
-    .map_err(|e| ApiError::invalid("invalid_alert", &e))?;
-    if let Some(shapes) = draft.area.shapes()
-        && !state.settings.outlines.is_empty()
-        && state.settings.outlines.reached(&shapes).is_empty()
-    {
-        return Err(ApiError::Unprocessable(
-            "invalid_alert",
-            msg!("err-shapes-outside"),
-        ));
-    }
-    if let beffroi_domain::alert::Area::Communes { communes, .. } = &mut draft.area {
-        let known = state.store.communes().await?;
-        if let Some(unknown) = communes
-            .iter()
-            .find(|c| !known.iter().any(|k| &k.code == *c))
-        {
-            return Err(ApiError::Unprocessable(
-                "invalid_alert",
-                msg!("err-commune-outside", code = unknown.as_str()),
-            ));
-        }
-        communes.sort();
-        communes.dedup();
-    }
-    Ok(draft)
-}
-
-fn no_alert(id: &str) -> ApiError {
-    ApiError::NotFound(msg!("err-no-alert", id = id))
-}
-
-/// Signs, stores, then announces a message.
-async fn send(
-    state: &AppState,
-    alert_id: String,
-    expect: Expect,
-    message: AlertMessage,
-    actor: &str,
-    action: &'static str,
-) -> Result<(), ApiError> {
-    message
-        .validate()
-        .map_err(|e| ApiError::invalid("invalid_alert", &e))?;
-    let signed = state
-        .keys
-        .sign(&message)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let signed = serde_json::to_string(&signed).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let sent = state
-        .store
-        .publish(Publication {
-            alert_id: alert_id.clone(),
-            expect,
-            draft: message.body.clone(),
-            message: message.clone(),
-            signed,
-            actor: actor.to_owned(),
-            action,
-        })
-        .await?;
-    state.metrics.published.inc();
-    tracing::info!(staff = actor, alert = %alert_id, message = %message.identifier,
-        kind = %message.msg_type, cursor = sent.cursor.0, "alert message sent");
-    let cursor = sent.cursor;
-    // Stored: whatever happens next, devices get it at their next catch-up.
-    if let Err(e) = state.hub.catch_up(state.store.as_ref()).await {
-        tracing::warn!(error = %e, "cannot announce the alerts stored");
-    }
-    if let Err(e) = state.bus.notify(cursor).await {
-        tracing::warn!(error = %e, "cannot tell the other servers of an alert");
-    }
-    // Phones whose app or page is closed: pushed apart, never delaying this.
-    tokio::spawn(crate::webpush::dispatch(
-        state.pusher.clone(),
-        state.store.clone(),
-        state.settings.outlines.clone(),
-        message,
-        cursor,
-    ));
-    Ok(())
-}
-
-/// A message of this town hall: its name as the issuer, and its contact in
-/// every text that names none.
-fn new_message(
-    state: &AppState,
-    msg_type: MsgType,
-    mut body: AlertDraft,
-    references: Vec<beffroi_domain::alert::Reference>,
-) -> AlertMessage {
-    if let Some(contact) = &state.settings.issuer_contact {
-        for t in body.texts.iter_mut().filter(|t| t.contact.is_none()) {
-            t.contact = Some(contact.clone());
-        }
-    }
-    AlertMessage {
-        identifier: format!("bf-{}", uuid::Uuid::now_v7()),
-        sender: state.settings.sender.clone(),
-        sent: now(),
-        msg_type,
-        references,
-        sender_name: Some(state.settings.sender_name.clone()),
-        body,
-    }
-}
-
-async fn alert(state: &AppState, id: &str) -> Result<StaffAlert, ApiError> {
-    state
-        .store
-        .get_alert(id.to_owned())
-        .await?
-        .ok_or_else(|| no_alert(id))
 }
 
 /// Drafts an alert (JSON `AlertDraft`, any staff), or publishes a CAP 1.2
@@ -216,7 +61,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, JsonResponse<StaffAlert>), ApiError> {
-    let actor = who.staff.username.to_string();
+    let actor = who.staff.username.as_str();
     match media_type(&headers).as_str() {
         "application/json" => {
             let draft: AlertDraft = serde_json::from_slice(&body).map_err(|e| {
@@ -225,9 +70,7 @@ pub async fn create(
                     msg!("err-invalid-alert-json", detail = e.to_string()),
                 )
             })?;
-            let draft = checked(&state, draft, Author::Staff { kept: &[] }).await?;
-            let id = uuid::Uuid::now_v7().to_string();
-            let created = state.store.create_alert(id, draft, actor).await?;
+            let created = service::create_draft(&state, draft, actor).await?;
             Ok((StatusCode::CREATED, JsonResponse(created)))
         }
         cap::MEDIA_TYPE | "application/xml" | "text/xml" => {
@@ -237,61 +80,11 @@ pub async fn create(
                     role = who.staff.role.to_string()
                 )));
             }
-            let text =
-                cap::decode(&body).map_err(|e| ApiError::BadRequest("invalid_cap", e.msg()))?;
-            let mut message = cap::from_xml(&text, &state.settings.territory_code)
-                .map_err(|e| ApiError::BadRequest("invalid_cap", e.msg()))?;
-            message.body = checked(&state, message.body, Author::CapImport).await?;
-            let (id, expect) = match message.msg_type {
-                MsgType::Alert => (uuid::Uuid::now_v7().to_string(), Expect::New),
-                MsgType::Update | MsgType::Cancel => {
-                    let id = referenced_alert(&state, &mut message).await?;
-                    (id, Expect::Published)
-                }
-            };
-            send(&state, id.clone(), expect, message, &actor, "publish_cap").await?;
-            Ok((StatusCode::CREATED, JsonResponse(alert(&state, &id).await?)))
+            let published = service::publish_cap(&state, &body, actor).await?;
+            Ok((StatusCode::CREATED, JsonResponse(published)))
         }
         _ => Err(ApiError::UnsupportedMediaType(msg!("err-alert-media-type"))),
     }
-}
-
-/// The alert a CAP Update or Cancel applies to: the one alert here its
-/// references name (other senders' messages may be named too). Its
-/// references are rewritten to that alert's messages, first message first,
-/// then the others it named: the feed and every device take an alert's
-/// thread from the first reference, so they agree with the console.
-async fn referenced_alert(
-    state: &AppState,
-    message: &mut AlertMessage,
-) -> Result<String, ApiError> {
-    let mut found: Option<String> = None;
-    let mut foreign = Vec::new();
-    for r in &message.references {
-        match state.store.alert_of_message(r.identifier.clone()).await? {
-            Some(id) if found.as_ref().is_some_and(|f| *f != id) => {
-                return Err(ApiError::Unprocessable(
-                    "ambiguous_reference",
-                    msg!("err-ambiguous-reference"),
-                ));
-            }
-            Some(id) => found = Some(id),
-            None => foreign.push(r.clone()),
-        }
-    }
-    let id = found.ok_or_else(|| {
-        ApiError::Unprocessable("unknown_reference", msg!("err-unknown-reference"))
-    })?;
-    let mut references: Vec<beffroi_domain::alert::Reference> = state
-        .store
-        .alert_messages(id.clone())
-        .await?
-        .iter()
-        .map(AlertMessage::reference)
-        .collect();
-    references.extend(foreign);
-    message.references = references;
-    Ok(id)
 }
 
 /// Every alert with its state, the most recently changed first.
@@ -313,7 +106,7 @@ pub async fn get(
     _who: Authorized<AnyStaff>,
     Path(id): Path<String>,
 ) -> Result<JsonResponse<StaffAlert>, ApiError> {
-    Ok(JsonResponse(alert(&state, &id).await?))
+    Ok(JsonResponse(service::get(&state, &id).await?))
 }
 
 /// Replaces a draft's content (before it is sent).
@@ -327,11 +120,7 @@ pub async fn edit(
     Path(id): Path<String>,
     Json(draft): Json<AlertDraft>,
 ) -> Result<JsonResponse<StaffAlert>, ApiError> {
-    let draft = checked(&state, draft, Author::Staff { kept: &[] }).await?;
-    let edited = state
-        .store
-        .edit_alert(id, draft, who.staff.username.to_string())
-        .await?;
+    let edited = service::edit_draft(&state, id, draft, who.staff.username.as_str()).await?;
     Ok(JsonResponse(edited))
 }
 
@@ -345,8 +134,8 @@ pub async fn preview(
     _who: Authorized<AnyStaff>,
     Path(id): Path<String>,
 ) -> Result<JsonResponse<Vec<NotificationPreview>>, ApiError> {
-    let a = alert(&state, &id).await?;
-    let m = new_message(&state, MsgType::Alert, a.draft, vec![]);
+    let a = service::get(&state, &id).await?;
+    let m = service::new_message(&state, MsgType::Alert, a.draft, vec![]);
     // One per language (a language with a block per audience notifies its first).
     let mut seen = std::collections::HashSet::new();
     Ok(JsonResponse(
@@ -481,71 +270,19 @@ pub async fn publish(
     Path(id): Path<String>,
     Query(q): Query<PublishQuery>,
 ) -> Result<JsonResponse<StaffAlert>, ApiError> {
-    let a = alert(&state, &id).await?;
     // What the publisher reviewed is what goes out: an edit since (by an
     // editor, or in another tab) sends them back to the draft.
-    if let Some(reviewed) = q.reviewed.as_deref() {
-        let reviewed =
-            OffsetDateTime::parse(reviewed, &time::format_description::well_known::Rfc3339)
-                .map_err(|_| {
-                    ApiError::BadRequest("invalid_query", msg!("err-reviewed", value = reviewed))
-                })?;
-        if reviewed != a.updated_at {
-            return Err(ApiError::Conflict(
-                "draft_changed",
-                msg!("err-draft-changed", who = &a.created_by),
-            ));
-        }
-    }
-    let draft = checked(&state, a.draft, Author::Staff { kept: &[] }).await?;
-    let m = new_message(&state, MsgType::Alert, draft, vec![]);
-    send(
-        &state,
-        id.clone(),
-        Expect::Draft,
-        m,
-        who.staff.username.as_str(),
-        "publish",
-    )
-    .await?;
-    Ok(JsonResponse(alert(&state, &id).await?))
-}
-
-async fn follow_up(
-    state: &AppState,
-    id: &str,
-    msg_type: MsgType,
-    draft: Option<AlertDraft>,
-    actor: &str,
-) -> Result<StaffAlert, ApiError> {
-    let a = alert(state, id).await?;
-    let references = state
-        .store
-        .alert_messages(id.to_owned())
-        .await?
-        .iter()
-        .map(AlertMessage::reference)
-        .collect();
-    let body = match draft {
-        Some(d) => {
-            checked(
-                state,
-                d,
-                Author::Staff {
-                    kept: &a.draft.texts,
-                },
-            )
-            .await?
-        }
-        None => a.draft,
+    let reviewed = match q.reviewed.as_deref() {
+        Some(text) => Some(
+            OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).map_err(
+                |_| ApiError::BadRequest("invalid_query", msg!("err-reviewed", value = text)),
+            )?,
+        ),
+        None => None,
     };
-    let action = match msg_type {
-        MsgType::Cancel => "cancel",
-        _ => "update",
-    };
-    let m = new_message(state, msg_type, body, references);
-    send(state, id.to_owned(), Expect::Published, m, actor, action).await?;
-    alert(state, id).await
+    Ok(JsonResponse(
+        service::publish(&state, &id, reviewed, who.staff.username.as_str()).await?,
+    ))
 }
 
 /// Sends an update of a sent alert with new content (publishers).
@@ -560,14 +297,7 @@ pub async fn update(
     Json(draft): Json<AlertDraft>,
 ) -> Result<JsonResponse<StaffAlert>, ApiError> {
     Ok(JsonResponse(
-        follow_up(
-            &state,
-            &id,
-            MsgType::Update,
-            Some(draft),
-            who.staff.username.as_str(),
-        )
-        .await?,
+        service::update(&state, &id, draft, who.staff.username.as_str()).await?,
     ))
 }
 
@@ -582,14 +312,7 @@ pub async fn cancel(
     Path(id): Path<String>,
 ) -> Result<JsonResponse<StaffAlert>, ApiError> {
     Ok(JsonResponse(
-        follow_up(
-            &state,
-            &id,
-            MsgType::Cancel,
-            None,
-            who.staff.username.as_str(),
-        )
-        .await?,
+        service::cancel(&state, &id, who.staff.username.as_str()).await?,
     ))
 }
 
@@ -753,7 +476,7 @@ impl LiveStream {
             .unwrap_or_default()
             .split(',')
             .filter_map(|pair| pair.trim().split_once(':'))
-            .filter(|(id, secret)| super::reports::secret_matches(state, id, secret))
+            .filter(|(id, secret)| crate::service::reports::secret_matches(state, id, secret))
             .map(|(id, _)| id.to_owned())
             .take(MAX_FOLLOWED)
             .collect();

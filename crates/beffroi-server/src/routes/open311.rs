@@ -572,10 +572,10 @@ pub async fn post(
         answers,
     };
     // The same intake as the JSON API (validation, durability, idempotency).
-    match super::reports::accept(&state, report, None).await {
-        Ok((_, receipt)) => {
+    match crate::service::reports::submit(&state, report, None).await {
+        Ok(received) => {
             let record: Record = vec![
-                ("service_request_id", V::S(receipt.0.id)),
+                ("service_request_id", V::S(received.receipt.id)),
                 ("service_notice", V::Null),
                 ("account_id", V::Null),
             ];
