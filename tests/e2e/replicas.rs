@@ -101,10 +101,11 @@ async fn a_photo_sent_to_one_replica_is_shown_by_another_with_no_shared_disk() {
     let servers = replicas(2).await;
     let (a, b) = (&servers[0], &servers[1]);
     let id = "0f0e2a1c-5d7b-4c55-9a2e-6b1c1f0a7d43";
+    // Two real phone photos (2.8 MB): past what a submission holds in
+    // memory, so the second is staged on A's disk before the database.
     let photos = [
-        include_bytes!("../fixtures/photo-with-gps.jpg").to_vec(),
-        // Past what a submission holds in memory: through A's disk first.
         include_bytes!("../fixtures/photos/iphone-6-gps.jpg").to_vec(),
+        include_bytes!("../fixtures/photos/jolla-xmp.jpg").to_vec(),
     ];
     let (status, receipt) =
         send_with_photos(a, &reqwest::Client::new(), &report(id), &photos).await;
@@ -127,6 +128,47 @@ async fn a_photo_sent_to_one_replica_is_shown_by_another_with_no_shared_disk() {
         let files = files_under(&th.data_dir().join("server/photos"));
         assert!(files.is_empty(), "{files:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn photos_kept_as_files_before_an_upgrade_are_brought_into_the_database() {
+    use beffroi_server::{AppState, Settings};
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::new(dir.path().join("server"));
+    settings.database = Some(postgres_database().await);
+    let state = AppState::open(settings.clone()).await.unwrap();
+    beffroi_server::demo::seed(state.store.as_ref())
+        .await
+        .unwrap();
+    let id = "0f0e2a1c-5d7b-4c55-9a2e-6b1c1f0a7d45";
+    let new_report = serde_json::from_value(report(id)).unwrap();
+    beffroi_server::service::reports::submit(&state, new_report, None)
+        .await
+        .unwrap();
+    drop(state);
+    // What a server of the version before left: its photos as files, one
+    // of a report the database does not hold.
+    let photos = dir.path().join("server/photos");
+    let orphan = "0f0e2a1c-5d7b-4c55-9a2e-6b1c1f0a7d46";
+    for report in [id, orphan] {
+        std::fs::create_dir_all(photos.join(report)).unwrap();
+        std::fs::write(photos.join(report).join("1.jpg"), b"\xFF\xD8 old photo").unwrap();
+    }
+
+    let state = AppState::open(settings).await.unwrap();
+    let blobs = state.photos.blobs();
+    assert_eq!(
+        blobs.photo(id, "1.jpg").await.unwrap().as_deref(),
+        Some(&b"\xFF\xD8 old photo"[..])
+    );
+    assert_eq!(blobs.photo(orphan, "1.jpg").await.unwrap(), None);
+    assert_eq!(
+        files_under(&photos),
+        [
+            format!(".in-database/{id}/1.jpg"),
+            format!("{orphan}/1.jpg"),
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1463,6 +1463,23 @@ async fn a_postgresql_town_hall_backed_up_while_serving_restores_into_a_new_data
         "{}",
         text(&out.stdout)
     );
+    // Finishing the photos of a copy is allowed into the same rows only.
+    let from_backup = format!("sqlite://{}/beffroi.sqlite3", backup.display());
+    let photos_only = |to: &str| {
+        server_command(&[
+            "migrate",
+            "--from",
+            &from_backup,
+            "--to",
+            to,
+            "--photos-only",
+        ])
+    };
+    let out = photos_only(&restored_db);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("photos copied: 1"));
+    let out = photos_only(&new_database("empty"));
+    assert!(!out.status.success(), "not the same rows");
     let (server, restored, _) = serve_process(&[
         "--data",
         dir.path().join("new").to_str().unwrap(),

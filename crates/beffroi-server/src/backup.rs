@@ -8,8 +8,9 @@
 //! - PostgreSQL: every table read in one repeatable-read transaction
 //!   ([`crate::store::Store::export`]) into a new SQLite file, and the keys
 //!   and photos the servers keep in the database as files (`pg_dump` is the
-//!   other way, docs/deploy.md). Photos are read after the rows: a report
-//!   accepted meanwhile may have its photos in the backup without its row.
+//!   other way, docs/deploy.md).
+//!
+//! Photos are copied after the rows, those of the reports the backup holds.
 //!
 //! The backup holds the signing keys: keep it as secret as the server.
 
@@ -150,9 +151,16 @@ async fn make(
             (keys, Home::Files(FileBlobs::new(data)))
         }
     };
-    let photos = crate::store::copy_photos(photos.blobs(), &FileBlobs::new(to)).await?;
-    // Read back: what a server started on the backup finds.
+    // Read back: what a server started on the backup finds. Then the photos
+    // of the reports it holds (not those of a report accepted since).
     let held = SqliteStore::open_file(&copy)?.export().await?;
+    let reports: std::collections::HashSet<&str> =
+        held.reports.iter().map(|r| r.id.as_str()).collect();
+    let photos = crate::store::copy_photos(photos.blobs(), &FileBlobs::new(to), |report| {
+        reports.contains(report)
+    })
+    .await?
+    .photos;
     Ok(BackedUp {
         tables: held.counts(),
         last_cursor: held.last_cursor,

@@ -252,6 +252,9 @@ impl AppState {
         let hub = Arc::new(hub::Hub::starting_at(latest));
         let metrics = Arc::new(metrics::Metrics::new(hub.announced.clone()));
         let photos = photos::Home::of(store.as_ref(), &settings.data_dir);
+        if let photos::Home::Database(blobs) = &photos {
+            photos::adopt_files(&settings.data_dir, store.as_ref(), blobs.as_ref()).await?;
+        }
         Ok(Self {
             store,
             bus,

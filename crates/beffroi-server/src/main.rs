@@ -61,6 +61,10 @@ enum Command {
         /// photos); by default the SQLite file's directory.
         #[arg(long, env = "BEFFROI_DATA")]
         data: Option<PathBuf>,
+        /// Only the photos, into a database that holds the same rows already
+        /// (to finish a copy whose photos failed).
+        #[arg(long)]
+        photos_only: bool,
     },
 }
 
@@ -325,7 +329,19 @@ fn main() -> anyhow::Result<()> {
                 what: ImportCommand::Places { file, storage },
             } => import_places(&file, &storage).await,
             Command::Backup { storage, to } => backup(&storage, &to).await,
-            Command::Migrate { from, to, data } => migrate(&from, &to, data.as_deref()).await,
+            Command::Migrate {
+                from,
+                to,
+                data,
+                photos_only,
+            } => {
+                let what = if photos_only {
+                    beffroi_server::migrate::What::PhotosOnly
+                } else {
+                    beffroi_server::migrate::What::All
+                };
+                migrate(&from, &to, data.as_deref(), what).await
+            }
             Command::Keys { command } => {
                 let ring = match command {
                     KeysCommand::List { storage } => storage.keys(false).await?,
@@ -376,8 +392,9 @@ async fn migrate(
     from: &DatabaseUrl,
     to: &DatabaseUrl,
     data: Option<&std::path::Path>,
+    what: beffroi_server::migrate::What,
 ) -> anyhow::Result<()> {
-    let copied = beffroi_server::migrate::migrate(from, to, data)
+    let copied = beffroi_server::migrate::migrate(from, to, data, what)
         .await
         .with_context(|| format!("cannot copy {from} into {to}"))?;
     println!("{:<20} {:>10} {:>10}", "table", "source", "copied");
@@ -387,6 +404,12 @@ async fn migrate(
     println!("last cursor {}", copied.last_cursor);
     println!("keys and secrets copied: {}", copied.keys);
     println!("photos copied: {}", copied.photos);
+    if !copied.photos_skipped.is_empty() {
+        println!(
+            "photos not copied, of reports the source has no row of: {}",
+            copied.photos_skipped.join(", ")
+        );
+    }
     println!("copied and checked: {from} -> {to}");
     Ok(())
 }

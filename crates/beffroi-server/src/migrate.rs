@@ -36,6 +36,11 @@ pub enum MigrateError {
     Keys(#[from] KeyError),
     #[error("the copy differs from the source in {0}: nothing should use the target")]
     Differs(String),
+    #[error(
+        "the rows are copied and checked, but not the photos ({0}): once that is mended, \
+         run the same command again with --photos-only"
+    )]
+    Photos(StoreError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -53,6 +58,9 @@ pub struct Copied {
     pub keys: usize,
     /// Photos copied (and read back).
     pub photos: usize,
+    /// Reports with photos but no row in the source (photos of a report
+    /// accepted after a backup's rows were read): not copied.
+    pub photos_skipped: Vec<String>,
 }
 
 /// The data directory of a database: where a server on it keeps its keys
@@ -87,12 +95,23 @@ async fn open(which: &'static str, url: &DatabaseUrl) -> Result<Arc<dyn Store>, 
         })
 }
 
+/// What to copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    /// The whole town hall, into an empty database.
+    All,
+    /// Only the photos, into a database that holds the source's rows
+    /// already (a copy whose photos failed, finished).
+    PhotosOnly,
+}
+
 /// Copies the town hall at `from` (with its data directory `data`: keys of
 /// a server alone, photos) into the empty database at `to`.
 pub async fn migrate(
     from: &DatabaseUrl,
     to: &DatabaseUrl,
     data: Option<&Path>,
+    what: What,
 ) -> Result<Copied, MigrateError> {
     if from == to {
         return Err(MigrateError::Same);
@@ -111,6 +130,28 @@ pub async fn migrate(
     // A SQLite target gets the keys as files, before the rows: it is
     // refused before anything is written if it holds anything. (PostgreSQL
     // takes them with the rows, and its import checks under lock.)
+    let from_dir = data_dir_of(from, data);
+    let to_dir = data_dir_of(to, None);
+    if what == What::PhotosOnly {
+        // Only into the same town hall, copied whole already.
+        let snapshot = source.export().await?;
+        let tables = compare(&snapshot, &target.export().await?)?;
+        let (photos, photos_skipped) = photos(
+            &snapshot,
+            source.as_ref(),
+            target.as_ref(),
+            &from_dir,
+            &to_dir,
+        )
+        .await?;
+        return Ok(Copied {
+            tables,
+            last_cursor: snapshot.last_cursor,
+            keys: 0,
+            photos,
+            photos_skipped,
+        });
+    }
     let held = match to {
         DatabaseUrl::Sqlite(_) => target.export().await?,
         DatabaseUrl::Postgres(_) => Snapshot::default(),
@@ -129,8 +170,6 @@ pub async fn migrate(
     // The keys go first, so that a copy is never there without them: into
     // the copied rows for a database that keeps them, else into the
     // target's key files (which a failed copy leaves, harmlessly).
-    let from_dir = data_dir_of(from, data);
-    let to_dir = data_dir_of(to, None);
     let from_keys = match home(from, source.as_ref(), from_dir.as_deref()) {
         Some(h) => h.entries().await?,
         None => Vec::new(),
@@ -163,9 +202,12 @@ pub async fn migrate(
         None => Vec::new(),
     };
     let keys = from_keys.iter().filter(|e| held.contains(e)).count();
-    let photos = crate::store::copy_photos(
-        photo_home(source.as_ref(), from_dir.as_deref()).blobs(),
-        photo_home(target.as_ref(), to_dir.as_deref()).blobs(),
+    let (photos, photos_skipped) = self::photos(
+        &snapshot,
+        source.as_ref(),
+        target.as_ref(),
+        &from_dir,
+        &to_dir,
     )
     .await?;
     Ok(Copied {
@@ -173,7 +215,29 @@ pub async fn migrate(
         last_cursor: copied.last_cursor,
         keys,
         photos,
+        photos_skipped,
     })
+}
+
+/// Copies the photos of the reports `snapshot` holds (the rows copied):
+/// how many, and the reports with photos but no row.
+async fn photos(
+    snapshot: &Snapshot,
+    source: &dyn Store,
+    target: &dyn Store,
+    from_dir: &Option<PathBuf>,
+    to_dir: &Option<PathBuf>,
+) -> Result<(usize, Vec<String>), MigrateError> {
+    let reports: std::collections::HashSet<&str> =
+        snapshot.reports.iter().map(|r| r.id.as_str()).collect();
+    let copied = crate::store::copy_photos(
+        photo_home(source, from_dir.as_deref()).blobs(),
+        photo_home(target, to_dir.as_deref()).blobs(),
+        |report| reports.contains(report),
+    )
+    .await
+    .map_err(MigrateError::Photos)?;
+    Ok((copied.photos, copied.skipped))
 }
 
 /// Where a server on `store` with the data directory `dir` keeps photos
@@ -240,13 +304,13 @@ mod tests {
                 .parse()
                 .unwrap()
         };
-        let err = migrate(&url("missing.sqlite3"), &url("to.sqlite3"), None)
+        let err = migrate(&url("missing.sqlite3"), &url("to.sqlite3"), None, What::All)
             .await
             .unwrap_err();
         assert!(matches!(err, MigrateError::NoSource(_)), "{err}");
         assert!(!dir.path().join("missing.sqlite3").exists());
         assert!(!dir.path().join("to.sqlite3").exists());
-        let err = migrate(&url("a.sqlite3"), &url("a.sqlite3"), None)
+        let err = migrate(&url("a.sqlite3"), &url("a.sqlite3"), None, What::All)
             .await
             .unwrap_err();
         assert!(matches!(err, MigrateError::Same), "{err}");
@@ -265,7 +329,9 @@ mod tests {
                 .parse()
                 .unwrap()
         };
-        let copied = migrate(&url(&old), &url(&new), None).await.unwrap();
+        let copied = migrate(&url(&old), &url(&new), None, What::All)
+            .await
+            .unwrap();
         assert!(copied.tables.iter().all(|(_, n, m)| n == m && *n > 0));
         assert_eq!(copied.keys, 3);
         let moved = keys::KeyRing::open(KeyHome::Dir(&new)).await.unwrap();
@@ -276,7 +342,9 @@ mod tests {
         let other = dir.path().join("other");
         drop(crate::SqliteStore::open(&other).unwrap());
         keys::KeyRing::open(KeyHome::Dir(&other)).await.unwrap();
-        let err = migrate(&url(&other), &url(&new), None).await.unwrap_err();
+        let err = migrate(&url(&other), &url(&new), None, What::All)
+            .await
+            .unwrap_err();
         assert!(
             matches!(err, MigrateError::Store(StoreError::NotEmpty(_))),
             "{err}"

@@ -550,6 +550,47 @@ impl PhotoBlobs for FileBlobs {
     }
 }
 
+/// Where [`adopt_files`] moves the folders it brought into the database.
+const IN_DATABASE: &str = ".in-database";
+
+/// Brings into the database the photos that a server on PostgreSQL kept as
+/// files before photos went there (an upgrade): those of the reports the
+/// store holds, each read back, their folders then moved aside to
+/// `photos/.in-database/` (kept, never served again: delete them once
+/// satisfied). Returns how many photos.
+pub async fn adopt_files(
+    data_dir: &Path,
+    store: &dyn beffroi_store::Store,
+    blobs: &dyn PhotoBlobs,
+) -> Result<usize, StoreError> {
+    let files = FileBlobs::new(data_dir);
+    let mut known = std::collections::HashSet::new();
+    for report in files.reports_with_photos().await? {
+        if store.staff_report(report.clone()).await?.is_some() {
+            known.insert(report);
+        }
+    }
+    if known.is_empty() {
+        return Ok(0);
+    }
+    let copied = beffroi_store::copy_photos(&files, blobs, |r| known.contains(r)).await?;
+    let photos = data_dir.join("photos");
+    let aside = photos.join(IN_DATABASE);
+    let moved = std::fs::create_dir_all(&aside).and_then(|()| {
+        known
+            .iter()
+            .try_for_each(|r| std::fs::rename(photos.join(r), aside.join(r)))
+    });
+    moved.map_err(StoreError::backend)?;
+    tracing::info!(
+        photos = copied.photos,
+        reports = known.len(),
+        moved_to = %aside.display(),
+        "photos kept as files brought into the database"
+    );
+    Ok(copied.photos)
+}
+
 /// Where a server keeps the photos of the reports it accepts.
 #[derive(Debug, Clone)]
 pub enum Home {

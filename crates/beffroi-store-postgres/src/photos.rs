@@ -9,7 +9,10 @@ use crate::{PgStore, db};
 
 #[async_trait]
 impl PhotoBlobs for PgStore {
-    async fn put_photos(&self, report: &str, photos: Vec<Photo>) -> Result<(), StoreError> {
+    async fn put_photos(&self, report: &str, mut photos: Vec<Photo>) -> Result<(), StoreError> {
+        // In name order: two servers putting one report's photos at once
+        // take their row locks in the same order (no deadlock).
+        photos.sort_by(|a, b| a.name.cmp(&b.name));
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db)?;
         let put = tx

@@ -474,7 +474,7 @@ pub struct Photo {
 /// directory beside a SQLite database, the database itself for PostgreSQL
 /// (so that replicas need no shared disk, and a photo received by one
 /// server is shown by all). Photos are put only once their report is
-/// stored, and never change after.
+/// stored; intake never changes them after (a repeat only completes them).
 #[async_trait]
 pub trait PhotoBlobs: Send + Sync + std::fmt::Debug + 'static {
     /// Keeps `photos` as `report`'s, durably before it returns. Called
@@ -493,11 +493,31 @@ pub trait PhotoBlobs: Send + Sync + std::fmt::Debug + 'static {
     async fn reports_with_photos(&self) -> Result<Vec<String>, StoreError>;
 }
 
-/// Copies every report's photos from `from` to `to`, one report at a time,
-/// each read back and compared; returns how many photos.
-pub async fn copy_photos(from: &dyn PhotoBlobs, to: &dyn PhotoBlobs) -> Result<usize, StoreError> {
-    let mut copied = 0;
-    for report in from.reports_with_photos().await? {
+/// What [`copy_photos`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PhotosCopied {
+    pub photos: usize,
+    /// Reports with photos that `wanted` refused (not in the target's rows:
+    /// a backup made while serving can hold photos of a report accepted
+    /// after its rows were read).
+    pub skipped: Vec<String>,
+}
+
+/// Copies the photos of every report `wanted` accepts from `from` to `to`,
+/// one report at a time, each read back and compared.
+pub async fn copy_photos(
+    from: &dyn PhotoBlobs,
+    to: &dyn PhotoBlobs,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<PhotosCopied, StoreError> {
+    let mut copied = PhotosCopied::default();
+    let mut reports = from.reports_with_photos().await?;
+    reports.sort();
+    for report in reports {
+        if !wanted(&report) {
+            copied.skipped.push(report);
+            continue;
+        }
         let mut photos = Vec::new();
         for name in from.photo_names(&report).await? {
             if let Some(bytes) = from.photo(&report, &name).await? {
@@ -513,7 +533,7 @@ pub async fn copy_photos(from: &dyn PhotoBlobs, to: &dyn PhotoBlobs) -> Result<u
                 )));
             }
         }
-        copied += photos.len();
+        copied.photos += photos.len();
     }
     Ok(copied)
 }

@@ -207,23 +207,31 @@ pub async fn submit(
     // and the move, or after a refused move, completes the report).
     if let Some(worker) = photos {
         let _ = move_in.send(id.clone());
-        let to_write = worker
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?
-            .map_err(|e| storage_error(photos::PhotoError::Io(e)))?;
-        if let Some(set) = to_write {
-            // A few sets read whole at once (up to 40 MiB each).
-            let _writing = state
-                .photo_writes
-                .acquire()
+        let (home, writes, report) = (state.photos.clone(), state.photo_writes.clone(), id.clone());
+        let internal = |e: tokio::task::JoinError| ApiError::Internal(e.to_string());
+        // A task of its own: the report is stored, so its photos go in even
+        // if the device hangs up meanwhile.
+        tokio::spawn(async move {
+            let to_write = worker
                 .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            let photos = tokio::task::spawn_blocking(move || set.into_photos())
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .map_err(internal)?
                 .map_err(|e| storage_error(photos::PhotoError::Io(e)))?;
-            state.photos.blobs().put_photos(&id, photos).await?;
-        }
+            if let Some(set) = to_write {
+                // A few sets read whole at once (up to 40 MiB each).
+                let _writing = writes
+                    .acquire_owned()
+                    .await
+                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+                let photos = tokio::task::spawn_blocking(move || set.into_photos())
+                    .await
+                    .map_err(internal)?
+                    .map_err(|e| storage_error(photos::PhotoError::Io(e)))?;
+                home.blobs().put_photos(&report, photos).await?;
+            }
+            Ok::<_, ApiError>(())
+        })
+        .await
+        .map_err(internal)??;
     }
     Ok(Received {
         new,
