@@ -127,9 +127,6 @@ pub async fn migrate(
     if let DatabaseUrl::Sqlite(file) = to {
         make_private(file)?;
     }
-    // A SQLite target gets the keys as files, before the rows: it is
-    // refused before anything is written if it holds anything. (PostgreSQL
-    // takes them with the rows, and its import checks under lock.)
     let from_dir = data_dir_of(from, data);
     let to_dir = data_dir_of(to, None);
     if what == What::PhotosOnly {
@@ -152,6 +149,9 @@ pub async fn migrate(
             photos_skipped,
         });
     }
+    // A SQLite target gets the keys as files, before the rows: it is
+    // refused before anything is written if it holds anything. (PostgreSQL
+    // takes them with the rows, and its import checks under lock.)
     let held = match to {
         DatabaseUrl::Sqlite(_) => target.export().await?,
         DatabaseUrl::Postgres(_) => Snapshot::default(),
