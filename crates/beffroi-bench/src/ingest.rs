@@ -100,6 +100,15 @@ async fn phase(
     photo_kb: usize,
     database: Option<&str>,
 ) -> anyhow::Result<Load> {
+    // What the phase before wrote (gigabytes of photos, then deleted) is on
+    // the disk before this one starts, not written back during it.
+    anyhow::ensure!(
+        tokio::process::Command::new("sync")
+            .status()
+            .await?
+            .success(),
+        "sync failed"
+    );
     let dir = tempfile::tempdir()?;
     let before = match database {
         Some(_) => stored_reports(dir.path(), database).await?,

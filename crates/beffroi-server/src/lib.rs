@@ -174,6 +174,11 @@ const MAX_UPLOADS: usize = 64;
 /// … of which from one address (a device sends its outbox one at a time).
 const MAX_UPLOADS_PER_ADDRESS: usize = 2;
 
+/// MiB of photos held in memory at once to be written into the database:
+/// 256 sets of what a phone sends (about 1 MB), or 6 of the largest (5
+/// photos of 8 MiB).
+pub const PHOTO_WRITES_MIB: u32 = 256;
+
 /// Shared by every handler; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -203,8 +208,8 @@ pub struct AppState {
     pub photo_cleaning: Arc<tokio::sync::Semaphore>,
     /// Where the photos of accepted reports are kept.
     pub photos: photos::Home,
-    /// Submissions' photos being written into the database at once (each
-    /// read whole first); more wait their turn.
+    /// MiB of submissions' photos being written into the database at once
+    /// (each set read whole first); more wait their turn.
     pub photo_writes: Arc<tokio::sync::Semaphore>,
     /// Sends Web Push (see [`webpush`]).
     pub pusher: Arc<webpush::Pusher>,
@@ -284,7 +289,7 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
             )),
             photos,
-            photo_writes: Arc::new(tokio::sync::Semaphore::new(4)),
+            photo_writes: Arc::new(tokio::sync::Semaphore::new(PHOTO_WRITES_MIB as usize)),
             atom_cache: Arc::default(),
             metrics,
             threads_cache: Arc::default(),

@@ -358,6 +358,15 @@ impl Staged {
         Ok(wanted)
     }
 
+    /// The bytes of the set's cleaned photos (in memory and on disk).
+    pub fn size(&self) -> std::io::Result<u64> {
+        let mut size: u64 = self.ready.iter().map(|(_, b)| b.len() as u64).sum();
+        for (_, path) in self.on_disk()? {
+            size += std::fs::metadata(path)?.len();
+        }
+        Ok(size)
+    }
+
     /// The set's cleaned photos, read whole, for a home that is not files
     /// (the database): what the set held in memory and what it wrote.
     pub fn into_photos(self) -> std::io::Result<Vec<beffroi_store::Photo>> {

@@ -217,9 +217,15 @@ pub async fn submit(
                 .map_err(internal)?
                 .map_err(|e| storage_error(photos::PhotoError::Io(e)))?;
             if let Some(set) = to_write {
-                // A few sets read whole at once (up to 40 MiB each).
+                // Sets read whole at once up to a budget (a set is at most
+                // 40 MiB).
+                let mib = set
+                    .size()
+                    .map_err(|e| storage_error(photos::PhotoError::Io(e)))?
+                    .div_ceil(1024 * 1024)
+                    .clamp(1, u64::from(crate::PHOTO_WRITES_MIB));
                 let _writing = writes
-                    .acquire_owned()
+                    .acquire_many_owned(u32::try_from(mib).unwrap_or(crate::PHOTO_WRITES_MIB))
                     .await
                     .map_err(|e| ApiError::Internal(e.to_string()))?;
                 let photos = tokio::task::spawn_blocking(move || set.into_photos())
