@@ -1450,13 +1450,16 @@ async fn a_postgresql_town_hall_backed_up_while_serving_restores_into_a_new_data
 
     // Restored into a new database, served from a new data directory.
     let restored_db = new_database("restored");
-    let out = server_command(&[
-        "migrate",
-        "--from",
-        &format!("sqlite://{}/beffroi.sqlite3", backup.display()),
-        "--to",
-        &restored_db,
-    ]);
+    // The target (its password) from the environment, off the command line.
+    let out = Command::new(std::path::Path::new(BIN).with_file_name("beffroi-server"))
+        .args([
+            "migrate",
+            "--from",
+            &format!("sqlite://{}/beffroi.sqlite3", backup.display()),
+        ])
+        .env("BEFFROI_MIGRATE_TO", &restored_db)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains("photos copied: 1"),

@@ -52,10 +52,11 @@ enum Command {
     /// first. Devices go on syncing with no reset.
     Migrate {
         /// The database to copy: sqlite:///path/to/beffroi.sqlite3 or postgres://…
-        #[arg(long)]
+        /// (from the environment, a password stays off the command line).
+        #[arg(long, env = "BEFFROI_MIGRATE_FROM")]
         from: DatabaseUrl,
         /// The empty database to copy it into.
-        #[arg(long)]
+        #[arg(long, env = "BEFFROI_MIGRATE_TO")]
         to: DatabaseUrl,
         /// The town hall's data directory (its keys when on SQLite, its
         /// photos); by default the SQLite file's directory.
