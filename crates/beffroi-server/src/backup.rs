@@ -123,7 +123,7 @@ async fn make(
     to: &Path,
 ) -> Result<BackedUp, BackupError> {
     let copy = to.join(DB_FILE);
-    let (keys, photos) = match database {
+    let (keys, photo_home) = match database {
         Some(url @ DatabaseUrl::Postgres(_)) => {
             let store = crate::open_database(url).await?;
             let snapshot = store.export().await?;
@@ -156,7 +156,7 @@ async fn make(
     let held = SqliteStore::open_file(&copy)?.export().await?;
     let reports: std::collections::HashSet<&str> =
         held.reports.iter().map(|r| r.id.as_str()).collect();
-    let photos = crate::store::copy_photos(photos.blobs(), &FileBlobs::new(to), |report| {
+    let photos = crate::store::copy_photos(photo_home.blobs(), &FileBlobs::new(to), |report| {
         reports.contains(report)
     })
     .await?

@@ -129,26 +129,48 @@ pub async fn migrate(
     }
     let from_dir = data_dir_of(from, data);
     let to_dir = data_dir_of(to, None);
-    if what == What::PhotosOnly {
+    let (snapshot, tables, keys) = match what {
+        What::All => {
+            copy_rows(
+                (from, source.as_ref(), from_dir.as_deref()),
+                (to, target.as_ref(), to_dir.as_deref()),
+            )
+            .await?
+        }
         // Only into the same town hall, copied whole already.
-        let snapshot = source.export().await?;
-        let tables = compare(&snapshot, &target.export().await?)?;
-        let (photos, photos_skipped) = photos(
-            &snapshot,
-            source.as_ref(),
-            target.as_ref(),
-            &from_dir,
-            &to_dir,
-        )
-        .await?;
-        return Ok(Copied {
-            tables,
-            last_cursor: snapshot.last_cursor,
-            keys: 0,
-            photos,
-            photos_skipped,
-        });
-    }
+        What::PhotosOnly => {
+            let snapshot = source.export().await?;
+            let tables = compare(&snapshot, &target.export().await?)?;
+            (snapshot, tables, 0)
+        }
+    };
+    // The photos of the reports copied (not those of a report that has no
+    // row: a backup made while serving can hold some).
+    let reports: std::collections::HashSet<&str> =
+        snapshot.reports.iter().map(|r| r.id.as_str()).collect();
+    let photos = crate::store::copy_photos(
+        photo_home(source.as_ref(), from_dir.as_deref()).blobs(),
+        photo_home(target.as_ref(), to_dir.as_deref()).blobs(),
+        |report| reports.contains(report),
+    )
+    .await
+    .map_err(MigrateError::Photos)?;
+    Ok(Copied {
+        tables,
+        last_cursor: snapshot.last_cursor,
+        keys,
+        photos: photos.photos,
+        photos_skipped: photos.skipped,
+    })
+}
+
+/// A town hall's rows and keys, at `from` (its URL, store and data
+/// directory), copied into the empty `to`, read back and compared: the
+/// rows copied, their count per table, and the keys the target now holds.
+async fn copy_rows(
+    (from, source, from_dir): (&DatabaseUrl, &dyn Store, Option<&Path>),
+    (to, target, to_dir): (&DatabaseUrl, &dyn Store, Option<&Path>),
+) -> Result<(Snapshot, Vec<(&'static str, usize, usize)>, usize), MigrateError> {
     // A SQLite target gets the keys as files, before the rows: it is
     // refused before anything is written if it holds anything. (PostgreSQL
     // takes them with the rows, and its import checks under lock.)
@@ -170,7 +192,7 @@ pub async fn migrate(
     // The keys go first, so that a copy is never there without them: into
     // the copied rows for a database that keeps them, else into the
     // target's key files (which a failed copy leaves, harmlessly).
-    let from_keys = match home(from, source.as_ref(), from_dir.as_deref()) {
+    let from_keys = match home(from, source, from_dir) {
         Some(h) => h.entries().await?,
         None => Vec::new(),
     };
@@ -187,7 +209,7 @@ pub async fn migrate(
             }
         }
         DatabaseUrl::Sqlite(_) => {
-            if let Some(dir) = to_dir.as_deref() {
+            if let Some(dir) = to_dir {
                 for (name, text) in &from_keys {
                     KeyHome::Dir(dir).create(name, text).await?;
                 }
@@ -195,49 +217,13 @@ pub async fn migrate(
         }
     }
     target.import(snapshot.clone()).await?;
-    let copied = target.export().await?;
-    let tables = compare(&snapshot, &copied)?;
-    let held = match home(to, target.as_ref(), to_dir.as_deref()) {
+    let tables = compare(&snapshot, &target.export().await?)?;
+    let held = match home(to, target, to_dir) {
         Some(h) => h.entries().await?,
         None => Vec::new(),
     };
     let keys = from_keys.iter().filter(|e| held.contains(e)).count();
-    let (photos, photos_skipped) = self::photos(
-        &snapshot,
-        source.as_ref(),
-        target.as_ref(),
-        &from_dir,
-        &to_dir,
-    )
-    .await?;
-    Ok(Copied {
-        tables,
-        last_cursor: copied.last_cursor,
-        keys,
-        photos,
-        photos_skipped,
-    })
-}
-
-/// Copies the photos of the reports `snapshot` holds (the rows copied):
-/// how many, and the reports with photos but no row.
-async fn photos(
-    snapshot: &Snapshot,
-    source: &dyn Store,
-    target: &dyn Store,
-    from_dir: &Option<PathBuf>,
-    to_dir: &Option<PathBuf>,
-) -> Result<(usize, Vec<String>), MigrateError> {
-    let reports: std::collections::HashSet<&str> =
-        snapshot.reports.iter().map(|r| r.id.as_str()).collect();
-    let copied = crate::store::copy_photos(
-        photo_home(source, from_dir.as_deref()).blobs(),
-        photo_home(target, to_dir.as_deref()).blobs(),
-        |report| reports.contains(report),
-    )
-    .await
-    .map_err(MigrateError::Photos)?;
-    Ok((copied.photos, copied.skipped))
+    Ok((snapshot, tables, keys))
 }
 
 /// Where a server on `store` with the data directory `dir` keeps photos

@@ -61,7 +61,7 @@ pub async fn submit(
                 ApiError::BadRequest("invalid_form", msg!("err-form", detail = e.body_text()))
             })?;
         let (report, staged) = read_form(&state, form).await?;
-        return Ok(service::submit(&state, report, staged).await?.into_answer());
+        return Ok(answer(service::submit(&state, report, staged).await?));
     }
     // Without photos, the usual JSON limit (the route's own is for photos).
     let (parts, body) = request.into_parts();
@@ -71,7 +71,17 @@ pub async fn submit(
         .map_err(|_| ApiError::PayloadTooLarge(msg!("err-report-too-large", max = limit / 1024)))?;
     let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
     let Json(report) = Json::<NewReport>::from_request(request, &state).await?;
-    Ok(service::submit(&state, report, None).await?.into_answer())
+    Ok(answer(service::submit(&state, report, None).await?))
+}
+
+/// `201` with the receipt, or `200` for a repeat.
+fn answer(received: service::Received) -> (StatusCode, JsonResponse<ReportReceipt>) {
+    let status = if received.new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    (status, JsonResponse(received.receipt))
 }
 
 /// A browser posts a form (multipart is a CORS-simple request) to any site

@@ -266,13 +266,7 @@ async fn follow_up(
     actor: &str,
 ) -> Result<StaffAlert, ApiError> {
     let a = get(state, id).await?;
-    let references = state
-        .store
-        .alert_messages(id.to_owned())
-        .await?
-        .iter()
-        .map(AlertMessage::reference)
-        .collect();
+    let references = references_to(state, id).await?;
     let body = match draft {
         Some(d) => {
             checked(
@@ -293,6 +287,21 @@ async fn follow_up(
     let m = new_message(state, msg_type, body, references);
     send(state, id.to_owned(), Expect::Published, m, actor, action).await?;
     get(state, id).await
+}
+
+/// References to every message of alert `id`, the first first (what a
+/// message following them carries).
+async fn references_to(
+    state: &AppState,
+    id: &str,
+) -> Result<Vec<beffroi_domain::alert::Reference>, ApiError> {
+    Ok(state
+        .store
+        .alert_messages(id.to_owned())
+        .await?
+        .iter()
+        .map(AlertMessage::reference)
+        .collect())
 }
 
 /// The alert a CAP Update or Cancel applies to: the one alert here its
@@ -321,13 +330,7 @@ async fn referenced_alert(
     let id = found.ok_or_else(|| {
         ApiError::Unprocessable("unknown_reference", msg!("err-unknown-reference"))
     })?;
-    let mut references: Vec<beffroi_domain::alert::Reference> = state
-        .store
-        .alert_messages(id.clone())
-        .await?
-        .iter()
-        .map(AlertMessage::reference)
-        .collect();
+    let mut references = references_to(state, &id).await?;
     references.extend(foreign);
     message.references = references;
     Ok(id)

@@ -3,8 +3,6 @@
 //! staff triage, the tests. Intake is idempotent by the id the device made
 //! and answers only once the report (and its photos) are durable.
 
-use axum::Json as JsonResponse;
-use axum::http::StatusCode;
 use beffroi_domain::l10n::Localize;
 use beffroi_domain::msg;
 use beffroi_domain::report::{NewReport, ReportReceipt, StaffReport, StatusUpdate};
@@ -75,18 +73,6 @@ pub struct Received {
     /// Stored now (else the same submission was stored before).
     pub new: bool,
     pub receipt: ReportReceipt,
-}
-
-impl Received {
-    /// `201` with the receipt, or `200` for a repeat.
-    pub fn into_answer(self) -> (StatusCode, JsonResponse<ReportReceipt>) {
-        let status = if self.new {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        };
-        (status, JsonResponse(self.receipt))
-    }
 }
 
 /// Validates, stores and answers a submission: the one intake behind
