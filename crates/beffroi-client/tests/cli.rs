@@ -1309,6 +1309,27 @@ async fn a_demo_town_hall_migrated_from_sqlite_to_postgresql_keeps_its_devices()
         "{}",
         text(&again.stderr)
     );
+    // Finishing its photos is allowed: the same rows, and the key files
+    // found among the copy's secrets.
+    let finish = server_command(&[
+        "migrate",
+        "--from",
+        &from,
+        "--to",
+        &database,
+        "--photos-only",
+    ]);
+    assert!(
+        finish.status.success(),
+        "{}{}",
+        text(&finish.stdout),
+        text(&finish.stderr)
+    );
+    assert!(
+        text(&finish.stdout).contains("photos copied: 0"),
+        "{}",
+        text(&finish.stdout)
+    );
 
     // A server on PostgreSQL, with a data directory of its own (no key
     // files in it: the keys came through the database).

@@ -140,8 +140,17 @@ pub async fn migrate(
         // Only into the same town hall, copied whole already.
         What::PhotosOnly => {
             let snapshot = source.export().await?;
-            let tables = compare(&snapshot, &target.export().await?)?;
-            (snapshot, tables, 0)
+            let held = target.export().await?;
+            // Keys and secrets are compared as keys, wherever each side
+            // keeps them: a SQLite town hall alone has its keys in files,
+            // which its copy into PostgreSQL holds among its rows.
+            let tables = compare(&without_secrets(&snapshot), &without_secrets(&held))?;
+            let ours = keys_of(from, source.as_ref(), from_dir.as_deref(), &snapshot).await?;
+            let theirs = keys_of(to, target.as_ref(), to_dir.as_deref(), &held).await?;
+            if !ours.iter().all(|key| theirs.contains(key)) {
+                return Err(MigrateError::Differs("the keys and secrets".into()));
+            }
+            (snapshot, tables, ours.len())
         }
     };
     // The photos of the reports copied (not those of a report that has no
@@ -224,6 +233,34 @@ async fn copy_rows(
     };
     let keys = from_keys.iter().filter(|e| held.contains(e)).count();
     Ok((snapshot, tables, keys))
+}
+
+/// The keys and secrets of a town hall (its URL, store, data directory and
+/// rows): those in its key home and those among its rows, once each.
+async fn keys_of(
+    url: &DatabaseUrl,
+    store: &dyn Store,
+    dir: Option<&Path>,
+    rows: &Snapshot,
+) -> Result<std::collections::BTreeSet<(String, String)>, MigrateError> {
+    let mut keys: std::collections::BTreeSet<_> = match home(url, store, dir) {
+        Some(h) => h.entries().await?.into_iter().collect(),
+        None => Default::default(),
+    };
+    keys.extend(
+        rows.secrets
+            .iter()
+            .map(|s| (s.name.clone(), s.value.clone())),
+    );
+    Ok(keys)
+}
+
+/// The same rows without the secrets (see [`keys_of`]).
+fn without_secrets(rows: &Snapshot) -> Snapshot {
+    Snapshot {
+        secrets: Vec::new(),
+        ..rows.clone()
+    }
 }
 
 /// Where a server on `store` with the data directory `dir` keeps photos
