@@ -177,13 +177,23 @@ async fn next_cursor(
     locked: &mut bool,
 ) -> Result<i64, StoreError> {
     if !*locked {
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CURSOR_LOCK])
-            .await
-            .map_err(db)?;
+        tx.execute(
+            &tx.prepare_cached("SELECT pg_advisory_xact_lock($1)")
+                .await
+                .map_err(db)?,
+            &[&CURSOR_LOCK],
+        )
+        .await
+        .map_err(db)?;
         *locked = true;
     }
     let row = tx
-        .query_one("SELECT nextval('sync_seq')", &[])
+        .query_one(
+            &tx.prepare_cached("SELECT nextval('sync_seq')")
+                .await
+                .map_err(db)?,
+            &[],
+        )
         .await
         .map_err(db)?;
     Ok(row.get(0))
@@ -221,6 +231,14 @@ impl PgStore {
         Ok(store)
     }
 
+    /// A pooled connection. The statements of publishing and reading
+    /// alerts and of checking a session are prepared once per connection
+    /// (`prepare_cached`, deadpool's statement cache): each later run is one
+    /// round trip to the database instead of two (prepare, then run), which
+    /// is most of the time a publication takes before it is announced. Only
+    /// key lookups and inserts, whose plan does not depend on their
+    /// parameters (a cached statement's plan may become generic after five
+    /// runs: see `reports.rs`).
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         self.pool.get().await.map_err(pool_error)
     }
@@ -229,9 +247,14 @@ impl PgStore {
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-            .await
-            .map_err(db)?;
+        tx.execute(
+            &tx.prepare_cached("SELECT pg_advisory_xact_lock($1)")
+                .await
+                .map_err(db)?,
+            &[&MIGRATION_LOCK],
+        )
+        .await
+        .map_err(db)?;
         tx.batch_execute(
             "CREATE TABLE IF NOT EXISTS beffroi_migrations (
                  version integer PRIMARY KEY,
@@ -275,7 +298,7 @@ impl PgStore {
     ) -> Result<Option<StaffAlert>, StoreError> {
         let Some(row) = client
             .query_opt(
-                "SELECT data, state, thread, created_by, updated_at FROM alerts WHERE id = $1",
+                &client.prepare_cached("SELECT data, state, thread, created_by, updated_at FROM alerts WHERE id = $1").await.map_err(db)?,
                 &[&id],
             )
             .await
@@ -289,7 +312,12 @@ impl PgStore {
         let state = rules::alert_state(&state, &draft, now)?;
         let messages = client
             .query(
-                "SELECT identifier FROM alert_messages WHERE alert_id = $1 ORDER BY rev",
+                &client
+                    .prepare_cached(
+                        "SELECT identifier FROM alert_messages WHERE alert_id = $1 ORDER BY rev",
+                    )
+                    .await
+                    .map_err(db)?,
                 &[&id],
             )
             .await
@@ -359,7 +387,7 @@ impl PgStore {
         message: Option<&str>,
     ) -> Result<(), StoreError> {
         tx.execute(
-            "INSERT INTO audit_log (at, actor, action, target, message) VALUES ($1, $2, $3, $4, $5)",
+            &tx.prepare_cached("INSERT INTO audit_log (at, actor, action, target, message) VALUES ($1, $2, $3, $4, $5)").await.map_err(db)?,
             &[&now(), &actor, &action, &target, &message],
         )
         .await
@@ -600,8 +628,13 @@ impl Store for PgStore {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                "SELECT s.username, s.role FROM sessions t JOIN staff s USING (username)
+                &client
+                    .prepare_cached(
+                        "SELECT s.username, s.role FROM sessions t JOIN staff s USING (username)
                  WHERE t.token_hash = $1 AND t.expires_at > $2",
+                    )
+                    .await
+                    .map_err(db)?,
                 &[&&token_hash[..], &now.unix_timestamp()],
             )
             .await
@@ -790,8 +823,12 @@ impl Store for PgStore {
         let at = now();
         let inserted = tx
             .execute(
-                "INSERT INTO alerts (id, data, state, created_by, created_at, updated_at)
+                &tx.prepare_cached(
+                    "INSERT INTO alerts (id, data, state, created_by, created_at, updated_at)
                  VALUES ($1, $2, 'draft', $3, $4, $4) ON CONFLICT (id) DO NOTHING",
+                )
+                .await
+                .map_err(db)?,
                 &[&id, &json(&draft)?, &actor, &at],
             )
             .await
@@ -818,7 +855,12 @@ impl Store for PgStore {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db)?;
         let state: Option<String> = tx
-            .query_opt("SELECT state FROM alerts WHERE id = $1 FOR UPDATE", &[&id])
+            .query_opt(
+                &tx.prepare_cached("SELECT state FROM alerts WHERE id = $1 FOR UPDATE")
+                    .await
+                    .map_err(db)?,
+                &[&id],
+            )
             .await
             .map_err(db)?
             .map(|r| r.get(0));
@@ -912,7 +954,9 @@ impl Store for PgStore {
         };
         let taken = tx
             .query_opt(
-                "SELECT 1 FROM alert_messages WHERE identifier = $1",
+                &tx.prepare_cached("SELECT 1 FROM alert_messages WHERE identifier = $1")
+                    .await
+                    .map_err(db)?,
                 &[&m.identifier],
             )
             .await
@@ -924,15 +968,24 @@ impl Store for PgStore {
         let at = now();
         let data = json(&p.draft)?;
         let state: Option<String> = tx
-            .query_opt("SELECT state FROM alerts WHERE id = $1 FOR UPDATE", &[&id])
+            .query_opt(
+                &tx.prepare_cached("SELECT state FROM alerts WHERE id = $1 FOR UPDATE")
+                    .await
+                    .map_err(db)?,
+                &[&id],
+            )
             .await
             .map_err(db)?
             .map(|r| r.get(0));
         if rules::publication_applies(p.expect, state.as_deref(), id)? {
             let inserted = tx
                 .execute(
-                    "INSERT INTO alerts (id, data, state, created_by, created_at, updated_at)
+                    &tx.prepare_cached(
+                        "INSERT INTO alerts (id, data, state, created_by, created_at, updated_at)
                      VALUES ($1, $2, 'draft', $3, $4, $4) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .await
+                    .map_err(db)?,
                     &[&id, &data, &p.actor, &at],
                 )
                 .await
@@ -950,9 +1003,13 @@ impl Store for PgStore {
             MsgType::Alert | MsgType::Update => "published",
         };
         tx.execute(
-            "UPDATE alerts SET data = $2, state = $3, updated_at = $4,
+            &tx.prepare_cached(
+                "UPDATE alerts SET data = $2, state = $3, updated_at = $4,
                     thread = coalesce(thread, $5)
              WHERE id = $1",
+            )
+            .await
+            .map_err(db)?,
             &[&id, &data, &new_state, &at, &m.thread()],
         )
         .await
@@ -963,8 +1020,8 @@ impl Store for PgStore {
         let area = json(&m.body.area)?;
         let inserted = tx
             .execute(
-                "INSERT INTO alert_messages (rev, identifier, alert_id, msg_type, area, sent, signed)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &tx.prepare_cached("INSERT INTO alert_messages (rev, identifier, alert_id, msg_type, area, sent, signed)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)").await.map_err(db)?,
                 &[
                     &rev,
                     &m.identifier,
@@ -1002,8 +1059,13 @@ impl Store for PgStore {
         let client = self.client().await?;
         client
             .query(
-                "SELECT rev, identifier, area, signed FROM alert_messages
+                &client
+                    .prepare_cached(
+                        "SELECT rev, identifier, area, signed FROM alert_messages
                  WHERE rev > $1 ORDER BY rev LIMIT $2",
+                    )
+                    .await
+                    .map_err(db)?,
                 &[&since_i64(since), &i64::from(limit)],
             )
             .await
