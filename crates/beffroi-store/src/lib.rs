@@ -425,15 +425,27 @@ impl std::fmt::Display for DatabaseUrl {
             DatabaseUrl::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
             DatabaseUrl::Postgres(url) => {
                 let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                // A password may also come as a parameter (`?password=…`).
+                let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
                 // The credentials end at the last '@' before the path.
                 let authority_end = rest.find('/').unwrap_or(rest.len());
                 match rest[..authority_end].rfind('@') {
                     Some(at) => {
                         let user = rest[..at].split(':').next().unwrap_or_default();
-                        write!(f, "{scheme}://{user}:***@{}", &rest[at + 1..])
+                        write!(f, "{scheme}://{user}:***@{}", &rest[at + 1..])?;
                     }
-                    None => write!(f, "{url}"),
+                    None => write!(f, "{scheme}://{rest}")?,
                 }
+                for (i, param) in query.split('&').filter(|p| !p.is_empty()).enumerate() {
+                    let sep = if i == 0 { '?' } else { '&' };
+                    match param.split_once('=') {
+                        Some((key, _)) if key.eq_ignore_ascii_case("password") => {
+                            write!(f, "{sep}{key}=***")?;
+                        }
+                        _ => write!(f, "{sep}{param}")?,
+                    }
+                }
+                Ok(())
             }
         }
     }
@@ -614,6 +626,15 @@ mod tests {
         assert_eq!(
             pg.to_string(),
             "postgres://beffroi:***@db.local:5432/beffroi?sslmode=require"
+        );
+        assert!(!format!("{pg:?}").contains("s3cr"));
+        // Nor when it comes as a parameter.
+        let pg: DatabaseUrl = "postgres://beffroi@db.local/beffroi?sslmode=require&password=s3cr3t&application_name=b"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            pg.to_string(),
+            "postgres://beffroi:***@db.local/beffroi?sslmode=require&password=***&application_name=b"
         );
         assert!(!format!("{pg:?}").contains("s3cr"));
         assert_eq!(
