@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev
   libsoup-3.0-dev pkg-config build-essential xvfb xauth dbus dbus-x11 dunst
   webkit2gtk-driver libxdo-dev file curl chromium libxml2-utils iproute2
-  postgresql nginx libnginx-mod-nchan
+  postgresql nginx libnginx-mod-nchan openssl
 )
 
 missing=()

@@ -500,7 +500,7 @@ pub async fn open_store(
         None => (Arc::new(SqliteStore::open(data_dir)?), local()),
         Some(store::DatabaseUrl::Postgres(url)) => {
             let store = beffroi_store_postgres::PgStore::connect(url).await?;
-            let bus = beffroi_store_postgres::PgBus::start(url, store.clone());
+            let bus = beffroi_store_postgres::PgBus::start(store.clone());
             (Arc::new(store), Arc::new(bus))
         }
         Some(url) => (open_database(url).await?, local()),

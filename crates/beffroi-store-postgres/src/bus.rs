@@ -33,12 +33,12 @@ pub struct PgBus {
 }
 
 impl PgBus {
-    /// Starts listening on `url` (the store's database) in the background.
-    pub fn start(url: &str, store: PgStore) -> Self {
+    /// Starts listening on the store's database in the background.
+    pub fn start(store: PgStore) -> Self {
         let wakeups = watch::channel(0).0;
         let listening = Arc::new(AtomicBool::new(false));
         let listener = tokio::spawn(listen(
-            url.to_owned(),
+            store.link.clone(),
             wakeups.clone(),
             Arc::clone(&listening),
         ));
@@ -82,10 +82,10 @@ impl Bus for PgBus {
 
 /// Listens until aborted: connects, `LISTEN`s, wakes the server at each
 /// notification; after a loss, reconnects and wakes it once connected.
-async fn listen(url: String, wakeups: watch::Sender<u64>, listening: Arc<AtomicBool>) {
+async fn listen(link: crate::tls::Link, wakeups: watch::Sender<u64>, listening: Arc<AtomicBool>) {
     let mut pause = Duration::from_millis(100);
     loop {
-        match listen_once(&url, &wakeups, &listening).await {
+        match listen_once(&link, &wakeups, &listening).await {
             Ok(()) => pause = Duration::from_millis(100),
             Err(e) => tracing::warn!(error = %e, "cannot listen for other servers' alerts"),
         }
@@ -97,11 +97,11 @@ async fn listen(url: String, wakeups: watch::Sender<u64>, listening: Arc<AtomicB
 
 /// One listening connection, until it is lost.
 async fn listen_once(
-    url: &str,
+    link: &crate::tls::Link,
     wakeups: &watch::Sender<u64>,
     listening: &AtomicBool,
 ) -> Result<(), tokio_postgres::Error> {
-    let (client, mut connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+    let (client, mut connection) = link.config.connect(link.tls.clone()).await?;
     let (heard, mut notifications) = tokio::sync::mpsc::unbounded_channel();
     let driver = tokio::spawn(async move {
         let mut messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx));

@@ -14,13 +14,13 @@ const LEADER_LOCK: i64 = 0x6265_6666_726f_6902;
 pub(crate) const TRY_EVERY: Duration = Duration::from_secs(2);
 
 /// Starts trying to lead; whether this server leads, while the store lives.
-pub(crate) fn spawn(config: tokio_postgres::Config) -> Arc<AtomicBool> {
+pub(crate) fn spawn(link: crate::tls::Link) -> Arc<AtomicBool> {
     let leading = Arc::new(AtomicBool::new(false));
     let weak = Arc::downgrade(&leading);
     tokio::spawn(async move {
         while let Some(flag) = weak.upgrade() {
             drop(flag);
-            hold(&config, &weak).await;
+            hold(&link, &weak).await;
             tokio::time::sleep(TRY_EVERY).await;
         }
     });
@@ -29,8 +29,8 @@ pub(crate) fn spawn(config: tokio_postgres::Config) -> Arc<AtomicBool> {
 
 /// On one connection, tries to take the lock and keeps it while the
 /// connection lasts and the store lives.
-async fn hold(config: &tokio_postgres::Config, weak: &Weak<AtomicBool>) {
-    let Ok((client, connection)) = config.connect(tokio_postgres::NoTls).await else {
+async fn hold(link: &crate::tls::Link, weak: &Weak<AtomicBool>) {
+    let Ok((client, connection)) = link.config.connect(link.tls.clone()).await else {
         return;
     };
     let connection = tokio::spawn(connection);

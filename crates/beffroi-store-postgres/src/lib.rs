@@ -30,6 +30,7 @@ mod leader;
 mod photos;
 mod reports;
 mod snapshot;
+mod tls;
 pub use bus::PgBus;
 
 use async_trait::async_trait;
@@ -76,6 +77,8 @@ pub struct PgStore {
     leading: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Databases made by [`PgStore::connect`], for the logs.
     id: u64,
+    /// How to reach the database (for the connections outside the pool).
+    link: tls::Link,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
@@ -203,13 +206,10 @@ impl PgStore {
     /// Connects to `url` (`postgres://user:password@host:port/database`),
     /// checks the database answers and applies the migrations it lacks.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|e: tokio_postgres::Error| StoreError::Unavailable(e.to_string()))?;
-        let leading_config = config.clone();
+        let link = tls::Link::parse(url)?;
         let manager = Manager::from_config(
-            config,
-            tokio_postgres::NoTls,
+            link.config.clone(),
+            link.tls.clone(),
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -223,7 +223,8 @@ impl PgStore {
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let store = Self {
             reports: reports::spawn_writer(pool.clone()),
-            leading: leader::spawn(leading_config),
+            leading: leader::spawn(link.clone()),
+            link,
             pool,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         };

@@ -181,3 +181,196 @@ async fn photos_are_kept_in_the_database_and_shown_by_every_replica() {
         b"RIFF one"
     );
 }
+
+/// Runs `openssl` with `args` in `dir` (certificates for the TLS test).
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl (scripts/setup.sh installs it)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// An authority (`{name}.pem`, `{name}.key`) in `dir`.
+fn authority(dir: &std::path::Path, name: &str) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            &format!("/CN={name}"),
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.pem"),
+        ],
+    );
+}
+
+/// Whether every connection to `database` is encrypted (and there is one).
+async fn all_encrypted(admin: &tokio_postgres::Client, database: &str) -> bool {
+    let row = admin
+        .query_one(
+            "SELECT count(*), count(*) FILTER (WHERE s.ssl)
+             FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.datname = $1",
+            &[&database],
+        )
+        .await
+        .unwrap();
+    let (all, encrypted): (i64, i64) = (row.get(0), row.get(1));
+    all > 0 && all == encrypted
+}
+
+/// TLS to the database, with libpq's `sslmode` and `sslrootcert`: the
+/// cluster is given a certificate for 127.0.0.1 signed by a test authority
+/// and TLS is turned on (then off again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_to_the_database_is_checked_as_libpq_modes_say() {
+    let data = std::env::var("BEFFROI_TEST_PG_DATA").expect("BEFFROI_TEST_PG_DATA");
+    let user = std::env::var("BEFFROI_TEST_PG_USER").expect("BEFFROI_TEST_PG_USER");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    authority(d, "ca");
+    authority(d, "other");
+    openssl(
+        d,
+        &[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ],
+    );
+    std::fs::write(d.join("san"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "san",
+            "-out",
+            "server.pem",
+        ],
+    );
+    // The cluster reads its key as its own user, private.
+    let (cert, key) = (
+        format!("{data}/beffroi-test-server.pem"),
+        format!("{data}/beffroi-test-server.key"),
+    );
+    std::fs::copy(d.join("server.pem"), &cert).unwrap();
+    std::fs::copy(d.join("server.key"), &key).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let chown = std::process::Command::new("chown")
+        .args([&user, &cert, &key])
+        .status()
+        .unwrap();
+    assert!(chown.success());
+
+    let url = fresh_database().await;
+    let database = url.rsplit_once('/').unwrap().1.to_owned();
+    let (admin, conn) = tokio_postgres::connect(&cluster_url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let set = |on: bool| {
+        let admin = &admin;
+        let (cert, key) = (&cert, &key);
+        async move {
+            // One at a time: ALTER SYSTEM runs outside a transaction.
+            let statements = if on {
+                vec![
+                    format!("ALTER SYSTEM SET ssl_cert_file = '{cert}'"),
+                    format!("ALTER SYSTEM SET ssl_key_file = '{key}'"),
+                    "ALTER SYSTEM SET ssl = on".to_owned(),
+                ]
+            } else {
+                ["ssl", "ssl_cert_file", "ssl_key_file"]
+                    .map(|name| format!("ALTER SYSTEM RESET {name}"))
+                    .to_vec()
+            };
+            for sql in statements {
+                admin.batch_execute(&sql).await.unwrap();
+            }
+            admin
+                .batch_execute("SELECT pg_reload_conf()")
+                .await
+                .unwrap();
+        }
+    };
+    set(true).await;
+    let ca = d.join("ca.pem").display().to_string();
+    let other = d.join("other.pem").display().to_string();
+    let with = |params: &str| format!("{url}?{params}");
+
+    // The reload reaches new connections shortly after.
+    let mut checked = None;
+    for _ in 0..50 {
+        match PgStore::connect(&with(&format!("sslmode=verify-full&sslrootcert={ca}"))).await {
+            Ok(store) => {
+                checked = Some(store);
+                break;
+            }
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+    let checked = checked.expect("verify-full with the right authority connects");
+    beffroi_store::contract::communes(&checked).await;
+    assert!(all_encrypted(&admin, &database).await);
+    drop(checked);
+
+    // Another authority: refused, whatever the mode that checks.
+    for mode in ["verify-full", "verify-ca", "require"] {
+        let err = PgStore::connect(&with(&format!("sslmode={mode}&sslrootcert={other}")))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Unavailable(_)), "{mode}: {err:?}");
+    }
+    // The right authority for another name: only verify-full refuses.
+    let by_name = with(&format!("sslrootcert={ca}")).replace("127.0.0.1", "localhost");
+    assert!(
+        PgStore::connect(&format!("{by_name}&sslmode=verify-full"))
+            .await
+            .is_err()
+    );
+    PgStore::connect(&format!("{by_name}&sslmode=verify-ca"))
+        .await
+        .unwrap();
+    // Without an authority, `require` encrypts without checking (libpq's).
+    let store = PgStore::connect(&with("sslmode=require")).await.unwrap();
+    assert_eq!(store.communes().await.unwrap().len(), 2);
+    set(false).await;
+}
