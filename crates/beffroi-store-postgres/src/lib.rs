@@ -65,6 +65,42 @@ const MIGRATIONS: &[(i32, &str)] = &[
 const MIGRATION_LOCK: i64 = 0x6265_6666_726f_6900;
 const CURSOR_LOCK: i64 = 0x6265_6666_726f_6901;
 
+/// The statements of publishing and reading alerts and of checking a
+/// session, prepared on each connection as it is made (see
+/// [`PgStore::client`]).
+mod hot {
+    pub const LOCK: &str = "SELECT pg_advisory_xact_lock($1)";
+    pub const NEXT_CURSOR: &str = "SELECT nextval('sync_seq')";
+    pub const READ_ALERT: &str =
+        "SELECT data, state, thread, created_by, updated_at FROM alerts WHERE id = $1";
+    pub const ALERT_MESSAGES: &str =
+        "SELECT identifier FROM alert_messages WHERE alert_id = $1 ORDER BY rev";
+    pub const AUDIT: &str =
+        "INSERT INTO audit_log (at, actor, action, target, message) VALUES ($1, $2, $3, $4, $5)";
+    pub const SESSION_STAFF: &str = "SELECT s.username, s.role FROM sessions t JOIN staff s USING (username) WHERE t.token_hash = $1 AND t.expires_at > $2";
+    pub const NEW_ALERT: &str = "INSERT INTO alerts (id, data, state, created_by, created_at, updated_at) VALUES ($1, $2, 'draft', $3, $4, $4) ON CONFLICT (id) DO NOTHING";
+    pub const LOCK_ALERT: &str = "SELECT state FROM alerts WHERE id = $1 FOR UPDATE";
+    pub const MESSAGE_TAKEN: &str = "SELECT 1 FROM alert_messages WHERE identifier = $1";
+    pub const SET_ALERT: &str = "UPDATE alerts SET data = $2, state = $3, updated_at = $4, thread = coalesce(thread, $5) WHERE id = $1";
+    pub const NEW_MESSAGE: &str = "INSERT INTO alert_messages (rev, identifier, alert_id, msg_type, area, sent, signed) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    pub const ALERTS_AFTER: &str = "SELECT rev, identifier, area, signed FROM alert_messages WHERE rev > $1 ORDER BY rev LIMIT $2";
+
+    pub const ALL: [&str; 12] = [
+        LOCK,
+        NEXT_CURSOR,
+        READ_ALERT,
+        ALERT_MESSAGES,
+        AUDIT,
+        SESSION_STAFF,
+        NEW_ALERT,
+        LOCK_ALERT,
+        MESSAGE_TAKEN,
+        SET_ALERT,
+        NEW_MESSAGE,
+        ALERTS_AFTER,
+    ];
+}
+
 /// How many connections one server keeps at most.
 const POOL_SIZE: usize = 16;
 
@@ -181,9 +217,7 @@ async fn next_cursor(
 ) -> Result<i64, StoreError> {
     if !*locked {
         tx.execute(
-            &tx.prepare_cached("SELECT pg_advisory_xact_lock($1)")
-                .await
-                .map_err(db)?,
+            &tx.prepare_cached(hot::LOCK).await.map_err(db)?,
             &[&CURSOR_LOCK],
         )
         .await
@@ -191,12 +225,7 @@ async fn next_cursor(
         *locked = true;
     }
     let row = tx
-        .query_one(
-            &tx.prepare_cached("SELECT nextval('sync_seq')")
-                .await
-                .map_err(db)?,
-            &[],
-        )
+        .query_one(&tx.prepare_cached(hot::NEXT_CURSOR).await.map_err(db)?, &[])
         .await
         .map_err(db)?;
     Ok(row.get(0))
@@ -216,6 +245,15 @@ impl PgStore {
         );
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
+            .post_create(deadpool_postgres::Hook::async_fn(|client, _| {
+                Box::pin(async move {
+                    // At once (the driver pipelines them). One that fails (a
+                    // new database before its migrations) is prepared when
+                    // first run instead.
+                    futures::future::join_all(hot::ALL.map(|sql| client.prepare_cached(sql))).await;
+                    Ok(())
+                })
+            }))
             .wait_timeout(Some(std::time::Duration::from_secs(10)))
             .create_timeout(Some(std::time::Duration::from_secs(5)))
             .runtime(deadpool_postgres::Runtime::Tokio1)
@@ -233,10 +271,11 @@ impl PgStore {
     }
 
     /// A pooled connection. The statements of publishing and reading
-    /// alerts and of checking a session are prepared once per connection
-    /// (`prepare_cached`, deadpool's statement cache): each later run is one
-    /// round trip to the database instead of two (prepare, then run), which
-    /// is most of the time a publication takes before it is announced. Only
+    /// alerts and of checking a session ([`hot`]) are prepared when the
+    /// connection is made, together (`prepare_cached`, deadpool's statement
+    /// cache): each run is then one round trip to the database instead of
+    /// two (prepare, then run), which was most of the time a publication
+    /// took before it was announced. Only
     /// key lookups and inserts, whose plan does not depend on their
     /// parameters (a cached statement's plan may become generic after five
     /// runs: see `reports.rs`).
@@ -249,9 +288,7 @@ impl PgStore {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db)?;
         tx.execute(
-            &tx.prepare_cached("SELECT pg_advisory_xact_lock($1)")
-                .await
-                .map_err(db)?,
+            &tx.prepare_cached(hot::LOCK).await.map_err(db)?,
             &[&MIGRATION_LOCK],
         )
         .await
@@ -299,7 +336,7 @@ impl PgStore {
     ) -> Result<Option<StaffAlert>, StoreError> {
         let Some(row) = client
             .query_opt(
-                &client.prepare_cached("SELECT data, state, thread, created_by, updated_at FROM alerts WHERE id = $1").await.map_err(db)?,
+                &client.prepare_cached(hot::READ_ALERT).await.map_err(db)?,
                 &[&id],
             )
             .await
@@ -314,9 +351,7 @@ impl PgStore {
         let messages = client
             .query(
                 &client
-                    .prepare_cached(
-                        "SELECT identifier FROM alert_messages WHERE alert_id = $1 ORDER BY rev",
-                    )
+                    .prepare_cached(hot::ALERT_MESSAGES)
                     .await
                     .map_err(db)?,
                 &[&id],
@@ -388,7 +423,7 @@ impl PgStore {
         message: Option<&str>,
     ) -> Result<(), StoreError> {
         tx.execute(
-            &tx.prepare_cached("INSERT INTO audit_log (at, actor, action, target, message) VALUES ($1, $2, $3, $4, $5)").await.map_err(db)?,
+            &tx.prepare_cached(hot::AUDIT).await.map_err(db)?,
             &[&now(), &actor, &action, &target, &message],
         )
         .await
@@ -630,10 +665,7 @@ impl Store for PgStore {
         let row = client
             .query_opt(
                 &client
-                    .prepare_cached(
-                        "SELECT s.username, s.role FROM sessions t JOIN staff s USING (username)
-                 WHERE t.token_hash = $1 AND t.expires_at > $2",
-                    )
+                    .prepare_cached(hot::SESSION_STAFF)
                     .await
                     .map_err(db)?,
                 &[&&token_hash[..], &now.unix_timestamp()],
@@ -824,12 +856,7 @@ impl Store for PgStore {
         let at = now();
         let inserted = tx
             .execute(
-                &tx.prepare_cached(
-                    "INSERT INTO alerts (id, data, state, created_by, created_at, updated_at)
-                 VALUES ($1, $2, 'draft', $3, $4, $4) ON CONFLICT (id) DO NOTHING",
-                )
-                .await
-                .map_err(db)?,
+                &tx.prepare_cached(hot::NEW_ALERT).await.map_err(db)?,
                 &[&id, &json(&draft)?, &actor, &at],
             )
             .await
@@ -857,9 +884,7 @@ impl Store for PgStore {
         let tx = client.transaction().await.map_err(db)?;
         let state: Option<String> = tx
             .query_opt(
-                &tx.prepare_cached("SELECT state FROM alerts WHERE id = $1 FOR UPDATE")
-                    .await
-                    .map_err(db)?,
+                &tx.prepare_cached(hot::LOCK_ALERT).await.map_err(db)?,
                 &[&id],
             )
             .await
@@ -955,9 +980,7 @@ impl Store for PgStore {
         };
         let taken = tx
             .query_opt(
-                &tx.prepare_cached("SELECT 1 FROM alert_messages WHERE identifier = $1")
-                    .await
-                    .map_err(db)?,
+                &tx.prepare_cached(hot::MESSAGE_TAKEN).await.map_err(db)?,
                 &[&m.identifier],
             )
             .await
@@ -970,9 +993,7 @@ impl Store for PgStore {
         let data = json(&p.draft)?;
         let state: Option<String> = tx
             .query_opt(
-                &tx.prepare_cached("SELECT state FROM alerts WHERE id = $1 FOR UPDATE")
-                    .await
-                    .map_err(db)?,
+                &tx.prepare_cached(hot::LOCK_ALERT).await.map_err(db)?,
                 &[&id],
             )
             .await
@@ -981,12 +1002,7 @@ impl Store for PgStore {
         if rules::publication_applies(p.expect, state.as_deref(), id)? {
             let inserted = tx
                 .execute(
-                    &tx.prepare_cached(
-                        "INSERT INTO alerts (id, data, state, created_by, created_at, updated_at)
-                     VALUES ($1, $2, 'draft', $3, $4, $4) ON CONFLICT (id) DO NOTHING",
-                    )
-                    .await
-                    .map_err(db)?,
+                    &tx.prepare_cached(hot::NEW_ALERT).await.map_err(db)?,
                     &[&id, &data, &p.actor, &at],
                 )
                 .await
@@ -1004,13 +1020,7 @@ impl Store for PgStore {
             MsgType::Alert | MsgType::Update => "published",
         };
         tx.execute(
-            &tx.prepare_cached(
-                "UPDATE alerts SET data = $2, state = $3, updated_at = $4,
-                    thread = coalesce(thread, $5)
-             WHERE id = $1",
-            )
-            .await
-            .map_err(db)?,
+            &tx.prepare_cached(hot::SET_ALERT).await.map_err(db)?,
             &[&id, &data, &new_state, &at, &m.thread()],
         )
         .await
@@ -1021,8 +1031,7 @@ impl Store for PgStore {
         let area = json(&m.body.area)?;
         let inserted = tx
             .execute(
-                &tx.prepare_cached("INSERT INTO alert_messages (rev, identifier, alert_id, msg_type, area, sent, signed)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)").await.map_err(db)?,
+                &tx.prepare_cached(hot::NEW_MESSAGE).await.map_err(db)?,
                 &[
                     &rev,
                     &m.identifier,
@@ -1060,13 +1069,7 @@ impl Store for PgStore {
         let client = self.client().await?;
         client
             .query(
-                &client
-                    .prepare_cached(
-                        "SELECT rev, identifier, area, signed FROM alert_messages
-                 WHERE rev > $1 ORDER BY rev LIMIT $2",
-                    )
-                    .await
-                    .map_err(db)?,
+                &client.prepare_cached(hot::ALERTS_AFTER).await.map_err(db)?,
                 &[&since_i64(since), &i64::from(limit)],
             )
             .await
@@ -1423,5 +1426,48 @@ impl Store for PgStore {
 
     async fn import(&self, snapshot: beffroi_store::snapshot::Snapshot) -> Result<(), StoreError> {
         snapshot::import(&mut self.client().await?, snapshot).await
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    /// A new database on the test cluster (`scripts/with-postgres.sh`); its URL.
+    pub(crate) async fn new_database(prefix: &str) -> String {
+        let url = std::env::var("BEFFROI_TEST_DATABASE_URL").expect(
+            "BEFFROI_TEST_DATABASE_URL is not set: run the tests through \
+             scripts/with-postgres.sh (make test does)",
+        );
+        let (admin, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        let name = format!("{prefix}_{}", std::process::id());
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        format!("{}/{name}", url.rsplit_once('/').unwrap().0)
+    }
+
+    /// A connection comes with the hot statements prepared, every one of
+    /// them valid on the migrated schema.
+    #[tokio::test]
+    async fn connections_are_made_with_the_hot_statements_prepared() {
+        let url = new_database("hot").await;
+        // Migrated by a first server; a server started after finds the tables.
+        drop(super::PgStore::connect(&url).await.unwrap());
+        let store = super::PgStore::connect(&url).await.unwrap();
+        let client = store.client().await.unwrap();
+        let prepared: Vec<String> = client
+            .query("SELECT statement FROM pg_prepared_statements", &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for sql in super::hot::ALL {
+            assert!(prepared.iter().any(|p| p == sql), "{sql} in {prepared:?}");
+        }
     }
 }

@@ -222,26 +222,12 @@ mod tests {
     /// once the table had grown.
     #[tokio::test]
     async fn the_group_statement_looks_ids_up_by_key_when_planned_on_an_empty_table() {
-        let url = std::env::var("BEFFROI_TEST_DATABASE_URL").expect(
-            "BEFFROI_TEST_DATABASE_URL is not set: run the tests through \
-             scripts/with-postgres.sh (make test does)",
-        );
-        let connect = |url: String| async move {
-            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            tokio::spawn(conn);
-            client
-        };
-        let name = format!("plan_{}", std::process::id());
-        connect(url.clone())
-            .await
-            .batch_execute(&format!("CREATE DATABASE {name}"))
+        let url = crate::tests::new_database("plan").await;
+        crate::PgStore::connect(&url).await.unwrap();
+        let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
             .await
             .unwrap();
-        let url = format!("{}/{name}", url.rsplit_once('/').unwrap().0);
-        crate::PgStore::connect(&url).await.unwrap();
-        let client = connect(url).await;
+        tokio::spawn(conn);
         client
             .batch_execute(&format!(
                 "SET plan_cache_mode = force_generic_plan; PREPARE g AS {STATEMENT}"
