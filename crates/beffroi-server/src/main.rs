@@ -53,10 +53,10 @@ enum Command {
     Migrate {
         /// The database to copy: sqlite:///path/to/beffroi.sqlite3 or postgres://…
         /// (from the environment, a password stays off the command line).
-        #[arg(long, env = "BEFFROI_MIGRATE_FROM")]
+        #[arg(long, env = "BEFFROI_MIGRATE_FROM", hide_env_values = true)]
         from: DatabaseUrl,
         /// The empty database to copy it into.
-        #[arg(long, env = "BEFFROI_MIGRATE_TO")]
+        #[arg(long, env = "BEFFROI_MIGRATE_TO", hide_env_values = true)]
         to: DatabaseUrl,
         /// The town hall's data directory (its keys when on SQLite, its
         /// photos); by default the SQLite file's directory.
@@ -163,7 +163,7 @@ struct Storage {
     data: PathBuf,
     /// The database: sqlite:///path/to/file (the default is beffroi.sqlite3
     /// in --data) or postgres://user@host/database.
-    #[arg(long, env = "BEFFROI_DATABASE_URL")]
+    #[arg(long, env = "BEFFROI_DATABASE_URL", hide_env_values = true)]
     database: Option<DatabaseUrl>,
 }
 

@@ -185,6 +185,21 @@ fn the_database_is_named_by_a_url_and_a_wrong_one_is_refused_clearly() {
             "the password is never shown: {stderr}"
         );
     }
+    // Nor by the help, which names the variables it reads.
+    for command in [&["serve", "--help"][..], &["migrate", "--help"]] {
+        let out = Command::new(BIN)
+            .args(command)
+            .env(
+                "BEFFROI_DATABASE_URL",
+                "postgres://beffroi:secret@db/beffroi",
+            )
+            .env("BEFFROI_MIGRATE_TO", "postgres://beffroi:secret@db/beffroi")
+            .output()
+            .unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("BEFFROI_"), "{help}");
+        assert!(!help.contains("secret"), "{command:?}: {help}");
+    }
 }
 
 /// The throwaway PostgreSQL `make test` starts (scripts/with-postgres.sh);

@@ -425,21 +425,27 @@ impl std::fmt::Display for DatabaseUrl {
             DatabaseUrl::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
             DatabaseUrl::Postgres(url) => {
                 let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
-                // A password may also come as a parameter (`?password=…`).
-                let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
-                // The credentials end at the last '@' before the path.
-                let authority_end = rest.find('/').unwrap_or(rest.len());
-                match rest[..authority_end].rfind('@') {
-                    Some(at) => {
-                        let user = rest[..at].split(':').next().unwrap_or_default();
-                        write!(f, "{scheme}://{user}:***@{}", &rest[at + 1..])?;
+                // As the driver reads it: the credentials run to the first
+                // '@', whatever they hold ('/', '?').
+                let rest = match rest.split_once('@') {
+                    Some((credentials, after)) => {
+                        let user = credentials.split(':').next().unwrap_or_default();
+                        write!(f, "{scheme}://{user}:***@")?;
+                        after
                     }
-                    None => write!(f, "{scheme}://{rest}")?,
-                }
+                    None => {
+                        write!(f, "{scheme}://")?;
+                        rest
+                    }
+                };
+                // A password may also come as a parameter (`?password=…`,
+                // its name percent-encoded or not, as the driver decodes it).
+                let (place, query) = rest.split_once('?').unwrap_or((rest, ""));
+                write!(f, "{place}")?;
                 for (i, param) in query.split('&').filter(|p| !p.is_empty()).enumerate() {
                     let sep = if i == 0 { '?' } else { '&' };
                     match param.split_once('=') {
-                        Some((key, _)) if key.eq_ignore_ascii_case("password") => {
+                        Some((key, _)) if percent_decoded(key).eq_ignore_ascii_case("password") => {
                             write!(f, "{sep}{key}=***")?;
                         }
                         _ => write!(f, "{sep}{param}")?,
@@ -449,6 +455,31 @@ impl std::fmt::Display for DatabaseUrl {
             }
         }
     }
+}
+
+/// `text` with its `%XX` escapes decoded (bytes that do not make UTF-8 are
+/// replaced): a URL's parameter as a database driver reads it.
+pub fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl std::fmt::Debug for DatabaseUrl {
@@ -628,13 +659,31 @@ mod tests {
             "postgres://beffroi:***@db.local:5432/beffroi?sslmode=require"
         );
         assert!(!format!("{pg:?}").contains("s3cr"));
-        // Nor when it comes as a parameter.
+        // Nor when it holds what ends a URL's parts elsewhere ('?', '/'),
+        // which the driver reads as part of it, up to the first '@'.
+        for (url, shown) in [
+            ("postgres://u:pa?ss@h/db", "postgres://u:***@h/db"),
+            (
+                "postgres://u:p/ss@h/db?sslmode=require",
+                "postgres://u:***@h/db?sslmode=require",
+            ),
+        ] {
+            assert_eq!(url.parse::<DatabaseUrl>().unwrap().to_string(), shown);
+        }
+        // Nor when it comes as a parameter, its name encoded or not.
         let pg: DatabaseUrl = "postgres://beffroi@db.local/beffroi?sslmode=require&password=s3cr3t&application_name=b"
             .parse()
             .unwrap();
         assert_eq!(
             pg.to_string(),
             "postgres://beffroi:***@db.local/beffroi?sslmode=require&password=***&application_name=b"
+        );
+        assert_eq!(
+            "postgres://db.local/beffroi?pass%77ord=s3cr3t"
+                .parse::<DatabaseUrl>()
+                .unwrap()
+                .to_string(),
+            "postgres://db.local/beffroi?pass%77ord=***"
         );
         assert!(!format!("{pg:?}").contains("s3cr"));
         assert_eq!(
