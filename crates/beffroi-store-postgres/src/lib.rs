@@ -325,6 +325,11 @@ impl PgStore {
             .map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
+        if MIGRATIONS.iter().any(|m| m.0 > applied) {
+            // Statements prepared on the old tables (the hook's, on this
+            // very connection) are prepared again on the new ones.
+            self.pool.manager().statement_caches.clear();
+        }
         tracing::debug!(store = self.id, from = applied, "migrations applied");
         Ok(())
     }

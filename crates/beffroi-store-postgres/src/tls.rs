@@ -6,7 +6,9 @@
 //! - `sslmode=prefer` (the default) and `sslmode=require`: TLS when the
 //!   server offers it (`require`: or not at all), the traffic encrypted
 //!   but the certificate not checked, as libpq does, unless `sslrootcert`
-//!   is given (then as `verify-ca`);
+//!   is given (then as `verify-ca`). Unlike libpq, a TLS handshake that
+//!   fails under `prefer` is an error, not a retry in clear (the driver
+//!   does not retry): `sslmode=disable` for a server whose TLS is broken;
 //! - `sslmode=verify-ca`: TLS, the certificate signed by a trusted
 //!   authority;
 //! - `sslmode=verify-full`: that, and issued for the host connected to.
@@ -57,9 +59,19 @@ impl Link {
         let mut root = None;
         for param in query.split('&').filter(|p| !p.is_empty()) {
             match param.split_once('=') {
-                Some(("sslmode", "verify-ca")) => check = Some(Check::Authority),
-                Some(("sslmode", "verify-full")) => check = Some(Check::Full),
-                Some(("sslrootcert", path)) => root = Some(path.to_owned()),
+                // The last one counts, as for libpq.
+                Some(("sslmode", mode)) => {
+                    kept.retain(|p: &&str| !p.starts_with("sslmode="));
+                    check = match mode {
+                        "verify-ca" => Some(Check::Authority),
+                        "verify-full" => Some(Check::Full),
+                        _ => {
+                            kept.push(param);
+                            None
+                        }
+                    };
+                }
+                Some(("sslrootcert", path)) => root = Some(beffroi_store::percent_decoded(path)),
                 _ => kept.push(param),
             }
         }
@@ -162,6 +174,13 @@ mod tests {
         assert!(!format!("{link:?}").contains("pw"));
         let err = Link::parse("postgres://b@db/town?sslrootcert=/nonexistent/ca.pem").unwrap_err();
         assert!(err.to_string().contains("/nonexistent/ca.pem"), "{err}");
+        // The last mode counts; an encoded path is decoded.
+        let link = Link::parse("postgres://b@db/town?sslmode=verify-full&sslmode=disable").unwrap();
+        assert_eq!(link.config.get_ssl_mode(), SslMode::Disable);
+        let link = Link::parse("postgres://b@db/town?sslmode=disable&sslmode=verify-ca").unwrap();
+        assert_eq!(link.config.get_ssl_mode(), SslMode::Require);
+        let err = Link::parse("postgres://b@db/town?sslrootcert=/no%20such/ca.pem").unwrap_err();
+        assert!(err.to_string().contains("/no such/ca.pem"), "{err}");
         let err = Link::parse("postgres://b@db/town?sslmode=verify-everything").unwrap_err();
         assert!(err.to_string().contains("sslmode"), "{err}");
     }

@@ -306,32 +306,16 @@ async fn tls_to_the_database_is_checked_as_libpq_modes_say() {
         .await
         .unwrap();
     tokio::spawn(conn);
-    let set = |on: bool| {
-        let admin = &admin;
-        let (cert, key) = (&cert, &key);
-        async move {
-            // One at a time: ALTER SYSTEM runs outside a transaction.
-            let statements = if on {
-                vec![
-                    format!("ALTER SYSTEM SET ssl_cert_file = '{cert}'"),
-                    format!("ALTER SYSTEM SET ssl_key_file = '{key}'"),
-                    "ALTER SYSTEM SET ssl = on".to_owned(),
-                ]
-            } else {
-                ["ssl", "ssl_cert_file", "ssl_key_file"]
-                    .map(|name| format!("ALTER SYSTEM RESET {name}"))
-                    .to_vec()
-            };
-            for sql in statements {
-                admin.batch_execute(&sql).await.unwrap();
-            }
-            admin
-                .batch_execute("SELECT pg_reload_conf()")
-                .await
-                .unwrap();
-        }
-    };
-    set(true).await;
+    let _off = TlsOff(cluster_url());
+    // One at a time: ALTER SYSTEM runs outside a transaction.
+    for sql in [
+        format!("ALTER SYSTEM SET ssl_cert_file = '{cert}'"),
+        format!("ALTER SYSTEM SET ssl_key_file = '{key}'"),
+        "ALTER SYSTEM SET ssl = on".to_owned(),
+        "SELECT pg_reload_conf()".to_owned(),
+    ] {
+        admin.batch_execute(&sql).await.unwrap();
+    }
     let ca = d.join("ca.pem").display().to_string();
     let other = d.join("other.pem").display().to_string();
     let with = |params: &str| format!("{url}?{params}");
@@ -372,5 +356,22 @@ async fn tls_to_the_database_is_checked_as_libpq_modes_say() {
     // Without an authority, `require` encrypts without checking (libpq's).
     let store = PgStore::connect(&with("sslmode=require")).await.unwrap();
     assert_eq!(store.communes().await.unwrap().len(), 2);
-    set(false).await;
+}
+
+/// Turns TLS off again in the cluster, which other tests share, however
+/// the TLS test ends (a failed assertion included).
+struct TlsOff(String);
+
+impl Drop for TlsOff {
+    fn drop(&mut self) {
+        let mut psql = std::process::Command::new("psql");
+        psql.args([self.0.as_str(), "-q"]);
+        for name in ["ssl", "ssl_cert_file", "ssl_key_file"] {
+            psql.args(["-c", &format!("ALTER SYSTEM RESET {name}")]);
+        }
+        let done = psql.args(["-c", "SELECT pg_reload_conf()"]).output();
+        if !done.is_ok_and(|o| o.status.success()) {
+            eprintln!("could not turn TLS off in the test cluster");
+        }
+    }
 }
