@@ -101,6 +101,16 @@ mod hot {
     ];
 }
 
+/// A connection's cached statement for `sql` (one of [`hot`]): prepared
+/// when the connection was made, else now.
+trait Hot: GenericClient {
+    async fn hot(&self, sql: &str) -> Result<tokio_postgres::Statement, StoreError> {
+        self.prepare_cached(sql).await.map_err(db)
+    }
+}
+
+impl<C: GenericClient> Hot for C {}
+
 /// How many connections one server keeps at most.
 const POOL_SIZE: usize = 16;
 
@@ -216,16 +226,13 @@ async fn next_cursor(
     locked: &mut bool,
 ) -> Result<i64, StoreError> {
     if !*locked {
-        tx.execute(
-            &tx.prepare_cached(hot::LOCK).await.map_err(db)?,
-            &[&CURSOR_LOCK],
-        )
-        .await
-        .map_err(db)?;
+        tx.execute(&tx.hot(hot::LOCK).await?, &[&CURSOR_LOCK])
+            .await
+            .map_err(db)?;
         *locked = true;
     }
     let row = tx
-        .query_one(&tx.prepare_cached(hot::NEXT_CURSOR).await.map_err(db)?, &[])
+        .query_one(&tx.hot(hot::NEXT_CURSOR).await?, &[])
         .await
         .map_err(db)?;
     Ok(row.get(0))
@@ -275,10 +282,9 @@ impl PgStore {
     /// connection is made, together (`prepare_cached`, deadpool's statement
     /// cache): each run is then one round trip to the database instead of
     /// two (prepare, then run), which was most of the time a publication
-    /// took before it was announced. Only
-    /// key lookups and inserts, whose plan does not depend on their
-    /// parameters (a cached statement's plan may become generic after five
-    /// runs: see `reports.rs`).
+    /// took before it was announced. Only key lookups and inserts, whose
+    /// plan does not depend on their parameters (a cached statement's plan
+    /// may become generic after five runs: see `reports.rs`).
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         self.pool.get().await.map_err(pool_error)
     }
@@ -287,12 +293,9 @@ impl PgStore {
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db)?;
-        tx.execute(
-            &tx.prepare_cached(hot::LOCK).await.map_err(db)?,
-            &[&MIGRATION_LOCK],
-        )
-        .await
-        .map_err(db)?;
+        tx.execute(&tx.hot(hot::LOCK).await?, &[&MIGRATION_LOCK])
+            .await
+            .map_err(db)?;
         tx.batch_execute(
             "CREATE TABLE IF NOT EXISTS beffroi_migrations (
                  version integer PRIMARY KEY,
@@ -340,10 +343,7 @@ impl PgStore {
         now: OffsetDateTime,
     ) -> Result<Option<StaffAlert>, StoreError> {
         let Some(row) = client
-            .query_opt(
-                &client.prepare_cached(hot::READ_ALERT).await.map_err(db)?,
-                &[&id],
-            )
+            .query_opt(&client.hot(hot::READ_ALERT).await?, &[&id])
             .await
             .map_err(db)?
         else {
@@ -354,13 +354,7 @@ impl PgStore {
         let draft: AlertDraft = serde_json::from_str(&data).map_err(corrupt(id))?;
         let state = rules::alert_state(&state, &draft, now)?;
         let messages = client
-            .query(
-                &client
-                    .prepare_cached(hot::ALERT_MESSAGES)
-                    .await
-                    .map_err(db)?,
-                &[&id],
-            )
+            .query(&client.hot(hot::ALERT_MESSAGES).await?, &[&id])
             .await
             .map_err(db)?
             .iter()
@@ -428,7 +422,7 @@ impl PgStore {
         message: Option<&str>,
     ) -> Result<(), StoreError> {
         tx.execute(
-            &tx.prepare_cached(hot::AUDIT).await.map_err(db)?,
+            &tx.hot(hot::AUDIT).await?,
             &[&now(), &actor, &action, &target, &message],
         )
         .await
@@ -669,10 +663,7 @@ impl Store for PgStore {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                &client
-                    .prepare_cached(hot::SESSION_STAFF)
-                    .await
-                    .map_err(db)?,
+                &client.hot(hot::SESSION_STAFF).await?,
                 &[&&token_hash[..], &now.unix_timestamp()],
             )
             .await
@@ -861,7 +852,7 @@ impl Store for PgStore {
         let at = now();
         let inserted = tx
             .execute(
-                &tx.prepare_cached(hot::NEW_ALERT).await.map_err(db)?,
+                &tx.hot(hot::NEW_ALERT).await?,
                 &[&id, &json(&draft)?, &actor, &at],
             )
             .await
@@ -888,10 +879,7 @@ impl Store for PgStore {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db)?;
         let state: Option<String> = tx
-            .query_opt(
-                &tx.prepare_cached(hot::LOCK_ALERT).await.map_err(db)?,
-                &[&id],
-            )
+            .query_opt(&tx.hot(hot::LOCK_ALERT).await?, &[&id])
             .await
             .map_err(db)?
             .map(|r| r.get(0));
@@ -984,10 +972,7 @@ impl Store for PgStore {
             ))
         };
         let taken = tx
-            .query_opt(
-                &tx.prepare_cached(hot::MESSAGE_TAKEN).await.map_err(db)?,
-                &[&m.identifier],
-            )
+            .query_opt(&tx.hot(hot::MESSAGE_TAKEN).await?, &[&m.identifier])
             .await
             .map_err(db)?
             .is_some();
@@ -997,19 +982,13 @@ impl Store for PgStore {
         let at = now();
         let data = json(&p.draft)?;
         let state: Option<String> = tx
-            .query_opt(
-                &tx.prepare_cached(hot::LOCK_ALERT).await.map_err(db)?,
-                &[&id],
-            )
+            .query_opt(&tx.hot(hot::LOCK_ALERT).await?, &[&id])
             .await
             .map_err(db)?
             .map(|r| r.get(0));
         if rules::publication_applies(p.expect, state.as_deref(), id)? {
             let inserted = tx
-                .execute(
-                    &tx.prepare_cached(hot::NEW_ALERT).await.map_err(db)?,
-                    &[&id, &data, &p.actor, &at],
-                )
+                .execute(&tx.hot(hot::NEW_ALERT).await?, &[&id, &data, &p.actor, &at])
                 .await
                 .map_err(db)?;
             if inserted == 0 {
@@ -1025,7 +1004,7 @@ impl Store for PgStore {
             MsgType::Alert | MsgType::Update => "published",
         };
         tx.execute(
-            &tx.prepare_cached(hot::SET_ALERT).await.map_err(db)?,
+            &tx.hot(hot::SET_ALERT).await?,
             &[&id, &data, &new_state, &at, &m.thread()],
         )
         .await
@@ -1036,7 +1015,7 @@ impl Store for PgStore {
         let area = json(&m.body.area)?;
         let inserted = tx
             .execute(
-                &tx.prepare_cached(hot::NEW_MESSAGE).await.map_err(db)?,
+                &tx.hot(hot::NEW_MESSAGE).await?,
                 &[
                     &rev,
                     &m.identifier,
@@ -1074,7 +1053,7 @@ impl Store for PgStore {
         let client = self.client().await?;
         client
             .query(
-                &client.prepare_cached(hot::ALERTS_AFTER).await.map_err(db)?,
+                &client.hot(hot::ALERTS_AFTER).await?,
                 &[&since_i64(since), &i64::from(limit)],
             )
             .await
