@@ -203,3 +203,16 @@ err-push-keys-differ = This device is already subscribed with other keys: unsubs
 err-no-push-subscription = No subscription with this address and secret.
 err-push-unresolved = The notification address's name does not resolve: { $host }.
 err-push-busy = The server is already checking many notification addresses: try again in a few seconds.
+
+# Rules in force (measures)
+measure-duplicate-lang = Language { $lang } has two texts: one per language.
+measure-text-too-long = The text ({ $lang }) has { $len } characters: at most { $max }.
+measure-other-without-text = A measure of kind "other" needs a text saying what it is.
+measure-ends-before-start = The measure ends before it takes effect.
+measure-invalid-time = "{ $value }" is not a time of day: write HH:MM, e.g. 18:00.
+measure-empty-curfew = A curfew from { $from } until the same time never ends: choose two different times.
+measure-invalid-gathering = A gathering limit of { $value } people: choose 1 to { $max }.
+err-no-measure = No measure with id "{ $id }".
+err-measure-changed = The measure was changed since you read it (it is at version { $version }): read it again before saving.
+err-measure-withdrawn = This measure was withdrawn: create a new one.
+err-invalid-measure-json = The measure is not valid: { $detail }

@@ -203,3 +203,16 @@ err-push-keys-differ = Cet appareil est déjà abonné avec d'autres clés : dé
 err-no-push-subscription = Aucun abonnement avec cette adresse et ce secret.
 err-push-unresolved = Le nom de l'adresse de notification ne se résout pas : { $host }.
 err-push-busy = Le serveur vérifie déjà beaucoup d'adresses de notification : réessayez dans quelques secondes.
+
+# Rules in force (measures)
+measure-duplicate-lang = La langue { $lang } a deux textes : un seul par langue.
+measure-text-too-long = Le texte ({ $lang }) fait { $len } caractères : { $max } au plus.
+measure-other-without-text = Une mesure « autre » a besoin d'un texte qui dit ce qu'elle est.
+measure-ends-before-start = La mesure prend fin avant de prendre effet.
+measure-invalid-time = « { $value } » n'est pas une heure : écrivez HH:MM, par exemple 18:00.
+measure-empty-curfew = Un couvre-feu de { $from } à la même heure ne finit jamais : choisissez deux heures différentes.
+measure-invalid-gathering = Une limite de rassemblement de { $value } personnes : choisissez de 1 à { $max }.
+err-no-measure = Aucune mesure d'identifiant « { $id } ».
+err-measure-changed = La mesure a été modifiée depuis votre lecture (elle est à la version { $version }) : relisez-la avant de l'enregistrer.
+err-measure-withdrawn = Cette mesure a été retirée : créez-en une nouvelle.
+err-invalid-measure-json = La mesure n'est pas valide : { $detail }

@@ -203,3 +203,16 @@ err-push-keys-differ = Questo dispositivo è già abbonato con altre chiavi: ann
 err-no-push-subscription = Nessun abbonamento con questo indirizzo e questo segreto.
 err-push-unresolved = Il nome dell'indirizzo di notifica non si risolve: { $host }.
 err-push-busy = Il server sta già verificando molti indirizzi di notifica: riprova tra qualche secondo.
+
+# Rules in force (measures)
+measure-duplicate-lang = La lingua { $lang } ha due testi: uno solo per lingua.
+measure-text-too-long = Il testo ({ $lang }) ha { $len } caratteri: al massimo { $max }.
+measure-other-without-text = Una misura di tipo «altro» ha bisogno di un testo che dica che cos'è.
+measure-ends-before-start = La misura finisce prima di entrare in vigore.
+measure-invalid-time = «{ $value }» non è un orario: scrivete HH:MM, per esempio 18:00.
+measure-empty-curfew = Un coprifuoco dalle { $from } alla stessa ora non finisce mai: scegliete due orari diversi.
+measure-invalid-gathering = Un limite di assembramento di { $value } persone: scegliete da 1 a { $max }.
+err-no-measure = Nessuna misura con identificativo «{ $id }».
+err-measure-changed = La misura è stata modificata dopo la vostra lettura (è alla versione { $version }): rileggetela prima di salvarla.
+err-measure-withdrawn = Questa misura è stata ritirata: createne una nuova.
+err-invalid-measure-json = La misura non è valida: { $detail }

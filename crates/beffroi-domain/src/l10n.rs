@@ -81,6 +81,7 @@ use crate::alert::AlertError;
 use crate::commune::CommuneError;
 use crate::hours::HoursError;
 use crate::lang::{InvalidLangTag, UnsupportedLang};
+use crate::measure::MeasureError;
 use crate::place::{PlaceError, UnknownCategory};
 use crate::push::PushError;
 use crate::report::ReportError;
@@ -122,6 +123,30 @@ impl Localize for AlertError {
             InvalidIdentifier(i) => msg!("alert-invalid-identifier", identifier = i),
             MissingReference(t) => msg!("alert-missing-reference", msg_type = t.cap()),
             Shape(e) => e.msg(),
+        }
+    }
+}
+
+impl Localize for MeasureError {
+    fn msg(&self) -> Msg {
+        use MeasureError::*;
+        match self {
+            DuplicateLang(l) => msg!("measure-duplicate-lang", lang = l.tag()),
+            TextTooLong { lang, len, max } => msg!(
+                "measure-text-too-long",
+                lang = lang.tag(),
+                len = *len,
+                max = *max
+            ),
+            OtherWithoutText => msg!("measure-other-without-text"),
+            EndsBeforeStart => msg!("measure-ends-before-start"),
+            InvalidTime(t) => msg!("measure-invalid-time", value = t),
+            EmptyCurfew(t) => msg!("measure-empty-curfew", from = t),
+            InvalidGathering(n) => msg!(
+                "measure-invalid-gathering",
+                value = *n,
+                max = crate::measure::MAX_GATHERING
+            ),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! - [`hours`]: OSM `opening_hours` evaluated in the territory's time zone;
 //! - [`report`]: residents' reports, their categories and status history;
 //! - [`shape`]: CAP polygons and circles, the communes' outlines, point in polygon;
+//! - [`measure`]: the rules in force per commune (typed measures, their validity);
 //! - [`staff`]: town-hall staff roles and the login exchange;
 //! - [`sync`]: cursors and pages of the one-way delta sync;
 //! - [`thread`]: how a device reads an alert's thread (state, text in force);
@@ -28,6 +29,7 @@ pub mod hours;
 pub mod i18n;
 pub mod l10n;
 pub mod lang;
+pub mod measure;
 pub mod place;
 pub mod push;
 pub mod report;

@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 mod bus;
 mod leader;
+mod measures;
 mod photos;
 mod reports;
 mod snapshot;
@@ -37,6 +38,7 @@ use async_trait::async_trait;
 use beffroi_domain::alert::{
     AlertDraft, AlertMessage, Area, AuditEntry, MsgType, SignedAlert, StaffAlert,
 };
+use beffroi_domain::measure::{Measure, MeasureVersion};
 use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
 use beffroi_domain::push::{PushKeys, PushSubscription};
 use beffroi_domain::report::{
@@ -47,7 +49,8 @@ use beffroi_domain::sync::Change;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username, msg};
 use beffroi_store::rules::{self, PlaceWrite};
 use beffroi_store::{
-    Publication, PushSaved, ReportFilter, SentAlert, StaffCredentials, Store, StoreError, Submitted,
+    MeasureWrite, Publication, PushSaved, ReportFilter, SentAlert, StaffCredentials, Store,
+    StoreError, Submitted,
 };
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use serde_json::value::RawValue;
@@ -59,6 +62,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_secrets.sql")),
     (3, include_str!("../migrations/0003_photos.sql")),
+    (4, include_str!("../migrations/0004_measures.sql")),
 ];
 
 /// The advisory lock keys ("beffroi" and a number).
@@ -414,7 +418,7 @@ impl PgStore {
         Ok(Some(rules::staff_report(report, row.get(1), history)))
     }
 
-    async fn audit(
+    pub(crate) async fn audit(
         tx: &deadpool_postgres::Transaction<'_>,
         actor: &str,
         action: &str,
@@ -1070,6 +1074,26 @@ impl Store for PgStore {
                 ))
             })
             .collect()
+    }
+
+    async fn write_measure(&self, write: MeasureWrite) -> Result<Measure, StoreError> {
+        self.write_measure_tx(&write).await
+    }
+
+    async fn measures_since(
+        &self,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<SyncPage<Measure>, StoreError> {
+        self.measures_since_page(since, limit).await
+    }
+
+    async fn measures(&self) -> Result<Vec<Measure>, StoreError> {
+        self.current_measures().await
+    }
+
+    async fn measure_history(&self, id: String) -> Result<Vec<MeasureVersion>, StoreError> {
+        self.measure_versions(&id).await
     }
 
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {

@@ -185,6 +185,18 @@ pub(crate) async fn export(client: &mut deadpool_postgres::Client) -> Result<Sna
             },
         )
         .await?,
+        measures: rows(
+            &tx,
+            "SELECT id, version::bigint, data, withdrawn, rev FROM measures",
+            |r| MeasureRow {
+                id: r.get(0),
+                version: r.get(1),
+                data: r.get(2),
+                withdrawn: r.get(3),
+                rev: r.get(4),
+            },
+        )
+        .await?,
     })
 }
 
@@ -437,6 +449,15 @@ pub(crate) async fn import(
     .await?;
     for x in &s.secrets {
         tx.execute(&st, &[&x.name, &x.value, &x.created_at])
+            .await
+            .map_err(db)?;
+    }
+    let st = insert(
+        "INSERT INTO measures (id, version, data, withdrawn, rev) VALUES ($1, $2::bigint, $3, $4, $5)",
+    )
+    .await?;
+    for m in &s.measures {
+        tx.execute(&st, &[&m.id, &m.version, &m.data, &m.withdrawn, &m.rev])
             .await
             .map_err(db)?;
     }

@@ -26,7 +26,7 @@ pub(crate) fn parse_time(s: &str) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|e| StoreError::Corrupt(format!("time {s:?}: {e}")))
 }
 
-fn audit(
+pub(crate) fn audit(
     tx: &Transaction<'_>,
     actor: &str,
     action: &str,

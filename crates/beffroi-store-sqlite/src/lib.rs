@@ -10,6 +10,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use async_trait::async_trait;
 use beffroi_domain::alert::{AlertDraft, AlertMessage, AuditEntry, StaffAlert};
+use beffroi_domain::measure::{Measure, MeasureVersion};
 use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
 use beffroi_domain::report::{NewReport, ReporterView, StaffReport, StatusUpdate};
 use beffroi_domain::staff::StaffMember;
@@ -22,10 +23,12 @@ use time::OffsetDateTime;
 
 use beffroi_store::rules::PlaceWrite;
 use beffroi_store::{
-    Publication, PushSaved, ReportFilter, SentAlert, StaffCredentials, Store, StoreError, Submitted,
+    MeasureWrite, Publication, PushSaved, ReportFilter, SentAlert, StaffCredentials, Store,
+    StoreError, Submitted,
 };
 
 mod alerts;
+mod measures;
 mod push;
 mod reports;
 mod snapshot;
@@ -41,6 +44,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0007_reports_position.sql")),
         M::up(include_str!("../migrations/0008_push_subscriptions.sql")),
         M::up(include_str!("../migrations/0009_secrets.sql")),
+        M::up(include_str!("../migrations/0010_measures.sql")),
     ])
 });
 
@@ -625,6 +629,27 @@ impl Store for SqliteStore {
 
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
         self.call(move |conn| alerts::audit_log(conn, limit)).await
+    }
+
+    async fn write_measure(&self, write: MeasureWrite) -> Result<Measure, StoreError> {
+        self.call(move |conn| measures::write(conn, &write)).await
+    }
+
+    async fn measures_since(
+        &self,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<SyncPage<Measure>, StoreError> {
+        self.call(move |conn| measures::since(conn, since, limit))
+            .await
+    }
+
+    async fn measures(&self) -> Result<Vec<Measure>, StoreError> {
+        self.call(|conn| measures::current(conn)).await
+    }
+
+    async fn measure_history(&self, id: String) -> Result<Vec<MeasureVersion>, StoreError> {
+        self.call(move |conn| measures::history(conn, &id)).await
     }
 
     async fn submit_report(

@@ -191,6 +191,19 @@ pub(crate) fn export(conn: &mut Connection) -> Result<Snapshot, StoreError> {
                 created_at: r.get(2)?,
             })
         })?,
+        measures: rows(
+            c,
+            "SELECT id, version, data, withdrawn, rev FROM measures",
+            |r| {
+                Ok(MeasureRow {
+                    id: r.get(0)?,
+                    version: r.get(1)?,
+                    data: r.get(2)?,
+                    withdrawn: r.get(3)?,
+                    rev: r.get(4)?,
+                })
+            },
+        )?,
     })
 }
 
@@ -332,6 +345,12 @@ pub(crate) fn import(conn: &mut Connection, s: Snapshot) -> Result<(), StoreErro
         tx.execute(
             "INSERT INTO secrets (name, value, created_at) VALUES (?1, ?2, ?3)",
             params![x.name, x.value, x.created_at],
+        )?;
+    }
+    for m in &s.measures {
+        tx.execute(
+            "INSERT INTO measures (id, version, data, withdrawn, rev) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![m.id, m.version, m.data, m.withdrawn, m.rev],
         )?;
     }
     tx.commit()?;

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use beffroi_domain::alert::{AlertDraft, AlertMessage, AlertState, MsgType, Reference, Severity};
+use beffroi_domain::measure::{MaskRule, MeasureDraft, MeasureText, Rule};
 use beffroi_domain::place::{
     Address, Category, Place, PlaceId, Position, Source, UpsertCounts, Writer,
 };
@@ -26,7 +27,8 @@ use beffroi_domain::{Commune, Cursor, Lang, Role};
 use time::{Duration, OffsetDateTime};
 
 use crate::{
-    Expect, Photo, PhotoBlobs, Publication, PushSaved, ReportFilter, Store, StoreError, Submitted,
+    Expect, MeasureWrite, Photo, PhotoBlobs, Publication, PushSaved, ReportFilter, Store,
+    StoreError, Submitted,
 };
 
 // ---------------------------------------------------------------- fixtures
@@ -1268,12 +1270,189 @@ pub async fn secrets(store: &dyn Store) {
     );
 }
 
+// ---------------------------------------------------------------- measures
+
+fn curfew(from: &str) -> MeasureDraft {
+    MeasureDraft {
+        rule: Rule::Curfew {
+            from: from.into(),
+            until: "06:00".into(),
+        },
+        communes: vec!["06088".parse().unwrap()],
+        texts: vec![MeasureText {
+            lang: Lang::Fr,
+            text: "Attestation requise".into(),
+        }],
+        since: OffsetDateTime::from_unix_timestamp(1_602_885_600).unwrap(),
+        until: None,
+    }
+}
+
+fn measure_write(id: &str, expected: Option<u32>, draft: Option<MeasureDraft>) -> MeasureWrite {
+    MeasureWrite {
+        id: id.into(),
+        expected,
+        draft,
+        at: OffsetDateTime::from_unix_timestamp(1_602_800_000).unwrap(),
+        actor: "m.durand".into(),
+    }
+}
+
+fn message_id(e: StoreError) -> &'static str {
+    match e {
+        StoreError::Conflict(m) | StoreError::NotFound(m) => m.id,
+        other => panic!("expected a conflict or not found, got {other:?}"),
+    }
+}
+
+/// write_measure, measures, measures_since, measure_history: versions
+/// follow each other (a stale or withdrawn one is refused), devices get
+/// each measure's latest version once and withdrawn ones as tombstones,
+/// every version stays in the history and the audit log.
+pub async fn measures(store: &dyn Store) {
+    assert!(store.measures().await.unwrap().is_empty());
+    assert!(store.measure_history("a".into()).await.unwrap().is_empty());
+    let empty = store.measures_since(Cursor::START, 10).await.unwrap();
+    assert!(empty.items.is_empty() && empty.deleted.is_empty());
+    assert_eq!(empty.next_cursor, Cursor::START);
+
+    let a1 = store
+        .write_measure(measure_write("a", None, Some(curfew("21:00"))))
+        .await
+        .unwrap();
+    assert_eq!((a1.id.as_str(), a1.version), ("a", 1));
+    assert_eq!(a1.draft, curfew("21:00"));
+    assert_eq!(
+        message_id(
+            store
+                .write_measure(measure_write("a", None, Some(curfew("20:00"))))
+                .await
+                .unwrap_err()
+        ),
+        "err-measure-changed",
+        "an id is made once"
+    );
+    let a2 = store
+        .write_measure(measure_write("a", Some(1), Some(curfew("18:00"))))
+        .await
+        .unwrap();
+    assert_eq!(a2.version, 2);
+    assert_eq!(
+        message_id(
+            store
+                .write_measure(measure_write("a", Some(1), Some(curfew("19:00"))))
+                .await
+                .unwrap_err()
+        ),
+        "err-measure-changed",
+        "a write from a stale read is refused"
+    );
+    let again = store
+        .write_measure(measure_write("a", Some(2), Some(curfew("18:00"))))
+        .await
+        .unwrap();
+    assert_eq!(again, a2, "the same content makes no version");
+    assert_eq!(
+        message_id(
+            store
+                .write_measure(measure_write("nope", Some(1), Some(curfew("18:00"))))
+                .await
+                .unwrap_err()
+        ),
+        "err-no-measure"
+    );
+    let b = store
+        .write_measure(measure_write(
+            "b",
+            None,
+            Some(MeasureDraft {
+                rule: Rule::Masks {
+                    required: MaskRule::Everywhere,
+                },
+                communes: vec![],
+                ..curfew("00:00")
+            }),
+        ))
+        .await
+        .unwrap();
+
+    let first = store.measures_since(Cursor::START, 1).await.unwrap();
+    assert_eq!(
+        first.items,
+        std::slice::from_ref(&a2),
+        "only the latest version is sent"
+    );
+    assert!(first.has_more);
+    let second = store.measures_since(first.next_cursor, 10).await.unwrap();
+    assert_eq!(second.items, std::slice::from_ref(&b));
+    assert!(!second.has_more);
+    assert_eq!(store.measures().await.unwrap(), [a2.clone(), b.clone()]);
+
+    let withdrawn = store
+        .write_measure(measure_write("a", Some(2), None))
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.version, 3);
+    assert_eq!(withdrawn.draft, a2.draft, "a withdrawal keeps the content");
+    let after = store.measures_since(second.next_cursor, 10).await.unwrap();
+    assert!(after.items.is_empty());
+    assert_eq!(after.deleted, ["a"]);
+    let whole = store.measures_since(Cursor::START, 10).await.unwrap();
+    assert_eq!(whole.items, std::slice::from_ref(&b));
+    assert_eq!(whole.deleted, ["a"]);
+    assert_eq!(store.measures().await.unwrap(), [b]);
+    for w in [
+        measure_write("a", Some(3), Some(curfew("22:00"))),
+        measure_write("a", Some(3), None),
+    ] {
+        assert_eq!(
+            message_id(store.write_measure(w).await.unwrap_err()),
+            "err-measure-withdrawn"
+        );
+    }
+    assert_eq!(
+        message_id(
+            store
+                .write_measure(measure_write("nope", None, None))
+                .await
+                .unwrap_err()
+        ),
+        "err-no-measure"
+    );
+
+    let history = store.measure_history("a".into()).await.unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .map(|v| (v.measure.version, v.withdrawn))
+            .collect::<Vec<_>>(),
+        [(1, false), (2, false), (3, true)]
+    );
+    assert_eq!(history[0].measure, a1);
+    let audit: Vec<(String, String)> = store
+        .audit_log(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.target == "a")
+        .map(|e| (e.action, e.actor))
+        .collect();
+    assert_eq!(
+        audit,
+        [
+            ("measure-withdrawn".to_owned(), "m.durand".to_owned()),
+            ("measure-changed".to_owned(), "m.durand".to_owned()),
+            ("measure-created".to_owned(), "m.durand".to_owned()),
+        ]
+    );
+}
+
 // ---------------------------------------------------------------- copy
 
 /// A town hall with a row in every table: communes, staff and a session,
 /// places and a tombstone, a draft and a sent then cancelled alert (with
 /// their audit), reports and a status history, a push subscription, a
-/// secret. What [`copy`] and the cross-backend migration tests copy.
+/// secret, a measure and a withdrawn one. What [`copy`] and the cross-backend migration tests copy.
 pub async fn town_hall(store: &dyn Store) {
     territory(store).await;
     let name = "m.durand".parse().unwrap();
@@ -1358,6 +1537,18 @@ pub async fn town_hall(store: &dyn Store) {
         .add_secret("report.secret".into(), "s3cret".into())
         .await
         .unwrap();
+    store
+        .write_measure(measure_write("m1", None, Some(curfew("21:00"))))
+        .await
+        .unwrap();
+    store
+        .write_measure(measure_write("m1", Some(1), None))
+        .await
+        .unwrap();
+    store
+        .write_measure(measure_write("m2", None, Some(curfew("18:00"))))
+        .await
+        .unwrap();
 }
 
 /// export, import: a whole town hall copied into an empty store is the
@@ -1418,6 +1609,16 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) {
         Some(&ReportStatus::Fixed)
     );
     assert_eq!(to.secrets().await.unwrap(), from.secrets().await.unwrap());
+    assert_eq!(
+        to.measures_since(Cursor::START, 10).await.unwrap(),
+        from.measures_since(Cursor::START, 10).await.unwrap(),
+        "the rules in force and the withdrawn one's tombstone"
+    );
+    assert_eq!(
+        to.measure_history("m1".into()).await.unwrap().len(),
+        2,
+        "the history came along"
+    );
 
     // The copy goes on after the original's cursors and ids.
     let last = Cursor(u64::try_from(original.last_cursor).unwrap());
@@ -1667,7 +1868,8 @@ macro_rules! contract {
     ($backend:ident, $open:path) => {
         $crate::contract!(@stories $backend, $open, [
             communes, staff_and_sessions, places, alerts,
-            report_intake_and_status, report_lists, push_subscriptions, secrets
+            report_intake_and_status, report_lists, push_subscriptions, secrets,
+            measures
         ]);
     };
     (@stories $backend:ident, $open:path, [$($story:ident),*]) => {

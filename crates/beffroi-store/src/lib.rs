@@ -15,6 +15,7 @@ use beffroi_domain::l10n::Msg;
 use std::sync::Arc;
 
 use beffroi_domain::alert::{AlertDraft, AlertMessage, Area, AuditEntry, StaffAlert};
+use beffroi_domain::measure::{Measure, MeasureDraft, MeasureVersion};
 use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
 use beffroi_domain::report::{NewReport, ReporterView, StaffReport, StatusUpdate};
 use beffroi_domain::staff::StaffMember;
@@ -139,6 +140,18 @@ pub struct Publication {
     pub signed: String,
     pub actor: String,
     pub action: &'static str,
+}
+
+/// A measure's next version, as staff write it.
+#[derive(Debug, Clone)]
+pub struct MeasureWrite {
+    pub id: String,
+    /// The version the writer read; `None` makes a new measure.
+    pub expected: Option<u32>,
+    /// The new content; `None` withdraws the measure.
+    pub draft: Option<MeasureDraft>,
+    pub at: OffsetDateTime,
+    pub actor: String,
 }
 
 /// A staff member with the secret needed to check their password.
@@ -295,6 +308,26 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// The newest audit entries first.
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Writes a measure's next version, with its audit entry, all or
+    /// nothing: [`StoreError::Conflict`] when `expected` is not its latest
+    /// version or it was withdrawn, [`StoreError::NotFound`] when there is no
+    /// such measure. The same content again writes nothing.
+    async fn write_measure(&self, write: MeasureWrite) -> Result<Measure, StoreError>;
+
+    /// The latest versions changed after `since` (withdrawn ones as
+    /// tombstones), at most `limit`, in cursor order.
+    async fn measures_since(
+        &self,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<SyncPage<Measure>, StoreError>;
+
+    /// Every measure's latest version but the withdrawn ones.
+    async fn measures(&self) -> Result<Vec<Measure>, StoreError>;
+
+    /// Every version of one measure, oldest first (empty: no such measure).
+    async fn measure_history(&self, id: String) -> Result<Vec<MeasureVersion>, StoreError>;
 
     /// Stores a report durably with its first status (received), unless its
     /// id is known: a repeat of the same submission (`digest`) is `Again`.

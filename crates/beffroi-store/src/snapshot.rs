@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 /// Every table a town hall's data is in (the cursor sequence aside), in
 /// the order a copy fills them.
-pub const TABLES: [&str; 11] = [
+pub const TABLES: [&str; 12] = [
     "communes",
     "staff",
     "sessions",
@@ -27,6 +27,7 @@ pub const TABLES: [&str; 11] = [
     "report_status",
     "push_subscriptions",
     "secrets",
+    "measures",
 ];
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -44,6 +45,7 @@ pub struct Snapshot {
     pub report_status: Vec<ReportStatusRow>,
     pub push_subscriptions: Vec<PushRow>,
     pub secrets: Vec<SecretRow>,
+    pub measures: Vec<MeasureRow>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -165,6 +167,17 @@ pub struct SecretRow {
     pub created_at: i64,
 }
 
+/// One version of a measure (the rules in force).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureRow {
+    pub id: String,
+    pub version: i64,
+    /// The version as JSON (a `Measure`), as the store keeps it.
+    pub data: String,
+    pub withdrawn: bool,
+    pub rev: i64,
+}
+
 impl Snapshot {
     /// How many rows each table has, by the table's name, in import order.
     pub fn counts(&self) -> Vec<(&'static str, usize)> {
@@ -180,6 +193,7 @@ impl Snapshot {
             self.report_status.len(),
             self.push_subscriptions.len(),
             self.secrets.len(),
+            self.measures.len(),
         ];
         TABLES.into_iter().zip(rows).collect()
     }
@@ -205,6 +219,8 @@ impl Snapshot {
         self.push_subscriptions
             .sort_by(|a, b| a.endpoint.cmp(&b.endpoint));
         self.secrets.sort_by(|a, b| a.name.cmp(&b.name));
+        self.measures
+            .sort_by(|a, b| (&a.id, a.version).cmp(&(&b.id, b.version)));
         for s in &mut self.staff {
             s.created_at = micros(s.created_at);
         }
