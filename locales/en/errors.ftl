@@ -215,4 +215,3 @@ measure-invalid-gathering = A gathering limit of { $value } people: choose 1 to 
 err-no-measure = No measure with id "{ $id }".
 err-measure-changed = The measure was changed since you read it (it is at version { $version }): read it again before saving.
 err-measure-withdrawn = This measure was withdrawn: create a new one.
-err-invalid-measure-json = The measure is not valid: { $detail }

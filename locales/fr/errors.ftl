@@ -215,4 +215,3 @@ measure-invalid-gathering = Une limite de rassemblement de { $value } personnes 
 err-no-measure = Aucune mesure d'identifiant « { $id } ».
 err-measure-changed = La mesure a été modifiée depuis votre lecture (elle est à la version { $version }) : relisez-la avant de l'enregistrer.
 err-measure-withdrawn = Cette mesure a été retirée : créez-en une nouvelle.
-err-invalid-measure-json = La mesure n'est pas valide : { $detail }

@@ -215,4 +215,3 @@ measure-invalid-gathering = Un limite di assembramento di { $value } persone: sc
 err-no-measure = Nessuna misura con identificativo «{ $id }».
 err-measure-changed = La misura è stata modificata dopo la vostra lettura (è alla versione { $version }): rileggetela prima di salvarla.
 err-measure-withdrawn = Questa misura è stata ritirata: createne una nuova.
-err-invalid-measure-json = La misura non è valida: { $detail }

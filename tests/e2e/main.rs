@@ -10,6 +10,7 @@ mod directory;
 mod faults;
 mod make;
 mod maps;
+mod measures;
 mod metrics;
 mod open311;
 mod pages;

@@ -25,6 +25,19 @@ pub struct Json<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct Query<T>(pub T);
 
+/// A query's `commune` parameter: an INSEE code, or a 400 saying why not.
+pub fn commune_param(commune: Option<&str>) -> Result<Option<beffroi_domain::InseeCode>, ApiError> {
+    use beffroi_domain::l10n::Localize;
+    commune
+        .map(|c| {
+            c.parse()
+                .map_err(|e: beffroi_domain::commune::CommuneError| {
+                    ApiError::BadRequest("invalid_query", e.msg())
+                })
+        })
+        .transpose()
+}
+
 /// A request's media type, lowercase, without parameters (`""` when absent).
 pub fn media_type(headers: &axum::http::HeaderMap) -> String {
     headers
@@ -49,6 +62,13 @@ pub trait MinRole: Send + Sync + 'static {
 pub struct AnyStaff;
 impl MinRole for AnyStaff {
     const ROLE: Role = Role::Editor;
+}
+
+/// Publishers and admins: who speaks for the town hall to residents.
+#[derive(Debug)]
+pub struct Publisher;
+impl MinRole for Publisher {
+    const ROLE: Role = Role::Publisher;
 }
 
 #[derive(Debug)]

@@ -27,19 +27,13 @@ use utoipa::IntoParams;
 use crate::AppState;
 use crate::cap;
 use crate::error::ApiError;
-use crate::extract::{AnyStaff, Authorized, Json, MinRole, Query, media_type};
+use crate::extract::{AnyStaff, Authorized, Json, Publisher, Query, media_type};
 use crate::hub::Subscription;
 use crate::routes::communes::SinceQuery;
 use crate::service::alerts as service;
 
 /// The largest CAP document accepted.
 pub const CAP_MAX_BYTES: usize = 1024 * 1024;
-
-#[derive(Debug)]
-pub struct Publisher;
-impl MinRole for Publisher {
-    const ROLE: Role = Role::Publisher;
-}
 
 /// Drafts an alert (JSON `AlertDraft`, any staff), or publishes a CAP 1.2
 /// message at once (`application/cap+xml`, publishers): an `Alert` starts a new
@@ -322,7 +316,7 @@ pub struct AuditQuery {
     pub limit: Option<u32>,
 }
 
-/// Who published, updated and cancelled what, and when.
+/// Who published, updated and cancelled what (alerts, measures), and when.
 #[utoipa::path(get, path = "/admin/audit", tag = "alerts", security(("bearer" = [])), params(AuditQuery),
     responses((status = 200, body = Vec<AuditEntry>), (status = 401, body = ErrorBody)))]
 pub async fn audit(

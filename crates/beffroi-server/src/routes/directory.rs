@@ -165,17 +165,8 @@ pub async fn info(
     State(state): State<AppState>,
     crate::extract::Query(q): crate::extract::Query<InfoQuery>,
 ) -> Result<JsonResponse<DirectoryInfo>, ApiError> {
-    use beffroi_domain::InseeCode;
-    use beffroi_domain::l10n::Localize;
     use beffroi_domain::place::{Category, Position};
-    let commune = q
-        .commune
-        .as_deref()
-        .map(|c| {
-            c.parse::<InseeCode>()
-                .map_err(|e| ApiError::BadRequest("invalid_query", e.msg()))
-        })
-        .transpose()?;
+    let commune = crate::extract::commune_param(q.commune.as_deref())?;
     let (list, _) = places(&state).await?;
     let centre = match commune {
         None => None,

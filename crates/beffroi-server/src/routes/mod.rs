@@ -6,6 +6,7 @@ pub mod auth;
 pub mod communes;
 pub mod directory;
 pub mod health;
+pub mod measures;
 pub mod meta;
 pub mod open311;
 pub mod places;
@@ -73,6 +74,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::triage))
         .routes(routes!(reports::staff_get))
         .routes(routes!(reports::change_status))
+        .routes(routes!(measures::changes))
+        .routes(routes!(measures::history))
+        .routes(routes!(measures::open_data_json))
+        .routes(routes!(measures::open_data_csv))
+        .routes(routes!(measures::create))
+        .routes(routes!(measures::update, measures::withdraw))
         .routes(routes!(webpush::key))
         .routes(routes!(webpush::subscribe, webpush::unsubscribe))
 }

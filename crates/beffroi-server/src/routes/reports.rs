@@ -390,7 +390,7 @@ pub struct TriageQuery {
 /// reception time and id), to pass back as `after`.
 pub const NEXT_PAGE_HEADER: &str = "beffroi-next-page";
 
-fn when(s: Option<&str>, name: &str) -> Result<Option<OffsetDateTime>, ApiError> {
+pub(crate) fn when(s: Option<&str>, name: &str) -> Result<Option<OffsetDateTime>, ApiError> {
     s.map(|s| {
         OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
             ApiError::BadRequest(

@@ -4,4 +4,5 @@
 //! happens to the town hall's data happens here.
 
 pub mod alerts;
+pub mod measures;
 pub mod reports;

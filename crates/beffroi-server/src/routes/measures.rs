@@ -1,0 +1,245 @@
+//! The rules in force: a public delta feed for residents' devices, each
+//! measure's history, open data (JSON and CSV, for anyone to reuse), and
+//! staff routes to write them (publishers: they speak for the town hall).
+
+use axum::Json as JsonResponse;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use beffroi_domain::api::ErrorBody;
+use beffroi_domain::measure::{Measure, MeasureDraft, MeasureVersion};
+use beffroi_domain::sync::page_limit;
+use beffroi_domain::{Cursor, InseeCode, Lang, SyncPage, msg};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use utoipa::IntoParams;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{Authorized, Json, Publisher, Query};
+use crate::routes::communes::SinceQuery;
+use crate::service::measures as service;
+
+/// Changes to the rules in force after a cursor: each changed measure's
+/// latest version, then the withdrawn ones' ids.
+#[utoipa::path(get, path = "/measures", tag = "measures", params(SinceQuery),
+    responses((status = 200, body = SyncPage<Measure>), (status = 400, body = ErrorBody)))]
+pub async fn changes(
+    State(state): State<AppState>,
+    Query(q): Query<SinceQuery>,
+) -> Result<JsonResponse<SyncPage<Measure>>, ApiError> {
+    let page = state
+        .store
+        .measures_since(Cursor(q.since.unwrap_or(0)), page_limit(q.limit))
+        .await?;
+    Ok(JsonResponse(page))
+}
+
+fn no_measure(id: &str) -> ApiError {
+    ApiError::NotFound(msg!("err-no-measure", id = id))
+}
+
+/// Every version of a measure, oldest first; the last one says whether it
+/// was withdrawn.
+#[utoipa::path(get, path = "/measures/{id}/history", tag = "measures",
+    params(("id" = String, Path, description = "measure id")),
+    responses((status = 200, body = Vec<MeasureVersion>), (status = 404, body = ErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<JsonResponse<Vec<MeasureVersion>>, ApiError> {
+    let versions = state.store.measure_history(id.clone()).await?;
+    if versions.is_empty() {
+        return Err(no_measure(&id));
+    }
+    Ok(JsonResponse(versions))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct OpenDataQuery {
+    /// Only the measures that apply to this commune (INSEE code), the
+    /// territory's included.
+    commune: Option<String>,
+    /// Only the measures in force at this time (RFC 3339, or `now`).
+    at: Option<String>,
+}
+
+/// The measures an open data query asks for.
+async fn selected(state: &AppState, q: &OpenDataQuery) -> Result<Vec<Measure>, ApiError> {
+    let commune = crate::extract::commune_param(q.commune.as_deref())?;
+    let at = match q.at.as_deref() {
+        Some("now") => Some(OffsetDateTime::now_utc()),
+        other => crate::routes::reports::when(other, "at")?,
+    };
+    let mut measures = state.store.measures().await?;
+    measures.retain(|m| {
+        commune.as_ref().is_none_or(|c| m.draft.applies_to(c))
+            && at.is_none_or(|at| m.draft.in_force(at))
+    });
+    Ok(measures)
+}
+
+/// Open data may be read from any site (no credentials are involved).
+fn open_data(response: impl IntoResponse) -> Response {
+    (
+        [
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        response,
+    )
+        .into_response()
+}
+
+/// The rules in force as open data (JSON): every measure not withdrawn,
+/// or those of one commune, or those in force at a time.
+#[utoipa::path(get, path = "/open-data/measures.json", tag = "measures", params(OpenDataQuery),
+    responses((status = 200, body = Vec<Measure>), (status = 400, body = ErrorBody)))]
+pub async fn open_data_json(
+    State(state): State<AppState>,
+    Query(q): Query<OpenDataQuery>,
+) -> Result<Response, ApiError> {
+    Ok(open_data(JsonResponse(selected(&state, &q).await?)))
+}
+
+/// The CSV columns, in order.
+pub const CSV_HEADER: [&str; 11] = [
+    "id",
+    "version",
+    "kind",
+    "value",
+    "communes",
+    "since",
+    "until",
+    "text_fr",
+    "text_en",
+    "text_it",
+    "changed_at",
+];
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+/// The measures as CSV (RFC 4180, UTF-8): one row per measure, the
+/// communes as INSEE codes separated by spaces (empty: the whole territory).
+pub fn csv(measures: &[Measure]) -> Result<String, ApiError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let internal = |e: csv::Error| ApiError::Internal(e.to_string());
+    w.write_record(CSV_HEADER).map_err(internal)?;
+    for m in measures {
+        let d = &m.draft;
+        let text = |lang: Lang| {
+            d.texts
+                .iter()
+                .find(|t| t.lang == lang)
+                .map(|t| t.text.clone())
+                .unwrap_or_default()
+        };
+        let communes: Vec<&str> = d.communes.iter().map(InseeCode::as_str).collect();
+        w.write_record([
+            m.id.clone(),
+            m.version.to_string(),
+            d.rule.kind().to_owned(),
+            d.rule.value(),
+            communes.join(" "),
+            rfc3339(d.since),
+            d.until.map(rfc3339).unwrap_or_default(),
+            text(Lang::Fr),
+            text(Lang::En),
+            text(Lang::It),
+            rfc3339(m.changed_at),
+        ])
+        .map_err(internal)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// The rules in force as open data (CSV), with the JSON's filters.
+#[utoipa::path(get, path = "/open-data/measures.csv", tag = "measures", params(OpenDataQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+pub async fn open_data_csv(
+    State(state): State<AppState>,
+    Query(q): Query<OpenDataQuery>,
+) -> Result<Response, ApiError> {
+    let body = csv(&selected(&state, &q).await?)?;
+    Ok(open_data((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"measures.csv\"",
+            ),
+        ],
+        body,
+    )))
+}
+
+/// Adds a measure.
+#[utoipa::path(post, path = "/admin/measures", tag = "measures", request_body = MeasureDraft, security(("bearer" = [])),
+    responses((status = 201, body = Measure), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    who: Authorized<Publisher>,
+    Json(draft): Json<MeasureDraft>,
+) -> Result<(StatusCode, JsonResponse<Measure>), ApiError> {
+    let id = format!("m:{}", uuid::Uuid::now_v7());
+    let measure =
+        service::write(&state, id, None, Some(draft), who.staff.username.as_str()).await?;
+    Ok((StatusCode::CREATED, JsonResponse(measure)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct VersionQuery {
+    /// The version the change was made from (a newer one refuses it: 409).
+    version: u32,
+}
+
+/// Changes a measure: its next version.
+#[utoipa::path(put, path = "/admin/measures/{id}", tag = "measures", request_body = MeasureDraft, security(("bearer" = [])),
+    params(("id" = String, Path, description = "measure id"), VersionQuery),
+    responses((status = 200, body = Measure), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    who: Authorized<Publisher>,
+    Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
+    Json(draft): Json<MeasureDraft>,
+) -> Result<JsonResponse<Measure>, ApiError> {
+    let measure = service::write(
+        &state,
+        id,
+        Some(q.version),
+        Some(draft),
+        who.staff.username.as_str(),
+    )
+    .await?;
+    Ok(JsonResponse(measure))
+}
+
+/// Withdraws a measure: devices drop it at their next sync, its history stays.
+#[utoipa::path(delete, path = "/admin/measures/{id}", tag = "measures", security(("bearer" = [])),
+    params(("id" = String, Path, description = "measure id"), VersionQuery),
+    responses((status = 200, body = Measure), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    who: Authorized<Publisher>,
+    Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> Result<JsonResponse<Measure>, ApiError> {
+    let measure = service::write(
+        &state,
+        id,
+        Some(q.version),
+        None,
+        who.staff.username.as_str(),
+    )
+    .await?;
+    Ok(JsonResponse(measure))
+}

@@ -1,0 +1,74 @@
+//! The rules in force: staff write a measure's versions (checked against
+//! the domain rules and the territory), residents' devices and open data
+//! read them.
+
+use beffroi_domain::measure::{Measure, MeasureDraft};
+use beffroi_domain::msg;
+use time::OffsetDateTime;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::store::MeasureWrite;
+
+/// `t` to the second: what staff set and residents read.
+fn second(t: OffsetDateTime) -> OffsetDateTime {
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+/// Checks a draft against the domain rules and the territory's communes.
+async fn checked(state: &AppState, draft: MeasureDraft) -> Result<MeasureDraft, ApiError> {
+    let mut draft = draft.tidied();
+    draft.since = second(draft.since);
+    draft.until = draft.until.map(second);
+    draft
+        .validate()
+        .map_err(|e| ApiError::invalid("invalid_measure", &e))?;
+    if !draft.communes.is_empty() {
+        let known = state.store.communes().await?;
+        if let Some(unknown) = draft
+            .communes
+            .iter()
+            .find(|c| !known.iter().any(|k| &k.code == *c))
+        {
+            return Err(ApiError::Unprocessable(
+                "invalid_measure",
+                msg!("err-commune-outside", code = unknown.as_str()),
+            ));
+        }
+    }
+    Ok(draft)
+}
+
+/// Writes a measure's next version: a new measure when `expected` is
+/// `None`, else the version the writer read; `None` as the draft withdraws it.
+pub async fn write(
+    state: &AppState,
+    id: String,
+    expected: Option<u32>,
+    draft: Option<MeasureDraft>,
+    actor: &str,
+) -> Result<Measure, ApiError> {
+    let draft = match draft {
+        Some(d) => Some(checked(state, d).await?),
+        None => None,
+    };
+    let withdraws = draft.is_none();
+    let measure = state
+        .store
+        .write_measure(MeasureWrite {
+            id,
+            expected,
+            draft,
+            at: second(OffsetDateTime::now_utc()),
+            actor: actor.to_owned(),
+        })
+        .await?;
+    tracing::info!(
+        staff = %actor,
+        measure = %measure.id,
+        version = measure.version,
+        withdrawn = withdraws,
+        "measure written"
+    );
+    Ok(measure)
+}

@@ -1,0 +1,320 @@
+//! The rules in force end to end: publishers write measures, anyone reads
+//! them as open data (JSON, CSV), devices sync them with tombstones.
+
+use beffroi_domain::Role;
+use beffroi_tests::{TownHall, get_json, town_hall};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+fn at(days: i64) -> String {
+    (OffsetDateTime::now_utc() + time::Duration::days(days))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&Rfc3339)
+        .unwrap()
+}
+
+fn nice_curfew() -> Value {
+    json!({
+        "rule": {"kind": "curfew", "from": "21:00", "until": "06:00"},
+        "communes": ["06088"],
+        "texts": [
+            {"lang": "fr", "text": "Sorties avec attestation, sauf urgence"},
+            {"lang": "en", "text": "Going out needs an attestation, except emergencies"}
+        ],
+        "since": at(-1),
+        "until": at(10)
+    })
+}
+
+fn masks_everywhere() -> Value {
+    json!({
+        "rule": {"kind": "masks", "required": "everywhere"},
+        "since": at(-2),
+        "until": null
+    })
+}
+
+/// Sends `body` to a staff route; the status and the JSON answer.
+async fn send(
+    th: &TownHall,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+    lang: &str,
+) -> (StatusCode, Value) {
+    let mut req = th
+        .staff(method, path, token)
+        .header("accept-language", lang);
+    if let Some(body) = body {
+        req = req.json(body);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
+    let th = town_hall().await;
+    let admin = th.staff_token().await;
+    let editor = th.staff_with_role("e.martin", Role::Editor).await;
+
+    // Only publishers speak for the town hall.
+    let (status, _) = send(
+        &th,
+        Method::POST,
+        "/admin/measures",
+        &editor,
+        Some(&nice_curfew()),
+        "fr",
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let anonymous = reqwest::Client::new()
+        .post(th.api("/admin/measures"))
+        .json(&nice_curfew())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    let (status, curfew) = send(
+        &th,
+        Method::POST,
+        "/admin/measures",
+        &admin,
+        Some(&nice_curfew()),
+        "fr",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{curfew}");
+    assert_eq!(curfew["version"], 1);
+    let id = curfew["id"].as_str().unwrap().to_owned();
+    let (status, masks) = send(
+        &th,
+        Method::POST,
+        "/admin/measures",
+        &admin,
+        Some(&masks_everywhere()),
+        "fr",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{masks}");
+
+    // Bad input is said in the writer's language, and nothing is stored.
+    let mut bad = nice_curfew();
+    bad["rule"]["from"] = json!("24:00");
+    let (status, body) = send(
+        &th,
+        Method::POST,
+        "/admin/measures",
+        &admin,
+        Some(&bad),
+        "it",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["message"],
+        "«24:00» non è un orario: scrivete HH:MM, per esempio 18:00."
+    );
+    let mut outside = nice_curfew();
+    outside["communes"] = json!(["75056"]);
+    let (status, body) = send(
+        &th,
+        Method::POST,
+        "/admin/measures",
+        &admin,
+        Some(&outside),
+        "fr",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["message"],
+        "La commune 75056 ne fait pas partie du territoire."
+    );
+    let mut backwards = masks_everywhere();
+    backwards["until"] = json!(at(-3));
+    let (status, body) = send(
+        &th,
+        Method::POST,
+        "/admin/measures",
+        &admin,
+        Some(&backwards),
+        "en",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["message"],
+        "The measure ends before it takes effect."
+    );
+
+    // A change is a new version; one made from a stale read is refused.
+    let mut later = nice_curfew();
+    later["rule"]["from"] = json!("18:00");
+    let path = format!("/admin/measures/{id}?version=1");
+    let (status, v2) = send(&th, Method::PUT, &path, &admin, Some(&later), "fr").await;
+    assert_eq!(status, StatusCode::OK, "{v2}");
+    assert_eq!(
+        (v2["version"].as_u64(), v2["rule"]["from"].as_str()),
+        (Some(2), Some("18:00"))
+    );
+    let (status, body) = send(&th, Method::PUT, &path, &admin, Some(&nice_curfew()), "fr").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("version 2"),
+        "{body}"
+    );
+
+    // Open data: every measure, one commune's, those in force now.
+    let all = get_json(&th.api("/open-data/measures.json")).await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let cagnes = get_json(&th.api("/open-data/measures.json?commune=06027&at=now")).await;
+    assert_eq!(
+        cagnes,
+        json!([masks]),
+        "the territory's measure applies to Cagnes"
+    );
+    let nice = get_json(&th.api("/open-data/measures.json?commune=06088&at=now")).await;
+    assert_eq!(nice.as_array().unwrap().len(), 2);
+    let next_month = get_json(&th.api(&format!(
+        "/open-data/measures.json?commune=06088&at={}",
+        at(30).replace('+', "%2B")
+    )))
+    .await;
+    assert_eq!(next_month, json!([masks]), "the curfew will have ended");
+    for (query, message) in [
+        ("?commune=Nice", "Code INSEE « Nice » non valide"),
+        (
+            "?at=tomorrow",
+            "at « tomorrow » n'est pas une date RFC 3339",
+        ),
+    ] {
+        let resp = reqwest::get(th.api(&format!("/open-data/measures.json{query}")))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+        let body: Value = resp.json().await.unwrap();
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(message),
+            "{body}"
+        );
+    }
+
+    let resp = reqwest::get(th.api("/open-data/measures.csv?commune=06088"))
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(resp.headers()["access-control-allow-origin"], "*");
+    let text = resp.text().await.unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        rows.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "id",
+            "version",
+            "kind",
+            "value",
+            "communes",
+            "since",
+            "until",
+            "text_fr",
+            "text_en",
+            "text_it",
+            "changed_at"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let curfew_row = rows.iter().find(|r| &r[0] == id.as_str()).unwrap();
+    assert_eq!(&curfew_row[1], "2");
+    assert_eq!(&curfew_row[2], "curfew");
+    assert_eq!(&curfew_row[3], "18:00-06:00");
+    assert_eq!(&curfew_row[4], "06088");
+    assert_eq!(
+        &curfew_row[7], "Sorties avec attestation, sauf urgence",
+        "a comma survives quoting"
+    );
+    assert_eq!(&curfew_row[9], "", "no Italian text");
+    let masks_row = rows.iter().find(|r| &r[2] == "masks").unwrap();
+    assert_eq!(
+        (&masks_row[3], &masks_row[4], &masks_row[6]),
+        ("everywhere", "", "")
+    );
+
+    // Withdrawn: devices get a tombstone, the history keeps every version.
+    let (status, withdrawn) = send(
+        &th,
+        Method::DELETE,
+        &format!("/admin/measures/{id}?version=2"),
+        &admin,
+        None,
+        "fr",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{withdrawn}");
+    assert_eq!(withdrawn["version"], 3);
+    let page = get_json(&th.api("/measures?since=0")).await;
+    assert_eq!(page["items"], json!([masks]));
+    assert_eq!(page["deleted"], json!([id]));
+    let history = get_json(&th.api(&format!("/measures/{id}/history"))).await;
+    let versions: Vec<(u64, bool)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["version"].as_u64().unwrap(),
+                v["withdrawn"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(versions, [(1, false), (2, false), (3, true)]);
+    let (status, body) = send(
+        &th,
+        Method::PUT,
+        &format!("/admin/measures/{id}?version=3"),
+        &admin,
+        Some(&later),
+        "en",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(
+        body["error"]["message"],
+        "This measure was withdrawn: create a new one."
+    );
+    let resp = reqwest::get(th.api("/measures/m:unknown/history"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        get_json(&th.api("/open-data/measures.json")).await,
+        json!([masks])
+    );
+
+    // Every change is in the audit log, with who made it.
+    let audit = th.staff_json("/admin/audit", &admin).await;
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["target"] == id.as_str())
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["measure-withdrawn", "measure-changed", "measure-created"]
+    );
+}
