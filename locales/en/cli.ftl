@@ -53,3 +53,5 @@ cli-place-line = { $name } — { $place } — notifications: { $from }
 cli-place-saved = Place “{ $name }” saved on this device.
 cli-place-removed = You no longer follow “{ $name }”.
 cli-place-not-followed = You follow no place named “{ $name }” (see “beffroi places”).
+cli-rules-home = { $commune } (home)
+cli-rules-place = { $place } — { $commune }

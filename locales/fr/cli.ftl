@@ -56,3 +56,5 @@ cli-place-line = { $name } — { $place } — notifications : { $from }
 cli-place-saved = Lieu « { $name } » enregistré sur cet appareil.
 cli-place-removed = Vous ne suivez plus « { $name } ».
 cli-place-not-followed = Vous ne suivez aucun lieu nommé « { $name } » (voir « beffroi places »).
+cli-rules-home = { $commune } (domicile)
+cli-rules-place = { $place } — { $commune }

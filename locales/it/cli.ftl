@@ -56,3 +56,5 @@ cli-place-line = { $name } — { $place } — notifiche: { $from }
 cli-place-saved = Luogo «{ $name }» salvato su questo dispositivo.
 cli-place-removed = Non seguite più «{ $name }».
 cli-place-not-followed = Non seguite alcun luogo chiamato «{ $name }» (vedere «beffroi places»).
+cli-rules-home = { $commune } (casa)
+cli-rules-place = { $place } — { $commune }

@@ -30,6 +30,9 @@ pub const EVENT_LIVE: &str = "live-connection";
 /// The reports filed here changed (sent, or a new status), or one followed
 /// did: payload, every report filed here.
 pub const EVENT_REPORTS: &str = "reports-changed";
+/// The rules in force changed (a measure added, changed or withdrawn): the
+/// window asks for them again (`rules_in_force`).
+pub const EVENT_RULES: &str = "rules-changed";
 
 /// Built once in `setup`, shared by every command.
 #[derive(Debug, Clone)]
@@ -59,6 +62,7 @@ pub fn listen(handle: &tauri::AppHandle, client: &Arc<Client>) {
         let news = handle.clone();
         let live = handle.clone();
         let reports = handle.clone();
+        let rules = handle.clone();
         let result = client
             .listen(
                 move |alerts| {
@@ -71,6 +75,9 @@ pub fn listen(handle: &tauri::AppHandle, client: &Arc<Client>) {
                 },
                 move |filed| {
                     let _ = reports.emit(EVENT_REPORTS, filed);
+                },
+                move || {
+                    let _ = rules.emit(EVENT_RULES, ());
                 },
             )
             .await;
@@ -223,6 +230,7 @@ pub fn run() {
             commands::reports::follow_report,
             commands::reports::followed_reports,
             commands::sync::sync_status,
+            commands::rules::rules_in_force,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -645,6 +645,7 @@ async fn the_listener_delivers_live_catches_up_after_a_restart_and_drops_duplica
                         }
                     },
                     |_| {},
+                    || {},
                 )
                 .await
         }

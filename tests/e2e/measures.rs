@@ -318,3 +318,163 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
         ["measure-withdrawn", "measure-changed", "measure-created"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn residents_read_their_places_rules_offline_and_are_told_live_when_they_change() {
+    use beffroi_client::places::SavedPlace;
+    use beffroi_tests::{Recorder, resident};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    let mut th = town_hall().await;
+    let admin = th.staff_token().await;
+    let (status, masks) = send(
+        &th,
+        Method::POST,
+        "/admin/measures",
+        &admin,
+        Some(&masks_everywhere()),
+        "fr",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let r = resident(&th.url);
+    let mut settings = r.client.settings().unwrap();
+    settings.lang = Some(beffroi_domain::Lang::Fr);
+    settings.home_commune = Some("06088".parse().unwrap());
+    r.client.set_settings(&settings).unwrap();
+    let recorder = Arc::new(Recorder::default());
+    r.client.set_notifier(recorder.clone());
+    let report = r.client.sync().await.unwrap();
+    assert_eq!(report.measures_changed, 1);
+    r.client
+        .save_place(
+            SavedPlace::commune("Travail", "06027".parse().unwrap()),
+            None,
+        )
+        .unwrap();
+    assert!(
+        recorder.summaries().is_empty(),
+        "the rules as they are are no news"
+    );
+    let summaries =
+        |client: &beffroi_client::Client| -> Vec<(Option<String>, String, Vec<String>)> {
+            client
+                .rules(OffsetDateTime::now_utc())
+                .unwrap()
+                .into_iter()
+                .map(|p| {
+                    (
+                        p.place,
+                        p.commune_name,
+                        p.rules.into_iter().map(|r| r.summary).collect(),
+                    )
+                })
+                .collect()
+        };
+    let everywhere = "Masque obligatoire partout".to_owned();
+    assert_eq!(
+        summaries(&r.client),
+        [
+            (None, "Nice".to_owned(), vec![everywhere.clone()]),
+            (
+                Some("Travail".to_owned()),
+                "Cagnes-sur-Mer".to_owned(),
+                vec![everywhere.clone()]
+            ),
+        ]
+    );
+
+    let client = Arc::new(r.client);
+    let online = Arc::new(tokio::sync::Notify::new());
+    let told = Arc::new(AtomicUsize::new(0));
+    let listener = tokio::spawn({
+        let (client, online, told) = (client.clone(), online.clone(), told.clone());
+        async move {
+            client
+                .listen(
+                    |_| {},
+                    move |up| {
+                        if up {
+                            online.notify_one();
+                        }
+                    },
+                    |_| {},
+                    move || {
+                        told.fetch_add(1, Ordering::SeqCst);
+                    },
+                )
+                .await
+        }
+    });
+    tokio::time::timeout(Duration::from_secs(10), online.notified())
+        .await
+        .unwrap();
+    let wait_told = |n: usize| {
+        let told = told.clone();
+        async move {
+            tokio::time::timeout(Duration::from_secs(5), async {
+                while told.load(Ordering::SeqCst) < n {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            })
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "told {} times of a change, not {n}",
+                    told.load(Ordering::SeqCst)
+                )
+            });
+        }
+    };
+
+    // A curfew for Nice: only home's rules change, and the resident is told.
+    let (status, _) = send(
+        &th,
+        Method::POST,
+        "/admin/measures",
+        &admin,
+        Some(&nice_curfew()),
+        "fr",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    wait_told(1).await;
+    let now = summaries(&client);
+    assert_eq!(
+        now[0].2,
+        ["Couvre-feu de 21:00 à 06:00".to_owned(), everywhere.clone()]
+    );
+    assert_eq!(now[1].2, std::slice::from_ref(&everywhere));
+    assert_eq!(recorder.summaries(), ["Règles modifiées : Nice"]);
+
+    // The territory's masks withdrawn: both places change.
+    let id = masks["id"].as_str().unwrap();
+    let (status, _) = send(
+        &th,
+        Method::DELETE,
+        &format!("/admin/measures/{id}?version=1"),
+        &admin,
+        None,
+        "fr",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    wait_told(2).await;
+    assert_eq!(
+        recorder.summaries()[1..],
+        [
+            "Règles modifiées : Nice",
+            "Règles modifiées : Cagnes-sur-Mer"
+        ]
+    );
+    listener.abort();
+
+    // Offline, the rules are still there.
+    th.stop().await;
+    let offline = summaries(&client);
+    assert_eq!(offline[0].2, ["Couvre-feu de 21:00 à 06:00"]);
+    assert!(offline[1].2.is_empty());
+}

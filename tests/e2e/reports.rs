@@ -415,6 +415,7 @@ async fn a_status_change_reaches_the_reporter_over_the_live_stream_and_only_them
                         let len = filed[0].view.as_ref().map_or(0, |v| v.history.len());
                         seen.lock().unwrap().push(len);
                     },
+                    || {},
                 )
                 .await
         }

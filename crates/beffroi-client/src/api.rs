@@ -213,6 +213,8 @@ impl ApiClient {
                     .join(","),
             )
             .header("beffroi-public-reports", public_reports.join(","))
+            // Told when the rules in force change (`event: measures`).
+            .header("beffroi-measures", "1")
             .send()
             .await
             .map_err(offline)?;

@@ -9,6 +9,7 @@
 //! - [`Client`]: the facade the app and CLI use (settings, sync, status);
 //! - [`reports`]: the outbox of reports filed on this device;
 //! - [`places`]: the places a resident follows, and which alerts reach them;
+//! - [`measures`]: the rules in force, and which apply to the resident's places;
 //! - [`photos`]: photos prepared on the device (upright, ≤ 2048 px, no metadata);
 //! - [`i18n`]: Fluent messages read from the same `locales/` as the UI.
 
@@ -17,6 +18,7 @@ pub mod api;
 pub mod directory;
 pub mod error;
 pub use beffroi_domain::i18n;
+pub mod measures;
 pub mod photos;
 pub mod places;
 pub mod reports;
@@ -234,6 +236,12 @@ pub struct SyncReport {
     pub alerts_new: u32,
     /// Alert messages refused by this sync (unsigned, unknown key, altered).
     pub alerts_rejected: u32,
+    /// Measures (rules in force) added or changed by this sync.
+    #[serde(default)]
+    pub measures_changed: u32,
+    /// Measures withdrawn by this sync.
+    #[serde(default)]
+    pub measures_removed: u32,
 }
 
 /// The resident core over one data directory.
@@ -514,6 +522,7 @@ impl Client {
         let (places_changed, places_removed) = pulled?;
         let (threads, alerts_new, alerts_rejected) = self.pull_alerts(api).await?;
         self.notify(&threads)?;
+        let (measures_changed, measures_removed) = self.pull_measures(api).await?;
         self.store
             .set_meta(REPORT_CATEGORIES, &api.report_categories().await?)?;
         let mut map = api.map_settings().await?;
@@ -534,7 +543,117 @@ impl Client {
             places_total: total(self.store.place_count()?),
             alerts_new,
             alerts_rejected,
+            measures_changed,
+            measures_removed,
         })
+    }
+
+    /// Pulls the measures after the stored cursor and tells the resident
+    /// which of their places' rules changed (not at the first sync: nothing
+    /// changed for them then, they learn the rules as they are).
+    async fn pull_measures(&self, api: &ApiClient) -> Result<(u32, u32), ClientError> {
+        let first = self.store.measures_cursor()? == Cursor::START;
+        let before = self.store.measures()?;
+        let counts = self
+            .pull(
+                api,
+                "measures",
+                Store::measures_cursor,
+                Store::apply_measures_page,
+            )
+            .await?;
+        if !first && counts != (0, 0) {
+            self.notify_rules(&before)?;
+        }
+        Ok(counts)
+    }
+
+    /// The communes of the resident's places: home first, then the others'
+    /// (a point's when it was located), each once, with the place's name.
+    fn followed_communes(&self) -> Result<Vec<(Option<String>, InseeCode)>, ClientError> {
+        let settings = self.settings()?;
+        let mut out: Vec<(Option<String>, InseeCode)> = Vec::new();
+        if let Some(home) = settings.home_commune {
+            out.push((None, home));
+        }
+        for p in settings.places {
+            if let Some(c) = p.commune
+                && !out.iter().any(|(_, known)| *known == c)
+            {
+                out.push((Some(p.name), c));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The rules in force (and coming within a week) at each of the
+    /// resident's places, at `now`, offline.
+    pub fn rules(&self, now: OffsetDateTime) -> Result<Vec<measures::PlaceRules>, ClientError> {
+        let lang = self.settings()?.lang.unwrap_or_default();
+        let l10n = self.localizer(lang)?;
+        let all = self.store.measures()?;
+        let names = self.store.communes()?;
+        Ok(self
+            .followed_communes()?
+            .into_iter()
+            .map(|(place, commune)| measures::PlaceRules {
+                commune_name: names
+                    .iter()
+                    .find(|c| c.code == commune)
+                    .map_or_else(|| commune.to_string(), |c| c.name.clone()),
+                rules: measures::rules_of(&all, &commune, now, lang, l10n),
+                place,
+                commune,
+            })
+            .collect())
+    }
+
+    /// Notifies, per place whose rules changed since `before`, the rules
+    /// now in force there.
+    fn notify_rules(&self, before: &[beffroi_domain::measure::Measure]) -> Result<(), ClientError> {
+        let Some(notifier) = self.notifier() else {
+            return Ok(());
+        };
+        let after = self.store.measures()?;
+        let followed: Vec<InseeCode> = self
+            .followed_communes()?
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        let changed = measures::changed_communes(before, &after, &followed);
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let lang = self.settings()?.lang.unwrap_or_default();
+        let l10n = self.localizer(lang)?;
+        for place in self.rules(OffsetDateTime::now_utc())? {
+            if !changed.contains(&&place.commune) {
+                continue;
+            }
+            let now: Vec<&str> = place
+                .rules
+                .iter()
+                .filter(|r| !r.upcoming)
+                .map(|r| r.summary.as_str())
+                .collect();
+            let n = beffroi_domain::alert::NotificationPreview {
+                lang: lang.into(),
+                summary: l10n.msg(
+                    "measures-changed",
+                    &[("commune", place.commune_name.clone().into())],
+                ),
+                body: if now.is_empty() {
+                    l10n.msg("measures-none", &[])
+                } else {
+                    now.join(" · ")
+                },
+                urgency: "normal".into(),
+            };
+            if let Err(e) = notifier.notify(&format!("measures:{}", place.commune), &n) {
+                tracing::warn!(error = %e, "cannot show a notification");
+            }
+        }
+        Ok(())
     }
 
     /// Pulls alert messages after the stored cursor, checking each against
@@ -1101,12 +1220,14 @@ impl Client {
     /// Keeps receiving alerts until `stop` resolves: reconciles with a sync
     /// (`since=`) at every (re)connection so nothing is missed, then reads the
     /// live stream; reconnects with backoff (0.5 s doubling to 30 s) and
-    /// `Last-Event-ID`. `on_news` gets the alerts that changed.
+    /// `Last-Event-ID`. `on_news` gets the alerts that changed, `on_rules`
+    /// is called when the rules in force changed (see [`Client::rules`]).
     pub async fn listen(
         &self,
         mut on_news: impl FnMut(Vec<alerts::ResidentAlert>) + Send,
         mut on_status: impl FnMut(bool) + Send,
         mut on_reports: impl FnMut(Vec<reports::FiledReport>) + Send,
+        mut on_rules: impl FnMut() + Send,
     ) -> Result<(), ClientError> {
         use eventsource_stream::Eventsource;
         use futures::StreamExt;
@@ -1123,6 +1244,9 @@ impl Client {
                 }
                 // The sync sent what was queued and fetched statuses.
                 on_reports(self.filed_reports()?);
+                if report.measures_changed + report.measures_removed > 0 {
+                    on_rules();
+                }
                 // Every alert of the territory: which concern the resident is
                 // decided here, so the server never learns their places.
                 let followed = self.store.followed_reports()?;
@@ -1156,6 +1280,13 @@ impl Client {
                         // (Only this device's own reports are asked for here.)
                         self.refresh_reports(&api, only.as_deref()).await?;
                         on_reports(self.filed_reports()?);
+                        continue;
+                    }
+                    if event.event == "measures" {
+                        // The rules changed: fetch them (the sync notifies).
+                        if self.pull_measures(&api).await? != (0, 0) {
+                            on_rules();
+                        }
                         continue;
                     }
                     if event.event != "alert" {

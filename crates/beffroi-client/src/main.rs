@@ -14,7 +14,7 @@ use beffroi_domain::alert::Severity;
 use beffroi_domain::hours::TIMEZONE;
 use beffroi_domain::l10n::Localize;
 use beffroi_domain::place::{Category, PlaceId, Position};
-use beffroi_domain::{InseeCode, Lang};
+use beffroi_domain::{Cursor, InseeCode, Lang};
 use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand};
 use fluent_bundle::FluentValue;
@@ -127,6 +127,16 @@ enum Command {
     Places {
         #[command(subcommand)]
         action: Option<PlacesAction>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The rules in force at home and at each place you follow (curfew,
+    /// masks, gatherings…), and those coming within a week; from the local
+    /// cache when offline.
+    Rules {
+        /// At this time (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -251,6 +261,57 @@ fn print_result(r: &PlaceResult, l10n: &Localizer) {
         line.push_str(&format!(" — {:.1} km", d / 1000.0));
     }
     println!("{line}");
+}
+
+/// A date as the resident reads it: the territory's local time.
+fn local_date(t: time::OffsetDateTime) -> String {
+    chrono::DateTime::from_timestamp(t.unix_timestamp(), 0)
+        .map(|d| {
+            d.with_timezone(&TIMEZONE)
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// The rules of each place: its name and commune, then one line per rule
+/// with its period, and the town hall's text under it.
+fn print_rules(places: &[beffroi_client::measures::PlaceRules], l10n: &Localizer) {
+    for p in places {
+        let commune = p.commune_name.clone();
+        match &p.place {
+            None => println!(
+                "{}",
+                l10n.msg("cli-rules-home", &[("commune", commune.into())])
+            ),
+            Some(name) => println!(
+                "{}",
+                l10n.msg(
+                    "cli-rules-place",
+                    &[("place", name.clone().into()), ("commune", commune.into())]
+                )
+            ),
+        }
+        if p.rules.iter().all(|r| r.upcoming) {
+            println!("  {}", l10n.msg("measures-none", &[]));
+        }
+        for r in &p.rules {
+            let since = local_date(r.since);
+            let from = if r.upcoming {
+                l10n.msg("measure-starts", &[("date", since.into())])
+            } else {
+                l10n.msg("measure-since", &[("date", since.into())])
+            };
+            let until = match r.until {
+                Some(u) => l10n.msg("measure-until", &[("date", local_date(u).into())]),
+                None => l10n.msg("measure-no-end", &[]),
+            };
+            println!("  • {} — {from} — {until}", r.summary);
+            if let Some(text) = &r.text {
+                println!("    {text}");
+            }
+        }
+    }
 }
 
 /// An alert as the resident reads it, with its public link (`link`) to share.
@@ -621,6 +682,27 @@ fn run() -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Rules { at, json } => {
+            let offline = refresh(&rt, &client, &l10n)?;
+            if client.settings()?.home_commune.is_none() {
+                anyhow::bail!(l10n.msg("cli-no-home-commune", &[]));
+            }
+            let at = moment(at.as_deref(), &l10n)?;
+            let now = time::OffsetDateTime::from_unix_timestamp(at.timestamp())?;
+            let rules = client.rules(now)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rules)?);
+            } else {
+                print_rules(&rules, &l10n);
+            }
+            Ok(
+                if offline && client.store().measures_cursor()? == Cursor::START {
+                    ExitCode::from(EXIT_OFFLINE)
+                } else {
+                    ExitCode::SUCCESS
+                },
+            )
+        }
         Command::Places { action, json } => {
             match action {
                 Some(PlacesAction::Add {
@@ -727,9 +809,19 @@ fn run() -> anyhow::Result<ExitCode> {
                     }
                 }
             };
+            // The rules in force changed: print them as they are now.
+            let l10n_rules = Localizer::new(lang)?;
+            let rules_client = &client;
+            let on_rules = move || match rules_client.rules(time::OffsetDateTime::now_utc()) {
+                Ok(rules) if json => {
+                    println!("{}", serde_json::json!({ "rules": rules }));
+                }
+                Ok(rules) => print_rules(&rules, &l10n_rules),
+                Err(e) => eprintln!("beffroi: {}", l10n_rules.render(&e.msg())),
+            };
             rt.block_on(async {
                 tokio::select! {
-                    r = client.listen(on_news, on_status, on_reports) => r.map_err(anyhow::Error::from),
+                    r = client.listen(on_news, on_status, on_reports, on_rules) => r.map_err(anyhow::Error::from),
                     _ = tokio::signal::ctrl_c() => Ok(()),
                 }
             })?;

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex, MutexGuard};
 
+use beffroi_domain::measure::Measure;
 use beffroi_domain::{Commune, Cursor, InseeCode, SyncPage};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
@@ -28,6 +29,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0011_alerts_cursor.sql")),
         M::up(include_str!("store/0012_communes_geometry.sql")),
         M::up(include_str!("store/0013_followed_reports.sql")),
+        M::up(include_str!("store/0014_measures.sql")),
     ])
 });
 
@@ -56,6 +58,7 @@ pub(crate) mod keys {
     /// first sync fills the table alone and builds them once at the end.
     pub const PLACES_INDEX_PENDING: &str = "places.index_pending";
     pub const ALERTS_CURSOR: &str = "cursor.alerts";
+    pub const MEASURES_CURSOR: &str = "cursor.measures";
     /// The town hall's public keys this device trusts (pinned at first sync).
     pub const ALERT_KEYS: &str = "alerts.keys";
     pub const SETTINGS: &str = "settings";
@@ -195,6 +198,47 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    pub fn measures_cursor(&self) -> Result<Cursor, StoreError> {
+        Ok(self.get_meta(keys::MEASURES_CURSOR)?.unwrap_or_default())
+    }
+
+    /// Applies one page of measure changes and its cursor atomically.
+    pub fn apply_measures_page(&self, page: &SyncPage<Measure>) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO measures (id, data) VALUES (?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+            )?;
+            for m in &page.items {
+                let data =
+                    serde_json::to_string(m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                upsert.execute(params![m.id, data])?;
+            }
+            let mut delete = tx.prepare_cached("DELETE FROM measures WHERE id = ?1")?;
+            for id in &page.deleted {
+                delete.execute([id])?;
+            }
+        }
+        set_meta(&tx, keys::MEASURES_CURSOR, &page.next_cursor)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every measure synced (their latest versions), by id.
+    pub fn measures(&self) -> Result<Vec<Measure>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT id, data FROM measures ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        rows.map(|row| {
+            let (id, data) = row?;
+            serde_json::from_str(&data)
+                .map_err(|e| StoreError::Corrupt(format!("measure {id}: {e}")))
+        })
+        .collect()
     }
 
     pub fn commune_count(&self) -> Result<u64, StoreError> {

@@ -1584,3 +1584,88 @@ async fn login(url: &str, password: &str) -> String {
         .unwrap();
     body["token"].as_str().unwrap().to_owned()
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rules_shows_each_places_measures_then_answers_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let Hall {
+        url, demo, server, ..
+    } = town_hall(dir.path(), |_| {}).await;
+    let token = staff_token(&url, &demo).await;
+    let day = |d: i64| {
+        (time::OffsetDateTime::now_utc() + time::Duration::days(d))
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    for measure in [
+        serde_json::json!({"rule": {"kind": "masks", "required": "indoors"}, "since": day(-3)}),
+        serde_json::json!({
+            "rule": {"kind": "curfew", "from": "21:00", "until": "06:00"}, "communes": ["06088"],
+            "texts": [{"lang": "fr", "text": "Attestation pour sortir"}],
+            "since": day(-1), "until": day(5)
+        }),
+        serde_json::json!({"rule": {"kind": "markets", "open": false}, "communes": ["06088"], "since": day(2)}),
+    ] {
+        let resp = reqwest::Client::new()
+            .post(format!("{url}/api/v1/admin/measures"))
+            .bearer_auth(&token)
+            .json(&measure)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
+    }
+    let cache = dir.path().join("cache");
+    let run = |args: &[&str]| {
+        let (cache, args): (_, Vec<String>) = (
+            cache.clone(),
+            args.iter().map(|s| (*s).to_owned()).collect(),
+        );
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            beffroi(&args, &cache)
+        })
+    };
+    let out = run(&["--server", &url, "--home", "06088", "rules"])
+        .await
+        .unwrap();
+    let said = text(&out.stdout);
+    assert!(out.status.success(), "{said}{}", text(&out.stderr));
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines[0], "Nice (domicile)");
+    assert!(
+        lines[1].starts_with("  • Couvre-feu de 21:00 à 06:00 — Depuis le "),
+        "{said}"
+    );
+    assert_eq!(lines[2], "    Attestation pour sortir");
+    assert!(
+        lines[3].starts_with("  • Masque obligatoire en intérieur — Depuis le ")
+            && lines[3].ends_with("Sans date de fin"),
+        "{said}"
+    );
+    assert!(
+        lines[4].starts_with("  • Marchés fermés — À partir du "),
+        "{said}"
+    );
+
+    server.abort();
+    let out = run(&["rules", "--json"]).await.unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let places: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<(&str, bool)> = places[0]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap(),
+                r["upcoming"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [("curfew", false), ("masks", false), ("markets", true)],
+        "offline, from the cache"
+    );
+}

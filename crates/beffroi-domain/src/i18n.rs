@@ -35,6 +35,9 @@ pub const FILES: &[(Lang, &str, &str)] = &[
     ftl!(Fr, "fr", "errors.ftl"),
     ftl!(En, "en", "errors.ftl"),
     ftl!(It, "it", "errors.ftl"),
+    ftl!(Fr, "fr", "measures.ftl"),
+    ftl!(En, "en", "measures.ftl"),
+    ftl!(It, "it", "measures.ftl"),
     ftl!(Fr, "fr", "pages.ftl"),
     ftl!(En, "en", "pages.ftl"),
     ftl!(It, "it", "pages.ftl"),
@@ -211,7 +214,7 @@ mod tests {
     }
 
     /// Every message id given to `msg!` in the Rust sources names a message of every
-    /// language's `errors.ftl`.
+    /// language's `errors.ftl` (or `measures.ftl`, where rules in force are said).
     #[test]
     fn every_message_the_code_uses_exists_in_every_language() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -246,13 +249,16 @@ mod tests {
             used.len()
         );
         for lang in Lang::ALL {
-            let path = root.join("locales").join(lang.tag()).join("errors.ftl");
-            let src = std::fs::read_to_string(&path).expect("errors.ftl");
-            let ids: BTreeSet<String> = message_ids(&src).expect("parses").into_iter().collect();
+            let mut ids = BTreeSet::new();
+            for file in ["errors.ftl", "measures.ftl"] {
+                let path = root.join("locales").join(lang.tag()).join(file);
+                let src = std::fs::read_to_string(&path).expect("a locale file");
+                ids.extend(message_ids(&src).expect("parses"));
+            }
             let missing: Vec<_> = used.difference(&ids).collect();
             assert!(
                 missing.is_empty(),
-                "locales/{lang}/errors.ftl lacks {missing:?}"
+                "locales/{lang}/ (errors.ftl, measures.ftl) lacks {missing:?}"
             );
         }
     }

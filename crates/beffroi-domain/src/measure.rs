@@ -111,6 +111,21 @@ impl Rule {
         }
     }
 
+    /// Where it comes in a list of rules: the strictest constraints on
+    /// going out first, then the rest.
+    pub fn rank(&self) -> u8 {
+        match self {
+            Rule::Confinement { .. } => 0,
+            Rule::Curfew { .. } => 1,
+            Rule::Attestation { .. } => 2,
+            Rule::Masks { .. } => 3,
+            Rule::Gatherings { .. } => 4,
+            Rule::Markets { .. } => 5,
+            Rule::Schools { .. } => 6,
+            Rule::Other => 7,
+        }
+    }
+
     /// Its value alone, as open data's CSV column carries it.
     pub fn value(&self) -> String {
         match self {
@@ -123,6 +138,27 @@ impl Rule {
             Rule::Gatherings { max_people } => max_people.to_string(),
             Rule::Schools { status } => status.as_str().to_owned(),
             Rule::Other => String::new(),
+        }
+    }
+}
+
+impl Rule {
+    /// The message saying this rule with its value (`locales/*/measures.ftl`).
+    pub fn msg(&self) -> crate::l10n::Msg {
+        use crate::msg;
+        match self {
+            Rule::Confinement { level } => msg!("measure-rule-confinement", level = level.as_str()),
+            Rule::Curfew { from, until } => {
+                msg!("measure-rule-curfew", from = from, until = until)
+            }
+            Rule::Masks { required } => msg!("measure-rule-masks", required = required.as_str()),
+            Rule::Attestation { required } => {
+                msg!("measure-rule-attestation", required = required.to_string())
+            }
+            Rule::Gatherings { max_people } => msg!("measure-rule-gatherings", max = *max_people),
+            Rule::Markets { open } => msg!("measure-rule-markets", open = open.to_string()),
+            Rule::Schools { status } => msg!("measure-rule-schools", status = status.as_str()),
+            Rule::Other => msg!("measure-rule-other"),
         }
     }
 }
@@ -325,7 +361,7 @@ impl MeasureDraft {
 }
 
 /// The measures that apply to `commune` at `at`, in a stable order (by
-/// kind, then the most local first, then the latest to take effect).
+/// [`Rule::rank`], then the most local first, then the latest to take effect).
 pub fn in_force_for<'a>(
     measures: &'a [Measure],
     commune: &InseeCode,
@@ -338,8 +374,8 @@ pub fn in_force_for<'a>(
     found.sort_by(|a, b| {
         a.draft
             .rule
-            .kind()
-            .cmp(b.draft.rule.kind())
+            .rank()
+            .cmp(&b.draft.rule.rank())
             .then(
                 a.draft
                     .communes
@@ -427,6 +463,71 @@ mod tests {
         assert_eq!(curfew("21:00", "06:00").rule.value(), "21:00-06:00");
         assert_eq!(Rule::Gatherings { max_people: 6 }.value(), "6");
         assert_eq!(Rule::Markets { open: false }.value(), "false");
+    }
+
+    #[cfg(feature = "l10n")]
+    #[test]
+    fn every_rule_says_itself_in_every_language() {
+        use crate::i18n::Localizer;
+        let rules = [
+            (
+                Rule::Confinement {
+                    level: ConfinementLevel::Partial,
+                },
+                "Confinement partiel",
+                "Partial lockdown",
+            ),
+            (
+                Rule::Curfew {
+                    from: "21:00".into(),
+                    until: "06:00".into(),
+                },
+                "Couvre-feu de 21:00 à 06:00",
+                "Curfew from 21:00 to 06:00",
+            ),
+            (
+                Rule::Masks {
+                    required: MaskRule::Indoors,
+                },
+                "Masque obligatoire en intérieur",
+                "Masks required indoors",
+            ),
+            (
+                Rule::Attestation { required: true },
+                "Attestation de déplacement obligatoire",
+                "Travel certificate required",
+            ),
+            (
+                Rule::Gatherings { max_people: 6 },
+                "Rassemblements limités à 6 personnes",
+                "Gatherings limited to 6 people",
+            ),
+            (
+                Rule::Markets { open: false },
+                "Marchés fermés",
+                "Markets closed",
+            ),
+            (
+                Rule::Schools {
+                    status: SchoolStatus::Reduced,
+                },
+                "Écoles en effectif réduit",
+                "Schools at reduced capacity",
+            ),
+            (Rule::Other, "Autre mesure", "Other measure"),
+        ];
+        let fr = Localizer::new(Lang::Fr).unwrap();
+        let en = Localizer::new(Lang::En).unwrap();
+        let it = Localizer::new(Lang::It).unwrap();
+        for (rule, in_fr, in_en) in rules {
+            assert_eq!(fr.render(&rule.msg()), in_fr);
+            assert_eq!(en.render(&rule.msg()), in_en);
+            let in_it = it.render(&rule.msg());
+            assert!(
+                !in_it.is_empty() && in_it != in_fr && in_it != in_en,
+                "{in_it}"
+            );
+        }
     }
 
     #[test]

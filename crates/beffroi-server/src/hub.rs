@@ -58,6 +58,8 @@ pub struct Hub {
     closed: watch::Sender<bool>,
     /// The ids of reports whose status changed.
     reports: broadcast::Sender<ReportNews>,
+    /// A measure (the rules in force) was written.
+    measures: broadcast::Sender<()>,
     /// Caught-up streams served by `push`: announcing writes to them
     /// directly. The lock also orders announcing against joining.
     live: Mutex<HashMap<u64, Arc<Conn>>>,
@@ -134,6 +136,9 @@ impl Default for Hub {
             latest: AtomicU64::new(0),
             closed: watch::channel(false).0,
             reports: broadcast::channel(CAPACITY).0,
+            // Devices only learn that the rules changed, not which: a lag
+            // loses nothing.
+            measures: broadcast::channel(16).0,
             live: Mutex::default(),
             next_conn: AtomicU64::new(0),
             announced: Default::default(),
@@ -304,6 +309,19 @@ impl Hub {
             id: Arc::from(id),
             public,
         });
+    }
+
+    /// Tells the streams that asked for it that the rules in force changed
+    /// (the change is already stored): each device fetches them.
+    pub fn announce_measures(&self) {
+        let _ = self.measures.send(());
+    }
+
+    /// Follows the changes of the rules in force.
+    pub fn watch_measures(&self) -> MeasureWatch {
+        MeasureWatch {
+            rx: self.measures.subscribe(),
+        }
     }
 
     /// Follows the status of `ids` (reports whose secrets the device showed)
@@ -498,6 +516,25 @@ impl Counted {
 impl Drop for Counted {
     fn drop(&mut self) {
         self.0.subscribers.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The rules in force, for one device that follows them. Each change is an
+/// `event: measures` with `{}` as data: the device syncs the measures.
+#[derive(Debug)]
+pub struct MeasureWatch {
+    rx: broadcast::Receiver<()>,
+}
+
+impl MeasureWatch {
+    /// The next frame for this device; `None` once the channel is closed.
+    pub async fn next(&mut self) -> Option<axum::body::Bytes> {
+        match self.rx.recv().await {
+            Ok(()) | Err(broadcast::error::RecvError::Lagged(_)) => Some(
+                axum::body::Bytes::from_static(b"event: measures\ndata: {}\n\n"),
+            ),
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
     }
 }
 

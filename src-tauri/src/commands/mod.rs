@@ -5,5 +5,6 @@ pub mod communes;
 pub mod directory;
 pub mod places;
 pub mod reports;
+pub mod rules;
 pub mod settings;
 pub mod sync;

@@ -35,4 +35,12 @@ alerts_new: number,
 /**
  * Alert messages refused by this sync (unsigned, unknown key, altered).
  */
-alerts_rejected: number, };
+alerts_rejected: number, 
+/**
+ * Measures (rules in force) added or changed by this sync.
+ */
+measures_changed: number, 
+/**
+ * Measures withdrawn by this sync.
+ */
+measures_removed: number, };

@@ -421,6 +421,8 @@ pub const REPORTS_HEADER: &str = "beffroi-reports";
 /// The header naming reports of public categories a device follows
 /// without their secret (`id,id,…`): it is told when their status changes.
 pub const PUBLIC_REPORTS_HEADER: &str = "beffroi-public-reports";
+/// A stream that also wants `event: measures` when the rules change: `1`.
+pub const MEASURES_HEADER: &str = "beffroi-measures";
 
 /// The most reports one stream follows.
 const MAX_FOLLOWED: usize = 200;
@@ -437,6 +439,7 @@ pub struct LiveStream {
     sub: Option<Subscription>,
     heartbeat: tokio::time::Interval,
     reports: Option<crate::hub::ReportWatch>,
+    measures: Option<crate::hub::MeasureWatch>,
     closed: tokio::sync::watch::Receiver<bool>,
     hub: std::sync::Arc<crate::hub::Hub>,
     store: std::sync::Arc<dyn crate::store::Store>,
@@ -501,6 +504,10 @@ impl LiveStream {
             sub: Some(sub),
             heartbeat,
             reports,
+            measures: headers
+                .get(MEASURES_HEADER)
+                .is_some_and(|v| v.as_bytes() == b"1")
+                .then(|| state.hub.watch_measures()),
             closed: state.hub.closed(),
             hub: state.hub.clone(),
             store: state.store.clone(),
@@ -545,9 +552,20 @@ impl LiveStream {
     /// The next frame to send (rendered once per message and shared by
     /// every subscriber); `None` once the server stops.
     pub async fn next_frame(&mut self) -> Option<Bytes> {
-        let (reports, sub, closed) = (&mut self.reports, &mut self.sub, &mut self.closed);
+        let (reports, measures, sub, closed) = (
+            &mut self.reports,
+            &mut self.measures,
+            &mut self.sub,
+            &mut self.closed,
+        );
         let report = async {
             match reports.as_mut() {
+                Some(w) => w.next().await,
+                None => std::future::pending().await,
+            }
+        };
+        let measure = async {
+            match measures.as_mut() {
                 Some(w) => w.next().await,
                 None => std::future::pending().await,
             }
@@ -565,6 +583,7 @@ impl LiveStream {
         };
         tokio::select! {
             Some(frame) = report => Some(frame),
+            Some(frame) = measure => Some(frame),
             next = alert => match next {
                 Ok(Some(a)) => Some(a.frame),
                 Ok(None) => None,
@@ -585,7 +604,9 @@ impl LiveStream {
 /// `event: report` (data `{"id": …}`) when one of those reports changes
 /// status; pairs whose secret is wrong are ignored. With a
 /// `Beffroi-Public-Reports: id,…` header, the same for reports of public
-/// categories the device follows without their secret.
+/// categories the device follows without their secret. With
+/// `Beffroi-Measures: 1`, `event: measures` (data `{}`) says the rules in
+/// force changed (`GET /measures?since=`).
 #[utoipa::path(get, path = "/alerts/stream", tag = "alerts", params(StreamQuery),
     responses((status = 200, content_type = "text/event-stream", description = "the stream"),
         (status = 400, body = ErrorBody)))]

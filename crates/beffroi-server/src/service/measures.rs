@@ -63,6 +63,10 @@ pub async fn write(
             actor: actor.to_owned(),
         })
         .await?;
+    if expected != Some(measure.version) {
+        // A new version (the same content again makes none).
+        state.hub.announce_measures();
+    }
     tracing::info!(
         staff = %actor,
         measure = %measure.id,

@@ -1,0 +1,266 @@
+//! The rules in force on this device: the town hall's measures, synced like
+//! the directory (each measure's latest version, withdrawn ones removed),
+//! and which apply to the resident's places, decided here: the server never
+//! learns where the resident lives or goes.
+
+use beffroi_domain::i18n::Localizer;
+use beffroi_domain::measure::{Measure, in_force_for};
+use beffroi_domain::{InseeCode, Lang};
+use serde::Serialize;
+use time::{Duration, OffsetDateTime};
+
+/// How far ahead a measure not in force yet is shown ("from …").
+pub const UPCOMING: Duration = Duration::days(7);
+
+/// One rule as the resident reads it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RuleInForce {
+    pub id: String,
+    /// The rule's kind (`curfew`, `masks`…).
+    pub kind: String,
+    /// The rule with its value, in the resident's language.
+    pub summary: String,
+    /// The town hall's text, in the resident's language when written in it.
+    pub text: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub since: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub until: Option<OffsetDateTime>,
+    /// Not in force yet: it takes effect at `since`, within [`UPCOMING`].
+    pub upcoming: bool,
+    /// It applies to the whole territory, not only to this commune.
+    pub territory: bool,
+}
+
+/// The rules of one of the resident's places.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PlaceRules {
+    /// The resident's name for the place; `None` for home.
+    pub place: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub commune: InseeCode,
+    pub commune_name: String,
+    /// In force now first (by rank, the most local first), then upcoming.
+    pub rules: Vec<RuleInForce>,
+}
+
+fn rule(m: &Measure, upcoming: bool, lang: Lang, l10n: &Localizer) -> RuleInForce {
+    RuleInForce {
+        id: m.id.clone(),
+        kind: m.draft.rule.kind().to_owned(),
+        summary: l10n.render(&m.draft.rule.msg()),
+        text: m.draft.text_for(lang).map(str::to_owned),
+        since: m.draft.since,
+        until: m.draft.until,
+        upcoming,
+        territory: m.draft.communes.is_empty(),
+    }
+}
+
+/// The rules of `commune` at `now`: those in force, then those taking
+/// effect within [`UPCOMING`] (soonest first).
+pub fn rules_of(
+    measures: &[Measure],
+    commune: &InseeCode,
+    now: OffsetDateTime,
+    lang: Lang,
+    l10n: &Localizer,
+) -> Vec<RuleInForce> {
+    let mut out: Vec<RuleInForce> = in_force_for(measures, commune, now)
+        .into_iter()
+        .map(|m| rule(m, false, lang, l10n))
+        .collect();
+    let mut upcoming: Vec<&Measure> = measures
+        .iter()
+        .filter(|m| {
+            m.draft.applies_to(commune) && m.draft.since > now && m.draft.since <= now + UPCOMING
+        })
+        .collect();
+    upcoming.sort_by(|a, b| a.draft.since.cmp(&b.draft.since).then(a.id.cmp(&b.id)));
+    out.extend(upcoming.into_iter().map(|m| rule(m, true, lang, l10n)));
+    out
+}
+
+/// The versions of the measures that apply to `commune`, whatever their
+/// period: what a change for that commune is measured against.
+fn applying(measures: &[Measure], commune: &InseeCode) -> Vec<(String, u32)> {
+    let mut v: Vec<(String, u32)> = measures
+        .iter()
+        .filter(|m| m.draft.applies_to(commune))
+        .map(|m| (m.id.clone(), m.version))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Which of `communes` had a measure added, changed or withdrawn between
+/// two syncs.
+pub fn changed_communes<'a>(
+    before: &[Measure],
+    after: &[Measure],
+    communes: &'a [InseeCode],
+) -> Vec<&'a InseeCode> {
+    communes
+        .iter()
+        .filter(|c| applying(before, c) != applying(after, c))
+        .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use beffroi_domain::measure::{MaskRule, MeasureDraft, MeasureText, Rule};
+    use time::macros::datetime;
+
+    fn measure(
+        id: &str,
+        version: u32,
+        communes: &[&str],
+        rule: Rule,
+        since: OffsetDateTime,
+    ) -> Measure {
+        Measure {
+            id: id.into(),
+            version,
+            draft: MeasureDraft {
+                rule,
+                communes: communes.iter().map(|c| c.parse().unwrap()).collect(),
+                texts: vec![MeasureText {
+                    lang: Lang::Fr,
+                    text: "Plus d'informations en mairie".into(),
+                }],
+                since,
+                until: None,
+            },
+            changed_at: since,
+        }
+    }
+
+    #[test]
+    fn a_place_gets_its_rules_in_force_then_the_coming_ones_in_its_language() {
+        let now = datetime!(2020-10-20 12:00 +02:00);
+        let measures = [
+            measure(
+                "masks",
+                1,
+                &[],
+                Rule::Masks {
+                    required: MaskRule::Everywhere,
+                },
+                now - Duration::days(30),
+            ),
+            measure(
+                "curfew",
+                2,
+                &["06088"],
+                Rule::Curfew {
+                    from: "21:00".into(),
+                    until: "06:00".into(),
+                },
+                now + Duration::days(2),
+            ),
+            measure(
+                "far",
+                1,
+                &["06088"],
+                Rule::Markets { open: false },
+                now + Duration::days(20),
+            ),
+            measure(
+                "cagnes",
+                1,
+                &["06027"],
+                Rule::Gatherings { max_people: 6 },
+                now - Duration::days(1),
+            ),
+        ];
+        let en = Localizer::new(Lang::En).unwrap();
+        let nice: InseeCode = "06088".parse().unwrap();
+        let rules = rules_of(&measures, &nice, now, Lang::En, &en);
+        let seen: Vec<(&str, &str, bool, bool)> = rules
+            .iter()
+            .map(|r| (r.id.as_str(), r.summary.as_str(), r.upcoming, r.territory))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("masks", "Masks required everywhere", false, true),
+                ("curfew", "Curfew from 21:00 to 06:00", true, false),
+            ]
+        );
+        assert_eq!(
+            rules[0].text.as_deref(),
+            Some("Plus d'informations en mairie"),
+            "French when not written in English"
+        );
+    }
+
+    #[test]
+    fn a_change_is_told_to_the_communes_it_touches() {
+        let t = datetime!(2020-10-20 12:00 +02:00);
+        let masks = measure(
+            "masks",
+            1,
+            &[],
+            Rule::Masks {
+                required: MaskRule::Indoors,
+            },
+            t,
+        );
+        let curfew = measure(
+            "curfew",
+            1,
+            &["06088"],
+            Rule::Curfew {
+                from: "21:00".into(),
+                until: "06:00".into(),
+            },
+            t,
+        );
+        let communes: Vec<InseeCode> = ["06088", "06027"]
+            .iter()
+            .map(|c| c.parse().unwrap())
+            .collect();
+        let codes = |v: Vec<&InseeCode>| {
+            v.into_iter()
+                .map(|c| c.as_str().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let before = [masks.clone(), curfew.clone()];
+        assert!(changed_communes(&before, &before, &communes).is_empty());
+        let curfew_v2 = Measure {
+            version: 2,
+            ..curfew.clone()
+        };
+        assert_eq!(
+            codes(changed_communes(
+                &before,
+                &[masks.clone(), curfew_v2],
+                &communes
+            )),
+            ["06088"]
+        );
+        let masks_v2 = Measure {
+            version: 2,
+            ..masks.clone()
+        };
+        assert_eq!(
+            codes(changed_communes(
+                &before,
+                &[masks_v2, curfew.clone()],
+                &communes
+            )),
+            ["06088", "06027"]
+        );
+        assert_eq!(
+            codes(changed_communes(&before, &[masks], &communes)),
+            ["06088"],
+            "a withdrawal"
+        );
+    }
+}

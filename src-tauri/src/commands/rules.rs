@@ -1,0 +1,18 @@
+use beffroi_client::measures::PlaceRules;
+use tauri::State;
+use time::OffsetDateTime;
+
+use crate::AppState;
+use crate::error::CommandError;
+
+/// The rules in force (and coming within a week) at home and at each place
+/// followed, from what was synced: works offline. At the app's fixed clock
+/// when it has one.
+#[tauri::command]
+pub fn rules_in_force(state: State<'_, AppState>) -> Result<Vec<PlaceRules>, CommandError> {
+    let now = state
+        .clock
+        .and_then(|c| OffsetDateTime::from_unix_timestamp(c.timestamp()).ok())
+        .unwrap_or_else(OffsetDateTime::now_utc);
+    Ok(state.client.rules(now)?)
+}
