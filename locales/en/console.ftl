@@ -249,3 +249,55 @@ reports-map-unlocated = { $count ->
     [one] 1 report without a position is not on the map
    *[other] { $count } reports without a position are not on the map
 }
+
+# Rules in force (measures) page; the shared sentences are in measures.ftl
+measures-new = Add a rule
+measures-new-title = New rule
+measures-edit-title = Edit the rule (version { $version })
+measures-kind = Kind of rule
+measures-choose = Choose…
+measures-level = Level
+measures-curfew-from = Curfew starts at
+measures-curfew-until = Curfew ends at
+measures-curfew-help = An end earlier than the start spans midnight: 21:00 to 06:00, for example.
+measures-masks = Masks
+measures-gatherings = Largest number of people (1 to { $max })
+measures-schools = Schools
+measures-preview = Residents will read: “{ $summary }”
+measures-area = Communes concerned
+measures-area-communes = Some communes
+measures-pick-commune = Tick at least one commune, or choose the whole territory.
+measures-form-since = Takes effect on
+measures-form-until = Ends on (optional)
+measures-form-until-help = Leave empty if the end is not known yet.
+measures-texts = Details, at most 500 characters per language (optional)
+measures-texts-other = Details, at most 500 characters per language (required for an “Other” rule: at least one language)
+measures-text-in = In { $lang }:
+measures-save = Save the rule
+measures-saved = Rule saved: “{ $summary }” (version { $version }).
+measures-reload = Reload the latest version (what you typed will be lost)
+measures-gone = This rule was withdrawn meanwhile.
+measures-list-title = Published rules
+measures-count = { $count ->
+    [0] No rule published.
+    [one] 1 rule published (withdrawn rules are no longer listed).
+   *[other] { $count } rules published (withdrawn rules are no longer listed).
+}
+measures-other-title = { $rule }: { $text }
+measures-status-in-force = In force
+measures-status-upcoming = Upcoming
+measures-status-ended = Ended
+measures-communes = Communes
+measures-validity = Validity
+measures-version-label = Last change
+measures-version-changed = Version { $version } of { $date }
+measures-version-withdrawn = withdrawn
+measures-edit-label = Edit: { $summary }
+measures-withdraw = Withdraw
+measures-withdraw-label = Withdraw: { $summary }
+measures-withdraw-confirm = Withdraw the rule “{ $summary }”? Residents will no longer see it; its history stays available.
+measures-withdrawn-done = Rule withdrawn: “{ $summary }”.
+measures-history = History
+measures-history-label = History: { $summary }
+measures-history-title = History of “{ $summary }”
+measures-needs-publisher = Adding, editing or withdrawing a rule needs the publisher role.

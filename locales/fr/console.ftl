@@ -249,3 +249,55 @@ reports-map-unlocated = { $count ->
     [one] 1 signalement sans position n'est pas sur la carte
    *[other] { $count } signalements sans position ne sont pas sur la carte
 }
+
+# Rules in force (measures) page; the shared sentences are in measures.ftl
+measures-new = Ajouter une règle
+measures-new-title = Nouvelle règle
+measures-edit-title = Modifier la règle (version { $version })
+measures-kind = Type de règle
+measures-choose = Choisir…
+measures-level = Niveau
+measures-curfew-from = Début du couvre-feu
+measures-curfew-until = Fin du couvre-feu
+measures-curfew-help = Une fin plus tôt que le début passe minuit : de 21:00 à 06:00, par exemple.
+measures-masks = Port du masque
+measures-gatherings = Nombre maximal de personnes (1 à { $max })
+measures-schools = Écoles
+measures-preview = Les habitants liront : « { $summary } »
+measures-area = Communes concernées
+measures-area-communes = Certaines communes
+measures-pick-commune = Cochez au moins une commune, ou choisissez tout le territoire.
+measures-form-since = Prend effet le
+measures-form-until = Prend fin le (facultatif)
+measures-form-until-help = Laissez vide si la fin n'est pas encore connue.
+measures-texts = Précisions, 500 caractères au plus par langue (facultatives)
+measures-texts-other = Précisions, 500 caractères au plus par langue (obligatoires pour une règle « Autre » : au moins une langue)
+measures-text-in = En { $lang } :
+measures-save = Enregistrer la règle
+measures-saved = Règle enregistrée : « { $summary } » (version { $version }).
+measures-reload = Recharger la dernière version (vos saisies seront perdues)
+measures-gone = Cette règle a été retirée entre-temps.
+measures-list-title = Règles publiées
+measures-count = { $count ->
+    [0] Aucune règle publiée.
+    [one] 1 règle publiée (les règles retirées n'y figurent plus).
+   *[other] { $count } règles publiées (les règles retirées n'y figurent plus).
+}
+measures-other-title = { $rule } : { $text }
+measures-status-in-force = En vigueur
+measures-status-upcoming = À venir
+measures-status-ended = Terminée
+measures-communes = Communes
+measures-validity = Validité
+measures-version-label = Dernière modification
+measures-version-changed = Version { $version } du { $date }
+measures-version-withdrawn = retirée
+measures-edit-label = Modifier : { $summary }
+measures-withdraw = Retirer
+measures-withdraw-label = Retirer : { $summary }
+measures-withdraw-confirm = Retirer la règle « { $summary } » ? Les habitants ne la verront plus ; son historique reste consultable.
+measures-withdrawn-done = Règle retirée : « { $summary } ».
+measures-history = Historique
+measures-history-label = Historique : { $summary }
+measures-history-title = Historique de « { $summary } »
+measures-needs-publisher = Ajouter, modifier ou retirer une règle demande le rôle publication.

@@ -249,3 +249,55 @@ reports-map-unlocated = { $count ->
     [one] 1 segnalazione senza posizione non è sulla mappa
    *[other] { $count } segnalazioni senza posizione non sono sulla mappa
 }
+
+# Rules in force (measures) page; the shared sentences are in measures.ftl
+measures-new = Aggiungi una regola
+measures-new-title = Nuova regola
+measures-edit-title = Modifica la regola (versione { $version })
+measures-kind = Tipo di regola
+measures-choose = Scegliere…
+measures-level = Livello
+measures-curfew-from = Inizio del coprifuoco
+measures-curfew-until = Fine del coprifuoco
+measures-curfew-help = Una fine precedente all'inizio passa la mezzanotte: dalle 21:00 alle 06:00, per esempio.
+measures-masks = Mascherina
+measures-gatherings = Numero massimo di persone (da 1 a { $max })
+measures-schools = Scuole
+measures-preview = Gli abitanti leggeranno: «{ $summary }»
+measures-area = Comuni interessati
+measures-area-communes = Alcuni comuni
+measures-pick-commune = Spuntate almeno un comune, o scegliete tutto il territorio.
+measures-form-since = In vigore dal
+measures-form-until = Fino al (facoltativo)
+measures-form-until-help = Lasciate vuoto se la fine non è ancora nota.
+measures-texts = Precisazioni, al massimo 500 caratteri per lingua (facoltative)
+measures-texts-other = Precisazioni, al massimo 500 caratteri per lingua (obbligatorie per una regola «Altro»: almeno una lingua)
+measures-text-in = In { $lang }:
+measures-save = Salva la regola
+measures-saved = Regola salvata: «{ $summary }» (versione { $version }).
+measures-reload = Ricarica l'ultima versione (quanto scritto andrà perso)
+measures-gone = Questa regola è stata ritirata nel frattempo.
+measures-list-title = Regole pubblicate
+measures-count = { $count ->
+    [0] Nessuna regola pubblicata.
+    [one] 1 regola pubblicata (le regole ritirate non sono più elencate).
+   *[other] { $count } regole pubblicate (le regole ritirate non sono più elencate).
+}
+measures-other-title = { $rule }: { $text }
+measures-status-in-force = In vigore
+measures-status-upcoming = In arrivo
+measures-status-ended = Terminata
+measures-communes = Comuni
+measures-validity = Validità
+measures-version-label = Ultima modifica
+measures-version-changed = Versione { $version } del { $date }
+measures-version-withdrawn = ritirata
+measures-edit-label = Modifica: { $summary }
+measures-withdraw = Ritira
+measures-withdraw-label = Ritira: { $summary }
+measures-withdraw-confirm = Ritirare la regola «{ $summary }»? Gli abitanti non la vedranno più; la sua cronologia resta consultabile.
+measures-withdrawn-done = Regola ritirata: «{ $summary }».
+measures-history = Cronologia
+measures-history-label = Cronologia: { $summary }
+measures-history-title = Cronologia di «{ $summary }»
+measures-needs-publisher = Aggiungere, modificare o ritirare una regola richiede il ruolo di pubblicazione.

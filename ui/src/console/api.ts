@@ -20,6 +20,13 @@ import type { TownHallLink } from '../bindings/TownHallLink';
 import type { Polygon } from '../bindings/Polygon';
 import type { Circle } from '../bindings/Circle';
 import type { MapSettings } from '../bindings/MapSettings';
+import type { Measure } from '../bindings/Measure';
+import type { MeasureDraft } from '../bindings/MeasureDraft';
+import type { MeasureVersion } from '../bindings/MeasureVersion';
+import type { Rule } from '../bindings/Rule';
+import type { ConfinementLevel } from '../bindings/ConfinementLevel';
+import type { MaskRule } from '../bindings/MaskRule';
+import type { SchoolStatus } from '../bindings/SchoolStatus';
 
 /** Shapes read and checked by the server, the communes they reach and the places they hold. */
 export type Reach = {
@@ -35,6 +42,13 @@ export type {
   AlertText,
   CategoryInfo,
   Commune,
+  ConfinementLevel,
+  MaskRule,
+  Measure,
+  MeasureDraft,
+  MeasureVersion,
+  Rule,
+  SchoolStatus,
   ImportReport,
   LoginResponse,
   NotificationPreview,
@@ -148,6 +162,25 @@ export const api = {
   },
   changeReportStatus: (token: string, id: string, update: StatusUpdate) =>
     call<StaffReport>(`/admin/reports/${id}/status`, { method: 'POST', body: JSON.stringify(update) }, token),
+  /** Every measure not withdrawn (the open data: ended ones included). */
+  measures: () => call<Measure[]>('/open-data/measures.json'),
+  /** Every version of a measure, oldest first. */
+  measureHistory: (id: string) => call<MeasureVersion[]>(`/measures/${encodeURIComponent(id)}/history`),
+  createMeasure: (token: string, draft: MeasureDraft) =>
+    call<Measure>('/admin/measures', { method: 'POST', body: JSON.stringify(draft) }, token),
+  // `version`: the one the form was filled from; the server refuses (409) if a newer one exists.
+  updateMeasure: (token: string, id: string, version: number, draft: MeasureDraft) =>
+    call<Measure>(
+      `/admin/measures/${encodeURIComponent(id)}?${new URLSearchParams({ version: String(version) })}`,
+      { method: 'PUT', body: JSON.stringify(draft) },
+      token,
+    ),
+  withdrawMeasure: (token: string, id: string, version: number) =>
+    call<Measure>(
+      `/admin/measures/${encodeURIComponent(id)}?${new URLSearchParams({ version: String(version) })}`,
+      { method: 'DELETE' },
+      token,
+    ),
   importPlaces: (token: string, file: File) =>
     call<ImportReport>(
       '/admin/places/import',
