@@ -141,3 +141,6 @@ map-open = Open
 map-closed = Closed
 map-unknown = Hours unknown
 map-cluster = { $count } places here: zoom in to see them
+# The rules in force on the home screen.
+rules-place = { $place } — { $commune }
+rules-upcoming = Coming

@@ -141,3 +141,6 @@ map-open = Ouvert
 map-closed = Fermé
 map-unknown = Horaires inconnus
 map-cluster = { $count } lieux ici : zoomez pour les voir
+# The rules in force on the home screen.
+rules-place = { $place } — { $commune }
+rules-upcoming = À venir

@@ -141,3 +141,6 @@ map-open = Aperto
 map-closed = Chiuso
 map-unknown = Orari sconosciuti
 map-cluster = { $count } luoghi qui: ingrandite per vederli
+# The rules in force on the home screen.
+rules-place = { $place } — { $commune }
+rules-upcoming = In arrivo

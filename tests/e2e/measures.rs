@@ -253,6 +253,60 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
         ("everywhere", "", "")
     );
 
+    // What the web app shows: each commune's rules in force, said in the
+    // reader's language, the town hall's text in it or else in French.
+    let resp = reqwest::Client::new()
+        .get(th.api("/measures/in-force?communes=06088,06027,06088"))
+        .header("accept-language", "it")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let places: Value = resp.json().await.unwrap();
+    let said: Vec<(&str, Vec<&str>)> = places
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["commune_name"].as_str().unwrap(),
+                p["rules"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["summary"].as_str().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "Nice",
+                vec![
+                    "Coprifuoco dalle 18:00 alle 06:00",
+                    "Mascherina obbligatoria ovunque"
+                ]
+            ),
+            ("Cagnes-sur-Mer", vec!["Mascherina obbligatoria ovunque"]),
+        ]
+    );
+    assert_eq!(
+        places[0]["rules"][0]["text"],
+        "Sorties avec attestation, sauf urgence"
+    );
+    for (query, status) in [
+        ("communes=", StatusCode::BAD_REQUEST),
+        ("communes=75056", StatusCode::UNPROCESSABLE_ENTITY),
+        ("communes=nice", StatusCode::BAD_REQUEST),
+    ] {
+        let resp = reqwest::get(th.api(&format!("/measures/in-force?{query}")))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), status, "{query}");
+    }
+
     // Withdrawn: devices get a tombstone, the history keeps every version.
     let (status, withdrawn) = send(
         &th,

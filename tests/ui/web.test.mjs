@@ -32,8 +32,8 @@ const PHONES = {
   large: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 },
 };
 
-function phone(size) {
-  return f.browser.newContext({ ...PHONES[size], isMobile: true, hasTouch: true, locale: 'fr-FR', serviceWorkers: 'allow' });
+function phone(size, extra = {}) {
+  return f.browser.newContext({ ...PHONES[size], isMobile: true, hasTouch: true, locale: 'fr-FR', serviceWorkers: 'allow', ...extra });
 }
 
 /** Layout faults a phone shows: a page wider than the screen, controls smaller than 44 px. */
@@ -331,5 +331,48 @@ test('installable; the app opens offline from its service worker; a push shows t
   assert.deepEqual(await phoneFaults(page), []);
   await page.screenshot({ path: join(screenshots, 'web-settings.png'), fullPage: true });
   await page.screenshot({ path: join(artifacts, 'web-settings.png') });
+  await ctx.close();
+});
+
+test('a phone shows the rules in force in its communes, live when they change, and offline', async () => {
+  // A phone in Nice: times are said in its time zone.
+  const ctx = await phone('small', { timezoneId: 'Europe/Paris' });
+  const page = await ctx.newPage();
+  await chooseNice(page);
+  // Outside a crisis there is no rule, and no section.
+  assert.equal(await page.locator('#rules').count(), 0);
+
+  const token = await staffToken(f.hall);
+  const write = async (body) => {
+    const res = await fetch(`${f.hall.url}/api/v1/admin/measures`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 201, await res.text());
+  };
+  // (The server's clock is fixed at 23 November 2026, 10:00.)
+  await write({ rule: { kind: 'masks', required: 'everywhere' }, since: '2026-11-01T00:00:00+01:00' });
+  const rules = page.locator('#rules');
+  await rules.locator('li.rule[data-kind="masks"]').waitFor({ timeout: 5000 });
+  await write({
+    rule: { kind: 'curfew', from: '21:00', until: '06:00' }, communes: ['06088'],
+    texts: [{ lang: 'fr', text: 'Sorties avec attestation uniquement.' }],
+    since: '2026-11-20T00:00:00+01:00', until: '2026-12-01T00:00:00+01:00',
+  });
+  const curfew = rules.locator('li.rule[data-kind="curfew"]');
+  await curfew.waitFor({ timeout: 5000 });
+  assert.equal(await rules.locator('h3').innerText(), 'Nice');
+  assert.match(await curfew.innerText(), /^Couvre-feu de 21:00 à 06:00\nDepuis le 20 novembre 2026 à 00:00 · Jusqu'au 1 décembre 2026 à 00:00\nSorties avec attestation uniquement\.$/);
+  assert.match(await rules.locator('li.rule[data-kind="masks"]').innerText(), /^Masque obligatoire partout \(Tout le territoire\)/);
+  assert.deepEqual(await phoneFaults(page), []);
+  assert.deepEqual(await axeViolationsInPage(page), []);
+  await page.screenshot({ path: join(screenshots, 'web-rules.png') });
+
+  // Offline, the page opens with the rules it had.
+  await ctx.setOffline(true);
+  await page.reload();
+  await curfew.waitFor();
+  assert.equal(await rules.locator('li.rule').count(), 2);
   await ctx.close();
 });

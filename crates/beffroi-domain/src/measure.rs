@@ -388,6 +388,89 @@ pub fn in_force_for<'a>(
     found
 }
 
+/// How far ahead a measure not in force yet is shown ("from …").
+pub const UPCOMING: time::Duration = time::Duration::days(7);
+
+/// One rule as the resident reads it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RuleInForce {
+    pub id: String,
+    /// The rule's kind (`curfew`, `masks`…).
+    pub kind: String,
+    /// The rule with its value, in the resident's language.
+    pub summary: String,
+    /// The town hall's text, in the resident's language when written in it.
+    pub text: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub since: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub until: Option<OffsetDateTime>,
+    /// Not in force yet: it takes effect at `since`, within [`UPCOMING`].
+    pub upcoming: bool,
+    /// It applies to the whole territory, not only to this commune.
+    pub territory: bool,
+}
+
+/// The rules of one of the resident's places (or of a commune a web page
+/// follows).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PlaceRules {
+    /// The resident's name for the place; `None` for home.
+    pub place: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub commune: InseeCode,
+    pub commune_name: String,
+    /// In force now first (by rank, the most local first), then upcoming.
+    pub rules: Vec<RuleInForce>,
+}
+
+#[cfg(feature = "l10n")]
+fn rule(m: &Measure, upcoming: bool, lang: Lang, l10n: &crate::i18n::Localizer) -> RuleInForce {
+    RuleInForce {
+        id: m.id.clone(),
+        kind: m.draft.rule.kind().to_owned(),
+        summary: l10n.render(&m.draft.rule.msg()),
+        text: m.draft.text_for(lang).map(str::to_owned),
+        since: m.draft.since,
+        until: m.draft.until,
+        upcoming,
+        territory: m.draft.communes.is_empty(),
+    }
+}
+
+/// The rules of `commune` at `now`: those in force, then those taking
+/// effect within [`UPCOMING`] (soonest first).
+#[cfg(feature = "l10n")]
+pub fn rules_of(
+    measures: &[Measure],
+    commune: &InseeCode,
+    now: OffsetDateTime,
+    lang: Lang,
+    l10n: &crate::i18n::Localizer,
+) -> Vec<RuleInForce> {
+    let mut out: Vec<RuleInForce> = in_force_for(measures, commune, now)
+        .into_iter()
+        .map(|m| rule(m, false, lang, l10n))
+        .collect();
+    let mut upcoming: Vec<&Measure> = measures
+        .iter()
+        .filter(|m| {
+            m.draft.applies_to(commune) && m.draft.since > now && m.draft.since <= now + UPCOMING
+        })
+        .collect();
+    upcoming.sort_by(|a, b| a.draft.since.cmp(&b.draft.since).then(a.id.cmp(&b.id)));
+    out.extend(upcoming.into_iter().map(|m| rule(m, true, lang, l10n)));
+    out
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

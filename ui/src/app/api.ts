@@ -27,6 +27,7 @@ import type { Severity } from '../bindings/Severity';
 import type { NearbyReport } from '../bindings/NearbyReport';
 import type { ReporterView } from '../bindings/ReporterView';
 import type { MapSettings } from '../bindings/MapSettings';
+import type { PlaceRules } from '../bindings/PlaceRules';
 
 export type {
   AlertText,
@@ -37,6 +38,7 @@ export type {
   NearbyReport,
   NewReport,
   PlaceDetails,
+  PlaceRules,
   PlaceResult,
   ReportCategory,
   ReporterView,
@@ -143,4 +145,5 @@ export const api = {
   nearbyReports: (category: string, at: Position) => invoke<NearbyReport[]>('nearby_reports', { category, at }),
   followReport: (id: string) => invoke<ReporterView>('follow_report', { id }),
   followedReports: () => invoke<ReporterView[]>('followed_reports'),
+  rulesInForce: () => invoke<PlaceRules[]>('rules_in_force'),
 };

@@ -2,7 +2,8 @@
 import type { RuleInForce } from "./RuleInForce";
 
 /**
- * The rules of one of the resident's places.
+ * The rules of one of the resident's places (or of a commune a web page
+ * follows).
  */
 export type PlaceRules = { 
 /**

@@ -22,6 +22,7 @@ import type { NearbyReport } from '../bindings/NearbyReport';
 import type { NewReport } from '../bindings/NewReport';
 import type { ReportCategory } from '../bindings/ReportCategory';
 import type { ReporterView } from '../bindings/ReporterView';
+import type { PlaceRules } from '../bindings/PlaceRules';
 import * as outbox from './outbox';
 import { loadState, updateState } from './state';
 import { pin, verifyThread } from './verify';
@@ -88,6 +89,24 @@ async function trustedKeys(): Promise<PublicKey[]> {
 /** The threads for some communes, as the server read them (not yet verified). */
 export const threads = (communes: string[]) =>
   get<SignedThread[]>(`/api/v1/alerts/threads?communes=${communes.join(',')}`);
+
+/**
+ * The rules in force (and coming within a week) in the communes followed,
+ * said by the server in the resident's language; offline, the last ones
+ * fetched (whose periods the page shows as they were).
+ */
+export async function rules(): Promise<PlaceRules[]> {
+  const codes = loadState().communes;
+  if (codes.length === 0) return [];
+  try {
+    const fresh = await get<PlaceRules[]>(`/api/v1/measures/in-force?communes=${codes.join(',')}`);
+    updateState((s) => (s.rules = fresh));
+    return fresh;
+  } catch (e) {
+    if (e instanceof WebError && e.kind === 'offline') return loadState().rules;
+    throw e;
+  }
+}
 
 export type AlertList = { alerts: ResidentAlert[]; rejected: number; fetched: string | null; online: boolean };
 

@@ -1,6 +1,7 @@
 // What the web app keeps in the browser (no account): the resident's language
 // and communes, the keys pinned at the first visit, which alerts were read,
 // and the last verified alerts so they open offline.
+import type { PlaceRules } from '../bindings/PlaceRules';
 import type { PublicKey } from '../bindings/PublicKey';
 import type { SignedThread } from '../bindings/SignedThread';
 import type { Lang } from '../lib/i18n';
@@ -19,11 +20,15 @@ export type WebState = {
   followed: string[];
   /** When that list was fetched (ISO 8601). */
   fetched: string | null;
+  /** The rules in force in the communes followed, as last fetched (shown offline). */
+  rules: PlaceRules[];
 };
 
 const KEY = 'beffroi-web';
 
-const EMPTY: WebState = { lang: null, communes: [], keys: [], read: {}, threads: [], followed: [], fetched: null };
+const EMPTY: WebState = {
+  lang: null, communes: [], keys: [], read: {}, threads: [], followed: [], fetched: null, rules: [],
+};
 
 export function loadState(): WebState {
   try {

@@ -412,6 +412,9 @@ pub struct StreamQuery {
     pub communes: Option<String>,
     /// Resume after this cursor (the `Last-Event-ID` header wins).
     pub since: Option<u64>,
+    /// `1`: also `event: measures` when the rules in force change (as the
+    /// `Beffroi-Measures` header asks; a browser's EventSource sends none).
+    pub measures: Option<String>,
 }
 
 /// The header in which a device names the reports it follows on the stream:
@@ -504,10 +507,11 @@ impl LiveStream {
             sub: Some(sub),
             heartbeat,
             reports,
-            measures: headers
+            measures: (headers
                 .get(MEASURES_HEADER)
                 .is_some_and(|v| v.as_bytes() == b"1")
-                .then(|| state.hub.watch_measures()),
+                || q.measures.as_deref() == Some("1"))
+            .then(|| state.hub.watch_measures()),
             closed: state.hub.closed(),
             hub: state.hub.clone(),
             store: state.store.clone(),

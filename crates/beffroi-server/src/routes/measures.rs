@@ -7,7 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use beffroi_domain::api::ErrorBody;
-use beffroi_domain::measure::{Measure, MeasureDraft, MeasureVersion};
+use beffroi_domain::i18n::Localizer;
+use beffroi_domain::measure::{Measure, MeasureDraft, MeasureVersion, PlaceRules, rules_of};
 use beffroi_domain::sync::page_limit;
 use beffroi_domain::{Cursor, InseeCode, Lang, SyncPage, msg};
 use serde::Deserialize;
@@ -54,6 +55,68 @@ pub async fn history(
         return Err(no_measure(&id));
     }
     Ok(JsonResponse(versions))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct InForceQuery {
+    /// INSEE codes, comma-separated (as many as a push subscription follows).
+    communes: String,
+}
+
+const MAX_COMMUNES: usize = beffroi_domain::push::MAX_COMMUNES;
+
+/// The rules in force now (and coming within a week) in some communes, said
+/// in the reader's language, with the town hall's text in it when written:
+/// what the web app shows (the desktop app computes the same from its
+/// synced copy, with the same code).
+#[utoipa::path(get, path = "/measures/in-force", tag = "measures", params(InForceQuery),
+    responses((status = 200, body = Vec<PlaceRules>), (status = 400, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn in_force(
+    State(state): State<AppState>,
+    Query(q): Query<InForceQuery>,
+) -> Result<JsonResponse<Vec<PlaceRules>>, ApiError> {
+    let mut codes = super::communes::parse_list(&q.communes)?;
+    // Each once, in the order given (home first).
+    let mut seen = std::collections::HashSet::new();
+    codes.retain(|c| seen.insert(c.clone()));
+    if codes.is_empty() || codes.len() > MAX_COMMUNES {
+        return Err(ApiError::BadRequest(
+            "invalid_query",
+            msg!("err-communes-count", max = MAX_COMMUNES),
+        ));
+    }
+    let known = state.store.communes().await?;
+    let lang = crate::l10n::current();
+    let l10n = Localizer::shared(lang).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let now = state
+        .settings
+        .hours_clock
+        .and_then(|c| OffsetDateTime::from_unix_timestamp(c.timestamp()).ok())
+        .unwrap_or_else(OffsetDateTime::now_utc);
+    let measures = state.store.measures().await?;
+    codes
+        .into_iter()
+        .map(|code| {
+            let name = known
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| c.name.clone())
+                .ok_or_else(|| {
+                    ApiError::Unprocessable(
+                        "invalid_query",
+                        msg!("err-commune-outside", code = code.as_str()),
+                    )
+                })?;
+            Ok(PlaceRules {
+                place: None,
+                rules: rules_of(&measures, &code, now, lang, l10n),
+                commune: code,
+                commune_name: name,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()
+        .map(JsonResponse)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -76,6 +76,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::change_status))
         .routes(routes!(measures::changes))
         .routes(routes!(measures::history))
+        .routes(routes!(measures::in_force))
         .routes(routes!(measures::open_data_json))
         .routes(routes!(measures::open_data_csv))
         .routes(routes!(measures::create))
