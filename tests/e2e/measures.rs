@@ -2,7 +2,7 @@
 //! them as open data (JSON, CSV), devices sync them with tombstones.
 
 use beffroi_domain::Role;
-use beffroi_tests::{TownHall, get_json, town_hall};
+use beffroi_tests::{TownHall, get_json, read_stream_until, town_hall};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -57,6 +57,13 @@ async fn send(
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
+/// Publishes a measure as the demo admin would; the measure.
+async fn create(th: &TownHall, token: &str, body: &Value) -> Value {
+    let (status, m) = send(th, Method::POST, "/admin/measures", token, Some(body), "fr").await;
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    m
+}
+
 #[tokio::test]
 async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
     let th = town_hall().await;
@@ -82,28 +89,10 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 
-    let (status, curfew) = send(
-        &th,
-        Method::POST,
-        "/admin/measures",
-        &admin,
-        Some(&nice_curfew()),
-        "fr",
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{curfew}");
+    let curfew = create(&th, &admin, &nice_curfew()).await;
     assert_eq!(curfew["version"], 1);
     let id = curfew["id"].as_str().unwrap().to_owned();
-    let (status, masks) = send(
-        &th,
-        Method::POST,
-        "/admin/measures",
-        &admin,
-        Some(&masks_everywhere()),
-        "fr",
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{masks}");
+    let masks = create(&th, &admin, &masks_everywhere()).await;
 
     // Bad input is said in the writer's language, and nothing is stored.
     let mut bad = nice_curfew();
@@ -262,7 +251,9 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    let places: Value = resp.json().await.unwrap();
+    let answer: Value = resp.json().await.unwrap();
+    assert!(answer["at"].as_str().is_some(), "when they were computed");
+    let places = &answer["places"];
     let said: Vec<(&str, Vec<&str>)> = places
         .as_array()
         .unwrap()
@@ -298,7 +289,6 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
     );
     for (query, status) in [
         ("communes=", StatusCode::BAD_REQUEST),
-        ("communes=75056", StatusCode::UNPROCESSABLE_ENTITY),
         ("communes=nice", StatusCode::BAD_REQUEST),
     ] {
         let resp = reqwest::get(th.api(&format!("/measures/in-force?{query}")))
@@ -306,6 +296,10 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
             .unwrap();
         assert_eq!(resp.status(), status, "{query}");
     }
+    // A commune no longer in the territory is left out, the others answered.
+    let answer = get_json(&th.api("/measures/in-force?communes=75056,06027")).await;
+    assert_eq!(answer["places"].as_array().unwrap().len(), 1);
+    assert_eq!(answer["places"][0]["commune"], "06027");
 
     // Withdrawn: devices get a tombstone, the history keeps every version.
     let (status, withdrawn) = send(
@@ -371,6 +365,26 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
         actions,
         ["measure-withdrawn", "measure-changed", "measure-created"]
     );
+
+    // Open data cannot carry a formula into a reuser's spreadsheet.
+    let mut formula = masks_everywhere();
+    formula["texts"] = json!([{"lang": "fr", "text": "=HYPERLINK(\"http://evil\")"}]);
+    create(&th, &admin, &formula).await;
+    let text = reqwest::get(th.api("/open-data/measures.csv"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let cells: Vec<String> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[7].to_owned())
+        .collect();
+    assert!(
+        cells.contains(&"'=HYPERLINK(\"http://evil\")".to_owned()),
+        "{cells:?}"
+    );
+    assert!(!cells.iter().any(|c| c.starts_with('=')));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -383,17 +397,6 @@ async fn residents_read_their_places_rules_offline_and_are_told_live_when_they_c
 
     let mut th = town_hall().await;
     let admin = th.staff_token().await;
-    let (status, masks) = send(
-        &th,
-        Method::POST,
-        "/admin/measures",
-        &admin,
-        Some(&masks_everywhere()),
-        "fr",
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
-
     let r = resident(&th.url);
     let mut settings = r.client.settings().unwrap();
     settings.lang = Some(beffroi_domain::Lang::Fr);
@@ -401,8 +404,9 @@ async fn residents_read_their_places_rules_offline_and_are_told_live_when_they_c
     r.client.set_settings(&settings).unwrap();
     let recorder = Arc::new(Recorder::default());
     r.client.set_notifier(recorder.clone());
+    // Before the crisis: no measure at all.
     let report = r.client.sync().await.unwrap();
-    assert_eq!(report.measures_changed, 1);
+    assert_eq!(report.measures_changed, 0);
     r.client
         .save_place(
             SavedPlace::commune("Travail", "06027".parse().unwrap()),
@@ -432,11 +436,11 @@ async fn residents_read_their_places_rules_offline_and_are_told_live_when_they_c
     assert_eq!(
         summaries(&r.client),
         [
-            (None, "Nice".to_owned(), vec![everywhere.clone()]),
+            (None, "Nice".to_owned(), vec![]),
             (
                 Some("Travail".to_owned()),
                 "Cagnes-sur-Mer".to_owned(),
-                vec![everywhere.clone()]
+                vec![]
             ),
         ]
     );
@@ -484,25 +488,39 @@ async fn residents_read_their_places_rules_offline_and_are_told_live_when_they_c
         }
     };
 
-    // A curfew for Nice: only home's rules change, and the resident is told.
-    let (status, _) = send(
-        &th,
-        Method::POST,
-        "/admin/measures",
-        &admin,
-        Some(&nice_curfew()),
-        "fr",
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
+    // The crisis begins: the town hall's first measure, for the whole
+    // territory, is news at both places.
+    let masks = create(&th, &admin, &masks_everywhere()).await;
     wait_told(1).await;
+    assert_eq!(
+        summaries(&client),
+        [
+            (None, "Nice".to_owned(), vec![everywhere.clone()]),
+            (
+                Some("Travail".to_owned()),
+                "Cagnes-sur-Mer".to_owned(),
+                vec![everywhere.clone()]
+            ),
+        ]
+    );
+    assert_eq!(
+        recorder.summaries(),
+        [
+            "Règles modifiées : Nice",
+            "Règles modifiées : Cagnes-sur-Mer"
+        ]
+    );
+
+    // A curfew for Nice: only home's rules change, and the resident is told.
+    create(&th, &admin, &nice_curfew()).await;
+    wait_told(2).await;
     let now = summaries(&client);
     assert_eq!(
         now[0].2,
         ["Couvre-feu de 21:00 à 06:00".to_owned(), everywhere.clone()]
     );
     assert_eq!(now[1].2, std::slice::from_ref(&everywhere));
-    assert_eq!(recorder.summaries(), ["Règles modifiées : Nice"]);
+    assert_eq!(recorder.summaries()[2..], ["Règles modifiées : Nice"]);
 
     // The territory's masks withdrawn: both places change.
     let id = masks["id"].as_str().unwrap();
@@ -516,9 +534,9 @@ async fn residents_read_their_places_rules_offline_and_are_told_live_when_they_c
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    wait_told(2).await;
+    wait_told(3).await;
     assert_eq!(
-        recorder.summaries()[1..],
+        recorder.summaries()[3..],
         [
             "Règles modifiées : Nice",
             "Règles modifiées : Cagnes-sur-Mer"
@@ -531,4 +549,58 @@ async fn residents_read_their_places_rules_offline_and_are_told_live_when_they_c
     let offline = summaries(&client);
     assert_eq!(offline[0].2, ["Couvre-feu de 21:00 à 06:00"]);
     assert!(offline[1].2.is_empty());
+}
+
+#[tokio::test]
+async fn only_streams_that_ask_are_told_of_a_change_and_the_same_content_tells_none() {
+    let th = town_hall().await;
+    let admin = th.staff_token().await;
+    let open = |asks: bool| {
+        let mut req = reqwest::Client::new().get(th.api("/alerts/stream"));
+        if asks {
+            req = req.header("beffroi-measures", "1");
+        }
+        req.send()
+    };
+    let mut asking = open(true).await.unwrap();
+    let mut plain = open(false).await.unwrap();
+    let mut by_query = reqwest::get(th.api("/alerts/stream?measures=1"))
+        .await
+        .unwrap();
+
+    let body = masks_everywhere();
+    let masks = create(&th, &admin, &body).await;
+    assert!(
+        read_stream_until(&mut asking, "event: measures")
+            .await
+            .contains("data: {}")
+    );
+    read_stream_until(&mut by_query, "event: measures").await;
+    // The same content again: no version, nothing said.
+    let id = masks["id"].as_str().unwrap();
+    let (status, same) = send(
+        &th,
+        Method::PUT,
+        &format!("/admin/measures/{id}?version=1"),
+        &admin,
+        Some(&body),
+        "fr",
+    )
+    .await;
+    assert_eq!(
+        (status, same["version"].as_u64()),
+        (StatusCode::OK, Some(1))
+    );
+    // An alert after it: what each stream got before it is all it got.
+    crate::alerts::publish(&th, &admin, &crate::alerts::draft("Canicule", None)).await;
+    assert!(
+        !read_stream_until(&mut asking, "event: alert")
+            .await
+            .contains("event: measures")
+    );
+    assert!(
+        !read_stream_until(&mut plain, "event: alert")
+            .await
+            .contains("event: measures")
+    );
 }

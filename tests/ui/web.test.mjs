@@ -354,14 +354,15 @@ test('a phone shows the rules in force in its communes, live when they change, a
   // (The server's clock is fixed at 23 November 2026, 10:00.)
   await write({ rule: { kind: 'masks', required: 'everywhere' }, since: '2026-11-01T00:00:00+01:00' });
   const rules = page.locator('#rules');
-  await rules.locator('li.rule[data-kind="masks"]').waitFor({ timeout: 5000 });
+  // (Each page waits up to 5 s before asking: a change does not bring them all at once.)
+  await rules.locator('li.rule[data-kind="masks"]').waitFor({ timeout: 15000 });
   await write({
     rule: { kind: 'curfew', from: '21:00', until: '06:00' }, communes: ['06088'],
     texts: [{ lang: 'fr', text: 'Sorties avec attestation uniquement.' }],
     since: '2026-11-20T00:00:00+01:00', until: '2026-12-01T00:00:00+01:00',
   });
   const curfew = rules.locator('li.rule[data-kind="curfew"]');
-  await curfew.waitFor({ timeout: 5000 });
+  await curfew.waitFor({ timeout: 15000 });
   assert.equal(await rules.locator('h3').innerText(), 'Nice');
   assert.match(await curfew.innerText(), /^Couvre-feu de 21:00 à 06:00\nDepuis le 20 novembre 2026 à 00:00 · Jusqu'au 1 décembre 2026 à 00:00\nSorties avec attestation uniquement\.$/);
   assert.match(await rules.locator('li.rule[data-kind="masks"]').innerText(), /^Masque obligatoire partout \(Tout le territoire\)/);

@@ -552,17 +552,26 @@ impl Client {
     /// which of their places' rules changed (not at the first sync: nothing
     /// changed for them then, they learn the rules as they are).
     async fn pull_measures(&self, api: &ApiClient) -> Result<(u32, u32), ClientError> {
-        let first = self.store.measures_cursor()? == Cursor::START;
+        // Not the cursor: against a town hall with no measure yet it stays
+        // at the start, and its first measure (a crisis beginning) is news.
+        let first = !self.store.measures_synced()?;
         let before = self.store.measures()?;
-        let counts = self
+        let counts = match self
             .pull(
                 api,
                 "measures",
                 Store::measures_cursor,
                 Store::apply_measures_page,
             )
-            .await?;
-        if !first && counts != (0, 0) {
+            .await
+        {
+            // A town hall from before the rules in force has none.
+            Err(ClientError::Server { status: 404, .. }) => return Ok((0, 0)),
+            other => other?,
+        };
+        if first {
+            self.store.set_measures_synced()?;
+        } else if counts != (0, 0) {
             self.notify_rules(&before)?;
         }
         Ok(counts)
@@ -570,7 +579,7 @@ impl Client {
 
     /// The communes of the resident's places: home first, then the others'
     /// (a point's when it was located), each once, with the place's name.
-    fn followed_communes(&self) -> Result<Vec<(Option<String>, InseeCode)>, ClientError> {
+    pub fn followed_communes(&self) -> Result<Vec<(Option<String>, InseeCode)>, ClientError> {
         let settings = self.settings()?;
         let mut out: Vec<(Option<String>, InseeCode)> = Vec::new();
         if let Some(home) = settings.home_commune {
@@ -620,21 +629,33 @@ impl Client {
             .into_iter()
             .map(|(_, c)| c)
             .collect();
-        let changed = measures::changed_communes(before, &after, &followed);
+        let now = OffsetDateTime::now_utc();
+        let changed = measures::changed_communes(before, &after, &followed, now);
         if changed.is_empty() {
             return Ok(());
         }
         let lang = self.settings()?.lang.unwrap_or_default();
         let l10n = self.localizer(lang)?;
-        for place in self.rules(OffsetDateTime::now_utc())? {
+        for place in self.rules(now)? {
             if !changed.contains(&&place.commune) {
                 continue;
             }
-            let now: Vec<&str> = place
+            // In force, then what comes (a curfew from tomorrow is the news).
+            let said: Vec<String> = place
                 .rules
                 .iter()
-                .filter(|r| !r.upcoming)
-                .map(|r| r.summary.as_str())
+                .map(|r| {
+                    if r.upcoming {
+                        let date = measures::local_date(r.since);
+                        format!(
+                            "{} ({})",
+                            r.summary,
+                            l10n.msg("measure-starts", &[("date", date.into())])
+                        )
+                    } else {
+                        r.summary.clone()
+                    }
+                })
                 .collect();
             let n = beffroi_domain::alert::NotificationPreview {
                 lang: lang.into(),
@@ -642,10 +663,10 @@ impl Client {
                     "measures-changed",
                     &[("commune", place.commune_name.clone().into())],
                 ),
-                body: if now.is_empty() {
+                body: if said.is_empty() {
                     l10n.msg("measures-none", &[])
                 } else {
-                    now.join(" · ")
+                    said.join(" · ")
                 },
                 urgency: "normal".into(),
             };
@@ -1283,8 +1304,13 @@ impl Client {
                         continue;
                     }
                     if event.event == "measures" {
-                        // The rules changed: fetch them (the sync notifies).
-                        if self.pull_measures(&api).await? != (0, 0) {
+                        // The rules changed: fetch them (the pull notifies),
+                        // not beside a sync doing the same.
+                        let pulled = {
+                            let _one_at_a_time = self.syncing.lock().await;
+                            self.pull_measures(&api).await?
+                        };
+                        if pulled != (0, 0) {
                             on_rules();
                         }
                         continue;

@@ -263,17 +263,6 @@ fn print_result(r: &PlaceResult, l10n: &Localizer) {
     println!("{line}");
 }
 
-/// A date as the resident reads it: the territory's local time.
-fn local_date(t: time::OffsetDateTime) -> String {
-    chrono::DateTime::from_timestamp(t.unix_timestamp(), 0)
-        .map(|d| {
-            d.with_timezone(&TIMEZONE)
-                .format("%d/%m/%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
-
 /// The rules of each place: its name and commune, then one line per rule
 /// with its period, and the town hall's text under it.
 fn print_rules(places: &[beffroi_client::measures::PlaceRules], l10n: &Localizer) {
@@ -296,14 +285,17 @@ fn print_rules(places: &[beffroi_client::measures::PlaceRules], l10n: &Localizer
             println!("  {}", l10n.msg("measures-none", &[]));
         }
         for r in &p.rules {
-            let since = local_date(r.since);
+            let since = beffroi_client::measures::local_date(r.since);
             let from = if r.upcoming {
                 l10n.msg("measure-starts", &[("date", since.into())])
             } else {
                 l10n.msg("measure-since", &[("date", since.into())])
             };
             let until = match r.until {
-                Some(u) => l10n.msg("measure-until", &[("date", local_date(u).into())]),
+                Some(u) => l10n.msg(
+                    "measure-until",
+                    &[("date", beffroi_client::measures::local_date(u).into())],
+                ),
                 None => l10n.msg("measure-no-end", &[]),
             };
             println!("  • {} — {from} — {until}", r.summary);
@@ -684,7 +676,8 @@ fn run() -> anyhow::Result<ExitCode> {
         }
         Command::Rules { at, json } => {
             let offline = refresh(&rt, &client, &l10n)?;
-            if client.settings()?.home_commune.is_none() {
+            // Home, or at least one place followed.
+            if client.followed_communes()?.is_empty() {
                 anyhow::bail!(l10n.msg("cli-no-home-commune", &[]));
             }
             let at = moment(at.as_deref(), &l10n)?;

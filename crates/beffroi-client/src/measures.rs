@@ -5,15 +5,18 @@
 
 use beffroi_domain::InseeCode;
 use beffroi_domain::measure::Measure;
+use time::OffsetDateTime;
 
 pub use beffroi_domain::measure::{PlaceRules, RuleInForce, UPCOMING, rules_of};
 
-/// The versions of the measures that apply to `commune`, whatever their
-/// period: what a change for that commune is measured against.
-fn applying(measures: &[Measure], commune: &InseeCode) -> Vec<(String, u32)> {
+/// The versions of the measures that apply to `commune` and have not ended
+/// at `now` (in force or to come): what a change for that commune is
+/// measured against. A fix to a measure long over is no news; one ended
+/// early by a change is.
+fn applying(measures: &[Measure], commune: &InseeCode, now: OffsetDateTime) -> Vec<(String, u32)> {
     let mut v: Vec<(String, u32)> = measures
         .iter()
-        .filter(|m| m.draft.applies_to(commune))
+        .filter(|m| m.draft.applies_to(commune) && m.draft.until.is_none_or(|u| u > now))
         .map(|m| (m.id.clone(), m.version))
         .collect();
     v.sort();
@@ -21,16 +24,29 @@ fn applying(measures: &[Measure], commune: &InseeCode) -> Vec<(String, u32)> {
 }
 
 /// Which of `communes` had a measure added, changed or withdrawn between
-/// two syncs.
+/// two syncs (among those not over at `now`).
 pub fn changed_communes<'a>(
     before: &[Measure],
     after: &[Measure],
     communes: &'a [InseeCode],
+    now: OffsetDateTime,
 ) -> Vec<&'a InseeCode> {
     communes
         .iter()
-        .filter(|c| applying(before, c) != applying(after, c))
+        .filter(|c| applying(before, c, now) != applying(after, c, now))
         .collect()
+}
+
+/// A date as residents of the territory read it, in its time zone
+/// (`23/11/2026 18:00`).
+pub fn local_date(t: OffsetDateTime) -> String {
+    chrono::DateTime::from_timestamp(t.unix_timestamp(), 0)
+        .map(|d| {
+            d.with_timezone(&beffroi_domain::hours::TIMEZONE)
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -40,8 +56,8 @@ mod tests {
     use beffroi_domain::Lang;
     use beffroi_domain::i18n::Localizer;
     use beffroi_domain::measure::{MaskRule, MeasureDraft, MeasureText, Rule};
+    use time::Duration;
     use time::macros::datetime;
-    use time::{Duration, OffsetDateTime};
 
     fn measure(
         id: &str,
@@ -158,7 +174,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let before = [masks.clone(), curfew.clone()];
-        assert!(changed_communes(&before, &before, &communes).is_empty());
+        assert!(changed_communes(&before, &before, &communes, t).is_empty());
         let curfew_v2 = Measure {
             version: 2,
             ..curfew.clone()
@@ -167,7 +183,8 @@ mod tests {
             codes(changed_communes(
                 &before,
                 &[masks.clone(), curfew_v2],
-                &communes
+                &communes,
+                t
             )),
             ["06088"]
         );
@@ -179,14 +196,45 @@ mod tests {
             codes(changed_communes(
                 &before,
                 &[masks_v2, curfew.clone()],
-                &communes
+                &communes,
+                t
             )),
             ["06088", "06027"]
         );
         assert_eq!(
-            codes(changed_communes(&before, &[masks], &communes)),
+            codes(changed_communes(
+                &before,
+                std::slice::from_ref(&masks),
+                &communes,
+                t
+            )),
             ["06088"],
             "a withdrawal"
+        );
+        // A measure over long ago, corrected: no news. One ended early: news.
+        let ended = Measure {
+            draft: MeasureDraft {
+                until: Some(t - Duration::days(1)),
+                ..curfew.draft.clone()
+            },
+            ..curfew.clone()
+        };
+        let fixed = Measure {
+            version: 2,
+            ..ended.clone()
+        };
+        assert!(changed_communes(&[ended], &[fixed], &communes, t).is_empty());
+        let ended_early = Measure {
+            version: 2,
+            draft: MeasureDraft {
+                until: Some(t - Duration::hours(1)),
+                ..curfew.draft.clone()
+            },
+            ..curfew.clone()
+        };
+        assert_eq!(
+            codes(changed_communes(&[curfew], &[ended_early], &communes, t)),
+            ["06088"]
         );
     }
 }

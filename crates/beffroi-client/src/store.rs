@@ -59,6 +59,8 @@ pub(crate) mod keys {
     pub const PLACES_INDEX_PENDING: &str = "places.index_pending";
     pub const ALERTS_CURSOR: &str = "cursor.alerts";
     pub const MEASURES_CURSOR: &str = "cursor.measures";
+    /// Set after the first pull of the measures: later changes are news.
+    pub const MEASURES_SYNCED: &str = "measures.synced";
     /// The town hall's public keys this device trusts (pinned at first sync).
     pub const ALERT_KEYS: &str = "alerts.keys";
     pub const SETTINGS: &str = "settings";
@@ -202,6 +204,15 @@ impl Store {
 
     pub fn measures_cursor(&self) -> Result<Cursor, StoreError> {
         Ok(self.get_meta(keys::MEASURES_CURSOR)?.unwrap_or_default())
+    }
+
+    /// Whether the measures were pulled once (see `Client::sync`).
+    pub fn measures_synced(&self) -> Result<bool, StoreError> {
+        Ok(self.get_meta(keys::MEASURES_SYNCED)?.unwrap_or(false))
+    }
+
+    pub fn set_measures_synced(&self) -> Result<(), StoreError> {
+        self.set_meta(keys::MEASURES_SYNCED, &true)
     }
 
     /// Applies one page of measure changes and its cursor atomically.

@@ -281,7 +281,8 @@ pub enum MeasureError {
 /// Minutes after midnight of an `HH:MM` time, if it is one.
 pub fn minutes_of_day(t: &str) -> Option<u16> {
     let (h, m) = t.split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
+    // Two ASCII digits each (`parse` alone takes "+9").
+    if h.len() != 2 || m.len() != 2 || !(h.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit()) {
         return None;
     }
     let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
@@ -295,6 +296,8 @@ impl MeasureDraft {
         for t in &mut self.texts {
             t.text = t.text.trim().to_owned();
         }
+        // The same texts in another order are the same measure.
+        self.texts.sort_by_key(|t| t.lang.tag());
         self.communes.sort();
         self.communes.dedup();
         self
@@ -430,6 +433,20 @@ pub struct PlaceRules {
     pub commune_name: String,
     /// In force now first (by rank, the most local first), then upcoming.
     pub rules: Vec<RuleInForce>,
+}
+
+/// The rules of some places as they stood at a time: a screen showing them
+/// later (offline) knows how old they are and which ended or began since.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RulesAt {
+    /// When `places` was computed (the server's or the app's clock).
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub at: OffsetDateTime,
+    pub places: Vec<PlaceRules>,
 }
 
 #[cfg(feature = "l10n")]
@@ -617,7 +634,9 @@ mod tests {
     fn curfews_need_two_different_times_of_day() {
         assert_eq!(curfew("21:00", "06:00").validate(), Ok(()));
         assert_eq!(curfew("06:00", "21:00").validate(), Ok(()));
-        for bad in ["24:00", "9:00", "21h00", "21:60", "", "ab:cd"] {
+        for bad in [
+            "24:00", "9:00", "21h00", "21:60", "", "ab:cd", "+9:00", "+1:+5", "-1:00",
+        ] {
             assert_eq!(
                 curfew(bad, "06:00").validate(),
                 Err(MeasureError::InvalidTime(bad.into()))

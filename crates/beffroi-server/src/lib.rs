@@ -221,6 +221,8 @@ pub struct AppState {
     pub threads_cache: Arc<tokio::sync::Mutex<routes::threads::Decoded>>,
     /// The directory kept in memory for the web app's searches.
     pub directory: Arc<tokio::sync::Mutex<routes::directory::Directory>>,
+    /// The measures kept in memory for the public reads of the rules in force.
+    pub measures: Arc<tokio::sync::Mutex<routes::measures::Kept>>,
     /// Reads of the web app (alert threads, directory) allowed per client address.
     pub threads_limiter: Arc<limits::Limiter>,
 }
@@ -294,6 +296,7 @@ impl AppState {
             metrics,
             threads_cache: Arc::default(),
             directory: Arc::default(),
+            measures: Arc::default(),
             // Reading the alerts from the web app: generous, as many phones
             // may share one address (a carrier's NAT) and each page reads
             // again after every alert; the reading itself is shared (see

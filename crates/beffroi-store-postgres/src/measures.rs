@@ -1,10 +1,10 @@
 //! The rules in force in PostgreSQL: every version of every measure, each
 //! with its cursor; devices get each measure's latest version.
 //!
-//! A write takes the cursor lock before it reads the latest version: writes
-//! of measures are few, and under the lock two staff saving the same
-//! version at once cannot both make the next one (the second reads the
-//! first's and is told it changed).
+//! A write takes the cursor lock before it reads the latest version, in a
+//! read-committed transaction: writes of measures are few, and under the
+//! lock two staff saving the same version at once cannot both make the next
+//! one (the second reads the first's and is told it changed).
 
 use beffroi_domain::measure::{Measure, MeasureVersion};
 use beffroi_domain::sync::Change;
@@ -29,7 +29,14 @@ impl PgStore {
         write: &MeasureWrite,
     ) -> Result<Measure, StoreError> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(db)?;
+        // Read committed whatever the database's default: the latest
+        // version is read after the lock, so it is the last one committed.
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::ReadCommitted)
+            .start()
+            .await
+            .map_err(db)?;
         tx.execute(&tx.hot(hot::LOCK).await?, &[&CURSOR_LOCK])
             .await
             .map_err(db)?;

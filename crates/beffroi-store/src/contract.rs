@@ -1420,6 +1420,19 @@ pub async fn measures(store: &dyn Store) {
         "err-no-measure"
     );
 
+    // Two staff saving the same version at once: one makes the next
+    // version, the other is told it changed.
+    let (x, y) = futures::join!(
+        store.write_measure(measure_write("b", Some(1), Some(curfew("19:00")))),
+        store.write_measure(measure_write("b", Some(1), Some(curfew("20:00")))),
+    );
+    let (won, lost) = match (x, y) {
+        (Ok(w), Err(l)) | (Err(l), Ok(w)) => (w, l),
+        other => panic!("exactly one of two writes from one version succeeds: {other:?}"),
+    };
+    assert_eq!(won.version, 2);
+    assert_eq!(message_id(lost), "err-measure-changed");
+
     let history = store.measure_history("a".into()).await.unwrap();
     assert_eq!(
         history

@@ -1,4 +1,4 @@
-use beffroi_client::measures::PlaceRules;
+use beffroi_domain::measure::RulesAt;
 use tauri::State;
 use time::OffsetDateTime;
 
@@ -9,10 +9,13 @@ use crate::error::CommandError;
 /// followed, from what was synced: works offline. At the app's fixed clock
 /// when it has one.
 #[tauri::command]
-pub fn rules_in_force(state: State<'_, AppState>) -> Result<Vec<PlaceRules>, CommandError> {
+pub fn rules_in_force(state: State<'_, AppState>) -> Result<RulesAt, CommandError> {
     let now = state
         .clock
         .and_then(|c| OffsetDateTime::from_unix_timestamp(c.timestamp()).ok())
         .unwrap_or_else(OffsetDateTime::now_utc);
-    Ok(state.client.rules(now)?)
+    Ok(RulesAt {
+        at: now,
+        places: state.client.rules(now)?,
+    })
 }

@@ -27,7 +27,7 @@ import type { Severity } from '../bindings/Severity';
 import type { NearbyReport } from '../bindings/NearbyReport';
 import type { ReporterView } from '../bindings/ReporterView';
 import type { MapSettings } from '../bindings/MapSettings';
-import type { PlaceRules } from '../bindings/PlaceRules';
+import type { RulesAt } from '../bindings/RulesAt';
 
 export type {
   AlertText,
@@ -38,7 +38,7 @@ export type {
   NearbyReport,
   NewReport,
   PlaceDetails,
-  PlaceRules,
+  RulesAt,
   PlaceResult,
   ReportCategory,
   ReporterView,
@@ -145,5 +145,5 @@ export const api = {
   nearbyReports: (category: string, at: Position) => invoke<NearbyReport[]>('nearby_reports', { category, at }),
   followReport: (id: string) => invoke<ReporterView>('follow_report', { id }),
   followedReports: () => invoke<ReporterView[]>('followed_reports'),
-  rulesInForce: () => invoke<PlaceRules[]>('rules_in_force'),
+  rulesInForce: () => invoke<RulesAt>('rules_in_force'),
 };

@@ -22,7 +22,7 @@ import type { NearbyReport } from '../bindings/NearbyReport';
 import type { NewReport } from '../bindings/NewReport';
 import type { ReportCategory } from '../bindings/ReportCategory';
 import type { ReporterView } from '../bindings/ReporterView';
-import type { PlaceRules } from '../bindings/PlaceRules';
+import type { RulesAt } from '../bindings/RulesAt';
 import * as outbox from './outbox';
 import { loadState, updateState } from './state';
 import { pin, verifyThread } from './verify';
@@ -92,18 +92,25 @@ export const threads = (communes: string[]) =>
 
 /**
  * The rules in force (and coming within a week) in the communes followed,
- * said by the server in the resident's language; offline, the last ones
- * fetched (whose periods the page shows as they were).
+ * said by the server in the resident's language, with when they came;
+ * offline, the last ones fetched (the page leaves out those ended since).
  */
-export async function rules(): Promise<PlaceRules[]> {
+export async function rules(): Promise<{ rules: RulesAt | null; received: number }> {
   const codes = loadState().communes;
-  if (codes.length === 0) return [];
+  if (codes.length === 0) return { rules: null, received: 0 };
   try {
-    const fresh = await get<PlaceRules[]>(`/api/v1/measures/in-force?communes=${codes.join(',')}`);
-    updateState((s) => (s.rules = fresh));
-    return fresh;
+    const fresh = await get<RulesAt>(`/api/v1/measures/in-force?communes=${codes.join(',')}`);
+    const received = Date.now();
+    updateState((s) => {
+      s.rules = fresh;
+      s.rulesReceived = received;
+    });
+    return { rules: fresh, received };
   } catch (e) {
-    if (e instanceof WebError && e.kind === 'offline') return loadState().rules;
+    if (e instanceof WebError && e.kind === 'offline') {
+      const s = loadState();
+      return { rules: s.rules, received: s.rulesReceived };
+    }
     throw e;
   }
 }

@@ -1,7 +1,7 @@
 // What the web app keeps in the browser (no account): the resident's language
 // and communes, the keys pinned at the first visit, which alerts were read,
 // and the last verified alerts so they open offline.
-import type { PlaceRules } from '../bindings/PlaceRules';
+import type { RulesAt } from '../bindings/RulesAt';
 import type { PublicKey } from '../bindings/PublicKey';
 import type { SignedThread } from '../bindings/SignedThread';
 import type { Lang } from '../lib/i18n';
@@ -20,14 +20,16 @@ export type WebState = {
   followed: string[];
   /** When that list was fetched (ISO 8601). */
   fetched: string | null;
-  /** The rules in force in the communes followed, as last fetched (shown offline). */
-  rules: PlaceRules[];
+  /** The rules in force in the communes followed, as last fetched (shown
+   * offline), and when they came (ms since the epoch). */
+  rules: RulesAt | null;
+  rulesReceived: number;
 };
 
 const KEY = 'beffroi-web';
 
 const EMPTY: WebState = {
-  lang: null, communes: [], keys: [], read: {}, threads: [], followed: [], fetched: null, rules: [],
+  lang: null, communes: [], keys: [], read: {}, threads: [], followed: [], fetched: null, rules: null, rulesReceived: 0,
 };
 
 export function loadState(): WebState {

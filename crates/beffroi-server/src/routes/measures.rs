@@ -8,7 +8,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use beffroi_domain::api::ErrorBody;
 use beffroi_domain::i18n::Localizer;
-use beffroi_domain::measure::{Measure, MeasureDraft, MeasureVersion, PlaceRules, rules_of};
+use beffroi_domain::measure::{
+    Measure, MeasureDraft, MeasureVersion, PlaceRules, RulesAt, rules_of,
+};
 use beffroi_domain::sync::page_limit;
 use beffroi_domain::{Cursor, InseeCode, Lang, SyncPage, msg};
 use serde::Deserialize;
@@ -19,6 +21,7 @@ use utoipa::IntoParams;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{Authorized, Json, Publisher, Query};
+use crate::limits::{self, Peer};
 use crate::routes::communes::SinceQuery;
 use crate::service::measures as service;
 
@@ -35,6 +38,55 @@ pub async fn changes(
         .measures_since(Cursor(q.since.unwrap_or(0)), page_limit(q.limit))
         .await?;
     Ok(JsonResponse(page))
+}
+
+/// How long the kept measures are served before the store is read again
+/// (a change made here is seen at once; one made on another server sharing
+/// the store within this time).
+const FRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The measures and the territory's communes as last read, for the public
+/// reads: a crowd of pages reading the rules at once costs one store read.
+#[derive(Debug, Default)]
+pub struct Kept {
+    measures: std::sync::Arc<Vec<Measure>>,
+    communes: std::sync::Arc<Vec<beffroi_domain::Commune>>,
+    read: Option<std::time::Instant>,
+}
+
+impl Kept {
+    /// Makes the next read go to the store (a measure was written here).
+    pub fn forget(&mut self) {
+        self.read = None;
+    }
+}
+
+/// The measures not withdrawn and the communes, read at most every [`FRESH`].
+async fn kept(
+    state: &AppState,
+) -> Result<
+    (
+        std::sync::Arc<Vec<Measure>>,
+        std::sync::Arc<Vec<beffroi_domain::Commune>>,
+    ),
+    ApiError,
+> {
+    let mut k = state.measures.lock().await;
+    if k.read.is_none_or(|t| t.elapsed() >= FRESH) {
+        k.measures = std::sync::Arc::new(state.store.measures().await?);
+        k.communes = std::sync::Arc::new(state.store.communes().await?);
+        k.read = Some(std::time::Instant::now());
+    }
+    Ok((k.measures.clone(), k.communes.clone()))
+}
+
+/// Now, or the server's fixed clock (`--clock`, for demonstrations and tests).
+fn now(state: &AppState) -> OffsetDateTime {
+    state
+        .settings
+        .hours_clock
+        .and_then(|c| OffsetDateTime::from_unix_timestamp(c.timestamp()).ok())
+        .unwrap_or_else(OffsetDateTime::now_utc)
 }
 
 fn no_measure(id: &str) -> ApiError {
@@ -70,12 +122,14 @@ const MAX_COMMUNES: usize = beffroi_domain::push::MAX_COMMUNES;
 /// what the web app shows (the desktop app computes the same from its
 /// synced copy, with the same code).
 #[utoipa::path(get, path = "/measures/in-force", tag = "measures", params(InForceQuery),
-    responses((status = 200, body = Vec<PlaceRules>), (status = 400, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = RulesAt), (status = 400, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
 pub async fn in_force(
     State(state): State<AppState>,
+    peer: Peer,
     Query(q): Query<InForceQuery>,
-) -> Result<JsonResponse<Vec<PlaceRules>>, ApiError> {
+) -> Result<JsonResponse<RulesAt>, ApiError> {
+    limits::check(&state.threads_limiter, &peer, "read")?;
     let mut codes = super::communes::parse_list(&q.communes)?;
     // Each once, in the order given (home first).
     let mut seen = std::collections::HashSet::new();
@@ -86,37 +140,27 @@ pub async fn in_force(
             msg!("err-communes-count", max = MAX_COMMUNES),
         ));
     }
-    let known = state.store.communes().await?;
+    let (measures, known) = kept(&state).await?;
     let lang = crate::l10n::current();
     let l10n = Localizer::shared(lang).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let now = state
-        .settings
-        .hours_clock
-        .and_then(|c| OffsetDateTime::from_unix_timestamp(c.timestamp()).ok())
-        .unwrap_or_else(OffsetDateTime::now_utc);
-    let measures = state.store.measures().await?;
-    codes
-        .into_iter()
-        .map(|code| {
-            let name = known
-                .iter()
-                .find(|c| c.code == code)
-                .map(|c| c.name.clone())
-                .ok_or_else(|| {
-                    ApiError::Unprocessable(
-                        "invalid_query",
-                        msg!("err-commune-outside", code = code.as_str()),
-                    )
-                })?;
-            Ok(PlaceRules {
-                place: None,
-                rules: rules_of(&measures, &code, now, lang, l10n),
-                commune: code,
-                commune_name: name,
+    let now = now(&state);
+    // A commune no longer in the territory (a page followed it before) is
+    // left out rather than failing the others.
+    Ok(JsonResponse(RulesAt {
+        at: now,
+        places: codes
+            .into_iter()
+            .filter_map(|code| {
+                let name = known.iter().find(|c| c.code == code)?.name.clone();
+                Some(PlaceRules {
+                    place: None,
+                    rules: rules_of(&measures, &code, now, lang, l10n),
+                    commune: code,
+                    commune_name: name,
+                })
             })
-        })
-        .collect::<Result<Vec<_>, ApiError>>()
-        .map(JsonResponse)
+            .collect(),
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -132,10 +176,10 @@ pub struct OpenDataQuery {
 async fn selected(state: &AppState, q: &OpenDataQuery) -> Result<Vec<Measure>, ApiError> {
     let commune = crate::extract::commune_param(q.commune.as_deref())?;
     let at = match q.at.as_deref() {
-        Some("now") => Some(OffsetDateTime::now_utc()),
+        Some("now") => Some(now(state)),
         other => crate::routes::reports::when(other, "at")?,
     };
-    let mut measures = state.store.measures().await?;
+    let mut measures = Vec::clone(&kept(state).await?.0);
     measures.retain(|m| {
         commune.as_ref().is_none_or(|c| m.draft.applies_to(c))
             && at.is_none_or(|at| m.draft.in_force(at))
@@ -161,8 +205,10 @@ fn open_data(response: impl IntoResponse) -> Response {
     responses((status = 200, body = Vec<Measure>), (status = 400, body = ErrorBody)))]
 pub async fn open_data_json(
     State(state): State<AppState>,
+    peer: Peer,
     Query(q): Query<OpenDataQuery>,
 ) -> Result<Response, ApiError> {
+    limits::check(&state.threads_limiter, &peer, "read")?;
     Ok(open_data(JsonResponse(selected(&state, &q).await?)))
 }
 
@@ -185,6 +231,18 @@ fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
+/// A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, a
+/// tab or a carriage return first) begins with `'` instead (OWASP's advice
+/// against CSV injection): what a town hall wrote cannot run in a reuser's
+/// spreadsheet.
+fn inert(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 /// The measures as CSV (RFC 4180, UTF-8): one row per measure, the
 /// communes as INSEE codes separated by spaces (empty: the whole territory).
 pub fn csv(measures: &[Measure]) -> Result<String, ApiError> {
@@ -201,19 +259,22 @@ pub fn csv(measures: &[Measure]) -> Result<String, ApiError> {
                 .unwrap_or_default()
         };
         let communes: Vec<&str> = d.communes.iter().map(InseeCode::as_str).collect();
-        w.write_record([
-            m.id.clone(),
-            m.version.to_string(),
-            d.rule.kind().to_owned(),
-            d.rule.value(),
-            communes.join(" "),
-            rfc3339(d.since),
-            d.until.map(rfc3339).unwrap_or_default(),
-            text(Lang::Fr),
-            text(Lang::En),
-            text(Lang::It),
-            rfc3339(m.changed_at),
-        ])
+        w.write_record(
+            [
+                m.id.clone(),
+                m.version.to_string(),
+                d.rule.kind().to_owned(),
+                d.rule.value(),
+                communes.join(" "),
+                rfc3339(d.since),
+                d.until.map(rfc3339).unwrap_or_default(),
+                text(Lang::Fr),
+                text(Lang::En),
+                text(Lang::It),
+                rfc3339(m.changed_at),
+            ]
+            .map(inert),
+        )
         .map_err(internal)?;
     }
     let bytes = w
@@ -227,8 +288,10 @@ pub fn csv(measures: &[Measure]) -> Result<String, ApiError> {
     responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
 pub async fn open_data_csv(
     State(state): State<AppState>,
+    peer: Peer,
     Query(q): Query<OpenDataQuery>,
 ) -> Result<Response, ApiError> {
+    limits::check(&state.threads_limiter, &peer, "read")?;
     let body = csv(&selected(&state, &q).await?)?;
     Ok(open_data((
         [

@@ -65,6 +65,7 @@ pub async fn write(
         .await?;
     if expected != Some(measure.version) {
         // A new version (the same content again makes none).
+        state.measures.lock().await.forget();
         state.hub.announce_measures();
     }
     tracing::info!(
