@@ -604,3 +604,27 @@ async fn only_streams_that_ask_are_told_of_a_change_and_the_same_content_tells_n
             .contains("event: measures")
     );
 }
+
+#[tokio::test]
+async fn a_device_syncs_with_a_town_hall_from_before_the_rules_in_force() {
+    use axum::response::IntoResponse;
+    let th = town_hall().await;
+    // The same town hall, as a server without the measures' routes answers.
+    let old = beffroi_server::router(th.state.clone()).layer(axum::middleware::from_fn(
+        |req: axum::extract::Request, next: axum::middleware::Next| async move {
+            if req.uri().path().starts_with("/api/v1/measures") {
+                // What its router answers a route it does not have.
+                return beffroi_server::ApiError::not_found().into_response();
+            }
+            next.run(req).await
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move { axum::serve(listener, old).await });
+    let r = beffroi_tests::resident(&url);
+    let report = r.client.sync().await.unwrap();
+    assert!(report.communes_total > 0, "the rest of the sync went on");
+    assert_eq!((report.measures_changed, report.measures_removed), (0, 0));
+    server.abort();
+}
