@@ -72,6 +72,8 @@ directory-all-categories = All categories
 directory-filters = Filters
 filter-open-now = Open now
 filter-delivery = Delivery
+filter-direct-sales = Direct sales
+filter-collection-point = Collection point
 filter-takeaway = Takeaway
 directory-updated = Directory saved on this device: { $count ->
     [one] { $count } place

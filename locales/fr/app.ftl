@@ -72,6 +72,8 @@ directory-all-categories = Toutes les catégories
 directory-filters = Filtres
 filter-open-now = Ouvert maintenant
 filter-delivery = Livraison
+filter-direct-sales = Vente directe
+filter-collection-point = Point de retrait
 filter-takeaway = À emporter
 directory-updated = Annuaire enregistré sur cet appareil : { $count ->
     [one] { $count } lieu

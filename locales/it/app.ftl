@@ -72,6 +72,8 @@ directory-all-categories = Tutte le categorie
 directory-filters = Filtri
 filter-open-now = Aperto ora
 filter-delivery = Consegna a domicilio
+filter-direct-sales = Vendita diretta
+filter-collection-point = Punto di ritiro
 filter-takeaway = Da asporto
 directory-updated = Elenco salvato su questo dispositivo: { $count ->
     [one] { $count } luogo

@@ -532,3 +532,86 @@ async fn the_web_app_searches_the_directory_on_the_server_like_the_app_offline()
         .unwrap();
     assert!(resp.status().is_client_error());
 }
+
+#[tokio::test]
+async fn local_producers_are_found_by_direct_sales_and_collection_point_on_devices_and_the_web() {
+    use beffroi_domain::directory::PlaceResult;
+    let th = town_hall().await;
+    let token = th.staff_token().await;
+    for (name, category, direct, collect) in [
+        ("Ferme du Var", "farm", Some(true), None),
+        (
+            "Drive fermier de Saint-Isidore",
+            "marketplace",
+            Some(true),
+            Some(true),
+        ),
+        ("Épicerie du Port", "convenience", None, Some(true)),
+        ("Boulangerie Rossi", "bakery", None, None),
+    ] {
+        let mut place = bakery(name, "Mo-Sa 07:00-19:00");
+        place["category"] = json!(category);
+        place["direct_sales"] = json!(direct);
+        place["collection_point"] = json!(collect);
+        let resp = th
+            .staff(Method::POST, "/admin/places", &token)
+            .json(&place)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            resp.status(),
+            StatusCode::CREATED,
+            "{}",
+            resp.text().await.unwrap()
+        );
+    }
+    let r = resident(&th.url);
+    r.client.sync().await.unwrap();
+    let names = |q: SearchQuery| -> Vec<String> {
+        let mut n: Vec<String> = r
+            .client
+            .search(&q, &monday_10h(), Lang::Fr)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.place.name)
+            .collect();
+        n.sort();
+        n
+    };
+    let direct = ["Drive fermier de Saint-Isidore", "Ferme du Var"];
+    let collect = ["Drive fermier de Saint-Isidore", "Épicerie du Port"];
+    assert_eq!(
+        names(SearchQuery {
+            direct_sales: true,
+            ..Default::default()
+        }),
+        direct
+    );
+    assert_eq!(
+        names(SearchQuery {
+            collection_point: true,
+            ..Default::default()
+        }),
+        collect
+    );
+    // The web app's search, on the server, finds the same.
+    let http = reqwest::Client::new();
+    for (body, expected) in [
+        (json!({"direct_sales": true}), &direct),
+        (json!({"collection_point": true}), &collect),
+    ] {
+        let found: Vec<PlaceResult> = http
+            .post(th.api("/directory/search"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut n: Vec<String> = found.into_iter().map(|p| p.place.name).collect();
+        n.sort();
+        assert_eq!(n, *expected, "{body}");
+    }
+}

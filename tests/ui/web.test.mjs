@@ -377,3 +377,45 @@ test('a phone shows the rules in force in its communes, live when they change, a
   assert.equal(await rules.locator('li.rule').count(), 2);
   await ctx.close();
 });
+
+test("a phone finds the local producers' direct sales and collection points", async () => {
+  const token = await staffToken(f.hall);
+  const place = (name, category, flags) => ({
+    name, category, position: { lat: 43.7009, lon: 7.2683 }, address: { city: 'Nice', postcode: '06000' },
+    phone: null, website: null, email: null, wheelchair: null, opening_hours: 'Mo-Sa 08:00-18:00', crisis: null,
+    delivery: null, takeaway: null, drive_through: null, last_checked: null, ...flags,
+  });
+  for (const p of [
+    place('Ferme des Collines', 'farm', { direct_sales: true }),
+    place('Drive fermier du Ray', 'marketplace', { direct_sales: true, collection_point: true }),
+  ]) {
+    const res = await fetch(`${f.hall.url}/api/v1/admin/places`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(p),
+    });
+    assert.equal(res.status, 201, await res.text());
+  }
+  const ctx = await phone('small');
+  const page = await ctx.newPage();
+  await chooseNice(page);
+  await page.locator('#nav-directory').click();
+  const names = () => page.evaluate(() => [...document.querySelectorAll('#places-list li .name')].map((e) => e.textContent.trim()));
+  await page.locator('#filter-direct-sales').click();
+  // (The server reads new places within 5 s.)
+  // Markets sell directly too (Monaco's, imported from OSM, among them).
+  const categories = () => page.evaluate(() => [...document.querySelectorAll('#places-list li')].map((li) => li.dataset.category));
+  await eventually(async () => {
+    const n = await names();
+    return n.includes('Ferme des Collines') && n.includes('Drive fermier du Ray');
+  }, 15000, 'the two producers selling directly');
+  assert.ok((await categories()).every((c) => ['farm', 'producer', 'marketplace'].includes(c)), `${await categories()}`);
+  await page.locator('#filter-collection-point').click();
+  await eventually(async () => JSON.stringify(await names()) === JSON.stringify(['Drive fermier du Ray']), 10000, 'the collection point');
+  assert.deepEqual(await phoneFaults(page), []);
+  assert.deepEqual(await axeViolationsInPage(page), []);
+  await page.locator('#places-list li button').first().click();
+  await page.locator('#place-name').waitFor();
+  assert.equal(await page.locator('#place-services').innerText(), 'Vente directe, Point de retrait');
+  await ctx.close();
+});

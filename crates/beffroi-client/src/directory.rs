@@ -333,6 +333,13 @@ impl Store {
         if q.takeaway {
             sql.push_str(" AND p.takeaway = 1");
         }
+        // Rare flags, read from the place's JSON (no column of their own).
+        if q.direct_sales {
+            sql.push_str(" AND json_extract(p.data, '$.direct_sales') = 1");
+        }
+        if q.collection_point {
+            sql.push_str(" AND json_extract(p.data, '$.collection_point') = 1");
+        }
         match scan {
             Scan::All => {}
             Scan::Within(_) if via_rtree => {}
@@ -608,6 +615,8 @@ mod tests {
             delivery: None,
             takeaway: None,
             drive_through: None,
+            direct_sales: None,
+            collection_point: None,
             source: Source::Staff,
             last_checked: None,
             tags: Tags::new(),

@@ -100,6 +100,12 @@ enum Command {
         /// Only places that sell to take away.
         #[arg(long)]
         takeaway: bool,
+        /// Only places that sell their own produce directly (farms, markets, producers).
+        #[arg(long)]
+        direct_sales: bool,
+        /// Only places that hand over orders made beforehand.
+        #[arg(long)]
+        collection_point: bool,
         /// Order by distance from LAT,LON.
         #[arg(long, value_parser = parse_position, conflicts_with = "near_home")]
         near: Option<Position>,
@@ -592,6 +598,8 @@ fn run() -> anyhow::Result<ExitCode> {
             open_at,
             delivery,
             takeaway,
+            direct_sales,
+            collection_point,
             near,
             near_home,
             limit,
@@ -617,6 +625,8 @@ fn run() -> anyhow::Result<ExitCode> {
                 open_only: open_now || open_at.is_some(),
                 delivery,
                 takeaway,
+                direct_sales,
+                collection_point,
                 near,
                 order: if near.is_some() {
                     Order::Distance

@@ -43,6 +43,12 @@ pub struct SearchQuery {
     pub delivery: bool,
     #[serde(default)]
     pub takeaway: bool,
+    /// Only places selling their own produce directly (local producers).
+    #[serde(default)]
+    pub direct_sales: bool,
+    /// Only places handing over orders made beforehand.
+    #[serde(default)]
+    pub collection_point: bool,
     /// Where distances are measured from.
     pub near: Option<Position>,
     #[serde(default)]
@@ -366,6 +372,8 @@ pub fn search_in<'a>(
                 .is_some_and(|c| p.commune.as_ref() != Some(c))
             || (q.delivery && p.delivery != Some(true))
             || (q.takeaway && p.takeaway != Some(true))
+            || (q.direct_sales && p.direct_sales != Some(true))
+            || (q.collection_point && p.collection_point != Some(true))
         {
             continue;
         }
@@ -465,6 +473,8 @@ mod tests {
             delivery: Some(id == "b"),
             takeaway: None,
             drive_through: None,
+            direct_sales: None,
+            collection_point: None,
             source: Source::Staff,
             last_checked: None,
             tags: Tags::new(),

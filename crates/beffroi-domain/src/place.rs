@@ -47,6 +47,8 @@ impl fmt::Display for PlaceId {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum CategoryGroup {
     Food,
+    /// Local producers and direct sales (circuits courts).
+    Producers,
     Health,
     PublicService,
     Essentials,
@@ -85,8 +87,10 @@ categories! {
     Bakery => "bakery", Food;
     Butcher => "butcher", Food;
     Greengrocer => "greengrocer", Food;
-    Marketplace => "marketplace", Food;
     FoodOther => "food_other", Food;
+    Farm => "farm", Producers;
+    Producer => "producer", Producers;
+    Marketplace => "marketplace", Producers;
     Pharmacy => "pharmacy", Health;
     Doctors => "doctors", Health;
     Dentist => "dentist", Health;
@@ -185,13 +189,23 @@ impl Category {
                 return c;
             }
         }
+        // A workshop that makes food and sells it (a winery, a beekeeper):
+        // a producer, whatever shop it also is.
+        if let Some(
+            "winery" | "brewery" | "distillery" | "cider" | "beekeeper" | "cheesemaker"
+            | "oil_mill" | "olive_oil" | "goat_keeper",
+        ) = tag("craft")
+        {
+            return Some(Producer);
+        }
         if let Some(s) = tag("shop") {
             return Some(match s {
                 "supermarket" | "wholesale" => Supermarket,
                 "convenience" | "general" => Convenience,
                 "bakery" | "pastry" => Bakery,
                 "butcher" => Butcher,
-                "greengrocer" | "farm" => Greengrocer,
+                "farm" => Farm,
+                "greengrocer" => Greengrocer,
                 "deli" | "cheese" | "seafood" | "wine" | "alcohol" | "beverages"
                 | "frozen_food" | "dairy" | "chocolate" | "confectionery" | "coffee" | "tea"
                 | "spices" | "health_food" | "organic" => FoodOther,
@@ -338,6 +352,15 @@ pub struct Place {
     pub delivery: Option<bool>,
     pub takeaway: Option<bool>,
     pub drive_through: Option<bool>,
+    /// Sells its own produce directly (a farm, a market stall, a winery).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub direct_sales: Option<bool>,
+    /// Hands over orders made beforehand (a "drive fermier", a basket
+    /// scheme's pick-up point).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub collection_point: Option<bool>,
     pub source: Source,
     /// When someone last checked the data (OSM `check_date`), `YYYY-MM-DD`.
     pub last_checked: Option<String>,
@@ -366,6 +389,12 @@ pub struct PlaceInput {
     pub delivery: Option<bool>,
     pub takeaway: Option<bool>,
     pub drive_through: Option<bool>,
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub direct_sales: Option<bool>,
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub collection_point: Option<bool>,
     /// `YYYY-MM-DD`; today when absent.
     pub last_checked: Option<String>,
 }
@@ -545,6 +574,23 @@ mod tests {
             Some(Category::MutualAid)
         );
         assert_eq!(c(&[("shop", "clothes")]), Some(Category::ShopOther));
+        // Local producers: a farm shop, a market, a workshop selling its
+        // own produce whatever shop it is too.
+        assert_eq!(c(&[("shop", "farm")]), Some(Category::Farm));
+        assert_eq!(c(&[("shop", "greengrocer")]), Some(Category::Greengrocer));
+        assert_eq!(
+            c(&[("craft", "winery"), ("shop", "wine")]),
+            Some(Category::Producer)
+        );
+        assert_eq!(c(&[("craft", "beekeeper")]), Some(Category::Producer));
+        assert_eq!(c(&[("craft", "carpenter")]), None);
+        assert_eq!(
+            c(&[("amenity", "marketplace")]),
+            Some(Category::Marketplace)
+        );
+        for p in [Category::Farm, Category::Producer, Category::Marketplace] {
+            assert_eq!(p.group(), CategoryGroup::Producers);
+        }
         assert_eq!(c(&[("amenity", "parking")]), None);
         assert_eq!(c(&[("tourism", "artwork")]), None);
         for cat in Category::ALL {
@@ -592,6 +638,8 @@ mod tests {
             delivery: None,
             takeaway: Some(true),
             drive_through: None,
+            direct_sales: None,
+            collection_point: None,
             source: Source::Staff,
             last_checked: Some("2026-11-01".into()),
             tags: Tags::new(),

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use beffroi_domain::l10n::{Localize, Msg};
 use beffroi_domain::msg;
 use beffroi_domain::place::{
-    Address, Category, Crisis, ImportReport, Place, PlaceId, Position, RowIssue, Source, Tags,
-    Wheelchair, Writer, osm_flag,
+    Address, Category, CategoryGroup, Crisis, ImportReport, Place, PlaceId, Position, RowIssue,
+    Source, Tags, Wheelchair, Writer, osm_flag,
 };
 use beffroi_domain::{Commune, InseeCode, Lang};
 
@@ -214,6 +214,10 @@ fn build_place(
     };
     let takeaway =
         osm_flag(tags.get("takeaway")).or((category == Category::Takeaway).then_some(true));
+    // A producer's stall or farm shop sells its own produce: direct sales
+    // unless said otherwise (`direct_sales=no`).
+    let direct_sales = osm_flag(tags.get("direct_sales"))
+        .or((category.group() == CategoryGroup::Producers).then_some(true));
     let place = Place {
         id,
         name,
@@ -230,6 +234,8 @@ fn build_place(
         delivery: osm_flag(tags.get("delivery")),
         takeaway,
         drive_through: osm_flag(tags.get("drive_through")),
+        direct_sales,
+        collection_point: osm_flag(tags.get("collection_point")),
         source,
         last_checked: get("check_date").or_else(|| get("check_date:opening_hours")),
         tags,
@@ -378,6 +384,8 @@ pub const CSV_COLUMNS: &[&str] = &[
     "opening_hours",
     "delivery",
     "takeaway",
+    "direct_sales",
+    "collection_point",
     "wheelchair",
     "check_date",
 ];
@@ -473,6 +481,8 @@ pub fn parse_csv(text: &str, locator: &CommuneLocator, lang: Lang) -> Result<Par
             ("opening_hours", "opening_hours"),
             ("delivery", "delivery"),
             ("takeaway", "takeaway"),
+            ("direct_sales", "direct_sales"),
+            ("collection_point", "collection_point"),
             ("wheelchair", "wheelchair"),
             ("check_date", "check_date"),
         ] {

@@ -145,3 +145,60 @@ fn a_csv_without_the_required_columns_is_refused_whole() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn local_producers_come_with_their_direct_sales_and_collection_points() {
+    let (_dir, store) = store_with_territory().await;
+    let feature = |id: u64, tags: serde_json::Value| {
+        serde_json::json!({
+            "type": "Feature",
+            "id": format!("node/{id}"),
+            "properties": tags,
+            "geometry": {"type": "Point", "coordinates": [7.2683, 43.7009]}
+        })
+    };
+    let geojson = serde_json::json!({"type": "FeatureCollection", "features": [
+        feature(1, serde_json::json!({"name": "Ferme des Collines", "shop": "farm", "collection_point": "yes",
+            "opening_hours": "We,Sa 08:00-12:00"})),
+        feature(2, serde_json::json!({"name": "Domaine de Bellet", "craft": "winery", "shop": "wine"})),
+        feature(3, serde_json::json!({"name": "Marché de la Libération", "amenity": "marketplace",
+            "opening_hours": "Tu-Su 07:00-13:00"})),
+        feature(4, serde_json::json!({"name": "Revendeur", "shop": "farm", "direct_sales": "no"})),
+        feature(5, serde_json::json!({"name": "Boulangerie", "shop": "bakery"})),
+    ]})
+    .to_string();
+    let report = import_places(
+        &store,
+        Format::GeoJson,
+        &geojson,
+        Lang::Fr,
+        std::sync::Arc::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.counts.inserted, 5, "{report:?}");
+    let page = store.places_since(Cursor::START, 100).await.unwrap();
+    let flags = |name: &str| {
+        let p = page.items.iter().find(|p| p.name == name).unwrap();
+        (p.category.as_str(), p.direct_sales, p.collection_point)
+    };
+    assert_eq!(
+        flags("Ferme des Collines"),
+        ("farm", Some(true), Some(true))
+    );
+    assert_eq!(flags("Domaine de Bellet"), ("producer", Some(true), None));
+    assert_eq!(
+        flags("Marché de la Libération"),
+        ("marketplace", Some(true), None)
+    );
+    assert_eq!(
+        flags("Revendeur"),
+        ("farm", Some(false), None),
+        "said otherwise"
+    );
+    assert_eq!(flags("Boulangerie"), ("bakery", None, None));
+    // Places without the flags keep their stored form (no reimport churn).
+    let bakery = page.items.iter().find(|p| p.name == "Boulangerie").unwrap();
+    let json = serde_json::to_value(bakery).unwrap();
+    assert!(json.get("direct_sales").is_none() && json.get("collection_point").is_none());
+}

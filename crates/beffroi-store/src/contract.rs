@@ -72,6 +72,8 @@ fn place(id: &str, name: &str, source: Source) -> Place {
         delivery: Some(true),
         takeaway: None,
         drive_through: None,
+        direct_sales: None,
+        collection_point: None,
         source,
         last_checked: None,
         tags: BTreeMap::new(),

@@ -3,4 +3,4 @@
 /**
  * What a place is, from a fixed taxonomy (documented in `docs/directory.md`).
  */
-export type Category = "supermarket" | "convenience" | "bakery" | "butcher" | "greengrocer" | "marketplace" | "food_other" | "pharmacy" | "doctors" | "dentist" | "laboratory" | "hospital" | "veterinary" | "town_hall" | "post_office" | "police" | "public_service_other" | "tobacco" | "fuel" | "bank" | "atm" | "hardware" | "laundry" | "takeaway" | "restaurant" | "cafe" | "mutual_aid" | "shop_other" | "other";
+export type Category = "supermarket" | "convenience" | "bakery" | "butcher" | "greengrocer" | "food_other" | "farm" | "producer" | "marketplace" | "pharmacy" | "doctors" | "dentist" | "laboratory" | "hospital" | "veterinary" | "town_hall" | "post_office" | "police" | "public_service_other" | "tobacco" | "fuel" | "bank" | "atm" | "hardware" | "laundry" | "takeaway" | "restaurant" | "cafe" | "mutual_aid" | "shop_other" | "other";

@@ -3,4 +3,4 @@
 /**
  * The group a category belongs to, for filter chips.
  */
-export type CategoryGroup = "food" | "health" | "public_service" | "essentials" | "eat" | "mutual_aid" | "other";
+export type CategoryGroup = "food" | "producers" | "health" | "public_service" | "essentials" | "eat" | "mutual_aid" | "other";

@@ -19,7 +19,16 @@ commune: InseeCode | null, position: Position, phone: string | null, website: st
 /**
  * Usual hours in OSM `opening_hours` syntax.
  */
-opening_hours: string | null, crisis: Crisis | null, delivery: boolean | null, takeaway: boolean | null, drive_through: boolean | null, source: Source, 
+opening_hours: string | null, crisis: Crisis | null, delivery: boolean | null, takeaway: boolean | null, drive_through: boolean | null, 
+/**
+ * Sells its own produce directly (a farm, a market stall, a winery).
+ */
+direct_sales?: boolean, 
+/**
+ * Hands over orders made beforehand (a "drive fermier", a basket
+ * scheme's pick-up point).
+ */
+collection_point?: boolean, source: Source, 
 /**
  * When someone last checked the data (OSM `check_date`), `YYYY-MM-DD`.
  */

@@ -9,7 +9,7 @@ import type { Wheelchair } from "./Wheelchair";
  * What staff send to create or edit a place; the server sets the id, the
  * commune (from the address), the source and keeps the OSM tags.
  */
-export type PlaceInput = { name: string, category: Category, address: Address, position: Position, phone: string | null, website: string | null, email: string | null, wheelchair: Wheelchair | null, opening_hours: string | null, crisis: Crisis | null, delivery: boolean | null, takeaway: boolean | null, drive_through: boolean | null, 
+export type PlaceInput = { name: string, category: Category, address: Address, position: Position, phone: string | null, website: string | null, email: string | null, wheelchair: Wheelchair | null, opening_hours: string | null, crisis: Crisis | null, delivery: boolean | null, takeaway: boolean | null, drive_through: boolean | null, direct_sales?: boolean, collection_point?: boolean, 
 /**
  * `YYYY-MM-DD`; today when absent.
  */

@@ -13,6 +13,14 @@ export type SearchQuery = { text: string | null, category: Category | null, comm
  */
 open_only: boolean, delivery: boolean, takeaway: boolean, 
 /**
+ * Only places selling their own produce directly (local producers).
+ */
+direct_sales: boolean, 
+/**
+ * Only places handing over orders made beforehand.
+ */
+collection_point: boolean, 
+/**
  * Where distances are measured from.
  */
 near: Position | null, order: Order, 

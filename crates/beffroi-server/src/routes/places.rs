@@ -128,6 +128,8 @@ async fn save(
         delivery: input.delivery,
         takeaway: input.takeaway,
         drive_through: input.drive_through,
+        direct_sales: input.direct_sales,
+        collection_point: input.collection_point,
         // An edit by staff takes precedence over the OSM data it started from.
         source: Source::Staff,
         last_checked,
