@@ -566,6 +566,27 @@ async fn local_producers_are_found_by_direct_sales_and_collection_point_on_devic
             resp.text().await.unwrap()
         );
     }
+    // A device of the first release does not know the farm category: it
+    // gets the farm as the greengrocer it knew; a device of this one, as is.
+    let category_of = |directory: Option<&'static str>| {
+        let mut req = reqwest::Client::new().get(th.api("/places?since=0"));
+        if let Some(v) = directory {
+            req = req.header("beffroi-directory", v);
+        }
+        async move {
+            let page: Value = req.send().await.unwrap().json().await.unwrap();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == "Ferme du Var")
+                .unwrap()["category"]
+                .clone()
+        }
+    };
+    assert_eq!(category_of(None).await, "greengrocer");
+    assert_eq!(category_of(Some("2")).await, "farm");
+
     let r = resident(&th.url);
     r.client.sync().await.unwrap();
     let names = |q: SearchQuery| -> Vec<String> {
@@ -580,6 +601,22 @@ async fn local_producers_are_found_by_direct_sales_and_collection_point_on_devic
         n
     };
     let direct = ["Drive fermier de Saint-Isidore", "Ferme du Var"];
+    // This device knew the farm's category.
+    let farm = r
+        .client
+        .search(
+            &SearchQuery {
+                text: Some("Ferme du Var".into()),
+                ..Default::default()
+            },
+            &monday_10h(),
+            Lang::Fr,
+        )
+        .unwrap();
+    assert_eq!(
+        farm[0].place.category,
+        beffroi_domain::place::Category::Farm
+    );
     let collect = ["Drive fermier de Saint-Isidore", "Épicerie du Port"];
     assert_eq!(
         names(SearchQuery {

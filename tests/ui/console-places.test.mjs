@@ -19,7 +19,11 @@ test('staff create, fix, close and delete a place, and import a file with a per-
   // A new place whose hours do not parse is refused with the parser's message.
   await page.getByRole('button', { name: 'Ajouter un lieu' }).click();
   await page.locator('#pf-name').fill('Boulangerie de la Place');
+  // A farm sells its own produce unless staff say otherwise: its box is ticked.
+  await page.locator('#pf-category').selectOption('farm');
+  assert.equal(await page.locator('#pf-direct-sales').isChecked(), true);
   await page.locator('#pf-category').selectOption('bakery');
+  assert.equal(await page.locator('#pf-direct-sales').isChecked(), false);
   await page.locator('#pf-hours').fill('lundi 7h-19h');
   await page.locator('#pf-save').click();
   const formError = page.locator('#place-form-error');

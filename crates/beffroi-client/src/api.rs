@@ -25,10 +25,17 @@ impl ApiClient {
         if !valid {
             return Err(ClientError::InvalidServerUrl(server.to_owned()));
         }
+        // This device knows every category of the directory.
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "beffroi-directory",
+            reqwest::header::HeaderValue::from_static(beffroi_domain::place::DIRECTORY_VERSION),
+        );
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(30))
             .user_agent(concat!("beffroi-client/", env!("CARGO_PKG_VERSION")))
+            .default_headers(headers)
             .build()
             .map_err(|e| ClientError::Protocol {
                 server: base.clone(),

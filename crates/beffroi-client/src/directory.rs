@@ -53,10 +53,28 @@ impl Received {
 }
 
 impl<'de> Deserialize<'de> for Received {
+    /// A place as the server sent it; one of a category this version does
+    /// not know yet (a later server's) is kept as `other` rather than
+    /// failing its whole page (and, with it, the alerts after it).
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let json = Box::<RawValue>::deserialize(d)?;
-        let place = serde_json::from_str(json.get()).map_err(serde::de::Error::custom)?;
-        Ok(Self { place, json })
+        match serde_json::from_str(json.get()) {
+            Ok(place) => Ok(Self { place, json }),
+            Err(e) => {
+                let mut value: serde_json::Value =
+                    serde_json::from_str(json.get()).map_err(serde::de::Error::custom)?;
+                let unknown = value["category"]
+                    .as_str()
+                    .is_some_and(|c| c.parse::<beffroi_domain::place::Category>().is_err());
+                if !unknown {
+                    return Err(serde::de::Error::custom(e));
+                }
+                value["category"] = serde_json::Value::from("other");
+                let place: Place =
+                    serde_json::from_value(value).map_err(serde::de::Error::custom)?;
+                Received::new(place).map_err(serde::de::Error::custom)
+            }
+        }
     }
 }
 
@@ -95,13 +113,14 @@ impl Store {
             let mut drop_fts = tx.prepare_cached("DELETE FROM places_fts WHERE rowid = ?1")?;
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO places (id, data, category, commune, lat, lon, delivery, takeaway,
-                                     hours, country, closed, name)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                                     hours, country, closed, name, direct_sales, collection_point)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                  ON CONFLICT (id) DO UPDATE SET data = excluded.data, category = excluded.category,
                    commune = excluded.commune, lat = excluded.lat, lon = excluded.lon,
                    delivery = excluded.delivery, takeaway = excluded.takeaway,
                    hours = excluded.hours, country = excluded.country, closed = excluded.closed,
-                   name = excluded.name
+                   name = excluded.name, direct_sales = excluded.direct_sales,
+                   collection_point = excluded.collection_point
                  RETURNING rowid",
             )?;
             let mut add_fts = tx.prepare_cached(
@@ -126,7 +145,9 @@ impl Store {
                     effective_hours(p),
                     p.address.country.as_deref(),
                     matches!(p.crisis, Some(Crisis::Closed { .. })),
-                    p.name
+                    p.name,
+                    p.direct_sales,
+                    p.collection_point
                 ];
                 if bulk {
                     upsert.query_row(row, |_| Ok(()))?;
@@ -333,12 +354,11 @@ impl Store {
         if q.takeaway {
             sql.push_str(" AND p.takeaway = 1");
         }
-        // Rare flags, read from the place's JSON (no column of their own).
         if q.direct_sales {
-            sql.push_str(" AND json_extract(p.data, '$.direct_sales') = 1");
+            sql.push_str(" AND p.direct_sales = 1");
         }
         if q.collection_point {
-            sql.push_str(" AND json_extract(p.data, '$.collection_point') = 1");
+            sql.push_str(" AND p.collection_point = 1");
         }
         match scan {
             Scan::All => {}
@@ -648,6 +668,19 @@ mod tests {
             .into_iter()
             .map(|r| r.place.name)
             .collect()
+    }
+
+    #[test]
+    fn a_place_of_a_category_this_version_does_not_know_is_kept_as_other() {
+        let mut json =
+            serde_json::to_value(place("osm:node:9", "Ferme spatiale", 43.7)).expect("a place");
+        json["category"] = serde_json::Value::from("spaceport");
+        let received: Received = serde_json::from_value(json.clone()).expect("kept as other");
+        assert_eq!(received.place.category, Category::Other);
+        assert_eq!(received.place.name, "Ferme spatiale");
+        // Anything else wrong is still refused.
+        json["position"] = serde_json::Value::Null;
+        assert!(serde_json::from_value::<Received>(json).is_err());
     }
 
     #[test]

@@ -30,6 +30,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0012_communes_geometry.sql")),
         M::up(include_str!("store/0013_followed_reports.sql")),
         M::up(include_str!("store/0014_measures.sql")),
+        M::up(include_str!("store/0015_places_producers.sql")),
     ])
 });
 

@@ -115,6 +115,19 @@ categories! {
     Other => "other", Other;
 }
 
+/// The categories added since the first release, each with the one a
+/// device of that release knows it as (it refuses a page naming a category
+/// it does not know). Devices that know them say so (see
+/// `DIRECTORY_VERSION`); the others get the older names.
+pub const NEWER_CATEGORIES: &[(Category, Category)] = &[
+    (Category::Farm, Category::Greengrocer),
+    (Category::Producer, Category::FoodOther),
+];
+
+/// What a device sends in the `Beffroi-Directory` header when it knows
+/// every category of [`Category::ALL`].
+pub const DIRECTORY_VERSION: &str = "2";
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown category {0:?}: see `docs/directory.md` for the list")]
 pub struct UnknownCategory(pub String);
@@ -137,6 +150,13 @@ impl fmt::Display for Category {
 }
 
 impl Category {
+    /// Whether a place of this category sells its own produce unless said
+    /// otherwise (a farm shop, a producer; a market's stalls may be
+    /// resellers, so a market says it itself).
+    pub fn implies_direct_sales(self) -> bool {
+        matches!(self, Category::Farm | Category::Producer)
+    }
+
     /// The category of an OSM feature, or `None` when it is not a shop or a
     /// service a resident would look for (a bench, a parking, an artwork).
     pub fn from_osm(tags: &Tags) -> Option<Category> {
@@ -189,12 +209,14 @@ impl Category {
                 return c;
             }
         }
-        // A workshop that makes food and sells it (a winery, a beekeeper):
-        // a producer, whatever shop it also is.
+        // A workshop that makes food and sells it there (a winery's cellar, a
+        // beekeeper's shop): a producer, whatever shop it also is. A
+        // workshop alone (a brewery's plant) sells nothing to residents.
         if let Some(
             "winery" | "brewery" | "distillery" | "cider" | "beekeeper" | "cheesemaker"
             | "oil_mill" | "olive_oil" | "goat_keeper",
         ) = tag("craft")
+            && (tag("shop").is_some() || tag("direct_sales").is_some())
         {
             return Some(Producer);
         }
@@ -406,6 +428,10 @@ pub struct PlaceInput {
 pub struct CategoryInfo {
     pub category: Category,
     pub group: CategoryGroup,
+    /// A place of it sells its own produce unless said otherwise
+    /// ([`Category::implies_direct_sales`]).
+    #[serde(default)]
+    pub direct_sales: bool,
 }
 
 impl CategoryInfo {
@@ -416,6 +442,7 @@ impl CategoryInfo {
             .map(|&category| CategoryInfo {
                 category,
                 group: category.group(),
+                direct_sales: category.implies_direct_sales(),
             })
             .collect()
     }
@@ -582,7 +609,15 @@ mod tests {
             c(&[("craft", "winery"), ("shop", "wine")]),
             Some(Category::Producer)
         );
-        assert_eq!(c(&[("craft", "beekeeper")]), Some(Category::Producer));
+        assert_eq!(
+            c(&[("craft", "beekeeper"), ("direct_sales", "yes")]),
+            Some(Category::Producer)
+        );
+        assert_eq!(
+            c(&[("craft", "brewery")]),
+            None,
+            "a plant alone sells nothing"
+        );
         assert_eq!(c(&[("craft", "carpenter")]), None);
         assert_eq!(
             c(&[("amenity", "marketplace")]),

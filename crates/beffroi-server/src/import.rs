@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use beffroi_domain::l10n::{Localize, Msg};
 use beffroi_domain::msg;
 use beffroi_domain::place::{
-    Address, Category, CategoryGroup, Crisis, ImportReport, Place, PlaceId, Position, RowIssue,
-    Source, Tags, Wheelchair, Writer, osm_flag,
+    Address, Category, Crisis, ImportReport, Place, PlaceId, Position, RowIssue, Source, Tags,
+    Wheelchair, Writer, osm_flag,
 };
 use beffroi_domain::{Commune, InseeCode, Lang};
 
@@ -214,10 +214,10 @@ fn build_place(
     };
     let takeaway =
         osm_flag(tags.get("takeaway")).or((category == Category::Takeaway).then_some(true));
-    // A producer's stall or farm shop sells its own produce: direct sales
-    // unless said otherwise (`direct_sales=no`).
-    let direct_sales = osm_flag(tags.get("direct_sales"))
-        .or((category.group() == CategoryGroup::Producers).then_some(true));
+    // A farm shop or a producer sells its own produce: direct sales unless
+    // said otherwise (`direct_sales=no`).
+    let direct_sales =
+        osm_flag(tags.get("direct_sales")).or(category.implies_direct_sales().then_some(true));
     let place = Place {
         id,
         name,

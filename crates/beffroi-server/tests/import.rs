@@ -187,9 +187,10 @@ async fn local_producers_come_with_their_direct_sales_and_collection_points() {
         ("farm", Some(true), Some(true))
     );
     assert_eq!(flags("Domaine de Bellet"), ("producer", Some(true), None));
+    // A market's stalls may be resellers: a market says it itself.
     assert_eq!(
         flags("Marché de la Libération"),
-        ("marketplace", Some(true), None)
+        ("marketplace", None, None)
     );
     assert_eq!(
         flags("Revendeur"),
@@ -197,8 +198,20 @@ async fn local_producers_come_with_their_direct_sales_and_collection_points() {
         "said otherwise"
     );
     assert_eq!(flags("Boulangerie"), ("bakery", None, None));
-    // Places without the flags keep their stored form (no reimport churn).
+    // Places without the flags keep their stored form: the same file again
+    // changes nothing (a place stored before the flags existed compares
+    // equal, its JSON having no such field).
     let bakery = page.items.iter().find(|p| p.name == "Boulangerie").unwrap();
     let json = serde_json::to_value(bakery).unwrap();
     assert!(json.get("direct_sales").is_none() && json.get("collection_point").is_none());
+    let again = import_places(
+        &store,
+        Format::GeoJson,
+        &geojson,
+        Lang::Fr,
+        std::sync::Arc::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.counts.unchanged, 5, "{again:?}");
 }

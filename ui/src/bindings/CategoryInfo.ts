@@ -5,4 +5,9 @@ import type { CategoryGroup } from "./CategoryGroup";
 /**
  * A category of the taxonomy with its group.
  */
-export type CategoryInfo = { category: Category, group: CategoryGroup, };
+export type CategoryInfo = { category: Category, group: CategoryGroup, 
+/**
+ * A place of it sells its own produce unless said otherwise
+ * ([`Category::implies_direct_sales`]).
+ */
+direct_sales: boolean, };

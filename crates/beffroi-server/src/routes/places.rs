@@ -8,7 +8,8 @@ use axum::http::{HeaderMap, StatusCode};
 use beffroi_domain::api::ErrorBody;
 use beffroi_domain::l10n::Localize;
 use beffroi_domain::place::{
-    CategoryInfo, ImportReport, Place, PlaceId, PlaceInput, Source, Writer,
+    CategoryInfo, DIRECTORY_VERSION, ImportReport, NEWER_CATEGORIES, Place, PlaceId, PlaceInput,
+    Source, Writer,
 };
 use beffroi_domain::sync::page_limit;
 use beffroi_domain::{Cursor, SyncPage};
@@ -30,13 +31,40 @@ const MAX_LIST: u32 = 200;
     responses((status = 200, body = SyncPage<Place>), (status = 400, body = ErrorBody)))]
 pub async fn changes(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(q): Query<SinceQuery>,
 ) -> Result<JsonResponse<SyncPage<Box<RawValue>>>, ApiError> {
-    let page = state
+    let mut page = state
         .store
         .places_since_json(Cursor(q.since.unwrap_or(0)), page_limit(q.limit))
         .await?;
+    let current = headers
+        .get(DIRECTORY_HEADER)
+        .is_some_and(|v| v.as_bytes() == DIRECTORY_VERSION.as_bytes());
+    if !current {
+        for item in &mut page.items {
+            if let Some(older) = for_older_devices(item.get()) {
+                *item =
+                    RawValue::from_string(older).map_err(|e| ApiError::Internal(e.to_string()))?;
+            }
+        }
+    }
     Ok(JsonResponse(page))
+}
+
+/// The header in which a device says which directory it knows.
+pub const DIRECTORY_HEADER: &str = "beffroi-directory";
+
+/// A place's JSON as a device of the first release reads it: a category
+/// added since named as it knows it. The JSON is the store's (serde's
+/// compact form): `"category":"farm"` can only be the category field, as
+/// quotes inside strings are escaped.
+fn for_older_devices(json: &str) -> Option<String> {
+    NEWER_CATEGORIES.iter().find_map(|(newer, older)| {
+        let field = format!("\"category\":\"{}\"", newer.as_str());
+        json.contains(&field)
+            .then(|| json.replacen(&field, &format!("\"category\":\"{}\"", older.as_str()), 1))
+    })
 }
 
 /// The fixed taxonomy of place categories (see docs/directory.md).
@@ -128,7 +156,10 @@ async fn save(
         delivery: input.delivery,
         takeaway: input.takeaway,
         drive_through: input.drive_through,
-        direct_sales: input.direct_sales,
+        // As an import implies it, unless staff said otherwise.
+        direct_sales: input
+            .direct_sales
+            .or(input.category.implies_direct_sales().then_some(true)),
         collection_point: input.collection_point,
         // An edit by staff takes precedence over the OSM data it started from.
         source: Source::Staff,
