@@ -552,3 +552,123 @@ async fn a_subscription_not_renewed_for_30_days_expires() {
     assert_eq!(left.len(), 1);
     assert!(left[0].endpoint.ends_with("/push/2"));
 }
+
+#[tokio::test]
+async fn a_change_of_the_rules_is_pushed_to_the_phones_following_its_communes() {
+    let th = town_hall_with(|s| s.push_allow_private = true).await;
+    let token = th.staff_token().await;
+    let (service, received) = push_service().await;
+    let (nice, eze, picky, old) = (Device::new(), Device::new(), Device::new(), Device::new());
+    for (d, path, communes, min, understands) in [
+        (&nice, "/ok/nice", ["06088"], "minor", true),
+        (&eze, "/ok/eze", ["06059"], "moderate", true),
+        (&picky, "/ok/picky", ["06088"], "severe", true),
+        // A page from before such pushes: it would show one as an alert.
+        (&old, "/ok/old", ["06088"], "minor", false),
+    ] {
+        let mut body = d.subscription(&format!("{service}{path}"), &communes, min);
+        if understands {
+            body["measures"] = json!(true);
+        }
+        let (status, answer) = send(&th, Method::POST, &body, "fr").await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+    }
+    let count = |path: &'static str| {
+        let r = received.clone();
+        move || paths(&r).iter().filter(|p| *p == path).count()
+    };
+    let (n, e, p, o) = (
+        count("/ok/nice"),
+        count("/ok/eze"),
+        count("/ok/picky"),
+        count("/ok/old"),
+    );
+    wait_for_all(|| n() == 1 && e() == 1 && p() == 1 && o() == 1).await;
+    let write = |method: Method, path: String, body: Option<Value>| {
+        let th = &th;
+        let token = &token;
+        async move {
+            let mut req = th.staff(method, &path, token);
+            if let Some(body) = body {
+                req = req.json(&body);
+            }
+            let resp = req.send().await.unwrap();
+            assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
+            resp.json::<Value>().await.unwrap()
+        }
+    };
+    let curfew = json!({
+        "rule": {"kind": "curfew", "from": "21:00", "until": "06:00"},
+        "communes": ["06088"], "since": "2026-11-20T00:00:00+01:00"
+    });
+
+    // A curfew for Nice: Nice's phone is told, with nothing but that the
+    // rules changed; not Èze's, nor the one that wants severe alerts only,
+    // nor the page that would not understand.
+    let m = write(Method::POST, "/admin/measures".into(), Some(curfew.clone())).await;
+    wait_for_all(|| n() == 2).await;
+    let (headers, body) = {
+        let seen = received.lock().unwrap();
+        let (_, h, b) = seen
+            .iter()
+            .filter(|(p, ..)| p == "/ok/nice")
+            .nth(1)
+            .unwrap()
+            .clone();
+        (h, b)
+    };
+    assert_eq!(nice.decrypt(&body), json!({"measures": true}));
+    assert_eq!(headers["urgency"], "normal");
+    assert_eq!(headers["topic"], "measures");
+    // Moved to Èze: both communes it touches are told.
+    let mut moved = curfew.clone();
+    moved["communes"] = json!(["06059"]);
+    let id = m["id"].as_str().unwrap();
+    write(
+        Method::PUT,
+        format!("/admin/measures/{id}?version=1"),
+        Some(moved),
+    )
+    .await;
+    wait_for_all(|| n() == 3 && e() == 2).await;
+    // Withdrawn: Èze's phone is told.
+    write(
+        Method::DELETE,
+        format!("/admin/measures/{id}?version=2"),
+        None,
+    )
+    .await;
+    wait_for_all(|| e() == 3).await;
+    // A measure long over, corrected: no news for anyone. Then one for the
+    // whole territory: every phone that takes such news, and only those.
+    let mut ended = curfew.clone();
+    ended["until"] = json!("2026-11-21T00:00:00+01:00");
+    let over = write(Method::POST, "/admin/measures".into(), Some(ended.clone())).await;
+    ended["rule"]["from"] = json!("20:00");
+    let over_id = over["id"].as_str().unwrap();
+    write(
+        Method::PUT,
+        format!("/admin/measures/{over_id}?version=1"),
+        Some(ended),
+    )
+    .await;
+    write(
+        Method::POST,
+        "/admin/measures".into(),
+        Some(json!({"rule": {"kind": "masks", "required": "everywhere"}, "since": "2026-11-01T00:00:00+01:00"})),
+    )
+    .await;
+    wait_for_all(|| n() == 4 && e() == 4).await;
+    assert_eq!(p(), 1, "a change of rules weighs as a moderate alert");
+    assert_eq!(o(), 1, "a page from before is never sent one");
+    let eze_last = received
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(p, ..)| p == "/ok/eze")
+        .nth(3)
+        .unwrap()
+        .2
+        .clone();
+    assert_eq!(eze.decrypt(&eze_last), json!({"measures": true}));
+}

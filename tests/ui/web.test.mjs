@@ -337,6 +337,7 @@ test('installable; the app opens offline from its service worker; a push shows t
 test('a phone shows the rules in force in its communes, live when they change, and offline', async () => {
   // A phone in Nice: times are said in its time zone.
   const ctx = await phone('small', { timezoneId: 'Europe/Paris' });
+  await ctx.grantPermissions(['notifications'], { origin: f.hall.url });
   const page = await ctx.newPage();
   await chooseNice(page);
   // Outside a crisis there is no rule, and no section.
@@ -369,6 +370,23 @@ test('a phone shows the rules in force in its communes, live when they change, a
   assert.deepEqual(await phoneFaults(page), []);
   assert.deepEqual(await axeViolationsInPage(page), []);
   await page.screenshot({ path: join(screenshots, 'web-rules.png') });
+
+  // The page closed, a push says the rules changed: the worker shows them
+  // as the town hall says them now.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const cdp = await ctx.newCDPSession(page);
+  const registrations = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+  await cdp.send('ServiceWorker.enable');
+  const reg = await eventually(() => registrations.find((r) => r.scopeURL === `${f.hall.url}/` && !r.isDeleted), 5000, 'the registration');
+  await cdp.send('ServiceWorker.deliverPushMessage', { origin: f.hall.url, registrationId: reg.registrationId, data: '{"measures":true}' });
+  const shown = await eventually(
+    () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag }))).then((l) => l.find((n) => n.tag === 'measures')),
+    10000,
+    'the notification',
+  );
+  assert.equal(shown.title, 'Règles modifiées : Nice');
+  assert.equal(shown.body, 'Nice : Couvre-feu de 21:00 à 06:00 · Masque obligatoire partout');
 
   // Offline, the page opens with the rules it had.
   await ctx.setOffline(true);

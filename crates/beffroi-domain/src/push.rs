@@ -35,6 +35,12 @@ pub struct PushSubscription {
     pub lang: Lang,
     /// The lowest severity pushed (`unknown`: every alert).
     pub min_severity: Severity,
+    /// Whether the device understands a push saying the rules in force
+    /// changed (`{"measures":true}`): pages from before say nothing, and
+    /// would show such a push as an alert they cannot read.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub measures: Option<bool>,
 }
 
 /// The device's keys, base64url (RFC 8291).
@@ -204,6 +210,7 @@ mod tests {
             communes: vec!["06088".parse().unwrap_or_else(|e| panic!("{e:?}"))],
             lang: Lang::Fr,
             min_severity: Severity::Severe,
+            measures: None,
         }
     }
 

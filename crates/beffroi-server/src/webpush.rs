@@ -355,6 +355,72 @@ pub async fn dispatch(
     cursor: Cursor,
 ) -> (usize, usize, usize) {
     let communes = reached(&message, &outlines);
+    let counts = send_all(
+        pusher,
+        store,
+        |sub| wants(sub, communes.as_deref(), &message),
+        payload(&message, cursor),
+        ttl(&message, time::OffsetDateTime::now_utc()),
+        urgency(&message),
+        topic(&message),
+    )
+    .await;
+    let (delivered, gone, failed) = counts;
+    tracing::info!(message = %message.identifier, delivered, gone, failed, "pushes sent");
+    counts
+}
+
+/// The payload of the push saying the rules in force changed (which, the
+/// device asks: `GET /api/v1/measures/in-force`).
+pub const MEASURES: &[u8] = br#"{"measures":true}"#;
+
+/// Whether a change of the rules in `communes` (`None`: the whole
+/// territory) is pushed to `sub`: its page understands such a push (one
+/// from before would show it as an alert it cannot read), it follows one
+/// of them, and takes news of moderate weight (a change of rules weighs as
+/// a moderate alert).
+pub fn wants_measures(sub: &PushSubscription, communes: Option<&[InseeCode]>) -> bool {
+    sub.measures == Some(true)
+        && sub.min_severity.rank() <= Severity::Moderate.rank()
+        && communes.is_none_or(|codes| sub.communes.iter().any(|c| codes.contains(c)))
+}
+
+/// Pushes "the rules changed" to the subscriptions following `communes`
+/// (`None`: all); the same delivery as an alert's.
+pub async fn dispatch_measures(
+    pusher: Arc<Pusher>,
+    store: Arc<dyn Store>,
+    communes: Option<Vec<InseeCode>>,
+    measure: String,
+) -> (usize, usize, usize) {
+    let counts = send_all(
+        pusher,
+        store,
+        |sub| wants_measures(sub, communes.as_deref()),
+        MEASURES.to_vec(),
+        Duration::from_secs(24 * 3600),
+        "normal",
+        // One topic for every change: a newer one replaces a waiting one.
+        "measures".to_owned(),
+    )
+    .await;
+    let (delivered, gone, failed) = counts;
+    tracing::info!(%measure, delivered, gone, failed, "rules pushes sent");
+    counts
+}
+
+/// Sends one payload to every subscription `wanted` keeps, a task per push
+/// service; removes the subscriptions their service forgot. Returns the
+/// counts (delivered, gone, failed).
+async fn send_all(
+    pusher: Arc<Pusher>,
+    store: Arc<dyn Store>,
+    wanted: impl Fn(&PushSubscription) -> bool,
+    payload: Vec<u8>,
+    ttl: Duration,
+    urgency: &'static str,
+    topic: String,
+) -> (usize, usize, usize) {
     // Every matching subscription, grouped by push service.
     let mut by_service: BTreeMap<String, Vec<PushSubscription>> = BTreeMap::new();
     let mut after: Option<String> = None;
@@ -369,7 +435,7 @@ pub async fn dispatch(
         let Some(last) = page.last() else { break };
         after = Some(last.endpoint.clone());
         for sub in page {
-            if wants(&sub, communes.as_deref(), &message) {
+            if wanted(&sub) {
                 let service = endpoint_host(&sub.endpoint)
                     .map(|(_, h, p)| format!("{h}:{p}"))
                     .unwrap_or_default();
@@ -377,10 +443,8 @@ pub async fn dispatch(
             }
         }
     }
-    let payload = Arc::new(payload(&message, cursor));
-    let ttl = ttl(&message, time::OffsetDateTime::now_utc());
-    let urgency = urgency(&message);
-    let topic = Arc::new(topic(&message));
+    let payload = Arc::new(payload);
+    let topic = Arc::new(topic);
     let mut services = tokio::task::JoinSet::new();
     for (_, subs) in by_service {
         let (pusher, store, payload, topic) = (
@@ -434,6 +498,5 @@ pub async fn dispatch(
             }
         }
     }
-    tracing::info!(message = %message.identifier, delivered, gone, failed, "pushes sent");
     (delivered, gone, failed)
 }

@@ -63,6 +63,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (2, include_str!("../migrations/0002_secrets.sql")),
     (3, include_str!("../migrations/0003_photos.sql")),
     (4, include_str!("../migrations/0004_measures.sql")),
+    (5, include_str!("../migrations/0005_push_measures.sql")),
 ];
 
 /// The advisory lock keys ("beffroi" and a number).
@@ -1269,6 +1270,7 @@ impl Store for PgStore {
         let communes = json(&sub.communes)?;
         let lang = sub.lang.tag();
         let severity = sub.min_severity.cap();
+        let measures = sub.measures == Some(true);
         let at = at.unix_timestamp();
         let saved = match known {
             Some((p256dh, auth)) if p256dh != sub.keys.p256dh || auth != sub.keys.auth => {
@@ -1277,8 +1279,8 @@ impl Store for PgStore {
             Some(_) => {
                 tx.execute(
                     "UPDATE push_subscriptions SET communes = $2, lang = $3, min_severity = $4,
-                     renewed_at = $5 WHERE endpoint = $1",
-                    &[&sub.endpoint, &communes, &lang, &severity, &at],
+                     renewed_at = $5, measures = $6 WHERE endpoint = $1",
+                    &[&sub.endpoint, &communes, &lang, &severity, &at, &measures],
                 )
                 .await
                 .map_err(db)?;
@@ -1288,8 +1290,9 @@ impl Store for PgStore {
                 let inserted = tx
                     .execute(
                         "INSERT INTO push_subscriptions
-                         (endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (endpoint) DO NOTHING",
+                         (endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at,
+                          measures)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT (endpoint) DO NOTHING",
                         &[
                             &sub.endpoint,
                             &sub.keys.p256dh,
@@ -1298,6 +1301,7 @@ impl Store for PgStore {
                             &lang,
                             &severity,
                             &at,
+                            &measures,
                         ],
                     )
                     .await
@@ -1348,7 +1352,8 @@ impl Store for PgStore {
         let corrupt = |what: &str| StoreError::Corrupt(format!("push subscription: {what}"));
         client
             .query(
-                "SELECT endpoint, p256dh, auth, communes, lang, min_severity FROM push_subscriptions
+                "SELECT endpoint, p256dh, auth, communes, lang, min_severity, measures
+                 FROM push_subscriptions
                  WHERE endpoint COLLATE \"C\" > $1 ORDER BY endpoint COLLATE \"C\" LIMIT $2",
                 &[&after.unwrap_or_default(), &i64::from(limit)],
             )
@@ -1363,11 +1368,9 @@ impl Store for PgStore {
                         auth: r.get(2),
                     },
                     communes: serde_json::from_str(r.get(3)).map_err(|_| corrupt("communes"))?,
-                    lang: r
-                        .get::<_, &str>(4)
-                        .parse()
-                        .map_err(|_| corrupt("lang"))?,
+                    lang: r.get::<_, &str>(4).parse().map_err(|_| corrupt("lang"))?,
                     min_severity: rules::severity(r.get(5))?,
+                    measures: r.get::<_, bool>(6).then_some(true),
                 })
             })
             .collect()

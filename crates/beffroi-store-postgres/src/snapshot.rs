@@ -161,7 +161,8 @@ pub(crate) async fn export(client: &mut deadpool_postgres::Client) -> Result<Sna
         .await?,
         push_subscriptions: rows(
             &tx,
-            "SELECT endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at
+            "SELECT endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at,
+                    measures
              FROM push_subscriptions",
             |r| PushRow {
                 endpoint: r.get(0),
@@ -172,6 +173,7 @@ pub(crate) async fn export(client: &mut deadpool_postgres::Client) -> Result<Sna
                 min_severity: r.get(5),
                 created_at: r.get(6),
                 renewed_at: r.get(7),
+                measures: r.get(8),
             },
         )
         .await?,
@@ -422,8 +424,8 @@ pub(crate) async fn import(
     }
     let st = insert(
         "INSERT INTO push_subscriptions
-         (endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         (endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at, measures)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .await?;
     for p in &s.push_subscriptions {
@@ -438,6 +440,7 @@ pub(crate) async fn import(
                 &p.min_severity,
                 &p.created_at,
                 &p.renewed_at,
+                &p.measures,
             ],
         )
         .await

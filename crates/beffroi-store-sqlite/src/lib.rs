@@ -45,6 +45,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0008_push_subscriptions.sql")),
         M::up(include_str!("../migrations/0009_secrets.sql")),
         M::up(include_str!("../migrations/0010_measures.sql")),
+        M::up(include_str!("../migrations/0011_push_measures.sql")),
     ])
 });
 

@@ -27,6 +27,7 @@ pub(super) fn save(
     let communes = json(&sub.communes)?;
     let lang = sub.lang.tag();
     let severity = sub.min_severity.cap();
+    let measures = sub.measures == Some(true);
     let saved = match known {
         Some((p256dh, auth)) if p256dh != sub.keys.p256dh || auth != sub.keys.auth => {
             return Ok(PushSaved::KeysDiffer);
@@ -34,16 +35,24 @@ pub(super) fn save(
         Some(_) => {
             tx.execute(
                 "UPDATE push_subscriptions SET communes = ?2, lang = ?3, min_severity = ?4, \
-                 renewed_at = ?5 WHERE endpoint = ?1",
-                params![sub.endpoint, communes, lang, severity, at.unix_timestamp()],
+                 renewed_at = ?5, measures = ?6 WHERE endpoint = ?1",
+                params![
+                    sub.endpoint,
+                    communes,
+                    lang,
+                    severity,
+                    at.unix_timestamp(),
+                    measures
+                ],
             )?;
             PushSaved::Renewed
         }
         None => {
             tx.execute(
                 "INSERT INTO push_subscriptions \
-                 (endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                 (endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at, \
+                  measures) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
                 params![
                     sub.endpoint,
                     sub.keys.p256dh,
@@ -51,7 +60,8 @@ pub(super) fn save(
                     communes,
                     lang,
                     severity,
-                    at.unix_timestamp()
+                    at.unix_timestamp(),
+                    measures
                 ],
             )?;
             PushSaved::Created
@@ -81,8 +91,8 @@ pub(super) fn after(
     limit: u32,
 ) -> Result<Vec<PushSubscription>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT endpoint, p256dh, auth, communes, lang, min_severity FROM push_subscriptions \
-         WHERE endpoint > ?1 ORDER BY endpoint LIMIT ?2",
+        "SELECT endpoint, p256dh, auth, communes, lang, min_severity, measures \
+         FROM push_subscriptions WHERE endpoint > ?1 ORDER BY endpoint LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![after.unwrap_or(""), limit], |r| {
         Ok((
@@ -92,17 +102,19 @@ pub(super) fn after(
             r.get::<_, String>(3)?,
             r.get::<_, String>(4)?,
             r.get::<_, String>(5)?,
+            r.get::<_, bool>(6)?,
         ))
     })?;
     let corrupt = |what: &str| StoreError::Corrupt(format!("push subscription: {what}"));
     rows.map(|row| {
-        let (endpoint, p256dh, auth, communes, lang, severity) = row?;
+        let (endpoint, p256dh, auth, communes, lang, severity, measures) = row?;
         Ok(PushSubscription {
             endpoint,
             keys: beffroi_domain::push::PushKeys { p256dh, auth },
             communes: serde_json::from_str(&communes).map_err(|_| corrupt("communes"))?,
             lang: lang.parse().map_err(|_| corrupt("lang"))?,
             min_severity: beffroi_store::rules::severity(&severity)?,
+            measures: measures.then_some(true),
         })
     })
     .collect()

@@ -169,7 +169,8 @@ pub(crate) fn export(conn: &mut Connection) -> Result<Snapshot, StoreError> {
         )?,
         push_subscriptions: rows(
             c,
-            "SELECT endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at
+            "SELECT endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at,
+                    measures
              FROM push_subscriptions",
             |r| {
                 Ok(PushRow {
@@ -181,6 +182,7 @@ pub(crate) fn export(conn: &mut Connection) -> Result<Snapshot, StoreError> {
                     min_severity: r.get(5)?,
                     created_at: r.get(6)?,
                     renewed_at: r.get(7)?,
+                    measures: r.get(8)?,
                 })
             },
         )?,
@@ -327,8 +329,9 @@ pub(crate) fn import(conn: &mut Connection, s: Snapshot) -> Result<(), StoreErro
     for p in &s.push_subscriptions {
         tx.execute(
             "INSERT INTO push_subscriptions
-             (endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             (endpoint, p256dh, auth, communes, lang, min_severity, created_at, renewed_at,
+              measures)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 p.endpoint,
                 p.p256dh,
@@ -337,7 +340,8 @@ pub(crate) fn import(conn: &mut Connection, s: Snapshot) -> Result<(), StoreErro
                 p.lang,
                 p.min_severity,
                 p.created_at,
-                p.renewed_at
+                p.renewed_at,
+                p.measures
             ],
         )?;
     }

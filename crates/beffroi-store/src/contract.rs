@@ -181,6 +181,8 @@ fn subscription(n: u32, auth: &str) -> PushSubscription {
         communes: vec!["06088".parse().unwrap()],
         lang: Lang::It,
         min_severity: Severity::Moderate,
+        // Every other one understands a push about the rules.
+        measures: n.is_multiple_of(2).then_some(true),
     }
 }
 
@@ -1176,6 +1178,8 @@ pub async fn push_subscriptions(store: &dyn Store) {
     let mut renewed = subscription(1, "auth");
     renewed.communes = vec!["06029".parse().unwrap()];
     renewed.lang = Lang::En;
+    // Renewed from a page that understands pushes about the rules.
+    renewed.measures = Some(true);
     assert_eq!(
         store
             .save_push_subscription(renewed.clone(), t0 + Duration::days(10))

@@ -157,6 +157,8 @@ pub struct PushRow {
     /// Unix seconds.
     pub created_at: i64,
     pub renewed_at: i64,
+    /// The device understands a push saying the rules changed.
+    pub measures: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

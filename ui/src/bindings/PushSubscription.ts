@@ -25,4 +25,10 @@ lang: Lang,
 /**
  * The lowest severity pushed (`unknown`: every alert).
  */
-min_severity: Severity, };
+min_severity: Severity, 
+/**
+ * Whether the device understands a push saying the rules in force
+ * changed (`{"measures":true}`): pages from before say nothing, and
+ * would show such a push as an alert they cannot read.
+ */
+measures?: boolean, };

@@ -49,6 +49,8 @@ export async function subscribe(communes: string[], lang: Lang): Promise<void> {
     communes,
     lang,
     min_severity: 'minor',
+    // This page's worker shows a push saying the rules in force changed.
+    measures: true,
   };
   await send('POST', body, lang);
 }

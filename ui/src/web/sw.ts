@@ -3,6 +3,7 @@
 // resident's language once it is fetched and verified (the push carries
 // only the alert's id). Built by Vite as /sw.js (see vite.config.ts).
 import { Translator, isLang } from '../lib/i18n';
+import type { RulesAt } from '../bindings/RulesAt';
 import { alertTexts, readingLangs } from '../app/reading';
 import { toHash } from '../app/route';
 import type { SignedThread } from '../bindings/SignedThread';
@@ -107,8 +108,40 @@ sw.addEventListener('fetch', (e) => {
   else if (keptData(url)) e.respondWith(networkFirst(e.request, url.pathname));
 });
 
-/** What a push says: an alert (its thread and message), or the subscription's confirmation. */
-type Payload = { alert?: string; message?: string; subscribed?: boolean };
+/** What a push says: an alert (its thread and message), that the rules in
+ * force changed, or the subscription's confirmation. */
+type Payload = { alert?: string; message?: string; subscribed?: boolean; measures?: boolean };
+
+/** The rules in force changed: said with the rules now in force in the
+ * communes followed, as the town hall says them in the resident's language
+ * (or, offline, only that they changed). */
+async function notifyRules(tr: Translator, lang: string, communes: string[]): Promise<void> {
+  // Several servers may share the town hall: each reads the rules again
+  // within seconds of a change; and every phone is told at once.
+  await new Promise((r) => setTimeout(r, 1000 + Math.random() * 4000));
+  let places: RulesAt['places'] = [];
+  try {
+    const res = await fetch(`/api/v1/measures/in-force?communes=${communes.join(',')}`, {
+      headers: { 'Accept-Language': lang },
+    });
+    if (res.ok) places = ((await res.json()) as RulesAt).places;
+  } catch {
+    places = [];
+  }
+  const when = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
+  // In force, then what comes (a curfew from tomorrow is the news).
+  const said = (r: RulesAt['places'][number]['rules'][number]) =>
+    r.upcoming ? `${r.summary} (${tr.t('measure-starts', { date: when.format(new Date(r.since)) })})` : r.summary;
+  const names = places.map((p) => p.commune_name).join(', ');
+  const body = places
+    .map((p) => tr.t('web-rules-line', { commune: p.commune_name, rules: p.rules.map(said).join(' · ') || tr.t('measures-none') }))
+    .join('\n');
+  await sw.registration.showNotification(names ? tr.t('measures-changed', { commune: names }) : tr.t('app-title'), {
+    body: (body || tr.t('web-notify-measures')).slice(0, 240),
+    tag: 'measures',
+    data: { thread: null },
+  });
+}
 
 async function notify(payload: Payload): Promise<void> {
   const state = await stateForWorker();
@@ -116,6 +149,10 @@ async function notify(payload: Payload): Promise<void> {
   const tr = new Translator(lang, 'web');
   if (payload.subscribed) {
     await sw.registration.showNotification(tr.t('app-title'), { body: tr.t('web-push-on'), tag: 'subscribed' });
+    return;
+  }
+  if (payload.measures) {
+    await notifyRules(tr, lang, state?.communes ?? []);
     return;
   }
   let alert: ResidentAlert | null = null;

@@ -52,6 +52,16 @@ pub async fn write(
         Some(d) => Some(checked(state, d).await?),
         None => None,
     };
+    // What it was (an edit may move it elsewhere, or end it).
+    let before: Option<MeasureDraft> = match expected {
+        Some(_) => state
+            .store
+            .measure_history(id.clone())
+            .await?
+            .pop()
+            .map(|v| v.measure.draft),
+        None => None,
+    };
     let withdraws = draft.is_none();
     let measure = state
         .store
@@ -67,6 +77,29 @@ pub async fn write(
         // A new version (the same content again makes none).
         state.measures.lock().await.forget();
         state.hub.announce_measures();
+        // Phones whose page is closed are told, unless the measure was and
+        // is over (a fix to an old one is no news).
+        let now = OffsetDateTime::now_utc();
+        let live = |d: &MeasureDraft| d.until.is_none_or(|u| u > now);
+        if live(&measure.draft) || before.as_ref().is_some_and(live) {
+            // The communes the change touches, before and after; `None`:
+            // the whole territory (no commune named, before or after).
+            let old = before.map(|d| d.communes);
+            let territory =
+                measure.draft.communes.is_empty() || old.as_ref().is_some_and(Vec::is_empty);
+            let touched = (!territory).then(|| {
+                let mut all = measure.draft.communes.clone();
+                all.extend(old.unwrap_or_default());
+                all
+            });
+            // Pushed apart, never delaying this.
+            tokio::spawn(crate::webpush::dispatch_measures(
+                state.pusher.clone(),
+                state.store.clone(),
+                touched,
+                measure.id.clone(),
+            ));
+        }
     }
     tracing::info!(
         staff = %actor,
