@@ -502,9 +502,13 @@ pub fn parse_csv(text: &str, locator: &CommuneLocator, lang: Lang) -> Result<Par
                 },
             )
         } else {
+            // From the town hall's file: the same file again updates it
+            // (a place staff edited since stays as they left it).
             (
                 PlaceId(format!("ref:{}", id.replace('/', ":"))),
-                Source::Staff,
+                Source::File {
+                    reference: id.clone(),
+                },
             )
         };
         match build_place(place_id, source, category, tags, position, locator) {

@@ -121,6 +121,13 @@ async fn csv_rows_with_errors_are_reported_and_the_others_imported() {
         .find(|p| p.id.as_str() == "ref:mairie-4")
         .unwrap();
     assert_eq!(mairie.commune.as_ref().map(|c| c.as_str()), Some("06088"));
+    assert_eq!(
+        mairie.source,
+        beffroi_domain::place::Source::File {
+            reference: "mairie-4".into()
+        },
+        "a row of the town hall's own file, which the same file updates"
+    );
     let bakery = page
         .items
         .iter()
@@ -214,4 +221,56 @@ async fn local_producers_come_with_their_direct_sales_and_collection_points() {
     .await
     .unwrap();
     assert_eq!(again.counts.unchanged, 5, "{again:?}");
+}
+
+#[tokio::test]
+async fn the_town_halls_own_file_imported_again_updates_its_rows() {
+    let (_dir, store) = store_with_territory().await;
+    let file = |hours: &str| {
+        format!(
+            "id,name,category,lat,lon,opening_hours,direct_sales\n\
+             mairie-1,Mairie annexe,townhall,43.7120,7.2840,{hours},\n\
+             ferme-2,Ferme du Rey,farm,43.7300,7.2600,We 08:00-12:00,no\n"
+        )
+    };
+    let import = |text: String| {
+        let store = store.clone();
+        async move {
+            import_places(
+                &store,
+                Format::Csv,
+                &text,
+                Lang::Fr,
+                std::sync::Arc::default(),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let first = import(file("Mo-Fr 08:30-16:30")).await;
+    assert_eq!(first.counts.inserted, 2, "{first:?}");
+    // The town hall fixed its hours in its file: the same import updates them.
+    let again = import(file("Mo-Fr 08:00-17:00")).await;
+    assert_eq!(
+        (again.counts.updated, again.counts.unchanged),
+        (1, 1),
+        "{again:?}"
+    );
+    let page = store.places_since(Cursor::START, 10).await.unwrap();
+    let mairie = page
+        .items
+        .iter()
+        .find(|p| p.id.as_str() == "ref:mairie-1")
+        .unwrap();
+    assert_eq!(mairie.opening_hours.as_deref(), Some("Mo-Fr 08:00-17:00"));
+    let farm = page
+        .items
+        .iter()
+        .find(|p| p.id.as_str() == "ref:ferme-2")
+        .unwrap();
+    assert_eq!(
+        farm.direct_sales,
+        Some(false),
+        "the file's column says otherwise"
+    );
 }
