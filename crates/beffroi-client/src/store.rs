@@ -283,6 +283,38 @@ mod tests {
     }
 
     #[test]
+    fn a_device_upgraded_finds_its_places_flags_in_their_columns() {
+        // A store as the version before the producers' flags left it, one
+        // place's JSON already carrying them (a newer server sent them).
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
+        MIGRATIONS.to_version(&mut conn, 14).expect("migrate to 14");
+        conn.execute_batch(
+            r#"INSERT INTO places (id, data, category, lat, lon) VALUES
+                 ('a', '{"direct_sales":true,"collection_point":false}', 'farm', 43.7, 7.2),
+                 ('b', '{"name":"Boulangerie"}', 'bakery', 43.7, 7.2);"#,
+        )
+        .expect("insert");
+        drop(conn);
+        let store = Store::open(dir.path()).expect("upgraded");
+        let flags: Vec<(String, Option<i64>, Option<i64>)> = store
+            .conn()
+            .prepare("SELECT id, direct_sales, collection_point FROM places ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(
+            flags,
+            [
+                ("a".to_owned(), Some(1), Some(0)),
+                ("b".to_owned(), None, None)
+            ]
+        );
+    }
+
+    #[test]
     fn pages_apply_upserts_deletes_and_cursor() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(dir.path()).expect("open");
