@@ -215,3 +215,16 @@ measure-invalid-gathering = A gathering limit of { $value } people: choose 1 to 
 err-no-measure = No measure with id "{ $id }".
 err-measure-changed = The measure was changed since you read it (it is at version { $version }): read it again before saving.
 err-measure-withdrawn = This measure was withdrawn: create a new one.
+
+# Advice pages
+advice-invalid-id = "{ $id }" cannot be a page's identifier: use lowercase letters without accents, digits and dashes, { $max } characters at most (e.g. family-plan).
+advice-no-text = A page needs a title and a text in at least one language.
+advice-duplicate-lang = Language { $lang } has two texts: one per language.
+advice-no-title = The text ({ $lang }) has no title.
+advice-title-too-long = The title ({ $lang }) has { $len } characters: { $max } at most.
+advice-no-body = The text ({ $lang }) is empty.
+advice-body-too-long = The text ({ $lang }) has { $len } characters: { $max } at most.
+err-no-advice = No advice page with identifier "{ $id }".
+err-advice-exists = A page with identifier "{ $id }" already exists: choose another one, or edit it.
+err-advice-changed = The page was changed since you read it (it is at version { $version }): read it again before saving.
+err-advice-withdrawn = This page was withdrawn: create a new one.

@@ -215,3 +215,16 @@ measure-invalid-gathering = Une limite de rassemblement de { $value } personnes 
 err-no-measure = Aucune mesure d'identifiant « { $id } ».
 err-measure-changed = La mesure a été modifiée depuis votre lecture (elle est à la version { $version }) : relisez-la avant de l'enregistrer.
 err-measure-withdrawn = Cette mesure a été retirée : créez-en une nouvelle.
+
+# Advice pages
+advice-invalid-id = « { $id } » ne peut pas être l'identifiant d'une page : des lettres minuscules sans accent, des chiffres et des tirets, { $max } caractères au plus (par exemple plan-familial).
+advice-no-text = Une page a besoin d'un titre et d'un texte dans au moins une langue.
+advice-duplicate-lang = La langue { $lang } a deux textes : un seul par langue.
+advice-no-title = Le texte ({ $lang }) n'a pas de titre.
+advice-title-too-long = Le titre ({ $lang }) fait { $len } caractères : { $max } au plus.
+advice-no-body = Le texte ({ $lang }) est vide.
+advice-body-too-long = Le texte ({ $lang }) fait { $len } caractères : { $max } au plus.
+err-no-advice = Aucune page de conseils d'identifiant « { $id } ».
+err-advice-exists = Une page d'identifiant « { $id } » existe déjà : choisissez-en un autre, ou modifiez-la.
+err-advice-changed = La page a été modifiée depuis votre lecture (elle est à la version { $version }) : relisez-la avant de l'enregistrer.
+err-advice-withdrawn = Cette page a été retirée : créez-en une nouvelle.

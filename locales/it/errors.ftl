@@ -215,3 +215,16 @@ measure-invalid-gathering = Un limite di assembramento di { $value } persone: sc
 err-no-measure = Nessuna misura con identificativo «{ $id }».
 err-measure-changed = La misura è stata modificata dopo la vostra lettura (è alla versione { $version }): rileggetela prima di salvarla.
 err-measure-withdrawn = Questa misura è stata ritirata: createne una nuova.
+
+# Advice pages
+advice-invalid-id = «{ $id }» non può essere l'identificativo di una pagina: lettere minuscole senza accenti, cifre e trattini, al massimo { $max } caratteri (ad esempio piano-familiare).
+advice-no-text = Una pagina ha bisogno di un titolo e di un testo in almeno una lingua.
+advice-duplicate-lang = La lingua { $lang } ha due testi: uno solo per lingua.
+advice-no-title = Il testo ({ $lang }) non ha titolo.
+advice-title-too-long = Il titolo ({ $lang }) ha { $len } caratteri: al massimo { $max }.
+advice-no-body = Il testo ({ $lang }) è vuoto.
+advice-body-too-long = Il testo ({ $lang }) ha { $len } caratteri: al massimo { $max }.
+err-no-advice = Nessuna pagina di consigli con identificativo «{ $id }».
+err-advice-exists = Esiste già una pagina con identificativo «{ $id }»: sceglierne un altro, o modificarla.
+err-advice-changed = La pagina è stata modificata dopo la sua lettura (è alla versione { $version }): rileggerla prima di salvarla.
+err-advice-withdrawn = Questa pagina è stata ritirata: crearne una nuova.

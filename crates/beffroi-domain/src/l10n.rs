@@ -77,6 +77,7 @@ macro_rules! msg {
 // The domain's errors. (Their ids are checked against every language's
 // `errors.ftl` by the server's locale test.)
 
+use crate::advice::AdviceError;
 use crate::alert::AlertError;
 use crate::commune::CommuneError;
 use crate::hours::HoursError;
@@ -123,6 +124,35 @@ impl Localize for AlertError {
             InvalidIdentifier(i) => msg!("alert-invalid-identifier", identifier = i),
             MissingReference(t) => msg!("alert-missing-reference", msg_type = t.cap()),
             Shape(e) => e.msg(),
+        }
+    }
+}
+
+impl Localize for AdviceError {
+    fn msg(&self) -> Msg {
+        use AdviceError::*;
+        match self {
+            InvalidId(id) => msg!(
+                "advice-invalid-id",
+                id = id,
+                max = crate::advice::MAX_ADVICE_ID
+            ),
+            NoText => msg!("advice-no-text"),
+            DuplicateLang(l) => msg!("advice-duplicate-lang", lang = l.tag()),
+            NoTitle(l) => msg!("advice-no-title", lang = l.tag()),
+            TitleTooLong { lang, len, max } => msg!(
+                "advice-title-too-long",
+                lang = lang.tag(),
+                len = *len,
+                max = *max
+            ),
+            NoBody(l) => msg!("advice-no-body", lang = l.tag()),
+            BodyTooLong { lang, len, max } => msg!(
+                "advice-body-too-long",
+                lang = lang.tag(),
+                len = *len,
+                max = *max
+            ),
         }
     }
 }

@@ -19,6 +19,7 @@
 //! With the `openapi` feature the wire types derive `utoipa::ToSchema`; with `ts`
 //! they derive `ts_rs::TS` so the front end's types are generated, never copied.
 
+pub mod advice;
 pub mod alert;
 pub mod api;
 pub mod commune;

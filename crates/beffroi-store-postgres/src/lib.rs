@@ -27,14 +27,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 mod bus;
 mod leader;
-mod measures;
 mod photos;
 mod reports;
 mod snapshot;
 mod tls;
+mod versioned;
 pub use bus::PgBus;
 
 use async_trait::async_trait;
+use beffroi_domain::advice::{Advice, AdviceVersion};
 use beffroi_domain::alert::{
     AlertDraft, AlertMessage, Area, AuditEntry, MsgType, SignedAlert, StaffAlert,
 };
@@ -49,8 +50,8 @@ use beffroi_domain::sync::Change;
 use beffroi_domain::{Commune, Cursor, Role, SyncPage, Username, msg};
 use beffroi_store::rules::{self, PlaceWrite};
 use beffroi_store::{
-    MeasureWrite, Publication, PushSaved, ReportFilter, SentAlert, StaffCredentials, Store,
-    StoreError, Submitted,
+    AdviceWrite, MeasureWrite, Publication, PushSaved, ReportFilter, SentAlert, StaffCredentials,
+    Store, StoreError, Submitted,
 };
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use serde_json::value::RawValue;
@@ -64,6 +65,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (3, include_str!("../migrations/0003_photos.sql")),
     (4, include_str!("../migrations/0004_measures.sql")),
     (5, include_str!("../migrations/0005_push_measures.sql")),
+    (6, include_str!("../migrations/0006_advice.sql")),
 ];
 
 /// The advisory lock keys ("beffroi" and a number).
@@ -1078,7 +1080,7 @@ impl Store for PgStore {
     }
 
     async fn write_measure(&self, write: MeasureWrite) -> Result<Measure, StoreError> {
-        self.write_measure_tx(&write).await
+        self.write_version(&write).await
     }
 
     async fn measures_since(
@@ -1086,15 +1088,43 @@ impl Store for PgStore {
         since: Cursor,
         limit: u32,
     ) -> Result<SyncPage<Measure>, StoreError> {
-        self.measures_since_page(since, limit).await
+        self.versions_since(since, limit).await
     }
 
     async fn measures(&self) -> Result<Vec<Measure>, StoreError> {
-        self.current_measures().await
+        self.current_versions().await
     }
 
     async fn measure_history(&self, id: String) -> Result<Vec<MeasureVersion>, StoreError> {
-        self.measure_versions(&id).await
+        let versions = self.version_history::<Measure>(&id).await?;
+        Ok(versions
+            .into_iter()
+            .map(|(measure, withdrawn)| MeasureVersion { measure, withdrawn })
+            .collect())
+    }
+
+    async fn write_advice(&self, write: AdviceWrite) -> Result<Advice, StoreError> {
+        self.write_version(&write).await
+    }
+
+    async fn advice_since(
+        &self,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<SyncPage<Advice>, StoreError> {
+        self.versions_since(since, limit).await
+    }
+
+    async fn advice(&self) -> Result<Vec<Advice>, StoreError> {
+        self.current_versions().await
+    }
+
+    async fn advice_history(&self, id: String) -> Result<Vec<AdviceVersion>, StoreError> {
+        let versions = self.version_history::<Advice>(&id).await?;
+        Ok(versions
+            .into_iter()
+            .map(|(advice, withdrawn)| AdviceVersion { advice, withdrawn })
+            .collect())
     }
 
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {

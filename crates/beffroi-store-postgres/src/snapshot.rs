@@ -21,6 +21,25 @@ async fn rows<T>(
         .collect())
 }
 
+/// Every version of a versioned document's table.
+async fn versions(
+    tx: &deadpool_postgres::Transaction<'_>,
+    table: &str,
+) -> Result<Vec<VersionRow>, StoreError> {
+    rows(
+        tx,
+        &format!("SELECT id, version::bigint, data, withdrawn, rev FROM {table}"),
+        |r| VersionRow {
+            id: r.get(0),
+            version: r.get(1),
+            data: r.get(2),
+            withdrawn: r.get(3),
+            rev: r.get(4),
+        },
+    )
+    .await
+}
+
 pub(crate) async fn export(client: &mut deadpool_postgres::Client) -> Result<Snapshot, StoreError> {
     // One snapshot of the database for every table.
     let tx = client
@@ -187,18 +206,8 @@ pub(crate) async fn export(client: &mut deadpool_postgres::Client) -> Result<Sna
             },
         )
         .await?,
-        measures: rows(
-            &tx,
-            "SELECT id, version::bigint, data, withdrawn, rev FROM measures",
-            |r| MeasureRow {
-                id: r.get(0),
-                version: r.get(1),
-                data: r.get(2),
-                withdrawn: r.get(3),
-                rev: r.get(4),
-            },
-        )
-        .await?,
+        measures: versions(&tx, "measures").await?,
+        advice: versions(&tx, "advice").await?,
     })
 }
 
@@ -246,9 +255,10 @@ pub(crate) async fn import(
             .await
             .map_err(db)?;
     }
-    let insert = |sql: &'static str| {
+    let insert = |sql: &str| {
         let tx = &tx;
-        async move { tx.prepare(sql).await.map_err(db) }
+        let sql = sql.to_owned();
+        async move { tx.prepare(&sql).await.map_err(db) }
     };
 
     let st = insert(
@@ -455,14 +465,17 @@ pub(crate) async fn import(
             .await
             .map_err(db)?;
     }
-    let st = insert(
-        "INSERT INTO measures (id, version, data, withdrawn, rev) VALUES ($1, $2::bigint, $3, $4, $5)",
-    )
-    .await?;
-    for m in &s.measures {
-        tx.execute(&st, &[&m.id, &m.version, &m.data, &m.withdrawn, &m.rev])
-            .await
-            .map_err(db)?;
+    for (table, rows) in [("measures", &s.measures), ("advice", &s.advice)] {
+        let st = insert(&format!(
+            "INSERT INTO {table} (id, version, data, withdrawn, rev)
+             VALUES ($1, $2::bigint, $3, $4, $5)"
+        ))
+        .await?;
+        for m in rows {
+            tx.execute(&st, &[&m.id, &m.version, &m.data, &m.withdrawn, &m.rev])
+                .await
+                .map_err(db)?;
+        }
     }
     // The identities of the copied histories go on after the copied ids.
     for table in ["audit_log", "report_status"] {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use async_trait::async_trait;
+use beffroi_domain::advice::{Advice, AdviceVersion};
 use beffroi_domain::alert::{AlertDraft, AlertMessage, AuditEntry, StaffAlert};
 use beffroi_domain::measure::{Measure, MeasureVersion};
 use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
@@ -23,15 +24,15 @@ use time::OffsetDateTime;
 
 use beffroi_store::rules::PlaceWrite;
 use beffroi_store::{
-    MeasureWrite, Publication, PushSaved, ReportFilter, SentAlert, StaffCredentials, Store,
-    StoreError, Submitted,
+    AdviceWrite, MeasureWrite, Publication, PushSaved, ReportFilter, SentAlert, StaffCredentials,
+    Store, StoreError, Submitted,
 };
 
 mod alerts;
-mod measures;
 mod push;
 mod reports;
 mod snapshot;
+mod versioned;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
@@ -46,6 +47,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0009_secrets.sql")),
         M::up(include_str!("../migrations/0010_measures.sql")),
         M::up(include_str!("../migrations/0011_push_measures.sql")),
+        M::up(include_str!("../migrations/0012_advice.sql")),
     ])
 });
 
@@ -633,7 +635,7 @@ impl Store for SqliteStore {
     }
 
     async fn write_measure(&self, write: MeasureWrite) -> Result<Measure, StoreError> {
-        self.call(move |conn| measures::write(conn, &write)).await
+        self.call(move |conn| versioned::write(conn, &write)).await
     }
 
     async fn measures_since(
@@ -641,16 +643,49 @@ impl Store for SqliteStore {
         since: Cursor,
         limit: u32,
     ) -> Result<SyncPage<Measure>, StoreError> {
-        self.call(move |conn| measures::since(conn, since, limit))
+        self.call(move |conn| versioned::since(conn, since, limit))
             .await
     }
 
     async fn measures(&self) -> Result<Vec<Measure>, StoreError> {
-        self.call(|conn| measures::current(conn)).await
+        self.call(|conn| versioned::current(conn)).await
     }
 
     async fn measure_history(&self, id: String) -> Result<Vec<MeasureVersion>, StoreError> {
-        self.call(move |conn| measures::history(conn, &id)).await
+        let versions = self
+            .call(move |conn| versioned::history::<Measure>(conn, &id))
+            .await?;
+        Ok(versions
+            .into_iter()
+            .map(|(measure, withdrawn)| MeasureVersion { measure, withdrawn })
+            .collect())
+    }
+
+    async fn write_advice(&self, write: AdviceWrite) -> Result<Advice, StoreError> {
+        self.call(move |conn| versioned::write(conn, &write)).await
+    }
+
+    async fn advice_since(
+        &self,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<SyncPage<Advice>, StoreError> {
+        self.call(move |conn| versioned::since(conn, since, limit))
+            .await
+    }
+
+    async fn advice(&self) -> Result<Vec<Advice>, StoreError> {
+        self.call(|conn| versioned::current(conn)).await
+    }
+
+    async fn advice_history(&self, id: String) -> Result<Vec<AdviceVersion>, StoreError> {
+        let versions = self
+            .call(move |conn| versioned::history::<Advice>(conn, &id))
+            .await?;
+        Ok(versions
+            .into_iter()
+            .map(|(advice, withdrawn)| AdviceVersion { advice, withdrawn })
+            .collect())
     }
 
     async fn submit_report(

@@ -193,20 +193,26 @@ pub(crate) fn export(conn: &mut Connection) -> Result<Snapshot, StoreError> {
                 created_at: r.get(2)?,
             })
         })?,
-        measures: rows(
-            c,
-            "SELECT id, version, data, withdrawn, rev FROM measures",
-            |r| {
-                Ok(MeasureRow {
-                    id: r.get(0)?,
-                    version: r.get(1)?,
-                    data: r.get(2)?,
-                    withdrawn: r.get(3)?,
-                    rev: r.get(4)?,
-                })
-            },
-        )?,
+        measures: versions(c, "measures")?,
+        advice: versions(c, "advice")?,
     })
+}
+
+/// Every version of a versioned document's table.
+fn versions(c: &Connection, table: &str) -> Result<Vec<VersionRow>, StoreError> {
+    rows(
+        c,
+        &format!("SELECT id, version, data, withdrawn, rev FROM {table}"),
+        |r| {
+            Ok(VersionRow {
+                id: r.get(0)?,
+                version: r.get(1)?,
+                data: r.get(2)?,
+                withdrawn: r.get(3)?,
+                rev: r.get(4)?,
+            })
+        },
+    )
 }
 
 pub(crate) fn import(conn: &mut Connection, s: Snapshot) -> Result<(), StoreError> {
@@ -351,11 +357,16 @@ pub(crate) fn import(conn: &mut Connection, s: Snapshot) -> Result<(), StoreErro
             params![x.name, x.value, x.created_at],
         )?;
     }
-    for m in &s.measures {
-        tx.execute(
-            "INSERT INTO measures (id, version, data, withdrawn, rev) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![m.id, m.version, m.data, m.withdrawn, m.rev],
-        )?;
+    for (table, rows) in [("measures", &s.measures), ("advice", &s.advice)] {
+        for m in rows {
+            tx.execute(
+                &format!(
+                    "INSERT INTO {table} (id, version, data, withdrawn, rev)
+                     VALUES (?1, ?2, ?3, ?4, ?5)"
+                ),
+                params![m.id, m.version, m.data, m.withdrawn, m.rev],
+            )?;
+        }
     }
     tx.commit()?;
     Ok(())

@@ -15,6 +15,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use beffroi_domain::advice::{AdviceDraft, AdviceText};
 use beffroi_domain::alert::{AlertDraft, AlertMessage, AlertState, MsgType, Reference, Severity};
 use beffroi_domain::measure::{MaskRule, MeasureDraft, MeasureText, Rule};
 use beffroi_domain::place::{
@@ -27,8 +28,8 @@ use beffroi_domain::{Commune, Cursor, Lang, Role};
 use time::{Duration, OffsetDateTime};
 
 use crate::{
-    Expect, MeasureWrite, Photo, PhotoBlobs, Publication, PushSaved, ReportFilter, Store,
-    StoreError, Submitted,
+    AdviceWrite, Expect, MeasureWrite, Photo, PhotoBlobs, Publication, PushSaved, ReportFilter,
+    Store, StoreError, Submitted,
 };
 
 // ---------------------------------------------------------------- fixtures
@@ -1276,6 +1277,135 @@ pub async fn secrets(store: &dyn Store) {
     );
 }
 
+// ---------------------------------------------------------------- advice
+
+fn page(title: &str) -> AdviceDraft {
+    AdviceDraft {
+        communes: vec![],
+        texts: vec![AdviceText {
+            lang: Lang::Fr,
+            title: title.into(),
+            body: "- De l'eau pour trois jours\n- Une radio à piles".into(),
+        }],
+    }
+}
+
+fn advice_write(id: &str, expected: Option<u32>, draft: Option<AdviceDraft>) -> AdviceWrite {
+    AdviceWrite {
+        id: id.into(),
+        expected,
+        draft,
+        at: OffsetDateTime::from_unix_timestamp(1_602_800_000).unwrap(),
+        actor: "m.durand".into(),
+    }
+}
+
+/// write_advice, advice, advice_since, advice_history: the same versioned
+/// writes as the measures (the generic path both share), with what differs:
+/// a page's id is its author's choice, so a new page under an id in use is
+/// refused as such, and the pages are their own table and sync.
+pub async fn advice(store: &dyn Store) {
+    assert!(store.advice().await.unwrap().is_empty());
+    let kit1 = store
+        .write_advice(advice_write("kit", None, Some(page("Le kit"))))
+        .await
+        .unwrap();
+    assert_eq!((kit1.id.as_str(), kit1.version), ("kit", 1));
+    assert_eq!(
+        message_id(
+            store
+                .write_advice(advice_write("kit", None, Some(page("Autre"))))
+                .await
+                .unwrap_err()
+        ),
+        "err-advice-exists"
+    );
+    assert_eq!(
+        message_id(
+            store
+                .write_advice(advice_write("kit", Some(2), Some(page("Autre"))))
+                .await
+                .unwrap_err()
+        ),
+        "err-advice-changed"
+    );
+    assert_eq!(
+        store
+            .write_advice(advice_write("kit", Some(1), Some(page("Le kit"))))
+            .await
+            .unwrap(),
+        kit1,
+        "the same content makes no version"
+    );
+    let kit2 = store
+        .write_advice(advice_write("kit", Some(1), Some(page("Le kit d'urgence"))))
+        .await
+        .unwrap();
+    assert_eq!(kit2.version, 2);
+    let plan = store
+        .write_advice(advice_write("plan", None, Some(page("Le plan"))))
+        .await
+        .unwrap();
+    // A measure is not a page: each has its own sync.
+    assert!(store.measures().await.unwrap().is_empty());
+    let first = store.advice_since(Cursor::START, 10).await.unwrap();
+    assert_eq!(
+        first.items,
+        [kit2.clone(), plan.clone()],
+        "each page's latest version once"
+    );
+    store
+        .write_advice(advice_write("kit", Some(2), None))
+        .await
+        .unwrap();
+    let after = store.advice_since(first.next_cursor, 10).await.unwrap();
+    assert!(after.items.is_empty());
+    assert_eq!(after.deleted, ["kit"]);
+    assert_eq!(store.advice().await.unwrap(), [plan]);
+    assert_eq!(
+        message_id(
+            store
+                .write_advice(advice_write("kit", Some(3), Some(page("Retour"))))
+                .await
+                .unwrap_err()
+        ),
+        "err-advice-withdrawn"
+    );
+    assert_eq!(
+        message_id(
+            store
+                .write_advice(advice_write("nope", Some(1), None))
+                .await
+                .unwrap_err()
+        ),
+        "err-no-advice"
+    );
+    let history = store.advice_history("kit".into()).await.unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .map(|v| (v.advice.version, v.withdrawn))
+            .collect::<Vec<_>>(),
+        [(1, false), (2, false), (3, true)]
+    );
+    assert_eq!(history[0].advice, kit1);
+    let audit: Vec<(String, String)> = store
+        .audit_log(3)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.action, a.target))
+        .collect();
+    assert_eq!(
+        audit,
+        [
+            ("advice-withdrawn".to_owned(), "kit".to_owned()),
+            ("advice-created".to_owned(), "plan".to_owned()),
+            ("advice-changed".to_owned(), "kit".to_owned()),
+        ]
+    );
+}
+
 // ---------------------------------------------------------------- measures
 
 fn curfew(from: &str) -> MeasureDraft {
@@ -1568,6 +1698,14 @@ pub async fn town_hall(store: &dyn Store) {
         .write_measure(measure_write("m2", None, Some(curfew("18:00"))))
         .await
         .unwrap();
+    store
+        .write_advice(advice_write("kit", None, Some(page("Le kit"))))
+        .await
+        .unwrap();
+    store
+        .write_advice(advice_write("kit", Some(1), Some(page("Le kit d'urgence"))))
+        .await
+        .unwrap();
 }
 
 /// export, import: a whole town hall copied into an empty store is the
@@ -1638,6 +1776,12 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) {
         2,
         "the history came along"
     );
+    assert_eq!(
+        to.advice_since(Cursor::START, 10).await.unwrap(),
+        from.advice_since(Cursor::START, 10).await.unwrap(),
+        "the advice pages"
+    );
+    assert_eq!(to.advice_history("kit".into()).await.unwrap().len(), 2);
 
     // The copy goes on after the original's cursors and ids.
     let last = Cursor(u64::try_from(original.last_cursor).unwrap());
@@ -1888,7 +2032,7 @@ macro_rules! contract {
         $crate::contract!(@stories $backend, $open, [
             communes, staff_and_sessions, places, alerts,
             report_intake_and_status, report_lists, push_subscriptions, secrets,
-            measures
+            measures, advice
         ]);
     };
     (@stories $backend:ident, $open:path, [$($story:ident),*]) => {

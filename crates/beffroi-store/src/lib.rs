@@ -9,13 +9,17 @@
 pub mod contract;
 pub mod rules;
 pub mod snapshot;
+pub mod versioned;
+
+pub use versioned::{AdviceWrite, MeasureWrite, VersionWrite};
 
 use async_trait::async_trait;
 use beffroi_domain::l10n::Msg;
 use std::sync::Arc;
 
+use beffroi_domain::advice::{Advice, AdviceVersion};
 use beffroi_domain::alert::{AlertDraft, AlertMessage, Area, AuditEntry, StaffAlert};
-use beffroi_domain::measure::{Measure, MeasureDraft, MeasureVersion};
+use beffroi_domain::measure::{Measure, MeasureVersion};
 use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
 use beffroi_domain::report::{NewReport, ReporterView, StaffReport, StatusUpdate};
 use beffroi_domain::staff::StaffMember;
@@ -140,18 +144,6 @@ pub struct Publication {
     pub signed: String,
     pub actor: String,
     pub action: &'static str,
-}
-
-/// A measure's next version, as staff write it.
-#[derive(Debug, Clone)]
-pub struct MeasureWrite {
-    pub id: String,
-    /// The version the writer read; `None` makes a new measure.
-    pub expected: Option<u32>,
-    /// The new content; `None` withdraws the measure.
-    pub draft: Option<MeasureDraft>,
-    pub at: OffsetDateTime,
-    pub actor: String,
 }
 
 /// A staff member with the secret needed to check their password.
@@ -328,6 +320,22 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Every version of one measure, oldest first (empty: no such measure).
     async fn measure_history(&self, id: String) -> Result<Vec<MeasureVersion>, StoreError>;
+
+    /// Writes an advice page's next version, with its audit entry, all or
+    /// nothing, as [`Store::write_measure`] does (a new page under an id in
+    /// use is a [`StoreError::Conflict`]).
+    async fn write_advice(&self, write: AdviceWrite) -> Result<Advice, StoreError>;
+
+    /// The latest versions of advice pages changed after `since` (withdrawn
+    /// ones as tombstones), at most `limit`, in cursor order.
+    async fn advice_since(&self, since: Cursor, limit: u32)
+    -> Result<SyncPage<Advice>, StoreError>;
+
+    /// Every advice page's latest version but the withdrawn ones.
+    async fn advice(&self) -> Result<Vec<Advice>, StoreError>;
+
+    /// Every version of one advice page, oldest first (empty: no such page).
+    async fn advice_history(&self, id: String) -> Result<Vec<AdviceVersion>, StoreError>;
 
     /// Stores a report durably with its first status (received), unless its
     /// id is known: a repeat of the same submission (`digest`) is `Again`.

@@ -10,8 +10,7 @@ use beffroi_domain::report::{
 };
 use time::OffsetDateTime;
 
-use crate::{Expect, MeasureWrite, ReportFilter, StoreError};
-use beffroi_domain::measure::{Measure, MeasureDraft};
+use crate::{Expect, ReportFilter, StoreError};
 
 /// An alert's state from its stored tag (`draft`, `published`, `cancelled`)
 /// and content, at `now` (a published alert past its expiry is expired).
@@ -82,79 +81,6 @@ pub fn place_write(
         Some((_, false)) => PlaceWrite::Updated,
         _ => PlaceWrite::Inserted,
     })
-}
-
-/// A measure's latest stored version: its number, whether it withdrew the
-/// measure, and the measure as it stands.
-#[derive(Debug)]
-pub struct LatestMeasure {
-    pub version: u32,
-    pub withdrawn: bool,
-    pub measure: Measure,
-}
-
-/// What a measure write stores: its next version (as stored, with whether
-/// it withdraws), or nothing when the content is the same.
-#[derive(Debug)]
-pub enum MeasureStep {
-    Write { measure: Measure, withdrawn: bool },
-    Unchanged(Measure),
-}
-
-/// Decides a measure write against its latest stored version.
-pub fn measure_write(
-    latest: Option<LatestMeasure>,
-    write: &MeasureWrite,
-) -> Result<MeasureStep, StoreError> {
-    let next = |version: u32, draft: MeasureDraft| Measure {
-        id: write.id.clone(),
-        version,
-        draft,
-        changed_at: write.at,
-    };
-    match (latest, write.expected) {
-        (None, None) => match &write.draft {
-            Some(draft) => Ok(MeasureStep::Write {
-                measure: next(1, draft.clone()),
-                withdrawn: false,
-            }),
-            None => Err(StoreError::NotFound(msg!("err-no-measure", id = &write.id))),
-        },
-        (None, Some(_)) => Err(StoreError::NotFound(msg!("err-no-measure", id = &write.id))),
-        (Some(latest), _) if latest.withdrawn => {
-            Err(StoreError::Conflict(msg!("err-measure-withdrawn")))
-        }
-        (Some(latest), expected) if expected != Some(latest.version) => Err(StoreError::Conflict(
-            msg!("err-measure-changed", version = latest.version),
-        )),
-        (Some(latest), _) => match &write.draft {
-            Some(draft) if *draft == latest.measure.draft => {
-                Ok(MeasureStep::Unchanged(latest.measure))
-            }
-            Some(draft) => Ok(MeasureStep::Write {
-                measure: next(latest.version + 1, draft.clone()),
-                withdrawn: false,
-            }),
-            None => Ok(MeasureStep::Write {
-                measure: next(latest.version + 1, latest.measure.draft),
-                withdrawn: true,
-            }),
-        },
-    }
-}
-
-/// The audit action of a measure write.
-pub fn measure_action(measure: &Measure, withdrawn: bool) -> &'static str {
-    match (withdrawn, measure.version) {
-        (true, _) => "measure-withdrawn",
-        (false, 1) => "measure-created",
-        (false, _) => "measure-changed",
-    }
-}
-
-/// A stored measure version from its JSON.
-pub fn measure(id: &str, data: &str) -> Result<Measure, StoreError> {
-    serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("measure {id}: {e}")))
 }
 
 /// A report's kind as stored beside it.

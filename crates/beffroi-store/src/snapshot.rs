@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 /// Every table a town hall's data is in (the cursor sequence aside), in
 /// the order a copy fills them.
-pub const TABLES: [&str; 12] = [
+pub const TABLES: [&str; 13] = [
     "communes",
     "staff",
     "sessions",
@@ -28,6 +28,7 @@ pub const TABLES: [&str; 12] = [
     "push_subscriptions",
     "secrets",
     "measures",
+    "advice",
 ];
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -45,7 +46,8 @@ pub struct Snapshot {
     pub report_status: Vec<ReportStatusRow>,
     pub push_subscriptions: Vec<PushRow>,
     pub secrets: Vec<SecretRow>,
-    pub measures: Vec<MeasureRow>,
+    pub measures: Vec<VersionRow>,
+    pub advice: Vec<VersionRow>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -169,12 +171,12 @@ pub struct SecretRow {
     pub created_at: i64,
 }
 
-/// One version of a measure (the rules in force).
+/// One version of a versioned document (a measure, an advice page).
 #[derive(Debug, Clone, PartialEq)]
-pub struct MeasureRow {
+pub struct VersionRow {
     pub id: String,
     pub version: i64,
-    /// The version as JSON (a `Measure`), as the store keeps it.
+    /// The version as JSON (a `Measure`, an `Advice`), as the store keeps it.
     pub data: String,
     pub withdrawn: bool,
     pub rev: i64,
@@ -196,6 +198,7 @@ impl Snapshot {
             self.push_subscriptions.len(),
             self.secrets.len(),
             self.measures.len(),
+            self.advice.len(),
         ];
         TABLES.into_iter().zip(rows).collect()
     }
@@ -221,8 +224,9 @@ impl Snapshot {
         self.push_subscriptions
             .sort_by(|a, b| a.endpoint.cmp(&b.endpoint));
         self.secrets.sort_by(|a, b| a.name.cmp(&b.name));
-        self.measures
-            .sort_by(|a, b| (&a.id, a.version).cmp(&(&b.id, b.version)));
+        for rows in [&mut self.measures, &mut self.advice] {
+            rows.sort_by(|a, b| (&a.id, a.version).cmp(&(&b.id, b.version)));
+        }
         for s in &mut self.staff {
             s.created_at = micros(s.created_at);
         }
