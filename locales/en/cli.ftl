@@ -55,3 +55,5 @@ cli-place-removed = You no longer follow “{ $name }”.
 cli-place-not-followed = You follow no place named “{ $name }” (see “beffroi places”).
 cli-rules-home = { $commune } (home)
 cli-rules-place = { $place } — { $commune }
+cli-advice-none = No advice pages yet.
+cli-advice-not-found = No advice page "{ $id }" on this device (the list: beffroi advice).

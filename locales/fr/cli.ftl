@@ -58,3 +58,5 @@ cli-place-removed = Vous ne suivez plus « { $name } ».
 cli-place-not-followed = Vous ne suivez aucun lieu nommé « { $name } » (voir « beffroi places »).
 cli-rules-home = { $commune } (domicile)
 cli-rules-place = { $place } — { $commune }
+cli-advice-none = Aucune page de conseils pour le moment.
+cli-advice-not-found = Aucune page de conseils « { $id } » sur cet appareil (la liste : beffroi advice).

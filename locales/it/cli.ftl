@@ -58,3 +58,5 @@ cli-place-removed = Non seguite più «{ $name }».
 cli-place-not-followed = Non seguite alcun luogo chiamato «{ $name }» (vedere «beffroi places»).
 cli-rules-home = { $commune } (casa)
 cli-rules-place = { $place } — { $commune }
+cli-advice-none = Nessuna pagina di consigli per ora.
+cli-advice-not-found = Nessuna pagina di consigli «{ $id }» su questo dispositivo (l'elenco: beffroi advice).

@@ -231,6 +231,8 @@ pub fn run() {
             commands::reports::followed_reports,
             commands::sync::sync_status,
             commands::rules::rules_in_force,
+            commands::advice::advice_pages,
+            commands::advice::advice_page,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -37,29 +37,11 @@ fn masks_everywhere() -> Value {
     })
 }
 
-/// Sends `body` to a staff route; the status and the JSON answer.
-async fn send(
-    th: &TownHall,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<&Value>,
-    lang: &str,
-) -> (StatusCode, Value) {
-    let mut req = th
-        .staff(method, path, token)
-        .header("accept-language", lang);
-    if let Some(body) = body {
-        req = req.json(body);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 /// Publishes a measure as the demo admin would; the measure.
 async fn create(th: &TownHall, token: &str, body: &Value) -> Value {
-    let (status, m) = send(th, Method::POST, "/admin/measures", token, Some(body), "fr").await;
+    let (status, m) = th
+        .send(Method::POST, "/admin/measures", token, Some(body), "fr")
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{m}");
     m
 }
@@ -71,15 +53,15 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
     let editor = th.staff_with_role("e.martin", Role::Editor).await;
 
     // Only publishers speak for the town hall.
-    let (status, _) = send(
-        &th,
-        Method::POST,
-        "/admin/measures",
-        &editor,
-        Some(&nice_curfew()),
-        "fr",
-    )
-    .await;
+    let (status, _) = th
+        .send(
+            Method::POST,
+            "/admin/measures",
+            &editor,
+            Some(&nice_curfew()),
+            "fr",
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let anonymous = reqwest::Client::new()
         .post(th.api("/admin/measures"))
@@ -97,15 +79,9 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
     // Bad input is said in the writer's language, and nothing is stored.
     let mut bad = nice_curfew();
     bad["rule"]["from"] = json!("24:00");
-    let (status, body) = send(
-        &th,
-        Method::POST,
-        "/admin/measures",
-        &admin,
-        Some(&bad),
-        "it",
-    )
-    .await;
+    let (status, body) = th
+        .send(Method::POST, "/admin/measures", &admin, Some(&bad), "it")
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         body["error"]["message"],
@@ -113,15 +89,15 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
     );
     let mut outside = nice_curfew();
     outside["communes"] = json!(["75056"]);
-    let (status, body) = send(
-        &th,
-        Method::POST,
-        "/admin/measures",
-        &admin,
-        Some(&outside),
-        "fr",
-    )
-    .await;
+    let (status, body) = th
+        .send(
+            Method::POST,
+            "/admin/measures",
+            &admin,
+            Some(&outside),
+            "fr",
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         body["error"]["message"],
@@ -129,15 +105,15 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
     );
     let mut backwards = masks_everywhere();
     backwards["until"] = json!(at(-3));
-    let (status, body) = send(
-        &th,
-        Method::POST,
-        "/admin/measures",
-        &admin,
-        Some(&backwards),
-        "en",
-    )
-    .await;
+    let (status, body) = th
+        .send(
+            Method::POST,
+            "/admin/measures",
+            &admin,
+            Some(&backwards),
+            "en",
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         body["error"]["message"],
@@ -148,13 +124,17 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
     let mut later = nice_curfew();
     later["rule"]["from"] = json!("18:00");
     let path = format!("/admin/measures/{id}?version=1");
-    let (status, v2) = send(&th, Method::PUT, &path, &admin, Some(&later), "fr").await;
+    let (status, v2) = th
+        .send(Method::PUT, &path, &admin, Some(&later), "fr")
+        .await;
     assert_eq!(status, StatusCode::OK, "{v2}");
     assert_eq!(
         (v2["version"].as_u64(), v2["rule"]["from"].as_str()),
         (Some(2), Some("18:00"))
     );
-    let (status, body) = send(&th, Method::PUT, &path, &admin, Some(&nice_curfew()), "fr").await;
+    let (status, body) = th
+        .send(Method::PUT, &path, &admin, Some(&nice_curfew()), "fr")
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(
         body["error"]["message"]
@@ -302,15 +282,15 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
     assert_eq!(answer["places"][0]["commune"], "06027");
 
     // Withdrawn: devices get a tombstone, the history keeps every version.
-    let (status, withdrawn) = send(
-        &th,
-        Method::DELETE,
-        &format!("/admin/measures/{id}?version=2"),
-        &admin,
-        None,
-        "fr",
-    )
-    .await;
+    let (status, withdrawn) = th
+        .send(
+            Method::DELETE,
+            &format!("/admin/measures/{id}?version=2"),
+            &admin,
+            None,
+            "fr",
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{withdrawn}");
     assert_eq!(withdrawn["version"], 3);
     let page = get_json(&th.api("/measures?since=0")).await;
@@ -329,15 +309,15 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
         })
         .collect();
     assert_eq!(versions, [(1, false), (2, false), (3, true)]);
-    let (status, body) = send(
-        &th,
-        Method::PUT,
-        &format!("/admin/measures/{id}?version=3"),
-        &admin,
-        Some(&later),
-        "en",
-    )
-    .await;
+    let (status, body) = th
+        .send(
+            Method::PUT,
+            &format!("/admin/measures/{id}?version=3"),
+            &admin,
+            Some(&later),
+            "en",
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(
         body["error"]["message"],
@@ -524,15 +504,15 @@ async fn residents_read_their_places_rules_offline_and_are_told_live_when_they_c
 
     // The territory's masks withdrawn: both places change.
     let id = masks["id"].as_str().unwrap();
-    let (status, _) = send(
-        &th,
-        Method::DELETE,
-        &format!("/admin/measures/{id}?version=1"),
-        &admin,
-        None,
-        "fr",
-    )
-    .await;
+    let (status, _) = th
+        .send(
+            Method::DELETE,
+            &format!("/admin/measures/{id}?version=1"),
+            &admin,
+            None,
+            "fr",
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     wait_told(3).await;
     assert_eq!(
@@ -578,15 +558,15 @@ async fn only_streams_that_ask_are_told_of_a_change_and_the_same_content_tells_n
     read_stream_until(&mut by_query, "event: measures").await;
     // The same content again: no version, nothing said.
     let id = masks["id"].as_str().unwrap();
-    let (status, same) = send(
-        &th,
-        Method::PUT,
-        &format!("/admin/measures/{id}?version=1"),
-        &admin,
-        Some(&body),
-        "fr",
-    )
-    .await;
+    let (status, same) = th
+        .send(
+            Method::PUT,
+            &format!("/admin/measures/{id}?version=1"),
+            &admin,
+            Some(&body),
+            "fr",
+        )
+        .await;
     assert_eq!(
         (status, same["version"].as_u64()),
         (StatusCode::OK, Some(1))

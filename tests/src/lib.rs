@@ -122,6 +122,27 @@ impl TownHall {
             .bearer_auth(token)
     }
 
+    /// Sends `body` to a staff route in the writer's `lang`; the status and
+    /// the JSON answer (`null` when there is none).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<&serde_json::Value>,
+        lang: &str,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let mut req = self
+            .staff(method, path, token)
+            .header("accept-language", lang);
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// GETs a staff route and parses its JSON body, whatever the status.
     pub async fn staff_json(&self, path: &str, token: &str) -> serde_json::Value {
         self.staff(reqwest::Method::GET, path, token)

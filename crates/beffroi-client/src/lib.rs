@@ -523,6 +523,7 @@ impl Client {
         let (threads, alerts_new, alerts_rejected) = self.pull_alerts(api).await?;
         self.notify(&threads)?;
         let (measures_changed, measures_removed) = self.pull_measures(api).await?;
+        self.pull_advice(api).await?;
         self.store
             .set_meta(REPORT_CATEGORIES, &api.report_categories().await?)?;
         let mut map = api.map_settings().await?;
@@ -575,6 +576,71 @@ impl Client {
             self.notify_rules(&before)?;
         }
         Ok(counts)
+    }
+
+    /// Pulls the advice pages after the stored cursor: read offline (see
+    /// [`Client::advice_pages`]), opened from an alert's link.
+    async fn pull_advice(&self, api: &ApiClient) -> Result<(u32, u32), ClientError> {
+        match self
+            .pull(
+                api,
+                "advice",
+                Store::advice_cursor,
+                Store::apply_advice_page,
+            )
+            .await
+        {
+            // A town hall from before the advice pages has none.
+            Err(ClientError::Server { status: 404, .. }) => Ok((0, 0)),
+            other => other,
+        }
+    }
+
+    /// The advice pages for the resident's places (the territory's and
+    /// their communes'; every page before any place is chosen), the latest
+    /// changed first, in the resident's language, their Markdown rendered
+    /// here to safe HTML: offline.
+    pub fn advice_pages(&self) -> Result<Vec<beffroi_domain::advice::AdvicePage>, ClientError> {
+        let lang = self.settings()?.lang.unwrap_or_default();
+        let communes: Vec<InseeCode> = self
+            .followed_communes()?
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        Ok(beffroi_domain::advice::pages_for(
+            &self.store.advice()?,
+            &communes,
+            lang,
+        ))
+    }
+
+    /// One advice page, whichever communes it is for (an alert may link to
+    /// any), in the resident's language; `None` if this device has no such page.
+    pub fn advice_page(
+        &self,
+        id: &str,
+    ) -> Result<Option<beffroi_domain::advice::AdvicePage>, ClientError> {
+        let lang = self.settings()?.lang.unwrap_or_default();
+        Ok(self.synced_advice(id)?.and_then(|a| a.page(lang)))
+    }
+
+    /// One advice page's title and Markdown in the resident's language
+    /// (else French…), as written; `None` if this device has no such page.
+    pub fn advice_source(
+        &self,
+        id: &str,
+    ) -> Result<Option<beffroi_domain::advice::AdviceText>, ClientError> {
+        let lang = self.settings()?.lang.unwrap_or_default();
+        Ok(self
+            .synced_advice(id)?
+            .and_then(|a| a.draft.text_for(lang).cloned()))
+    }
+
+    fn synced_advice(
+        &self,
+        id: &str,
+    ) -> Result<Option<beffroi_domain::advice::Advice>, ClientError> {
+        Ok(self.store.advice()?.into_iter().find(|a| a.id == id))
     }
 
     /// The communes of the resident's places: home first, then the others'
@@ -1313,6 +1379,11 @@ impl Client {
                         if pulled != (0, 0) {
                             on_rules();
                         }
+                        continue;
+                    }
+                    if event.event == "advice" {
+                        let _one_at_a_time = self.syncing.lock().await;
+                        self.pull_advice(&api).await?;
                         continue;
                     }
                     if event.event != "alert" {

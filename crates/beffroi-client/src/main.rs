@@ -146,6 +146,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The town hall's advice pages (offline): the list, or one page's text.
+    Advice {
+        /// The page to show (its identifier, as the list and links give it).
+        id: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Wait for alerts: print each new or updated one as it arrives and show
     /// a desktop notification; reconnects by itself. Stop with Ctrl-C.
     Listen {
@@ -700,6 +707,44 @@ fn run() -> anyhow::Result<ExitCode> {
             }
             Ok(
                 if offline && client.store().measures_cursor()? == Cursor::START {
+                    ExitCode::from(EXIT_OFFLINE)
+                } else {
+                    ExitCode::SUCCESS
+                },
+            )
+        }
+        Command::Advice { id, json } => {
+            let offline = refresh(&rt, &client, &l10n)?;
+            match id {
+                None => {
+                    let pages = client.advice_pages()?;
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&pages)?);
+                    } else if pages.is_empty() {
+                        println!("{}", l10n.msg("cli-advice-none", &[]));
+                    } else {
+                        for p in &pages {
+                            println!("{}  {}", p.id, p.title);
+                        }
+                    }
+                }
+                Some(id) => {
+                    let Some(text) = client.advice_source(&id)? else {
+                        anyhow::bail!(l10n.msg("cli-advice-not-found", &[("id", id.into())]));
+                    };
+                    if json {
+                        println!(
+                            "{}",
+                            serde_json::to_string_pretty(&client.advice_page(&id)?)?
+                        );
+                    } else {
+                        // The Markdown reads as it is in a terminal.
+                        println!("{}\n\n{}", text.title, text.body);
+                    }
+                }
+            }
+            Ok(
+                if offline && client.store().advice_cursor()? == Cursor::START {
                     ExitCode::from(EXIT_OFFLINE)
                 } else {
                     ExitCode::SUCCESS

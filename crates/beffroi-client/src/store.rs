@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex, MutexGuard};
 
+use beffroi_domain::advice::Advice;
 use beffroi_domain::measure::Measure;
 use beffroi_domain::{Commune, Cursor, InseeCode, SyncPage};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -31,6 +32,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0013_followed_reports.sql")),
         M::up(include_str!("store/0014_measures.sql")),
         M::up(include_str!("store/0015_places_producers.sql")),
+        M::up(include_str!("store/0016_advice.sql")),
     ])
 });
 
@@ -62,6 +64,7 @@ pub(crate) mod keys {
     pub const MEASURES_CURSOR: &str = "cursor.measures";
     /// Set after the first pull of the measures: later changes are news.
     pub const MEASURES_SYNCED: &str = "measures.synced";
+    pub const ADVICE_CURSOR: &str = "cursor.advice";
     /// The town hall's public keys this device trusts (pinned at first sync).
     pub const ALERT_KEYS: &str = "alerts.keys";
     pub const SETTINGS: &str = "settings";
@@ -218,37 +221,71 @@ impl Store {
 
     /// Applies one page of measure changes and its cursor atomically.
     pub fn apply_measures_page(&self, page: &SyncPage<Measure>) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        {
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO measures (id, data) VALUES (?1, ?2)
-                 ON CONFLICT (id) DO UPDATE SET data = excluded.data",
-            )?;
-            for m in &page.items {
-                let data =
-                    serde_json::to_string(m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                upsert.execute(params![m.id, data])?;
-            }
-            let mut delete = tx.prepare_cached("DELETE FROM measures WHERE id = ?1")?;
-            for id in &page.deleted {
-                delete.execute([id])?;
-            }
-        }
-        set_meta(&tx, keys::MEASURES_CURSOR, &page.next_cursor)?;
-        tx.commit()?;
-        Ok(())
+        self.apply_documents("measures", keys::MEASURES_CURSOR, page, |m| &m.id)
     }
 
     /// Every measure synced (their latest versions), by id.
     pub fn measures(&self) -> Result<Vec<Measure>, StoreError> {
+        self.documents("measures")
+    }
+
+    pub fn advice_cursor(&self) -> Result<Cursor, StoreError> {
+        Ok(self.get_meta(keys::ADVICE_CURSOR)?.unwrap_or_default())
+    }
+
+    /// Applies one page of advice page changes and its cursor atomically.
+    pub fn apply_advice_page(&self, page: &SyncPage<Advice>) -> Result<(), StoreError> {
+        self.apply_documents("advice", keys::ADVICE_CURSOR, page, |a| &a.id)
+    }
+
+    /// Every advice page synced (their latest versions), by id.
+    pub fn advice(&self) -> Result<Vec<Advice>, StoreError> {
+        self.documents("advice")
+    }
+
+    /// Applies a page of a document table's changes (`id`, `data` as JSON)
+    /// and its cursor under `cursor_key`, atomically.
+    fn apply_documents<T: serde::Serialize>(
+        &self,
+        table: &'static str,
+        cursor_key: &str,
+        page: &SyncPage<T>,
+        id: impl Fn(&T) -> &String,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut upsert = tx.prepare_cached(&format!(
+                "INSERT INTO {table} (id, data) VALUES (?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data"
+            ))?;
+            for item in &page.items {
+                let data =
+                    serde_json::to_string(item).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                upsert.execute(params![id(item), data])?;
+            }
+            let mut delete = tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?;
+            for id in &page.deleted {
+                delete.execute([id])?;
+            }
+        }
+        set_meta(&tx, cursor_key, &page.next_cursor)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every document of a table, by id.
+    fn documents<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &'static str,
+    ) -> Result<Vec<T>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached("SELECT id, data FROM measures ORDER BY id")?;
+        let mut stmt = conn.prepare_cached(&format!("SELECT id, data FROM {table} ORDER BY id"))?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         rows.map(|row| {
             let (id, data) = row?;
             serde_json::from_str(&data)
-                .map_err(|e| StoreError::Corrupt(format!("measure {id}: {e}")))
+                .map_err(|e| StoreError::Corrupt(format!("{table} {id}: {e}")))
         })
         .collect()
     }

@@ -17,6 +17,16 @@ fn beffroi(args: &[&str], data: &std::path::Path) -> Output {
         .unwrap()
 }
 
+/// Runs the CLI on `data` off the async runtime (the test's server runs on it).
+fn run_in(data: &std::path::Path, args: &[&str]) -> tokio::task::JoinHandle<Output> {
+    let data = data.to_owned();
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        beffroi(&args, &data)
+    })
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -1616,16 +1626,7 @@ async fn rules_shows_each_places_measures_then_answers_offline() {
         assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
     }
     let cache = dir.path().join("cache");
-    let run = |args: &[&str]| {
-        let (cache, args): (_, Vec<String>) = (
-            cache.clone(),
-            args.iter().map(|s| (*s).to_owned()).collect(),
-        );
-        tokio::task::spawn_blocking(move || {
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            beffroi(&args, &cache)
-        })
-    };
+    let run = |args: &[&str]| run_in(&cache, args);
     let out = run(&["--server", &url, "--home", "06088", "rules"])
         .await
         .unwrap();
@@ -1667,5 +1668,41 @@ async fn rules_shows_each_places_measures_then_answers_offline() {
         kinds,
         [("curfew", false), ("masks", false), ("markets", true)],
         "offline, from the cache"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn advice_lists_the_pages_and_shows_one_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let Hall { url, server, .. } = town_hall(dir.path(), |_| {}).await;
+    let cache = dir.path().join("cache");
+    let run = |args: &[&str]| run_in(&cache, args);
+    let out = run(&["--server", &url, "--home", "06088", "advice"])
+        .await
+        .unwrap();
+    let said = text(&out.stdout);
+    assert!(out.status.success(), "{said}{}", text(&out.stderr));
+    let mut ids: Vec<&str> = said
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["confinement", "gestes-barrieres", "plan-familial"]);
+
+    server.abort();
+    let out = run(&["advice", "plan-familial"]).await.unwrap();
+    let said = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        said.starts_with("Plan familial de mise en sûreté"),
+        "offline, in French, the title first: {said}"
+    );
+    assert!(said.contains("\n- "), "the Markdown as written: {said}");
+    let out = run(&["advice", "nope"]).await.unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("Aucune page de conseils « nope » sur cet appareil"),
+        "{}",
+        text(&out.stderr)
     );
 }

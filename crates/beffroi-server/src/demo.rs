@@ -2,12 +2,91 @@
 //! (INSEE/Etalab, Licence Ouverte — see `data/README.md`) and a demo staff
 //! account with a fresh random password.
 
-use beffroi_domain::{Commune, Role, Username};
+use beffroi_domain::advice::{AdviceDraft, AdviceText};
+use beffroi_domain::{Commune, Lang, Role, Username};
 
 use crate::auth::{hash_password, random_secret};
-use crate::store::{Store, StoreError};
+use crate::store::{AdviceWrite, Store, StoreError};
 
 const COMMUNES_CSV: &str = include_str!("../../../data/communes-metropole-nca.csv");
+
+/// The demo's advice pages (`data/advice/SLUG.LANG.md`, the first line the
+/// title): id, then the French, English and Italian texts.
+const ADVICE: [(&str, [&str; 3]); 3] = [
+    (
+        "gestes-barrieres",
+        [
+            include_str!("../../../data/advice/gestes-barrieres.fr.md"),
+            include_str!("../../../data/advice/gestes-barrieres.en.md"),
+            include_str!("../../../data/advice/gestes-barrieres.it.md"),
+        ],
+    ),
+    (
+        "confinement",
+        [
+            include_str!("../../../data/advice/confinement.fr.md"),
+            include_str!("../../../data/advice/confinement.en.md"),
+            include_str!("../../../data/advice/confinement.it.md"),
+        ],
+    ),
+    (
+        "plan-familial",
+        [
+            include_str!("../../../data/advice/plan-familial.fr.md"),
+            include_str!("../../../data/advice/plan-familial.en.md"),
+            include_str!("../../../data/advice/plan-familial.it.md"),
+        ],
+    ),
+];
+
+/// A demo page's draft from its files: `# Title`, then the Markdown body.
+fn advice_draft(files: [&str; 3]) -> Result<AdviceDraft, DemoError> {
+    let texts = [Lang::Fr, Lang::En, Lang::It]
+        .into_iter()
+        .zip(files)
+        .map(|(lang, file)| {
+            let (first, body) = file.split_once('\n').unwrap_or((file, ""));
+            let title = first.strip_prefix("# ").ok_or_else(|| DemoError::Data {
+                line: 1,
+                reason: format!("an advice page ({lang}) starts with `# Title`"),
+            })?;
+            Ok(AdviceText {
+                lang,
+                title: title.trim().to_owned(),
+                body: body.trim().to_owned(),
+            })
+        })
+        .collect::<Result<Vec<_>, DemoError>>()?;
+    let draft = AdviceDraft {
+        communes: Vec::new(),
+        texts,
+    }
+    .tidied();
+    draft.validate().map_err(|e| DemoError::Data {
+        line: 0,
+        reason: e.to_string(),
+    })?;
+    Ok(draft)
+}
+
+/// The demo's advice pages, each written once (staff edits stay).
+async fn seed_advice(store: &dyn Store) -> Result<(), DemoError> {
+    for (id, files) in ADVICE {
+        if !store.advice_history(id.to_owned()).await?.is_empty() {
+            continue;
+        }
+        store
+            .write_advice(AdviceWrite {
+                id: id.to_owned(),
+                expected: None,
+                draft: Some(advice_draft(files)?),
+                at: time::OffsetDateTime::now_utc(),
+                actor: DEMO_USERNAME.to_owned(),
+            })
+            .await?;
+    }
+    Ok(())
+}
 
 /// The demo staff account's username.
 pub const DEMO_USERNAME: &str = "demo";
@@ -84,6 +163,7 @@ pub struct DemoCredentials {
 /// Seeds the demo territory (idempotent) and (re)sets the demo account's password.
 pub async fn seed(store: &dyn Store) -> Result<DemoCredentials, DemoError> {
     store.upsert_communes(communes()?).await?;
+    seed_advice(store).await?;
     let password = random_secret(12);
     let hash = {
         let password = password.clone();
@@ -117,6 +197,19 @@ mod tests {
             .expect("Nice");
         assert_eq!(nice.name, "Nice");
         assert!(nice.postal_codes.contains(&"06000".to_owned()));
+    }
+
+    #[test]
+    fn the_demo_advice_pages_are_valid_in_three_languages() {
+        for (id, files) in ADVICE {
+            beffroi_domain::advice::check_id(id).expect("a valid id");
+            let draft = advice_draft(files).expect("a valid page");
+            assert_eq!(draft.texts.len(), 3, "{id}");
+            for t in &draft.texts {
+                let html = beffroi_domain::advice::render(&t.body);
+                assert!(html.contains("<li>"), "{id} ({}) has a list", t.lang);
+            }
+        }
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub struct Hub {
     /// The ids of reports whose status changed.
     reports: broadcast::Sender<ReportNews>,
     /// A measure (the rules in force) was written.
-    measures: broadcast::Sender<()>,
+    measures: broadcast::Sender<Content>,
     /// Caught-up streams served by `push`: announcing writes to them
     /// directly. The lock also orders announcing against joining.
     live: Mutex<HashMap<u64, Arc<Conn>>>,
@@ -314,7 +314,12 @@ impl Hub {
     /// Tells the streams that asked for it that the rules in force changed
     /// (the change is already stored): each device fetches them.
     pub fn announce_measures(&self) {
-        let _ = self.measures.send(());
+        let _ = self.measures.send(Content::Measures);
+    }
+
+    /// Tells the same streams that the advice pages changed.
+    pub fn announce_advice(&self) {
+        let _ = self.measures.send(Content::Advice);
     }
 
     /// Follows the changes of the rules in force.
@@ -519,20 +524,35 @@ impl Drop for Counted {
     }
 }
 
-/// The rules in force, for one device that follows them. Each change is an
-/// `event: measures` with `{}` as data: the device syncs the measures.
+/// What of the town hall's content changed.
+#[derive(Debug, Clone, Copy)]
+pub enum Content {
+    /// The rules in force.
+    Measures,
+    /// The advice pages.
+    Advice,
+}
+
+/// The rules in force and the advice pages, for one device that follows
+/// them. Each change is an `event: measures` or `event: advice` with `{}`
+/// as data: the device syncs them (a device that knows only the first
+/// ignores the second, as any event it does not know).
 #[derive(Debug)]
 pub struct MeasureWatch {
-    rx: broadcast::Receiver<()>,
+    rx: broadcast::Receiver<Content>,
 }
 
 impl MeasureWatch {
     /// The next frame for this device; `None` once the channel is closed.
     pub async fn next(&mut self) -> Option<axum::body::Bytes> {
+        use axum::body::Bytes;
         match self.rx.recv().await {
-            Ok(()) | Err(broadcast::error::RecvError::Lagged(_)) => Some(
-                axum::body::Bytes::from_static(b"event: measures\ndata: {}\n\n"),
-            ),
+            Ok(Content::Measures) => Some(Bytes::from_static(b"event: measures\ndata: {}\n\n")),
+            Ok(Content::Advice) => Some(Bytes::from_static(b"event: advice\ndata: {}\n\n")),
+            // Changes were missed: both.
+            Err(broadcast::error::RecvError::Lagged(_)) => Some(Bytes::from_static(
+                b"event: measures\ndata: {}\n\nevent: advice\ndata: {}\n\n",
+            )),
             Err(broadcast::error::RecvError::Closed) => None,
         }
     }

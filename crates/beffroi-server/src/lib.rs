@@ -223,6 +223,8 @@ pub struct AppState {
     pub directory: Arc<tokio::sync::Mutex<routes::directory::Directory>>,
     /// The measures kept in memory for the public reads of the rules in force.
     pub measures: Arc<tokio::sync::Mutex<routes::measures::Kept>>,
+    /// The advice pages kept in memory, rendered, for the public reads.
+    pub advice: Arc<tokio::sync::Mutex<routes::advice::Kept>>,
     /// Reads of the web app (alert threads, directory) allowed per client address.
     pub threads_limiter: Arc<limits::Limiter>,
 }
@@ -297,6 +299,7 @@ impl AppState {
             threads_cache: Arc::default(),
             directory: Arc::default(),
             measures: Arc::default(),
+            advice: Arc::default(),
             // Reading the alerts from the web app: generous, as many phones
             // may share one address (a carrier's NAT) and each page reads
             // again after every alert; the reading itself is shared (see

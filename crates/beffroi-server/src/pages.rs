@@ -1,5 +1,6 @@
 //! Public pages for people who have no app: one alert, opened from a link a
-//! resident shared (`/alerts/{identifier}`).
+//! resident shared (`/alerts/{identifier}`), and one advice page
+//! (`/advice/{id}`, the link an alert gives to it).
 //!
 //! The page is rendered here, in the reader's language (`?lang=`, else the
 //! browser's `Accept-Language`, else French), and reads in full with no
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
     use tower_http::set_header::SetResponseHeaderLayer;
     Router::new()
         .route("/alerts/{id}", get(alert))
+        .route("/advice/{id}", get(advice))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -124,6 +126,81 @@ struct NotFoundPage {
     text: String,
 }
 
+#[derive(Template)]
+#[template(path = "advice.html")]
+struct AdvicePageHtml {
+    l10n: &'static Localizer,
+    lang: &'static str,
+    /// The language the page is written in (the reader's, else French…).
+    text_lang: &'static str,
+    url: String,
+    site: String,
+    title: String,
+    /// Rendered by `beffroi_domain::advice::render`.
+    html: String,
+    area: String,
+    changed: Dated,
+    langs: Vec<LangLink>,
+}
+
+impl AdvicePageHtml {
+    fn t(&self, id: &str) -> String {
+        self.l10n.msg(id, &[])
+    }
+}
+
+/// The languages a page can be read in, with the current one marked.
+fn lang_links(l10n: &Localizer) -> Vec<LangLink> {
+    Lang::ALL
+        .iter()
+        .map(|l| LangLink {
+            tag: l.tag(),
+            name: l10n.msg(&format!("page-lang-{}", l.tag()), &[]),
+            current: *l == l10n.lang(),
+        })
+        .collect()
+}
+
+/// An advice page, readable with no app and no JavaScript.
+async fn advice(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = page_lang(query.as_deref(), &headers);
+    let l10n = Localizer::shared(lang).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let pages = crate::routes::advice::rendered(&state, lang).await?;
+    let Some(page) = pages.iter().find(|p| p.id == id) else {
+        return Ok(not_found(l10n, "advice"));
+    };
+    let area = if page.territory {
+        state.settings.territory_name.clone()
+    } else {
+        use crate::cap::AreaNames;
+        let names = crate::routes::alerts::names(&state).await?;
+        page.communes
+            .iter()
+            .map(|c| names.commune(c).unwrap_or(c.as_str()).to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let base = crate::public_url(&state, &headers);
+    let body = AdvicePageHtml {
+        l10n,
+        lang: lang.tag(),
+        text_lang: page.lang.tag(),
+        url: format!("{base}/advice/{}", page.id),
+        site: state.settings.sender_name.clone(),
+        title: page.title.clone(),
+        html: page.html.clone(),
+        area,
+        changed: labelled(l10n, "page-advice-changed", page.changed_at),
+        langs: lang_links(l10n),
+    };
+    Ok(html(StatusCode::OK, lang, body.render()))
+}
+
 /// A date in the town hall's time zone, as residents read it.
 fn dated(t: OffsetDateTime, lang: Lang) -> Dated {
     let iso = crate::cap::cap_time(t);
@@ -168,11 +245,12 @@ fn html(status: StatusCode, lang: Lang, body: Result<String, askama::Error>) -> 
     }
 }
 
-fn not_found(l10n: &'static Localizer) -> Response {
+/// The 404 page of `what` (`alert`, `advice`: its `page-{what}-not-found` messages).
+fn not_found(l10n: &'static Localizer, what: &str) -> Response {
     let page = NotFoundPage {
         lang: l10n.lang().tag(),
-        title: l10n.msg("page-alert-not-found-title", &[]),
-        text: l10n.msg("page-alert-not-found", &[]),
+        title: l10n.msg(&format!("page-{what}-not-found-title"), &[]),
+        text: l10n.msg(&format!("page-{what}-not-found"), &[]),
     };
     html(StatusCode::NOT_FOUND, l10n.lang(), page.render())
 }
@@ -187,14 +265,14 @@ async fn alert(
     let lang = page_lang(query.as_deref(), &headers);
     let l10n = Localizer::shared(lang).map_err(|e| ApiError::Internal(e.to_string()))?;
     if id.is_empty() || id.len() > MAX_ID {
-        return Ok(not_found(l10n));
+        return Ok(not_found(l10n, "alert"));
     }
     let Some(alert_id) = state.store.alert_of_message(id).await? else {
-        return Ok(not_found(l10n));
+        return Ok(not_found(l10n, "alert"));
     };
     let messages = state.store.alert_messages(alert_id).await?;
     let (Some(first), Some(last)) = (messages.first(), messages.last()) else {
-        return Ok(not_found(l10n));
+        return Ok(not_found(l10n, "alert"));
     };
     let names = crate::routes::alerts::names(&state).await?;
     let base = crate::public_url(&state, &headers);
@@ -300,13 +378,6 @@ fn alert_page(
                 (msg(&format!("alert-msg-{kind}")), dated(m.sent, lang))
             })
             .collect(),
-        langs: Lang::ALL
-            .iter()
-            .map(|l| LangLink {
-                tag: l.tag(),
-                name: msg(&format!("page-lang-{}", l.tag())),
-                current: *l == lang,
-            })
-            .collect(),
+        langs: lang_links(l10n),
     }
 }

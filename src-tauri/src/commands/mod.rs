@@ -1,5 +1,6 @@
 //! Tauri commands, one module per area. Each returns `Result<_, CommandError>`.
 
+pub mod advice;
 pub mod alerts;
 pub mod communes;
 pub mod directory;

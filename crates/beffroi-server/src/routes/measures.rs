@@ -323,7 +323,7 @@ pub async fn create(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct VersionQuery {
     /// The version the change was made from (a newer one refuses it: 409).
-    version: u32,
+    pub version: u32,
 }
 
 /// Changes a measure: its next version.

@@ -1,6 +1,7 @@
 //! One module per resource, each with its handlers and their OpenAPI
 //! annotations; [`api_router`] merges them under `/api/v1`.
 
+pub mod advice;
 pub mod alerts;
 pub mod auth;
 pub mod communes;
@@ -81,6 +82,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(measures::open_data_csv))
         .routes(routes!(measures::create))
         .routes(routes!(measures::update, measures::withdraw))
+        .routes(routes!(advice::changes))
+        .routes(routes!(advice::pages))
+        .routes(routes!(advice::history))
+        .routes(routes!(advice::create))
+        .routes(routes!(advice::update, advice::withdraw))
+        .routes(routes!(advice::preview))
         .routes(routes!(webpush::key))
         .routes(routes!(webpush::subscribe, webpush::unsubscribe))
 }

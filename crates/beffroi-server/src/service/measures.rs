@@ -3,7 +3,6 @@
 //! read them.
 
 use beffroi_domain::measure::{Measure, MeasureDraft};
-use beffroi_domain::msg;
 use time::OffsetDateTime;
 
 use crate::AppState;
@@ -23,19 +22,7 @@ async fn checked(state: &AppState, draft: MeasureDraft) -> Result<MeasureDraft, 
     draft
         .validate()
         .map_err(|e| ApiError::invalid("invalid_measure", &e))?;
-    if !draft.communes.is_empty() {
-        let known = state.store.communes().await?;
-        if let Some(unknown) = draft
-            .communes
-            .iter()
-            .find(|c| !known.iter().any(|k| &k.code == *c))
-        {
-            return Err(ApiError::Unprocessable(
-                "invalid_measure",
-                msg!("err-commune-outside", code = unknown.as_str()),
-            ));
-        }
-    }
+    super::in_territory(state, &draft.communes, "invalid_measure").await?;
     Ok(draft)
 }
 
