@@ -102,7 +102,7 @@ export async function staffToken(hall) {
  * Drafts and publishes an alert through the staff API: a fire, severe and
  * immediate unless said otherwise, over `area`. Resolves with `cancel()`.
  */
-export async function publishAlert(hall, token, { headline, area, status = 'actual', severity = 'severe' }) {
+export async function publishAlert(hall, token, { headline, area, status = 'actual', severity = 'severe', web = undefined }) {
   const call = async (path, body) => {
     const res = await fetch(`${hall.url}/api/v1${path}`, {
       method: 'POST',
@@ -115,7 +115,7 @@ export async function publishAlert(hall, token, { headline, area, status = 'actu
   };
   const draft = await call('/admin/alerts', {
     status, category: 'fire', event: 'Feu', urgency: 'immediate', severity, certainty: 'observed',
-    texts: [{ lang: 'fr', headline, description: 'Éloignez-vous de la zone.' }], area,
+    texts: [{ lang: 'fr', headline, description: 'Éloignez-vous de la zone.', web }], area,
   });
   await call(`/admin/alerts/${draft.id}/publish`);
   return { cancel: () => call(`/admin/alerts/${draft.id}/cancel`) };

@@ -2,7 +2,9 @@
 // (tauri-driver): the town hall's measures for home, synced and shown with
 // their period; a new one arrives live (the stream's `measures` event), is
 // notified (dunst, on the test's D-Bus session) and shown without a
-// reload; axe-core finds no serious or critical violation.
+// reload; axe-core finds no serious or critical violation. Then the town
+// hall's advice pages: listed, opened from an alert's link from the app's
+// own copy, and read with the town hall out of reach.
 // Run under a display and a session bus: `xvfb-run -a dbus-run-session -- npm test`.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import {
   firstRunInNice,
   notifications,
   openApp,
+  publishAlert,
   screenshot,
   staffToken,
   texts,
@@ -60,4 +63,37 @@ test("the home screen shows home's rules in force, and a new one arrives live an
   await eventually(() => notifications().includes('Règles modifiées : Nice'), 15000, 'the notification');
   assert.deepEqual(await axeViolations(f.app), []);
   await screenshot(f.app, 'rules-home.png');
+});
+
+test("the advice pages: listed, opened from an alert's link, read with the town hall gone", async () => {
+  const token = await staffToken(f.hall);
+  await publishAlert(f.hall, token, {
+    headline: 'Épidémie : les bons gestes', area: { kind: 'territory' }, severity: 'moderate',
+    web: `${f.hall.url}/advice/gestes-barrieres`,
+  });
+  await (await f.app.$('#nav-advice')).click();
+  await eventually(async () => (await f.app.$$('#advice-list > li')).length === 3, 15000, "the demo's three pages");
+  assert.match((await texts(f.app, '#advice-list li strong')).join('\n'), /Plan familial de mise en sûreté/);
+  assert.deepEqual(await axeViolations(f.app), []);
+  await screenshot(f.app, 'advice.png');
+
+  // The alert's "more" is the town hall's own page: the app opens its copy.
+  await (await f.app.$('#nav-alerts')).click();
+  const item = await f.app.$('li.alert-item*=Épidémie : les bons gestes');
+  await item.waitForExist({ timeout: 15000 });
+  await (await item.$('button')).click();
+  await (await f.app.$('#alert-advice')).click();
+  const page = await f.app.$('#advice-page[data-id="gestes-barrieres"]');
+  await page.waitForExist({ timeout: 10000 });
+  assert.match(await (await f.app.$('#advice-page-title')).getText(), /^Les gestes barrières/);
+  assert.ok((await f.app.$$('#advice-body li')).length > 3, 'its lists');
+  assert.deepEqual(await axeViolations(f.app), []);
+  await screenshot(f.app, 'advice-page.png');
+
+  // The town hall out of reach: the pages still read, rendered on the device.
+  await f.hall.stop();
+  await (await f.app.$('#advice-back')).click();
+  await (await f.app.$('#advice-list li[data-id="plan-familial"] button')).click();
+  await (await f.app.$('#advice-page[data-id="plan-familial"]')).waitForExist({ timeout: 10000 });
+  assert.match(await (await f.app.$('#advice-body')).getText(), /Trousse|kit/i);
 });

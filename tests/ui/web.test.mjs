@@ -437,3 +437,80 @@ test("a phone finds the local producers' direct sales and collection points", as
   assert.equal(await page.locator('#place-services').innerText(), 'Vente directe, Point de retrait');
   await ctx.close();
 });
+
+/** What an attacker with a publisher's account might paste into a page. */
+const HOSTILE = [
+  '## Piscines',
+  'Fermées jusqu\'à nouvel ordre.',
+  '<script>window.pwned = 1</script>',
+  '<img src=x onerror="window.pwned = 2">',
+  '[Réserver](javascript:window.pwned=3) · [Mairie](https://www.nice.fr)',
+  '![suivi](https://tracker.example/pixel.gif)',
+  '<iframe src="https://evil.example"></iframe>',
+].join('\n\n');
+
+test("a phone reads the town hall's advice, opens a page from an alert, offline too, and hostile Markdown stays inert", async () => {
+  const ctx = await phone('small', { timezoneId: 'Europe/Paris' });
+  const page = await ctx.newPage();
+  const tracked = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(f.hall.url)) tracked.push(r.url());
+  });
+  await chooseNice(page);
+  const token = await staffToken(f.hall);
+  const res = await fetch(`${f.hall.url}/api/v1/admin/advice`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'piscines', communes: ['06088'], texts: [{ lang: 'fr', title: 'Piscines fermées', body: HOSTILE }] }),
+  });
+  assert.equal(res.status, 201, await res.text());
+
+  // The list: the demo's pages and Nice's, the latest first (it came live).
+  await page.locator('#nav-advice').click();
+  const first = page.locator('#advice-list > li').first();
+  await eventually(async () => (await first.getAttribute('data-id')) === 'piscines', 15000, 'the new page listed first');
+  assert.equal(await page.locator('#advice-list > li').count(), 4);
+  assert.match(await page.locator('#advice-list').innerText(), /Plan familial de mise en sûreté/);
+  assert.equal(new URL(page.url()).hash, '#/advice');
+  assert.deepEqual(await phoneFaults(page), []);
+  assert.deepEqual(await axeViolationsInPage(page), []);
+  await page.screenshot({ path: join(screenshots, 'web-advice.png') });
+
+  // The hostile page: its words readable, nothing runs, nothing is fetched.
+  await first.locator('button').click();
+  await page.locator('#advice-page[data-id="piscines"]').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'advice-page-title');
+  const body = page.locator('#advice-body');
+  assert.match(await body.innerText(), /<script>window\.pwned = 1<\/script>/, 'raw HTML reads as text');
+  assert.equal(await body.locator('script, img, iframe').count(), 0);
+  const hrefs = await body.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  assert.deepEqual(hrefs, [null, 'https://www.nice.fr'], 'the javascript: link lost its address');
+  await body.getByText('Réserver').click();
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.deepEqual(tracked, [], 'no third party was asked for anything');
+
+  // An alert linking to a page: the app opens its own copy.
+  await publishAlert(f.hall, token, {
+    headline: 'Crue : préparez-vous', area: { kind: 'territory' }, web: `${f.hall.url}/advice/plan-familial`,
+  });
+  await page.locator('#nav-alerts').click();
+  await page.locator('.alert-item', { hasText: 'Crue : préparez-vous' }).click();
+  await page.locator('#alert-advice').click();
+  await page.locator('#advice-page[data-id="plan-familial"]').waitFor();
+  assert.equal(new URL(page.url()).hash, '#/advice/plan-familial');
+  assert.match(await page.locator('#advice-page-title').innerText(), /^Plan familial de mise en sûreté/);
+  assert.ok(await page.locator('#advice-body li').count() > 3, 'its lists');
+  assert.deepEqual(await phoneFaults(page), []);
+  assert.deepEqual(await axeViolationsInPage(page), []);
+  await page.screenshot({ path: join(screenshots, 'web-advice-page.png'), fullPage: true });
+
+  // Offline, the pages read as they were kept (a reload stays on its page).
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await ctx.setOffline(true);
+  await page.reload();
+  await page.locator('#advice-page[data-id="plan-familial"]').waitFor();
+  await page.locator('#nav-advice').click();
+  await page.locator('#advice-list > li[data-id="piscines"]').waitFor();
+  await ctx.setOffline(false);
+  await ctx.close();
+});

@@ -28,8 +28,10 @@ import type { NearbyReport } from '../bindings/NearbyReport';
 import type { ReporterView } from '../bindings/ReporterView';
 import type { MapSettings } from '../bindings/MapSettings';
 import type { RulesAt } from '../bindings/RulesAt';
+import type { AdvicePage } from '../bindings/AdvicePage';
 
 export type {
+  AdvicePage,
   AlertText,
   CategoryInfo,
   Commune,
@@ -84,6 +86,20 @@ export function severeActive(alerts: ResidentAlert[]): ResidentAlert[] {
  * resident, or its all-clear is recent. */
 export function inForce(a: ResidentAlert): boolean {
   return a.concerns_me && (a.state === 'active' || a.all_clear);
+}
+
+/**
+ * The advice page an alert's link names (`…/advice/{id}`, the public
+ * address the console gives): the app opens it from its own copy, offline.
+ * The alert is the town hall's (signed), so is the link.
+ */
+export function adviceId(web: string | null | undefined): string | null {
+  if (!web) return null;
+  try {
+    return /^\/advice\/([a-z0-9-]+)$/.exec(new URL(web).pathname)?.[1] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export { labelIn as label } from '../lib/i18n';
@@ -146,4 +162,6 @@ export const api = {
   followReport: (id: string) => invoke<ReporterView>('follow_report', { id }),
   followedReports: () => invoke<ReporterView[]>('followed_reports'),
   rulesInForce: () => invoke<RulesAt>('rules_in_force'),
+  advicePages: () => invoke<AdvicePage[]>('advice_pages'),
+  advicePage: (id: string) => invoke<AdvicePage>('advice_page', { id }),
 };

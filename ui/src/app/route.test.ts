@@ -11,6 +11,8 @@ describe('routes', () => {
       { ...HOME, view: 'reports' },
       { ...HOME, view: 'reports', filing: true },
       { ...HOME, view: 'communes' },
+      { ...HOME, view: 'advice', advice: null },
+      { ...HOME, view: 'advice', advice: 'plan-familial' },
       { ...HOME, settings: true },
     ];
     for (const r of routes) expect(fromHash(toHash(r))).toEqual(r);

@@ -2,9 +2,9 @@
 // the system's back (the Android back button, a browser's back, a mouse's
 // back button) goes to the previous screen, as each screen's own "back" does.
 // `#/directory`, `#/directory/place/ID`, `#/alerts`, `#/alerts/THREAD`,
-// `#/reports`, `#/reports/new`, `#/communes`, `#/settings`.
+// `#/reports`, `#/reports/new`, `#/communes`, `#/advice`, `#/advice/ID`, `#/settings`.
 
-export type View = 'directory' | 'alerts' | 'reports' | 'communes';
+export type View = 'directory' | 'alerts' | 'reports' | 'communes' | 'advice';
 
 export interface Route {
   view: View;
@@ -12,6 +12,8 @@ export interface Route {
   place: string | null;
   /** An alert's page (its thread). */
   alert: string | null;
+  /** An advice page (its id). */
+  advice?: string | null;
   /** The report form. */
   filing: boolean;
   /** The settings. */
@@ -34,6 +36,8 @@ export function toHash(r: Route): string {
       return r.filing ? '#/reports/new' : '#/reports';
     case 'communes':
       return '#/communes';
+    case 'advice':
+      return r.advice ? `#/advice/${enc(r.advice)}` : '#/advice';
   }
 }
 
@@ -57,6 +61,8 @@ export function fromHash(hash: string): Route {
       return { ...HOME, view: 'reports', filing: second === 'new' };
     case 'communes':
       return { ...HOME, view: 'communes' };
+    case 'advice':
+      return { ...HOME, view: 'advice', advice: second ? decode(second) : null };
     case 'directory':
       return { ...HOME, place: second === 'place' && third ? decode(third) : null };
     default:

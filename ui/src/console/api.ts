@@ -20,6 +20,9 @@ import type { TownHallLink } from '../bindings/TownHallLink';
 import type { Polygon } from '../bindings/Polygon';
 import type { Circle } from '../bindings/Circle';
 import type { MapSettings } from '../bindings/MapSettings';
+import type { Advice } from '../bindings/Advice';
+import type { AdviceDraft } from '../bindings/AdviceDraft';
+import type { AdviceVersion } from '../bindings/AdviceVersion';
 import type { Measure } from '../bindings/Measure';
 import type { MeasureDraft } from '../bindings/MeasureDraft';
 import type { MeasureVersion } from '../bindings/MeasureVersion';
@@ -44,6 +47,9 @@ export type {
   Commune,
   ConfinementLevel,
   MaskRule,
+  Advice,
+  AdviceDraft,
+  AdviceVersion,
   Measure,
   MeasureDraft,
   MeasureVersion,
@@ -181,6 +187,27 @@ export const api = {
       { method: 'DELETE' },
       token,
     ),
+  /** Every advice page not withdrawn (a page of at most 1,000: a town hall has a few dozen). */
+  advice: async () => (await call<SyncPage<Advice>>('/advice?since=0&limit=1000')).items,
+  adviceHistory: (id: string) => call<AdviceVersion[]>(`/advice/${encodeURIComponent(id)}/history`),
+  createAdvice: (token: string, id: string, draft: AdviceDraft) =>
+    call<Advice>('/admin/advice', { method: 'POST', body: JSON.stringify({ id, ...draft }) }, token),
+  // `version`: the one the form was filled from; the server refuses (409) if a newer one exists.
+  updateAdvice: (token: string, id: string, version: number, draft: AdviceDraft) =>
+    call<Advice>(
+      `/admin/advice/${encodeURIComponent(id)}?${new URLSearchParams({ version: String(version) })}`,
+      { method: 'PUT', body: JSON.stringify(draft) },
+      token,
+    ),
+  withdrawAdvice: (token: string, id: string, version: number) =>
+    call<Advice>(
+      `/admin/advice/${encodeURIComponent(id)}?${new URLSearchParams({ version: String(version) })}`,
+      { method: 'DELETE' },
+      token,
+    ),
+  /** Markdown as residents will see it: HTML made safe by the server. */
+  previewAdvice: (token: string, body: string) =>
+    call<{ html: string }>('/admin/advice-preview', { method: 'POST', body: JSON.stringify({ body }) }, token),
   importPlaces: (token: string, file: File) =>
     call<ImportReport>(
       '/admin/places/import',

@@ -23,6 +23,7 @@ import type { NewReport } from '../bindings/NewReport';
 import type { ReportCategory } from '../bindings/ReportCategory';
 import type { ReporterView } from '../bindings/ReporterView';
 import type { RulesAt } from '../bindings/RulesAt';
+import type { AdvicePage } from '../bindings/AdvicePage';
 import * as outbox from './outbox';
 import { loadState, updateState } from './state';
 import { pin, verifyThread } from './verify';
@@ -113,6 +114,31 @@ export async function rules(): Promise<{ rules: RulesAt | null; received: number
     }
     throw e;
   }
+}
+
+/**
+ * The advice pages for the communes followed, rendered by the town hall in
+ * the resident's language and kept for offline reading; offline, the last
+ * ones fetched.
+ */
+export async function advice(): Promise<AdvicePage[]> {
+  const codes = loadState().communes;
+  try {
+    const fresh = await get<AdvicePage[]>(`/api/v1/advice/pages?communes=${codes.join(',')}`);
+    updateState((s) => (s.advice = fresh));
+    return fresh;
+  } catch (e) {
+    if (e instanceof WebError && e.kind === 'offline') return loadState().advice;
+    throw e;
+  }
+}
+
+/** One advice page: kept, else (an alert's link to another commune's page) asked for. */
+export async function advicePage(id: string): Promise<AdvicePage | null> {
+  const kept = loadState().advice.find((p) => p.id === id);
+  if (kept) return kept;
+  const all = await get<AdvicePage[]>('/api/v1/advice/pages');
+  return all.find((p) => p.id === id) ?? null;
 }
 
 export type AlertList = { alerts: ResidentAlert[]; rejected: number; fetched: string | null; online: boolean };
