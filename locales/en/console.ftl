@@ -303,3 +303,29 @@ measures-history = History
 measures-history-label = History: { $summary }
 measures-history-title = History of “{ $summary }”
 measures-needs-publisher = Adding, editing or withdrawing a rule needs the publisher role.
+
+# The field agent's tab: one-tap reports
+field-title = Field
+field-intro = Ready-made buttons to report in one tap where you stand: each button files a report at this device's position, marked as filed by you. Without a network it waits here and goes as soon as the connection is back.
+field-position = Position known to within { $accuracy } m.
+field-position-waiting = Finding the position…
+field-position-denied = This page is not allowed the position: allow it in the browser to report in one tap.
+field-position-unavailable = Position unavailable for now: try again outdoors or in a moment.
+field-waiting = { $count ->
+    [one] One report is waiting for the network.
+   *[other] { $count } reports are waiting for the network.
+}
+field-queued = Report "{ $category }" saved on the device.
+field-sent = Report "{ $category }" sent to the town hall.
+field-refused = Report "{ $category }" refused: { $detail }
+field-setup = Set up the buttons
+field-category = Category
+field-choose = Choose…
+field-text = Report text
+field-add = Add the button
+field-preset-added = Button added.
+field-remove = Remove
+field-remove-label = Remove the button "{ $text }"
+reports-filed-by = Filed by
+reports-filed-by-staff = { $name } (town hall staff)
+reports-staff-badge = Staff

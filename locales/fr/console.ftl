@@ -303,3 +303,29 @@ measures-history = Historique
 measures-history-label = Historique : { $summary }
 measures-history-title = Historique de « { $summary } »
 measures-needs-publisher = Ajouter, modifier ou retirer une règle demande le rôle publication.
+
+# The field agent's tab: one-tap reports
+field-title = Terrain
+field-intro = Des boutons prêts à l'emploi pour signaler en un geste là où vous êtes : chaque bouton dépose un signalement à la position de cet appareil, marqué comme déposé par vous. Sans réseau, il attend ici et part dès le retour de la connexion.
+field-position = Position connue à { $accuracy } m près.
+field-position-waiting = Recherche de la position…
+field-position-denied = La position est refusée à cette page : autorisez-la dans le navigateur pour signaler d'un geste.
+field-position-unavailable = Position indisponible pour le moment : réessayez à l'extérieur ou dans un instant.
+field-waiting = { $count ->
+    [one] Un signalement attend le réseau.
+   *[other] { $count } signalements attendent le réseau.
+}
+field-queued = Signalement « { $category } » enregistré sur l'appareil.
+field-sent = Signalement « { $category } » envoyé à la mairie.
+field-refused = Signalement « { $category } » refusé : { $detail }
+field-setup = Préparer les boutons
+field-category = Catégorie
+field-choose = Choisir…
+field-text = Texte du signalement
+field-add = Ajouter le bouton
+field-preset-added = Bouton ajouté.
+field-remove = Supprimer
+field-remove-label = Supprimer le bouton « { $text } »
+reports-filed-by = Déposé par
+reports-filed-by-staff = { $name } (agent de la mairie)
+reports-staff-badge = Agent

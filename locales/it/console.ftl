@@ -303,3 +303,29 @@ measures-history = Cronologia
 measures-history-label = Cronologia: { $summary }
 measures-history-title = Cronologia di «{ $summary }»
 measures-needs-publisher = Aggiungere, modificare o ritirare una regola richiede il ruolo di pubblicazione.
+
+# The field agent's tab: one-tap reports
+field-title = Sul campo
+field-intro = Pulsanti pronti per segnalare con un tocco dove si trova: ogni pulsante invia una segnalazione alla posizione di questo dispositivo, indicata come inviata da lei. Senza rete resta qui e parte appena torna la connessione.
+field-position = Posizione nota con una precisione di { $accuracy } m.
+field-position-waiting = Ricerca della posizione…
+field-position-denied = La posizione è negata a questa pagina: la autorizzi nel browser per segnalare con un tocco.
+field-position-unavailable = Posizione non disponibile per ora: riprovi all'aperto o tra un momento.
+field-waiting = { $count ->
+    [one] Una segnalazione attende la rete.
+   *[other] { $count } segnalazioni attendono la rete.
+}
+field-queued = Segnalazione «{ $category }» salvata sul dispositivo.
+field-sent = Segnalazione «{ $category }» inviata al municipio.
+field-refused = Segnalazione «{ $category }» rifiutata: { $detail }
+field-setup = Preparare i pulsanti
+field-category = Categoria
+field-choose = Scegliere…
+field-text = Testo della segnalazione
+field-add = Aggiungere il pulsante
+field-preset-added = Pulsante aggiunto.
+field-remove = Eliminare
+field-remove-label = Eliminare il pulsante «{ $text }»
+reports-filed-by = Inviata da
+reports-filed-by-staff = { $name } (personale del municipio)
+reports-staff-badge = Personale

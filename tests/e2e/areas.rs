@@ -374,6 +374,7 @@ async fn a_report_outside_the_territory_is_refused_on_the_device_before_it_is_qu
         contact: None,
         lang: Lang::Fr,
         answers: Default::default(),
+        filed_by: None,
     };
     // Monte-Carlo (Monaco): a clear refusal now, not a queued report the server
     // refuses after the resident left.

@@ -242,6 +242,7 @@ async fn listings_page_in_sql_and_anonymous_reads_are_limited_per_address() {
             contact: None,
             lang: beffroi_domain::Lang::Fr,
             answers: [("danger".to_owned(), "non".to_owned())].into(),
+            filed_by: None,
         };
         report.validate(&categories).unwrap();
         th.state

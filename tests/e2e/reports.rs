@@ -884,3 +884,91 @@ async fn open_reports_within_50_m_of_the_same_category_are_shown_before_filing_a
         .unwrap();
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_field_agents_report_is_marked_as_theirs_and_no_one_else_can_claim_to_be_staff() {
+    let th = beffroi_tests::town_hall_with(|s| {
+        s.report_burst = 1;
+        s.report_interval = std::time::Duration::from_secs(60);
+    })
+    .await;
+    let token = th.staff_token().await;
+    let url = th.api("/reports");
+    let one_tap = |i: u32| {
+        json!({
+            "id": format!("01932c07-8f3a-7b2e-9c1d-2f4e6a8c{i:04}"),
+            "category": "cleanliness",
+            "description": "Dépôt sauvage",
+            "location": {"position": {"lat": 43.6961, "lon": 7.2718}},
+            "lang": "fr",
+            "answers": {}
+        })
+    };
+    // An agent files several in a row from one address: no per-address limit.
+    for i in 0..3 {
+        let resp = reqwest::Client::new()
+            .post(&url)
+            .bearer_auth(&token)
+            .json(&one_tap(i))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED, "{i}");
+    }
+    let filed = th
+        .staff_json(
+            &format!("/admin/reports/{}", one_tap(0)["id"].as_str().unwrap()),
+            &token,
+        )
+        .await;
+    assert_eq!(filed["report"]["filed_by"], "demo");
+    assert_eq!(
+        filed["report"]["location"]["position"],
+        json!({"lat": 43.6961, "lon": 7.2718}),
+        "delivered with its position"
+    );
+    assert_eq!(
+        filed["report"]["commune"], "06088",
+        "located by the outlines"
+    );
+
+    // A resident cannot claim to be staff: the field is the server's.
+    let mut claim = one_tap(10);
+    claim["filed_by"] = json!("demo");
+    let (status, _) = post(&url, &claim).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let stored = th
+        .staff_json(
+            &format!("/admin/reports/{}", claim["id"].as_str().unwrap()),
+            &token,
+        )
+        .await;
+    assert!(stored["report"].get("filed_by").is_none(), "{stored}");
+    // A sign-in that is not (any more) valid is refused, not taken for a resident's.
+    let resp = reqwest::Client::new()
+        .post(&url)
+        .bearer_auth("not-a-token")
+        .json(&one_tap(11))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let missing = th
+        .staff(
+            Method::GET,
+            &format!("/admin/reports/{}", one_tap(11)["id"].as_str().unwrap()),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND, "nothing stored");
+    // Nor does a public view name the agent.
+    let public = reqwest::get(format!("{}/open311/v2/requests.json", th.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!public.contains("demo"), "{public}");
+}

@@ -898,6 +898,7 @@ fn run() -> anyhow::Result<ExitCode> {
                 contact: None,
                 lang,
                 answers: answers.into_iter().collect(),
+                filed_by: None,
             };
             let id = client.file_report(report, &photos)?;
             let offline = refresh(&rt, &client, &l10n)?;

@@ -687,6 +687,7 @@ async fn a_client_killed_at_random_moments_during_100_sends_delivers_each_report
                 contact: None,
                 lang: beffroi_domain::Lang::Fr,
                 answers: Default::default(),
+                filed_by: None,
             };
             ids.insert(client.file_report(report, &[]).unwrap());
         }

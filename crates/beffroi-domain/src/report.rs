@@ -186,6 +186,11 @@ pub struct NewReport {
     /// Answers to the category's questions, by question id.
     #[serde(default)]
     pub answers: BTreeMap<String, String>,
+    /// The staff member who filed it (a field agent's one-tap report): set
+    /// by the server from their sign-in, never taken from the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub filed_by: Option<String>,
 }
 
 /// Where a report stands. The kind (open, fixed, closed) is what Open311 shows.
@@ -423,6 +428,7 @@ mod tests {
             contact: None,
             lang: Lang::Fr,
             answers: BTreeMap::new(),
+            filed_by: None,
         }
     }
 

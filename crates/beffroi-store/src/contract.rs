@@ -169,6 +169,7 @@ fn report(id: &str, category: &str, commune: Option<&str>, at: Option<(f64, f64)
         }),
         lang: Lang::Fr,
         answers: BTreeMap::new(),
+        filed_by: None,
     }
 }
 

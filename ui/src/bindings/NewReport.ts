@@ -18,4 +18,9 @@ commune: InseeCode | null, contact: Contact | null, lang: Lang,
 /**
  * Answers to the category's questions, by question id.
  */
-answers: { [key in string]: string }, };
+answers: { [key in string]: string }, 
+/**
+ * The staff member who filed it (a field agent's one-tap report): set
+ * by the server from their sign-in, never taken from the request.
+ */
+filed_by?: string, };

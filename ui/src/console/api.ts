@@ -24,6 +24,8 @@ import type { Advice } from '../bindings/Advice';
 import type { AdviceDraft } from '../bindings/AdviceDraft';
 import type { AdviceVersion } from '../bindings/AdviceVersion';
 import type { Measure } from '../bindings/Measure';
+import type { NewReport } from '../bindings/NewReport';
+import type { ReportReceipt } from '../bindings/ReportReceipt';
 import type { MeasureDraft } from '../bindings/MeasureDraft';
 import type { MeasureVersion } from '../bindings/MeasureVersion';
 import type { Rule } from '../bindings/Rule';
@@ -132,6 +134,9 @@ export const api = {
   reach: (token: string, polygons: string[], circles: string[]) =>
     call<Reach>('/admin/areas/reach', { method: 'POST', body: JSON.stringify({ polygons, circles }) }, token),
   reportCategories: () => call<ReportCategory[]>('/report-categories'),
+  /** Files a report as the signed-in staff member (the server records them as its filer). */
+  fileReport: (token: string, report: NewReport) =>
+    call<ReportReceipt>('/reports', { method: 'POST', body: JSON.stringify(report) }, token),
   townHallLink: (token: string) => call<TownHallLink>('/admin/town-hall-link', {}, token),
   /** One page of the triage list, and the `after` of the next one when there is more. */
   reports: async (token: string, query: URLSearchParams) => {

@@ -570,6 +570,7 @@ pub async fn post(
         }),
         lang: Lang::Fr,
         answers,
+        filed_by: None,
     };
     // The same intake as the JSON API (validation, durability, idempotency).
     match crate::service::reports::submit(&state, report, None).await {

@@ -47,8 +47,31 @@ pub async fn submit(
     peer: Peer,
     request: axum::extract::Request,
 ) -> Result<(StatusCode, JsonResponse<ReportReceipt>), ApiError> {
-    use axum::extract::FromRequest;
-    limits::check(&state.report_limiter, &peer, "report")?;
+    use axum::extract::{FromRequest, FromRequestParts};
+    // A signed-in staff member (a field agent's one-tap report) is named as
+    // its filer; a bad or expired sign-in is refused rather than taken for a
+    // resident's report. Agents file many: the per-address limit is for
+    // anonymous reports.
+    let (mut parts, body) = request.into_parts();
+    let filer = match parts
+        .headers
+        .contains_key(axum::http::header::AUTHORIZATION)
+    {
+        true => Some(
+            crate::extract::Authorized::<crate::extract::AnyStaff>::from_request_parts(
+                &mut parts, &state,
+            )
+            .await?
+            .staff
+            .username
+            .to_string(),
+        ),
+        false => None,
+    };
+    let request = axum::extract::Request::from_parts(parts, body);
+    if filer.is_none() {
+        limits::check(&state.report_limiter, &peer, "report")?;
+    }
     refuse_other_sites(&state, request.headers())?;
     let multipart = crate::extract::media_type(request.headers()) == "multipart/form-data";
     if multipart {
@@ -60,7 +83,8 @@ pub async fn submit(
             .map_err(|e| {
                 ApiError::BadRequest("invalid_form", msg!("err-form", detail = e.body_text()))
             })?;
-        let (report, staged) = read_form(&state, form).await?;
+        let (mut report, staged) = read_form(&state, form).await?;
+        report.filed_by = filer;
         return Ok(answer(service::submit(&state, report, staged).await?));
     }
     // Without photos, the usual JSON limit (the route's own is for photos).
@@ -70,7 +94,8 @@ pub async fn submit(
         .await
         .map_err(|_| ApiError::PayloadTooLarge(msg!("err-report-too-large", max = limit / 1024)))?;
     let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
-    let Json(report) = Json::<NewReport>::from_request(request, &state).await?;
+    let Json(mut report) = Json::<NewReport>::from_request(request, &state).await?;
+    report.filed_by = filer;
     Ok(answer(service::submit(&state, report, None).await?))
 }
 
