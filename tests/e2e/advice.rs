@@ -203,7 +203,10 @@ async fn publishers_write_advice_pages_and_bad_input_stores_nothing() {
     );
     let html = page["html"].as_str().unwrap();
     assert_inert(html);
-    assert!(html.contains("<h2>Piscines</h2>"), "{html}");
+    assert!(
+        html.contains("<h3>Piscines</h3>"),
+        "headings one level down: {html}"
+    );
     assert!(html.contains("&lt;script&gt;"), "raw HTML reads as text");
     assert!(html.contains(
         r#"<a href="https://www.nice.fr" rel="noopener noreferrer nofollow">Mairie</a>"#
@@ -291,8 +294,18 @@ async fn publishers_write_advice_pages_and_bad_input_stores_nothing() {
     assert_eq!(status, StatusCode::OK);
     let after = get_json(&th.api(&format!("/advice?since={cursor}"))).await;
     assert_eq!(after["deleted"], json!(["piscines"]));
-    let history = get_json(&th.api("/advice/piscines/history")).await;
+    let history = th
+        .staff_json("/admin/advice/piscines/history", &admin)
+        .await;
     assert_eq!(history.as_array().unwrap().len(), 3);
+    let public = reqwest::get(th.api("/admin/advice/piscines/history"))
+        .await
+        .unwrap();
+    assert_eq!(
+        public.status(),
+        StatusCode::UNAUTHORIZED,
+        "a withdrawn page's words are staff's only"
+    );
     let resp = reqwest::get(format!("{}/advice/piscines", th.url))
         .await
         .unwrap();
@@ -308,6 +321,31 @@ async fn publishers_write_advice_pages_and_bad_input_stores_nothing() {
     assert_eq!(
         actions,
         ["advice-withdrawn", "advice-changed", "advice-created"]
+    );
+
+    // Three texts at their longest, in two-byte characters, go through.
+    let texts: Vec<Value> = ["fr", "en", "it"]
+        .iter()
+        .map(|lang| json!({"lang": lang, "title": "é".repeat(120), "body": "é".repeat(20_000)}))
+        .collect();
+    let longest = json!({"id": "longue", "texts": texts});
+    let (status, body) = th
+        .send(Method::POST, "/admin/advice", &admin, Some(&longest), "fr")
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let mut escape = pools();
+    escape["id"] = json!("echappement");
+    escape["texts"][1]["body"] = json!("Fine \u{1b}]52;c;ZXZpbA==\u{7}");
+    let (status, body) = th
+        .send(Method::POST, "/admin/advice", &admin, Some(&escape), "en")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The text (en) has a control character"),
+        "{body}"
     );
 
     // The console's preview renders as devices will.

@@ -55,7 +55,7 @@ test('publishers write, preview, edit, trace and withdraw an advice page; hostil
   // The preview, as residents will read it: nothing active survives.
   await page.locator('#af-preview-fr').click();
   const preview = page.locator('#af-preview');
-  await preview.locator('h2').waitFor();
+  await preview.locator('h3').waitFor();
   assert.equal(await preview.locator('script, img, iframe').count(), 0);
   assert.match(await preview.innerText(), /<script>window\.pwned = 1<\/script>/);
   assert.deepEqual(await preview.locator('a').evaluateAll((l) => l.map((a) => a.getAttribute('href'))), [null, 'https://www.nice.fr']);

@@ -738,8 +738,14 @@ fn run() -> anyhow::Result<ExitCode> {
                             serde_json::to_string_pretty(&client.advice_page(&id)?)?
                         );
                     } else {
-                        // The Markdown reads as it is in a terminal.
-                        println!("{}\n\n{}", text.title, text.body);
+                        // The Markdown reads as it is in a terminal, with no
+                        // character a terminal would obey (a hostile server's).
+                        let safe = |s: &str| -> String {
+                            s.chars()
+                                .filter(|c| !beffroi_domain::advice::is_unwanted_control(*c))
+                                .collect()
+                        };
+                        println!("{}\n\n{}", safe(&text.title), safe(&text.body));
                     }
                 }
             }

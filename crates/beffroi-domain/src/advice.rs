@@ -96,6 +96,14 @@ pub enum AdviceError {
     NoBody(Lang),
     #[error("the {lang} text has {len} characters: at most {max}")]
     BodyTooLong { lang: Lang, len: usize, max: usize },
+    #[error("the {0} text has a control character: only line breaks and tabs")]
+    ControlCharacter(Lang),
+}
+
+/// A character no page needs and a terminal may obey (an escape sequence):
+/// every control character but line breaks and tabs.
+pub fn is_unwanted_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
 }
 
 /// Checks a page identifier: 1 to [`MAX_ADVICE_ID`] lowercase ASCII
@@ -157,6 +165,13 @@ impl AdviceDraft {
             }
             if t.body.trim().is_empty() {
                 return Err(AdviceError::NoBody(t.lang));
+            }
+            if t.title
+                .chars()
+                .chain(t.body.chars())
+                .any(is_unwanted_control)
+            {
+                return Err(AdviceError::ControlCharacter(t.lang));
             }
             let len = t.body.chars().count();
             if len > MAX_ADVICE_BODY {
@@ -267,6 +282,19 @@ const TAGS: [&str; 23] = [
     "tr",
 ];
 
+/// One heading level down (`#` becomes `<h2>`), the sixth staying sixth.
+#[cfg(feature = "markdown")]
+fn lower(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
+    use pulldown_cmark::HeadingLevel::*;
+    match level {
+        H1 => H2,
+        H2 => H3,
+        H3 => H4,
+        H4 => H5,
+        H5 | H6 => H6,
+    }
+}
+
 /// A page's Markdown as HTML that is safe to show as is.
 ///
 /// Two layers. First the Markdown events: raw HTML (blocks and inline)
@@ -289,6 +317,19 @@ pub fn render(markdown: &str) -> String {
     .filter_map(|e| match e {
         Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
         Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+        // The page's title is its only first-level heading.
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Some(Event::Start(Tag::Heading {
+            level: lower(level),
+            id,
+            classes,
+            attrs,
+        })),
+        Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(lower(level)))),
         other => Some(other),
     });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
@@ -376,6 +417,20 @@ mod tests {
             draft(vec![text(Lang::En, &"t".repeat(121), "b")]).validate(),
             Err(AdviceError::TitleTooLong { len: 121, .. })
         ));
+        assert_eq!(
+            draft(vec![text(
+                Lang::Fr,
+                "Titre",
+                "Voir \u{1b}]52;c;ZXZpbA==\u{7}"
+            )])
+            .validate(),
+            Err(AdviceError::ControlCharacter(Lang::Fr)),
+            "a terminal escape"
+        );
+        assert_eq!(
+            draft(vec![text(Lang::Fr, "Titre", "Ligne\r\n\tsuite")]).validate(),
+            Ok(())
+        );
         // Blank texts (an empty form's language) are dropped, not refused.
         let tidy = draft(vec![text(Lang::It, " ", " "), text(Lang::Fr, " A ", " b ")]).tidied();
         assert_eq!(tidy.texts, [text(Lang::Fr, "A", "b")]);
@@ -385,13 +440,14 @@ mod tests {
     #[cfg(feature = "markdown")]
     #[test]
     fn markdown_renders_to_the_allowed_subset() {
+        assert_eq!(render("# Un\n\n###### Six"), "<h2>Un</h2>\n<h6>Six</h6>\n");
         let html = render(
             "## Avant\n\n- **Eau** : 3 jours\n- *Radio* à piles\n\n1. Un\n2. Deux\n\n\
              Voir [Géorisques](https://www.georisques.gouv.fr), appeler le [15](tel:15).\n\n\
              > Restez calme.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
         );
         for part in [
-            "<h2>Avant</h2>",
+            "<h3>Avant</h3>",
             "<strong>Eau</strong>",
             "<em>Radio</em>",
             "<ol>",

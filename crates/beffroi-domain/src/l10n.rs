@@ -153,6 +153,7 @@ impl Localize for AdviceError {
                 len = *len,
                 max = *max
             ),
+            ControlCharacter(l) => msg!("advice-control-character", lang = l.tag()),
         }
     }
 }

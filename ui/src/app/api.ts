@@ -88,19 +88,7 @@ export function inForce(a: ResidentAlert): boolean {
   return a.concerns_me && (a.state === 'active' || a.all_clear);
 }
 
-/**
- * The advice page an alert's link names (`…/advice/{id}`, the public
- * address the console gives): the app opens it from its own copy, offline.
- * The alert is the town hall's (signed), so is the link.
- */
-export function adviceId(web: string | null | undefined): string | null {
-  if (!web) return null;
-  try {
-    return /^\/advice\/([a-z0-9-]+)$/.exec(new URL(web).pathname)?.[1] ?? null;
-  } catch {
-    return null;
-  }
-}
+export { adviceId } from './links';
 
 export { labelIn as label } from '../lib/i18n';
 

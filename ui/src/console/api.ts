@@ -194,7 +194,8 @@ export const api = {
     ),
   /** Every advice page not withdrawn (a page of at most 1,000: a town hall has a few dozen). */
   advice: async () => (await call<SyncPage<Advice>>('/advice?since=0&limit=1000')).items,
-  adviceHistory: (id: string) => call<AdviceVersion[]>(`/advice/${encodeURIComponent(id)}/history`),
+  adviceHistory: (token: string, id: string) =>
+    call<AdviceVersion[]>(`/admin/advice/${encodeURIComponent(id)}/history`, {}, token),
   createAdvice: (token: string, id: string, draft: AdviceDraft) =>
     call<Advice>('/admin/advice', { method: 'POST', body: JSON.stringify({ id, ...draft }) }, token),
   // `version`: the one the form was filled from; the server refuses (409) if a newer one exists.

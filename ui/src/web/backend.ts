@@ -116,6 +116,19 @@ export async function rules(): Promise<{ rules: RulesAt | null; received: number
   }
 }
 
+/** Where the advice pages are kept: apart from the rest of the page's
+ * state, which a full storage must never stop from being saved. */
+const ADVICE_KEY = 'beffroi-web-advice';
+
+/** The advice pages as last fetched (rendered by the server in the resident's language). */
+export function keptAdvice(): AdvicePage[] {
+  try {
+    return (JSON.parse(localStorage.getItem(ADVICE_KEY) ?? '[]') as AdvicePage[]) ?? [];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * The advice pages for the communes followed, rendered by the town hall in
  * the resident's language and kept for offline reading; offline, the last
@@ -125,17 +138,21 @@ export async function advice(): Promise<AdvicePage[]> {
   const codes = loadState().communes;
   try {
     const fresh = await get<AdvicePage[]>(`/api/v1/advice/pages?communes=${codes.join(',')}`);
-    updateState((s) => (s.advice = fresh));
+    try {
+      localStorage.setItem(ADVICE_KEY, JSON.stringify(fresh));
+    } catch {
+      // The browser's storage is full: shown now, not kept for offline.
+    }
     return fresh;
   } catch (e) {
-    if (e instanceof WebError && e.kind === 'offline') return loadState().advice;
+    if (e instanceof WebError && e.kind === 'offline') return keptAdvice();
     throw e;
   }
 }
 
 /** One advice page: kept, else (an alert's link to another commune's page) asked for. */
 export async function advicePage(id: string): Promise<AdvicePage | null> {
-  const kept = loadState().advice.find((p) => p.id === id);
+  const kept = keptAdvice().find((p) => p.id === id);
   if (kept) return kept;
   const all = await get<AdvicePage[]>('/api/v1/advice/pages');
   return all.find((p) => p.id === id) ?? null;

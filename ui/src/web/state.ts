@@ -1,7 +1,6 @@
 // What the web app keeps in the browser (no account): the resident's language
 // and communes, the keys pinned at the first visit, which alerts were read,
 // and the last verified alerts so they open offline.
-import type { AdvicePage } from '../bindings/AdvicePage';
 import type { RulesAt } from '../bindings/RulesAt';
 import type { PublicKey } from '../bindings/PublicKey';
 import type { SignedThread } from '../bindings/SignedThread';
@@ -25,15 +24,12 @@ export type WebState = {
    * offline), and when they came (ms since the epoch). */
   rules: RulesAt | null;
   rulesReceived: number;
-  /** The town hall's advice pages for the communes followed, rendered in
-   * the resident's language by the server, as last fetched (read offline). */
-  advice: AdvicePage[];
 };
 
 const KEY = 'beffroi-web';
 
 const EMPTY: WebState = {
-  lang: null, communes: [], keys: [], read: {}, threads: [], followed: [], fetched: null, rules: null, rulesReceived: 0, advice: [],
+  lang: null, communes: [], keys: [], read: {}, threads: [], followed: [], fetched: null, rules: null, rulesReceived: 0,
 };
 
 export function loadState(): WebState {

@@ -19,7 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{Authorized, Json, Publisher, Query};
+use crate::extract::{AnyStaff, Authorized, Json, Publisher, Query};
 use crate::limits::{self, Peer};
 use crate::routes::communes::SinceQuery;
 use crate::routes::measures::VersionQuery;
@@ -128,12 +128,15 @@ pub async fn pages(
 }
 
 /// Every version of a page, oldest first; the last one says whether it was
-/// withdrawn.
-#[utoipa::path(get, path = "/advice/{id}/history", tag = "advice",
+/// withdrawn. Staff only: a page withdrawn because it said too much is gone
+/// from every public read.
+#[utoipa::path(get, path = "/admin/advice/{id}/history", tag = "advice", security(("bearer" = [])),
     params(("id" = String, Path, description = "page id")),
-    responses((status = 200, body = Vec<AdviceVersion>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<AdviceVersion>), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 pub async fn history(
     State(state): State<AppState>,
+    _who: Authorized<AnyStaff>,
     Path(id): Path<String>,
 ) -> Result<JsonResponse<Vec<AdviceVersion>>, ApiError> {
     let versions = state.store.advice_history(id.clone()).await?;

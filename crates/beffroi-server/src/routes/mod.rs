@@ -30,6 +30,12 @@ pub const IMPORT_MAX_BYTES: usize = 32 * 1024 * 1024;
 pub const REPORT_MAX_BYTES: usize =
     crate::photos::MAX_PHOTOS * crate::photos::MAX_PHOTO_BYTES + 64 * 1024;
 
+/// The largest advice page write: three languages of the longest title and
+/// body, four bytes a character at worst, and the JSON around them.
+pub const ADVICE_MAX_BYTES: usize =
+    3 * (beffroi_domain::advice::MAX_ADVICE_BODY + beffroi_domain::advice::MAX_ADVICE_TITLE) * 4
+        + 64 * 1024;
+
 /// Every `/api/v1` route, with its OpenAPI description built from the same table.
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -85,9 +91,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(advice::changes))
         .routes(routes!(advice::pages))
         .routes(routes!(advice::history))
-        .routes(routes!(advice::create))
-        .routes(routes!(advice::update, advice::withdraw))
-        .routes(routes!(advice::preview))
+        .routes(routes!(advice::create).layer(DefaultBodyLimit::max(ADVICE_MAX_BYTES)))
+        .routes(
+            routes!(advice::update, advice::withdraw)
+                .layer(DefaultBodyLimit::max(ADVICE_MAX_BYTES)),
+        )
+        .routes(routes!(advice::preview).layer(DefaultBodyLimit::max(ADVICE_MAX_BYTES)))
         .routes(routes!(webpush::key))
         .routes(routes!(webpush::subscribe, webpush::unsubscribe))
 }
