@@ -33,5 +33,5 @@ advice-none = The town hall has published no advice page for your places.
 advice-updated = Updated on { $date }
 advice-territory = The whole territory
 advice-open = Read the advice page
-advice-not-here = This advice page is not on this device: sync when you are online.
+advice-not-here = This advice page is not on this device: open it again when you are online.
 nav-advice = Advice

@@ -33,5 +33,5 @@ advice-none = La mairie n'a publié aucune page de conseils pour vos lieux.
 advice-updated = Mise à jour le { $date }
 advice-territory = Tout le territoire
 advice-open = Lire la page de conseils
-advice-not-here = Cette page de conseils n'est pas sur l'appareil : synchronisez quand vous aurez une connexion.
+advice-not-here = Cette page de conseils n'est pas sur l'appareil : rouvrez-la quand vous aurez une connexion.
 nav-advice = Conseils

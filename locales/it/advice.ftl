@@ -1,6 +1,6 @@
 # Advice pages: the resident's screens and the console's editor.
 advice-title = Consigli
-advice-intro = Brevi pagine di consigli e buone pratiche (confinamento, kit di emergenza, primo soccorso), leggibili senza connessione nell'app. Un'allerta può rimandare a una pagina: inserire il suo indirizzo pubblico nel link «Per saperne di più» dell'allerta.
+advice-intro = Brevi pagine di consigli e buone pratiche (confinamento, kit di emergenza, primo soccorso), leggibili senza connessione nell'app. Un'allerta può rimandare a una pagina: inserisci il suo indirizzo pubblico nel link «Per saperne di più» dell'allerta.
 advice-needs-publisher = Solo i diffusori e gli amministratori pubblicano le pagine di consigli.
 advice-new = Nuova pagina
 advice-new-title = Nuova pagina di consigli
@@ -29,9 +29,9 @@ advice-withdraw-label = Ritirare «{ $title }»
 advice-history-label = Cronologia di «{ $title }»
 advice-history-title = Cronologia di «{ $title }»
 advice-back = Tutti i consigli
-advice-none = Il municipio non ha pubblicato pagine di consigli per i suoi luoghi.
+advice-none = Il municipio non ha pubblicato pagine di consigli per i tuoi luoghi.
 advice-updated = Aggiornata il { $date }
 advice-territory = Tutto il territorio
 advice-open = Leggere la pagina di consigli
-advice-not-here = Questa pagina di consigli non è sul dispositivo: sincronizzare appena connessi.
+advice-not-here = Questa pagina di consigli non è sul dispositivo: aprila di nuovo quando sarai connesso.
 nav-advice = Consigli

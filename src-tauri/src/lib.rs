@@ -33,6 +33,9 @@ pub const EVENT_REPORTS: &str = "reports-changed";
 /// The rules in force changed (a measure added, changed or withdrawn): the
 /// window asks for them again (`rules_in_force`).
 pub const EVENT_RULES: &str = "rules-changed";
+/// The town hall's advice pages changed (already synced): the window reads
+/// them again if it shows them (`advice_pages`).
+pub const EVENT_ADVICE: &str = "advice-changed";
 
 /// Built once in `setup`, shared by every command.
 #[derive(Debug, Clone)]
@@ -76,8 +79,12 @@ pub fn listen(handle: &tauri::AppHandle, client: &Arc<Client>) {
                 move |filed| {
                     let _ = reports.emit(EVENT_REPORTS, filed);
                 },
-                move || {
-                    let _ = rules.emit(EVENT_RULES, ());
+                move |what| {
+                    let event = match what {
+                        beffroi_client::Content::Rules => EVENT_RULES,
+                        beffroi_client::Content::Advice => EVENT_ADVICE,
+                    };
+                    let _ = rules.emit(event, ());
                 },
             )
             .await;

@@ -388,8 +388,9 @@ async fn devices_read_their_pages_offline_get_new_ones_live_and_drop_withdrawn_o
 
     let client = Arc::new(r.client);
     let online = Arc::new(tokio::sync::Notify::new());
+    let told = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let listener = tokio::spawn({
-        let (client, online) = (client.clone(), online.clone());
+        let (client, online, told) = (client.clone(), online.clone(), told.clone());
         async move {
             client
                 .listen(
@@ -400,7 +401,11 @@ async fn devices_read_their_pages_offline_get_new_ones_live_and_drop_withdrawn_o
                         }
                     },
                     |_| {},
-                    || {},
+                    move |what| {
+                        if what == beffroi_client::Content::Advice {
+                            told.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        }
+                    },
                 )
                 .await
         }
@@ -429,6 +434,10 @@ async fn devices_read_their_pages_offline_get_new_ones_live_and_drop_withdrawn_o
     })
     .await
     .expect("the pages arrive live");
+    assert!(
+        told.load(std::sync::atomic::Ordering::SeqCst) >= 1,
+        "the app is told, to show them"
+    );
     assert_eq!(
         titles(&client)[0],
         "marches",

@@ -527,7 +527,7 @@ async fn a_follower_hears_of_a_followed_reports_new_status_live_and_a_private_on
                     move |_| {
                         told.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     },
-                    || {},
+                    |_| {},
                 )
                 .await
         }

@@ -440,8 +440,10 @@ async fn residents_read_their_places_rules_offline_and_are_told_live_when_they_c
                         }
                     },
                     |_| {},
-                    move || {
-                        told.fetch_add(1, Ordering::SeqCst);
+                    move |what| {
+                        if what == beffroi_client::Content::Rules {
+                            told.fetch_add(1, Ordering::SeqCst);
+                        }
                     },
                 )
                 .await

@@ -74,6 +74,15 @@ test("the advice pages: listed, opened from an alert's link, read with the town 
   await (await f.app.$('#nav-advice')).click();
   await eventually(async () => (await f.app.$$('#advice-list > li')).length === 3, 15000, "the demo's three pages");
   assert.match((await texts(f.app, '#advice-list li strong')).join('\n'), /Plan familial de mise en sûreté/);
+  // A new page for Nice appears on the open screen by itself.
+  const res = await fetch(`${f.hall.url}/api/v1/admin/advice`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'piscines', communes: ['06088'], texts: [{ lang: 'fr', title: 'Piscines fermées', body: "Jusqu'à nouvel ordre." }] }),
+  });
+  assert.equal(res.status, 201, await res.text());
+  await eventually(async () => (await f.app.$$('#advice-list > li')).length === 4, 15000, 'the new page, live');
+  assert.equal(await (await f.app.$('#advice-list > li')).getAttribute('data-id'), 'piscines', 'the latest first');
   assert.deepEqual(await axeViolations(f.app), []);
   await screenshot(f.app, 'advice.png');
 

@@ -242,6 +242,19 @@ pub struct SyncReport {
     /// Measures withdrawn by this sync.
     #[serde(default)]
     pub measures_removed: u32,
+    /// Advice pages added, changed or withdrawn by this sync.
+    #[serde(default)]
+    pub advice_changed: u32,
+}
+
+/// What of the town hall's, besides alerts and reports, changed while
+/// listening.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// The rules in force.
+    Rules,
+    /// The advice pages.
+    Advice,
 }
 
 /// The resident core over one data directory.
@@ -523,7 +536,7 @@ impl Client {
         let (threads, alerts_new, alerts_rejected) = self.pull_alerts(api).await?;
         self.notify(&threads)?;
         let (measures_changed, measures_removed) = self.pull_measures(api).await?;
-        self.pull_advice(api).await?;
+        let (advice_changed, advice_removed) = self.pull_advice(api).await?;
         self.store
             .set_meta(REPORT_CATEGORIES, &api.report_categories().await?)?;
         let mut map = api.map_settings().await?;
@@ -546,6 +559,7 @@ impl Client {
             alerts_rejected,
             measures_changed,
             measures_removed,
+            advice_changed: advice_changed + advice_removed,
         })
     }
 
@@ -1307,14 +1321,15 @@ impl Client {
     /// Keeps receiving alerts until `stop` resolves: reconciles with a sync
     /// (`since=`) at every (re)connection so nothing is missed, then reads the
     /// live stream; reconnects with backoff (0.5 s doubling to 30 s) and
-    /// `Last-Event-ID`. `on_news` gets the alerts that changed, `on_rules`
-    /// is called when the rules in force changed (see [`Client::rules`]).
+    /// `Last-Event-ID`. `on_news` gets the alerts that changed, `on_content`
+    /// what else of the town hall's changed: the rules in force (see
+    /// [`Client::rules`]) or the advice pages (see [`Client::advice_pages`]).
     pub async fn listen(
         &self,
         mut on_news: impl FnMut(Vec<alerts::ResidentAlert>) + Send,
         mut on_status: impl FnMut(bool) + Send,
         mut on_reports: impl FnMut(Vec<reports::FiledReport>) + Send,
-        mut on_rules: impl FnMut() + Send,
+        mut on_content: impl FnMut(Content) + Send,
     ) -> Result<(), ClientError> {
         use eventsource_stream::Eventsource;
         use futures::StreamExt;
@@ -1332,7 +1347,10 @@ impl Client {
                 // The sync sent what was queued and fetched statuses.
                 on_reports(self.filed_reports()?);
                 if report.measures_changed + report.measures_removed > 0 {
-                    on_rules();
+                    on_content(Content::Rules);
+                }
+                if report.advice_changed > 0 {
+                    on_content(Content::Advice);
                 }
                 // Every alert of the territory: which concern the resident is
                 // decided here, so the server never learns their places.
@@ -1377,13 +1395,18 @@ impl Client {
                             self.pull_measures(&api).await?
                         };
                         if pulled != (0, 0) {
-                            on_rules();
+                            on_content(Content::Rules);
                         }
                         continue;
                     }
                     if event.event == "advice" {
-                        let _one_at_a_time = self.syncing.lock().await;
-                        self.pull_advice(&api).await?;
+                        let pulled = {
+                            let _one_at_a_time = self.syncing.lock().await;
+                            self.pull_advice(&api).await?
+                        };
+                        if pulled != (0, 0) {
+                            on_content(Content::Advice);
+                        }
                         continue;
                     }
                     if event.event != "alert" {

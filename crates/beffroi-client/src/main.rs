@@ -866,12 +866,19 @@ fn run() -> anyhow::Result<ExitCode> {
             // The rules in force changed: print them as they are now.
             let l10n_rules = Localizer::new(lang)?;
             let rules_client = &client;
-            let on_rules = move || match rules_client.rules(time::OffsetDateTime::now_utc()) {
-                Ok(rules) if json => {
-                    println!("{}", serde_json::json!({ "rules": rules }));
+            // The rules are printed again when they change (the advice
+            // pages are read with `beffroi advice`).
+            let on_rules = move |what: beffroi_client::Content| {
+                if what != beffroi_client::Content::Rules {
+                    return;
                 }
-                Ok(rules) => print_rules(&rules, &l10n_rules),
-                Err(e) => eprintln!("beffroi: {}", l10n_rules.render(&e.msg())),
+                match rules_client.rules(time::OffsetDateTime::now_utc()) {
+                    Ok(rules) if json => {
+                        println!("{}", serde_json::json!({ "rules": rules }));
+                    }
+                    Ok(rules) => print_rules(&rules, &l10n_rules),
+                    Err(e) => eprintln!("beffroi: {}", l10n_rules.render(&e.msg())),
+                }
             };
             rt.block_on(async {
                 tokio::select! {

@@ -43,4 +43,8 @@ measures_changed: number,
 /**
  * Measures withdrawn by this sync.
  */
-measures_removed: number, };
+measures_removed: number, 
+/**
+ * Advice pages added, changed or withdrawn by this sync.
+ */
+advice_changed: number, };
