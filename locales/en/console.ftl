@@ -311,6 +311,7 @@ field-position = Position known to within { $accuracy } m.
 field-position-waiting = Finding the position…
 field-position-denied = This page is not allowed the position: allow it in the browser to report in one tap.
 field-position-unavailable = Position unavailable for now: try again outdoors or in a moment.
+field-position-vague = The position is too vague (to within { $accuracy } m) to say where the report is: wait a moment or go out in the open.
 field-waiting = { $count ->
     [one] One report is waiting for the network.
    *[other] { $count } reports are waiting for the network.

@@ -311,6 +311,7 @@ field-position = Position connue à { $accuracy } m près.
 field-position-waiting = Recherche de la position…
 field-position-denied = La position est refusée à cette page : autorisez-la dans le navigateur pour signaler d'un geste.
 field-position-unavailable = Position indisponible pour le moment : réessayez à l'extérieur ou dans un instant.
+field-position-vague = Position trop vague (à { $accuracy } m près) pour dire où est le signalement : attendez un instant ou sortez à découvert.
 field-waiting = { $count ->
     [one] Un signalement attend le réseau.
    *[other] { $count } signalements attendent le réseau.

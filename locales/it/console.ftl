@@ -306,11 +306,12 @@ measures-needs-publisher = Aggiungere, modificare o ritirare una regola richiede
 
 # The field agent's tab: one-tap reports
 field-title = Sul campo
-field-intro = Pulsanti pronti per segnalare con un tocco dove si trova: ogni pulsante invia una segnalazione alla posizione di questo dispositivo, indicata come inviata da lei. Senza rete resta qui e parte appena torna la connessione.
+field-intro = Pulsanti pronti per segnalare con un tocco dove ti trovi: ogni pulsante invia una segnalazione alla posizione di questo dispositivo, indicata come inviata da te. Senza rete resta qui e parte appena torna la connessione.
 field-position = Posizione nota con una precisione di { $accuracy } m.
 field-position-waiting = Ricerca della posizione…
-field-position-denied = La posizione è negata a questa pagina: la autorizzi nel browser per segnalare con un tocco.
-field-position-unavailable = Posizione non disponibile per ora: riprovi all'aperto o tra un momento.
+field-position-denied = La posizione è negata a questa pagina: autorizzala nel browser per segnalare con un tocco.
+field-position-unavailable = Posizione non disponibile per ora: riprova all'aperto o tra un momento.
+field-position-vague = Posizione troppo vaga (con una precisione di { $accuracy } m) per dire dov'è la segnalazione: attendi un momento o spostati all'aperto.
 field-waiting = { $count ->
     [one] Una segnalazione attende la rete.
    *[other] { $count } segnalazioni attendono la rete.

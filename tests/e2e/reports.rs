@@ -415,7 +415,7 @@ async fn a_status_change_reaches_the_reporter_over_the_live_stream_and_only_them
                         let len = filed[0].view.as_ref().map_or(0, |v| v.history.len());
                         seen.lock().unwrap().push(len);
                     },
-                    || {},
+                    |_| {},
                 )
                 .await
         }
@@ -935,8 +935,14 @@ async fn a_field_agents_report_is_marked_as_theirs_and_no_one_else_can_claim_to_
     // A resident cannot claim to be staff: the field is the server's.
     let mut claim = one_tap(10);
     claim["filed_by"] = json!("demo");
-    let (status, _) = post(&url, &claim).await;
-    assert_eq!(status, StatusCode::CREATED);
+    // (Each anonymous try below from its own address: one report each.)
+    let resp = client_from([127, 0, 0, 2])
+        .post(&url)
+        .json(&claim)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
     let stored = th
         .staff_json(
             &format!("/admin/reports/{}", claim["id"].as_str().unwrap()),
@@ -945,7 +951,7 @@ async fn a_field_agents_report_is_marked_as_theirs_and_no_one_else_can_claim_to_
         .await;
     assert!(stored["report"].get("filed_by").is_none(), "{stored}");
     // A sign-in that is not (any more) valid is refused, not taken for a resident's.
-    let resp = reqwest::Client::new()
+    let resp = client_from([127, 0, 0, 3])
         .post(&url)
         .bearer_auth("not-a-token")
         .json(&one_tap(11))
@@ -963,6 +969,27 @@ async fn a_field_agents_report_is_marked_as_theirs_and_no_one_else_can_claim_to_
         .await
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND, "nothing stored");
+    // A spoof through a form with photos is dropped too.
+    let mut form_claim = one_tap(12);
+    form_claim["filed_by"] = json!("demo");
+    let (status, _) = send_with_photos(&th, &client_from([127, 0, 0, 4]), &form_claim, &[]).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let stored = th
+        .staff_json(
+            &format!("/admin/reports/{}", form_claim["id"].as_str().unwrap()),
+            &token,
+        )
+        .await;
+    assert!(stored["report"].get("filed_by").is_none(), "{stored}");
+    // Another scheme (a proxy's Basic) is no sign-in: a resident's report.
+    let resp = client_from([127, 0, 0, 5])
+        .post(&url)
+        .basic_auth("staging", Some("secret"))
+        .json(&one_tap(13))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
     // Nor does a public view name the agent.
     let public = reqwest::get(format!("{}/open311/v2/requests.json", th.url))
         .await

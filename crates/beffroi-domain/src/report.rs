@@ -190,6 +190,7 @@ pub struct NewReport {
     /// by the server from their sign-in, never taken from the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
+    #[cfg_attr(feature = "openapi", schema(read_only))]
     pub filed_by: Option<String>,
 }
 

@@ -48,25 +48,32 @@ pub async fn submit(
     request: axum::extract::Request,
 ) -> Result<(StatusCode, JsonResponse<ReportReceipt>), ApiError> {
     use axum::extract::{FromRequest, FromRequestParts};
-    // A signed-in staff member (a field agent's one-tap report) is named as
-    // its filer; a bad or expired sign-in is refused rather than taken for a
-    // resident's report. Agents file many: the per-address limit is for
-    // anonymous reports.
+    // A signed-in staff member (a field agent's one-tap report, `Bearer`) is
+    // named as its filer; a bad or expired sign-in is refused rather than
+    // taken for a resident's report. Agents file many: the per-address limit
+    // is for anonymous reports (another scheme, e.g. a proxy's Basic, is no
+    // sign-in here).
     let (mut parts, body) = request.into_parts();
-    let filer = match parts
+    let bearer = parts
         .headers
-        .contains_key(axum::http::header::AUTHORIZATION)
-    {
-        true => Some(
-            crate::extract::Authorized::<crate::extract::AnyStaff>::from_request_parts(
-                &mut parts, &state,
-            )
-            .await?
-            .staff
-            .username
-            .to_string(),
-        ),
-        false => None,
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|h| h.starts_with("Bearer "));
+    let filer = if bearer {
+        match crate::extract::Authorized::<crate::extract::AnyStaff>::from_request_parts(
+            &mut parts, &state,
+        )
+        .await
+        {
+            Ok(who) => Some(who.staff.username.to_string()),
+            Err(refused) => {
+                // A guessed or stale token counts like any anonymous try.
+                limits::check(&state.report_limiter, &peer, "report")?;
+                return Err(refused);
+            }
+        }
+    } else {
+        None
     };
     let request = axum::extract::Request::from_parts(parts, body);
     if filer.is_none() {
