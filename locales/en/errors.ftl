@@ -229,3 +229,15 @@ err-no-advice = No advice page with identifier "{ $id }".
 err-advice-exists = A page with identifier "{ $id }" already exists: choose another one, or edit it.
 err-advice-changed = The page was changed since you read it (it is at version { $version }): read it again before saving.
 err-advice-withdrawn = This page was withdrawn: its identifier cannot be used again, choose another one.
+
+# Mutual aid
+aid-invalid-id = The id "{ $id }" is not a UUID made on the device.
+aid-empty-text = The text is empty: say what you offer or need.
+aid-text-too-long = The text has { $len } characters: { $max } at most.
+aid-when-too-long = "When" has { $len } characters: { $max } at most.
+aid-exact-address = An exact address is never published: give a commune or a point near you, and take the address out of the text. The town hall passes the answers on.
+aid-no-place = Give a commune or a point near you (one of them).
+aid-invalid-point = The point is not a position on Earth.
+aid-expires-too-late = A post lasts { $max } days at most.
+aid-expires-in-past = The post would end before it is published.
+aid-control-character = The text has a control character: only line breaks are allowed.

@@ -229,3 +229,15 @@ err-no-advice = Aucune page de conseils d'identifiant « { $id } ».
 err-advice-exists = Une page d'identifiant « { $id } » existe déjà : choisissez-en un autre, ou modifiez-la.
 err-advice-changed = La page a été modifiée depuis votre lecture (elle est à la version { $version }) : relisez-la avant de l'enregistrer.
 err-advice-withdrawn = Cette page a été retirée : son identifiant ne peut plus servir, choisissez-en un autre.
+
+# Mutual aid
+aid-invalid-id = L'identifiant « { $id } » n'est pas un UUID fait sur l'appareil.
+aid-empty-text = Le texte est vide : dites ce que vous proposez ou ce dont vous avez besoin.
+aid-text-too-long = Le texte fait { $len } caractères : { $max } au plus.
+aid-when-too-long = « Quand » fait { $len } caractères : { $max } au plus.
+aid-exact-address = Une adresse exacte n'est jamais publiée : indiquez une commune ou un point près de chez vous, et retirez l'adresse du texte. La mairie transmet les réponses.
+aid-no-place = Indiquez une commune ou un point près de chez vous (l'un des deux).
+aid-invalid-point = Le point n'est pas une position sur la Terre.
+aid-expires-too-late = Une annonce dure { $max } jours au plus.
+aid-expires-in-past = L'annonce prendrait fin avant d'être publiée.
+aid-control-character = Le texte contient un caractère de contrôle : seuls les retours à la ligne sont permis.

@@ -229,3 +229,15 @@ err-no-advice = Nessuna pagina di consigli con identificativo «{ $id }».
 err-advice-exists = Esiste già una pagina con identificativo «{ $id }»: sceglierne un altro, o modificarla.
 err-advice-changed = La pagina è stata modificata dopo la sua lettura (è alla versione { $version }): rileggerla prima di salvarla.
 err-advice-withdrawn = Questa pagina è stata ritirata: il suo identificativo non può più servire, sceglierne un altro.
+
+# Mutual aid
+aid-invalid-id = L'identificativo «{ $id }» non è un UUID creato sul dispositivo.
+aid-empty-text = Il testo è vuoto: dica che cosa offre o di che cosa ha bisogno.
+aid-text-too-long = Il testo ha { $len } caratteri: al massimo { $max }.
+aid-when-too-long = «Quando» ha { $len } caratteri: al massimo { $max }.
+aid-exact-address = Un indirizzo esatto non viene mai pubblicato: indichi un comune o un punto vicino a casa, e tolga l'indirizzo dal testo. Il municipio inoltra le risposte.
+aid-no-place = Indichi un comune o un punto vicino a casa (uno dei due).
+aid-invalid-point = Il punto non è una posizione sulla Terra.
+aid-expires-too-late = Un annuncio dura al massimo { $max } giorni.
+aid-expires-in-past = L'annuncio finirebbe prima di essere pubblicato.
+aid-control-character = Il testo contiene un carattere di controllo: sono ammessi solo gli a capo.

@@ -78,6 +78,7 @@ macro_rules! msg {
 // `errors.ftl` by the server's locale test.)
 
 use crate::advice::AdviceError;
+use crate::aid::AidError;
 use crate::alert::AlertError;
 use crate::commune::CommuneError;
 use crate::hours::HoursError;
@@ -154,6 +155,24 @@ impl Localize for AdviceError {
                 max = *max
             ),
             ControlCharacter(l) => msg!("advice-control-character", lang = l.tag()),
+        }
+    }
+}
+
+impl Localize for AidError {
+    fn msg(&self) -> Msg {
+        use AidError::*;
+        match self {
+            InvalidId(id) => msg!("aid-invalid-id", id = id),
+            EmptyText => msg!("aid-empty-text"),
+            TextTooLong { len, max } => msg!("aid-text-too-long", len = *len, max = *max),
+            WhenTooLong { len, max } => msg!("aid-when-too-long", len = *len, max = *max),
+            ExactAddress => msg!("aid-exact-address"),
+            NoPlace => msg!("aid-no-place"),
+            InvalidPoint => msg!("aid-invalid-point"),
+            ExpiresTooLate { max } => msg!("aid-expires-too-late", max = *max),
+            ExpiresInPast => msg!("aid-expires-in-past"),
+            ControlCharacter => msg!("aid-control-character"),
         }
     }
 }

@@ -20,6 +20,7 @@
 //! they derive `ts_rs::TS` so the front end's types are generated, never copied.
 
 pub mod advice;
+pub mod aid;
 pub mod alert;
 pub mod api;
 pub mod commune;
