@@ -109,6 +109,7 @@ alerts-fr-first = required
 alerts-headline = Headline (at most 160 characters)
 alerts-description = Description
 alerts-instruction = Instructions
+alerts-web-help = The link can be one of the town hall's advice pages (offered as you type): the app then opens it from its own copy, offline too.
 alerts-web = Link (optional)
 alerts-area = Communes concerned
 alerts-save-draft = Save the draft and preview

@@ -109,6 +109,7 @@ alerts-fr-first = obligatoire
 alerts-headline = Titre (160 caractères au plus)
 alerts-description = Description
 alerts-instruction = Consignes
+alerts-web-help = Le lien peut être une page de conseils de la mairie (proposée en tapant) : l'application l'ouvre alors depuis sa copie, même hors connexion.
 alerts-web = Lien (facultatif)
 alerts-area = Communes concernées
 alerts-save-draft = Enregistrer le brouillon et prévisualiser

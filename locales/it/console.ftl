@@ -109,6 +109,7 @@ alerts-fr-first = obbligatorio
 alerts-headline = Titolo (al massimo 160 caratteri)
 alerts-description = Descrizione
 alerts-instruction = Istruzioni
+alerts-web-help = Il link può essere una pagina di consigli del municipio (proposta mentre scrivi): l'app la apre allora dalla sua copia, anche offline.
 alerts-web = Link (facoltativo)
 alerts-area = Comuni interessati
 alerts-save-draft = Salva la bozza e visualizza l'anteprima

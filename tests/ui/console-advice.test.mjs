@@ -131,5 +131,13 @@ test('publishers write, preview, edit, trace and withdraw an advice page; hostil
   assert.match(dialogs.at(-1), /^Retirer la page « Piscines rouvertes »/);
   assert.match(await page.locator('#advice-notice').innerText(), /Page « Piscines rouvertes » retirée/);
   assert.deepEqual(tracked, [], 'no third party was asked for anything');
+
+  // Writing an alert, the pages' addresses are offered as its link.
+  await page.getByRole('button', { name: 'Alertes' }).click();
+  await page.locator('#alert-new').click();
+  const offered = await page.locator('#advice-links option').evaluateAll((o) => o.map((x) => x.value));
+  assert.ok(offered.includes(`${f.hall.url}/advice/plan-familial`), JSON.stringify(offered));
+  assert.ok(!offered.includes(`${f.hall.url}/advice/piscines`), 'not a withdrawn one');
+  assert.equal(await page.locator('#alert-web-fr').getAttribute('list'), 'advice-links');
   await page.close();
 });
