@@ -890,6 +890,8 @@ async fn a_field_agents_report_is_marked_as_theirs_and_no_one_else_can_claim_to_
     let th = beffroi_tests::town_hall_with(|s| {
         s.report_burst = 1;
         s.report_interval = std::time::Duration::from_secs(60);
+        s.staff_report_burst = 3;
+        s.staff_report_interval = std::time::Duration::from_secs(60);
     })
     .await;
     let token = th.staff_token().await;
@@ -915,6 +917,15 @@ async fn a_field_agents_report_is_marked_as_theirs_and_no_one_else_can_claim_to_
             .unwrap();
         assert_eq!(resp.status(), StatusCode::CREATED, "{i}");
     }
+    // …within a limit of their own (a stolen or looping token floods nothing).
+    let resp = reqwest::Client::new()
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&one_tap(3))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
     let filed = th
         .staff_json(
             &format!("/admin/reports/{}", one_tap(0)["id"].as_str().unwrap()),

@@ -97,6 +97,10 @@ pub struct Settings {
     /// `report_interval`.
     pub report_burst: u32,
     pub report_interval: std::time::Duration,
+    /// Reports one signed-in staff member may file at once, then one per
+    /// `staff_report_interval` (they are not held to the per-address limit).
+    pub staff_report_burst: u32,
+    pub staff_report_interval: std::time::Duration,
     /// Keys Open311 clients must send to create requests.
     pub open311_keys: Vec<String>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (rate limits).
@@ -142,6 +146,8 @@ impl Settings {
             report_categories: beffroi_domain::report::demo_categories(),
             report_burst: 30,
             report_interval: std::time::Duration::from_secs(2),
+            staff_report_burst: 60,
+            staff_report_interval: std::time::Duration::from_secs(10),
             open311_keys: Vec::new(),
             trusted_proxies: Vec::new(),
             public_url: None,
@@ -198,6 +204,9 @@ pub struct AppState {
     pub push_limiter: Arc<limits::Limiter>,
     /// Login attempts allowed per account name, from anywhere.
     pub account_limiter: Arc<limits::AccountLimiter>,
+    /// Reports filed by each signed-in staff member (field agents), from
+    /// anywhere: a stolen or looping token cannot flood the reports.
+    pub staff_report_limiter: Arc<limits::AccountLimiter>,
     /// The bound on password checks running at once.
     pub password_checks: Arc<auth::PasswordChecks>,
     /// Submissions with photos being received at once, overall and per address.
@@ -286,6 +295,11 @@ impl AppState {
             // Guessing one account's password from many addresses: 10 tries,
             // then one every 30 seconds.
             account_limiter: Arc::new(limits::per_account(10, std::time::Duration::from_secs(30))),
+            // An agent's busy round: 60 reports at once, then one every 10 seconds.
+            staff_report_limiter: Arc::new(limits::per_account(
+                settings.staff_report_burst,
+                settings.staff_report_interval,
+            )),
             password_checks: Arc::new(auth::PasswordChecks::for_this_machine()),
             uploads: Arc::new(tokio::sync::Semaphore::new(MAX_UPLOADS)),
             uploads_per_address: conn::Connections::new(MAX_UPLOADS_PER_ADDRESS, Vec::new()),
@@ -481,6 +495,7 @@ async fn prune_limiters(state: AppState) {
         limits::prune(&state.read_limiter);
         limits::prune(&state.push_limiter);
         limits::prune(&state.account_limiter);
+        limits::prune(&state.staff_report_limiter);
     }
 }
 

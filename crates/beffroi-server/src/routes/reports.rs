@@ -65,7 +65,16 @@ pub async fn submit(
         )
         .await
         {
-            Ok(who) => Some(who.staff.username.to_string()),
+            Ok(who) => {
+                let name = who.staff.username.to_string();
+                if state.staff_report_limiter.check_key(&name).is_err() {
+                    return Err(ApiError::TooManyRequests(msg!(
+                        "err-too-many",
+                        what = "report"
+                    )));
+                }
+                Some(name)
+            }
             Err(refused) => {
                 // A guessed or stale token counts like any anonymous try.
                 limits::check(&state.report_limiter, &peer, "report")?;
