@@ -177,11 +177,18 @@ async fn advice(
     let area = if page.territory {
         state.settings.territory_name.clone()
     } else {
-        use crate::cap::AreaNames;
-        let names = crate::routes::alerts::names(&state).await?;
+        // The territory's communes as kept for the public reads (not a
+        // store read per page view).
+        let known = crate::routes::measures::territory(&state).await?;
         page.communes
             .iter()
-            .map(|c| names.commune(c).unwrap_or(c.as_str()).to_owned())
+            .map(|c| {
+                known
+                    .iter()
+                    .find(|k| &k.code == c)
+                    .map_or(c.as_str(), |k| k.name.as_str())
+                    .to_owned()
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };

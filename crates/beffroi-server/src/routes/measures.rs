@@ -80,6 +80,14 @@ async fn kept(
     Ok((k.measures.clone(), k.communes.clone()))
 }
 
+/// The territory's communes, as kept for the public reads (read at most
+/// every [`FRESH`]).
+pub(crate) async fn territory(
+    state: &AppState,
+) -> Result<std::sync::Arc<Vec<beffroi_domain::Commune>>, ApiError> {
+    Ok(kept(state).await?.1)
+}
+
 /// Now, or the server's fixed clock (`--clock`, for demonstrations and tests).
 fn now(state: &AppState) -> OffsetDateTime {
     state
