@@ -241,3 +241,18 @@ aid-invalid-point = The point is not a position on Earth.
 aid-expires-too-late = A post lasts { $max } days at most.
 aid-expires-in-past = The post would end before it is published.
 aid-control-character = The text has a control character: only line breaks are allowed.
+aid-contact-in-text = The text gives a phone number, an email or an address: take it out. In a conversation, "Share my contact" passes yours on only when both of you choose to.
+aid-state-conflict = This post is { $state ->
+    [pending] waiting for moderation
+    [published] published
+    [hidden] hidden by the town hall
+    [withdrawn] withdrawn by its author
+   *[expired] over
+}: this cannot be done any more.
+aid-key-missing = This device sent no posting key (header Beffroi-Aid-Key, 32 to 128 letters, digits, "-" or "_"): update the app.
+aid-key-blocked = The town hall blocked posting from this device. If it is a mistake, contact the town hall.
+aid-post-clash = Another post already has this id: the app makes a new one, send it again.
+aid-message-clash = Another message already has this id, or this conversation is about another post.
+aid-post-not-found = This post is not published (any more): it cannot be answered or reported.
+aid-thread-not-found = No such conversation for this device.
+aid-own-post = This is your own post: you cannot answer it.

@@ -241,3 +241,18 @@ aid-invalid-point = Le point n'est pas une position sur la Terre.
 aid-expires-too-late = Une annonce dure { $max } jours au plus.
 aid-expires-in-past = L'annonce prendrait fin avant d'être publiée.
 aid-control-character = Le texte contient un caractère de contrôle : seuls les retours à la ligne sont permis.
+aid-contact-in-text = Le texte donne un numéro de téléphone, une adresse e-mail ou une adresse : retirez-la. Dans une conversation, « Partager mon contact » ne transmet le vôtre que si vous le choisissez tous les deux.
+aid-state-conflict = Cette annonce est { $state ->
+    [pending] en attente de modération
+    [published] publiée
+    [hidden] masquée par la mairie
+    [withdrawn] retirée par son auteur
+   *[expired] terminée
+} : ce n'est plus possible.
+aid-key-missing = Cet appareil n'a envoyé aucune clé de publication (en-tête Beffroi-Aid-Key, 32 à 128 lettres, chiffres, « - » ou « _ ») : mettez l'application à jour.
+aid-key-blocked = La mairie a bloqué les annonces de cet appareil. Si c'est une erreur, contactez la mairie.
+aid-post-clash = Une autre annonce a déjà cet identifiant : l'application en crée un nouveau, renvoyez-la.
+aid-message-clash = Un autre message a déjà cet identifiant, ou cette conversation porte sur une autre annonce.
+aid-post-not-found = Cette annonce n'est pas (ou plus) publiée : on ne peut ni y répondre ni la signaler.
+aid-thread-not-found = Aucune conversation de ce type pour cet appareil.
+aid-own-post = C'est votre propre annonce : vous ne pouvez pas y répondre.

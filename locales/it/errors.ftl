@@ -241,3 +241,18 @@ aid-invalid-point = Il punto non è una posizione sulla Terra.
 aid-expires-too-late = Un annuncio dura al massimo { $max } giorni.
 aid-expires-in-past = L'annuncio finirebbe prima di essere pubblicato.
 aid-control-character = Il testo contiene un carattere di controllo: sono ammessi solo gli a capo.
+aid-contact-in-text = Il testo contiene un numero di telefono, un'e-mail o un indirizzo: lo tolga. In una conversazione, «Condividi il mio contatto» trasmette il suo solo se lo scegliete entrambi.
+aid-state-conflict = Questo annuncio è { $state ->
+    [pending] in attesa di moderazione
+    [published] pubblicato
+    [hidden] nascosto dal municipio
+    [withdrawn] ritirato dal suo autore
+   *[expired] concluso
+}: non è più possibile.
+aid-key-missing = Questo dispositivo non ha inviato alcuna chiave di pubblicazione (intestazione Beffroi-Aid-Key, da 32 a 128 lettere, cifre, «-» o «_»): aggiorni l'app.
+aid-key-blocked = Il municipio ha bloccato gli annunci di questo dispositivo. Se è un errore, contatti il municipio.
+aid-post-clash = Un altro annuncio ha già questo identificativo: l'app ne crea uno nuovo, lo invii di nuovo.
+aid-message-clash = Un altro messaggio ha già questo identificativo, oppure questa conversazione riguarda un altro annuncio.
+aid-post-not-found = Questo annuncio non è (più) pubblicato: non si può rispondere né segnalarlo.
+aid-thread-not-found = Nessuna conversazione di questo tipo per questo dispositivo.
+aid-own-post = È il suo annuncio: non può rispondervi.

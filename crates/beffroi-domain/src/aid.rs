@@ -174,6 +174,10 @@ pub enum AidError {
     ExpiresInPast,
     #[error("a control character in the text: only line breaks")]
     ControlCharacter,
+    #[error(
+        "a phone number, email or address in the text: share your contact with the button, it crosses only when both of you choose to"
+    )]
+    ContactInText,
 }
 
 /// A point snapped to the centre of its cell of a grid of about
@@ -273,17 +277,7 @@ impl NewAidPost {
         if !is_uuid(&self.id) {
             return Err(AidError::InvalidId(self.id.chars().take(40).collect()));
         }
-        let text = self.text.trim();
-        if text.is_empty() {
-            return Err(AidError::EmptyText);
-        }
-        let len = text.chars().count();
-        if len > MAX_AID_TEXT {
-            return Err(AidError::TextTooLong {
-                len,
-                max: MAX_AID_TEXT,
-            });
-        }
+        check_text(&self.text, MAX_AID_TEXT)?;
         let len = self.when.trim().chars().count();
         if len > MAX_AID_WHEN {
             return Err(AidError::WhenTooLong {
@@ -304,6 +298,9 @@ impl NewAidPost {
             || looks_like_address(&self.when)
         {
             return Err(AidError::ExactAddress);
+        }
+        if looks_like_contact(&self.text) || looks_like_contact(&self.when) {
+            return Err(AidError::ContactInText);
         }
         match (&self.place.commune, &self.place.near) {
             (None, None) | (Some(_), Some(_)) => return Err(AidError::NoPlace),
@@ -346,6 +343,239 @@ impl NewAidPost {
                 .unwrap_or(at + time::Duration::days(DEFAULT_AID_DAYS)),
         }
     }
+}
+
+/// Where a post is in its life. Only `published` posts are public;
+/// `hidden`, `withdrawn` and `expired` ones leave devices at their next
+/// sync (tombstones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum AidState {
+    /// Waiting for staff moderation.
+    Pending,
+    Published,
+    /// Hidden by staff.
+    Hidden,
+    /// Withdrawn by its author.
+    Withdrawn,
+    /// Past its end.
+    Expired,
+}
+
+impl AidState {
+    pub const ALL: [AidState; 5] = [
+        AidState::Pending,
+        AidState::Published,
+        AidState::Hidden,
+        AidState::Withdrawn,
+        AidState::Expired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AidState::Pending => "pending",
+            AidState::Published => "published",
+            AidState::Hidden => "hidden",
+            AidState::Withdrawn => "withdrawn",
+            AidState::Expired => "expired",
+        }
+    }
+
+    /// Whether it may still be published or read (not ended for good).
+    pub fn live(self) -> bool {
+        matches!(self, AidState::Pending | AidState::Published)
+    }
+}
+
+impl std::str::FromStr for AidState {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        AidState::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(())
+    }
+}
+
+/// A post as staff moderate it: the public post, its state, when it came,
+/// how many residents reported it, and a short fingerprint of the device's
+/// posting key (to see that posts come from one device, and block it) —
+/// never the key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct StaffAidPost {
+    pub post: AidPost,
+    pub state: AidState,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub received_at: OffsetDateTime,
+    /// The first characters of the posting key's hash.
+    pub device: String,
+    /// Whether that device may no longer post or answer.
+    pub blocked: bool,
+    /// The abuse reports' reasons (one per reporting device).
+    pub abuse: Vec<String>,
+}
+
+/// One's own post, as its author's device follows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct OwnAidPost {
+    pub post: AidPost,
+    pub state: AidState,
+}
+
+/// A message of a conversation about a post, as a device sends it: the
+/// first one from a resident answering a post opens the thread (both ids
+/// made on the device, so a resend never sends twice).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct NewAidMessage {
+    pub id: String,
+    pub thread: String,
+    pub post: String,
+    pub text: String,
+}
+
+impl NewAidMessage {
+    pub fn validate(&self) -> Result<(), AidError> {
+        for id in [&self.id, &self.thread] {
+            if !is_uuid(id) {
+                return Err(AidError::InvalidId(id.chars().take(40).collect()));
+            }
+        }
+        check_text(&self.text, MAX_AID_TEXT)?;
+        if looks_like_contact(&self.text) || looks_like_address(&self.text) {
+            return Err(AidError::ContactInText);
+        }
+        Ok(())
+    }
+}
+
+/// A message as both sides read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AidMessage {
+    pub id: String,
+    pub thread: String,
+    /// Whether the reader wrote it.
+    pub mine: bool,
+    pub text: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub at: OffsetDateTime,
+}
+
+/// A conversation about a post between its author and one resident, as
+/// one of them reads it. Contacts cross only when both chose to share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AidThread {
+    pub id: String,
+    pub post: String,
+    /// Whether the reader wrote the post (else they answered it).
+    pub author: bool,
+    /// The contact the reader chose to share, if any.
+    pub my_contact: Option<String>,
+    /// Whether the other side chose to share theirs.
+    pub they_share: bool,
+    /// The other side's contact: only once both chose to share.
+    pub their_contact: Option<String>,
+}
+
+/// What a device's key sees of mutual aid beyond the public posts: its own
+/// posts and their state, its conversations, and their messages after a
+/// cursor.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AidInbox {
+    pub posts: Vec<OwnAidPost>,
+    pub threads: Vec<AidThread>,
+    pub messages: Vec<AidMessage>,
+    /// Where the next read starts (`since`).
+    pub next_cursor: crate::Cursor,
+}
+
+/// The most characters of a contact one shares (a phone number, an email).
+pub const MAX_AID_CONTACT: usize = 200;
+/// The most characters of an abuse report's reason.
+pub const MAX_AID_REASON: usize = 300;
+
+/// Checks a contact a resident chose to share.
+pub fn check_contact(contact: &str) -> Result<(), AidError> {
+    check_text(contact, MAX_AID_CONTACT)
+}
+
+/// Checks an abuse report's reason (may be empty).
+pub fn check_reason(reason: &str) -> Result<(), AidError> {
+    if reason.trim().is_empty() {
+        return Ok(());
+    }
+    check_text(reason, MAX_AID_REASON)
+}
+
+fn check_text(text: &str, max: usize) -> Result<(), AidError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(AidError::EmptyText);
+    }
+    let len = trimmed.chars().count();
+    if len > max {
+        return Err(AidError::TextTooLong { len, max });
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(AidError::ControlCharacter);
+    }
+    Ok(())
+}
+
+/// Whether a text gives what reads as a contact: an email address, or a
+/// phone number (9 to 15 digits in a run, spaces, dots, dashes and a
+/// leading `+` allowed between them, as `06 12 34 56 78`, `+39 333 1234567`
+/// or `0612345678` are written). Contacts cross only when both sides
+/// choose to, never through a post or a message.
+pub fn looks_like_contact(text: &str) -> bool {
+    let email = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .any(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty()
+                    && host.contains('.')
+                    && !host.starts_with('.')
+                    && !host.ends_with('.')
+            })
+        });
+    if email {
+        return true;
+    }
+    let mut digits = 0;
+    let mut previous_separator = false;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits += 1;
+            previous_separator = false;
+            if digits >= 9 {
+                return true;
+            }
+        } else if matches!(c, ' ' | '.' | '-' | '+' | '(' | ')') && !previous_separator {
+            previous_separator = true;
+        } else {
+            digits = 0;
+            previous_separator = false;
+        }
+    }
+    false
 }
 
 /// Posts of `kind` (all kinds when `None`), not ended at `now`, nearest
@@ -449,6 +679,48 @@ mod tests {
         ] {
             assert!(!looks_like_address(text), "{text}");
         }
+    }
+
+    #[test]
+    fn contacts_are_recognised_and_look_alikes_are_not() {
+        for text in [
+            "Appelez le 06 12 34 56 78",
+            "+39 333 1234567",
+            "0612345678",
+            "06.12.34.56.78",
+            "écrivez à marie.dupont@example.fr.",
+            "jean@orange.fr",
+        ] {
+            assert!(looks_like_contact(text), "{text}");
+        }
+        for text in [
+            "Du 20/03/2020 au 27/03/2020",
+            "le 20.03.2020 à 10 h",
+            "2 fois par semaine, 3 enfants",
+            "@ bientôt",
+            "",
+        ] {
+            assert!(!looks_like_contact(text), "{text}");
+        }
+        let message = |text: &str| NewAidMessage {
+            id: "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c1d".into(),
+            thread: "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c1e".into(),
+            post: "p".into(),
+            text: text.into(),
+        };
+        assert_eq!(message("Je peux passer mardi").validate(), Ok(()));
+        assert_eq!(
+            message("Mon numéro : 06 12 34 56 78").validate(),
+            Err(AidError::ContactInText)
+        );
+        assert_eq!(
+            message("Je suis au 3 rue Rossini").validate(),
+            Err(AidError::ContactInText)
+        );
+        assert_eq!(
+            post("Appelez-moi au 0612345678", in_nice()).validate(NOW),
+            Err(AidError::ContactInText)
+        );
     }
 
     #[test]

@@ -173,6 +173,7 @@ impl Localize for AidError {
             ExpiresTooLate { max } => msg!("aid-expires-too-late", max = *max),
             ExpiresInPast => msg!("aid-expires-in-past"),
             ControlCharacter => msg!("aid-control-character"),
+            ContactInText => msg!("aid-contact-in-text"),
         }
     }
 }

@@ -25,6 +25,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod aid;
 mod bus;
 mod leader;
 mod photos;
@@ -36,6 +37,7 @@ pub use bus::PgBus;
 
 use async_trait::async_trait;
 use beffroi_domain::advice::{Advice, AdviceVersion};
+use beffroi_domain::aid::{AidInbox, AidPost, AidState, StaffAidPost};
 use beffroi_domain::alert::{
     AlertDraft, AlertMessage, Area, AuditEntry, MsgType, SignedAlert, StaffAlert,
 };
@@ -66,6 +68,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (4, include_str!("../migrations/0004_measures.sql")),
     (5, include_str!("../migrations/0005_push_measures.sql")),
     (6, include_str!("../migrations/0006_advice.sql")),
+    (7, include_str!("../migrations/0007_aid.sql")),
 ];
 
 /// The advisory lock keys ("beffroi" and a number).
@@ -1125,6 +1128,95 @@ impl Store for PgStore {
             .into_iter()
             .map(|(advice, withdrawn)| AdviceVersion { advice, withdrawn })
             .collect())
+    }
+
+    async fn submit_aid(
+        &self,
+        sub: beffroi_store::aid::AidSubmission,
+    ) -> Result<beffroi_store::aid::AidSubmitted, StoreError> {
+        self.submit_aid_post(sub).await
+    }
+
+    async fn moderate_aid(
+        &self,
+        id: String,
+        action: beffroi_store::aid::AidAction,
+        actor: String,
+    ) -> Result<Option<StaffAidPost>, StoreError> {
+        self.moderate_aid_post(&id, &action, &actor).await
+    }
+
+    async fn block_aid_key(
+        &self,
+        id: String,
+        blocked: bool,
+        actor: String,
+    ) -> Result<Option<u64>, StoreError> {
+        self.block_aid(&id, blocked, &actor).await
+    }
+
+    async fn aid_since(&self, since: Cursor, limit: u32) -> Result<SyncPage<AidPost>, StoreError> {
+        self.aid_posts_since(since, limit).await
+    }
+
+    async fn list_aid(
+        &self,
+        state: Option<AidState>,
+        limit: u32,
+    ) -> Result<Vec<StaffAidPost>, StoreError> {
+        self.list_aid_posts(state, limit).await
+    }
+
+    async fn expire_aid(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+        self.expire_aid_posts(now).await
+    }
+
+    async fn report_aid_abuse(
+        &self,
+        id: String,
+        reporter: String,
+        reason: String,
+        at: OffsetDateTime,
+    ) -> Result<Option<bool>, StoreError> {
+        self.aid_abuse(&id, &reporter, &reason, at).await
+    }
+
+    async fn send_aid_message(
+        &self,
+        write: beffroi_store::aid::AidMessageWrite,
+    ) -> Result<beffroi_store::aid::AidSent, StoreError> {
+        self.send_aid(write).await
+    }
+
+    async fn share_aid_contact(
+        &self,
+        thread: String,
+        key_hash: String,
+        contact: Option<String>,
+    ) -> Result<bool, StoreError> {
+        self.share_aid(&thread, &key_hash, contact).await
+    }
+
+    async fn aid_inbox(
+        &self,
+        key_hash: String,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<AidInbox, StoreError> {
+        self.inbox(&key_hash, since, limit).await
+    }
+
+    async fn aid_publish_first(&self) -> Result<Vec<String>, StoreError> {
+        self.publish_first().await
+    }
+
+    async fn set_aid_publish_first(
+        &self,
+        commune: String,
+        on: bool,
+        actor: String,
+    ) -> Result<(), StoreError> {
+        self.set_publish_first(&commune, on, &actor).await
     }
 
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {

@@ -208,7 +208,40 @@ pub(crate) async fn export(client: &mut deadpool_postgres::Client) -> Result<Sna
         .await?,
         measures: versions(&tx, "measures").await?,
         advice: versions(&tx, "advice").await?,
+        plain: {
+            let mut plain = std::collections::BTreeMap::new();
+            for table in &PLAIN {
+                plain.insert(table.name, plain_rows(&tx, table).await?);
+            }
+            plain
+        },
     })
+}
+
+/// Every row of a [`PlainTable`], cell by cell.
+async fn plain_rows(
+    tx: &deadpool_postgres::Transaction<'_>,
+    table: &PlainTable,
+) -> Result<Vec<Vec<Cell>>, StoreError> {
+    let names: Vec<&str> = table.columns.iter().map(|(n, _)| *n).collect();
+    rows(
+        tx,
+        &format!("SELECT {} FROM {}", names.join(", "), table.name),
+        |r| {
+            table
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, (_, col))| match col {
+                    Col::Text => Cell::Text(r.get(i)),
+                    Col::OptText => r.get::<_, Option<String>>(i).map_or(Cell::Null, Cell::Text),
+                    Col::Int => Cell::Int(r.get(i)),
+                    Col::Bool => Cell::Bool(r.get(i)),
+                })
+                .collect()
+        },
+    )
+    .await
 }
 
 pub(crate) async fn import(
@@ -475,6 +508,30 @@ pub(crate) async fn import(
             tx.execute(&st, &[&m.id, &m.version, &m.data, &m.withdrawn, &m.rev])
                 .await
                 .map_err(db)?;
+        }
+    }
+    for table in &PLAIN {
+        let names: Vec<&str> = table.columns.iter().map(|(n, _)| *n).collect();
+        let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+        let st = insert(&format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            table.name,
+            names.join(", "),
+            marks.join(", ")
+        ))
+        .await?;
+        for row in s.plain_rows(table.name) {
+            let none: Option<String> = None;
+            let values: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = row
+                .iter()
+                .map(|cell| match cell {
+                    Cell::Null => &none as &(dyn tokio_postgres::types::ToSql + Sync),
+                    Cell::Int(n) => n,
+                    Cell::Text(t) => t,
+                    Cell::Bool(b) => b,
+                })
+                .collect();
+            tx.execute(&st, &values).await.map_err(db)?;
         }
     }
     // The identities of the copied histories go on after the copied ids.

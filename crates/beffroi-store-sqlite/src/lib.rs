@@ -10,6 +10,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use async_trait::async_trait;
 use beffroi_domain::advice::{Advice, AdviceVersion};
+use beffroi_domain::aid::{AidInbox, AidPost, AidState, StaffAidPost};
 use beffroi_domain::alert::{AlertDraft, AlertMessage, AuditEntry, StaffAlert};
 use beffroi_domain::measure::{Measure, MeasureVersion};
 use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
@@ -28,6 +29,7 @@ use beffroi_store::{
     Store, StoreError, Submitted,
 };
 
+mod aid;
 mod alerts;
 mod push;
 mod reports;
@@ -48,6 +50,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0010_measures.sql")),
         M::up(include_str!("../migrations/0011_push_measures.sql")),
         M::up(include_str!("../migrations/0012_advice.sql")),
+        M::up(include_str!("../migrations/0013_aid.sql")),
     ])
 });
 
@@ -686,6 +689,103 @@ impl Store for SqliteStore {
             .into_iter()
             .map(|(advice, withdrawn)| AdviceVersion { advice, withdrawn })
             .collect())
+    }
+
+    async fn submit_aid(
+        &self,
+        sub: beffroi_store::aid::AidSubmission,
+    ) -> Result<beffroi_store::aid::AidSubmitted, StoreError> {
+        self.call(move |conn| aid::submit(conn, &sub)).await
+    }
+
+    async fn moderate_aid(
+        &self,
+        id: String,
+        action: beffroi_store::aid::AidAction,
+        actor: String,
+    ) -> Result<Option<StaffAidPost>, StoreError> {
+        let now = OffsetDateTime::now_utc();
+        self.call(move |conn| aid::moderate(conn, &id, &action, &actor, now))
+            .await
+    }
+
+    async fn block_aid_key(
+        &self,
+        id: String,
+        blocked: bool,
+        actor: String,
+    ) -> Result<Option<u64>, StoreError> {
+        let now = OffsetDateTime::now_utc();
+        self.call(move |conn| aid::block(conn, &id, blocked, &actor, now))
+            .await
+    }
+
+    async fn aid_since(&self, since: Cursor, limit: u32) -> Result<SyncPage<AidPost>, StoreError> {
+        self.call(move |conn| aid::since(conn, since, limit)).await
+    }
+
+    async fn list_aid(
+        &self,
+        state: Option<AidState>,
+        limit: u32,
+    ) -> Result<Vec<StaffAidPost>, StoreError> {
+        self.call(move |conn| aid::list(conn, state, limit)).await
+    }
+
+    async fn expire_aid(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+        self.call(move |conn| aid::expire(conn, now)).await
+    }
+
+    async fn report_aid_abuse(
+        &self,
+        id: String,
+        reporter: String,
+        reason: String,
+        at: OffsetDateTime,
+    ) -> Result<Option<bool>, StoreError> {
+        self.call(move |conn| aid::report_abuse(conn, &id, &reporter, &reason, at))
+            .await
+    }
+
+    async fn send_aid_message(
+        &self,
+        write: beffroi_store::aid::AidMessageWrite,
+    ) -> Result<beffroi_store::aid::AidSent, StoreError> {
+        self.call(move |conn| aid::send(conn, &write)).await
+    }
+
+    async fn share_aid_contact(
+        &self,
+        thread: String,
+        key_hash: String,
+        contact: Option<String>,
+    ) -> Result<bool, StoreError> {
+        self.call(move |conn| aid::share(conn, &thread, &key_hash, contact.as_deref()))
+            .await
+    }
+
+    async fn aid_inbox(
+        &self,
+        key_hash: String,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<AidInbox, StoreError> {
+        self.call(move |conn| aid::inbox(conn, &key_hash, since, limit))
+            .await
+    }
+
+    async fn aid_publish_first(&self) -> Result<Vec<String>, StoreError> {
+        self.call(|conn| aid::publish_first(conn)).await
+    }
+
+    async fn set_aid_publish_first(
+        &self,
+        commune: String,
+        on: bool,
+        actor: String,
+    ) -> Result<(), StoreError> {
+        self.call(move |conn| aid::set_publish_first(conn, &commune, on, &actor))
+            .await
     }
 
     async fn submit_report(

@@ -195,7 +195,37 @@ pub(crate) fn export(conn: &mut Connection) -> Result<Snapshot, StoreError> {
         })?,
         measures: versions(c, "measures")?,
         advice: versions(c, "advice")?,
+        plain: PLAIN
+            .iter()
+            .map(|t| Ok((t.name, plain_rows(c, t)?)))
+            .collect::<Result<_, StoreError>>()?,
     })
+}
+
+/// Every row of a [`PlainTable`], cell by cell.
+fn plain_rows(c: &Connection, table: &PlainTable) -> Result<Vec<Vec<Cell>>, StoreError> {
+    let names: Vec<&str> = table.columns.iter().map(|(n, _)| *n).collect();
+    rows(
+        c,
+        &format!("SELECT {} FROM {}", names.join(", "), table.name),
+        |r| {
+            table
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, (_, col))| {
+                    Ok(match col {
+                        Col::Text => Cell::Text(r.get(i)?),
+                        Col::OptText => r
+                            .get::<_, Option<String>>(i)?
+                            .map_or(Cell::Null, Cell::Text),
+                        Col::Int => Cell::Int(r.get(i)?),
+                        Col::Bool => Cell::Bool(r.get(i)?),
+                    })
+                })
+                .collect()
+        },
+    )
 }
 
 /// Every version of a versioned document's table.
@@ -366,6 +396,25 @@ pub(crate) fn import(conn: &mut Connection, s: Snapshot) -> Result<(), StoreErro
                 ),
                 params![m.id, m.version, m.data, m.withdrawn, m.rev],
             )?;
+        }
+    }
+    for table in &PLAIN {
+        let names: Vec<&str> = table.columns.iter().map(|(n, _)| *n).collect();
+        let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+        let mut insert = tx.prepare(&format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            table.name,
+            names.join(", "),
+            marks.join(", ")
+        ))?;
+        for row in s.plain_rows(table.name) {
+            let values = row.iter().map(|cell| match cell {
+                Cell::Null => rusqlite::types::Value::Null,
+                Cell::Int(n) => rusqlite::types::Value::Integer(*n),
+                Cell::Text(t) => rusqlite::types::Value::Text(t.clone()),
+                Cell::Bool(b) => rusqlite::types::Value::Integer(i64::from(*b)),
+            });
+            insert.execute(rusqlite::params_from_iter(values))?;
         }
     }
     tx.commit()?;

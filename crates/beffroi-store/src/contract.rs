@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use beffroi_domain::advice::{AdviceDraft, AdviceText};
+use beffroi_domain::aid::{AidInbox, AidKind, AidPost, AidSide, NewAidMessage};
 use beffroi_domain::alert::{AlertDraft, AlertMessage, AlertState, MsgType, Reference, Severity};
 use beffroi_domain::measure::{MaskRule, MeasureDraft, MeasureText, Rule};
 use beffroi_domain::place::{
@@ -1442,6 +1443,414 @@ fn message_id(e: StoreError) -> &'static str {
     }
 }
 
+// ---------------------------------------------------------------- mutual aid
+
+fn aid_post(id: &str, commune: &str, days: i64) -> crate::aid::AidSubmission {
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+    crate::aid::AidSubmission {
+        post: AidPost {
+            id: id.to_owned(),
+            side: AidSide::Offer,
+            kind: AidKind::Shopping,
+            text: format!("Je fais vos courses ({id})"),
+            when: "le matin".into(),
+            commune: Some(commune.parse().unwrap()),
+            near: None,
+            lang: Lang::Fr,
+            published_at: now,
+            expires: now + Duration::days(days),
+        },
+        key_hash: format!("key-of-{id}"),
+        digest: format!("digest-{id}"),
+    }
+}
+
+fn aid_message(
+    id: &str,
+    thread: &str,
+    post: &str,
+    key: &str,
+    text: &str,
+) -> crate::aid::AidMessageWrite {
+    crate::aid::AidMessageWrite {
+        message: NewAidMessage {
+            id: id.into(),
+            thread: thread.into(),
+            post: post.into(),
+            text: text.into(),
+        },
+        key_hash: key.into(),
+        at: OffsetDateTime::now_utc(),
+    }
+}
+
+async fn aid_public(store: &dyn Store, since: Cursor) -> (Vec<String>, Vec<String>, Cursor) {
+    let page = store.aid_since(since, 100).await.unwrap();
+    (
+        page.items.iter().map(|p| p.id.clone()).collect(),
+        page.deleted.clone(),
+        page.next_cursor,
+    )
+}
+
+/// Mutual aid: posts wait for moderation unless their commune publishes
+/// first; the public delta sends only published posts and a tombstone for
+/// each that no longer is; a resend is recognised, a clash refused; only
+/// the author withdraws; blocking a key hides its posts and refuses it;
+/// abuse reports count once per device; answers cross between the two
+/// sides only, contacts only when both share; every staff action audited.
+pub async fn aid(store: &dyn Store) {
+    use crate::aid::{AidAction, AidSent, AidSubmitted};
+    use beffroi_domain::aid::AidState::*;
+
+    let a = aid_post("a", "06088", 14);
+    assert_eq!(
+        store.submit_aid(a.clone()).await.unwrap(),
+        AidSubmitted::New(Pending)
+    );
+    assert_eq!(
+        store.submit_aid(a.clone()).await.unwrap(),
+        AidSubmitted::Again(Pending)
+    );
+    let mut clash = a.clone();
+    clash.digest = "other".into();
+    assert_eq!(store.submit_aid(clash).await.unwrap(), AidSubmitted::Clash);
+    let (ids, gone, start) = aid_public(store, Cursor::START).await;
+    assert!(
+        ids.is_empty() && gone.is_empty(),
+        "nothing public before approval"
+    );
+
+    // A commune that publishes first.
+    store
+        .set_aid_publish_first("06027".into(), true, "m.durand".into())
+        .await
+        .unwrap();
+    assert_eq!(store.aid_publish_first().await.unwrap(), ["06027"]);
+    assert_eq!(
+        store.submit_aid(aid_post("b", "06027", 14)).await.unwrap(),
+        AidSubmitted::New(Published)
+    );
+    let (ids, _, after_b) = aid_public(store, start).await;
+    assert_eq!(ids, ["b"]);
+
+    // Approval publishes, at the time of approval.
+    let approved = store
+        .moderate_aid("a".into(), AidAction::Approve, "m.durand".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(approved.state, Published);
+    assert_eq!(approved.device, "key-of-a");
+    assert!(approved.post.published_at >= a.post.published_at);
+    let (ids, _, after_a) = aid_public(store, after_b).await;
+    assert_eq!(ids, ["a"]);
+    // Approving again changes nothing, nor takes a cursor.
+    store
+        .moderate_aid("a".into(), AidAction::Approve, "m.durand".into())
+        .await
+        .unwrap();
+    assert_eq!(aid_public(store, after_a).await.2, after_a);
+    assert!(
+        store
+            .moderate_aid("nope".into(), AidAction::Hide, "m.durand".into())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Only the author's key withdraws.
+    let wrong = AidAction::Withdraw {
+        key_hash: "key-of-a".into(),
+    };
+    assert!(
+        store
+            .moderate_aid("b".into(), wrong, String::new())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let withdraw = AidAction::Withdraw {
+        key_hash: "key-of-b".into(),
+    };
+    let b = store
+        .moderate_aid("b".into(), withdraw, String::new())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(b.state, Withdrawn);
+    let (ids, gone, _) = aid_public(store, after_a).await;
+    assert!(ids.is_empty());
+    assert_eq!(gone, ["b"], "a tombstone for the withdrawn post");
+    assert_eq!(
+        message_id(
+            store
+                .moderate_aid("b".into(), AidAction::Approve, "m.durand".into())
+                .await
+                .unwrap_err()
+        ),
+        "aid-state-conflict"
+    );
+    // A post never published leaves no tombstone when hidden.
+    store.submit_aid(aid_post("c", "06088", 14)).await.unwrap();
+    store
+        .moderate_aid("c".into(), AidAction::Hide, "m.durand".into())
+        .await
+        .unwrap();
+    let (ids, gone, _) = aid_public(store, Cursor::START).await;
+    assert_eq!(ids, ["a"]);
+    assert_eq!(gone, ["b"]);
+
+    // Abuse: once per device, on a published post only.
+    for (reporter, new) in [("r1", true), ("r1", false), ("r2", true)] {
+        assert_eq!(
+            store
+                .report_aid_abuse(
+                    "a".into(),
+                    reporter.into(),
+                    "spam".into(),
+                    OffsetDateTime::now_utc()
+                )
+                .await
+                .unwrap(),
+            Some(new)
+        );
+    }
+    assert_eq!(
+        store
+            .report_aid_abuse(
+                "c".into(),
+                "r1".into(),
+                "x".into(),
+                OffsetDateTime::now_utc()
+            )
+            .await
+            .unwrap(),
+        None
+    );
+    let listed = store.list_aid(Some(Published), 10).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].abuse, ["spam", "spam"]);
+    assert_eq!(store.list_aid(None, 10).await.unwrap().len(), 3);
+
+    // Answers: a resident answers a; the author answers back.
+    let t = "11111111-1111-4111-8111-111111111111";
+    assert_eq!(
+        store
+            .send_aid_message(aid_message("m1", t, "a", "helper", "Je peux aider"))
+            .await
+            .unwrap(),
+        AidSent::New
+    );
+    assert_eq!(
+        store
+            .send_aid_message(aid_message("m1", t, "a", "helper", "Je peux aider"))
+            .await
+            .unwrap(),
+        AidSent::Again
+    );
+    assert_eq!(
+        store
+            .send_aid_message(aid_message("m1", t, "a", "helper", "Autre"))
+            .await
+            .unwrap(),
+        AidSent::Clash
+    );
+    assert_eq!(
+        store
+            .send_aid_message(aid_message("m2", t, "a", "key-of-a", "Merci !"))
+            .await
+            .unwrap(),
+        AidSent::New
+    );
+    assert_eq!(
+        store
+            .send_aid_message(aid_message("m3", t, "a", "stranger", "Moi aussi"))
+            .await
+            .unwrap(),
+        AidSent::NotFound,
+        "a third device is no side of the thread"
+    );
+    let own = "22222222-2222-4222-8222-222222222222";
+    assert_eq!(
+        store
+            .send_aid_message(aid_message("m4", own, "a", "key-of-a", "Moi"))
+            .await
+            .unwrap(),
+        AidSent::OwnPost
+    );
+    assert_eq!(
+        store
+            .send_aid_message(aid_message("m5", own, "c", "helper", "Hidden"))
+            .await
+            .unwrap(),
+        AidSent::NotFound,
+        "a post not published cannot be answered"
+    );
+    let author = store
+        .aid_inbox("key-of-a".into(), Cursor::START, 100)
+        .await
+        .unwrap();
+    assert_eq!(author.posts.len(), 1);
+    assert_eq!(author.posts[0].state, Published);
+    assert_eq!(author.threads.len(), 1);
+    assert!(author.threads[0].author);
+    assert_eq!(
+        author
+            .messages
+            .iter()
+            .map(|m| (m.id.as_str(), m.mine))
+            .collect::<Vec<_>>(),
+        [("m1", false), ("m2", true)]
+    );
+    let helper = store
+        .aid_inbox("helper".into(), Cursor::START, 100)
+        .await
+        .unwrap();
+    assert!(helper.posts.is_empty());
+    assert_eq!(
+        helper.messages.iter().map(|m| m.mine).collect::<Vec<_>>(),
+        [true, false]
+    );
+    let later = store
+        .aid_inbox("helper".into(), helper.next_cursor, 100)
+        .await
+        .unwrap();
+    assert!(later.messages.is_empty());
+    assert_eq!(later.next_cursor, helper.next_cursor);
+    assert!(
+        store
+            .aid_inbox("stranger".into(), Cursor::START, 100)
+            .await
+            .unwrap()
+            .threads
+            .is_empty()
+    );
+
+    // Contacts cross only when both share.
+    assert!(
+        !store
+            .share_aid_contact(t.into(), "stranger".into(), Some("06 00".into()))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .share_aid_contact(t.into(), "helper".into(), Some("06 11 22 33 44".into()))
+            .await
+            .unwrap()
+    );
+    let thread = |inbox: AidInbox| inbox.threads.into_iter().next().unwrap();
+    let seen = thread(
+        store
+            .aid_inbox("key-of-a".into(), Cursor::START, 1)
+            .await
+            .unwrap(),
+    );
+    assert!(seen.they_share);
+    assert_eq!(seen.their_contact, None, "not before the author shares too");
+    store
+        .share_aid_contact(t.into(), "key-of-a".into(), Some("a@example.org".into()))
+        .await
+        .unwrap();
+    let seen = thread(
+        store
+            .aid_inbox("key-of-a".into(), Cursor::START, 1)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(seen.their_contact.as_deref(), Some("06 11 22 33 44"));
+    assert_eq!(seen.my_contact.as_deref(), Some("a@example.org"));
+    let seen = thread(
+        store
+            .aid_inbox("helper".into(), Cursor::START, 1)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(seen.their_contact.as_deref(), Some("a@example.org"));
+
+    // Blocking the key of a hides a and refuses the key.
+    assert_eq!(
+        store
+            .block_aid_key("a".into(), true, "m.durand".into())
+            .await
+            .unwrap(),
+        Some(1)
+    );
+    assert!(
+        store
+            .list_aid(None, 10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|p| p.post.id == "a" && p.blocked && p.state == Hidden)
+    );
+    let mut again = aid_post("d", "06088", 14);
+    again.key_hash = "key-of-a".into();
+    assert_eq!(
+        store.submit_aid(again.clone()).await.unwrap(),
+        AidSubmitted::Blocked
+    );
+    assert_eq!(
+        store
+            .send_aid_message(aid_message("m6", t, "a", "key-of-a", "Encore"))
+            .await
+            .unwrap(),
+        AidSent::Blocked
+    );
+    let (ids, gone, _) = aid_public(store, Cursor::START).await;
+    assert!(ids.is_empty());
+    assert_eq!(gone.len(), 2);
+    store
+        .block_aid_key("a".into(), false, "m.durand".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.submit_aid(again).await.unwrap(),
+        AidSubmitted::New(Pending)
+    );
+
+    // Expiry: a post past its end leaves the public list.
+    store
+        .set_aid_publish_first("06088".into(), true, "m.durand".into())
+        .await
+        .unwrap();
+    store.submit_aid(aid_post("e", "06088", 1)).await.unwrap();
+    let (_, _, before) = aid_public(store, Cursor::START).await;
+    assert_eq!(
+        store
+            .expire_aid(OffsetDateTime::now_utc() + Duration::days(2))
+            .await
+            .unwrap(),
+        1,
+        "e only: d lasts 14 days"
+    );
+    let (ids, gone, _) = aid_public(store, before).await;
+    assert!(ids.is_empty());
+    assert_eq!(gone, ["e"]);
+
+    let actions: Vec<String> = store
+        .audit_log(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .filter(|a| a.starts_with("aid-"))
+        .collect();
+    for action in [
+        "aid-approved",
+        "aid-hidden",
+        "aid-key-blocked",
+        "aid-key-unblocked",
+        "aid-publish-first",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} audited: {actions:?}"
+        );
+    }
+}
+
 /// write_measure, measures, measures_since, measure_history: versions
 /// follow each other (a stale or withdrawn one is refused), devices get
 /// each measure's latest version once and withdrawn ones as tombstones,
@@ -1705,6 +2114,40 @@ pub async fn town_hall(store: &dyn Store) {
         .unwrap();
     store
         .write_advice(advice_write("kit", Some(1), Some(page("Le kit d'urgence"))))
+        .await
+        .unwrap();
+    store
+        .set_aid_publish_first("06088".into(), true, "m.durand".into())
+        .await
+        .unwrap();
+    store
+        .submit_aid(aid_post("aid-1", "06088", 14))
+        .await
+        .unwrap();
+    store
+        .submit_aid(aid_post("aid-2", "06027", 14))
+        .await
+        .unwrap();
+    let t = "33333333-3333-4333-8333-333333333333";
+    store
+        .send_aid_message(aid_message("aid-m1", t, "aid-1", "helper", "Je peux aider"))
+        .await
+        .unwrap();
+    store
+        .share_aid_contact(t.into(), "helper".into(), Some("06 11 22 33 44".into()))
+        .await
+        .unwrap();
+    store
+        .report_aid_abuse(
+            "aid-1".into(),
+            "r1".into(),
+            "spam".into(),
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    store
+        .block_aid_key("aid-2".into(), true, "m.durand".into())
         .await
         .unwrap();
 }
@@ -2033,7 +2476,7 @@ macro_rules! contract {
         $crate::contract!(@stories $backend, $open, [
             communes, staff_and_sessions, places, alerts,
             report_intake_and_status, report_lists, push_subscriptions, secrets,
-            measures, advice
+            measures, advice, aid
         ]);
     };
     (@stories $backend:ident, $open:path, [$($story:ident),*]) => {

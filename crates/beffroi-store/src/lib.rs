@@ -5,6 +5,7 @@
 //! `contract` feature): one story per part of the trait, and the ordering
 //! story that cursors must keep across concurrent writers.
 
+pub mod aid;
 #[cfg(feature = "contract")]
 pub mod contract;
 pub mod rules;
@@ -18,6 +19,7 @@ use beffroi_domain::l10n::Msg;
 use std::sync::Arc;
 
 use beffroi_domain::advice::{Advice, AdviceVersion};
+use beffroi_domain::aid::{AidInbox, AidPost, AidState, StaffAidPost};
 use beffroi_domain::alert::{AlertDraft, AlertMessage, Area, AuditEntry, StaffAlert};
 use beffroi_domain::measure::{Measure, MeasureVersion};
 use beffroi_domain::place::{Place, PlaceId, UpsertCounts, Writer};
@@ -336,6 +338,92 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Every version of one advice page, oldest first (empty: no such page).
     async fn advice_history(&self, id: String) -> Result<Vec<AdviceVersion>, StoreError>;
+
+    /// Keeps a resident's post (published at once when its commune is in
+    /// [`Store::aid_publish_first`], else pending), unless its device is
+    /// blocked or its id known (the same post again is `Again`).
+    async fn submit_aid(&self, sub: aid::AidSubmission) -> Result<aid::AidSubmitted, StoreError>;
+
+    /// Moves a post to another state (see [`aid::transition`]), with a new
+    /// cursor and, for a staff action, its audit entry. `None`: no such
+    /// post (or, for a withdrawal, none posted with that key).
+    async fn moderate_aid(
+        &self,
+        id: String,
+        action: aid::AidAction,
+        actor: String,
+    ) -> Result<Option<StaffAidPost>, StoreError>;
+
+    /// Blocks (or unblocks) the posting key of the device that wrote post
+    /// `id`; blocking also hides its pending and published posts. Audited.
+    /// `None`: no such post; else how many posts it hid.
+    async fn block_aid_key(
+        &self,
+        id: String,
+        blocked: bool,
+        actor: String,
+    ) -> Result<Option<u64>, StoreError>;
+
+    /// Published posts changed after `since`, and tombstones for the ones
+    /// that were published and no longer are, at most `limit`.
+    async fn aid_since(&self, since: Cursor, limit: u32) -> Result<SyncPage<AidPost>, StoreError>;
+
+    /// Posts for staff, newest first, in one state or all.
+    async fn list_aid(
+        &self,
+        state: Option<AidState>,
+        limit: u32,
+    ) -> Result<Vec<StaffAidPost>, StoreError>;
+
+    /// Posts past their end at `now` become `expired`; how many did.
+    async fn expire_aid(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
+
+    /// A device reports a published post as abusive, once per device
+    /// (`reporter`: its key hash). `None`: no such published post; else
+    /// whether this report is new.
+    async fn report_aid_abuse(
+        &self,
+        id: String,
+        reporter: String,
+        reason: String,
+        at: OffsetDateTime,
+    ) -> Result<Option<bool>, StoreError>;
+
+    /// Relays a message: a new thread from a resident answering a published
+    /// post, or a message in a thread of which the sender is a side.
+    async fn send_aid_message(
+        &self,
+        write: aid::AidMessageWrite,
+    ) -> Result<aid::AidSent, StoreError>;
+
+    /// Sets (or, `None`, takes back) the contact the device shares in a
+    /// thread it is a side of. `false`: no such thread for that device.
+    async fn share_aid_contact(
+        &self,
+        thread: String,
+        key_hash: String,
+        contact: Option<String>,
+    ) -> Result<bool, StoreError>;
+
+    /// What a device's key sees: its posts, its threads, and their
+    /// messages after `since` (at most `limit`).
+    async fn aid_inbox(
+        &self,
+        key_hash: String,
+        since: Cursor,
+        limit: u32,
+    ) -> Result<AidInbox, StoreError>;
+
+    /// The communes whose posts are published at once (moderated after).
+    async fn aid_publish_first(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Puts a commune in or out of [`Store::aid_publish_first`]. Audited.
+    async fn set_aid_publish_first(
+        &self,
+        commune: String,
+        on: bool,
+        actor: String,
+    ) -> Result<(), StoreError>;
 
     /// Stores a report durably with its first status (received), unless its
     /// id is known: a repeat of the same submission (`digest`) is `Again`.

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 /// Every table a town hall's data is in (the cursor sequence aside), in
 /// the order a copy fills them.
-pub const TABLES: [&str; 13] = [
+pub const TABLES: [&str; 19] = [
     "communes",
     "staff",
     "sessions",
@@ -29,7 +29,104 @@ pub const TABLES: [&str; 13] = [
     "secrets",
     "measures",
     "advice",
+    "aid_posts",
+    "aid_threads",
+    "aid_messages",
+    "aid_abuse",
+    "aid_blocked",
+    "aid_publish_first",
 ];
+
+/// A column of a table copied cell by cell ([`PLAIN`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Text,
+    /// Text or NULL.
+    OptText,
+    /// A 64-bit integer (cursors; times as Unix seconds).
+    Int,
+    Bool,
+}
+
+/// A table whose columns are all plain ([`Col`]): both backends copy it
+/// the same way from this description alone, so a new one needs no code.
+#[derive(Debug, Clone, Copy)]
+pub struct PlainTable {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, Col)],
+}
+
+/// The tables copied cell by cell, in the order a copy fills them.
+pub const PLAIN: [PlainTable; 6] = [
+    PlainTable {
+        name: "aid_posts",
+        columns: &[
+            ("id", Col::Text),
+            ("data", Col::Text),
+            ("state", Col::Text),
+            ("key_hash", Col::Text),
+            ("digest", Col::Text),
+            ("commune", Col::OptText),
+            ("received_at", Col::Int),
+            ("expires", Col::Int),
+            ("was_published", Col::Bool),
+            ("rev", Col::Int),
+        ],
+    },
+    PlainTable {
+        name: "aid_threads",
+        columns: &[
+            ("id", Col::Text),
+            ("post_id", Col::Text),
+            ("answerer", Col::Text),
+            ("author_contact", Col::OptText),
+            ("answerer_contact", Col::OptText),
+            ("created_at", Col::Int),
+        ],
+    },
+    PlainTable {
+        name: "aid_messages",
+        columns: &[
+            ("id", Col::Text),
+            ("thread_id", Col::Text),
+            ("from_author", Col::Bool),
+            ("text", Col::Text),
+            ("at", Col::Int),
+            ("rev", Col::Int),
+        ],
+    },
+    PlainTable {
+        name: "aid_abuse",
+        columns: &[
+            ("post_id", Col::Text),
+            ("reporter", Col::Text),
+            ("reason", Col::Text),
+            ("at", Col::Int),
+        ],
+    },
+    PlainTable {
+        name: "aid_blocked",
+        columns: &[
+            ("key_hash", Col::Text),
+            ("post_id", Col::Text),
+            ("actor", Col::Text),
+            ("at", Col::Int),
+        ],
+    },
+    PlainTable {
+        name: "aid_publish_first",
+        columns: &[("commune", Col::Text)],
+    },
+];
+
+/// One cell of a [`PlainTable`]'s row.
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Text(String),
+    Bool(bool),
+}
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snapshot {
@@ -48,6 +145,8 @@ pub struct Snapshot {
     pub secrets: Vec<SecretRow>,
     pub measures: Vec<VersionRow>,
     pub advice: Vec<VersionRow>,
+    /// The [`PLAIN`] tables' rows, by table name.
+    pub plain: std::collections::BTreeMap<&'static str, Vec<Vec<Cell>>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -200,7 +299,15 @@ impl Snapshot {
             self.measures.len(),
             self.advice.len(),
         ];
-        TABLES.into_iter().zip(rows).collect()
+        let plain = PLAIN
+            .iter()
+            .map(|t| (t.name, self.plain_rows(t.name).len()));
+        TABLES.into_iter().zip(rows).chain(plain).collect()
+    }
+
+    /// A [`PLAIN`] table's rows (none when it has none).
+    pub fn plain_rows(&self, table: &str) -> &[Vec<Cell>] {
+        self.plain.get(table).map_or(&[], Vec::as_slice)
     }
 
     /// Whether there is nothing in it at all.
@@ -227,6 +334,10 @@ impl Snapshot {
         for rows in [&mut self.measures, &mut self.advice] {
             rows.sort_by(|a, b| (&a.id, a.version).cmp(&(&b.id, b.version)));
         }
+        for rows in self.plain.values_mut() {
+            rows.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        }
+        self.plain.retain(|_, rows| !rows.is_empty());
         for s in &mut self.staff {
             s.created_at = micros(s.created_at);
         }
