@@ -77,6 +77,7 @@ err-too-many =
     { $what ->
         [login] Too many login attempts from this address: wait a little and try again.
         [report] Too many reports from this address: wait a little and try again.
+        [aid] Too many posts or messages from this device or address: wait a little and try again.
        *[read] Too many requests from this address: wait a little and try again.
     }
 err-credentials = Wrong username or password.
@@ -256,3 +257,5 @@ aid-message-clash = Another message already has this id, or this conversation is
 aid-post-not-found = This post is not published (any more): it cannot be answered or reported.
 aid-thread-not-found = No such conversation for this device.
 aid-own-post = This is your own post: you cannot answer it.
+aid-no-post = No post with this id was sent from this device.
+err-no-aid-post = No mutual-aid post with id "{ $id }".

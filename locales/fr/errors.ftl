@@ -77,6 +77,7 @@ err-too-many =
     { $what ->
         [login] Trop de tentatives de connexion depuis cette adresse : patientez un peu et réessayez.
         [report] Trop de signalements depuis cette adresse : patientez un peu et réessayez.
+        [aid] Trop d'annonces ou de messages depuis cet appareil ou cette adresse : patientez un peu et réessayez.
        *[read] Trop de demandes depuis cette adresse : patientez un peu et réessayez.
     }
 err-credentials = Identifiant ou mot de passe incorrect.
@@ -256,3 +257,5 @@ aid-message-clash = Un autre message a déjà cet identifiant, ou cette conversa
 aid-post-not-found = Cette annonce n'est pas (ou plus) publiée : on ne peut ni y répondre ni la signaler.
 aid-thread-not-found = Aucune conversation de ce type pour cet appareil.
 aid-own-post = C'est votre propre annonce : vous ne pouvez pas y répondre.
+aid-no-post = Aucune annonce avec cet identifiant n'a été envoyée depuis cet appareil.
+err-no-aid-post = Aucune annonce d'entraide avec l'identifiant « { $id } ».

@@ -77,6 +77,7 @@ err-too-many =
     { $what ->
         [login] Troppi tentativi di accesso da questo indirizzo: attendete un po' e riprovate.
         [report] Troppe segnalazioni da questo indirizzo: attendete un po' e riprovate.
+        [aid] Troppi annunci o messaggi da questo dispositivo o indirizzo: attendete un po' e riprovate.
        *[read] Troppe richieste da questo indirizzo: attendete un po' e riprovate.
     }
 err-credentials = Nome utente o password errati.
@@ -256,3 +257,5 @@ aid-message-clash = Un altro messaggio ha già questo identificativo, oppure que
 aid-post-not-found = Questo annuncio non è (più) pubblicato: non si può rispondere né segnalarlo.
 aid-thread-not-found = Nessuna conversazione di questo tipo per questo dispositivo.
 aid-own-post = È il suo annuncio: non può rispondervi.
+aid-no-post = Nessun annuncio con questo identificativo è stato inviato da questo dispositivo.
+err-no-aid-post = Nessun annuncio di aiuto reciproco con l'identificativo «{ $id }».

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod advice;
+mod aid;
 mod alerts;
 mod api;
 mod areas;

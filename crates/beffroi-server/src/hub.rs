@@ -308,6 +308,17 @@ impl Hub {
         let _ = self.reports.send(ReportNews {
             id: Arc::from(id),
             public,
+            aid: false,
+        });
+    }
+
+    /// Tells the streams of the device whose posting key hashes to
+    /// `key_hash` that one of its mutual-aid conversations changed.
+    pub fn announce_aid(&self, key_hash: &str) {
+        let _ = self.reports.send(ReportNews {
+            id: Arc::from(key_hash),
+            public: false,
+            aid: true,
         });
     }
 
@@ -331,16 +342,19 @@ impl Hub {
 
     /// Follows the status of `ids` (reports whose secrets the device showed)
     /// and of `public` (reports of public categories the device follows
-    /// without a secret: a private one among them is never announced).
+    /// without a secret: a private one among them is never announced), and
+    /// the mutual-aid conversations of the posting key hashing to `aid`.
     pub fn watch_reports(
         &self,
         ids: std::collections::HashSet<String>,
         public: std::collections::HashSet<String>,
+        aid: Option<String>,
     ) -> ReportWatch {
         ReportWatch {
             rx: self.reports.subscribe(),
             ids,
             public,
+            aid,
         }
     }
 
@@ -561,20 +575,26 @@ impl MeasureWatch {
 /// A report's status changed.
 #[derive(Debug, Clone)]
 pub struct ReportNews {
+    /// The report's id, or (`aid`) a posting key's hash.
     id: Arc<str>,
     /// Its category is public (anyone may follow it).
     public: bool,
+    /// A mutual-aid conversation of that key changed.
+    aid: bool,
 }
 
 /// The reports one device follows. Each change is an `event: report` whose
 /// data names the report (`{"id": …}`), nothing more: the device fetches the
 /// new status (with its secret, or its public view). After a lag, `{}` asks
-/// it to refresh them all.
+/// it to refresh them all. A change in one of the device's mutual-aid
+/// conversations is an `event: aid` with no data (`{}`): the device reads
+/// its inbox.
 #[derive(Debug)]
 pub struct ReportWatch {
     rx: broadcast::Receiver<ReportNews>,
     ids: std::collections::HashSet<String>,
     public: std::collections::HashSet<String>,
+    aid: Option<String>,
 }
 
 impl ReportWatch {
@@ -582,6 +602,11 @@ impl ReportWatch {
     pub async fn next(&mut self) -> Option<axum::body::Bytes> {
         loop {
             match self.rx.recv().await {
+                Ok(news) if news.aid => {
+                    if self.aid.as_deref() == Some(&*news.id) {
+                        return Some(axum::body::Bytes::from_static(b"event: aid\ndata: {}\n\n"));
+                    }
+                }
                 Ok(news)
                     if self.ids.contains(&*news.id)
                         || (news.public && self.public.contains(&*news.id)) =>
@@ -591,9 +616,11 @@ impl ReportWatch {
                 }
                 Ok(_) => {}
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    return Some(axum::body::Bytes::from_static(
-                        b"event: report\ndata: {}\n\n",
-                    ));
+                    return Some(axum::body::Bytes::from_static(if self.aid.is_some() {
+                        b"event: report\ndata: {}\n\nevent: aid\ndata: {}\n\n"
+                    } else {
+                        b"event: report\ndata: {}\n\n"
+                    }));
                 }
                 Err(broadcast::error::RecvError::Closed) => return None,
             }

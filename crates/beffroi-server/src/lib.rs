@@ -207,6 +207,12 @@ pub struct AppState {
     /// Reports filed by each signed-in staff member (field agents), from
     /// anywhere: a stolen or looping token cannot flood the reports.
     pub staff_report_limiter: Arc<limits::AccountLimiter>,
+    /// Mutual-aid writes (posts, messages, abuse reports) per client address.
+    pub aid_address_limiter: Arc<limits::Limiter>,
+    /// Mutual-aid posts per device (posting key hash).
+    pub aid_post_limiter: Arc<limits::AccountLimiter>,
+    /// Mutual-aid messages, contacts and abuse reports per device.
+    pub aid_write_limiter: Arc<limits::AccountLimiter>,
     /// The bound on password checks running at once.
     pub password_checks: Arc<auth::PasswordChecks>,
     /// Submissions with photos being received at once, overall and per address.
@@ -299,6 +305,20 @@ impl AppState {
             staff_report_limiter: Arc::new(limits::per_account(
                 settings.staff_report_burst,
                 settings.staff_report_interval,
+            )),
+            // Mutual aid, from one address (many phones may share it): 60
+            // writes at once, then one every 2 seconds…
+            aid_address_limiter: Arc::new(limits::per_address(
+                60,
+                std::time::Duration::from_secs(2),
+            )),
+            // … from one device: 5 posts, then one every 10 minutes (a
+            // neighbour posts a few offers, not a catalogue) …
+            aid_post_limiter: Arc::new(limits::per_account(5, std::time::Duration::from_secs(600))),
+            // … and 30 messages or reports, then one every 10 seconds.
+            aid_write_limiter: Arc::new(limits::per_account(
+                30,
+                std::time::Duration::from_secs(10),
             )),
             password_checks: Arc::new(auth::PasswordChecks::for_this_machine()),
             uploads: Arc::new(tokio::sync::Semaphore::new(MAX_UPLOADS)),
@@ -469,8 +489,9 @@ pub async fn serve(
 pub const PUSH_SUBSCRIPTION_LIFE: time::Duration = time::Duration::days(30);
 
 /// Every minute, forgets the addresses and accounts whose budget is full
-/// again, so the limiters stay as small as the current traffic; every hour,
-/// the push subscriptions whose devices fell silent.
+/// again, so the limiters stay as small as the current traffic, and ends
+/// the mutual-aid posts past their end; every hour, the push subscriptions
+/// whose devices fell silent.
 async fn prune_limiters(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(60));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -496,6 +517,22 @@ async fn prune_limiters(state: AppState) {
         limits::prune(&state.push_limiter);
         limits::prune(&state.account_limiter);
         limits::prune(&state.staff_report_limiter);
+        limits::prune(&state.aid_address_limiter);
+        limits::prune(&state.aid_post_limiter);
+        limits::prune(&state.aid_write_limiter);
+        // Mutual-aid posts past their end leave the public list (devices
+        // hide them at their end already): every minute, once for all.
+        if state.store.leads_jobs() {
+            match state
+                .store
+                .expire_aid(time::OffsetDateTime::now_utc())
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "mutual-aid posts ended"),
+                Err(e) => tracing::warn!(error = %e, "cannot end mutual-aid posts"),
+            }
+        }
     }
 }
 

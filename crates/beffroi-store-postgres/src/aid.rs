@@ -111,6 +111,19 @@ async fn side(tx: &Tx<'_>, thread: &str, key_hash: &str) -> Result<Option<bool>,
     }))
 }
 
+/// The key hashes of a thread's author and answerer.
+async fn sides(tx: &Tx<'_>, thread: &str) -> Result<[String; 2], StoreError> {
+    let r = tx
+        .query_one(
+            "SELECT p.key_hash, t.answerer FROM aid_threads t
+             JOIN aid_posts p ON p.id = t.post_id WHERE t.id = $1",
+            &[&thread],
+        )
+        .await
+        .map_err(db)?;
+    Ok([r.get(0), r.get(1)])
+}
+
 impl PgStore {
     /// A read-committed transaction holding the cursor lock.
     async fn aid_tx<'a>(client: &'a mut deadpool_postgres::Object) -> Result<Tx<'a>, StoreError> {
@@ -456,8 +469,9 @@ impl PgStore {
         )
         .await
         .map_err(db)?;
+        let sides = sides(&tx, &m.thread).await?;
         tx.commit().await.map_err(db)?;
-        Ok(AidSent::New)
+        Ok(AidSent::New { sides })
     }
 
     pub(crate) async fn share_aid(
@@ -465,13 +479,13 @@ impl PgStore {
         thread: &str,
         key_hash: &str,
         contact: Option<String>,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<[String; 2]>, StoreError> {
         let mut client = self.client().await?;
         let tx = Self::aid_tx(&mut client).await?;
         let column = match side(&tx, thread, key_hash).await? {
             Some(true) => "author_contact",
             Some(false) => "answerer_contact",
-            None => return Ok(false),
+            None => return Ok(None),
         };
         tx.execute(
             &format!("UPDATE aid_threads SET {column} = $2 WHERE id = $1"),
@@ -479,11 +493,9 @@ impl PgStore {
         )
         .await
         .map_err(db)?;
-        // Wakes the other side (a cursor it reads past).
-        let mut locked = true;
-        next_cursor(&tx, &mut locked).await?;
+        let sides = sides(&tx, thread).await?;
         tx.commit().await.map_err(db)?;
-        Ok(true)
+        Ok(Some(sides))
     }
 
     pub(crate) async fn inbox(

@@ -1193,7 +1193,7 @@ impl Store for PgStore {
         thread: String,
         key_hash: String,
         contact: Option<String>,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<[String; 2]>, StoreError> {
         self.share_aid(&thread, &key_hash, contact).await
     }
 

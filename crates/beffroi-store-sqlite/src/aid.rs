@@ -404,8 +404,19 @@ pub(crate) fn send(conn: &mut Connection, w: &AidMessageWrite) -> Result<AidSent
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![m.id, m.thread, from_author, m.text, secs(w.at), rev],
     )?;
+    let sides = sides(&tx, &m.thread)?;
     tx.commit()?;
-    Ok(AidSent::New)
+    Ok(AidSent::New { sides })
+}
+
+/// The key hashes of a thread's author and answerer.
+fn sides(tx: &Connection, thread: &str) -> Result<[String; 2], StoreError> {
+    Ok(tx.query_row(
+        "SELECT p.key_hash, t.answerer FROM aid_threads t
+         JOIN aid_posts p ON p.id = t.post_id WHERE t.id = ?1",
+        [thread],
+        |r| Ok([r.get(0)?, r.get(1)?]),
+    )?)
 }
 
 fn thread_post(tx: &Connection, thread: &str) -> Result<Option<String>, StoreError> {
@@ -445,21 +456,20 @@ pub(crate) fn share(
     thread: &str,
     key_hash: &str,
     contact: Option<&str>,
-) -> Result<bool, StoreError> {
+) -> Result<Option<[String; 2]>, StoreError> {
     let tx = conn.transaction()?;
     let column = match side(&tx, thread, key_hash)? {
         Some(true) => "author_contact",
         Some(false) => "answerer_contact",
-        None => return Ok(false),
+        None => return Ok(None),
     };
     tx.execute(
         &format!("UPDATE aid_threads SET {column} = ?2 WHERE id = ?1"),
         params![thread, contact],
     )?;
-    // Wakes the other side (a cursor it reads past).
-    next_cursor(&tx)?;
+    let sides = sides(&tx, thread)?;
     tx.commit()?;
-    Ok(true)
+    Ok(Some(sides))
 }
 
 pub(crate) fn inbox(

@@ -759,7 +759,7 @@ impl Store for SqliteStore {
         thread: String,
         key_hash: String,
         contact: Option<String>,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<[String; 2]>, StoreError> {
         self.call(move |conn| aid::share(conn, &thread, &key_hash, contact.as_deref()))
             .await
     }

@@ -91,9 +91,13 @@ pub struct AidMessageWrite {
 }
 
 /// What sending a message did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AidSent {
-    New,
+    /// Relayed; the key hashes of the thread's two sides (the post's
+    /// author, the resident who answered), to tell them.
+    New {
+        sides: [String; 2],
+    },
     /// The same message was relayed before.
     Again,
     /// Another message has this id, or the thread is another post's.

@@ -1640,7 +1640,9 @@ pub async fn aid(store: &dyn Store) {
             .send_aid_message(aid_message("m1", t, "a", "helper", "Je peux aider"))
             .await
             .unwrap(),
-        AidSent::New
+        AidSent::New {
+            sides: ["key-of-a".into(), "helper".into()]
+        }
     );
     assert_eq!(
         store
@@ -1661,7 +1663,9 @@ pub async fn aid(store: &dyn Store) {
             .send_aid_message(aid_message("m2", t, "a", "key-of-a", "Merci !"))
             .await
             .unwrap(),
-        AidSent::New
+        AidSent::New {
+            sides: ["key-of-a".into(), "helper".into()]
+        }
     );
     assert_eq!(
         store
@@ -1728,17 +1732,19 @@ pub async fn aid(store: &dyn Store) {
     );
 
     // Contacts cross only when both share.
-    assert!(
-        !store
+    assert_eq!(
+        store
             .share_aid_contact(t.into(), "stranger".into(), Some("06 00".into()))
             .await
-            .unwrap()
+            .unwrap(),
+        None
     );
-    assert!(
+    assert_eq!(
         store
             .share_aid_contact(t.into(), "helper".into(), Some("06 11 22 33 44".into()))
             .await
-            .unwrap()
+            .unwrap(),
+        Some(["key-of-a".into(), "helper".into()])
     );
     let thread = |inbox: AidInbox| inbox.threads.into_iter().next().unwrap();
     let seen = thread(

@@ -397,13 +397,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<aid::AidSent, StoreError>;
 
     /// Sets (or, `None`, takes back) the contact the device shares in a
-    /// thread it is a side of. `false`: no such thread for that device.
+    /// thread it is a side of; the key hashes of the two sides (see
+    /// [`aid::AidSent::New`]). `None`: no such thread for that device.
     async fn share_aid_contact(
         &self,
         thread: String,
         key_hash: String,
         contact: Option<String>,
-    ) -> Result<bool, StoreError>;
+    ) -> Result<Option<[String; 2]>, StoreError>;
 
     /// What a device's key sees: its posts, its threads, and their
     /// messages after `since` (at most `limit`).

@@ -492,8 +492,14 @@ impl LiveStream {
             .map(str::to_owned)
             .take(MAX_FOLLOWED)
             .collect();
-        let reports = (!followed.is_empty() || !public.is_empty())
-            .then(|| state.hub.watch_reports(followed, public));
+        // A device that posts or answers in mutual aid: told when one of
+        // its conversations changes (its key in a header, never in a URL).
+        let aid = headers
+            .get(super::aid::KEY_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|k| super::aid::key_hash(k.trim()));
+        let reports = (!followed.is_empty() || !public.is_empty() || aid.is_some())
+            .then(|| state.hub.watch_reports(followed, public, aid));
         let sub = Subscription::new(
             state.hub.clone(),
             state.store.clone(),

@@ -2,6 +2,7 @@
 //! annotations; [`api_router`] merges them under `/api/v1`.
 
 pub mod advice;
+pub mod aid;
 pub mod alerts;
 pub mod auth;
 pub mod communes;
@@ -97,6 +98,18 @@ pub fn api_router() -> OpenApiRouter<AppState> {
                 .layer(DefaultBodyLimit::max(ADVICE_MAX_BYTES)),
         )
         .routes(routes!(advice::preview).layer(DefaultBodyLimit::max(ADVICE_MAX_BYTES)))
+        .routes(routes!(aid::post, aid::changes))
+        .routes(routes!(aid::withdraw))
+        .routes(routes!(aid::abuse))
+        .routes(routes!(aid::message))
+        .routes(routes!(aid::share))
+        .routes(routes!(aid::inbox))
+        .routes(routes!(aid::list))
+        .routes(routes!(aid::approve))
+        .routes(routes!(aid::hide))
+        .routes(routes!(aid::block))
+        .routes(routes!(aid::publish_first))
+        .routes(routes!(aid::set_publish_first))
         .routes(routes!(webpush::key))
         .routes(routes!(webpush::subscribe, webpush::unsubscribe))
 }
