@@ -36,6 +36,8 @@ pub const EVENT_RULES: &str = "rules-changed";
 /// The town hall's advice pages changed (already synced): the window reads
 /// them again if it shows them (`advice_pages`).
 pub const EVENT_ADVICE: &str = "advice-changed";
+/// Mutual aid changed: this device's posts, conversations or outbox.
+pub const EVENT_AID: &str = "aid-changed";
 
 /// Built once in `setup`, shared by every command.
 #[derive(Debug, Clone)]
@@ -83,6 +85,7 @@ pub fn listen(handle: &tauri::AppHandle, client: &Arc<Client>) {
                     let event = match what {
                         beffroi_client::Content::Rules => EVENT_RULES,
                         beffroi_client::Content::Advice => EVENT_ADVICE,
+                        beffroi_client::Content::Aid => EVENT_AID,
                     };
                     let _ = rules.emit(event, ());
                 },

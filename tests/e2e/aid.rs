@@ -517,3 +517,138 @@ async fn bad_posts_are_refused_clearly_and_nothing_is_kept() {
     }
     assert_eq!(statuses, [201, 201, 201, 201, 429]);
 }
+
+/// Devices: an offer written offline is queued, sent once when the town
+/// hall answers, moderated, then seen by a second device only after
+/// approval, nearest first beside the town hall's initiatives; answers
+/// reach the author's device live; a withdrawn post leaves the second
+/// device at its next sync.
+#[tokio::test]
+async fn devices_queue_offline_and_browse_by_distance() {
+    use beffroi_client::reports::OutboxState;
+    use beffroi_domain::aid::{AidPlace, AidSide, AidState, NewAidPost};
+    use beffroi_domain::{Lang, place::Position};
+
+    let mut th = town_hall().await;
+    let editor = th.staff_with_role("e.martin", Role::Editor).await;
+    let author = beffroi_tests::resident(&th.url);
+    let neighbour = beffroi_tests::resident(&th.url);
+    author.client.sync().await.unwrap();
+    neighbour.client.sync().await.unwrap();
+
+    // Offline: the post waits on the device.
+    th.stop().await;
+    let id = uuid::Uuid::now_v7().to_string();
+    let new = NewAidPost {
+        id: id.clone(),
+        side: AidSide::Request,
+        kind: AidKind::Meals,
+        text: "Repas pour mon voisin de 90 ans, le midi".into(),
+        when: "cette semaine".into(),
+        place: AidPlace {
+            near: Some(Position {
+                lat: DOOR.0,
+                lon: DOOR.1,
+            }),
+            ..AidPlace::default()
+        },
+        expires: None,
+        lang: Lang::Fr,
+    };
+    let shown = author.client.post_aid(new.clone()).unwrap();
+    assert_ne!(
+        shown.near, new.place.near,
+        "shown rounded, even before it is sent"
+    );
+    assert!(author.client.sync().await.is_err(), "the town hall is away");
+    let mine = author.client.aid_mine().unwrap();
+    assert_eq!(mine.outbox.len(), 1);
+    assert_eq!(mine.outbox[0].state, OutboxState::Queued);
+    // A bad post is refused on the device, in the resident's language, and
+    // nothing is queued.
+    let mut bad = new.clone();
+    bad.id = uuid::Uuid::now_v7().to_string();
+    bad.place.address = Some("12 rue de France".into());
+    assert!(author.client.post_aid(bad).is_err());
+    assert_eq!(author.client.aid_mine().unwrap().outbox.len(), 1);
+
+    // Back online: sent once (a second sync sends nothing more).
+    th.restart().await;
+    author.client.sync().await.unwrap();
+    author.client.sync().await.unwrap();
+    let mine = author.client.aid_mine().unwrap();
+    assert!(mine.outbox.is_empty(), "{:?}", mine.outbox);
+    assert_eq!(mine.posts.len(), 1);
+    assert_eq!(mine.posts[0].state, AidState::Pending);
+    let queue = th.staff_json("/admin/aid?state=pending", &editor).await;
+    assert_eq!(queue.as_array().unwrap().len(), 1, "kept once: {queue}");
+
+    // The neighbour sees nothing until it is approved.
+    let near = Position {
+        lat: 43.70,
+        lon: 7.28,
+    };
+    let now = chrono::Utc::now().fixed_offset();
+    neighbour.client.sync().await.unwrap();
+    assert!(
+        neighbour
+            .client
+            .aid_nearby(near, Some(AidKind::Meals), &now)
+            .unwrap()
+            .is_empty()
+    );
+    th.send(
+        Method::POST,
+        &format!("/admin/aid/{id}/approve"),
+        &editor,
+        None,
+        "fr",
+    )
+    .await;
+    let report = neighbour.client.sync().await.unwrap();
+    assert_eq!(report.aid_changed, 1);
+    let list = neighbour.client.aid_nearby(near, None, &now).unwrap();
+    let posts: Vec<&str> = list
+        .iter()
+        .filter_map(|l| l.post.as_ref().map(|p| p.id.as_str()))
+        .collect();
+    assert_eq!(posts, [id.as_str()]);
+    let distances: Vec<f64> = list.iter().filter_map(|l| l.distance_m).collect();
+    assert!(
+        distances.windows(2).all(|w| w[0] <= w[1]),
+        "nearest first: {distances:?}"
+    );
+    assert!(!list[0].mine);
+
+    // The neighbour answers; the author's device reads it.
+    let thread = neighbour
+        .client
+        .write_aid(&id, None, "Je peux apporter un repas chaud demain")
+        .unwrap();
+    neighbour.client.sync().await.unwrap();
+    author.client.sync().await.unwrap();
+    let mine = author.client.aid_mine().unwrap();
+    assert_eq!(mine.conversations.len(), 1);
+    assert_eq!(mine.conversations[0].thread.id, thread);
+    assert_eq!(
+        mine.conversations[0].messages[0].text,
+        "Je peux apporter un repas chaud demain"
+    );
+    assert_eq!(mine.posts[0].state, AidState::Published);
+
+    // Withdrawn by its author, it leaves the neighbour's device.
+    author.client.withdraw_aid(&id).unwrap();
+    author.client.sync().await.unwrap();
+    neighbour.client.sync().await.unwrap();
+    assert!(
+        neighbour
+            .client
+            .aid_nearby(near, Some(AidKind::Meals), &now)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        author.client.aid_mine().unwrap().posts[0].state,
+        AidState::Withdrawn
+    );
+}

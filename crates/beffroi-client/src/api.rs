@@ -174,6 +174,50 @@ impl ApiClient {
         self.get(&format!("/api/v1/reports/{id}/public"), &[]).await
     }
 
+    /// Sends a mutual-aid request with this device's posting key; any
+    /// success is success (the server answers the same for a repeat).
+    pub async fn aid_send<T: serde::Serialize + ?Sized>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        key: &str,
+        body: Option<&T>,
+    ) -> Result<(), ClientError> {
+        let offline = |e: reqwest::Error| ClientError::Offline {
+            server: self.base.clone(),
+            reason: root_cause(&e),
+        };
+        let mut request = self
+            .http
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .header(crate::aid::KEY_HEADER, key)
+            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag());
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let resp = request.send().await.map_err(offline)?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let body = resp.text().await.map_err(offline)?;
+        Err(ClientError::from_body(status.as_u16(), &body, &self.base))
+    }
+
+    /// This device's mutual-aid posts, conversations and messages after `since`.
+    pub async fn aid_inbox(
+        &self,
+        key: &str,
+        since: Cursor,
+    ) -> Result<beffroi_domain::aid::AidInbox, ClientError> {
+        let request = self
+            .http
+            .get(format!("{}/api/v1/aid/inbox", self.base))
+            .query(&[("since", since.0.to_string())])
+            .header(crate::aid::KEY_HEADER, key);
+        self.send(request, "/api/v1/aid/inbox").await
+    }
+
     /// Whether a Beffroi server answers here, and the territory it serves.
     pub async fn health(&self) -> Result<beffroi_domain::api::Health, ClientError> {
         self.get("/healthz", &[]).await
@@ -194,6 +238,7 @@ impl ApiClient {
         communes: &[beffroi_domain::InseeCode],
         reports: &[(String, String)],
         public_reports: &[String],
+        aid_key: Option<&str>,
     ) -> Result<reqwest::Response, ClientError> {
         let offline = |e: reqwest::Error| ClientError::Offline {
             server: self.base.clone(),
@@ -206,8 +251,12 @@ impl ApiClient {
             .build()
             .map_err(offline)?;
         let communes: Vec<&str> = communes.iter().map(|c| c.as_str()).collect();
-        let resp = http
-            .get(format!("{}/api/v1/alerts/stream", self.base))
+        let mut request = http.get(format!("{}/api/v1/alerts/stream", self.base));
+        if let Some(key) = aid_key {
+            // Told when one of its mutual-aid conversations changes.
+            request = request.header(crate::aid::KEY_HEADER, key);
+        }
+        let resp = request
             .query(&[("communes", communes.join(","))])
             .header("last-event-id", since.0.to_string())
             .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())

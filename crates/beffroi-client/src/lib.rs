@@ -10,9 +10,11 @@
 //! - [`reports`]: the outbox of reports filed on this device;
 //! - [`places`]: the places a resident follows, and which alerts reach them;
 //! - [`measures`]: the rules in force, and which apply to the resident's places;
+//! - [`aid`]: mutual aid: neighbours' posts offline, the outbox, conversations;
 //! - [`photos`]: photos prepared on the device (upright, ≤ 2048 px, no metadata);
 //! - [`i18n`]: Fluent messages read from the same `locales/` as the UI.
 
+pub mod aid;
 pub mod alerts;
 pub mod api;
 pub mod directory;
@@ -245,6 +247,9 @@ pub struct SyncReport {
     /// Advice pages added, changed or withdrawn by this sync.
     #[serde(default)]
     pub advice_changed: u32,
+    /// Mutual-aid posts published, changed or gone by this sync.
+    #[serde(default)]
+    pub aid_changed: u32,
 }
 
 /// What of the town hall's, besides alerts and reports, changed while
@@ -255,6 +260,8 @@ pub enum Content {
     Rules,
     /// The advice pages.
     Advice,
+    /// Mutual aid: this device's conversations or posts.
+    Aid,
 }
 
 /// The resident core over one data directory.
@@ -544,6 +551,9 @@ impl Client {
         map.tiles = map.tiles.filter(|t| t.check().is_ok());
         self.store.set_meta(MAP_SETTINGS, &map)?;
         self.send_reports(api).await?;
+        // Sent before the pull: the inbox then says where they stand.
+        self.send_aid(api).await?;
+        let (aid_changed, aid_removed) = self.pull_aid(api).await?;
         self.refresh_reports(api, None).await?;
         self.refresh_followed_public(api, None).await?;
         let total = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
@@ -560,6 +570,7 @@ impl Client {
             measures_changed,
             measures_removed,
             advice_changed: advice_changed + advice_removed,
+            aid_changed: aid_changed + aid_removed,
         })
     }
 
@@ -1352,6 +1363,8 @@ impl Client {
                 if report.advice_changed > 0 {
                     on_content(Content::Advice);
                 }
+                // The outbox was sent and the inbox read.
+                on_content(Content::Aid);
                 // Every alert of the territory: which concern the resident is
                 // decided here, so the server never learns their places.
                 let followed = self.store.followed_reports()?;
@@ -1363,7 +1376,13 @@ impl Client {
                     .collect();
                 let mut previous = self.store.alerts_cursor()?;
                 let resp = api
-                    .alert_stream(previous, &[], &followed, &followed_public)
+                    .alert_stream(
+                        previous,
+                        &[],
+                        &followed,
+                        &followed_public,
+                        self.store.aid_key_made()?.as_deref(),
+                    )
                     .await?;
                 on_status(true);
                 backoff = std::time::Duration::from_millis(500);
@@ -1397,6 +1416,12 @@ impl Client {
                         if pulled != (0, 0) {
                             on_content(Content::Rules);
                         }
+                        continue;
+                    }
+                    if event.event == "aid" {
+                        // A conversation changed: read the inbox.
+                        self.pull_aid_inbox(&api).await?;
+                        on_content(Content::Aid);
                         continue;
                     }
                     if event.event == "advice" {

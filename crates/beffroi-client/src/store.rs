@@ -33,6 +33,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/0014_measures.sql")),
         M::up(include_str!("store/0015_places_producers.sql")),
         M::up(include_str!("store/0016_advice.sql")),
+        M::up(include_str!("store/0017_aid.sql")),
     ])
 });
 
@@ -65,6 +66,12 @@ pub(crate) mod keys {
     /// Set after the first pull of the measures: later changes are news.
     pub const MEASURES_SYNCED: &str = "measures.synced";
     pub const ADVICE_CURSOR: &str = "cursor.advice";
+    pub const AID_CURSOR: &str = "cursor.aid";
+    /// This device's mutual-aid posting key (see `aid`).
+    pub const AID_KEY: &str = "aid.key";
+    /// The last inbox read (its posts and threads).
+    pub const AID_INBOX: &str = "aid.inbox";
+    pub const AID_INBOX_CURSOR: &str = "cursor.aid_inbox";
     /// The town hall's public keys this device trusts (pinned at first sync).
     pub const ALERT_KEYS: &str = "alerts.keys";
     pub const SETTINGS: &str = "settings";
@@ -245,7 +252,7 @@ impl Store {
 
     /// Applies a page of a document table's changes (`id`, `data` as JSON)
     /// and its cursor under `cursor_key`, atomically.
-    fn apply_documents<T: serde::Serialize>(
+    pub(crate) fn apply_documents<T: serde::Serialize>(
         &self,
         table: &'static str,
         cursor_key: &str,
@@ -275,7 +282,7 @@ impl Store {
     }
 
     /// Every document of a table, by id.
-    fn documents<T: serde::de::DeserializeOwned>(
+    pub(crate) fn documents<T: serde::de::DeserializeOwned>(
         &self,
         table: &'static str,
     ) -> Result<Vec<T>, StoreError> {
