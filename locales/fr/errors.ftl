@@ -259,3 +259,5 @@ aid-thread-not-found = Aucune conversation de ce type pour cet appareil.
 aid-own-post = C'est votre propre annonce : vous ne pouvez pas y répondre.
 aid-no-post = Aucune annonce avec cet identifiant n'a été envoyée depuis cet appareil.
 err-no-aid-post = Aucune annonce d'entraide avec l'identifiant « { $id } ».
+aid-thread-closed = Cette conversation est close (par l'un de vous, ou son annonce n'est plus publiée) : plus de messages.
+aid-post-full = Cette annonce a déjà reçu beaucoup de réponses : la mairie n'en transmet plus.

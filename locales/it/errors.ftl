@@ -259,3 +259,5 @@ aid-thread-not-found = Nessuna conversazione di questo tipo per questo dispositi
 aid-own-post = È il suo annuncio: non può rispondervi.
 aid-no-post = Nessun annuncio con questo identificativo è stato inviato da questo dispositivo.
 err-no-aid-post = Nessun annuncio di aiuto reciproco con l'identificativo «{ $id }».
+aid-thread-closed = Questa conversazione è chiusa (da uno di voi, o il suo annuncio non è più pubblicato): niente più messaggi.
+aid-post-full = Questo annuncio ha già ricevuto molte risposte: il municipio non ne inoltra altre.

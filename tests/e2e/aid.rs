@@ -304,6 +304,21 @@ async fn neighbours_post_staff_moderate_and_answers_cross_without_contacts() {
     assert!(inbox_b["threads"].as_array().unwrap().is_empty());
     assert_private("a stranger's inbox", &text, &["06 98", "voisine@", "mardi"]);
 
+    // The author closes the conversation: no more messages either way.
+    assert_eq!(
+        a.send(Method::DELETE, &format!("/aid/threads/{THREAD}"), None)
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    let late = json!({
+        "id": "0193a000-0000-7000-8000-0000000000d5", "thread": THREAD, "post": POST_A,
+        "text": "Et jeudi ?"
+    });
+    let (status, text) = c.send(Method::POST, "/aid/messages", Some(late)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(text.contains("close"), "{text}");
+
     // Every public read, scanned.
     for path in ["/aid/posts?since=0", "/directory", "/communes"] {
         let text = reqwest::get(th.api(path))

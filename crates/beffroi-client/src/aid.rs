@@ -47,6 +47,9 @@ pub enum AidRequest {
         post: String,
         reason: String,
     },
+    Close {
+        thread: String,
+    },
 }
 
 impl AidRequest {
@@ -58,6 +61,7 @@ impl AidRequest {
             AidRequest::Message { message } => format!("message:{}", message.id),
             AidRequest::Contact { thread, .. } => format!("contact:{thread}"),
             AidRequest::Abuse { post, .. } => format!("abuse:{post}"),
+            AidRequest::Close { thread } => format!("close:{thread}"),
         }
     }
 }
@@ -376,15 +380,21 @@ impl Client {
         Ok(())
     }
 
-    /// Queues a message: an answer to a post (a new thread when `thread`
-    /// is `None`), or a reply in a thread. Returns the thread's id.
+    /// Queues a message: an answer to a post (in this device's one
+    /// conversation about it, opened by the first answer, when `thread` is
+    /// `None`), or a reply in a thread. Returns the thread's id.
     pub fn write_aid(
         &self,
         post: &str,
         thread: Option<&str>,
         text: &str,
     ) -> Result<String, ClientError> {
-        let thread = thread.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
+        let thread = match thread {
+            Some(thread) => thread.to_owned(),
+            None => self
+                .answering(post)?
+                .unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
+        };
         let message = NewAidMessage {
             id: uuid::Uuid::now_v7().to_string(),
             thread: thread.clone(),
@@ -397,6 +407,31 @@ impl Client {
         self.store.aid_key()?;
         self.store.queue_aid(&AidRequest::Message { message })?;
         Ok(thread)
+    }
+
+    /// The thread this device opened about `post`, known at the town hall
+    /// or still in the outbox.
+    fn answering(&self, post: &str) -> Result<Option<String>, ClientError> {
+        let (inbox, _) = self.store.aid_inbox()?;
+        if let Some(t) = inbox.threads.iter().find(|t| !t.author && t.post == post) {
+            return Ok(Some(t.id.clone()));
+        }
+        Ok(self
+            .store
+            .aid_outbox()?
+            .into_iter()
+            .find_map(|q| match q.request {
+                AidRequest::Message { message } if message.post == post => Some(message.thread),
+                _ => None,
+            }))
+    }
+
+    /// Closes a conversation: no more messages either way.
+    pub fn close_aid_thread(&self, thread: &str) -> Result<(), ClientError> {
+        self.store.queue_aid(&AidRequest::Close {
+            thread: thread.to_owned(),
+        })?;
+        Ok(())
     }
 
     /// Shares this device's contact in a thread (`None`: takes it back).
@@ -464,6 +499,15 @@ impl Client {
                         &format!("/aid/threads/{thread}/contact"),
                         &key,
                         Some(&serde_json::json!({ "contact": contact })),
+                    )
+                    .await
+                }
+                AidRequest::Close { thread } => {
+                    api.aid_send::<()>(
+                        reqwest::Method::DELETE,
+                        &format!("/aid/threads/{thread}"),
+                        &key,
+                        None,
                     )
                     .await
                 }

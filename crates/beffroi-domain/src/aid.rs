@@ -490,6 +490,8 @@ pub struct AidThread {
     pub they_share: bool,
     /// The other side's contact: only once both chose to share.
     pub their_contact: Option<String>,
+    /// Closed by one side: no more messages either way.
+    pub closed: bool,
 }
 
 /// What a device's key sees of mutual aid beyond the public posts: its own
@@ -540,9 +542,9 @@ fn check_text(text: &str, max: usize) -> Result<(), AidError> {
 }
 
 /// Whether a text gives what reads as a contact: an email address, or a
-/// phone number (9 to 15 digits in a run, spaces, dots, dashes and a
-/// leading `+` allowed between them, as `06 12 34 56 78`, `+39 333 1234567`
-/// or `0612345678` are written). Contacts cross only when both sides
+/// phone number (9 digits or more in a run, any number of spaces, dots,
+/// dashes, slashes, brackets and `+` between them, as `06 12 34 56 78`,
+/// `06/12/34/56/78`, `+39 333 1234567` or `0612345678` are written). Contacts cross only when both sides
 /// choose to, never through a post or a message.
 pub fn looks_like_contact(text: &str) -> bool {
     let email = text
@@ -560,19 +562,14 @@ pub fn looks_like_contact(text: &str) -> bool {
         return true;
     }
     let mut digits = 0;
-    let mut previous_separator = false;
     for c in text.chars() {
         if c.is_ascii_digit() {
             digits += 1;
-            previous_separator = false;
             if digits >= 9 {
                 return true;
             }
-        } else if matches!(c, ' ' | '.' | '-' | '+' | '(' | ')') && !previous_separator {
-            previous_separator = true;
-        } else {
+        } else if !(c.is_whitespace() || matches!(c, '.' | '-' | '+' | '(' | ')' | '/')) {
             digits = 0;
-            previous_separator = false;
         }
     }
     false
@@ -688,12 +685,15 @@ mod tests {
             "+39 333 1234567",
             "0612345678",
             "06.12.34.56.78",
+            "06  12  34  56  78",
+            "06/12/34/56/78",
             "écrivez à marie.dupont@example.fr.",
             "jean@orange.fr",
         ] {
             assert!(looks_like_contact(text), "{text}");
         }
         for text in [
+            "Du 20/03 au 27/03",
             "Du 20/03/2020 au 27/03/2020",
             "le 20.03.2020 à 10 h",
             "2 fois par semaine, 3 enfants",

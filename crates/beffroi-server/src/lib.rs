@@ -209,6 +209,8 @@ pub struct AppState {
     pub staff_report_limiter: Arc<limits::AccountLimiter>,
     /// Mutual-aid writes (posts, messages, abuse reports) per client address.
     pub aid_address_limiter: Arc<limits::Limiter>,
+    /// Mutual-aid posts per client address (keys cost nothing to make).
+    pub aid_post_address_limiter: Arc<limits::Limiter>,
     /// Mutual-aid posts per device (posting key hash).
     pub aid_post_limiter: Arc<limits::AccountLimiter>,
     /// Mutual-aid messages, contacts and abuse reports per device.
@@ -311,6 +313,12 @@ impl AppState {
             aid_address_limiter: Arc::new(limits::per_address(
                 60,
                 std::time::Duration::from_secs(2),
+            )),
+            // … of which posts: 20, then one a minute (the moderation
+            // queue's bound against a device making new keys) …
+            aid_post_address_limiter: Arc::new(limits::per_address(
+                20,
+                std::time::Duration::from_secs(60),
             )),
             // … from one device: 5 posts, then one every 10 minutes (a
             // neighbour posts a few offers, not a catalogue) …
@@ -518,6 +526,7 @@ async fn prune_limiters(state: AppState) {
         limits::prune(&state.account_limiter);
         limits::prune(&state.staff_report_limiter);
         limits::prune(&state.aid_address_limiter);
+        limits::prune(&state.aid_post_address_limiter);
         limits::prune(&state.aid_post_limiter);
         limits::prune(&state.aid_write_limiter);
         // Mutual-aid posts past their end leave the public list (devices

@@ -20,14 +20,17 @@ CREATE INDEX aid_posts_key ON aid_posts (key_hash);
 CREATE INDEX aid_posts_live ON aid_posts (state, expires);
 
 -- A conversation about a post between its author and one resident, and
--- the contacts each chose to share (shown to the other only when both did).
+-- the contacts each chose to share (shown to the other only when both did);
+-- one per post and answering device; `closed` by either side: no more messages.
 CREATE TABLE aid_threads (
     id               text PRIMARY KEY,
     post_id          text NOT NULL REFERENCES aid_posts (id),
     answerer         text NOT NULL,
     author_contact   text,
     answerer_contact text,
-    created_at       bigint NOT NULL
+    created_at       bigint NOT NULL,
+    closed           boolean NOT NULL DEFAULT false,
+    UNIQUE (post_id, answerer)
 );
 CREATE INDEX aid_threads_answerer ON aid_threads (answerer);
 CREATE INDEX aid_threads_post ON aid_threads (post_id);

@@ -1,5 +1,5 @@
 //! Mutual aid in PostgreSQL (see `beffroi_store::aid` for what each call
-//! does). Every write takes the cursor lock first, in a read-committed
+//! does). Every write takes the cursor lock first (`aid_tx`), in a read-committed
 //! transaction, and reads after it: aid writes are few, and under the lock
 //! two devices sending the same post or message at once cannot both keep
 //! it, nor a moderation and a withdrawal both apply to the state each read.
@@ -7,12 +7,13 @@
 use beffroi_domain::aid::{
     AidInbox, AidMessage, AidPost, AidState, AidThread, OwnAidPost, StaffAidPost,
 };
+use beffroi_domain::msg;
 use beffroi_domain::sync::Change;
 use beffroi_domain::{Cursor, SyncPage};
 use beffroi_store::StoreError;
 use beffroi_store::aid::{
-    AidAction, AidMessageWrite, AidSent, AidSubmission, AidSubmitted, decode_post, encode_post,
-    fingerprint, secs, state_of, time_of, transition,
+    AidAction, AidMessageWrite, AidSent, AidSubmission, AidSubmitted, MAX_THREADS, decode_post,
+    encode_post, fingerprint, now_secs, secs, state_of, time_of, transition,
 };
 use deadpool_postgres::GenericClient;
 use deadpool_postgres::Transaction;
@@ -109,6 +110,19 @@ async fn side(tx: &Tx<'_>, thread: &str, key_hash: &str) -> Result<Option<bool>,
             None
         }
     }))
+}
+
+/// Whether a thread is open: not closed, its post still published.
+async fn open(tx: &Tx<'_>, thread: &str) -> Result<bool, StoreError> {
+    Ok(tx
+        .query_one(
+            "SELECT NOT t.closed AND p.state = 'published' FROM aid_threads t
+             JOIN aid_posts p ON p.id = t.post_id WHERE t.id = $1",
+            &[&thread],
+        )
+        .await
+        .map_err(db)?
+        .get(0))
 }
 
 /// The key hashes of a thread's author and answerer.
@@ -229,10 +243,11 @@ impl PgStore {
         {
             return Ok(None);
         }
-        if let Some(to) = transition(state_of(id, row.get(1))?, action)? {
-            let mut post = decode_post(id, row.get(0))?;
+        let mut post = decode_post(id, row.get(0))?;
+        let now = now_secs();
+        if let Some(to) = transition(state_of(id, row.get(1))?, action, post.expires, now)? {
             if to == AidState::Published && !row.get::<_, bool>(3) {
-                post.published_at = crate::now();
+                post.published_at = now;
             }
             set_state(&tx, &post, to).await?;
             if let Some(name) = action.audit() {
@@ -265,7 +280,7 @@ impl PgStore {
             tx.execute(
                 "INSERT INTO aid_blocked (key_hash, post_id, actor, at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (key_hash) DO NOTHING",
-                &[&key_hash, &id, &actor, &secs(crate::now())],
+                &[&key_hash, &id, &actor, &secs(now_secs())],
             )
             .await
             .map_err(db)?;
@@ -331,7 +346,8 @@ impl PgStore {
                 &format!(
                     "SELECT {STAFF_COLUMNS} FROM aid_posts p
                      WHERE $1::text IS NULL OR state = $1
-                     ORDER BY received_at DESC, id LIMIT $2"
+                     ORDER BY CASE WHEN $1 = 'pending' THEN received_at ELSE -received_at END, id
+                     LIMIT $2"
                 ),
                 &[&state.map(AidState::as_str), &i64::from(limit)],
             )
@@ -349,6 +365,19 @@ impl PgStore {
         now: time::OffsetDateTime,
     ) -> Result<u64, StoreError> {
         let mut client = self.client().await?;
+        // Every minute: the cursor lock (alerts take it too) only when a
+        // post has ended.
+        let any = client
+            .query_opt(
+                "SELECT 1 FROM aid_posts
+                 WHERE state IN ('pending', 'published') AND expires <= $1 LIMIT 1",
+                &[&secs(now)],
+            )
+            .await
+            .map_err(db)?;
+        if any.is_none() {
+            return Ok(0);
+        }
         let tx = Self::aid_tx(&mut client).await?;
         let ended = tx
             .query(
@@ -372,21 +401,12 @@ impl PgStore {
         reason: &str,
         at: time::OffsetDateTime,
     ) -> Result<Option<bool>, StoreError> {
-        let client = self.client().await?;
-        // One statement: the post must be published when the report lands.
-        let n = client
-            .execute(
-                "INSERT INTO aid_abuse (post_id, reporter, reason, at)
-                 SELECT id, $2, $3, $4 FROM aid_posts WHERE id = $1 AND state = 'published'
-                 ON CONFLICT (post_id, reporter) DO NOTHING",
-                &[&id, &reporter, &reason, &secs(at)],
-            )
-            .await
-            .map_err(db)?;
-        if n > 0 {
-            return Ok(Some(true));
+        let mut client = self.client().await?;
+        let tx = Self::aid_tx(&mut client).await?;
+        if blocked(&tx, reporter).await? {
+            return Err(StoreError::Conflict(msg!("aid-key-blocked")));
         }
-        let published = client
+        let published = tx
             .query_opt(
                 "SELECT 1 FROM aid_posts WHERE id = $1 AND state = 'published'",
                 &[&id],
@@ -394,7 +414,19 @@ impl PgStore {
             .await
             .map_err(db)?
             .is_some();
-        Ok(published.then_some(false))
+        if !published {
+            return Ok(None);
+        }
+        let n = tx
+            .execute(
+                "INSERT INTO aid_abuse (post_id, reporter, reason, at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (post_id, reporter) DO NOTHING",
+                &[&id, &reporter, &reason, &secs(at)],
+            )
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(Some(n > 0))
     }
 
     pub(crate) async fn send_aid(&self, w: AidMessageWrite) -> Result<AidSent, StoreError> {
@@ -433,6 +465,7 @@ impl PgStore {
         let from_author = match post {
             Some(post) if post != m.post => return Ok(AidSent::Clash),
             Some(_) => match side(&tx, &m.thread, &w.key_hash).await? {
+                Some(_) if !open(&tx, &m.thread).await? => return Ok(AidSent::Closed),
                 Some(author) => author,
                 None => return Ok(AidSent::NotFound),
             },
@@ -449,6 +482,21 @@ impl PgStore {
                     None => return Ok(AidSent::NotFound),
                     Some(author) if author == w.key_hash => return Ok(AidSent::OwnPost),
                     Some(_) => {}
+                }
+                let r = tx
+                    .query_one(
+                        "SELECT count(*), coalesce(bool_or(answerer = $2), false)
+                         FROM aid_threads WHERE post_id = $1",
+                        &[&m.post, &w.key_hash],
+                    )
+                    .await
+                    .map_err(db)?;
+                if r.get::<_, bool>(1) {
+                    // One conversation per post and answering device.
+                    return Ok(AidSent::Clash);
+                }
+                if r.get::<_, i64>(0) >= MAX_THREADS {
+                    return Ok(AidSent::Full);
                 }
                 tx.execute(
                     "INSERT INTO aid_threads (id, post_id, answerer, created_at)
@@ -487,9 +535,36 @@ impl PgStore {
             Some(false) => "answerer_contact",
             None => return Ok(None),
         };
+        if blocked(&tx, key_hash).await? {
+            return Err(StoreError::Conflict(msg!("aid-key-blocked")));
+        }
+        if contact.is_some() && !open(&tx, thread).await? {
+            return Err(StoreError::Conflict(msg!("aid-thread-closed")));
+        }
         tx.execute(
             &format!("UPDATE aid_threads SET {column} = $2 WHERE id = $1"),
             &[&thread, &contact],
+        )
+        .await
+        .map_err(db)?;
+        let sides = sides(&tx, thread).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(Some(sides))
+    }
+
+    pub(crate) async fn close_thread(
+        &self,
+        thread: &str,
+        key_hash: &str,
+    ) -> Result<Option<[String; 2]>, StoreError> {
+        let mut client = self.client().await?;
+        let tx = Self::aid_tx(&mut client).await?;
+        if side(&tx, thread, key_hash).await?.is_none() {
+            return Ok(None);
+        }
+        tx.execute(
+            "UPDATE aid_threads SET closed = true WHERE id = $1",
+            &[&thread],
         )
         .await
         .map_err(db)?;
@@ -524,10 +599,11 @@ impl PgStore {
             .collect::<Result<_, StoreError>>()?;
         let threads = client
             .query(
-                "SELECT t.id, t.post_id, p.key_hash = $1, t.author_contact, t.answerer_contact
+                "SELECT t.id, t.post_id, p.key_hash = $1, t.author_contact, t.answerer_contact,
+                        t.closed
                  FROM aid_threads t JOIN aid_posts p ON p.id = t.post_id
                  WHERE t.answerer = $1 OR p.key_hash = $1
-                 ORDER BY t.created_at, t.id LIMIT 500",
+                 ORDER BY t.created_at DESC, t.id LIMIT 500",
                 &[&key_hash],
             )
             .await
@@ -547,6 +623,7 @@ impl PgStore {
                     they_share: theirs.is_some(),
                     their_contact: theirs.filter(|_| mine.is_some()),
                     my_contact: mine,
+                    closed: r.get(5),
                 }
             })
             .collect();
@@ -602,7 +679,7 @@ impl PgStore {
         actor: &str,
     ) -> Result<(), StoreError> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(db)?;
+        let tx = Self::aid_tx(&mut client).await?;
         let changed = if on {
             tx.execute(
                 "INSERT INTO aid_publish_first (commune) VALUES ($1) ON CONFLICT DO NOTHING",

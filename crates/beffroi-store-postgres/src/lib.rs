@@ -1197,6 +1197,14 @@ impl Store for PgStore {
         self.share_aid(&thread, &key_hash, contact).await
     }
 
+    async fn close_aid_thread(
+        &self,
+        thread: String,
+        key_hash: String,
+    ) -> Result<Option<[String; 2]>, StoreError> {
+        self.close_thread(&thread, &key_hash).await
+    }
+
     async fn aid_inbox(
         &self,
         key_hash: String,

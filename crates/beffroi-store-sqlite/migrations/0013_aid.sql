@@ -19,14 +19,17 @@ CREATE INDEX aid_posts_key ON aid_posts (key_hash);
 CREATE INDEX aid_posts_live ON aid_posts (state, expires);
 
 -- A conversation about a post between its author and one resident, and
--- the contacts each chose to share (shown to the other only when both did).
+-- the contacts each chose to share (shown to the other only when both did);
+-- one per post and answering device; `closed` by either side: no more messages.
 CREATE TABLE aid_threads (
     id               TEXT PRIMARY KEY,
     post_id          TEXT NOT NULL REFERENCES aid_posts (id),
     answerer         TEXT NOT NULL,
     author_contact   TEXT,
     answerer_contact TEXT,
-    created_at       INTEGER NOT NULL
+    created_at       INTEGER NOT NULL,
+    closed           INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (post_id, answerer)
 ) STRICT;
 CREATE INDEX aid_threads_answerer ON aid_threads (answerer);
 CREATE INDEX aid_threads_post ON aid_threads (post_id);

@@ -3,12 +3,13 @@
 use beffroi_domain::aid::{
     AidInbox, AidMessage, AidPost, AidState, AidThread, OwnAidPost, StaffAidPost,
 };
+use beffroi_domain::msg;
 use beffroi_domain::sync::Change;
 use beffroi_domain::{Cursor, SyncPage};
 use beffroi_store::StoreError;
 use beffroi_store::aid::{
-    AidAction, AidMessageWrite, AidSent, AidSubmission, AidSubmitted, decode_post, encode_post,
-    fingerprint, secs, state_of, time_of, transition,
+    AidAction, AidMessageWrite, AidSent, AidSubmission, AidSubmitted, MAX_THREADS, decode_post,
+    encode_post, fingerprint, secs, state_of, time_of, transition,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -182,8 +183,8 @@ pub(crate) fn moderate(
     {
         return Ok(None);
     }
-    if let Some(to) = transition(state_of(id, &state)?, action)? {
-        let mut post = decode_post(id, &data)?;
+    let mut post = decode_post(id, &data)?;
+    if let Some(to) = transition(state_of(id, &state)?, action, post.expires, now)? {
         if to == AidState::Published && !was_published {
             // Its publication is when the public first sees it.
             post.published_at = now;
@@ -283,7 +284,8 @@ pub(crate) fn list(
         "SELECT id, data, state, key_hash, received_at,
                 EXISTS (SELECT 1 FROM aid_blocked b WHERE b.key_hash = p.key_hash)
          FROM aid_posts p WHERE ?1 IS NULL OR state = ?1
-         ORDER BY received_at DESC, id LIMIT ?2",
+         ORDER BY CASE WHEN ?1 = 'pending' THEN received_at ELSE -received_at END, id
+         LIMIT ?2",
     )?;
     let rows: Vec<(String, String, String, String, i64, bool)> = stmt
         .query_map(params![state.map(AidState::as_str), limit], |r| {
@@ -329,6 +331,9 @@ pub(crate) fn report_abuse(
     at: time::OffsetDateTime,
 ) -> Result<Option<bool>, StoreError> {
     let tx = conn.transaction()?;
+    if blocked(&tx, reporter)? {
+        return Err(StoreError::Conflict(msg!("aid-key-blocked")));
+    }
     let published = tx
         .query_row(
             "SELECT 1 FROM aid_posts WHERE id = ?1 AND state = 'published'",
@@ -375,6 +380,7 @@ pub(crate) fn send(conn: &mut Connection, w: &AidMessageWrite) -> Result<AidSent
     let from_author = match thread_post(&tx, &m.thread)? {
         Some(post) if post != m.post => return Ok(AidSent::Clash),
         Some(_) => match side(&tx, &m.thread, &w.key_hash)? {
+            Some(_) if !open(&tx, &m.thread)? => return Ok(AidSent::Closed),
             Some(author) => author,
             None => return Ok(AidSent::NotFound),
         },
@@ -390,6 +396,19 @@ pub(crate) fn send(conn: &mut Connection, w: &AidMessageWrite) -> Result<AidSent
                 None => return Ok(AidSent::NotFound),
                 Some(author) if author == w.key_hash => return Ok(AidSent::OwnPost),
                 Some(_) => {}
+            }
+            let (threads, mine): (i64, bool) = tx.query_row(
+                "SELECT count(*), coalesce(max(answerer = ?2), 0) FROM aid_threads
+                 WHERE post_id = ?1",
+                params![m.post, w.key_hash],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if mine {
+                // One conversation per post and answering device.
+                return Ok(AidSent::Clash);
+            }
+            if threads >= MAX_THREADS {
+                return Ok(AidSent::Full);
             }
             tx.execute(
                 "INSERT INTO aid_threads (id, post_id, answerer, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -416,6 +435,16 @@ fn sides(tx: &Connection, thread: &str) -> Result<[String; 2], StoreError> {
          JOIN aid_posts p ON p.id = t.post_id WHERE t.id = ?1",
         [thread],
         |r| Ok([r.get(0)?, r.get(1)?]),
+    )?)
+}
+
+/// Whether a thread is open: not closed, its post still published.
+fn open(tx: &Connection, thread: &str) -> Result<bool, StoreError> {
+    Ok(tx.query_row(
+        "SELECT NOT t.closed AND p.state = 'published' FROM aid_threads t
+         JOIN aid_posts p ON p.id = t.post_id WHERE t.id = ?1",
+        [thread],
+        |r| r.get(0),
     )?)
 }
 
@@ -463,10 +492,31 @@ pub(crate) fn share(
         Some(false) => "answerer_contact",
         None => return Ok(None),
     };
+    if blocked(&tx, key_hash)? {
+        return Err(StoreError::Conflict(msg!("aid-key-blocked")));
+    }
+    if contact.is_some() && !open(&tx, thread)? {
+        return Err(StoreError::Conflict(msg!("aid-thread-closed")));
+    }
     tx.execute(
         &format!("UPDATE aid_threads SET {column} = ?2 WHERE id = ?1"),
         params![thread, contact],
     )?;
+    let sides = sides(&tx, thread)?;
+    tx.commit()?;
+    Ok(Some(sides))
+}
+
+pub(crate) fn close(
+    conn: &mut Connection,
+    thread: &str,
+    key_hash: &str,
+) -> Result<Option<[String; 2]>, StoreError> {
+    let tx = conn.transaction()?;
+    if side(&tx, thread, key_hash)?.is_none() {
+        return Ok(None);
+    }
+    tx.execute("UPDATE aid_threads SET closed = 1 WHERE id = ?1", [thread])?;
     let sides = sides(&tx, thread)?;
     tx.commit()?;
     Ok(Some(sides))
@@ -503,10 +553,11 @@ pub(crate) fn inbox(
     let mut threads = Vec::new();
     {
         let mut stmt = conn.prepare_cached(
-            "SELECT t.id, t.post_id, p.key_hash = ?1, t.author_contact, t.answerer_contact
+            "SELECT t.id, t.post_id, p.key_hash = ?1, t.author_contact, t.answerer_contact,
+                    t.closed
              FROM aid_threads t JOIN aid_posts p ON p.id = t.post_id
              WHERE t.answerer = ?1 OR p.key_hash = ?1
-             ORDER BY t.created_at, t.id LIMIT 500",
+             ORDER BY t.created_at DESC, t.id LIMIT 500",
         )?;
         let rows = stmt.query_map([key_hash], |r| {
             Ok((
@@ -515,10 +566,11 @@ pub(crate) fn inbox(
                 r.get::<_, bool>(2)?,
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, Option<String>>(4)?,
+                r.get::<_, bool>(5)?,
             ))
         })?;
         for row in rows {
-            let (id, post, author, author_contact, answerer_contact) = row?;
+            let (id, post, author, author_contact, answerer_contact, closed) = row?;
             let (mine, theirs) = if author {
                 (author_contact, answerer_contact)
             } else {
@@ -531,6 +583,7 @@ pub(crate) fn inbox(
                 they_share: theirs.is_some(),
                 their_contact: theirs.filter(|_| mine.is_some()),
                 my_contact: mine,
+                closed,
             });
         }
     }

@@ -704,7 +704,7 @@ impl Store for SqliteStore {
         action: beffroi_store::aid::AidAction,
         actor: String,
     ) -> Result<Option<StaffAidPost>, StoreError> {
-        let now = OffsetDateTime::now_utc();
+        let now = beffroi_store::aid::now_secs();
         self.call(move |conn| aid::moderate(conn, &id, &action, &actor, now))
             .await
     }
@@ -761,6 +761,15 @@ impl Store for SqliteStore {
         contact: Option<String>,
     ) -> Result<Option<[String; 2]>, StoreError> {
         self.call(move |conn| aid::share(conn, &thread, &key_hash, contact.as_deref()))
+            .await
+    }
+
+    async fn close_aid_thread(
+        &self,
+        thread: String,
+        key_hash: String,
+    ) -> Result<Option<[String; 2]>, StoreError> {
+        self.call(move |conn| aid::close(conn, &thread, &key_hash))
             .await
     }
 

@@ -60,12 +60,19 @@ impl AidAction {
     }
 }
 
-/// What `action` makes of a post in `state`: `None` when it changes
-/// nothing (approving a published post), a conflict when it cannot apply
-/// (approving a withdrawn one).
-pub fn transition(state: AidState, action: &AidAction) -> Result<Option<AidState>, StoreError> {
+/// What `action` makes at `now` of a post in `state` ending at `expires`:
+/// `None` when it changes nothing (approving a published post), a conflict
+/// when it cannot apply (approving a withdrawn one). A post approved past
+/// its end is over, not published.
+pub fn transition(
+    state: AidState,
+    action: &AidAction,
+    expires: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Option<AidState>, StoreError> {
     use AidState::*;
     let to = match (action, state) {
+        (AidAction::Approve, Pending | Hidden) if expires <= now => Expired,
         (AidAction::Approve, Pending | Hidden) => Published,
         (AidAction::Hide, Pending | Published) => Hidden,
         (AidAction::Withdraw { .. }, Pending | Published | Hidden) => Withdrawn,
@@ -108,12 +115,26 @@ pub enum AidSent {
     /// One does not answer one's own post.
     OwnPost,
     Blocked,
+    /// The thread was closed by a side, or its post is no longer published.
+    Closed,
+    /// The post has [`MAX_THREADS`] conversations already.
+    Full,
 }
+
+/// The most conversations one post opens (a flood of answers from new
+/// keys cannot bury the real ones).
+pub const MAX_THREADS: i64 = 100;
 
 /// The first characters of a key hash staff see (enough to tell devices
 /// apart in one town hall, not to find the key).
 pub fn fingerprint(key_hash: &str) -> String {
     key_hash.chars().take(8).collect()
+}
+
+/// Now, to the second (what mutual aid's times keep, on every backend).
+pub fn now_secs() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(0).unwrap_or(now)
 }
 
 /// `t` as Unix seconds (how mutual aid's times are kept).
@@ -151,6 +172,9 @@ mod tests {
         let withdraw = AidAction::Withdraw {
             key_hash: "k".into(),
         };
+        let now = OffsetDateTime::now_utc();
+        let later = now + time::Duration::days(1);
+        let transition = |s, a: &AidAction| transition(s, a, later, now);
         let ok = |s, a: &AidAction| transition(s, a).ok().flatten();
         assert_eq!(ok(Pending, &AidAction::Approve), Some(Published));
         assert_eq!(ok(Hidden, &AidAction::Approve), Some(Published));
@@ -161,6 +185,10 @@ mod tests {
             Ok(None)
         ));
         assert!(matches!(transition(Expired, &withdraw), Ok(None)));
+        assert!(matches!(
+            super::transition(Pending, &AidAction::Approve, now, now),
+            Ok(Some(Expired))
+        ));
         for state in [Withdrawn, Expired] {
             assert!(matches!(
                 transition(state, &AidAction::Approve),

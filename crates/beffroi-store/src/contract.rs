@@ -1775,6 +1775,56 @@ pub async fn aid(store: &dyn Store) {
     );
     assert_eq!(seen.their_contact.as_deref(), Some("a@example.org"));
 
+    // One conversation per post and answering device.
+    let other = "44444444-4444-4444-8444-444444444444";
+    assert_eq!(
+        store
+            .send_aid_message(aid_message("m7", other, "a", "helper", "Encore moi"))
+            .await
+            .unwrap(),
+        AidSent::Clash
+    );
+    // Closed by a side: no more messages nor contacts, for either side.
+    assert_eq!(
+        store
+            .close_aid_thread(t.into(), "stranger".into())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .close_aid_thread(t.into(), "key-of-a".into())
+            .await
+            .unwrap(),
+        Some(["key-of-a".into(), "helper".into()])
+    );
+    assert_eq!(
+        store
+            .send_aid_message(aid_message("m8", t, "a", "helper", "Et pourtant"))
+            .await
+            .unwrap(),
+        AidSent::Closed
+    );
+    assert_eq!(
+        message_id(
+            store
+                .share_aid_contact(t.into(), "helper".into(), Some("06 00 00 00 00".into()))
+                .await
+                .unwrap_err()
+        ),
+        "aid-thread-closed"
+    );
+    assert!(
+        thread(
+            store
+                .aid_inbox("helper".into(), Cursor::START, 1)
+                .await
+                .unwrap()
+        )
+        .closed
+    );
+
     // Blocking the key of a hides a and refuses the key.
     assert_eq!(
         store
@@ -1803,6 +1853,21 @@ pub async fn aid(store: &dyn Store) {
             .await
             .unwrap(),
         AidSent::Blocked
+    );
+    assert_eq!(
+        message_id(
+            store
+                .report_aid_abuse(
+                    "b".into(),
+                    "key-of-a".into(),
+                    "x".into(),
+                    OffsetDateTime::now_utc()
+                )
+                .await
+                .unwrap_err()
+        ),
+        "aid-key-blocked",
+        "a blocked device reports nothing"
     );
     let (ids, gone, _) = aid_public(store, Cursor::START).await;
     assert!(ids.is_empty());

@@ -379,8 +379,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn expire_aid(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
 
     /// A device reports a published post as abusive, once per device
-    /// (`reporter`: its key hash). `None`: no such published post; else
-    /// whether this report is new.
+    /// (`reporter`: its key hash; a conflict when it is blocked). `None`:
+    /// no such published post; else whether this report is new.
     async fn report_aid_abuse(
         &self,
         id: String,
@@ -398,12 +398,21 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Sets (or, `None`, takes back) the contact the device shares in a
     /// thread it is a side of; the key hashes of the two sides (see
-    /// [`aid::AidSent::New`]). `None`: no such thread for that device.
+    /// [`aid::AidSent::New`]). `None`: no such thread for that device; a
+    /// conflict when the device is blocked or the thread closed.
     async fn share_aid_contact(
         &self,
         thread: String,
         key_hash: String,
         contact: Option<String>,
+    ) -> Result<Option<[String; 2]>, StoreError>;
+
+    /// Closes a thread the device is a side of: no more messages either
+    /// way. The key hashes of the two sides; `None`: no such thread for it.
+    async fn close_aid_thread(
+        &self,
+        thread: String,
+        key_hash: String,
     ) -> Result<Option<[String; 2]>, StoreError>;
 
     /// What a device's key sees: its posts, its threads, and their

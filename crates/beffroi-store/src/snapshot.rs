@@ -82,6 +82,7 @@ pub const PLAIN: [PlainTable; 6] = [
             ("author_contact", Col::OptText),
             ("answerer_contact", Col::OptText),
             ("created_at", Col::Int),
+            ("closed", Col::Bool),
         ],
     },
     PlainTable {

@@ -110,9 +110,13 @@ pub async fn post(
     Json(new): Json<NewAidPost>,
 ) -> Result<(StatusCode, JsonResponse<AidPosted>), ApiError> {
     limits::check(&state.aid_address_limiter, &peer, "aid")?;
-    let now = OffsetDateTime::now_utc();
-    let now = now.replace_nanosecond(0).unwrap_or(now);
+    let now = crate::store::aid::now_secs();
     new.validate(now).map_err(|e| invalid(&e))?;
+    // The exact point goes no further than this line: the commune and the
+    // digest are made from the rounded one (a cell across a border says no
+    // more than the cell; the digest cannot be searched for the door).
+    let mut new = new;
+    new.place.near = new.place.near.map(aid::round_point);
     let commune: InseeCode = match (&new.place.commune, &new.place.near) {
         (Some(code), _) => {
             crate::service::in_territory(&state, std::slice::from_ref(code), "invalid_aid").await?;
@@ -131,6 +135,7 @@ pub async fn post(
             })?,
         (None, None) => return Err(invalid(&aid::AidError::NoPlace)),
     };
+    limits::check(&state.aid_post_address_limiter, &peer, "aid")?;
     check_key(&state.aid_post_limiter, &key)?;
     let digest = hex(&Sha256::digest(
         serde_json::to_vec(&new).map_err(|e| ApiError::Internal(e.to_string()))?,
@@ -178,9 +183,14 @@ pub async fn changes(
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn withdraw(
     State(state): State<AppState>,
+    peer: Peer,
     key: AidKey,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    limits::check(&state.aid_address_limiter, &peer, "aid")?;
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(ApiError::NotFound(msg!("aid-no-post")));
+    }
     let action = AidAction::Withdraw { key_hash: key.0 };
     match state.store.moderate_aid(id, action, String::new()).await? {
         Some(_) => Ok(StatusCode::NO_CONTENT),
@@ -268,6 +278,8 @@ pub async fn message(
             msg!("aid-own-post"),
         )),
         AidSent::Blocked => Err(ApiError::Forbidden(msg!("aid-key-blocked"))),
+        AidSent::Closed => Err(ApiError::Conflict("aid_closed", msg!("aid-thread-closed"))),
+        AidSent::Full => Err(ApiError::Conflict("aid_full", msg!("aid-post-full"))),
     }
 }
 
@@ -316,6 +328,27 @@ pub async fn share(
     }
 }
 
+/// Closes a conversation (either side): no more messages either way. For
+/// an author who has found help, or is being pestered.
+#[utoipa::path(delete, path = "/aid/threads/{id}", tag = "aid",
+    params(("id" = String, Path), ("Beffroi-Aid-Key" = String, Header)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn close(
+    State(state): State<AppState>,
+    peer: Peer,
+    key: AidKey,
+    Path(thread): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    limits::check(&state.aid_address_limiter, &peer, "aid")?;
+    match state.store.close_aid_thread(thread, key.0).await? {
+        Some(sides) => {
+            announce(&state, &sides);
+            Ok(StatusCode::NO_CONTENT)
+        }
+        None => Err(ApiError::NotFound(msg!("aid-thread-not-found"))),
+    }
+}
+
 /// What this device's key sees: its own posts and their state, its
 /// conversations (the other side's contact once both share), and their
 /// messages after `since`.
@@ -326,13 +359,16 @@ pub async fn inbox(
     peer: Peer,
     key: AidKey,
     Query(q): Query<SinceQuery>,
-) -> Result<JsonResponse<AidInbox>, ApiError> {
+) -> Result<impl axum::response::IntoResponse, ApiError> {
     limits::check(&state.threads_limiter, &peer, "read")?;
-    Ok(JsonResponse(
-        state
-            .store
-            .aid_inbox(key.0, Cursor(q.since.unwrap_or(0)), page_limit(q.limit))
-            .await?,
+    let inbox = state
+        .store
+        .aid_inbox(key.0, Cursor(q.since.unwrap_or(0)), page_limit(q.limit))
+        .await?;
+    // Contacts: kept by no cache on the way.
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "no-store, private")],
+        JsonResponse(inbox),
     ))
 }
 

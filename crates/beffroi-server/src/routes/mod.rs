@@ -103,6 +103,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(aid::abuse))
         .routes(routes!(aid::message))
         .routes(routes!(aid::share))
+        .routes(routes!(aid::close))
         .routes(routes!(aid::inbox))
         .routes(routes!(aid::list))
         .routes(routes!(aid::approve))
