@@ -331,3 +331,34 @@ field-remove-label = Remove the button "{ $text }"
 reports-filed-by = Filed by
 reports-filed-by-staff = { $name } (town hall staff)
 reports-staff-badge = Staff
+
+# Mutual aid moderation.
+aid-console-intro = Residents' mutual-aid posts wait for your approval before they are published, except in communes set to publish at once. Only an approximate place is known; the device is named by a fingerprint only.
+aid-filter = Show
+aid-filter-all = All posts
+aid-queue-none = No post in this list.
+aid-received = Received { $date }
+aid-device = Device { $device }
+aid-blocked-badge = Device blocked
+aid-abuse = { $count ->
+    [one] 1 abuse report
+   *[other] { $count } abuse reports
+}
+aid-approve = Publish
+aid-hide = Hide
+aid-block = Block the device
+aid-unblock = Unblock the device
+aid-block-confirm = Block this device? It will no longer post, write or report, and its posts will be hidden.
+aid-approved = Post published.
+aid-hidden = Post hidden.
+aid-blocked = { $count ->
+    [one] Device blocked; 1 post hidden.
+   *[other] Device blocked; { $count } posts hidden.
+}
+aid-unblocked = Device unblocked.
+aid-publish-first-title = Publish at once
+aid-publish-first-help = In the communes ticked, posts are published as soon as they are sent and moderated after. For publishers only.
+aid-publish-first-saved = { $commune }: { $on ->
+    [yes] published at once.
+   *[no] moderated before publication.
+}

@@ -331,3 +331,34 @@ field-remove-label = Supprimer le bouton « { $text } »
 reports-filed-by = Déposé par
 reports-filed-by-staff = { $name } (agent de la mairie)
 reports-staff-badge = Agent
+
+# Mutual aid moderation.
+aid-console-intro = Les annonces d'entraide des habitants attendent votre accord avant d'être publiées, sauf dans les communes en publication directe. Seul un lieu approximatif est connu ; l'appareil n'est désigné que par une empreinte.
+aid-filter = Afficher
+aid-filter-all = Toutes les annonces
+aid-queue-none = Aucune annonce dans cette liste.
+aid-received = Reçue le { $date }
+aid-device = Appareil { $device }
+aid-blocked-badge = Appareil bloqué
+aid-abuse = { $count ->
+    [one] 1 signalement d'abus
+   *[other] { $count } signalements d'abus
+}
+aid-approve = Publier
+aid-hide = Masquer
+aid-block = Bloquer l'appareil
+aid-unblock = Débloquer l'appareil
+aid-block-confirm = Bloquer cet appareil ? Il ne pourra plus publier, écrire ni signaler, et ses annonces seront masquées.
+aid-approved = Annonce publiée.
+aid-hidden = Annonce masquée.
+aid-blocked = { $count ->
+    [one] Appareil bloqué ; 1 annonce masquée.
+   *[other] Appareil bloqué ; { $count } annonces masquées.
+}
+aid-unblocked = Appareil débloqué.
+aid-publish-first-title = Publication directe
+aid-publish-first-help = Dans les communes cochées, les annonces sont publiées dès leur envoi et modérées après. Réservé aux publicateurs.
+aid-publish-first-saved = { $commune } : { $on ->
+    [yes] publication directe.
+   *[no] modération avant publication.
+}

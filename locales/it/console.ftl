@@ -331,3 +331,34 @@ field-remove-label = Eliminare il pulsante «{ $text }»
 reports-filed-by = Inviata da
 reports-filed-by-staff = { $name } (personale del municipio)
 reports-staff-badge = Personale
+
+# Mutual aid moderation.
+aid-console-intro = Gli annunci di aiuto reciproco dei residenti attendono la tua approvazione prima di essere pubblicati, salvo nei comuni a pubblicazione diretta. È noto solo un luogo approssimativo; il dispositivo è indicato solo da un'impronta.
+aid-filter = Mostra
+aid-filter-all = Tutti gli annunci
+aid-queue-none = Nessun annuncio in questo elenco.
+aid-received = Ricevuto il { $date }
+aid-device = Dispositivo { $device }
+aid-blocked-badge = Dispositivo bloccato
+aid-abuse = { $count ->
+    [one] 1 segnalazione di abuso
+   *[other] { $count } segnalazioni di abuso
+}
+aid-approve = Pubblica
+aid-hide = Nascondi
+aid-block = Blocca il dispositivo
+aid-unblock = Sblocca il dispositivo
+aid-block-confirm = Bloccare questo dispositivo? Non potrà più pubblicare, scrivere né segnalare, e i suoi annunci saranno nascosti.
+aid-approved = Annuncio pubblicato.
+aid-hidden = Annuncio nascosto.
+aid-blocked = { $count ->
+    [one] Dispositivo bloccato; 1 annuncio nascosto.
+   *[other] Dispositivo bloccato; { $count } annunci nascosti.
+}
+aid-unblocked = Dispositivo sbloccato.
+aid-publish-first-title = Pubblicazione diretta
+aid-publish-first-help = Nei comuni spuntati, gli annunci sono pubblicati appena inviati e moderati dopo. Riservato ai pubblicatori.
+aid-publish-first-saved = { $commune }: { $on ->
+    [yes] pubblicazione diretta.
+   *[no] moderazione prima della pubblicazione.
+}

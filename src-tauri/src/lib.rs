@@ -243,6 +243,14 @@ pub fn run() {
             commands::rules::rules_in_force,
             commands::advice::advice_pages,
             commands::advice::advice_page,
+            commands::aid::aid_nearby,
+            commands::aid::aid_mine,
+            commands::aid::aid_post,
+            commands::aid::aid_withdraw,
+            commands::aid::aid_write,
+            commands::aid::aid_share,
+            commands::aid::aid_close,
+            commands::aid::aid_abuse,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

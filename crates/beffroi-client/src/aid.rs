@@ -545,6 +545,18 @@ impl Client {
         Ok(true)
     }
 
+    /// Sends the outbox and reads the inbox now (not a whole sync: what a
+    /// tap on "send" needs); offline, everything waits in the outbox.
+    pub async fn send_aid_now(&self) -> Result<(), ClientError> {
+        let _one_at_a_time = self.syncing.lock().await;
+        let settings = self.settings()?;
+        let server = settings.server_url.ok_or(ClientError::NoServer)?;
+        let api = ApiClient::new(&server)?.in_lang(settings.lang.unwrap_or_default());
+        self.send_aid(&api).await?;
+        self.pull_aid(&api).await?;
+        Ok(())
+    }
+
     /// Pulls the published posts after the stored cursor, and this device's
     /// inbox when it ever posted or wrote.
     pub(crate) async fn pull_aid(&self, api: &ApiClient) -> Result<(u32, u32), ClientError> {

@@ -1,6 +1,7 @@
 //! Tauri commands, one module per area. Each returns `Result<_, CommandError>`.
 
 pub mod advice;
+pub mod aid;
 pub mod alerts;
 pub mod communes;
 pub mod directory;

@@ -20,4 +20,8 @@ they_share: boolean,
 /**
  * The other side's contact: only once both chose to share.
  */
-their_contact: string | null, };
+their_contact: string | null, 
+/**
+ * Closed by one side: no more messages either way.
+ */
+closed: boolean, };

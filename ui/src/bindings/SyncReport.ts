@@ -47,4 +47,8 @@ measures_removed: number,
 /**
  * Advice pages added, changed or withdrawn by this sync.
  */
-advice_changed: number, };
+advice_changed: number, 
+/**
+ * Mutual-aid posts published, changed or gone by this sync.
+ */
+aid_changed: number, };

@@ -32,6 +32,8 @@ import type { Rule } from '../bindings/Rule';
 import type { ConfinementLevel } from '../bindings/ConfinementLevel';
 import type { MaskRule } from '../bindings/MaskRule';
 import type { SchoolStatus } from '../bindings/SchoolStatus';
+import type { StaffAidPost } from '../bindings/StaffAidPost';
+import type { AidState } from '../bindings/AidState';
 
 /** Shapes read and checked by the server, the communes they reach and the places they hold. */
 export type Reach = {
@@ -57,6 +59,8 @@ export type {
   MeasureVersion,
   Rule,
   SchoolStatus,
+  StaffAidPost,
+  AidState,
   ImportReport,
   LoginResponse,
   NotificationPreview,
@@ -214,6 +218,27 @@ export const api = {
   /** Markdown as residents will see it: HTML made safe by the server. */
   previewAdvice: (token: string, body: string) =>
     call<{ html: string }>('/admin/advice-preview', { method: 'POST', body: JSON.stringify({ body }) }, token),
+  /** Mutual-aid posts in one state (pending: the oldest first) or all. */
+  aidPosts: (token: string, state: AidState | null) =>
+    call<StaffAidPost[]>(`/admin/aid${state ? `?state=${state}` : ''}`, {}, token),
+  approveAid: (token: string, id: string) =>
+    call<StaffAidPost>(`/admin/aid/${encodeURIComponent(id)}/approve`, { method: 'POST' }, token),
+  hideAid: (token: string, id: string) =>
+    call<StaffAidPost>(`/admin/aid/${encodeURIComponent(id)}/hide`, { method: 'POST' }, token),
+  /** Blocks (or unblocks) the device that wrote a post; how many of its posts were hidden. */
+  blockAid: (token: string, id: string, blocked: boolean) =>
+    call<{ hidden: number }>(
+      `/admin/aid/${encodeURIComponent(id)}/block`,
+      { method: 'PUT', body: JSON.stringify({ blocked }) },
+      token,
+    ),
+  aidPublishFirst: (token: string) => call<string[]>('/admin/aid/publish-first', {}, token),
+  setAidPublishFirst: (token: string, code: string, on: boolean) =>
+    call<void>(
+      `/admin/aid/publish-first/${encodeURIComponent(code)}`,
+      { method: 'PUT', body: JSON.stringify({ publish_first: on }) },
+      token,
+    ),
   importPlaces: (token: string, file: File) =>
     call<ImportReport>(
       '/admin/places/import',

@@ -7,9 +7,9 @@ export type Lang = (typeof LANGS)[number];
 export type Surface = 'app' | 'console' | 'web';
 /** The files each surface reads, its own first. */
 const FILES_OF: Record<Surface, string[]> = {
-  app: ['app', 'directory', 'alerts', 'reports', 'measures', 'advice'],
-  console: ['console', 'directory', 'alerts', 'measures', 'advice'],
-  web: ['web', 'app', 'directory', 'alerts', 'reports', 'measures', 'advice'],
+  app: ['app', 'directory', 'alerts', 'reports', 'measures', 'advice', 'aid'],
+  console: ['console', 'directory', 'alerts', 'measures', 'advice', 'aid'],
+  web: ['web', 'app', 'directory', 'alerts', 'reports', 'measures', 'advice', 'aid'],
 };
 export type Args = Record<string, FluentVariable>;
 
