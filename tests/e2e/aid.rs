@@ -576,6 +576,8 @@ async fn devices_queue_offline_and_browse_by_distance() {
         "shown rounded, even before it is sent"
     );
     assert!(author.client.sync().await.is_err(), "the town hall is away");
+    // (What the app does at once on "send": tried, kept for later.)
+    assert!(author.client.send_aid_now().await.is_err());
     let mine = author.client.aid_mine().unwrap();
     assert_eq!(mine.outbox.len(), 1);
     assert_eq!(mine.outbox[0].state, OutboxState::Queued);

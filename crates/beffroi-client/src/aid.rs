@@ -229,6 +229,15 @@ impl Store {
         Ok(())
     }
 
+    /// Back in the queue as it was (the town hall could not be reached).
+    fn aid_waiting_again(&self, seq: i64) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE aid_outbox SET state = 'queued' WHERE seq = ?1",
+            [seq],
+        )?;
+        Ok(())
+    }
+
     /// Back in the queue, not before 5 s × 2^(attempts − 1), at most 15 min.
     fn aid_retry(&self, seq: i64, reason: &str) -> Result<(), StoreError> {
         let conn = self.conn();
@@ -524,7 +533,9 @@ impl Client {
             match sent {
                 Ok(()) => self.store.aid_outcome(seq, None)?,
                 Err(e @ ClientError::Offline { .. }) => {
-                    self.store.aid_retry(seq, &e.to_string())?;
+                    // Nothing wrong with the request: sent at the next
+                    // connection, whenever it is.
+                    self.store.aid_waiting_again(seq)?;
                     return Err(e);
                 }
                 Err(ClientError::Server {

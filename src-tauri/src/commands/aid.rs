@@ -38,7 +38,10 @@ pub fn aid_mine(state: State<'_, AppState>) -> Result<AidMine, CommandError> {
 /// Posts an offer or a request (checked here: a refusal queues nothing);
 /// returns it as it will be shown (its point rounded).
 #[tauri::command]
-pub async fn aid_post(state: State<'_, AppState>, post: NewAidPost) -> Result<AidPost, CommandError> {
+pub async fn aid_post(
+    state: State<'_, AppState>,
+    post: NewAidPost,
+) -> Result<AidPost, CommandError> {
     let shown = state.client.post_aid(post)?;
     send(&state).await;
     Ok(shown)
@@ -73,7 +76,9 @@ pub async fn aid_share(
     thread: String,
     contact: Option<String>,
 ) -> Result<(), CommandError> {
-    state.client.share_aid_contact(&thread, contact.as_deref())?;
+    state
+        .client
+        .share_aid_contact(&thread, contact.as_deref())?;
     send(&state).await;
     Ok(())
 }

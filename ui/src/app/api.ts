@@ -29,6 +29,12 @@ import type { ReporterView } from '../bindings/ReporterView';
 import type { MapSettings } from '../bindings/MapSettings';
 import type { RulesAt } from '../bindings/RulesAt';
 import type { AdvicePage } from '../bindings/AdvicePage';
+import type { AidKind } from '../bindings/AidKind';
+import type { AidListing } from '../bindings/AidListing';
+import type { AidMine } from '../bindings/AidMine';
+import type { AidPost } from '../bindings/AidPost';
+import type { NewAidPost } from '../bindings/NewAidPost';
+import type { AidBackend } from './Aid.svelte';
 
 export type {
   AdvicePage,
@@ -152,4 +158,16 @@ export const api = {
   rulesInForce: () => invoke<RulesAt>('rules_in_force'),
   advicePages: () => invoke<AdvicePage[]>('advice_pages'),
   advicePage: (id: string) => invoke<AdvicePage>('advice_page', { id }),
+};
+
+/** Mutual aid through the desktop core (its outbox sends when it can). */
+export const aidBackend: AidBackend = {
+  nearby: (from: Position, kind: AidKind | null) => invoke<AidListing[]>('aid_nearby', { from, kind }),
+  mine: () => invoke<AidMine>('aid_mine'),
+  post: (post: NewAidPost) => invoke<AidPost>('aid_post', { post }),
+  withdraw: (id: string) => invoke<void>('aid_withdraw', { id }),
+  write: (post: string, thread: string | null, text: string) => invoke<string>('aid_write', { post, thread, text }),
+  share: (thread: string, contact: string | null) => invoke<void>('aid_share', { thread, contact }),
+  close: (thread: string) => invoke<void>('aid_close', { thread }),
+  abuse: (post: string, reason: string) => invoke<void>('aid_abuse', { post, reason }),
 };

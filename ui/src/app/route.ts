@@ -2,9 +2,9 @@
 // the system's back (the Android back button, a browser's back, a mouse's
 // back button) goes to the previous screen, as each screen's own "back" does.
 // `#/directory`, `#/directory/place/ID`, `#/alerts`, `#/alerts/THREAD`,
-// `#/reports`, `#/reports/new`, `#/communes`, `#/advice`, `#/advice/ID`, `#/settings`.
+// `#/reports`, `#/reports/new`, `#/communes`, `#/advice`, `#/advice/ID`, `#/aid`, `#/settings`.
 
-export type View = 'directory' | 'alerts' | 'reports' | 'communes' | 'advice';
+export type View = 'directory' | 'alerts' | 'reports' | 'communes' | 'advice' | 'aid';
 
 export interface Route {
   view: View;
@@ -38,6 +38,8 @@ export function toHash(r: Route): string {
       return '#/communes';
     case 'advice':
       return r.advice ? `#/advice/${enc(r.advice)}` : '#/advice';
+    case 'aid':
+      return '#/aid';
   }
 }
 
@@ -63,6 +65,8 @@ export function fromHash(hash: string): Route {
       return { ...HOME, view: 'communes' };
     case 'advice':
       return { ...HOME, view: 'advice', advice: second ? decode(second) : null };
+    case 'aid':
+      return { ...HOME, view: 'aid' };
     case 'directory':
       return { ...HOME, place: second === 'place' && third ? decode(third) : null };
     default:
