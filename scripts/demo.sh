@@ -32,6 +32,8 @@ done
 URL=$(sed -n 's/^listening on //p' "$LOG")
 # The demo directory is real OpenStreetMap data (Monaco borders the Métropole; ODbL).
 "$TARGET/debug/beffroi-server" import places data/osm-monaco-pois.geojson --data "$DATA/server" 2>/dev/null
+# Mutual-aid initiatives in the Métropole (examples written for the demo).
+"$TARGET/debug/beffroi-server" import places data/demo-initiatives.geojson --data "$DATA/server" 2>/dev/null
 CREDS=$(sed -n 's/.*staff account: //p' "$LOG")
 OPEN311=$(sed -n 's/^demo Open311 api_key=//p' "$LOG")
 

@@ -546,6 +546,24 @@ async fn devices_queue_offline_and_browse_by_distance() {
 
     let mut th = town_hall().await;
     let editor = th.staff_with_role("e.martin", Role::Editor).await;
+    // The town hall's own initiative, a directory entry of the mutual-aid kind.
+    let admin = th.staff_token().await;
+    let (status, food_bank) = th
+        .send(
+            Method::POST,
+            "/admin/places",
+            &admin,
+            Some(&json!({
+                "name": "Banque alimentaire du port", "category": "mutual_aid",
+                "address": {"housenumber": null, "street": null, "postcode": "06300", "city": "Nice", "country": "FR"},
+                "position": {"lat": 43.6985, "lon": 7.2840}, "phone": null, "website": null, "email": null,
+                "wheelchair": null, "opening_hours": "Tu,Th 14:00-17:00", "crisis": null, "delivery": null,
+                "takeaway": null, "drive_through": null, "last_checked": null
+            })),
+            "fr",
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{food_bank}");
     let author = beffroi_tests::resident(&th.url);
     let neighbour = beffroi_tests::resident(&th.url);
     author.client.sync().await.unwrap();
@@ -630,6 +648,12 @@ async fn devices_queue_offline_and_browse_by_distance() {
         .filter_map(|l| l.post.as_ref().map(|p| p.id.as_str()))
         .collect();
     assert_eq!(posts, [id.as_str()]);
+    // The initiative is in the same list, by its distance too.
+    let initiatives: Vec<&str> = list
+        .iter()
+        .filter_map(|l| l.initiative.as_ref().map(|r| r.place.name.as_str()))
+        .collect();
+    assert_eq!(initiatives, ["Banque alimentaire du port"]);
     let distances: Vec<f64> = list.iter().filter_map(|l| l.distance_m).collect();
     assert!(
         distances.windows(2).all(|w| w[0] <= w[1]),
