@@ -69,3 +69,5 @@ aid-their-contact = Their contact: { $contact }
 aid-close = Close the conversation
 aid-closed = Conversation closed.
 aid-chars = { $count } / { $max } characters
+aid-message-sent = Message sent: the town hall passes it on.
+aid-message-offline = Message kept on this device: it will go as soon as the town hall can be reached.

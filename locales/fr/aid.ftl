@@ -69,3 +69,5 @@ aid-their-contact = Son contact : { $contact }
 aid-close = Clore la conversation
 aid-closed = Conversation close.
 aid-chars = { $count } / { $max } caractères
+aid-message-sent = Message envoyé : la mairie le transmet.
+aid-message-offline = Message enregistré sur l'appareil : il partira dès que la mairie sera joignable.

@@ -69,3 +69,5 @@ aid-their-contact = Il suo contatto: { $contact }
 aid-close = Chiudi la conversazione
 aid-closed = Conversazione chiusa.
 aid-chars = { $count } / { $max } caratteri
+aid-message-sent = Messaggio inviato: il municipio lo inoltra.
+aid-message-offline = Messaggio salvato sul dispositivo: partirà appena il municipio sarà raggiungibile.

@@ -514,3 +514,68 @@ test("a phone reads the town hall's advice, opens a page from an alert, offline 
   await ctx.setOffline(false);
   await ctx.close();
 });
+
+test('a phone posts an offer offline, sent once when back; after moderation a neighbour reads it nearest first and answers; the author reads the answer', async () => {
+  const ctx = await phone('small');
+  const page = await ctx.newPage();
+  await chooseNice(page);
+  await page.locator('#nav-aid').click();
+  await page.locator('#aid-title').waitFor();
+  assert.equal(new URL(page.url()).hash, '#/aid');
+
+  // Offline: the offer waits in the page.
+  await ctx.setOffline(true);
+  await page.locator('#aid-new-kind').selectOption('company');
+  await page.locator('#aid-text').fill('Je téléphone volontiers aux personnes seules, en fin de journée');
+  await page.locator('#aid-publish').click();
+  await page.locator('#aid-notice', { hasText: "enregistrée sur l'appareil" }).waitFor();
+  const queued = page.locator('#aid-mine li[data-state="queued"]');
+  await queued.waitFor();
+  const id = await queued.getAttribute('data-id');
+  const token = await staffToken(f.hall);
+  const pending = async () =>
+    (await (await fetch(`${f.hall.url}/api/v1/admin/aid?state=pending`, { headers: { authorization: `Bearer ${token}` } })).json())
+      .filter((p) => p.post.id === id).length;
+  assert.equal(await pending(), 0);
+
+  // Back online: sent once, waiting for moderation.
+  await ctx.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await page.locator(`#aid-mine li[data-id="${id}"][data-state="pending"]`).waitFor({ timeout: 30000 });
+  assert.equal(await pending(), 1, 'exactly once');
+  // A bad one, online: refused at once, in French, nothing kept.
+  await page.locator('#aid-text').fill('Appelez-moi au 06 12 34 56 78');
+  await page.locator('#aid-publish').click();
+  await page.locator('#aid-error', { hasText: 'Partager mon contact' }).waitFor();
+
+  const approved = await fetch(`${f.hall.url}/api/v1/admin/aid/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  assert.equal(approved.status, 200);
+
+  // A neighbour's phone: the post, nearest first, and an answer.
+  const other = await phone('large');
+  const neighbour = await other.newPage();
+  await chooseNice(neighbour);
+  await neighbour.locator('#nav-aid').click();
+  const card = neighbour.locator(`#aid-list li[data-id="${id}"]`);
+  await card.waitFor();
+  // Placed by its commune only: said to be in Nice, with no distance to a centre.
+  assert.match(await card.innerText(), /Propose\s+Compagnie, appel\s+Nice\n/);
+  assert.doesNotMatch(await card.innerText(), / km/);
+  await card.getByRole('button', { name: 'Répondre' }).click();
+  await neighbour.locator(`#answer-${id}`).fill('Ma grand-mère serait contente, elle habite près du port');
+  await card.getByRole('button', { name: 'Envoyer' }).click();
+  await neighbour.locator('#aid-conversations li[data-thread]').waitFor();
+  assert.match(await neighbour.locator('#aid-notice').innerText(), /Message envoyé/);
+  assert.deepEqual(await phoneFaults(neighbour), []);
+  assert.deepEqual(await axeViolationsInPage(neighbour), []);
+  await neighbour.evaluate(() => window.scrollTo(0, 0));
+  await neighbour.screenshot({ path: join(screenshots, 'web-aid.png') });
+  await other.close();
+
+  // The author reads it (the screen asks again while it is open).
+  await page.locator('#aid-conversations li[data-thread]', { hasText: 'Ma grand-mère serait contente' }).waitFor({ timeout: 30000 });
+  await page.locator(`#aid-mine li[data-id="${id}"][data-state="published"]`).waitFor();
+  assert.deepEqual(await phoneFaults(page), []);
+  assert.deepEqual(await axeViolationsInPage(page), []);
+  await ctx.close();
+});
