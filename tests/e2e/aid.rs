@@ -319,9 +319,29 @@ async fn neighbours_post_staff_moderate_and_answers_cross_without_contacts() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(text.contains("close"), "{text}");
 
-    // Every public read, scanned.
-    for path in ["/aid/posts?since=0", "/directory", "/communes"] {
-        let text = reqwest::get(th.api(path))
+    // Every public read the API has (its OpenAPI document lists them all:
+    // each GET with no path parameter and no sign-in), scanned, and the
+    // public reads that take a list of communes.
+    let doc: Value = reqwest::get(th.api("/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut paths: Vec<String> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let Some(get) = item.get("get") else { continue };
+        if path.contains('{') || get.get("security").is_some() || path.contains("stream") {
+            continue;
+        }
+        paths.push(format!("{path}?since=0"));
+    }
+    assert!(paths.len() >= 15, "{paths:?}");
+    paths.push("/api/v1/advice/pages?communes=06088".into());
+    paths.push("/api/v1/measures/in-force?communes=06088".into());
+    paths.push("/api/v1/alerts/threads?communes=06088".into());
+    for path in &paths {
+        let text = reqwest::get(format!("{}{path}", th.url))
             .await
             .unwrap()
             .text()
@@ -330,7 +350,6 @@ async fn neighbours_post_staff_moderate_and_answers_cross_without_contacts() {
         assert_private(path, &text, &secrets);
         assert_private(path, &text, &["06 98 76 54 32", "voisine@example.org"]);
     }
-
     // Abuse: once per device; staff see the reasons.
     for _ in 0..2 {
         let (status, _) = b
