@@ -357,7 +357,7 @@ aid-blocked = { $count ->
 }
 aid-unblocked = Device unblocked.
 aid-publish-first-title = Publish at once
-aid-publish-first-help = In the communes ticked, posts are published as soon as they are sent and moderated after. For publishers only.
+aid-publish-first-help = In the communes ticked, posts are published as soon as they are sent and moderated after. For the publisher role only.
 aid-publish-first-saved = { $commune }: { $on ->
     [yes] published at once.
    *[no] moderated before publication.

@@ -357,7 +357,7 @@ aid-blocked = { $count ->
 }
 aid-unblocked = Appareil débloqué.
 aid-publish-first-title = Publication directe
-aid-publish-first-help = Dans les communes cochées, les annonces sont publiées dès leur envoi et modérées après. Réservé aux publicateurs.
+aid-publish-first-help = Dans les communes cochées, les annonces sont publiées dès leur envoi et modérées après. Réservé au rôle publication.
 aid-publish-first-saved = { $commune } : { $on ->
     [yes] publication directe.
    *[no] modération avant publication.

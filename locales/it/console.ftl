@@ -357,7 +357,7 @@ aid-blocked = { $count ->
 }
 aid-unblocked = Dispositivo sbloccato.
 aid-publish-first-title = Pubblicazione diretta
-aid-publish-first-help = Nei comuni spuntati, gli annunci sono pubblicati appena inviati e moderati dopo. Riservato ai pubblicatori.
+aid-publish-first-help = Nei comuni spuntati, gli annunci sono pubblicati appena inviati e moderati dopo. Riservato al ruolo pubblicazione.
 aid-publish-first-saved = { $commune }: { $on ->
     [yes] pubblicazione diretta.
    *[no] moderazione prima della pubblicazione.

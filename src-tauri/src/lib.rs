@@ -251,6 +251,7 @@ pub fn run() {
             commands::aid::aid_share,
             commands::aid::aid_close,
             commands::aid::aid_abuse,
+            commands::aid::aid_dismiss,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

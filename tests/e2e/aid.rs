@@ -686,9 +686,18 @@ async fn devices_queue_offline_and_browse_by_distance() {
         .write_aid(&id, None, "Je peux apporter un repas chaud demain")
         .unwrap();
     neighbour.client.sync().await.unwrap();
+    // A second answer goes into the same conversation (the device keeps one per post).
+    let again = neighbour
+        .client
+        .write_aid(&id, None, "Ou jeudi, si c'est mieux")
+        .unwrap();
+    assert_eq!(again, thread);
+    neighbour.client.sync().await.unwrap();
+    assert!(neighbour.client.aid_mine().unwrap().outbox.is_empty());
     author.client.sync().await.unwrap();
     let mine = author.client.aid_mine().unwrap();
     assert_eq!(mine.conversations.len(), 1);
+    assert_eq!(mine.conversations[0].messages.len(), 2);
     assert_eq!(mine.conversations[0].thread.id, thread);
     assert_eq!(
         mine.conversations[0].messages[0].text,
@@ -711,4 +720,14 @@ async fn devices_queue_offline_and_browse_by_distance() {
         author.client.aid_mine().unwrap().posts[0].state,
         AidState::Withdrawn
     );
+
+    // Withdrawn before it left, a post never reaches the town hall.
+    let mut second = new.clone();
+    second.id = uuid::Uuid::now_v7().to_string();
+    author.client.post_aid(second.clone()).unwrap();
+    author.client.withdraw_aid(&second.id).unwrap();
+    author.client.sync().await.unwrap();
+    let all = th.staff_json("/admin/aid", &editor).await;
+    assert_eq!(all.as_array().unwrap().len(), 1, "only the first: {all}");
+    assert!(author.client.aid_mine().unwrap().outbox.is_empty());
 }

@@ -206,17 +206,18 @@ impl Store {
     }
 
     /// Marks a request as being sent (committed before it leaves).
-    fn aid_sending(&self, seq: i64) -> Result<(), StoreError> {
-        self.conn().execute(
-            "UPDATE aid_outbox SET state = 'sending' WHERE seq = ?1",
+    /// Whether it is still to be sent (withdrawn meanwhile: not).
+    fn aid_sending(&self, seq: i64) -> Result<bool, StoreError> {
+        Ok(self.conn().execute(
+            "UPDATE aid_outbox SET state = 'sending' WHERE seq = ?1 AND state IN ('queued', 'sending')",
             [seq],
-        )?;
-        Ok(())
+        )? > 0)
     }
 
     /// Records a request's last answer: sent, or refused for good.
     fn aid_outcome(&self, seq: i64, refused: Option<&str>) -> Result<(), StoreError> {
-        self.conn().execute(
+        let conn = self.conn();
+        conn.execute(
             "UPDATE aid_outbox SET state = ?2, attempts = attempts + 1, last_error = ?3,
                     next_attempt_at = NULL
              WHERE seq = ?1",
@@ -226,7 +227,36 @@ impl Store {
                 refused
             ],
         )?;
+        // A contact sent is not kept here (the town hall has it).
+        conn.execute(
+            "UPDATE aid_outbox SET request = json_set(request, '$.contact', NULL)
+             WHERE seq = ?1 AND state = 'sent' AND key LIKE 'contact:%'",
+            [seq],
+        )?;
         Ok(())
+    }
+
+    /// Forgets the requests the town hall refused (the resident read why).
+    pub fn forget_refused_aid(&self) -> Result<(), StoreError> {
+        self.conn()
+            .execute("DELETE FROM aid_outbox WHERE state = 'failed'", [])?;
+        Ok(())
+    }
+
+    /// The thread this device opened about `post`, from its own messages
+    /// (sent ones too).
+    fn aid_thread_about(&self, post: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT json_extract(request, '$.message.thread') FROM aid_outbox
+                 WHERE key LIKE 'message:%' AND json_extract(request, '$.message.post') = ?1
+                   AND state != 'failed'
+                 ORDER BY seq LIMIT 1",
+                [post],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Back in the queue as it was (the town hall could not be reached).
@@ -368,9 +398,11 @@ impl Store {
 impl Client {
     /// Queues a post (checked here first: a refusal queues nothing) and
     /// returns it as it will be published (its point rounded).
-    pub fn post_aid(&self, post: NewAidPost) -> Result<AidPost, ClientError> {
+    pub fn post_aid(&self, mut post: NewAidPost) -> Result<AidPost, ClientError> {
         post.validate(OffsetDateTime::now_utc())
             .map_err(|e| ClientError::InvalidReport(e.msg()))?;
+        // The exact point goes nowhere, not even into the outbox.
+        post.place.near = post.place.near.map(beffroi_domain::aid::round_point);
         self.store.aid_key()?;
         self.store
             .queue_aid(&AidRequest::Post { post: post.clone() })?;
@@ -425,14 +457,7 @@ impl Client {
         if let Some(t) = inbox.threads.iter().find(|t| !t.author && t.post == post) {
             return Ok(Some(t.id.clone()));
         }
-        Ok(self
-            .store
-            .aid_outbox()?
-            .into_iter()
-            .find_map(|q| match q.request {
-                AidRequest::Message { message } if message.post == post => Some(message.thread),
-                _ => None,
-            }))
+        Ok(self.store.aid_thread_about(post)?)
     }
 
     /// Closes a conversation: no more messages either way.
@@ -483,7 +508,9 @@ impl Client {
         }
         let key = self.store.aid_key()?;
         for (seq, request) in due {
-            self.store.aid_sending(seq)?;
+            if !self.store.aid_sending(seq)? {
+                continue;
+            }
             let sent = match &request {
                 AidRequest::Post { post } => {
                     api.aid_send(reqwest::Method::POST, "/aid/posts", &key, Some(post))
@@ -559,7 +586,12 @@ impl Client {
     /// Sends the outbox and reads the inbox now (not a whole sync: what a
     /// tap on "send" needs); offline, everything waits in the outbox.
     pub async fn send_aid_now(&self) -> Result<(), ClientError> {
-        let _one_at_a_time = self.syncing.lock().await;
+        // Behind a whole sync, the request waits in the outbox: the sync sends it.
+        let Ok(_one_at_a_time) =
+            tokio::time::timeout(std::time::Duration::from_secs(5), self.syncing.lock()).await
+        else {
+            return Ok(());
+        };
         let settings = self.settings()?;
         let server = settings.server_url.ok_or(ClientError::NoServer)?;
         let api = ApiClient::new(&server)?.in_lang(settings.lang.unwrap_or_default());
@@ -588,14 +620,22 @@ impl Client {
         let Some(key) = self.store.aid_key_made()? else {
             return Ok(());
         };
-        let since: Cursor = self
-            .store
-            .get_meta(keys::AID_INBOX_CURSOR)?
-            .unwrap_or_default();
-        let inbox = api.aid_inbox(&key, since).await?;
-        self.store.apply_aid_inbox(&inbox)?;
-        self.store
-            .set_meta(keys::AID_INBOX_CURSOR, &inbox.next_cursor)?;
+        // Page after page (a page holds at most MAX_PAGE_LIMIT messages).
+        for _ in 0..crate::MAX_PAGES {
+            let since: Cursor = self
+                .store
+                .get_meta(keys::AID_INBOX_CURSOR)?
+                .unwrap_or_default();
+            let inbox = api.aid_inbox(&key, since).await?;
+            self.store.apply_aid_inbox(&inbox)?;
+            self.store
+                .set_meta(keys::AID_INBOX_CURSOR, &inbox.next_cursor)?;
+            if (inbox.messages.len() as u32) < beffroi_domain::sync::MAX_PAGE_LIMIT
+                || inbox.next_cursor == since
+            {
+                return Ok(());
+            }
+        }
         Ok(())
     }
 

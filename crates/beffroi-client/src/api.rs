@@ -213,7 +213,10 @@ impl ApiClient {
         let request = self
             .http
             .get(format!("{}/api/v1/aid/inbox", self.base))
-            .query(&[("since", since.0.to_string())])
+            .query(&[
+                ("since", since.0.to_string()),
+                ("limit", beffroi_domain::sync::MAX_PAGE_LIMIT.to_string()),
+            ])
             .header(crate::aid::KEY_HEADER, key);
         self.send(request, "/api/v1/aid/inbox").await
     }

@@ -46,6 +46,8 @@ const MAP_SETTINGS: &str = "map_settings";
 /// The most pages one sync follows per resource (a million items): a server
 /// that says `has_more` forever cannot keep a device paging.
 const MAX_PAGES: usize = 1000;
+/// How often a live device looks at mutual aid with no event (see `listen`).
+const AID_REFRESH: std::time::Duration = std::time::Duration::from_secs(120);
 
 fn too_many_pages(api: &ApiClient, resource: &str) -> ClientError {
     ClientError::Protocol {
@@ -1381,13 +1383,35 @@ impl Client {
                         &[],
                         &followed,
                         &followed_public,
-                        self.store.aid_key_made()?.as_deref(),
+                        // Always a key: a first post or answer later in this
+                        // connection is told of its answers at once.
+                        Some(self.store.aid_key()?.as_str()),
                     )
                     .await?;
                 on_status(true);
                 backoff = std::time::Duration::from_millis(500);
                 let mut events = resp.bytes_stream().eventsource();
-                while let Some(event) = events.next().await {
+                // Mutual aid's posts change with no event (a moderation, an
+                // end), and a request the town hall was too busy for waits
+                // for its time: both are looked at every two minutes.
+                let mut aid_every = tokio::time::interval(AID_REFRESH);
+                aid_every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                aid_every.reset();
+                loop {
+                    let event = tokio::select! {
+                        event = events.next() => match event {
+                            Some(event) => event,
+                            None => break,
+                        },
+                        _ = aid_every.tick() => {
+                            let _one_at_a_time = self.syncing.lock().await;
+                            self.send_aid(&api).await?;
+                            self.pull_aid(&api).await?;
+                            drop(_one_at_a_time);
+                            on_content(Content::Aid);
+                            continue;
+                        }
+                    };
                     let event = event.map_err(|e| ClientError::Offline {
                         server: server.clone(),
                         reason: e.to_string(),
@@ -1419,8 +1443,11 @@ impl Client {
                         continue;
                     }
                     if event.event == "aid" {
-                        // A conversation changed: read the inbox.
+                        // A conversation changed: read the inbox (not beside
+                        // a sending or a sync reading it too).
+                        let _one_at_a_time = self.syncing.lock().await;
                         self.pull_aid_inbox(&api).await?;
+                        drop(_one_at_a_time);
                         on_content(Content::Aid);
                         continue;
                     }

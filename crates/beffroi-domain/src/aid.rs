@@ -641,6 +641,9 @@ mod tests {
             lon: 7.270_456,
         };
         let shown = round_point(door);
+        // (The web app's port, `ui/src/web/aidpoint.ts`, is tested on the same values.)
+        assert!((shown.lat - 43.696_550_485).abs() < 1e-8, "{shown:?}");
+        assert!((shown.lon - 7.269_647_513).abs() < 1e-8, "{shown:?}");
         let moved = door.distance_m(shown);
         assert!(moved > 0.0 && moved <= GRID_METRES, "{moved} m");
         // Every door of the cell gives the same point.

@@ -102,3 +102,14 @@ pub async fn aid_abuse(
     send(&state).await;
     Ok(())
 }
+
+/// Forgets the requests the town hall refused (the resident read why).
+#[tauri::command]
+pub fn aid_dismiss(state: State<'_, AppState>) -> Result<(), CommandError> {
+    state
+        .client
+        .store()
+        .forget_refused_aid()
+        .map_err(beffroi_client::ClientError::from)?;
+    Ok(())
+}

@@ -170,4 +170,5 @@ export const aidBackend: AidBackend = {
   share: (thread: string, contact: string | null) => invoke<void>('aid_share', { thread, contact }),
   close: (thread: string) => invoke<void>('aid_close', { thread }),
   abuse: (post: string, reason: string) => invoke<void>('aid_abuse', { post, reason }),
+  dismiss: () => invoke<void>('aid_dismiss'),
 };

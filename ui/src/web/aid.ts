@@ -20,6 +20,7 @@ import type { PlaceResult } from '../bindings/PlaceResult';
 import type { Position } from '../bindings/Position';
 import type { SyncPage } from '../bindings/SyncPage';
 import { WebError, call } from './backend';
+import { roundPoint } from './aidpoint';
 
 const KEY = 'beffroi-web-aid-key';
 const POSTS = 'beffroi-web-aid';
@@ -37,7 +38,38 @@ function read<T>(name: string, empty: T): T {
     return empty;
   }
 }
-const write = (name: string, value: unknown) => localStorage.setItem(name, JSON.stringify(value));
+/** Keeps a value; a full storage is said, not thrown into the middle of a sending. */
+function write(name: string, value: unknown): boolean {
+  try {
+    localStorage.setItem(name, JSON.stringify(value));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A refusal for good (not "too many", not "too slow": those are tried again). */
+const refused = (e: unknown) => e instanceof WebError && e.kind === 'invalid' && e.status !== 408 && e.status !== 429;
+
+/** One change of the outbox at a time, across this page's callers and the browser's tabs. */
+let chain: Promise<unknown> = Promise.resolve();
+function exclusive<T>(run: () => Promise<T>): Promise<T> {
+  const locked = (): Promise<T> =>
+    navigator.locks ? (navigator.locks.request('beffroi-aid-outbox', run) as Promise<T>) : run();
+  const next = chain.then(locked, locked);
+  chain = next.catch(() => {});
+  return next;
+}
+
+/** Changes one entry of the outbox as it is now (never a stale copy of the whole). */
+function update(key: string, change: (w: Waiting | undefined) => Waiting | null) {
+  const waiting = read<Waiting[]>(OUTBOX, []);
+  const i = waiting.findIndex((w) => w.key === key);
+  const next = change(i >= 0 ? waiting[i] : undefined);
+  if (i >= 0) waiting.splice(i, 1);
+  if (next) waiting.splice(i >= 0 ? i : waiting.length, 0, next);
+  write(OUTBOX, waiting);
+}
 
 /** This browser's posting key (32 random bytes, URL-safe Base64), made at first use. */
 function key(): string {
@@ -103,42 +135,41 @@ async function send(r: AidRequest, lang: string): Promise<void> {
 }
 
 /** Sends what waits, in order, up to the first that must wait again. */
-async function flush(lang: string): Promise<void> {
-  const waiting = read<Waiting[]>(OUTBOX, []);
-  for (const w of waiting.filter((x) => x.state === 'queued')) {
-    try {
-      await send(w.request, lang);
-      w.state = 'sent';
-    } catch (e) {
-      w.attempts += 1;
-      w.last_error = e instanceof Error ? e.message : String(e);
-      if (e instanceof WebError && e.kind === 'invalid') w.state = 'failed';
-      else break;
-    } finally {
-      write(OUTBOX, waiting);
+function flush(lang: string): Promise<void> {
+  return exclusive(async () => {
+    for (const w of read<Waiting[]>(OUTBOX, []).filter((x) => x.state === 'queued')) {
+      try {
+        await send(w.request, lang);
+        update(w.key, () => null);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        update(w.key, (now) => (now ? { ...now, attempts: now.attempts + 1, last_error: message, state: refused(e) ? 'failed' : 'queued' } : null));
+        if (!refused(e)) break;
+      }
     }
-  }
-  write(OUTBOX, waiting.filter((w) => w.state !== 'sent'));
+  });
 }
 
 /**
  * Sends a request now; out of reach (or the town hall busy) it waits in
  * the outbox. A refusal is thrown (nothing kept): the form says why.
+ * Resolves whether it was sent (else kept).
  */
-async function submit(r: AidRequest, lang: string): Promise<void> {
+async function submit(r: AidRequest, lang: string): Promise<boolean> {
   await flush(lang).catch(() => {});
-  const queued = read<Waiting[]>(OUTBOX, []).some((w) => w.state === 'queued');
-  if (!queued) {
-    try {
-      await send(r, lang);
-      return;
-    } catch (e) {
-      if (e instanceof WebError && e.kind === 'invalid') throw e;
+  return exclusive(async () => {
+    const queued = read<Waiting[]>(OUTBOX, []).some((w) => w.state === 'queued');
+    if (!queued) {
+      try {
+        await send(r, lang);
+        return true;
+      } catch (e) {
+        if (refused(e)) throw e;
+      }
     }
-  }
-  const waiting = read<Waiting[]>(OUTBOX, []).filter((w) => w.key !== keyOf(r));
-  waiting.push({ key: keyOf(r), request: r, state: 'queued', attempts: 0, last_error: null });
-  write(OUTBOX, waiting);
+    update(keyOf(r), () => ({ key: keyOf(r), request: r, state: 'queued', attempts: 0, last_error: null }));
+    return false;
+  });
 }
 
 /** Reads the published posts after the kept cursor (page by page). */
@@ -147,7 +178,8 @@ async function pullPosts(lang: string): Promise<void> {
   for (let i = 0; i < 100; i += 1) {
     const page = (await (await call(`/api/v1/aid/posts?since=${kept.cursor}`, lang)).json()) as SyncPage<AidPost>;
     const gone = new Set([...page.deleted, ...page.items.map((p) => p.id)]);
-    kept.posts = [...kept.posts.filter((p) => !gone.has(p.id)), ...page.items];
+    const now = Date.now();
+    kept.posts = [...kept.posts.filter((p) => !gone.has(p.id) && Date.parse(p.expires) > now), ...page.items];
     kept.cursor = Number(page.next_cursor);
     write(POSTS, kept);
     if (!page.has_more) break;
@@ -162,6 +194,9 @@ async function pullInbox(lang: string): Promise<void> {
   const inbox = (await res.json()) as AidInbox;
   const known = new Set(kept.messages.map((m) => m.id));
   kept.messages.push(...inbox.messages.filter((m) => !known.has(m.id)));
+  // The conversations of the inbox only, and not without bound.
+  const threads = new Set(inbox.threads.map((x) => x.id));
+  kept.messages = kept.messages.filter((m) => threads.has(m.thread)).slice(-2000);
   kept.inbox = { ...inbox, messages: [] };
   kept.cursor = Number(inbox.next_cursor);
   write(INBOX, kept);
@@ -177,9 +212,11 @@ export async function syncAid(lang: string): Promise<void> {
 /** Mutual aid over the town hall that served the page. */
 export function webAidBackend(lang: () => string, communes: () => Commune[]): AidBackend {
   const sync = () => syncAid(lang()).catch(() => {});
+  /** What is kept serves at once when the network is slow: the sync goes on behind. */
+  const soon = () => Promise.race([sync(), new Promise((ok) => setTimeout(ok, 3000))]);
   return {
     async nearby(from: Position, kind: AidKind | null): Promise<AidListing[]> {
-      await sync();
+      await soon();
       const now = Date.now();
       const mine = new Set(read<KeptInbox | null>(INBOX, null)?.inbox.posts.map((p) => p.post.id) ?? []);
       const centre = (code: string | null) => communes().find((c) => c.code === code)?.centre ?? null;
@@ -221,17 +258,24 @@ export function webAidBackend(lang: () => string, communes: () => Commune[]): Ai
     },
     async post(post) {
       key();
-      await submit({ kind: 'post', post }, lang());
+      const near = post.place.near ? roundPoint(post.place.near) : null;
+      const rounded = { ...post, place: { ...post.place, near } };
+      await submit({ kind: 'post', post: rounded }, lang());
       await sync();
-      return { ...post, commune: post.place.commune, near: post.place.near, published_at: new Date().toISOString(), expires: post.expires ?? '' };
+      return { ...rounded, commune: post.place.commune, near, published_at: new Date().toISOString(), expires: post.expires ?? '' };
     },
     async withdraw(id) {
-      const waiting = read<Waiting[]>(OUTBOX, []);
-      const before = waiting.length;
-      const left = waiting.filter((w) => !(w.request.kind === 'post' && w.request.post.id === id));
-      write(OUTBOX, left);
-      if (left.length === before) await submit({ kind: 'withdraw', post: id }, lang());
+      // Not sent yet: it never leaves (under the lock: a sending cannot be taking it).
+      const kept = await exclusive(async () => {
+        const waiting = read<Waiting[]>(OUTBOX, []).find((w) => w.key === `post:${id}`);
+        if (waiting) update(waiting.key, () => null);
+        return waiting !== undefined;
+      });
+      if (!kept) await submit({ kind: 'withdraw', post: id }, lang());
       await sync();
+    },
+    async dismiss() {
+      await exclusive(async () => write(OUTBOX, read<Waiting[]>(OUTBOX, []).filter((w) => w.state !== 'failed')));
     },
     async write(post, thread, text) {
       key();

@@ -34,6 +34,8 @@ export class WebError extends Error {
   constructor(
     readonly kind: 'offline' | 'server' | 'invalid',
     message: string,
+    /** The town hall's HTTP status, when it answered. */
+    readonly status: number | null = null,
   ) {
     super(message);
   }
@@ -53,7 +55,7 @@ export async function call(path: string, lang: string, init: RequestInit = {}): 
   }
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as ErrorBody | null;
-    throw new WebError(res.status < 500 ? 'invalid' : 'server', body?.error.message ?? t('web-error-status', { status: res.status }));
+    throw new WebError(res.status < 500 ? 'invalid' : 'server', body?.error.message ?? t('web-error-status', { status: res.status }), res.status);
   }
   return res;
 }
