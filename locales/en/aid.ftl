@@ -81,3 +81,6 @@ aid-request-close = Closing a conversation
 aid-dismiss = Clear these refusals
 aid-dismissed = Refusals cleared.
 aid-close-confirm = Close this conversation? No more messages can be exchanged in it.
+# The notification of a new message (its text is not shown on a locked screen).
+aid-notify = Mutual aid: a new message
+aid-notify-body = Open the Mutual aid tab to read it.

@@ -81,3 +81,6 @@ aid-request-close = Clôture d'une conversation
 aid-dismiss = Effacer ces refus
 aid-dismissed = Refus effacés.
 aid-close-confirm = Clore cette conversation ? Plus aucun message ne pourra y être échangé.
+# The notification of a new message (its text is not shown on a locked screen).
+aid-notify = Entraide : un nouveau message
+aid-notify-body = Ouvrez l'onglet Entraide pour le lire.

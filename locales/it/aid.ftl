@@ -81,3 +81,6 @@ aid-request-close = Chiusura di una conversazione
 aid-dismiss = Cancella questi rifiuti
 aid-dismissed = Rifiuti cancellati.
 aid-close-confirm = Chiudere questa conversazione? Non si potranno più scambiare messaggi.
+# The notification of a new message (its text is not shown on a locked screen).
+aid-notify = Aiuto reciproco: un nuovo messaggio
+aid-notify-body = Apri la scheda Aiuto reciproco per leggerlo.

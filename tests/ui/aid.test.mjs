@@ -13,6 +13,7 @@ import {
   eventually,
   firstRunInNice,
   freePort,
+  notifications,
   launchChromium,
   openApp,
   screenshot,
@@ -115,6 +116,9 @@ test('an offer written offline is sent once, moderated in the console, read near
       'the answer, live',
     );
     await eventually(async () => (await attr(app, `#aid-mine li[data-id="${id}"]`, 'data-state')) === 'published', 10000, 'published');
+    // Notified on the desktop, without the message's text.
+    const shown = await eventually(() => notifications().find((n) => n.startsWith('Entraide')), 10000, 'the notification');
+    assert.equal(shown, 'Entraide : un nouveau message');
 
     // Contacts: the neighbour shares first; the window only says so.
     assert.equal((await neighbour('PUT', `/aid/threads/${thread}/contact`, { contact: '06 98 76 54 32' })).status, 204);

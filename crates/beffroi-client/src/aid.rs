@@ -628,6 +628,9 @@ impl Client {
                 .unwrap_or_default();
             let inbox = api.aid_inbox(&key, since).await?;
             self.store.apply_aid_inbox(&inbox)?;
+            if inbox.messages.iter().any(|m| !m.mine) {
+                self.notify_aid()?;
+            }
             self.store
                 .set_meta(keys::AID_INBOX_CURSOR, &inbox.next_cursor)?;
             if (inbox.messages.len() as u32) < beffroi_domain::sync::MAX_PAGE_LIMIT
@@ -635,6 +638,26 @@ impl Client {
             {
                 return Ok(());
             }
+        }
+        Ok(())
+    }
+
+    /// Says a new message came, without its text (it may be private, and
+    /// the screen may be locked).
+    fn notify_aid(&self) -> Result<(), ClientError> {
+        let Some(notifier) = self.notifier() else {
+            return Ok(());
+        };
+        let lang = self.settings()?.lang.unwrap_or_default();
+        let l10n = self.localizer(lang)?;
+        let n = beffroi_domain::alert::NotificationPreview {
+            lang: lang.into(),
+            summary: l10n.msg("aid-notify", &[]),
+            body: l10n.msg("aid-notify-body", &[]),
+            urgency: "normal".into(),
+        };
+        if let Err(e) = notifier.notify("aid", &n) {
+            tracing::warn!(error = %e, "cannot show a notification");
         }
         Ok(())
     }

@@ -41,6 +41,9 @@ pub const FILES: &[(Lang, &str, &str)] = &[
     ftl!(Fr, "fr", "pages.ftl"),
     ftl!(En, "en", "pages.ftl"),
     ftl!(It, "it", "pages.ftl"),
+    ftl!(Fr, "fr", "aid.ftl"),
+    ftl!(En, "en", "aid.ftl"),
+    ftl!(It, "it", "aid.ftl"),
 ];
 
 #[derive(Debug, thiserror::Error)]
