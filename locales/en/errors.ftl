@@ -261,3 +261,4 @@ aid-no-post = No post with this id was sent from this device.
 err-no-aid-post = No mutual-aid post with id "{ $id }".
 aid-thread-closed = This conversation is closed (by one of you, or its post is no longer published): no more messages.
 aid-post-full = This post has had many answers already: the town hall takes no more for it.
+err-busy-tickets = The server is opening many live connections at once: try again in a few seconds.

@@ -261,3 +261,4 @@ aid-no-post = Aucune annonce avec cet identifiant n'a été envoyée depuis cet 
 err-no-aid-post = Aucune annonce d'entraide avec l'identifiant « { $id } ».
 aid-thread-closed = Cette conversation est close (par l'un de vous, ou son annonce n'est plus publiée) : plus de messages.
 aid-post-full = Cette annonce a déjà reçu beaucoup de réponses : la mairie n'en transmet plus.
+err-busy-tickets = Le serveur ouvre beaucoup de connexions en direct à la fois : réessayez dans quelques secondes.

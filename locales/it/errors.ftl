@@ -261,3 +261,4 @@ aid-no-post = Nessun annuncio con questo identificativo è stato inviato da ques
 err-no-aid-post = Nessun annuncio di aiuto reciproco con l'identificativo «{ $id }».
 aid-thread-closed = Questa conversazione è chiusa (da uno di voi, o il suo annuncio non è più pubblicato): niente più messaggi.
 aid-post-full = Questo annuncio ha già ricevuto molte risposte: il municipio non ne inoltra altre.
+err-busy-tickets = Il server sta aprendo molte connessioni in diretta insieme: riprovi tra qualche secondo.

@@ -731,3 +731,102 @@ async fn devices_queue_offline_and_browse_by_distance() {
     assert_eq!(all.as_array().unwrap().len(), 1, "only the first: {all}");
     assert!(author.client.aid_mine().unwrap().outbox.is_empty());
 }
+
+/// A browser's page (whose EventSource sends no header) follows its
+/// reports and its mutual-aid conversations on its stream through a
+/// ticket: the secrets and the key go in a body, the URL carries a random
+/// ticket used once; a wrong secret follows nothing.
+#[tokio::test]
+async fn a_page_follows_its_reports_and_conversations_live_through_a_stream_ticket() {
+    let th = town_hall().await;
+    let admin = th.staff_token().await;
+    let a = Device {
+        th: &th,
+        key: KEY_A,
+    };
+    let c = Device {
+        th: &th,
+        key: KEY_C,
+    };
+
+    // A report filed from the page, and a post of its own, published.
+    let report_id = "0193a000-0000-7000-8000-0000000001aa";
+    let receipt: Value = reqwest::Client::new()
+        .post(th.api("/reports"))
+        .json(&json!({
+            "id": report_id, "category": "roads", "description": "Nid-de-poule avenue Jean Médecin",
+            "location": {"position": null, "address": null}, "commune": "06088", "answers": {}, "lang": "fr"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = receipt["secret"].as_str().expect("a receipt").to_owned();
+    a.post(offer(
+        POST_A,
+        json!({"commune": "06088"}),
+        "Je fais des courses",
+    ))
+    .await;
+    th.send(
+        Method::POST,
+        &format!("/admin/aid/{POST_A}/approve"),
+        &admin,
+        None,
+        "fr",
+    )
+    .await;
+
+    let ticket: Value = reqwest::Client::new()
+        .post(th.api("/alerts/stream-tickets"))
+        .header("beffroi-aid-key", KEY_A)
+        .json(&json!({"reports": [format!("{report_id}:{secret}"), format!("{report_id}x:{}", "0".repeat(64))]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ticket = ticket["ticket"].as_str().unwrap().to_owned();
+    assert!(!ticket.contains(&secret) && !ticket.contains(KEY_A));
+    let mut stream =
+        reqwest::get(th.api(&format!("/alerts/stream?communes=06088&ticket={ticket}")))
+            .await
+            .unwrap();
+    assert!(
+        th.state
+            .stream_tickets
+            .lock()
+            .unwrap()
+            .get(&ticket)
+            .is_none(),
+        "used once"
+    );
+
+    // The report's status changes: the page is told.
+    let (status, _) = th
+        .send(
+            Method::POST,
+            &format!("/admin/reports/{report_id}/status"),
+            &admin,
+            Some(&json!({"status": "in_progress", "message": "Équipe en route."})),
+            "fr",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let got = read_stream_until(&mut stream, "event: report").await;
+    assert!(got.contains(report_id), "{got}");
+
+    // A neighbour answers the page's post: the page is told too.
+    let answer = json!({
+        "id": "0193a000-0000-7000-8000-0000000001ab", "thread": THREAD, "post": POST_A,
+        "text": "Je peux vous aider"
+    });
+    assert_eq!(
+        c.send(Method::POST, "/aid/messages", Some(answer)).await.0,
+        StatusCode::CREATED
+    );
+    read_stream_until(&mut stream, "event: aid").await;
+}

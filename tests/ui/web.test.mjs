@@ -213,6 +213,15 @@ test('a report with a photo filed offline waits in the page, goes once when back
   await page.locator(`#reports-list li.report-item[data-id="${id}"][data-state="sent"]`).waitFor({ timeout: 15000 });
   await eventually(async () => (await item.getAttribute('data-status')) === 'received', 15000, 'its first status');
   assert.equal(await onServer(), 1, 'exactly once');
+  // The town hall works on it: the page is told live (its stream follows the
+  // report through a ticket), with no reload.
+  const changed = await fetch(`${f.hall.url}/api/v1/admin/reports/${id}/status`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 'in_progress', message: 'Équipe en route.' }),
+  });
+  assert.equal(changed.status, 200);
+  await eventually(async () => (await item.getAttribute('data-status')) === 'in_progress', 10000, 'the new status, live');
   // No EXIF left the phone: the request carried a JPEG drawn again in the page.
   assert.ok(sent.length >= 1);
   for (const body of sent) {
@@ -253,6 +262,8 @@ test('an alert whose signed text was altered is not shown; the text shown is the
   assert.doesNotMatch(list, /Eau potable, buvez/);
   assert.match(list, /Eau non potable à Nice/);
   assert.deepEqual(await phoneFaults(page), []);
+  // The page keeps reading (its stream reconnects); the altering ends first.
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
   await ctx.close();
 });
 

@@ -242,6 +242,8 @@ pub struct AppState {
     pub measures: Arc<tokio::sync::Mutex<routes::measures::Kept>>,
     /// The advice pages kept in memory, rendered, for the public reads.
     pub advice: Arc<tokio::sync::Mutex<routes::advice::Kept>>,
+    /// Stream tickets handed to browsers' pages (see `routes::alerts::stream_ticket`).
+    pub stream_tickets: Arc<routes::alerts::Tickets>,
     /// Reads of the web app (alert threads, directory) allowed per client address.
     pub threads_limiter: Arc<limits::Limiter>,
 }
@@ -339,6 +341,7 @@ impl AppState {
             atom_cache: Arc::default(),
             metrics,
             threads_cache: Arc::default(),
+            stream_tickets: Arc::default(),
             directory: Arc::default(),
             measures: Arc::default(),
             advice: Arc::default(),

@@ -20,6 +20,8 @@ import type { PlaceResult } from '../bindings/PlaceResult';
 import type { Position } from '../bindings/Position';
 import type { SyncPage } from '../bindings/SyncPage';
 import { WebError, call } from './backend';
+import * as reportOutbox from './outbox';
+import { loadState } from './state';
 import { roundPoint } from './aidpoint';
 
 const KEY = 'beffroi-web-aid-key';
@@ -302,4 +304,40 @@ export function webAidBackend(lang: () => string, communes: () => Commune[]): Ai
       await sync();
     },
   };
+}
+
+/** What this page follows on its live stream: its reports with their
+ * secrets, the public reports it follows, whether it has a posting key. */
+async function following() {
+  const reports = (await reportOutbox.all())
+    .filter((q) => q.state === 'sent' && q.secret)
+    .map((q) => `${q.id}:${q.secret}`)
+    .slice(0, 200);
+  return { reports, publicReports: loadState().followed.slice(0, 200), made: localStorage.getItem(KEY) };
+}
+
+/** A summary of what the page follows: a stream whose ticket says less is opened again. */
+export async function streamFollows(): Promise<string> {
+  const f = await following().catch(() => null);
+  return f ? JSON.stringify([f.reports, f.publicReports, !!f.made]) : '';
+}
+
+/**
+ * What this page follows, traded for a ticket used once (an EventSource
+ * sends no header, and none of it goes into a URL); `null` when the town
+ * hall cannot be asked (the stream then carries the alerts only).
+ */
+export async function streamTicket(lang: string): Promise<{ ticket: string; follows: string } | null> {
+  try {
+    const f = await following();
+    const res = await call('/api/v1/alerts/stream-tickets', lang, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(f.made ? { 'Beffroi-Aid-Key': f.made } : {}) },
+      body: JSON.stringify({ reports: f.reports, public_reports: f.publicReports }),
+    });
+    const { ticket } = (await res.json()) as { ticket: string };
+    return { ticket, follows: JSON.stringify([f.reports, f.publicReports, !!f.made]) };
+  } catch {
+    return null;
+  }
 }

@@ -19,10 +19,10 @@ use beffroi_domain::api::ErrorBody;
 use beffroi_domain::msg;
 use beffroi_domain::sync::page_limit;
 use beffroi_domain::{Cursor, InseeCode, Role, SyncPage};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::cap;
@@ -415,6 +415,111 @@ pub struct StreamQuery {
     /// `1`: also `event: measures` when the rules in force change (as the
     /// `Beffroi-Measures` header asks; a browser's EventSource sends none).
     pub measures: Option<String>,
+    /// A ticket from `POST /alerts/stream-tickets`: the reports and the
+    /// mutual-aid key a browser's page follows (an EventSource can send no
+    /// header, and secrets never go in a URL). Used once.
+    pub ticket: Option<String>,
+}
+
+/// What a stream ticket stands for: reports whose secrets were checked,
+/// public reports, a posting key's hash.
+#[derive(Debug, Clone)]
+pub struct Ticket {
+    reports: std::collections::HashSet<String>,
+    public: std::collections::HashSet<String>,
+    aid: Option<String>,
+    until: std::time::Instant,
+}
+
+/// The tickets handed out and not used yet (each lives a minute).
+pub type Tickets = std::sync::Mutex<std::collections::HashMap<String, Ticket>>;
+
+/// How long a ticket waits for its stream.
+const TICKET_LIFE: Duration = Duration::from_secs(60);
+/// The most tickets waiting at once (a minute's worth of many pages).
+const MAX_TICKETS: usize = 100_000;
+
+/// What a page follows on its stream, sent in a body rather than a URL.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TicketRequest {
+    /// `id:secret` of the reports filed from the page.
+    #[serde(default)]
+    pub reports: Vec<String>,
+    /// Ids of reports of public categories followed without a secret.
+    #[serde(default)]
+    pub public_reports: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct StreamTicket {
+    /// Give it to `GET /alerts/stream?ticket=` within `expires_in` seconds; once.
+    pub ticket: String,
+    pub expires_in: u64,
+}
+
+/// A ticket for a browser's live stream: what `Beffroi-Reports`,
+/// `Beffroi-Public-Reports` and `Beffroi-Aid-Key` say for a device that can
+/// send headers (pairs whose secret is wrong are dropped). The ticket is
+/// random, used once, and lives a minute: nothing of the secrets, the key
+/// or the reports followed goes into the stream's URL (nor its logs).
+#[utoipa::path(post, path = "/alerts/stream-tickets", tag = "alerts", request_body = TicketRequest,
+    params(("Beffroi-Aid-Key" = Option<String>, Header, description = "a mutual-aid posting key")),
+    responses((status = 200, body = StreamTicket), (status = 429, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
+pub async fn stream_ticket(
+    State(state): State<AppState>,
+    peer: crate::limits::Peer,
+    headers: HeaderMap,
+    crate::extract::Json(req): crate::extract::Json<TicketRequest>,
+) -> Result<axum::Json<StreamTicket>, ApiError> {
+    crate::limits::check(&state.threads_limiter, &peer, "read")?;
+    let reports = req
+        .reports
+        .iter()
+        .filter_map(|pair| pair.trim().split_once(':'))
+        .filter(|(id, secret)| crate::service::reports::secret_matches(&state, id, secret))
+        .map(|(id, _)| id.to_owned())
+        .take(MAX_FOLLOWED)
+        .collect();
+    let public = req
+        .public_reports
+        .iter()
+        .map(|id| id.trim())
+        .filter(|id| !id.is_empty() && id.len() <= 64)
+        .map(str::to_owned)
+        .take(MAX_FOLLOWED)
+        .collect();
+    let aid = headers
+        .get(super::aid::KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|k| super::aid::key_hash(k.trim()));
+    let ticket = crate::auth::random_secret(32);
+    let now = std::time::Instant::now();
+    {
+        let mut tickets = state
+            .stream_tickets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if tickets.len() >= MAX_TICKETS {
+            tickets.retain(|_, t| t.until > now);
+            if tickets.len() >= MAX_TICKETS {
+                return Err(ApiError::Busy(msg!("err-busy-tickets")));
+            }
+        }
+        tickets.insert(
+            ticket.clone(),
+            Ticket {
+                reports,
+                public,
+                aid,
+                until: now + TICKET_LIFE,
+            },
+        );
+    }
+    Ok(axum::Json(StreamTicket {
+        ticket,
+        expires_in: TICKET_LIFE.as_secs(),
+    }))
 }
 
 /// The header in which a device names the reports it follows on the stream:
@@ -470,7 +575,17 @@ impl LiveStream {
             })
             .transpose()?;
         let since = Cursor(last_event_id.or(q.since).unwrap_or(0));
-        let followed: std::collections::HashSet<String> = headers
+        // A browser's page: what it follows, from its ticket (used once).
+        let ticket = q.ticket.as_deref().and_then(|t| {
+            let mut tickets = state
+                .stream_tickets
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            tickets
+                .remove(t)
+                .filter(|t| t.until > std::time::Instant::now())
+        });
+        let mut followed: std::collections::HashSet<String> = headers
             .get(REPORTS_HEADER)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
@@ -482,7 +597,7 @@ impl LiveStream {
             .collect();
         // Reports of public categories followed without a secret (the hub
         // announces only public ones to them).
-        let public: std::collections::HashSet<String> = headers
+        let mut public: std::collections::HashSet<String> = headers
             .get(PUBLIC_REPORTS_HEADER)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
@@ -494,10 +609,15 @@ impl LiveStream {
             .collect();
         // A device that posts or answers in mutual aid: told when one of
         // its conversations changes (its key in a header, never in a URL).
-        let aid = headers
+        let mut aid = headers
             .get(super::aid::KEY_HEADER)
             .and_then(|v| v.to_str().ok())
             .and_then(|k| super::aid::key_hash(k.trim()));
+        if let Some(t) = ticket {
+            followed.extend(t.reports);
+            public.extend(t.public.into_iter().filter(|id| !followed.contains(id)));
+            aid = aid.or(t.aid);
+        }
         let reports = (!followed.is_empty() || !public.is_empty() || aid.is_some())
             .then(|| state.hub.watch_reports(followed, public, aid));
         let sub = Subscription::new(

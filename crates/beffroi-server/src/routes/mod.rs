@@ -71,6 +71,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(alerts::town_hall_link))
         .routes(routes!(alerts::changes))
         .routes(routes!(alerts::stream))
+        .routes(routes!(alerts::stream_ticket))
         .routes(routes!(threads::list))
         .routes(routes!(reports::categories))
         .routes(routes!(reports::submit).layer(DefaultBodyLimit::max(REPORT_MAX_BYTES)))
