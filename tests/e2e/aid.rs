@@ -795,15 +795,7 @@ async fn a_page_follows_its_reports_and_conversations_live_through_a_stream_tick
         reqwest::get(th.api(&format!("/alerts/stream?communes=06088&ticket={ticket}")))
             .await
             .unwrap();
-    assert!(
-        th.state
-            .stream_tickets
-            .lock()
-            .unwrap()
-            .get(&ticket)
-            .is_none(),
-        "used once"
-    );
+    assert!(!th.state.stream_tickets.waiting(&ticket), "used once");
 
     // The report's status changes: the page is told.
     let (status, _) = th

@@ -431,13 +431,71 @@ pub struct Ticket {
     until: std::time::Instant,
 }
 
-/// The tickets handed out and not used yet (each lives a minute).
-pub type Tickets = std::sync::Mutex<std::collections::HashMap<String, Ticket>>;
+impl Ticket {
+    /// About the memory it holds.
+    fn size(&self) -> usize {
+        let ids = |set: &std::collections::HashSet<String>| {
+            set.iter().map(|id| id.len() + 48).sum::<usize>()
+        };
+        128 + ids(&self.reports) + ids(&self.public) + self.aid.as_ref().map_or(0, String::len)
+    }
+}
+
+/// The tickets handed out and not used yet (each lives a minute), held to
+/// a budget of memory: past it, a page gets no ticket (its stream carries
+/// the alerts, and it reads its reports at each reconnection).
+#[derive(Debug, Default)]
+pub struct Tickets(std::sync::Mutex<TicketBook>);
+
+#[derive(Debug, Default)]
+struct TicketBook {
+    map: std::collections::HashMap<String, Ticket>,
+    bytes: usize,
+}
+
+/// The memory all waiting tickets may hold (a minute of many pages: 40,000
+/// tickets of a few reports each).
+const MAX_TICKET_BYTES: usize = 16 * 1024 * 1024;
+
+impl Tickets {
+    fn book(&self) -> std::sync::MutexGuard<'_, TicketBook> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Keeps `ticket` under a new random id; `None` when the budget is spent.
+    fn give(&self, ticket: Ticket) -> Option<String> {
+        let size = ticket.size();
+        let mut book = self.book();
+        if book.bytes + size > MAX_TICKET_BYTES {
+            let now = std::time::Instant::now();
+            book.map.retain(|_, t| t.until > now);
+            book.bytes = book.map.values().map(Ticket::size).sum();
+            if book.bytes + size > MAX_TICKET_BYTES {
+                return None;
+            }
+        }
+        let id = crate::auth::random_secret(32);
+        book.bytes += size;
+        book.map.insert(id.clone(), ticket);
+        Some(id)
+    }
+
+    /// Takes a ticket (once), if it has not expired.
+    fn take(&self, id: &str) -> Option<Ticket> {
+        let mut book = self.book();
+        let ticket = book.map.remove(id)?;
+        book.bytes = book.bytes.saturating_sub(ticket.size());
+        (ticket.until > std::time::Instant::now()).then_some(ticket)
+    }
+
+    /// Whether a ticket is still waiting (for tests).
+    pub fn waiting(&self, id: &str) -> bool {
+        self.book().map.contains_key(id)
+    }
+}
 
 /// How long a ticket waits for its stream.
 const TICKET_LIFE: Duration = Duration::from_secs(60);
-/// The most tickets waiting at once (a minute's worth of many pages).
-const MAX_TICKETS: usize = 100_000;
 
 /// What a page follows on its stream, sent in a body rather than a URL.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -493,29 +551,15 @@ pub async fn stream_ticket(
         .get(super::aid::KEY_HEADER)
         .and_then(|v| v.to_str().ok())
         .and_then(|k| super::aid::key_hash(k.trim()));
-    let ticket = crate::auth::random_secret(32);
-    let now = std::time::Instant::now();
-    {
-        let mut tickets = state
-            .stream_tickets
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if tickets.len() >= MAX_TICKETS {
-            tickets.retain(|_, t| t.until > now);
-            if tickets.len() >= MAX_TICKETS {
-                return Err(ApiError::Busy(msg!("err-busy-tickets")));
-            }
-        }
-        tickets.insert(
-            ticket.clone(),
-            Ticket {
-                reports,
-                public,
-                aid,
-                until: now + TICKET_LIFE,
-            },
-        );
-    }
+    let ticket = state
+        .stream_tickets
+        .give(Ticket {
+            reports,
+            public,
+            aid,
+            until: std::time::Instant::now() + TICKET_LIFE,
+        })
+        .ok_or(ApiError::Busy(msg!("err-busy-tickets")))?;
     Ok(axum::Json(StreamTicket {
         ticket,
         expires_in: TICKET_LIFE.as_secs(),
@@ -576,15 +620,10 @@ impl LiveStream {
             .transpose()?;
         let since = Cursor(last_event_id.or(q.since).unwrap_or(0));
         // A browser's page: what it follows, from its ticket (used once).
-        let ticket = q.ticket.as_deref().and_then(|t| {
-            let mut tickets = state
-                .stream_tickets
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            tickets
-                .remove(t)
-                .filter(|t| t.until > std::time::Instant::now())
-        });
+        let ticket = q
+            .ticket
+            .as_deref()
+            .and_then(|t| state.stream_tickets.take(t));
         let mut followed: std::collections::HashSet<String> = headers
             .get(REPORTS_HEADER)
             .and_then(|v| v.to_str().ok())
@@ -908,4 +947,38 @@ pub async fn cap_message(
         cap::to_xml(m, &state.settings.sender_name, &names),
         cap::MEDIA_TYPE,
     ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod ticket_tests {
+    use super::*;
+
+    fn ticket(reports: usize) -> Ticket {
+        Ticket {
+            reports: (0..reports).map(|i| format!("{i:036}")).collect(),
+            public: std::collections::HashSet::new(),
+            aid: None,
+            until: std::time::Instant::now() + TICKET_LIFE,
+        }
+    }
+
+    #[test]
+    fn tickets_are_used_once_and_held_to_a_memory_budget() {
+        let tickets = Tickets::default();
+        let first = tickets.give(ticket(3)).unwrap();
+        assert!(tickets.waiting(&first));
+        assert_eq!(tickets.take(&first).unwrap().reports.len(), 3);
+        assert!(tickets.take(&first).is_none(), "once");
+        // Full tickets (200 reports) until the budget is spent: refused, not kept.
+        let mut given = Vec::new();
+        while let Some(id) = tickets.give(ticket(200)) {
+            given.push(id);
+            assert!(given.len() < 10_000, "the budget holds");
+        }
+        assert!(given.len() > 500, "{} tickets", given.len());
+        // One used frees its room.
+        tickets.take(&given[0]).unwrap();
+        assert!(tickets.give(ticket(200)).is_some());
+    }
 }
