@@ -495,6 +495,10 @@ pub async fn serve(
     Ok(())
 }
 
+/// How long a mutual-aid post, its conversations and the contacts shared
+/// in them are kept after its end (for staff's questions; then forgotten).
+pub const AID_KEPT_AFTER_END: time::Duration = time::Duration::days(30);
+
 /// How long a push subscription lives without its device renewing it (the
 /// web app renews at each visit and at least daily).
 pub const PUSH_SUBSCRIPTION_LIFE: time::Duration = time::Duration::days(30);
@@ -520,6 +524,13 @@ async fn prune_limiters(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "silent push subscriptions removed"),
                 Err(e) => tracing::warn!(error = %e, "cannot expire push subscriptions"),
+            }
+            // Mutual aid ended a month ago: forgotten, contacts included.
+            let ended = time::OffsetDateTime::now_utc() - AID_KEPT_AFTER_END;
+            match state.store.purge_aid(ended).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(purged = n, "ended mutual-aid posts forgotten"),
+                Err(e) => tracing::warn!(error = %e, "cannot forget ended mutual-aid posts"),
             }
         }
         limits::prune(&state.report_limiter);

@@ -394,6 +394,25 @@ impl PgStore {
         Ok(ended.len() as u64)
     }
 
+    pub(crate) async fn purge_aid_posts(
+        &self,
+        ended_before: time::OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db)?;
+        let mut posts = 0;
+        for sql in [
+            "DELETE FROM aid_messages WHERE thread_id IN (SELECT t.id FROM aid_threads t JOIN aid_posts p ON p.id = t.post_id WHERE p.expires <= $1)",
+            "DELETE FROM aid_threads WHERE post_id IN (SELECT id FROM aid_posts WHERE expires <= $1)",
+            "DELETE FROM aid_abuse WHERE post_id IN (SELECT id FROM aid_posts WHERE expires <= $1)",
+            "DELETE FROM aid_posts WHERE expires <= $1",
+        ] {
+            posts = tx.execute(sql, &[&secs(ended_before)]).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(posts)
+    }
+
     pub(crate) async fn aid_abuse(
         &self,
         id: &str,

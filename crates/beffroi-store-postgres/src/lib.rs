@@ -1171,6 +1171,10 @@ impl Store for PgStore {
         self.expire_aid_posts(now).await
     }
 
+    async fn purge_aid(&self, ended_before: OffsetDateTime) -> Result<u64, StoreError> {
+        self.purge_aid_posts(ended_before).await
+    }
+
     async fn report_aid_abuse(
         &self,
         id: String,

@@ -323,6 +323,24 @@ pub(crate) fn expire(conn: &mut Connection, now: time::OffsetDateTime) -> Result
     Ok(ended.len() as u64)
 }
 
+pub(crate) fn purge(
+    conn: &mut Connection,
+    ended_before: time::OffsetDateTime,
+) -> Result<u64, StoreError> {
+    let tx = conn.transaction()?;
+    let mut posts = 0;
+    for sql in [
+        "DELETE FROM aid_messages WHERE thread_id IN (SELECT t.id FROM aid_threads t JOIN aid_posts p ON p.id = t.post_id WHERE p.expires <= ?1)",
+        "DELETE FROM aid_threads WHERE post_id IN (SELECT id FROM aid_posts WHERE expires <= ?1)",
+        "DELETE FROM aid_abuse WHERE post_id IN (SELECT id FROM aid_posts WHERE expires <= ?1)",
+        "DELETE FROM aid_posts WHERE expires <= ?1",
+    ] {
+        posts = tx.execute(sql, [secs(ended_before)])? as u64;
+    }
+    tx.commit()?;
+    Ok(posts)
+}
+
 pub(crate) fn report_abuse(
     conn: &mut Connection,
     id: &str,

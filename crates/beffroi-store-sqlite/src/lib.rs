@@ -736,6 +736,10 @@ impl Store for SqliteStore {
         self.call(move |conn| aid::expire(conn, now)).await
     }
 
+    async fn purge_aid(&self, ended_before: OffsetDateTime) -> Result<u64, StoreError> {
+        self.call(move |conn| aid::purge(conn, ended_before)).await
+    }
+
     async fn report_aid_abuse(
         &self,
         id: String,

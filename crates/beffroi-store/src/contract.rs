@@ -1900,6 +1900,41 @@ pub async fn aid(store: &dyn Store) {
     assert!(ids.is_empty());
     assert_eq!(gone, ["e"]);
 
+    // Long after their end, posts are forgotten with their conversations
+    // and contacts; the audit log stays.
+    assert_eq!(
+        store
+            .purge_aid(OffsetDateTime::now_utc() + Duration::days(2))
+            .await
+            .unwrap(),
+        1,
+        "e only: the others end later"
+    );
+    assert!(
+        !store
+            .list_aid(None, 10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|p| p.post.id == "e")
+    );
+    store
+        .purge_aid(OffsetDateTime::now_utc() + Duration::days(60))
+        .await
+        .unwrap();
+    assert!(store.list_aid(None, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .aid_inbox("helper".into(), Cursor::START, 100)
+            .await
+            .unwrap()
+            .threads
+            .is_empty(),
+        "conversations and contacts gone"
+    );
+    let (ids, _, _) = aid_public(store, Cursor::START).await;
+    assert!(ids.is_empty());
+
     let actions: Vec<String> = store
         .audit_log(100)
         .await

@@ -378,6 +378,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Posts past their end at `now` become `expired`; how many did.
     async fn expire_aid(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
 
+    /// Forgets the posts that ended before `ended_before` (whatever their
+    /// state), with their conversations, messages, shared contacts and
+    /// abuse reports; how many posts. (Devices hide a post at its end by
+    /// themselves: its tombstone is no longer needed.) The audit log and
+    /// the blocked keys stay.
+    async fn purge_aid(&self, ended_before: OffsetDateTime) -> Result<u64, StoreError>;
+
     /// A device reports a published post as abusive, once per device
     /// (`reporter`: its key hash; a conflict when it is blocked). `None`:
     /// no such published post; else whether this report is new.
