@@ -277,10 +277,7 @@ impl Store {
             params![seq, reason],
             |r| r.get(0),
         )?;
-        let delay = (5u64 << attempts.saturating_sub(1).min(8)).min(15 * 60);
-        let next = (OffsetDateTime::now_utc() + std::time::Duration::from_secs(delay))
-            .format(&Rfc3339)
-            .map_err(corrupt)?;
+        let next = crate::reports::next_attempt(attempts)?;
         conn.execute(
             "UPDATE aid_outbox SET next_attempt_at = ?2 WHERE seq = ?1",
             params![seq, next],
@@ -308,12 +305,7 @@ impl Store {
             let (request, state, attempts, last_error) = r?;
             Ok(AidQueued {
                 request: serde_json::from_str(&request).map_err(corrupt)?,
-                state: match state.as_str() {
-                    "queued" => OutboxState::Queued,
-                    "sending" => OutboxState::Sending,
-                    "sent" => OutboxState::Sent,
-                    _ => OutboxState::Failed,
-                },
+                state: OutboxState::from_db(&state),
                 attempts,
                 last_error,
             })

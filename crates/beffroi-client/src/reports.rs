@@ -45,6 +45,27 @@ pub struct FiledReport {
     pub view: Option<ReporterView>,
 }
 
+impl OutboxState {
+    /// As an outbox table keeps it.
+    pub(crate) fn from_db(state: &str) -> Self {
+        match state {
+            "queued" => OutboxState::Queued,
+            "sending" => OutboxState::Sending,
+            "sent" => OutboxState::Sent,
+            _ => OutboxState::Failed,
+        }
+    }
+}
+
+/// When a request that failed `attempts` times is tried again: not before
+/// 5 s × 2^(attempts − 1), at most 15 min (RFC 3339).
+pub(crate) fn next_attempt(attempts: u32) -> Result<String, StoreError> {
+    let delay = (5u64 << attempts.saturating_sub(1).min(8)).min(15 * 60);
+    (OffsetDateTime::now_utc() + std::time::Duration::from_secs(delay))
+        .format(&Rfc3339)
+        .map_err(corrupt)
+}
+
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
@@ -131,10 +152,7 @@ impl Store {
             params![id, reason],
             |r| r.get(0),
         )?;
-        let delay = (5u64 << attempts.saturating_sub(1).min(8)).min(15 * 60);
-        let next = (OffsetDateTime::now_utc() + std::time::Duration::from_secs(delay))
-            .format(&Rfc3339)
-            .map_err(corrupt)?;
+        let next = next_attempt(attempts)?;
         conn.execute(
             "UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1",
             params![id, next],
@@ -253,12 +271,7 @@ impl Store {
             let (report, state, attempts, last_error, queued_at, view, photos, next) = row?;
             Ok(FiledReport {
                 report: serde_json::from_str(&report).map_err(corrupt)?,
-                state: match state.as_str() {
-                    "queued" => OutboxState::Queued,
-                    "sending" => OutboxState::Sending,
-                    "sent" => OutboxState::Sent,
-                    _ => OutboxState::Failed,
-                },
+                state: OutboxState::from_db(&state),
                 attempts,
                 last_error,
                 photos,

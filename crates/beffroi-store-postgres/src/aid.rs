@@ -1,5 +1,5 @@
 //! Mutual aid in PostgreSQL (see `beffroi_store::aid` for what each call
-//! does). Every write takes the cursor lock first (`aid_tx`), in a read-committed
+//! does). Every write takes the cursor lock first (`PgStore::locked_tx`), in a read-committed
 //! transaction, and reads after it: aid writes are few, and under the lock
 //! two devices sending the same post or message at once cannot both keep
 //! it, nor a moderation and a withdrawal both apply to the state each read.
@@ -18,7 +18,7 @@ use beffroi_store::aid::{
 use deadpool_postgres::GenericClient;
 use deadpool_postgres::Transaction;
 
-use crate::{CURSOR_LOCK, Hot, PgStore, cursor_of, db, hot, next_cursor, since_i64};
+use crate::{PgStore, cursor_of, db, next_cursor, since_i64};
 
 type Tx<'a> = Transaction<'a>;
 
@@ -139,26 +139,12 @@ async fn sides(tx: &Tx<'_>, thread: &str) -> Result<[String; 2], StoreError> {
 }
 
 impl PgStore {
-    /// A read-committed transaction holding the cursor lock.
-    async fn aid_tx<'a>(client: &'a mut deadpool_postgres::Object) -> Result<Tx<'a>, StoreError> {
-        let tx = client
-            .build_transaction()
-            .isolation_level(tokio_postgres::IsolationLevel::ReadCommitted)
-            .start()
-            .await
-            .map_err(db)?;
-        tx.execute(&tx.hot(hot::LOCK).await?, &[&CURSOR_LOCK])
-            .await
-            .map_err(db)?;
-        Ok(tx)
-    }
-
     pub(crate) async fn submit_aid_post(
         &self,
         sub: AidSubmission,
     ) -> Result<AidSubmitted, StoreError> {
         let mut client = self.client().await?;
-        let tx = Self::aid_tx(&mut client).await?;
+        let tx = Self::locked_tx(&mut client).await?;
         let known = tx
             .query_opt(
                 "SELECT digest, key_hash, state FROM aid_posts WHERE id = $1",
@@ -227,7 +213,7 @@ impl PgStore {
         actor: &str,
     ) -> Result<Option<StaffAidPost>, StoreError> {
         let mut client = self.client().await?;
-        let tx = Self::aid_tx(&mut client).await?;
+        let tx = Self::locked_tx(&mut client).await?;
         let Some(row) = tx
             .query_opt(
                 "SELECT data, state, key_hash, was_published FROM aid_posts WHERE id = $1",
@@ -266,7 +252,7 @@ impl PgStore {
         actor: &str,
     ) -> Result<Option<u64>, StoreError> {
         let mut client = self.client().await?;
-        let tx = Self::aid_tx(&mut client).await?;
+        let tx = Self::locked_tx(&mut client).await?;
         let Some(row) = tx
             .query_opt("SELECT key_hash FROM aid_posts WHERE id = $1", &[&id])
             .await
@@ -378,7 +364,7 @@ impl PgStore {
         if any.is_none() {
             return Ok(0);
         }
-        let tx = Self::aid_tx(&mut client).await?;
+        let tx = Self::locked_tx(&mut client).await?;
         let ended = tx
             .query(
                 "SELECT id, data FROM aid_posts
@@ -421,7 +407,7 @@ impl PgStore {
         at: time::OffsetDateTime,
     ) -> Result<Option<bool>, StoreError> {
         let mut client = self.client().await?;
-        let tx = Self::aid_tx(&mut client).await?;
+        let tx = Self::locked_tx(&mut client).await?;
         if blocked(&tx, reporter).await? {
             return Err(StoreError::Conflict(msg!("aid-key-blocked")));
         }
@@ -450,7 +436,7 @@ impl PgStore {
 
     pub(crate) async fn send_aid(&self, w: AidMessageWrite) -> Result<AidSent, StoreError> {
         let mut client = self.client().await?;
-        let tx = Self::aid_tx(&mut client).await?;
+        let tx = Self::locked_tx(&mut client).await?;
         let m = &w.message;
         let known = tx
             .query_opt(
@@ -548,7 +534,7 @@ impl PgStore {
         contact: Option<String>,
     ) -> Result<Option<[String; 2]>, StoreError> {
         let mut client = self.client().await?;
-        let tx = Self::aid_tx(&mut client).await?;
+        let tx = Self::locked_tx(&mut client).await?;
         let column = match side(&tx, thread, key_hash).await? {
             Some(true) => "author_contact",
             Some(false) => "answerer_contact",
@@ -577,7 +563,7 @@ impl PgStore {
         key_hash: &str,
     ) -> Result<Option<[String; 2]>, StoreError> {
         let mut client = self.client().await?;
-        let tx = Self::aid_tx(&mut client).await?;
+        let tx = Self::locked_tx(&mut client).await?;
         if side(&tx, thread, key_hash).await?.is_none() {
             return Ok(None);
         }
@@ -698,7 +684,7 @@ impl PgStore {
         actor: &str,
     ) -> Result<(), StoreError> {
         let mut client = self.client().await?;
-        let tx = Self::aid_tx(&mut client).await?;
+        let tx = Self::locked_tx(&mut client).await?;
         let changed = if on {
             tx.execute(
                 "INSERT INTO aid_publish_first (commune) VALUES ($1) ON CONFLICT DO NOTHING",

@@ -299,6 +299,24 @@ impl PgStore {
         self.pool.get().await.map_err(pool_error)
     }
 
+    /// A read-committed transaction (whatever the database's default)
+    /// holding the cursor lock: what it reads after is the last committed,
+    /// and no other cursor-taking write runs until it ends.
+    async fn locked_tx(
+        client: &mut deadpool_postgres::Object,
+    ) -> Result<deadpool_postgres::Transaction<'_>, StoreError> {
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::ReadCommitted)
+            .start()
+            .await
+            .map_err(db)?;
+        tx.execute(&tx.hot(hot::LOCK).await?, &[&CURSOR_LOCK])
+            .await
+            .map_err(db)?;
+        Ok(tx)
+    }
+
     /// Applies the migrations this database lacks, once across replicas.
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut client = self.client().await?;

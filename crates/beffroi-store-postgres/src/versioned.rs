@@ -12,8 +12,7 @@ use beffroi_domain::{Cursor, SyncPage};
 use beffroi_store::StoreError;
 use beffroi_store::versioned::{self, Latest, Step, VersionWrite, Versioned};
 
-use crate::Hot;
-use crate::{CURSOR_LOCK, PgStore, cursor_of, db, hot, next_cursor, since_i64};
+use crate::{PgStore, cursor_of, db, next_cursor, since_i64};
 
 /// Rows of the table that no later version of the same document follows.
 fn latest<T: Versioned>() -> String {
@@ -33,17 +32,8 @@ impl PgStore {
         write: &VersionWrite<T::Draft>,
     ) -> Result<T, StoreError> {
         let mut client = self.client().await?;
-        // Read committed whatever the database's default: the latest
-        // version is read after the lock, so it is the last one committed.
-        let tx = client
-            .build_transaction()
-            .isolation_level(tokio_postgres::IsolationLevel::ReadCommitted)
-            .start()
-            .await
-            .map_err(db)?;
-        tx.execute(&tx.hot(hot::LOCK).await?, &[&CURSOR_LOCK])
-            .await
-            .map_err(db)?;
+        // The latest version is read after the lock, so it is the last one committed.
+        let tx = Self::locked_tx(&mut client).await?;
         let mut locked = true;
         let stored = tx
             .query_opt(

@@ -30,6 +30,7 @@ use crate::error::ApiError;
 use crate::extract::{AnyStaff, Authorized, Json, Publisher, Query};
 use crate::limits::{self, Peer};
 use crate::routes::communes::SinceQuery;
+use crate::service::reports::hex;
 use crate::store::aid::{AidAction, AidMessageWrite, AidSent, AidSubmission, AidSubmitted};
 
 /// The header a device sends its posting key in.
@@ -47,10 +48,6 @@ pub fn key_hash(key: &str) -> Option<String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     ok.then(|| hex(&Sha256::digest(key.as_bytes())))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl FromRequestParts<AppState> for AidKey {

@@ -28,7 +28,8 @@ fn mac(state: &AppState, id: &str) -> Result<Hmac<Sha256>, ApiError> {
     Ok(mac)
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Bytes as lowercase hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
