@@ -60,7 +60,9 @@ impl From<ClientError> for CommandError {
             | ClientError::InvalidKey(_)
             | ClientError::InvalidReport(_)
             | ClientError::InvalidPlace(_)
-            | ClientError::Photo(_) => CommandError::Invalid(msg),
+            | ClientError::Photo(_)
+            | ClientError::PushNoCommune
+            | ClientError::PushNotSubscribed => CommandError::Invalid(msg),
             ClientError::Store(_) | ClientError::Io { .. } => CommandError::Storage(msg),
         }
     }

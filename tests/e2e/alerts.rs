@@ -488,7 +488,7 @@ async fn the_stream_delivers_live_filters_by_commune_and_resumes() {
     assert!(ended.is_ok(), "the stream ended");
 }
 
-fn in_nice(r: &Resident, lang: Lang) {
+pub(crate) fn in_nice(r: &Resident, lang: Lang) {
     let mut s = r.client.settings().unwrap();
     s.lang = Some(lang);
     s.home_commune = Some("06088".parse().unwrap());

@@ -672,3 +672,164 @@ async fn a_change_of_the_rules_is_pushed_to_the_phones_following_its_communes() 
         .clone();
     assert_eq!(eze.decrypt(&eze_last), json!({"measures": true}));
 }
+
+/// A phone's app (UnifiedPush on Android; `docs/mobile.md`): the resident
+/// core makes its keys, subscribes with the endpoint the phone's push system
+/// gave, and reads each push as the system hands it over: the confirmation,
+/// then alerts fetched, verified against the pinned key and notified in the
+/// resident's language. The subscription follows every commune, so the
+/// server never learns which the resident follows. A push not encrypted for
+/// its keys, altered or too long is ignored; a new endpoint ends the old
+/// subscription; once unsubscribed, a push is refused with a clear message.
+#[tokio::test]
+async fn a_phone_app_subscribes_and_each_push_makes_it_fetch_verify_and_notify() {
+    use beffroi_client::error::ClientError;
+    use beffroi_client::push::PushReceived;
+    use beffroi_domain::Lang;
+    use beffroi_domain::l10n::Localize;
+    use beffroi_tests::{Recorder, resident};
+    use std::sync::Arc;
+
+    let th = town_hall_with(|s| s.push_allow_private = true).await;
+    let token = th.staff_token().await;
+    let (service, received) = push_service().await;
+    let bodies = |path: &str| -> Vec<Vec<u8>> {
+        received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, ..)| p == path)
+            .map(|(.., b)| b.clone())
+            .collect()
+    };
+    let r = resident(&th.url);
+    crate::alerts::in_nice(&r, Lang::It);
+    let recorder = Arc::new(Recorder::default());
+    r.client.set_notifier(recorder.clone());
+    // Not subscribed yet: a push is refused, in the resident's language.
+    let err = r.client.receive_push(b"anything").await.unwrap_err();
+    assert!(matches!(err, ClientError::PushNotSubscribed), "{err}");
+    let it = beffroi_domain::i18n::Localizer::shared(Lang::It).unwrap();
+    assert_eq!(
+        it.render(&err.msg()),
+        "Questo dispositivo non è iscritto alle notifiche push del comune."
+    );
+    r.client.sync().await.unwrap();
+
+    let phone = format!("{service}/ok/phone");
+    let status = r.client.subscribe_push(&phone).await.unwrap();
+    assert_eq!(status.endpoint.as_deref(), Some(phone.as_str()));
+    assert!(status.confirmed_at.is_none(), "not confirmed yet");
+    assert_eq!(stored(&th).await, 1);
+    wait_for_all(|| bodies("/ok/phone").len() == 1).await;
+    assert_eq!(
+        r.client
+            .receive_push(&bodies("/ok/phone")[0])
+            .await
+            .unwrap(),
+        PushReceived::Confirmed
+    );
+    let status = r.client.push_status().unwrap();
+    assert!(status.confirmed_at.is_some() && status.last_push_at.is_some());
+
+    // An alert for Nice: the push makes the device fetch, verify and notify it.
+    crate::alerts::publish(
+        &th,
+        &token,
+        &crate::alerts::draft("Confinement dès midi", Some(&["06088"])),
+    )
+    .await;
+    wait_for_all(|| bodies("/ok/phone").len() == 2).await;
+    let push = bodies("/ok/phone")[1].clone();
+    assert_eq!(
+        r.client.receive_push(&push).await.unwrap(),
+        PushReceived::Alerts { new: 1 }
+    );
+    assert_eq!(recorder.summaries(), ["Confinement dès midi"]);
+    let alerts = r.client.alerts().unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert!(alerts[0].concerns_me);
+    // The same push again (a push service may deliver twice): nothing new.
+    assert_eq!(
+        r.client.receive_push(&push).await.unwrap(),
+        PushReceived::Alerts { new: 0 }
+    );
+    assert_eq!(recorder.summaries().len(), 1);
+
+    // An alert for Èze only reaches this phone too (every commune is
+    // followed): fetched, and not notified, since it does not concern them.
+    crate::alerts::publish(
+        &th,
+        &token,
+        &crate::alerts::draft("Pour Èze seulement", Some(&["06059"])),
+    )
+    .await;
+    wait_for_all(|| bodies("/ok/phone").len() == 3).await;
+    let eze = bodies("/ok/phone")[2].clone();
+    assert_eq!(
+        r.client.receive_push(&eze).await.unwrap(),
+        PushReceived::Alerts { new: 1 }
+    );
+    assert_eq!(recorder.summaries().len(), 1);
+    assert_eq!(r.client.alerts().unwrap().len(), 2);
+
+    // Bytes anyone could send to the endpoint: ignored, nothing changes.
+    let mut altered = eze.clone();
+    let last = altered.len() - 1;
+    altered[last] ^= 1;
+    // A push for another device's keys.
+    let for_another = {
+        use web_push_native::p256::PublicKey;
+        let key = web_push_native::p256::SecretKey::random(
+            &mut web_push_native::p256::elliptic_curve::rand_core::OsRng,
+        );
+        let auth = web_push_native::Auth::clone_from_slice(&rand_auth());
+        web_push_native::WebPushBuilder::new(
+            "https://push.example.net/x".parse().unwrap(),
+            PublicKey::from(key.public_key()),
+            auth,
+        )
+        .build(br#"{"alert":"x","cursor":1}"#.to_vec())
+        .unwrap()
+        .into_body()
+    };
+    for bad in [altered, vec![0; 10], vec![7; 5000], for_another, Vec::new()] {
+        assert_eq!(
+            r.client.receive_push(&bad).await.unwrap(),
+            PushReceived::Ignored
+        );
+    }
+    assert_eq!(r.client.alerts().unwrap().len(), 2);
+    assert_eq!(recorder.summaries().len(), 1);
+
+    // Renewed when due only; a renewal keeps one subscription.
+    let now = time::OffsetDateTime::now_utc();
+    let renewed = r.client.renew_push(now).await.unwrap().unwrap();
+    assert_eq!(renewed.subscribed_at, status.subscribed_at, "not due");
+    let renewed = r
+        .client
+        .renew_push(now + time::Duration::days(2))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(renewed.subscribed_at > status.subscribed_at);
+    assert!(renewed.confirmed_at.is_some(), "the same subscription");
+    assert_eq!(stored(&th).await, 1);
+
+    // The phone's push system gave a new endpoint: the old one is ended.
+    let moved = format!("{service}/ok/phone-moved");
+    let status = r.client.subscribe_push(&moved).await.unwrap();
+    assert!(status.confirmed_at.is_none());
+    assert_eq!(stored(&th).await, 1, "the old endpoint was ended");
+    wait_for_all(|| bodies("/ok/phone-moved").len() == 1).await;
+
+    // Unsubscribed: ended on the server, and pushes are no longer read.
+    assert!(r.client.unsubscribe_push().await.unwrap());
+    assert_eq!(stored(&th).await, 0);
+    assert!(!r.client.unsubscribe_push().await.unwrap());
+    assert_eq!(r.client.push_status().unwrap().endpoint, None);
+    assert!(matches!(
+        r.client.receive_push(&eze).await,
+        Err(ClientError::PushNotSubscribed)
+    ));
+}

@@ -65,6 +65,15 @@ impl ApiClient {
         request: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<T, ClientError> {
+        Ok(self.send_with_status(request, what).await?.1)
+    }
+
+    /// [`ApiClient::send`], with the answer's status.
+    async fn send_with_status<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        what: &str,
+    ) -> Result<(u16, T), ClientError> {
         let offline = |e: reqwest::Error| ClientError::Offline {
             server: self.base.clone(),
             reason: root_cause(&e),
@@ -79,10 +88,11 @@ impl ApiClient {
         if !status.is_success() {
             return Err(ClientError::from_body(status.as_u16(), &body, &self.base));
         }
-        serde_json::from_str(&body).map_err(|e| ClientError::Protocol {
+        let value = serde_json::from_str(&body).map_err(|e| ClientError::Protocol {
             server: self.base.clone(),
             detail: format!("{what}: {e}"),
-        })
+        })?;
+        Ok((status.as_u16(), value))
     }
 
     async fn get<T: DeserializeOwned>(
@@ -219,6 +229,47 @@ impl ApiClient {
             ])
             .header(crate::aid::KEY_HEADER, key);
         self.send(request, "/api/v1/aid/inbox").await
+    }
+
+    /// Subscribes a device to the town hall's pushes, or renews it: `true`
+    /// when the subscription is new (a confirmation push follows).
+    pub async fn push_subscribe(
+        &self,
+        sub: &beffroi_domain::push::PushSubscription,
+    ) -> Result<bool, ClientError> {
+        let request = self
+            .http
+            .post(format!("{}/api/v1/push/subscriptions", self.base))
+            .json(sub);
+        let (status, _): (u16, serde_json::Value) = self
+            .send_with_status(request, "/api/v1/push/subscriptions")
+            .await?;
+        Ok(status == 201)
+    }
+
+    /// Ends a device's subscription (its endpoint and secret).
+    pub async fn push_unsubscribe(
+        &self,
+        gone: &beffroi_domain::push::PushUnsubscribe,
+    ) -> Result<(), ClientError> {
+        let offline = |e: reqwest::Error| ClientError::Offline {
+            server: self.base.clone(),
+            reason: root_cause(&e),
+        };
+        let resp = self
+            .http
+            .delete(format!("{}/api/v1/push/subscriptions", self.base))
+            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
+            .json(gone)
+            .send()
+            .await
+            .map_err(offline)?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let body = resp.text().await.map_err(offline)?;
+        Err(ClientError::from_body(status.as_u16(), &body, &self.base))
     }
 
     /// Whether a Beffroi server answers here, and the territory it serves.

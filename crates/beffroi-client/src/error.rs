@@ -45,6 +45,12 @@ pub enum ClientError {
     /// A place that cannot be saved as it is.
     #[error("the place cannot be saved as it is: {0:?}")]
     InvalidPlace(Msg),
+    /// Push needs a commune to follow (none is known yet: sync first).
+    #[error("push needs the town hall's communes: sync first, or choose a commune")]
+    PushNoCommune,
+    /// A push arrived, or push was asked about, with no subscription here.
+    #[error("this device is not subscribed to the town hall's pushes")]
+    PushNotSubscribed,
     #[error("cannot write {path}: {reason}")]
     Io { path: String, reason: String },
 }
@@ -70,6 +76,8 @@ impl Localize for ClientError {
             ClientError::Store(e) => msg!("client-store", detail = e.to_string()),
             ClientError::Photo(e) => e.msg(),
             ClientError::InvalidReport(m) | ClientError::InvalidPlace(m) => m.clone(),
+            ClientError::PushNoCommune => msg!("client-push-no-commune"),
+            ClientError::PushNotSubscribed => msg!("client-push-not-subscribed"),
             ClientError::Io { path, reason } => msg!("client-io", path = path, reason = reason),
         }
     }

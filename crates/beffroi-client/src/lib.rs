@@ -23,6 +23,7 @@ pub use beffroi_domain::i18n;
 pub mod measures;
 pub mod photos;
 pub mod places;
+pub mod push;
 pub mod reports;
 pub mod store;
 pub mod tiles;

@@ -75,6 +75,8 @@ pub(crate) mod keys {
     /// The town hall's public keys this device trusts (pinned at first sync).
     pub const ALERT_KEYS: &str = "alerts.keys";
     pub const SETTINGS: &str = "settings";
+    /// This device's push keys and subscription (`crate::push`).
+    pub const PUSH: &str = "push";
     pub const SYNC_STATUS: &str = "sync.status";
 }
 
