@@ -773,6 +773,39 @@ async fn a_phone_app_subscribes_and_each_push_makes_it_fetch_verify_and_notify()
     assert_eq!(recorder.summaries().len(), 1);
     assert_eq!(r.client.alerts().unwrap().len(), 2);
 
+    // A curfew for Nice: the push says only that the rules changed; the
+    // device fetches them.
+    let rules_in_nice = || -> usize {
+        r.client
+            .rules(time::OffsetDateTime::now_utc())
+            .unwrap()
+            .iter()
+            .map(|p| p.rules.len())
+            .sum()
+    };
+    assert_eq!(rules_in_nice(), 0);
+    let resp = th
+        .staff(Method::POST, "/admin/measures", &token)
+        .json(&json!({
+            "rule": {"kind": "curfew", "from": "21:00", "until": "06:00"},
+            "communes": ["06088"], "since": "2026-11-20T00:00:00+01:00"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
+    wait_for_all(|| bodies("/ok/phone").len() == 4).await;
+    assert_eq!(
+        r.client
+            .receive_push(&bodies("/ok/phone")[3])
+            .await
+            .unwrap(),
+        PushReceived::Rules
+    );
+    assert_eq!(rules_in_nice(), 1);
+    // And tells the resident, as the live stream would.
+    assert_eq!(recorder.summaries().len(), 2, "{:?}", recorder.summaries());
+
     // Bytes anyone could send to the endpoint: ignored, nothing changes.
     let mut altered = eze.clone();
     let last = altered.len() - 1;
@@ -793,6 +826,7 @@ async fn a_phone_app_subscribes_and_each_push_makes_it_fetch_verify_and_notify()
         .unwrap()
         .into_body()
     };
+    let before = r.client.push_status().unwrap();
     for bad in [altered, vec![0; 10], vec![7; 5000], for_another, Vec::new()] {
         assert_eq!(
             r.client.receive_push(&bad).await.unwrap(),
@@ -800,7 +834,8 @@ async fn a_phone_app_subscribes_and_each_push_makes_it_fetch_verify_and_notify()
         );
     }
     assert_eq!(r.client.alerts().unwrap().len(), 2);
-    assert_eq!(recorder.summaries().len(), 1);
+    assert_eq!(recorder.summaries().len(), 2);
+    assert_eq!(r.client.push_status().unwrap(), before, "not even its time");
 
     // Renewed when due only; a renewal keeps one subscription.
     let now = time::OffsetDateTime::now_utc();
@@ -816,16 +851,43 @@ async fn a_phone_app_subscribes_and_each_push_makes_it_fetch_verify_and_notify()
     assert!(renewed.confirmed_at.is_some(), "the same subscription");
     assert_eq!(stored(&th).await, 1);
 
-    // The phone's push system gave a new endpoint: the old one is ended.
+    // The phone's push system gave a new endpoint: the old one is ended,
+    // and the new one has new keys. Its confirmation is read even when it
+    // comes before the town hall's answer (the server sends it at once).
     let moved = format!("{service}/ok/phone-moved");
-    let status = r.client.subscribe_push(&moved).await.unwrap();
-    assert!(status.confirmed_at.is_none());
+    let (status, confirmation) = tokio::join!(r.client.subscribe_push(&moved), async {
+        wait_for_all(|| bodies("/ok/phone-moved").len() == 1).await;
+        r.client
+            .receive_push(&bodies("/ok/phone-moved")[0])
+            .await
+            .unwrap()
+    });
+    status.unwrap();
+    assert_eq!(confirmation, PushReceived::Confirmed);
+    let status = r.client.push_status().unwrap();
+    assert_eq!(status.endpoint.as_deref(), Some(moved.as_str()));
+    assert!(status.confirmed_at.is_some(), "{status:?}");
     assert_eq!(stored(&th).await, 1, "the old endpoint was ended");
-    wait_for_all(|| bodies("/ok/phone-moved").len() == 1).await;
+    // What was sent to the old keys no longer reads, even replayed here.
+    assert_eq!(
+        r.client
+            .receive_push(&bodies("/ok/phone")[0])
+            .await
+            .unwrap(),
+        PushReceived::Ignored
+    );
+
+    // The resident chose another town hall: the renewal subscribes there
+    // and ends the subscription on the first.
+    let th2 = town_hall_with(|s| s.push_allow_private = true).await;
+    r.client.set_server(&th2.url).unwrap();
+    let status = r.client.renew_push(now).await.unwrap().unwrap();
+    assert_eq!(status.endpoint.as_deref(), Some(moved.as_str()));
+    assert_eq!((stored(&th).await, stored(&th2).await), (0, 1));
 
     // Unsubscribed: ended on the server, and pushes are no longer read.
     assert!(r.client.unsubscribe_push().await.unwrap());
-    assert_eq!(stored(&th).await, 0);
+    assert_eq!(stored(&th2).await, 0);
     assert!(!r.client.unsubscribe_push().await.unwrap());
     assert_eq!(r.client.push_status().unwrap().endpoint, None);
     assert!(matches!(

@@ -276,6 +276,8 @@ pub struct Client {
     /// One sync at a time: two interleaved syncs could store an older page
     /// after a newer one.
     syncing: tokio::sync::Mutex<()>,
+    /// One change at a time to what push keeps (`push`).
+    push_lock: std::sync::Mutex<()>,
     /// Where notifications of new alerts go (none: not shown).
     notifier: std::sync::RwLock<Option<std::sync::Arc<dyn alerts::Notifier>>>,
     /// The client tiles are fetched with, made at the first tile.
@@ -292,6 +294,7 @@ impl Client {
             data_dir: data_dir.to_owned(),
             hours: directory::HoursCache::default(),
             syncing: tokio::sync::Mutex::new(()),
+            push_lock: std::sync::Mutex::new(()),
             notifier: std::sync::RwLock::new(None),
             tiles_http: std::sync::OnceLock::new(),
         })

@@ -13,10 +13,11 @@
 //! learns the endpoint can send bytes to it, so a push that does not decrypt
 //! is ignored, and one that does only makes the device look.
 //!
-//! The subscription follows every commune of the territory (when there are
-//! at most 100, the server's limit): the server then never learns which the
+//! The subscription follows every commune of the territory when there are
+//! at most 100 (the server's limit): the server then never learns which the
 //! resident follows, as with the live stream, and the device decides which
-//! alerts concern them.
+//! alerts concern them. A larger territory gets the communes the resident
+//! follows (the app renews after they change).
 
 use base64::Engine;
 use beffroi_domain::alert::Severity;
@@ -27,15 +28,19 @@ use web_push_native::p256;
 use web_push_native::p256::elliptic_curve::sec1::ToEncodedPoint;
 
 use crate::Client;
+use crate::api::ApiClient;
 use crate::error::ClientError;
 use crate::store::keys::PUSH;
 
 /// The largest push a push service delivers (RFC 8030 §7.2: 4,096 bytes);
 /// anything longer is not the town hall's.
 pub const MAX_PUSH: usize = 4096;
-/// A subscription not renewed for 30 days expires on the server; the device
-/// renews it at each start and when this much has passed.
+/// A subscription not renewed for 30 days expires on the server; the app
+/// asks for a renewal at each start and daily, made once this much has passed.
 pub const RENEW_AFTER: time::Duration = time::Duration::days(1);
+
+/// The most subscriptions left behind kept to end later.
+const MAX_RETIRED: usize = 8;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -46,13 +51,31 @@ struct Kept {
     secret: String,
     /// The authentication secret, base64url (16 bytes).
     auth: String,
+    /// The town hall subscribed to: renewals and the end go there, even
+    /// after the resident chose another.
+    #[serde(default)]
+    server: Option<String>,
     endpoint: Option<String>,
+    /// When the town hall last acknowledged the subscription; none while it
+    /// has not (a request that got no answer is made again).
     #[serde(with = "time::serde::rfc3339::option")]
     subscribed_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     confirmed_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     last_push_at: Option<OffsetDateTime>,
+    /// Earlier subscriptions still to end on their town hall (it was
+    /// unreachable when they were left).
+    #[serde(default)]
+    retired: Vec<Retired>,
+}
+
+/// A subscription left behind: where it is, and the secret that ends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Retired {
+    server: String,
+    endpoint: String,
+    auth: String,
 }
 
 impl Kept {
@@ -73,11 +96,21 @@ impl Kept {
         Kept {
             secret: B64.encode(secret.to_bytes()),
             auth: B64.encode(auth),
+            server: None,
             endpoint: None,
             subscribed_at: None,
             confirmed_at: None,
             last_push_at: None,
+            retired: Vec::new(),
         }
+    }
+
+    /// Leaves a subscription behind, to end on its town hall; the oldest
+    /// are forgotten past [`MAX_RETIRED`] (they expire there after 30 days).
+    fn retire(&mut self, old: Retired) {
+        self.retired.push(old);
+        let extra = self.retired.len().saturating_sub(MAX_RETIRED);
+        self.retired.drain(..extra);
     }
 
     fn secret(&self) -> Option<p256::SecretKey> {
@@ -135,7 +168,9 @@ pub enum PushReceived {
     /// The town hall's confirmation: push reaches this device.
     Confirmed,
     /// An alert was published, updated or cancelled: the alerts were
-    /// fetched, verified, and the new ones notified.
+    /// fetched and verified (`new`: the messages received; those that
+    /// concern the resident were notified). A push for a message already
+    /// here fetches nothing.
     Alerts { new: u32 },
     /// The rules in force changed: they were fetched.
     Rules,
@@ -152,11 +187,26 @@ struct Payload {
     #[serde(default)]
     measures: bool,
     alert: Option<String>,
+    cursor: Option<u64>,
 }
 
 impl Client {
     fn push_kept(&self) -> Result<Option<Kept>, ClientError> {
         Ok(self.store.get_meta(PUSH)?)
+    }
+
+    /// Changes what is kept, read again under the lock (a push, a renewal
+    /// and a change of endpoint may run at once), if it still holds the
+    /// keys `auth`.
+    fn update_push(&self, auth: &str, change: impl FnOnce(&mut Kept)) -> Result<(), ClientError> {
+        let _one_at_a_time = self.push_lock.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(mut kept) = self.push_kept()?
+            && kept.auth == auth
+        {
+            change(&mut kept);
+            self.store.set_meta(PUSH, &kept)?;
+        }
+        Ok(())
     }
 
     /// Whether push reaches this device.
@@ -174,16 +224,74 @@ impl Client {
 
     /// Subscribes this device to the town hall's pushes at `endpoint` (what
     /// the phone's push system gave), or renews the subscription. A new
-    /// endpoint replaces the old one, which is ended on the server.
+    /// endpoint, or another town hall, gets new keys (nothing sent to the
+    /// old one reads here) and the old subscription is ended once the new
+    /// one stands.
     pub async fn subscribe_push(&self, endpoint: &str) -> Result<PushStatus, ClientError> {
         let endpoint = endpoint.trim();
-        let mut kept = match self.push_kept()? {
-            Some(k) => k,
-            None => Kept::new(),
-        };
-        let keys = kept.keys().ok_or_else(corrupt_keys)?;
         let settings = self.settings()?;
+        let server = settings.server_url.clone().ok_or(ClientError::NoServer)?;
         let api = self.api()?;
+        let communes = self.push_communes()?;
+        let started = OffsetDateTime::now_utc();
+        // Kept before asking: the confirmation may come before the answer,
+        // and keys lost with an answer would leave the endpoint subscribed
+        // with keys nobody has.
+        let kept = {
+            let _one_at_a_time = self.push_lock.lock().unwrap_or_else(|e| e.into_inner());
+            let previous = self.push_kept()?;
+            let same = previous.as_ref().filter(|k| {
+                k.endpoint.as_deref() == Some(endpoint) && k.server.as_deref() == Some(&server)
+            });
+            let kept = match (same, previous.clone()) {
+                (Some(same), _) => same.clone(),
+                (None, previous) => {
+                    let mut fresh = Kept::new();
+                    if let Some(previous) = previous {
+                        fresh.retired = previous.retired;
+                        if let (Some(server), Some(endpoint)) = (previous.server, previous.endpoint)
+                        {
+                            fresh.retire(Retired {
+                                server,
+                                endpoint,
+                                auth: previous.auth,
+                            });
+                        }
+                    }
+                    fresh.server = Some(server.clone());
+                    fresh.endpoint = Some(endpoint.to_owned());
+                    fresh
+                }
+            };
+            self.store.set_meta(PUSH, &kept)?;
+            kept
+        };
+        let sub = PushSubscription {
+            endpoint: endpoint.to_owned(),
+            keys: kept.keys().ok_or_else(corrupt_keys)?,
+            communes,
+            lang: settings.lang.unwrap_or_default(),
+            // Which alerts are notified is decided here, per place.
+            min_severity: Severity::Unknown,
+            measures: Some(true),
+        };
+        let created = api.push_subscribe(&sub).await?;
+        self.update_push(&kept.auth, |k| {
+            k.subscribed_at = Some(OffsetDateTime::now_utc());
+            // New on the server: its confirmation is to come, unless it
+            // already came during the request.
+            if created && k.confirmed_at.is_none_or(|at| at < started) {
+                k.confirmed_at = None;
+            }
+        })?;
+        self.end_retired().await?;
+        self.push_status()
+    }
+
+    /// The communes a subscription follows: every one of the territory when
+    /// the server takes them all (it then learns nothing of the resident's),
+    /// else those the resident follows.
+    fn push_communes(&self) -> Result<Vec<beffroi_domain::InseeCode>, ClientError> {
         let mut communes: Vec<_> = self.communes()?.into_iter().map(|c| c.code).collect();
         if communes.is_empty() || communes.len() > beffroi_domain::push::MAX_COMMUNES {
             communes = self
@@ -196,81 +304,95 @@ impl Client {
         if communes.is_empty() {
             return Err(ClientError::PushNoCommune);
         }
-        if let Some(old) = kept.endpoint.as_deref().filter(|old| *old != endpoint) {
-            let gone = PushUnsubscribe {
-                endpoint: old.to_owned(),
-                auth: kept.auth.clone(),
-            };
-            // Already gone (expired, forgotten by its service) is as good.
-            match api.push_unsubscribe(&gone).await {
-                Ok(()) | Err(ClientError::Server { status: 404, .. }) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let sub = PushSubscription {
-            endpoint: endpoint.to_owned(),
-            keys,
-            communes,
-            lang: settings.lang.unwrap_or_default(),
-            // Which alerts are notified is decided here, per place.
-            min_severity: Severity::Unknown,
-            measures: Some(true),
-        };
-        let created = api.push_subscribe(&sub).await?;
-        let now = OffsetDateTime::now_utc();
-        if created || kept.endpoint.as_deref() != Some(endpoint) {
-            // A new subscription: its confirmation is still to come.
-            kept.confirmed_at = None;
-        }
-        kept.endpoint = Some(endpoint.to_owned());
-        kept.subscribed_at = Some(now);
-        self.store.set_meta(PUSH, &kept)?;
-        self.push_status()
+        Ok(communes)
     }
 
-    /// Renews the subscription when it is due (at each start, and daily):
-    /// `None` when this device is not subscribed.
+    /// Ends the subscriptions left behind, on their own town hall; those it
+    /// cannot reach now stay for the next time.
+    async fn end_retired(&self) -> Result<(), ClientError> {
+        let Some(kept) = self.push_kept()? else {
+            return Ok(());
+        };
+        let lang = self.settings()?.lang.unwrap_or_default();
+        for old in &kept.retired {
+            let gone = PushUnsubscribe {
+                endpoint: old.endpoint.clone(),
+                auth: old.auth.clone(),
+            };
+            let ended = match ApiClient::new(&old.server) {
+                Ok(api) => match api.in_lang(lang).push_unsubscribe(&gone).await {
+                    // Already gone (expired, forgotten by its service) is as good.
+                    Ok(()) | Err(ClientError::Server { status: 404, .. }) => true,
+                    Err(e) => {
+                        tracing::info!("a push subscription left behind is ended later: {e}");
+                        false
+                    }
+                },
+                // An address that cannot be asked is dropped.
+                Err(_) => true,
+            };
+            if ended {
+                self.update_push(&kept.auth, |k| k.retired.retain(|r| r != old))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Renews the subscription when it is due (the app asks at each start
+    /// and daily; it is due once a day has passed, when the last request got
+    /// no answer, or when the resident chose another town hall), and ends
+    /// the subscriptions left behind. `None` when this device is not
+    /// subscribed.
     pub async fn renew_push(&self, now: OffsetDateTime) -> Result<Option<PushStatus>, ClientError> {
         let Some(kept) = self.push_kept()? else {
             return Ok(None);
         };
         let Some(endpoint) = kept.endpoint else {
+            self.end_retired().await?;
             return Ok(None);
         };
-        if kept.subscribed_at.is_some_and(|at| now - at < RENEW_AFTER) {
-            return Ok(Some(self.push_status()?));
+        let server = self.settings()?.server_url;
+        let due = kept.subscribed_at.is_none_or(|at| now - at >= RENEW_AFTER)
+            || kept.server != server
+            || !kept.retired.is_empty();
+        if due {
+            return self.subscribe_push(&endpoint).await.map(Some);
         }
-        self.subscribe_push(&endpoint).await.map(Some)
+        Ok(Some(self.push_status()?))
     }
 
-    /// Ends this device's subscription (the keys stay, for a later one).
-    /// `false` when it had none.
+    /// Ends this device's subscription; its keys are never used again.
+    /// `false` when it had none. Ended on the town hall now, or at the next
+    /// renewal when it cannot be reached.
     pub async fn unsubscribe_push(&self) -> Result<bool, ClientError> {
-        let Some(mut kept) = self.push_kept()? else {
-            return Ok(false);
+        let left = {
+            let _one_at_a_time = self.push_lock.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(mut kept) = self.push_kept()? else {
+                return Ok(false);
+            };
+            let (Some(server), Some(endpoint)) = (kept.server.take(), kept.endpoint.take()) else {
+                return Ok(false);
+            };
+            let auth = kept.auth.clone();
+            kept.retire(Retired {
+                server,
+                endpoint,
+                auth,
+            });
+            kept.subscribed_at = None;
+            kept.confirmed_at = None;
+            self.store.set_meta(PUSH, &kept)?;
+            true
         };
-        let Some(endpoint) = kept.endpoint.take() else {
-            return Ok(false);
-        };
-        let gone = PushUnsubscribe {
-            endpoint,
-            auth: kept.auth.clone(),
-        };
-        match self.api()?.push_unsubscribe(&gone).await {
-            Ok(()) | Err(ClientError::Server { status: 404, .. }) => {}
-            Err(e) => return Err(e),
-        }
-        kept.subscribed_at = None;
-        kept.confirmed_at = None;
-        self.store.set_meta(PUSH, &kept)?;
-        Ok(true)
+        self.end_retired().await?;
+        Ok(left)
     }
 
     /// Reads one push's body, as the phone's push system handed it over,
     /// and does what it says: fetches and verifies the alerts (notifying the
     /// new ones) or the rules in force, or records the confirmation.
     pub async fn receive_push(&self, body: &[u8]) -> Result<PushReceived, ClientError> {
-        let mut kept = self
+        let kept = self
             .push_kept()?
             .filter(|k| k.endpoint.is_some())
             .ok_or(ClientError::PushNotSubscribed)?;
@@ -283,33 +405,34 @@ impl Client {
         };
         let payload: Payload = serde_json::from_slice(&plain).unwrap_or_default();
         let now = OffsetDateTime::now_utc();
-        kept.last_push_at = Some(now);
-        let received = if payload.subscribed {
-            kept.confirmed_at = Some(now);
-            PushReceived::Confirmed
-        } else if payload.alert.is_some() {
+        if payload.subscribed {
+            self.update_push(&kept.auth, |k| {
+                k.last_push_at = Some(now);
+                k.confirmed_at.get_or_insert(now);
+            })?;
+            return Ok(PushReceived::Confirmed);
+        }
+        // Kept before fetching: it says push arrives, whether or not the
+        // town hall answers now.
+        self.update_push(&kept.auth, |k| k.last_push_at = Some(now))?;
+        if payload.alert.is_some() {
             let _one_at_a_time = self.syncing.lock().await;
+            // A push again for what is here (a push service's second
+            // delivery, or one replayed by whoever saw it): nothing to fetch.
+            let here = self.store.alerts_cursor()?.0;
+            if payload.cursor.is_some_and(|c| c <= here) {
+                return Ok(PushReceived::Alerts { new: 0 });
+            }
             let (threads, new, _refused) = self.pull_alerts(&self.api()?).await?;
             self.notify(&threads)?;
-            PushReceived::Alerts { new }
+            Ok(PushReceived::Alerts { new })
         } else if payload.measures {
             let _one_at_a_time = self.syncing.lock().await;
             self.pull_measures(&self.api()?).await?;
-            PushReceived::Rules
+            Ok(PushReceived::Rules)
         } else {
-            PushReceived::Ignored
-        };
-        // Read again: a subscription changed meanwhile keeps its change.
-        if let Some(mut latest) = self.push_kept()?
-            && latest.auth == kept.auth
-        {
-            latest.last_push_at = kept.last_push_at;
-            if received == PushReceived::Confirmed {
-                latest.confirmed_at = kept.confirmed_at;
-            }
-            self.store.set_meta(PUSH, &latest)?;
+            Ok(PushReceived::Ignored)
         }
-        Ok(received)
     }
 }
 

@@ -128,7 +128,7 @@ mod rfc8188_example2 {
 }
 
 /// Hostile or cut messages are refused, never read as something and never a
-/// panic (fork: see the workspace's docs/upstream/ece-native-empty-and-zero-record-size.md).
+/// panic (fork: see the workspace's docs/upstream/ece-native-record-size-and-empty.md).
 mod hostile {
     use super::*;
 
