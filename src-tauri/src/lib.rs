@@ -15,6 +15,8 @@ pub mod notify;
 pub mod tiles;
 #[cfg(desktop)]
 pub mod tray;
+#[cfg(target_os = "linux")]
+mod webview;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -193,6 +195,8 @@ pub fn run() {
                 clock,
                 listening: Arc::default(),
             });
+            #[cfg(target_os = "linux")]
+            webview::lighten(app.handle());
             listen(app.handle(), &client);
             Ok(())
         })
