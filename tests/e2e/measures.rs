@@ -162,16 +162,19 @@ async fn publishers_write_the_rules_in_force_and_anyone_reuses_them() {
     .await;
     assert_eq!(next_month, json!([masks]), "the curfew will have ended");
     for (query, message) in [
-        ("?commune=Nice", "Code INSEE « Nice » non valide"),
+        ("json?commune=Nice", "Code INSEE « Nice » non valide"),
         (
-            "?at=tomorrow",
+            "json?at=tomorrow",
             "at « tomorrow » n'est pas une date RFC 3339",
         ),
+        ("csv?commune=Nice", "Code INSEE « Nice » non valide"),
     ] {
-        let resp = reqwest::get(th.api(&format!("/open-data/measures.json{query}")))
+        let resp = reqwest::get(th.api(&format!("/open-data/measures.{query}")))
             .await
             .unwrap();
         assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+        // A reusing site's page may read why (it could not before).
+        assert_eq!(resp.headers()["access-control-allow-origin"], "*");
         let body: Value = resp.json().await.unwrap();
         assert!(
             body["error"]["message"]

@@ -195,7 +195,8 @@ async fn selected(state: &AppState, q: &OpenDataQuery) -> Result<Vec<Measure>, A
     Ok(measures)
 }
 
-/// Open data may be read from any site (no credentials are involved).
+/// Open data may be read from any site (no credentials are involved),
+/// refusals included: a reusing page can then read why its query failed.
 fn open_data(response: impl IntoResponse) -> Response {
     (
         [
@@ -215,9 +216,14 @@ pub async fn open_data_json(
     State(state): State<AppState>,
     peer: Peer,
     Query(q): Query<OpenDataQuery>,
-) -> Result<Response, ApiError> {
-    limits::check(&state.threads_limiter, &peer, "read")?;
-    Ok(open_data(JsonResponse(selected(&state, &q).await?)))
+) -> Response {
+    open_data(
+        async {
+            limits::check(&state.threads_limiter, &peer, "read")?;
+            Ok::<_, ApiError>(JsonResponse(selected(&state, &q).await?))
+        }
+        .await,
+    )
 }
 
 /// The CSV columns, in order.
@@ -298,19 +304,24 @@ pub async fn open_data_csv(
     State(state): State<AppState>,
     peer: Peer,
     Query(q): Query<OpenDataQuery>,
-) -> Result<Response, ApiError> {
-    limits::check(&state.threads_limiter, &peer, "read")?;
-    let body = csv(&selected(&state, &q).await?)?;
-    Ok(open_data((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "inline; filename=\"measures.csv\"",
-            ),
-        ],
-        body,
-    )))
+) -> Response {
+    open_data(
+        async {
+            limits::check(&state.threads_limiter, &peer, "read")?;
+            let body = csv(&selected(&state, &q).await?)?;
+            Ok::<_, ApiError>((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "inline; filename=\"measures.csv\"",
+                    ),
+                ],
+                body,
+            ))
+        }
+        .await,
+    )
 }
 
 /// Adds a measure.
