@@ -65,15 +65,6 @@ impl ApiClient {
         request: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<T, ClientError> {
-        Ok(self.send_with_status(request, what).await?.1)
-    }
-
-    /// [`ApiClient::send`], with the answer's status.
-    async fn send_with_status<T: DeserializeOwned>(
-        &self,
-        request: reqwest::RequestBuilder,
-        what: &str,
-    ) -> Result<(u16, T), ClientError> {
         let offline = |e: reqwest::Error| ClientError::Offline {
             server: self.base.clone(),
             reason: root_cause(&e),
@@ -88,11 +79,30 @@ impl ApiClient {
         if !status.is_success() {
             return Err(ClientError::from_body(status.as_u16(), &body, &self.base));
         }
-        let value = serde_json::from_str(&body).map_err(|e| ClientError::Protocol {
+        serde_json::from_str(&body).map_err(|e| ClientError::Protocol {
             server: self.base.clone(),
             detail: format!("{what}: {e}"),
-        })?;
-        Ok((status.as_u16(), value))
+        })
+    }
+
+    /// Sends a request whose answer's body is not needed: its status when
+    /// it is a success, the server's refusal otherwise.
+    async fn send_for_status(&self, request: reqwest::RequestBuilder) -> Result<u16, ClientError> {
+        let offline = |e: reqwest::Error| ClientError::Offline {
+            server: self.base.clone(),
+            reason: root_cause(&e),
+        };
+        let resp = request
+            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
+            .send()
+            .await
+            .map_err(offline)?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(status.as_u16());
+        }
+        let body = resp.text().await.map_err(offline)?;
+        Err(ClientError::from_body(status.as_u16(), &body, &self.base))
     }
 
     async fn get<T: DeserializeOwned>(
@@ -193,25 +203,14 @@ impl ApiClient {
         key: &str,
         body: Option<&T>,
     ) -> Result<(), ClientError> {
-        let offline = |e: reqwest::Error| ClientError::Offline {
-            server: self.base.clone(),
-            reason: root_cause(&e),
-        };
         let mut request = self
             .http
             .request(method, format!("{}/api/v1{path}", self.base))
-            .header(crate::aid::KEY_HEADER, key)
-            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag());
+            .header(crate::aid::KEY_HEADER, key);
         if let Some(body) = body {
             request = request.json(body);
         }
-        let resp = request.send().await.map_err(offline)?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(());
-        }
-        let body = resp.text().await.map_err(offline)?;
-        Err(ClientError::from_body(status.as_u16(), &body, &self.base))
+        self.send_for_status(request).await.map(|_| ())
     }
 
     /// This device's mutual-aid posts, conversations and messages after `since`.
@@ -241,10 +240,7 @@ impl ApiClient {
             .http
             .post(format!("{}/api/v1/push/subscriptions", self.base))
             .json(sub);
-        let (status, _): (u16, serde_json::Value) = self
-            .send_with_status(request, "/api/v1/push/subscriptions")
-            .await?;
-        Ok(status == 201)
+        Ok(self.send_for_status(request).await? == 201)
     }
 
     /// Ends a device's subscription (its endpoint and secret).
@@ -252,24 +248,11 @@ impl ApiClient {
         &self,
         gone: &beffroi_domain::push::PushUnsubscribe,
     ) -> Result<(), ClientError> {
-        let offline = |e: reqwest::Error| ClientError::Offline {
-            server: self.base.clone(),
-            reason: root_cause(&e),
-        };
-        let resp = self
+        let request = self
             .http
             .delete(format!("{}/api/v1/push/subscriptions", self.base))
-            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
-            .json(gone)
-            .send()
-            .await
-            .map_err(offline)?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(());
-        }
-        let body = resp.text().await.map_err(offline)?;
-        Err(ClientError::from_body(status.as_u16(), &body, &self.base))
+            .json(gone);
+        self.send_for_status(request).await.map(|_| ())
     }
 
     /// Whether a Beffroi server answers here, and the territory it serves.

@@ -55,15 +55,10 @@ struct Kept {
     /// after the resident chose another.
     #[serde(default)]
     server: Option<String>,
-    endpoint: Option<String>,
-    /// When the town hall last acknowledged the subscription; none while it
-    /// has not (a request that got no answer is made again).
-    #[serde(with = "time::serde::rfc3339::option")]
-    subscribed_at: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    confirmed_at: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    last_push_at: Option<OffsetDateTime>,
+    /// Where it is subscribed, since when, and what came (its fields kept
+    /// beside the keys, in one JSON object).
+    #[serde(flatten)]
+    status: PushStatus,
     /// Earlier subscriptions still to end on their town hall (it was
     /// unreachable when they were left).
     #[serde(default)]
@@ -97,10 +92,7 @@ impl Kept {
             secret: B64.encode(secret.to_bytes()),
             auth: B64.encode(auth),
             server: None,
-            endpoint: None,
-            subscribed_at: None,
-            confirmed_at: None,
-            last_push_at: None,
+            status: PushStatus::default(),
             retired: Vec::new(),
         }
     }
@@ -145,7 +137,8 @@ impl Kept {
 pub struct PushStatus {
     /// Where the town hall pushes to; none when not subscribed.
     pub endpoint: Option<String>,
-    /// When the subscription was last made or renewed (RFC 3339).
+    /// When the town hall last acknowledged the subscription (RFC 3339);
+    /// none while it has not (a request that got no answer is made again).
     #[serde(with = "time::serde::rfc3339::option")]
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub subscribed_at: Option<OffsetDateTime>,
@@ -211,15 +204,11 @@ impl Client {
 
     /// Whether push reaches this device.
     pub fn push_status(&self) -> Result<PushStatus, ClientError> {
-        Ok(match self.push_kept()? {
-            Some(k) if k.endpoint.is_some() => PushStatus {
-                endpoint: k.endpoint,
-                subscribed_at: k.subscribed_at,
-                confirmed_at: k.confirmed_at,
-                last_push_at: k.last_push_at,
-            },
-            _ => PushStatus::default(),
-        })
+        Ok(self
+            .push_kept()?
+            .map(|k| k.status)
+            .filter(|s| s.endpoint.is_some())
+            .unwrap_or_default())
     }
 
     /// Subscribes this device to the town hall's pushes at `endpoint` (what
@@ -241,7 +230,8 @@ impl Client {
             let _one_at_a_time = self.push_lock.lock().unwrap_or_else(|e| e.into_inner());
             let previous = self.push_kept()?;
             let same = previous.as_ref().filter(|k| {
-                k.endpoint.as_deref() == Some(endpoint) && k.server.as_deref() == Some(&server)
+                k.status.endpoint.as_deref() == Some(endpoint)
+                    && k.server.as_deref() == Some(&server)
             });
             let kept = match (same, previous.clone()) {
                 (Some(same), _) => same.clone(),
@@ -249,7 +239,8 @@ impl Client {
                     let mut fresh = Kept::new();
                     if let Some(previous) = previous {
                         fresh.retired = previous.retired;
-                        if let (Some(server), Some(endpoint)) = (previous.server, previous.endpoint)
+                        if let (Some(server), Some(endpoint)) =
+                            (previous.server, previous.status.endpoint)
                         {
                             fresh.retire(Retired {
                                 server,
@@ -259,7 +250,7 @@ impl Client {
                         }
                     }
                     fresh.server = Some(server.clone());
-                    fresh.endpoint = Some(endpoint.to_owned());
+                    fresh.status.endpoint = Some(endpoint.to_owned());
                     fresh
                 }
             };
@@ -277,11 +268,11 @@ impl Client {
         };
         let created = api.push_subscribe(&sub).await?;
         self.update_push(&kept.auth, |k| {
-            k.subscribed_at = Some(OffsetDateTime::now_utc());
+            k.status.subscribed_at = Some(OffsetDateTime::now_utc());
             // New on the server: its confirmation is to come, unless it
             // already came during the request.
-            if created && k.confirmed_at.is_none_or(|at| at < started) {
-                k.confirmed_at = None;
+            if created && k.status.confirmed_at.is_none_or(|at| at < started) {
+                k.status.confirmed_at = None;
             }
         })?;
         self.end_retired().await?;
@@ -347,12 +338,15 @@ impl Client {
         let Some(kept) = self.push_kept()? else {
             return Ok(None);
         };
-        let Some(endpoint) = kept.endpoint else {
+        let Some(endpoint) = kept.status.endpoint else {
             self.end_retired().await?;
             return Ok(None);
         };
         let server = self.settings()?.server_url;
-        let due = kept.subscribed_at.is_none_or(|at| now - at >= RENEW_AFTER)
+        let due = kept
+            .status
+            .subscribed_at
+            .is_none_or(|at| now - at >= RENEW_AFTER)
             || kept.server != server
             || !kept.retired.is_empty();
         if due {
@@ -370,7 +364,8 @@ impl Client {
             let Some(mut kept) = self.push_kept()? else {
                 return Ok(false);
             };
-            let (Some(server), Some(endpoint)) = (kept.server.take(), kept.endpoint.take()) else {
+            let (Some(server), Some(endpoint)) = (kept.server.take(), kept.status.endpoint.take())
+            else {
                 return Ok(false);
             };
             let auth = kept.auth.clone();
@@ -379,8 +374,8 @@ impl Client {
                 endpoint,
                 auth,
             });
-            kept.subscribed_at = None;
-            kept.confirmed_at = None;
+            kept.status.subscribed_at = None;
+            kept.status.confirmed_at = None;
             self.store.set_meta(PUSH, &kept)?;
             true
         };
@@ -394,7 +389,7 @@ impl Client {
     pub async fn receive_push(&self, body: &[u8]) -> Result<PushReceived, ClientError> {
         let kept = self
             .push_kept()?
-            .filter(|k| k.endpoint.is_some())
+            .filter(|k| k.status.endpoint.is_some())
             .ok_or(ClientError::PushNotSubscribed)?;
         let Some(plain) = kept.decrypt(body) else {
             tracing::warn!(
@@ -407,14 +402,14 @@ impl Client {
         let now = OffsetDateTime::now_utc();
         if payload.subscribed {
             self.update_push(&kept.auth, |k| {
-                k.last_push_at = Some(now);
-                k.confirmed_at.get_or_insert(now);
+                k.status.last_push_at = Some(now);
+                k.status.confirmed_at.get_or_insert(now);
             })?;
             return Ok(PushReceived::Confirmed);
         }
         // Kept before fetching: it says push arrives, whether or not the
         // town hall answers now.
-        self.update_push(&kept.auth, |k| k.last_push_at = Some(now))?;
+        self.update_push(&kept.auth, |k| k.status.last_push_at = Some(now))?;
         if payload.alert.is_some() {
             let _one_at_a_time = self.syncing.lock().await;
             // A push again for what is here (a push service's second

@@ -9,7 +9,8 @@ export type PushStatus = {
  */
 endpoint: string | null, 
 /**
- * When the subscription was last made or renewed (RFC 3339).
+ * When the town hall last acknowledged the subscription (RFC 3339);
+ * none while it has not (a request that got no answer is made again).
  */
 subscribed_at: string | null, 
 /**
