@@ -59,50 +59,53 @@ impl ApiClient {
         &self.base
     }
 
+    fn offline(&self, e: &reqwest::Error) -> ClientError {
+        ClientError::Offline {
+            server: self.base.clone(),
+            reason: root_cause(e),
+        }
+    }
+
+    /// Sends a request in the resident's language: the answer when it is a
+    /// success, the server's refusal otherwise.
+    async fn exchange(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, ClientError> {
+        let resp = request
+            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
+            .send()
+            .await
+            .map_err(|e| self.offline(&e))?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let body = resp.text().await.map_err(|e| self.offline(&e))?;
+        Err(ClientError::from_body(status.as_u16(), &body, &self.base))
+    }
+
     /// Sends a request and decodes its JSON answer; `what` names it in errors.
     async fn send<T: DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<T, ClientError> {
-        let offline = |e: reqwest::Error| ClientError::Offline {
-            server: self.base.clone(),
-            reason: root_cause(&e),
-        };
-        let resp = request
-            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
-            .send()
+        let body = self
+            .exchange(request)
+            .await?
+            .text()
             .await
-            .map_err(offline)?;
-        let status = resp.status();
-        let body = resp.text().await.map_err(offline)?;
-        if !status.is_success() {
-            return Err(ClientError::from_body(status.as_u16(), &body, &self.base));
-        }
+            .map_err(|e| self.offline(&e))?;
         serde_json::from_str(&body).map_err(|e| ClientError::Protocol {
             server: self.base.clone(),
             detail: format!("{what}: {e}"),
         })
     }
 
-    /// Sends a request whose answer's body is not needed: its status when
-    /// it is a success, the server's refusal otherwise.
+    /// Sends a request whose answer's body is not needed: its status.
     async fn send_for_status(&self, request: reqwest::RequestBuilder) -> Result<u16, ClientError> {
-        let offline = |e: reqwest::Error| ClientError::Offline {
-            server: self.base.clone(),
-            reason: root_cause(&e),
-        };
-        let resp = request
-            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
-            .send()
-            .await
-            .map_err(offline)?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(status.as_u16());
-        }
-        let body = resp.text().await.map_err(offline)?;
-        Err(ClientError::from_body(status.as_u16(), &body, &self.base))
+        Ok(self.exchange(request).await?.status().as_u16())
     }
 
     async fn get<T: DeserializeOwned>(
@@ -277,26 +280,21 @@ impl ApiClient {
         public_reports: &[String],
         aid_key: Option<&str>,
     ) -> Result<reqwest::Response, ClientError> {
-        let offline = |e: reqwest::Error| ClientError::Offline {
-            server: self.base.clone(),
-            reason: root_cause(&e),
-        };
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .read_timeout(Duration::from_secs(45))
             .user_agent(concat!("beffroi-client/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(offline)?;
+            .map_err(|e| self.offline(&e))?;
         let communes: Vec<&str> = communes.iter().map(|c| c.as_str()).collect();
         let mut request = http.get(format!("{}/api/v1/alerts/stream", self.base));
         if let Some(key) = aid_key {
             // Told when one of its mutual-aid conversations changes.
             request = request.header(crate::aid::KEY_HEADER, key);
         }
-        let resp = request
+        let request = request
             .query(&[("communes", communes.join(","))])
             .header("last-event-id", since.0.to_string())
-            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
             .header(
                 "beffroi-reports",
                 reports
@@ -307,16 +305,8 @@ impl ApiClient {
             )
             .header("beffroi-public-reports", public_reports.join(","))
             // Told when the rules in force change (`event: measures`).
-            .header("beffroi-measures", "1")
-            .send()
-            .await
-            .map_err(offline)?;
-        let status = resp.status();
-        if !status.is_success() {
-            let body = resp.text().await.map_err(offline)?;
-            return Err(ClientError::from_body(status.as_u16(), &body, &self.base));
-        }
-        Ok(resp)
+            .header("beffroi-measures", "1");
+        self.exchange(request).await
     }
 
     /// One delta page of a synced resource (`communes`, `places`, `alerts`).
