@@ -77,17 +77,19 @@ function tree(pid) {
   return out;
 }
 
+/** PSS in bytes of each of `pids` still running, by process name. */
 function pss(pids) {
-  let kb = 0;
+  const each = [];
   for (const p of pids) {
     try {
       const m = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
-      if (m) kb += Number(m[1]);
+      const name = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      if (m) each.push([name, Number(m[1]) * 1024]);
     } catch {
       // Gone meanwhile.
     }
   }
-  return kb * 1024;
+  return each;
 }
 
 /** Starts the app on a fresh data dir: ms until its first screen is painted, and its idle PSS. */
@@ -110,7 +112,8 @@ async function desktopRun(hall) {
       child.once('exit', (code) => fail(new Error(`the app exited (${code})`)));
     });
     await new Promise((r) => setTimeout(r, 5000));
-    return { painted, pss: pss(tree(child.pid)) };
+    const each = pss(tree(child.pid));
+    return { painted, pss: each.reduce((sum, [, n]) => sum + n, 0), each };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
@@ -139,6 +142,8 @@ try {
     const starts = runs.map((r) => r.painted);
     console.log(`desktop app, start to first painted screen: median ${median(starts).toFixed(0)} ms, first ${starts[0].toFixed(0)} ms, max ${Math.max(...starts).toFixed(0)} ms over ${RUNS} runs (target ≤ 500 ms)`);
     console.log(`desktop app, idle PSS (app + WebKit processes), 5 s after the first paint: median ${(median(runs.map((r) => r.pss)) / 2 ** 20).toFixed(0)} MiB (target ≤ 200 MiB)`);
+    const mib = (n) => `${(n / 2 ** 20).toFixed(0)} MiB`;
+    console.log(`  by process, last run: ${runs[RUNS - 1].each.map(([name, n]) => `${name} ${mib(n)}`).join(', ')}`);
   }
 } finally {
   await hall.stop();
