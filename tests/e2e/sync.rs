@@ -194,3 +194,108 @@ async fn a_server_that_pages_forever_cannot_keep_a_device_paging() {
     let pages = served.load(std::sync::atomic::Ordering::SeqCst);
     assert!((1_000..=1_001).contains(&pages), "{pages} pages requested");
 }
+
+/// A relay in front of `upstream` on loopback: its address, how many
+/// connections it took, and how many requests it dropped. With
+/// `drop_second`, the first connection is closed when its second request
+/// arrives, unanswered, as a server closing a kept connection (a restart,
+/// its idle timeout) just as a call goes out on it.
+async fn relay(
+    upstream: std::net::SocketAddr,
+    drop_second: bool,
+) -> (
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let (counted, dropping) = (accepted.clone(), dropped.clone());
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let first = counted.fetch_add(1, Ordering::SeqCst) == 0;
+            let dropping = dropping.clone();
+            tokio::spawn(async move {
+                let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await else {
+                    return;
+                };
+                if !(first && drop_second) {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    return;
+                }
+                // Calls are one after the other: a read from the device
+                // after the server has answered starts the next request.
+                let (mut requests, mut answered) = (0, false);
+                let (mut up, mut down) = ([0u8; 16384], [0u8; 16384]);
+                loop {
+                    tokio::select! {
+                        n = inbound.read(&mut up) => {
+                            let Ok(n @ 1..) = n else { return };
+                            if requests == 0 || answered {
+                                requests += 1;
+                                answered = false;
+                            }
+                            if requests == 2 {
+                                dropping.fetch_add(1, Ordering::SeqCst);
+                                return; // Both sockets closed, unanswered.
+                            }
+                            if outbound.write_all(&up[..n]).await.is_err() { return; }
+                        }
+                        n = outbound.read(&mut down) => {
+                            let Ok(n @ 1..) = n else { return };
+                            answered = true;
+                            if inbound.write_all(&down[..n]).await.is_err() { return; }
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (url, accepted, dropped)
+}
+
+/// A device's calls share their connections: building an HTTP client reads
+/// the system's root certificates (about 50 ms of a core), and a new client
+/// means a new connection (a TLS handshake on the Internet) for each call.
+#[tokio::test]
+async fn a_devices_calls_share_one_connection_to_the_town_hall() {
+    let th = town_hall().await;
+    let (relay_url, accepted, _) = relay(th.addr(), false).await;
+    let r = resident(&relay_url);
+    r.client.check_server(&relay_url).await.unwrap();
+    for _ in 0..5 {
+        r.client.sync().await.unwrap();
+    }
+    // Six calls, some fifty requests: one connection, or two when a request
+    // goes out while the previous one's connection is being handed back
+    // (the client then opens another, and keeps both).
+    let made = accepted.load(std::sync::atomic::Ordering::SeqCst);
+    assert!((1..=2).contains(&made), "{made} connections for six calls");
+}
+
+/// A kept connection closed by the server as the next call goes out on it:
+/// the call is sent again on a new one, and the resident sees no error.
+#[tokio::test]
+async fn a_kept_connection_the_server_closed_is_not_an_error() {
+    let th = town_hall().await;
+    let (relay_url, accepted, dropped) = relay(th.addr(), true).await;
+    let r = resident(&relay_url);
+    // The first connection's first request answered, its second dropped.
+    let checked = r.client.check_server(&relay_url).await.unwrap();
+    assert_eq!(checked.server, relay_url);
+    r.client.sync().await.unwrap();
+    assert_eq!(r.client.communes().unwrap().len(), 51);
+    use std::sync::atomic::Ordering::SeqCst;
+    assert_eq!(
+        dropped.load(SeqCst),
+        1,
+        "a request was dropped, and sent again"
+    );
+    let made = accepted.load(SeqCst);
+    assert!((2..=3).contains(&made), "{made} connections");
+}

@@ -586,7 +586,7 @@ impl Client {
         };
         let settings = self.settings()?;
         let server = settings.server_url.ok_or(ClientError::NoServer)?;
-        let api = ApiClient::new(&server)?.in_lang(settings.lang.unwrap_or_default());
+        let api = self.api_at(&server, settings.lang.unwrap_or_default())?;
         self.send_aid(&api).await?;
         self.pull_aid(&api).await?;
         Ok(())

@@ -1,5 +1,6 @@
 //! The HTTP side of sync: typed calls to the town hall's `/api/v1`.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use beffroi_domain::{Cursor, Lang, SyncPage};
@@ -7,45 +8,154 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ClientError;
 
+/// The HTTP clients a device makes once and shares between its calls
+/// (clones share them): making one reads the system's root certificates,
+/// about 50 ms of a core, and one client keeps the town hall's connections
+/// open from a call to the next. Each is made at its first use.
+///
+/// Kept connections belong to the tokio runtime that opened them: a device
+/// (its [`crate::Client`]) is driven by one runtime that lives as long as it.
+#[derive(Debug, Clone, Default)]
+pub struct Connections(Arc<ConnectionsInner>);
+
+#[derive(Debug, Default)]
+struct ConnectionsInner {
+    /// Calls: answered within 30 s.
+    calls: OnceLock<reqwest::Client>,
+    /// The live stream: no overall timeout.
+    stream: OnceLock<reqwest::Client>,
+}
+
+impl Connections {
+    fn calls(&self) -> Result<&reqwest::Client, reqwest::Error> {
+        made(&self.0.calls, || {
+            // This device knows every category of the directory.
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(
+                "beffroi-directory",
+                reqwest::header::HeaderValue::from_static(beffroi_domain::place::DIRECTORY_VERSION),
+            );
+            reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .timeout(Duration::from_secs(30))
+                // Closed here well before a server's idle timeout (Beffroi's
+                // 60 s, nginx's 75 s) closes it there, and soon enough that a
+                // phone back from sleep or on another network seldom finds one
+                // whose path is gone (a call on it would wait for its timeout).
+                .pool_idle_timeout(Duration::from_secs(15))
+                .user_agent(concat!("beffroi-client/", env!("CARGO_PKG_VERSION")))
+                .default_headers(headers)
+                .build()
+        })
+    }
+
+    /// A read that waits longer than three heartbeats means the connection
+    /// is dead.
+    fn stream(&self) -> Result<&reqwest::Client, reqwest::Error> {
+        made(&self.0.stream, || {
+            reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .read_timeout(Duration::from_secs(45))
+                // Each stream on a connection of its own: the server serves a
+                // stream on a connection's first request only (its own
+                // lighter writer), and a stale kept one would hold a
+                // reconnect until the read timeout.
+                .pool_max_idle_per_host(0)
+                .user_agent(concat!("beffroi-client/", env!("CARGO_PKG_VERSION")))
+                .build()
+        })
+    }
+}
+
+fn made(
+    cell: &OnceLock<reqwest::Client>,
+    make: impl FnOnce() -> Result<reqwest::Client, reqwest::Error>,
+) -> Result<&reqwest::Client, reqwest::Error> {
+    if let Some(client) = cell.get() {
+        return Ok(client);
+    }
+    let client = make()?;
+    Ok(cell.get_or_init(|| client))
+}
+
+/// Whether `e` is a connection closed or reset by the server before it
+/// answered (not a connection refused, a timeout or an answer not HTTP).
+fn closed_unanswered(e: &reqwest::Error) -> bool {
+    if e.is_connect() || e.is_timeout() {
+        return false;
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        if let Some(h) = cause.downcast_ref::<hyper::Error>()
+            && (h.is_incomplete_message() || h.is_canceled())
+        {
+            return true;
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+            )
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// A town hall's server address, checked (`http` or `https`, with a host)
+/// and without its trailing slashes.
+pub fn server_base(server: &str) -> Result<String, ClientError> {
+    let base = server.trim().trim_end_matches('/').to_owned();
+    let valid = reqwest::Url::parse(&base)
+        .ok()
+        .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    if valid {
+        Ok(base)
+    } else {
+        Err(ClientError::InvalidServerUrl(server.to_owned()))
+    }
+}
+
 /// A connection to one town hall server.
 #[derive(Debug, Clone)]
 pub struct ApiClient {
-    http: reqwest::Client,
+    http: Connections,
     base: String,
     /// The resident's language: the server's refusals are said in it.
     lang: Lang,
 }
 
 impl ApiClient {
+    /// A connection with HTTP clients of its own.
     pub fn new(server: &str) -> Result<Self, ClientError> {
-        let base = server.trim().trim_end_matches('/').to_owned();
-        let valid = reqwest::Url::parse(&base)
-            .ok()
-            .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
-        if !valid {
-            return Err(ClientError::InvalidServerUrl(server.to_owned()));
-        }
-        // This device knows every category of the directory.
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(
-            "beffroi-directory",
-            reqwest::header::HeaderValue::from_static(beffroi_domain::place::DIRECTORY_VERSION),
-        );
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("beffroi-client/", env!("CARGO_PKG_VERSION")))
-            .default_headers(headers)
-            .build()
-            .map_err(|e| ClientError::Protocol {
-                server: base.clone(),
-                detail: e.to_string(),
-            })?;
+        Self::over(server, Connections::default())
+    }
+
+    /// A connection through `http`, shared with other connections.
+    pub fn over(server: &str, http: Connections) -> Result<Self, ClientError> {
         Ok(Self {
             http,
-            base,
+            base: server_base(server)?,
             lang: Lang::default(),
         })
+    }
+
+    /// The client for calls (made at the first).
+    fn calls(&self) -> Result<&reqwest::Client, ClientError> {
+        self.http.calls().map_err(|e| self.unusable(&e))
+    }
+
+    /// An HTTP client that cannot be made (no TLS): not a server that is
+    /// offline, and not worth keeping things queued for.
+    fn unusable(&self, e: &reqwest::Error) -> ClientError {
+        ClientError::Protocol {
+            server: self.base.clone(),
+            detail: root_cause(e),
+        }
     }
 
     /// Asks the server to say its errors in `lang` (`Accept-Language`).
@@ -68,15 +178,32 @@ impl ApiClient {
 
     /// Sends a request in the resident's language: the answer when it is a
     /// success, the server's refusal otherwise.
+    ///
+    /// Connections are kept between calls, and a server may close one (a
+    /// restart, its idle timeout) just as a call goes out on it: the call is
+    /// then sent once more, on another connection, as browsers do. Every
+    /// request of this API may be repeated: reads, and writes the town hall
+    /// recognises by the ids the device made (reports, mutual-aid posts and
+    /// messages) or that set a state (push subscriptions). Only a connection
+    /// closed or reset before any answer is retried; a server that cannot be
+    /// reached, answers garbage or does not answer in time is not asked twice.
     async fn exchange(
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<reqwest::Response, ClientError> {
-        let resp = request
+        let (http, request) = request
             .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
-            .send()
-            .await
-            .map_err(|e| self.offline(&e))?;
+            .build_split();
+        let request = request.map_err(|e| self.offline(&e))?;
+        let again = request.try_clone();
+        let resp = match (http.execute(request).await, again) {
+            (Err(e), Some(again)) if closed_unanswered(&e) => {
+                tracing::debug!("a kept connection was closed, the call sent again: {e}");
+                http.execute(again).await
+            }
+            (sent, _) => sent,
+        }
+        .map_err(|e| self.offline(&e))?;
         let status = resp.status();
         if status.is_success() {
             return Ok(resp);
@@ -113,7 +240,10 @@ impl ApiClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, ClientError> {
-        let request = self.http.get(format!("{}{path}", self.base)).query(query);
+        let request = self
+            .calls()?
+            .get(format!("{}{path}", self.base))
+            .query(query);
         self.send(request, path).await
     }
 
@@ -124,7 +254,7 @@ impl ApiClient {
         report: &beffroi_domain::report::NewReport,
         photos: &[Vec<u8>],
     ) -> Result<beffroi_domain::report::ReportReceipt, ClientError> {
-        let request = self.http.post(format!("{}/api/v1/reports", self.base));
+        let request = self.calls()?.post(format!("{}/api/v1/reports", self.base));
         let request = if photos.is_empty() {
             request.json(report)
         } else {
@@ -207,7 +337,7 @@ impl ApiClient {
         body: Option<&T>,
     ) -> Result<(), ClientError> {
         let mut request = self
-            .http
+            .calls()?
             .request(method, format!("{}/api/v1{path}", self.base))
             .header(crate::aid::KEY_HEADER, key);
         if let Some(body) = body {
@@ -223,7 +353,7 @@ impl ApiClient {
         since: Cursor,
     ) -> Result<beffroi_domain::aid::AidInbox, ClientError> {
         let request = self
-            .http
+            .calls()?
             .get(format!("{}/api/v1/aid/inbox", self.base))
             .query(&[
                 ("since", since.0.to_string()),
@@ -240,7 +370,7 @@ impl ApiClient {
         sub: &beffroi_domain::push::PushSubscription,
     ) -> Result<bool, ClientError> {
         let request = self
-            .http
+            .calls()?
             .post(format!("{}/api/v1/push/subscriptions", self.base))
             .json(sub);
         Ok(self.send_for_status(request).await? == 201)
@@ -252,7 +382,7 @@ impl ApiClient {
         gone: &beffroi_domain::push::PushUnsubscribe,
     ) -> Result<(), ClientError> {
         let request = self
-            .http
+            .calls()?
             .delete(format!("{}/api/v1/push/subscriptions", self.base))
             .json(gone);
         self.send_for_status(request).await.map(|_| ())
@@ -280,12 +410,7 @@ impl ApiClient {
         public_reports: &[String],
         aid_key: Option<&str>,
     ) -> Result<reqwest::Response, ClientError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .read_timeout(Duration::from_secs(45))
-            .user_agent(concat!("beffroi-client/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| self.offline(&e))?;
+        let http = self.http.stream().map_err(|e| self.unusable(&e))?;
         let communes: Vec<&str> = communes.iter().map(|c| c.as_str()).collect();
         let mut request = http.get(format!("{}/api/v1/alerts/stream", self.base));
         if let Some(key) = aid_key {

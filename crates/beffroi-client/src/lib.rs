@@ -282,6 +282,8 @@ pub struct Client {
     notifier: std::sync::RwLock<Option<std::sync::Arc<dyn alerts::Notifier>>>,
     /// The client tiles are fetched with, made at the first tile.
     tiles_http: std::sync::OnceLock<reqwest::Client>,
+    /// The town hall's HTTP clients, shared by every call.
+    http: api::Connections,
 }
 
 impl Client {
@@ -297,6 +299,7 @@ impl Client {
             push_lock: std::sync::Mutex::new(()),
             notifier: std::sync::RwLock::new(None),
             tiles_http: std::sync::OnceLock::new(),
+            http: api::Connections::default(),
         })
     }
 
@@ -318,7 +321,7 @@ impl Client {
     /// Saves settings after checking the server address.
     pub fn set_settings(&self, settings: &Settings) -> Result<(), ClientError> {
         if let Some(url) = &settings.server_url {
-            ApiClient::new(url)?;
+            api::server_base(url)?;
         }
         Ok(self.store.set_meta(store::keys::SETTINGS, settings)?)
     }
@@ -326,7 +329,7 @@ impl Client {
     /// Sets the server address, keeping the other settings.
     pub fn set_server(&self, url: &str) -> Result<(), ClientError> {
         let mut s = self.settings()?;
-        let url = ApiClient::new(url)?.base().to_owned();
+        let url = api::server_base(url)?;
         if s.server_url.as_deref() != Some(url.as_str()) {
             s.server_url = Some(url);
             self.set_settings(&s)?;
@@ -344,7 +347,7 @@ impl Client {
         let key = key
             .map(|k| signing::normalize_fingerprint(&k).ok_or_else(|| ClientError::InvalidKey(k)))
             .transpose()?;
-        let api = ApiClient::new(&server)?.in_lang(self.settings()?.lang.unwrap_or_default());
+        let api = self.api_at(&server, self.settings()?.lang.unwrap_or_default())?;
         let health = api.health().await?;
         let published = api.keys().await?;
         if let Some(fp) = &key
@@ -445,7 +448,13 @@ impl Client {
     fn api(&self) -> Result<ApiClient, ClientError> {
         let settings = self.settings()?;
         let server = settings.server_url.ok_or(ClientError::NoServer)?;
-        Ok(ApiClient::new(&server)?.in_lang(settings.lang.unwrap_or_default()))
+        self.api_at(&server, settings.lang.unwrap_or_default())
+    }
+
+    /// A connection to `server` through this device's HTTP clients, its
+    /// refusals said in `lang`.
+    fn api_at(&self, server: &str, lang: beffroi_domain::Lang) -> Result<ApiClient, ClientError> {
+        Ok(ApiClient::over(server, self.http.clone())?.in_lang(lang))
     }
 
     /// Pulls every change since the stored cursors from the configured server
@@ -454,7 +463,7 @@ impl Client {
         let _one_at_a_time = self.syncing.lock().await;
         let settings = self.settings()?;
         let server = settings.server_url.ok_or(ClientError::NoServer)?;
-        let api = ApiClient::new(&server)?.in_lang(settings.lang.unwrap_or_default());
+        let api = self.api_at(&server, settings.lang.unwrap_or_default())?;
         let result = self.sync_with(&api).await;
         let mut status = self.sync_status()?;
         let now = OffsetDateTime::now_utc();
@@ -1356,8 +1365,7 @@ impl Client {
             let attempt: Result<(), ClientError> = async {
                 let report = self.sync().await?;
                 let server = report.server.clone();
-                let api =
-                    ApiClient::new(&server)?.in_lang(self.settings()?.lang.unwrap_or_default());
+                let api = self.api_at(&server, self.settings()?.lang.unwrap_or_default())?;
                 if report.alerts_new > 0 {
                     on_news(self.alerts()?);
                 }

@@ -28,7 +28,6 @@ use web_push_native::p256;
 use web_push_native::p256::elliptic_curve::sec1::ToEncodedPoint;
 
 use crate::Client;
-use crate::api::ApiClient;
 use crate::error::ClientError;
 use crate::store::keys::PUSH;
 
@@ -310,8 +309,8 @@ impl Client {
                 endpoint: old.endpoint.clone(),
                 auth: old.auth.clone(),
             };
-            let ended = match ApiClient::new(&old.server) {
-                Ok(api) => match api.in_lang(lang).push_unsubscribe(&gone).await {
+            let ended = match self.api_at(&old.server, lang) {
+                Ok(api) => match api.push_unsubscribe(&gone).await {
                     // Already gone (expired, forgotten by its service) is as good.
                     Ok(()) | Err(ClientError::Server { status: 404, .. }) => true,
                     Err(e) => {
