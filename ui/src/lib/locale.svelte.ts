@@ -1,31 +1,39 @@
 // The current language as reactive state: templates calling `t()` re-render
 // when the language changes.
-import { LANGS, Translator, negotiate, type Args, type Lang, type Surface } from './i18n';
+import { LANGS, Translator, negotiate, type Args, type Lang, type LocaleFiles, type Surface } from './i18n';
 
 let surface: Surface = 'app';
-const current = $state({ tr: new Translator('fr', 'app') });
+let files: LocaleFiles = {};
+const current = $state<{ tr: Translator | null }>({ tr: null });
 
-export function initLocale(s: Surface, lang?: Lang): void {
+/** The surface's own locale files, in French until `initLocale`: its entry point calls this before it mounts. */
+export function useLocales(s: Surface, f: LocaleFiles): void {
   surface = s;
+  files = f;
+  current.tr = new Translator('fr', s, f);
+}
+
+/** The resident's or agent's language, else the browser's best. */
+export function initLocale(lang?: Lang): void {
   setLang(lang ?? negotiate(navigator.languages));
 }
 
 export function setLang(lang: Lang): void {
-  current.tr = new Translator(lang, surface);
+  if (current.tr?.lang !== lang) current.tr = new Translator(lang, surface, files);
   document.documentElement.lang = lang;
 }
 
 export function lang(): Lang {
-  return current.tr.lang;
+  return current.tr?.lang ?? 'fr';
 }
 
 export function t(id: string, args?: Args): string {
-  return current.tr.t(id, args);
+  return current.tr ? current.tr.t(id, args) : id;
 }
 
 /** A date and time in the current language, e.g. "23 novembre 2026 à 10:04". */
 export function formatDateTime(iso: string): string {
-  return new Intl.DateTimeFormat(current.tr.lang, { dateStyle: 'long', timeStyle: 'short' }).format(
+  return new Intl.DateTimeFormat(lang(), { dateStyle: 'long', timeStyle: 'short' }).format(
     new Date(iso),
   );
 }
@@ -35,7 +43,7 @@ export function formatDateTime(iso: string): string {
  * three languages, the browser's (CLDR) for any other, else the tag itself.
  */
 export function langName(tag: string): string {
-  const ui = current.tr.lang;
+  const ui = lang();
   if ((LANGS as readonly string[]).includes(tag)) return t(`lang-${tag}`);
   try {
     return new Intl.DisplayNames([ui], { type: 'language' }).of(tag) ?? tag;

@@ -1,7 +1,10 @@
 import { mount } from 'svelte';
 import '../lib/base.css';
+import { useLocales } from '../lib/locale.svelte';
+import { FILES } from './locales';
 import WebApp from './WebApp.svelte';
 
+useLocales('web', FILES);
 const target = document.getElementById('root');
 if (!target) throw new Error('no #root element');
 export default mount(WebApp, { target });

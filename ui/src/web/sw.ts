@@ -3,6 +3,7 @@
 // resident's language once it is fetched and verified (the push carries
 // only the alert's id). Built by Vite as /sw.js (see vite.config.ts).
 import { Translator, isLang } from '../lib/i18n';
+import { FILES } from './locales';
 import type { RulesAt } from '../bindings/RulesAt';
 import { alertTexts, readingLangs } from '../app/reading';
 import { toHash } from '../app/route';
@@ -146,7 +147,7 @@ async function notifyRules(tr: Translator, lang: string, communes: string[]): Pr
 async function notify(payload: Payload): Promise<void> {
   const state = await stateForWorker();
   const lang = isLang(state?.lang) ? state.lang : 'fr';
-  const tr = new Translator(lang, 'web');
+  const tr = new Translator(lang, 'web', FILES);
   if (payload.subscribed) {
     await sw.registration.showNotification(tr.t('app-title'), { body: tr.t('web-push-on'), tag: 'subscribed' });
     return;
