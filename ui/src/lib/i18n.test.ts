@@ -22,7 +22,7 @@ describe('locales', () => {
 
   for (const [surface, files] of Object.entries(SURFACES)) {
     const name = surface as keyof typeof SURFACES;
-    it(`${surface}: every language's files parse together, and its bundle carries no other file`, () => {
+    it(`${surface}: every language's files parse together, and its glob takes no other file`, () => {
       for (const lang of LANGS) expect(() => bundleFor(lang, name, files)).not.toThrow();
       expect(new Translator('it', name, files).t('category-bakery')).toBe('Panetteria');
       // Its own files in the three languages, and nothing else (not the console's, not errors.ftl).

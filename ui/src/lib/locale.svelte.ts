@@ -28,7 +28,10 @@ export function lang(): Lang {
 }
 
 export function t(id: string, args?: Args): string {
-  return current.tr ? current.tr.t(id, args) : id;
+  if (current.tr) return current.tr.t(id, args);
+  // An entry point that forgot `useLocales` shows ids: say so while developing.
+  if (import.meta.env.DEV) console.warn(`t('${id}') before useLocales()`);
+  return id;
 }
 
 /** A date and time in the current language, e.g. "23 novembre 2026 à 10:04". */
