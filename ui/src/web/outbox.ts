@@ -7,6 +7,7 @@ import type { NewReport } from '../bindings/NewReport';
 import type { OutboxState } from '../bindings/OutboxState';
 import type { ReporterView } from '../bindings/ReporterView';
 import type { ReportReceipt } from '../bindings/ReportReceipt';
+import { coalesced } from '../lib/coalesce';
 
 export type Queued = {
   id: string;
@@ -99,31 +100,23 @@ export async function send(q: Queued, lang: string, offline: string): Promise<Ou
   return res.status === 429 || res.status >= 500 ? { kind: 'retry', message } : { kind: 'refused', message };
 }
 
-let flushing: Promise<void> | null = null;
-
-/** Sends every report waiting, one at a time; one flush at a time. */
-export function flush(lang: string, offline: string): Promise<void> {
-  flushing ??= (async () => {
-    try {
-      for (const q of await all()) {
-        if (q.state !== 'queued' && q.state !== 'sending') continue;
-        const outcome = await send(q, lang, offline);
-        const now = (await get(q.id)) ?? q;
-        now.attempts += 1;
-        if (outcome.kind === 'sent') {
-          now.state = 'sent';
-          now.secret = outcome.receipt.secret;
-          now.last_error = null;
-        } else {
-          now.state = outcome.kind === 'refused' ? 'failed' : 'queued';
-          now.last_error = outcome.message;
-        }
-        await put(now);
-        if (outcome.kind === 'retry') break;
-      }
-    } finally {
-      flushing = null;
+/** Sends every report waiting, one at a time; one flush at a time (a report
+ * queued during one is sent by another right after). */
+export const flush = coalesced(async (lang: string, offline: string): Promise<void> => {
+  for (const q of await all()) {
+    if (q.state !== 'queued' && q.state !== 'sending') continue;
+    const outcome = await send(q, lang, offline);
+    const now = (await get(q.id)) ?? q;
+    now.attempts += 1;
+    if (outcome.kind === 'sent') {
+      now.state = 'sent';
+      now.secret = outcome.receipt.secret;
+      now.last_error = null;
+    } else {
+      now.state = outcome.kind === 'refused' ? 'failed' : 'queued';
+      now.last_error = outcome.message;
     }
-  })();
-  return flushing;
-}
+    await put(now);
+    if (outcome.kind === 'retry') break;
+  }
+});
