@@ -1,8 +1,11 @@
 /**
  * `run`, one at a time: a call while it runs asks for one more run once it
  * ends (what changed meanwhile is read or sent then), however many calls
- * came, with the latest call's arguments. Every call's promise settles once
- * a run that started after the call has ended.
+ * came, with the latest call's arguments. The calls of a round share its
+ * promise, which settles when no call came during its last run: so each
+ * call's promise settles after a run that started after the call. A run that
+ * throws ends the round: the calls made during it are not run, and their
+ * promises reject with its error (the next call starts a new round).
  *
  * Returning the running promise alone (`running ??= run()`) would drop a
  * call made while a run had already read what it works on: a report's new
@@ -16,7 +19,12 @@ export function coalesced<A extends unknown[]>(run: (...args: A) => Promise<void
       again = args;
       return running;
     }
-    running = (async () => {
+    let settle: { ok: () => void; fail: (e: unknown) => void } | undefined;
+    // Set before `run` starts, so that a call `run` makes before its first
+    // `await` joins this round instead of starting another.
+    const round = new Promise<void>((ok, fail) => (settle = { ok, fail }));
+    running = round;
+    void (async () => {
       let next: A | null = args;
       try {
         while (next) {
@@ -24,11 +32,14 @@ export function coalesced<A extends unknown[]>(run: (...args: A) => Promise<void
           await run(...next);
           next = again;
         }
+        settle?.ok();
+      } catch (e) {
+        settle?.fail(e);
       } finally {
         running = null;
         again = null;
       }
     })();
-    return running;
+    return round;
   };
 }
