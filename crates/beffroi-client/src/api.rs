@@ -35,15 +35,13 @@ impl Connections {
                 "beffroi-directory",
                 reqwest::header::HeaderValue::from_static(beffroi_domain::place::DIRECTORY_VERSION),
             );
-            reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(5))
+            builder()
                 .timeout(Duration::from_secs(30))
                 // Closed here well before a server's idle timeout (Beffroi's
                 // 60 s, nginx's 75 s) closes it there, and soon enough that a
                 // phone back from sleep or on another network seldom finds one
                 // whose path is gone (a call on it would wait for its timeout).
                 .pool_idle_timeout(Duration::from_secs(15))
-                .user_agent(concat!("beffroi-client/", env!("CARGO_PKG_VERSION")))
                 .default_headers(headers)
                 .build()
         })
@@ -53,24 +51,31 @@ impl Connections {
     /// is dead.
     fn stream(&self) -> Result<&reqwest::Client, reqwest::Error> {
         made(&self.0.stream, || {
-            reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(5))
+            builder()
                 .read_timeout(Duration::from_secs(45))
                 // Each stream on a connection of its own: the server serves a
                 // stream on a connection's first request only (its own
                 // lighter writer), and a stale kept one would hold a
                 // reconnect until the read timeout.
                 .pool_max_idle_per_host(0)
-                .user_agent(concat!("beffroi-client/", env!("CARGO_PKG_VERSION")))
                 .build()
         })
     }
 }
 
-fn made(
+/// What every client of the device's starts from: the device named, and a
+/// server that does not accept the connection within 5 s is offline.
+pub(crate) fn builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .user_agent(concat!("beffroi-client/", env!("CARGO_PKG_VERSION")))
+}
+
+/// The client in `cell`, made by `make` at the first call that succeeds.
+pub(crate) fn made<E>(
     cell: &OnceLock<reqwest::Client>,
-    make: impl FnOnce() -> Result<reqwest::Client, reqwest::Error>,
-) -> Result<&reqwest::Client, reqwest::Error> {
+    make: impl FnOnce() -> Result<reqwest::Client, E>,
+) -> Result<&reqwest::Client, E> {
     if let Some(client) = cell.get() {
         return Ok(client);
     }

@@ -1136,13 +1136,7 @@ impl Client {
         else {
             return Ok(None);
         };
-        let http = match self.tiles_http.get() {
-            Some(http) => http,
-            None => {
-                let made = tiles::http()?;
-                self.tiles_http.get_or_init(|| made)
-            }
-        };
+        let http = api::made(&self.tiles_http, tiles::http)?;
         tiles::fetch(http, &url).await
     }
 

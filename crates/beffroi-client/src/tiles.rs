@@ -23,12 +23,10 @@ pub struct Tile {
 /// The HTTP client tiles are fetched with: short deadlines (a map waits for
 /// them), the app's name as user agent (tile servers' policies ask for one).
 pub(crate) fn http() -> Result<reqwest::Client, ClientError> {
-    reqwest::Client::builder()
+    crate::api::builder()
         // The tile server named, and no other (a redirect could lead anywhere).
         .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(15))
-        .user_agent(concat!("beffroi-client/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| ClientError::Protocol {
             server: "tiles".into(),
