@@ -36,7 +36,17 @@ test('at 360 px every screen fits, and back and forward go through the screens',
 
   // A place's page, then back to the list (its search kept).
   await (await app.$('#directory-search')).setValue('pharmacie');
-  await eventually(async () => (await app.$$('#places-list li button')).length > 0, 10000, 'places found');
+  // The list shows every place before the search, so wait for the search's
+  // own results: clicking while the list is replaced clicks whatever comes
+  // under the pointer (CI once saw no place's page open).
+  await eventually(
+    async () => {
+      const categories = await app.execute(() => [...document.querySelectorAll('#places-list li')].map((li) => li.dataset.category));
+      return categories.length > 0 && categories.every((c) => c === 'pharmacy');
+    },
+    10000,
+    'the pharmacies found',
+  );
   await (await app.$('#places-list li button')).click();
   await shows('#place-page', "a place's page");
   assert.match(await hash(), /^#\/directory\/place\//);
