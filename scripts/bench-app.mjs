@@ -96,14 +96,25 @@ function pss(pids) {
 async function desktopRun(hall) {
   const data = tempDir('bench-app');
   const started = performance.now();
+  const startedAt = Date.now();
   const child = spawn(release, ['--server', hall.url, '--data', data.dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'info' } });
+  // The steps of the start, in ms after the spawn: the core's from its log's
+  // clock, the page's from the marks it sends with the first paint.
+  const steps = {};
   try {
     const painted = await new Promise((ok, fail) => {
       const timer = setTimeout(() => fail(new Error('no first paint within 30 s')), 30000);
       // The log goes to standard output.
-      const seen = (line) => {
+      const seen = (raw) => {
+        const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
+        const at = Date.parse(line.split(' ')[0]) - startedAt;
+        if (line.includes('resident store opened')) steps.store = at;
+        if (line.includes('app set up')) steps.setup = at;
         if (line.includes('first screen painted')) {
           clearTimeout(timer);
+          const mark = (name) => Number(line.match(new RegExp(`${name}_ms=([0-9.]+)`))?.[1]);
+          const origin = mark('page_origin') - startedAt;
+          Object.assign(steps, { navigation: origin, script: origin + mark('script'), settings: origin + mark('settings'), drawn: origin + mark('drawn') });
           ok(performance.now() - started);
         }
       };
@@ -113,7 +124,7 @@ async function desktopRun(hall) {
     });
     await new Promise((r) => setTimeout(r, 5000));
     const each = pss(tree(child.pid));
-    return { painted, pss: each.reduce((sum, [, n]) => sum + n, 0), each };
+    return { painted, steps, pss: each.reduce((sum, [, n]) => sum + n, 0), each };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
@@ -141,6 +152,11 @@ try {
     for (let i = 0; i < RUNS; i++) runs.push(await desktopRun(hall));
     const starts = runs.map((r) => r.painted);
     console.log(`desktop app, start to first painted screen: median ${median(starts).toFixed(0)} ms, first ${starts[0].toFixed(0)} ms, max ${Math.max(...starts).toFixed(0)} ms over ${RUNS} runs (target ≤ 500 ms)`);
+    const step = (name) => median(runs.map((r) => r.steps[name] ?? NaN)).toFixed(0);
+    console.log(
+      `  its steps (median ms after the spawn): store opened ${step('store')}, setup done ${step('setup')}, page's navigation ${step('navigation')}, ` +
+        `app's script ${step('script')}, settings in hand ${step('settings')}, first screen drawn ${step('drawn')}`,
+    );
     console.log(`desktop app, idle PSS (app + WebKit processes), 5 s after the first paint: median ${(median(runs.map((r) => r.pss)) / 2 ** 20).toFixed(0)} MiB (target ≤ 200 MiB)`);
     const mib = (n) => `${(n / 2 ** 20).toFixed(0)} MiB`;
     console.log(`  by process, last run: ${runs[RUNS - 1].each.map(([name, n]) => `${name} ${mib(n)}`).join(', ')}`);

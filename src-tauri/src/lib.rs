@@ -49,7 +49,15 @@ pub struct AppState {
     pub clock: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Whether the alert listener runs (it stops when no town hall is chosen).
     pub listening: Arc<std::sync::atomic::AtomicBool>,
+    /// Told when the window's first screen is drawn (see [`FIRST_SCREEN_WAIT`]).
+    pub first_screen: Arc<tokio::sync::Notify>,
 }
+
+/// How long the first sync waits for the window's first screen at most (a
+/// window never drawn). A new device's first sync brings the whole directory and writes it: on a
+/// phone's or a small desktop's two cores, doing that while WebKit starts its
+/// processes and draws made the first screen come later (`make bench-app`).
+const FIRST_SCREEN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Starts the alert listener unless it runs: it reconciles, then follows the
 /// town hall's live stream, reconnecting by itself, while the app runs (or
@@ -99,6 +107,14 @@ pub fn listen(handle: &tauri::AppHandle, client: &Arc<Client>) {
         }
     });
 }
+
+/// Run as each page of the window starts (Tauri's own scripts first): asks
+/// the core for the settings while the page's script still loads, which
+/// `api.settings()` takes the first time (`ui/src/app/api.ts`).
+/// A failure is the page's to handle (it asks again), not an unhandled rejection.
+const FIRST_SETTINGS_SCRIPT: &str = "if (window.__TAURI_INTERNALS__) { \
+    window.__BEFFROI_SETTINGS__ = window.__TAURI_INTERNALS__.invoke('get_settings'); \
+    window.__BEFFROI_SETTINGS__.catch(() => {}); }";
 
 /// Options read from the command line, then the environment.
 #[derive(Debug, Default)]
@@ -153,6 +169,13 @@ pub fn run() {
                 })
                 .build(),
         )
+        // The window asks for the settings as it opens, before its script has
+        // loaded: the first screen depends on them (see `FIRST_SETTINGS_SCRIPT`).
+        .plugin(
+            tauri::plugin::Builder::<tauri::Wry>::new("first-settings")
+                .js_init_script(FIRST_SETTINGS_SCRIPT)
+                .build(),
+        )
         // The maps' base tiles, fetched by the core (see `tiles`).
         .register_asynchronous_uri_scheme_protocol(tiles::SCHEME, |ctx, request, responder| {
             let app = ctx.app_handle().clone();
@@ -190,14 +213,21 @@ pub fn run() {
             #[cfg(desktop)]
             tray::install(app.handle(), lang);
             let client = Arc::new(client);
+            let first_screen = Arc::new(tokio::sync::Notify::new());
             app.manage(AppState {
                 client: client.clone(),
                 clock,
                 listening: Arc::default(),
+                first_screen: first_screen.clone(),
             });
             #[cfg(target_os = "linux")]
             webview::lighten(app.handle());
-            listen(app.handle(), &client);
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let _ = tokio::time::timeout(FIRST_SCREEN_WAIT, first_screen.notified()).await;
+                listen(&handle, &client);
+            });
+            tracing::info!("app set up");
             Ok(())
         })
         // With a tray, closing the window hides it: alerts keep coming.

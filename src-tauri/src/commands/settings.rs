@@ -70,10 +70,35 @@ pub async fn choose_server(
     Ok(state.client.settings()?)
 }
 
-/// The front end's first screen is on the window: said once in the log, so a
-/// measure of cold start (`scripts/bench-app.mjs`) can time it from outside.
+/// When the page's first screen came, by the page's own clock: its time
+/// origin (the navigation's start, milliseconds since the Unix epoch) and
+/// milliseconds after it. Each may be missing (a webview without the clock):
+/// the first screen is said all the same.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PageMarks {
+    origin: Option<f64>,
+    script: Option<f64>,
+    settings: Option<f64>,
+    drawn: Option<f64>,
+}
+
+/// The front end's first screen is on the window: the syncs may start (see
+/// `FIRST_SCREEN_WAIT`), and it is said once in the log, so a measure of
+/// cold start (`scripts/bench-app.mjs`) can time it from outside, with the
+/// page's steps (`marks`) to say where the time went.
 #[tauri::command]
-pub fn painted() {
+pub fn painted(state: State<'_, AppState>, marks: Option<PageMarks>) {
+    state.first_screen.notify_one();
     static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| tracing::info!("first screen painted"));
+    ONCE.call_once(|| {
+        let m = marks.unwrap_or_default();
+        tracing::info!(
+            page_origin_ms = m.origin,
+            script_ms = m.script,
+            settings_ms = m.settings,
+            drawn_ms = m.drawn,
+            "first screen painted"
+        );
+    });
 }

@@ -120,9 +120,33 @@ export function describe(e: unknown): string {
   }
 }
 
+/** When the page's first screen came, by its own clock (see `painted`). */
+export interface PageMarks {
+  /** The navigation's start, in milliseconds since the Unix epoch. */
+  origin: number;
+  /** Milliseconds after it: the app's script ran, it had the settings, its first screen was drawn. */
+  script: number;
+  settings: number;
+  drawn: number;
+}
+
+/**
+ * The settings the window asked for as it opened (`FIRST_SETTINGS_SCRIPT`,
+ * src-tauri), for the page's first call only: a later call reads them again.
+ * Should that early call have failed, the first call asks once more.
+ */
+let early = true;
+function firstSettings(): Promise<Settings> | undefined {
+  const w = window as { __BEFFROI_SETTINGS__?: Promise<Settings> };
+  const asked = early ? w.__BEFFROI_SETTINGS__ : undefined;
+  early = false;
+  delete w.__BEFFROI_SETTINGS__;
+  return asked?.catch(() => invoke<Settings>('get_settings'));
+}
+
 export const api = {
-  settings: () => invoke<Settings>('get_settings'),
-  painted: () => invoke<void>('painted'),
+  settings: () => firstSettings() ?? invoke<Settings>('get_settings'),
+  painted: (marks: PageMarks) => invoke<void>('painted', { marks }),
   saveSettings: (lang: Lang, homeCommune: InseeCode) =>
     invoke<Settings>('save_settings', { lang, homeCommune }),
   communes: () => invoke<Commune[]>('list_communes'),
