@@ -33,6 +33,18 @@ test('at 360 px every screen fits, and back and forward go through the screens',
   await firstRunInNice(app);
   await shows('#directory-search', 'the directory');
   assert.equal(await hash(), '#/directory');
+  // The section tabs leave the screen to the content: two rows at most (they
+  // took three), each tab a 44 px touch target.
+  const tabs = await app.execute(() =>
+    [...document.querySelectorAll('nav.tabs button')].map((b) => {
+      const r = b.getBoundingClientRect();
+      return { top: Math.round(r.top), height: r.height, id: b.id };
+    }),
+  );
+  assert.equal(tabs.length, 6, 'six section tabs');
+  const rows = new Set(tabs.map((b) => b.top)).size;
+  assert.ok(rows <= 2, `the tabs take ${rows} rows at 360 px`);
+  for (const b of tabs) assert.ok(b.height >= 44, `${b.id}: ${b.height} px high`);
 
   // A place's page, then back to the list (its search kept).
   await (await app.$('#directory-search')).setValue('pharmacie');
