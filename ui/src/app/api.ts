@@ -135,11 +135,9 @@ export interface PageMarks {
  * src-tauri), for the page's first call only: a later call reads them again.
  * Should that early call have failed, the first call asks once more.
  */
-let early = true;
 function firstSettings(): Promise<Settings> | undefined {
   const w = window as { __BEFFROI_SETTINGS__?: Promise<Settings> };
-  const asked = early ? w.__BEFFROI_SETTINGS__ : undefined;
-  early = false;
+  const asked = w.__BEFFROI_SETTINGS__;
   delete w.__BEFFROI_SETTINGS__;
   return asked?.catch(() => invoke<Settings>('get_settings'));
 }
