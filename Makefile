@@ -30,7 +30,7 @@ lint:
 # Every test, then the end-to-end suite again with each town hall on PostgreSQL, on a throwaway
 # cluster the script starts and removes.
 cargo-test:
-	scripts/with-postgres.sh sh -c '$(CARGO) test --workspace && BEFFROI_E2E_POSTGRES=1 $(CARGO) test -p beffroi-tests --test e2e'
+	CARGO="$(CARGO)" scripts/with-postgres.sh scripts/cargo-test.sh
 
 # Opening hours against opening_hours.js, the reference implementation, over the shared corpora
 # (docs/directory.md, "Differences with opening_hours.js"). A few seconds.
