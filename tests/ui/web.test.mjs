@@ -3,7 +3,8 @@
 // browser, a forged alert not shown, the shared link, the history's back, the
 // app opening offline from its service worker, a push delivered to that
 // worker (through the DevTools protocol) shown as the right alert, and
-// installability. Screens are checked for horizontal scroll and touch-target
+// installability; the rules read once at a time, never an older answer over a newer
+// one. Screens are checked for horizontal scroll and touch-target
 // size at 360 and 390 px wide.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -50,6 +51,16 @@ async function phoneFaults(page) {
     }
     return faults;
   });
+}
+
+/** The town hall's staff writes a measure (a rule in force). */
+async function writeMeasure(body) {
+  const res = await fetch(`${f.hall.url}/api/v1/admin/measures`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await staffToken(f.hall)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 201, await res.text());
 }
 
 /** The first visit: French, Nice chosen through the filter. */
@@ -354,21 +365,12 @@ test('a phone shows the rules in force in its communes, live when they change, a
   // Outside a crisis there is no rule, and no section.
   assert.equal(await page.locator('#rules').count(), 0);
 
-  const token = await staffToken(f.hall);
-  const write = async (body) => {
-    const res = await fetch(`${f.hall.url}/api/v1/admin/measures`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    assert.equal(res.status, 201, await res.text());
-  };
   // (The server's clock is fixed at 23 November 2026, 10:00.)
-  await write({ rule: { kind: 'masks', required: 'everywhere' }, since: '2026-11-01T00:00:00+01:00' });
+  await writeMeasure({ rule: { kind: 'masks', required: 'everywhere' }, since: '2026-11-01T00:00:00+01:00' });
   const rules = page.locator('#rules');
   // (Each page waits up to 5 s before asking: a change does not bring them all at once.)
   await rules.locator('li.rule[data-kind="masks"]').waitFor({ timeout: 15000 });
-  await write({
+  await writeMeasure({
     rule: { kind: 'curfew', from: '21:00', until: '06:00' }, communes: ['06088'],
     texts: [{ lang: 'fr', text: 'Sorties avec attestation uniquement.' }],
     since: '2026-11-20T00:00:00+01:00', until: '2026-12-01T00:00:00+01:00',
@@ -404,6 +406,41 @@ test('a phone shows the rules in force in its communes, live when they change, a
   await page.reload();
   await curfew.waitFor();
   assert.equal(await rules.locator('li.rule').count(), 2);
+  await ctx.close();
+});
+
+test('two changes of the rules close together: an older answer never replaces a newer one', async () => {
+  // (After the test above: Nice has its curfew and the masks.)
+  const ctx = await phone('small', { timezoneId: 'Europe/Paris' });
+  const page = await ctx.newPage();
+  await chooseNice(page);
+  const rules = page.locator('#rules');
+  await rules.locator('li.rule[data-kind="curfew"]').waitFor({ timeout: 15000 });
+  // The first reading after a change is slow: the server answers at once,
+  // the answer reaches the page only when the test lets it.
+  let release;
+  const released = new Promise((r) => (release = r));
+  let held = null;
+  const finished = [];
+  await ctx.route('**/api/v1/measures/in-force*', async (route) => {
+    if (held) return route.continue();
+    held = route.fetch();
+    const answer = await held;
+    await released;
+    await route.fulfill({ response: answer });
+    finished.push('held');
+  });
+  await writeMeasure({ rule: { kind: 'markets', open: false }, communes: ['06088'], since: '2026-11-20T00:00:00+01:00' });
+  await eventually(async () => held !== null && (await held, true), 15000, 'the page reading the rules after the change');
+  // A second change while that answer is on its way; each page waits up to 5 s before reading.
+  await writeMeasure({ rule: { kind: 'gatherings', max_people: 6 }, communes: ['06088'], since: '2026-11-20T00:00:00+01:00' });
+  await new Promise((r) => setTimeout(r, 6000));
+  release();
+  await eventually(() => finished.length === 1, 5000, 'the slow answer delivered');
+  // Given the time to apply what it was given, the page shows the newest rules.
+  await new Promise((r) => setTimeout(r, 1000));
+  await rules.locator('li.rule[data-kind="gatherings"]').waitFor({ timeout: 10000 });
+  assert.equal(await rules.locator('li.rule[data-kind="markets"]').count(), 1);
   await ctx.close();
 });
 
