@@ -1189,10 +1189,18 @@ fn demo_password(printed: &[String]) -> String {
         .to_owned()
 }
 
-/// A `beffroi-server` command (not `serve`) and what it said.
+/// A `beffroi-server` command (not `serve`) and what it said, to an operator
+/// who reads English (its French is checked in the server's own tests).
 fn server_command(args: &[&str]) -> Output {
+    server_command_with(args, &[])
+}
+
+/// The same with more of the environment.
+fn server_command_with(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(std::path::Path::new(BIN).with_file_name("beffroi-server"))
         .args(args)
+        .env("LC_ALL", "en_US.UTF-8")
+        .envs(env.iter().copied())
         .output()
         .unwrap()
 }
@@ -1483,15 +1491,14 @@ async fn a_postgresql_town_hall_backed_up_while_serving_restores_into_a_new_data
     // Restored into a new database, served from a new data directory.
     let restored_db = new_database("restored");
     // The target (its password) from the environment, off the command line.
-    let out = Command::new(std::path::Path::new(BIN).with_file_name("beffroi-server"))
-        .args([
+    let out = server_command_with(
+        &[
             "migrate",
             "--from",
             &format!("sqlite://{}/beffroi.sqlite3", backup.display()),
-        ])
-        .env("BEFFROI_MIGRATE_TO", &restored_db)
-        .output()
-        .unwrap();
+        ],
+        &[("BEFFROI_MIGRATE_TO", &restored_db)],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains("photos copied: 1"),

@@ -44,6 +44,9 @@ pub const FILES: &[(Lang, &str, &str)] = &[
     ftl!(Fr, "fr", "aid.ftl"),
     ftl!(En, "en", "aid.ftl"),
     ftl!(It, "it", "aid.ftl"),
+    ftl!(Fr, "fr", "server.ftl"),
+    ftl!(En, "en", "server.ftl"),
+    ftl!(It, "it", "server.ftl"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -253,7 +256,7 @@ mod tests {
         );
         for lang in Lang::ALL {
             let mut ids = BTreeSet::new();
-            for file in ["errors.ftl", "measures.ftl"] {
+            for file in ["errors.ftl", "measures.ftl", "server.ftl"] {
                 let path = root.join("locales").join(lang.tag()).join(file);
                 let src = std::fs::read_to_string(&path).expect("a locale file");
                 ids.extend(message_ids(&src).expect("parses"));
@@ -261,7 +264,7 @@ mod tests {
             let missing: Vec<_> = used.difference(&ids).collect();
             assert!(
                 missing.is_empty(),
-                "locales/{lang}/ (errors.ftl, measures.ftl) lacks {missing:?}"
+                "locales/{lang}/ (errors.ftl, measures.ftl, server.ftl) lacks {missing:?}"
             );
         }
     }

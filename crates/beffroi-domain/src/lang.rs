@@ -58,9 +58,15 @@ impl Lang {
 }
 
 impl Lang {
-    /// The session's language, from `LANG` (`fr_FR.UTF-8`), if Beffroi speaks it.
+    /// The session's language for messages, as POSIX orders it: the first of `LC_ALL`,
+    /// `LC_MESSAGES` and `LANG` that is set (`fr_FR.UTF-8`), if Beffroi speaks it.
     pub fn from_env() -> Option<Lang> {
-        std::env::var("LANG").ok()?.parse().ok()
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .find(|value| !value.is_empty())?
+            .parse()
+            .ok()
     }
 }
 

@@ -1,12 +1,18 @@
 //! `beffroi-server`: run the town hall server, manage staff accounts.
+//!
+//! What it says to the operator is in their language (`locales/*/server.ftl`),
+//! except the lines scripts read (see that file's head).
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::OnceLock;
 
-use anyhow::{Context, bail};
-use beffroi_domain::staff::check_new_password;
-use beffroi_domain::{Role, Username};
+use anyhow::{Context, anyhow};
+use beffroi_domain::l10n::{Localize, Msg};
+use beffroi_domain::staff::{StaffError, check_new_password};
+use beffroi_domain::{Lang, Role, Username, msg};
 use beffroi_server::store::DatabaseUrl;
 use beffroi_server::{AppState, Settings, Store, StoreError, auth, demo, import};
 use clap::{Parser, Subcommand};
@@ -172,7 +178,16 @@ impl Storage {
         beffroi_server::open_store(self.database.as_ref(), &self.data)
             .await
             .map(|(store, _bus)| store)
-            .with_context(|| format!("cannot open the database {}", self.describe()))
+            .with_context(|| match &self.database {
+                Some(url) => say(msg!(
+                    "server-cannot-open-database",
+                    database = url.to_string()
+                )),
+                None => say(msg!(
+                    "server-cannot-open-data",
+                    dir = self.data.display().to_string()
+                )),
+            })
     }
 
     /// The keys where the servers keep them (the database they share, or
@@ -197,10 +212,11 @@ impl Storage {
         })
     }
 
+    /// The database's URL (its password hidden), else the data directory.
     fn describe(&self) -> String {
         match &self.database {
             Some(url) => url.to_string(),
-            None => format!("in {}", self.data.display()),
+            None => self.data.display().to_string(),
         }
     }
 }
@@ -245,7 +261,49 @@ enum StaffCommand {
     },
 }
 
-fn main() -> anyhow::Result<()> {
+/// The operator's language (`LC_ALL`, `LC_MESSAGES` or `LANG`), French by default.
+fn lang() -> Lang {
+    static LANG: OnceLock<Lang> = OnceLock::new();
+    *LANG.get_or_init(|| Lang::from_env().unwrap_or_default())
+}
+
+/// A message in the operator's language.
+fn say(m: Msg) -> String {
+    beffroi_server::l10n::text(lang(), &m)
+}
+
+/// An error and its causes, each in the operator's language where it can say itself.
+fn explain(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|cause| {
+            if let Some(e) = cause.downcast_ref::<StaffError>() {
+                say(e.msg())
+            } else if let Some(e) = cause.downcast_ref::<import::ImportError>()
+                && !matches!(e, import::ImportError::Store(_))
+            {
+                say(e.msg())
+            } else if let Some(StoreError::AlreadyExists(what)) = cause.downcast_ref::<StoreError>()
+            {
+                say(what.clone())
+            } else {
+                cause.to_string()
+            }
+        })
+        .reduce(|error, cause| say(msg!("server-cause", error = error, cause = cause)))
+        .unwrap_or_default()
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}", say(msg!("server-error", what = explain(&e))));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -254,7 +312,7 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let rt = tokio::runtime::Runtime::new().with_context(|| say(msg!("server-cannot-start")))?;
     rt.block_on(async {
         match cli.command {
             Command::Serve(args) => {
@@ -349,15 +407,14 @@ fn main() -> anyhow::Result<()> {
                     KeysCommand::Rotate { storage } => storage.keys(true).await?,
                 };
                 for k in ring.public_keys() {
-                    println!(
-                        "{}  {}  created {}{}",
-                        k.key_id,
-                        k.public_key,
-                        k.created,
-                        k.endorsed_by
-                            .map(|by| format!("  endorsed by {by}"))
-                            .unwrap_or_default()
-                    );
+                    let line = match k.endorsed_by {
+                        None => msg!("server-key"),
+                        Some(by) => msg!("server-key-endorsed", by = by.to_string()),
+                    }
+                    .arg("key", k.key_id.to_string())
+                    .arg("public", k.public_key.to_string())
+                    .arg("created", k.created.to_string());
+                    println!("{}", say(line));
                 }
                 Ok(())
             }
@@ -369,22 +426,27 @@ async fn backup(storage: &Storage, to: &std::path::Path) -> anyhow::Result<()> {
     let held = beffroi_server::backup::backup(storage.database.as_ref(), &storage.data, to)
         .await
         .with_context(|| {
-            format!(
-                "cannot back up {} into {}",
-                storage.describe(),
-                to.display()
-            )
+            say(msg!(
+                "server-cannot-back-up",
+                source = storage.describe(),
+                dir = to.display().to_string()
+            ))
         })?;
-    println!("{:<20} {:>10}", "table", "rows");
+    println!(
+        "{:<20} {:>10}",
+        say(msg!("server-table")),
+        say(msg!("server-rows"))
+    );
     for (table, n) in &held.tables {
         println!("{table:<20} {n:>10}");
     }
-    println!("last cursor {}", held.last_cursor);
-    println!("keys and secrets: {}", held.keys);
-    println!("photos: {}", held.photos);
+    let cursor = held.last_cursor.to_string();
+    println!("{}", say(msg!("server-last-cursor", cursor = cursor)));
+    println!("{}", say(msg!("server-backup-keys", count = held.keys)));
+    println!("{}", say(msg!("server-backup-photos", count = held.photos)));
     println!(
-        "backed up into {} (it holds the signing keys: keep it secret)",
-        to.display()
+        "{}",
+        say(msg!("server-backed-up", dir = to.display().to_string()))
     );
     Ok(())
 }
@@ -397,21 +459,41 @@ async fn migrate(
 ) -> anyhow::Result<()> {
     let copied = beffroi_server::migrate::migrate(from, to, data, what)
         .await
-        .with_context(|| format!("cannot copy {from} into {to}"))?;
-    println!("{:<20} {:>10} {:>10}", "table", "source", "copied");
+        .with_context(|| {
+            say(msg!(
+                "server-cannot-copy",
+                from = from.to_string(),
+                to = to.to_string()
+            ))
+        })?;
+    println!(
+        "{:<20} {:>10} {:>10}",
+        say(msg!("server-table")),
+        say(msg!("server-source")),
+        say(msg!("server-copied"))
+    );
     for (table, n, m) in &copied.tables {
         println!("{table:<20} {n:>10} {m:>10}");
     }
-    println!("last cursor {}", copied.last_cursor);
-    println!("keys and secrets copied: {}", copied.keys);
-    println!("photos copied: {}", copied.photos);
+    let cursor = copied.last_cursor.to_string();
+    println!("{}", say(msg!("server-last-cursor", cursor = cursor)));
+    println!("{}", say(msg!("server-migrate-keys", count = copied.keys)));
+    println!(
+        "{}",
+        say(msg!("server-migrate-photos", count = copied.photos))
+    );
     if !copied.photos_skipped.is_empty() {
-        println!(
-            "photos not copied, of reports the source has no row of: {}",
-            copied.photos_skipped.join(", ")
-        );
+        let ids = copied.photos_skipped.join(", ");
+        println!("{}", say(msg!("server-migrate-photos-skipped", ids = ids)));
     }
-    println!("copied and checked: {from} -> {to}");
+    println!(
+        "{}",
+        say(msg!(
+            "server-migrated",
+            from = from.to_string(),
+            to = to.to_string()
+        ))
+    );
     Ok(())
 }
 
@@ -439,42 +521,62 @@ async fn serve(
     let state = AppState::open(settings)
         .await
         .with_context(|| match &database {
-            Some(url) => format!("cannot open the database {url}"),
-            None => format!("cannot open the data directory {}", data.display()),
+            Some(url) => say(msg!(
+                "server-cannot-open-database",
+                database = url.to_string()
+            )),
+            None => say(msg!(
+                "server-cannot-open-data",
+                dir = data.display().to_string()
+            )),
         })?;
     if demo {
         let creds = demo::seed(state.store.as_ref()).await?;
-        println!(
-            "demo territory loaded; staff account: username={} password={} role={}",
+        // The account's words stay fixed: scripts read them.
+        let account = format!(
+            "username={} password={} role={}",
             creds.username, creds.password, creds.role
         );
+        println!("{}", say(msg!("server-demo-loaded", account = account)));
     }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .with_context(|| format!("cannot listen on {listen}: is another server using it?"))?;
+        .with_context(|| say(msg!("server-cannot-listen", address = listen.to_string())))?;
     let addr = listener.local_addr()?;
     match beffroi_server::push::raise_open_files_limit() {
-        Ok(n) if n < LOW_OPEN_FILES => eprintln!(
-            "warning: this process may open {n} files: fewer than {n} devices can follow \
-             alerts live at once (raise the hard limit: ulimit -Hn, or LimitNOFILE= for systemd)"
-        ),
+        Ok(n) if n < LOW_OPEN_FILES => {
+            eprintln!("{}", say(msg!("server-low-open-files", count = n)));
+        }
         Ok(_) => {}
-        Err(e) => eprintln!("warning: cannot read or raise the open-file limit: {e}"),
+        Err(e) => {
+            let reason = e.to_string();
+            eprintln!(
+                "{}",
+                say(msg!("server-open-files-unknown", reason = reason))
+            );
+        }
     }
-    println!("data directory: {}", data.display());
+    let dir = data.display().to_string();
+    println!("{}", say(msg!("server-data-dir", dir = dir)));
     if let Some(url) = &state.settings.database {
-        println!("database: {url}");
+        println!(
+            "{}",
+            say(msg!("server-database", database = url.to_string()))
+        );
     }
     if let Some(at) = metrics_listen {
-        let metrics = tokio::net::TcpListener::bind(at)
-            .await
-            .with_context(|| format!("cannot listen on {at} for /metrics"))?;
+        let metrics = tokio::net::TcpListener::bind(at).await.with_context(|| {
+            say(msg!(
+                "server-cannot-listen-metrics",
+                address = at.to_string()
+            ))
+        })?;
         println!("metrics on http://{}/metrics", metrics.local_addr()?);
         tokio::spawn(beffroi_server::metrics::serve(state.clone(), metrics));
     }
     println!("listening on http://{addr}");
     beffroi_server::serve(state, listener, shutdown_signal()).await?;
-    eprintln!("stopped");
+    eprintln!("{}", say(msg!("server-stopped")));
     Ok(())
 }
 
@@ -494,42 +596,44 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
-    eprintln!("shutting down…");
+    eprintln!("{}", say(msg!("server-shutting-down")));
 }
 
 async fn import_places(file: &std::path::Path, storage: &Storage) -> anyhow::Result<()> {
     let format = import::Format::from_path(file)?;
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = std::fs::read_to_string(file).with_context(|| {
+        say(msg!(
+            "server-cannot-read-file",
+            file = file.display().to_string()
+        ))
+    })?;
     let store = storage.open().await?;
-    // The rows' issues in the operator's language (`LANG`), French by default.
-    let lang = beffroi_domain::Lang::from_env().unwrap_or_default();
     // The demo territory's outlines (the territory `serve --demo` seeds).
     let outlines = std::sync::Arc::new(beffroi_server::geography::Outlines::demo());
-    let report = import::import_places(store.as_ref(), format, &text, lang, outlines).await?;
+    // The rows' issues in the operator's language.
+    let report = import::import_places(store.as_ref(), format, &text, lang(), outlines).await?;
     for issue in &report.rejected {
-        eprintln!(
-            "rejected row {}{}: {}",
-            issue.row,
-            issue
-                .what
-                .as_deref()
-                .map(|w| format!(" ({w})"))
-                .unwrap_or_default(),
-            issue.reason
-        );
+        let line = match &issue.what {
+            Some(what) => msg!("server-import-rejected-what", what = what),
+            None => msg!("server-import-rejected"),
+        }
+        .arg("row", issue.row)
+        .arg("reason", &issue.reason);
+        eprintln!("{}", say(line));
     }
     let c = report.counts;
     println!(
-        "{}: {} imported, {} updated, {} unchanged, {} kept (edited or deleted by staff), \
-         {} skipped (not shops or services), {} rejected",
-        file.display(),
-        c.inserted,
-        c.updated,
-        c.unchanged,
-        c.kept,
-        report.skipped.len(),
-        report.rejected.len()
+        "{}",
+        say(msg!(
+            "server-import-done",
+            file = file.display().to_string(),
+            inserted = c.inserted,
+            updated = c.updated,
+            unchanged = c.unchanged,
+            kept = c.kept,
+            skipped = report.skipped.len(),
+            rejected = report.rejected.len(),
+        ))
     );
     Ok(())
 }
@@ -538,46 +642,43 @@ async fn staff_add(storage: &Storage, name: &str, role: &str) -> anyhow::Result<
     let username: Username = name.parse()?;
     let role: Role = role.parse()?;
     if std::io::stdin().is_terminal() {
-        eprint!("password for {username}: ");
+        let prompt = msg!("server-password-prompt", username = username.to_string());
+        eprint!("{}", say(prompt));
     }
     let mut password = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut password)
-        .context("cannot read the password from standard input")?;
+        .with_context(|| say(msg!("server-cannot-read-password")))?;
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
     if password.is_empty() {
-        bail!("no password given: write it on standard input");
+        return Err(anyhow!(say(msg!("server-no-password"))));
     }
     check_new_password(&password)?;
     let store = storage.open().await?;
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
-    match store.add_staff(&username, role, hash).await {
-        Ok(()) => {
-            println!("added staff member {username} with role {role}");
-            Ok(())
-        }
-        Err(StoreError::AlreadyExists(what)) => {
-            // In the operator's language (`LANG`), French by default.
-            let lang = beffroi_domain::Lang::from_env().unwrap_or_default();
-            bail!("{}", beffroi_server::l10n::text(lang, &what))
-        }
-        Err(e) => Err(e.into()),
-    }
+    store.add_staff(&username, role, hash).await?;
+    let added = msg!(
+        "server-staff-added",
+        username = username.to_string(),
+        role = role.to_string()
+    );
+    println!("{}", say(added));
+    Ok(())
 }
 
 fn parse_clock(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
     chrono::DateTime::parse_from_rfc3339(s)
-        .map_err(|e| format!("{e}: use RFC 3339, e.g. 2026-11-23T10:00:00+01:00"))
+        .map_err(|e| say(msg!("server-bad-clock", reason = e.to_string())))
 }
 
 fn parse_public_url(s: &str) -> Result<String, String> {
     let rest = s
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"))
-        .ok_or("use http://host or https://host")?;
+        .ok_or_else(|| say(msg!("server-bad-public-url")))?;
     if rest.trim_end_matches('/').is_empty() || rest.contains(char::is_whitespace) {
-        return Err("use http://host or https://host".into());
+        return Err(say(msg!("server-bad-public-url")));
     }
     Ok(s.trim_end_matches('/').to_owned())
 }

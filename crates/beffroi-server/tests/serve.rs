@@ -136,6 +136,7 @@ fn the_database_is_named_by_a_url_and_a_wrong_one_is_refused_clearly() {
         .arg(&data)
         .arg("--database")
         .arg(format!("sqlite://{}", db.display()))
+        .env("LC_ALL", "fr_FR.UTF-8")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -144,7 +145,7 @@ fn the_database_is_named_by_a_url_and_a_wrong_one_is_refused_clearly() {
     assert!(
         lines
             .iter()
-            .any(|l| l == &format!("database: sqlite://{}", db.display())),
+            .any(|l| l == &format!("base de données : sqlite://{}", db.display())),
         "{lines:?}"
     );
     let status = tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -161,13 +162,33 @@ fn the_database_is_named_by_a_url_and_a_wrong_one_is_refused_clearly() {
     assert_eq!(status, 200);
 
     // A scheme it does not know, a relative path, or a database that cannot
-    // be reached: a clear error and a failure status, a password never shown.
-    for (url, says, code) in [
-        ("mysql://db/beffroi", "unknown database \"mysql\"", 2),
-        ("sqlite://town.sqlite3", "absolute path", 2),
+    // be reached: a clear error and a failure status, a password never shown;
+    // in the operator's language, French when the session names none.
+    let unreachable = "postgres://beffroi:secret@127.0.0.1:1/beffroi";
+    for (url, locale, says, code) in [
         (
-            "postgres://beffroi:secret@127.0.0.1:1/beffroi",
-            "cannot open the database postgres://beffroi:***@127.0.0.1:1/beffroi",
+            "mysql://db/beffroi",
+            "C.UTF-8",
+            "unknown database \"mysql\"",
+            2,
+        ),
+        ("sqlite://town.sqlite3", "C.UTF-8", "absolute path", 2),
+        (
+            unreachable,
+            "en_GB.UTF-8",
+            "error: cannot open the database postgres://beffroi:***@127.0.0.1:1/beffroi: ",
+            1,
+        ),
+        (
+            unreachable,
+            "C.UTF-8",
+            "erreur : impossible d'ouvrir la base de données postgres://beffroi:***@127.0.0.1:1/beffroi : ",
+            1,
+        ),
+        (
+            unreachable,
+            "it_IT.UTF-8",
+            "errore: impossibile aprire il database postgres://beffroi:***@127.0.0.1:1/beffroi: ",
             1,
         ),
     ] {
@@ -175,6 +196,9 @@ fn the_database_is_named_by_a_url_and_a_wrong_one_is_refused_clearly() {
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(dir.path().join("other"))
             .args(["--database", url])
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG")
+            .env("LC_ALL", locale)
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -276,7 +300,7 @@ fn staff_add(
         .args(["staff", "add", "--name", name, "--role", role, "--data"])
         .arg(data)
         // The operator's language: a refusal is said in it.
-        .env("LANG", "fr_FR.UTF-8")
+        .env("LC_ALL", "fr_FR.UTF-8")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -305,7 +329,10 @@ fn staff_add_reads_the_password_from_stdin_and_refuses_bad_input() {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("m.durand"));
+    assert_eq!(
+        String::from_utf8_lossy(&ok.stdout),
+        "membre du personnel m.durand ajouté, rôle publisher\n"
+    );
 
     let again = staff_add(dir.path(), "m.durand", "editor", "another long passphrase");
     assert!(!again.status.success());
@@ -317,11 +344,17 @@ fn staff_add_reads_the_password_from_stdin_and_refuses_bad_input() {
 
     let short = staff_add(dir.path(), "j.martin", "editor", "short");
     assert!(!short.status.success());
-    assert!(String::from_utf8_lossy(&short.stderr).contains("too short"));
+    assert_eq!(
+        String::from_utf8_lossy(&short.stderr),
+        "erreur : Le mot de passe est trop court : 10 caractères au moins.\n"
+    );
 
     let role = staff_add(dir.path(), "j.martin", "mayor", "a long enough passphrase");
     assert!(!role.status.success());
-    assert!(String::from_utf8_lossy(&role.stderr).contains("unknown role"));
+    assert_eq!(
+        String::from_utf8_lossy(&role.stderr),
+        "erreur : Rôle inconnu « mayor » : editor, publisher ou admin.\n"
+    );
 }
 
 #[test]
@@ -374,6 +407,7 @@ fn keys_are_made_at_first_use_and_rotation_endorses_the_next() {
         let out = Command::new(BIN)
             .args(["keys", cmd, "--data"])
             .arg(dir.path())
+            .env("LC_ALL", "it_IT.UTF-8")
             .output()
             .unwrap();
         assert!(
@@ -391,7 +425,7 @@ fn keys_are_made_at_first_use_and_rotation_endorses_the_next() {
     let lines: Vec<&str> = rotated.lines().collect();
     assert_eq!(lines.len(), 2, "{rotated}");
     assert!(
-        lines[1].ends_with(&format!("endorsed by {first_id}")),
+        lines[1].ends_with(&format!("avallata da {first_id}")),
         "{rotated}"
     );
 }
