@@ -264,3 +264,8 @@ err-no-aid-post = No mutual-aid post with id "{ $id }".
 aid-thread-closed = This conversation is closed (by one of you, or its post is no longer published): no more messages.
 aid-post-full = This post has had many answers already: the town hall takes no more for it.
 err-busy-tickets = The server is opening many live connections at once: try again in a few seconds.
+
+# A base map (`beffroi-server serve --tiles-url`).
+tiles-url = The tiles URL must be http:// or https:// with {"{"}z{"}"}, {"{"}x{"}"} and {"{"}y{"}"}, e.g. https://tiles.example.fr/{"{"}z{"}"}/{"{"}x{"}"}/{"{"}y{"}"}.png
+tiles-attribution = The tiles need their attribution (what their licence asks to show), at most 300 characters.
+tiles-max-zoom = The tiles' maximum zoom is 0 to 22.

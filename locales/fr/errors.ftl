@@ -264,3 +264,8 @@ err-no-aid-post = Aucune annonce d'entraide avec l'identifiant « { $id } ».
 aid-thread-closed = Cette conversation est close (par l'un de vous, ou son annonce n'est plus publiée) : plus de messages.
 aid-post-full = Cette annonce a déjà reçu beaucoup de réponses : la mairie n'en transmet plus.
 err-busy-tickets = Le serveur ouvre beaucoup de connexions en direct à la fois : réessayez dans quelques secondes.
+
+# A base map (`beffroi-server serve --tiles-url`).
+tiles-url = L'adresse des tuiles doit être en http:// ou https:// avec {"{"}z{"}"}, {"{"}x{"}"} et {"{"}y{"}"}, par exemple https://tuiles.example.fr/{"{"}z{"}"}/{"{"}x{"}"}/{"{"}y{"}"}.png
+tiles-attribution = Les tuiles demandent leur mention (ce que leur licence demande d'afficher), 300 caractères au plus.
+tiles-max-zoom = Le zoom maximal des tuiles va de 0 à 22.

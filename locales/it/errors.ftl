@@ -264,3 +264,8 @@ err-no-aid-post = Nessun annuncio di aiuto reciproco con l'identificativo «{ $i
 aid-thread-closed = Questa conversazione è chiusa (da uno di voi, o il suo annuncio non è più pubblicato): niente più messaggi.
 aid-post-full = Questo annuncio ha già ricevuto molte risposte: il municipio non ne inoltra altre.
 err-busy-tickets = Il server sta aprendo molte connessioni in diretta insieme: riprovi tra qualche secondo.
+
+# A base map (`beffroi-server serve --tiles-url`).
+tiles-url = L'indirizzo delle tessere deve essere http:// o https:// con {"{"}z{"}"}, {"{"}x{"}"} e {"{"}y{"}"}, ad esempio https://tiles.example.fr/{"{"}z{"}"}/{"{"}x{"}"}/{"{"}y{"}"}.png
+tiles-attribution = Le tessere richiedono la loro attribuzione (ciò che la loro licenza chiede di mostrare), al massimo 300 caratteri.
+tiles-max-zoom = Lo zoom massimo delle tessere va da 0 a 22.

@@ -80,6 +80,7 @@ macro_rules! msg {
 use crate::advice::AdviceError;
 use crate::aid::AidError;
 use crate::alert::AlertError;
+use crate::api::TileSourceError;
 use crate::commune::CommuneError;
 use crate::hours::HoursError;
 use crate::lang::{InvalidLangTag, UnsupportedLang};
@@ -299,6 +300,16 @@ impl Localize for StaffError {
             StaffError::UnknownRole(r) => msg!("staff-unknown-role", role = r),
             StaffError::InvalidUsername(u) => msg!("staff-invalid-username", username = u),
             StaffError::PasswordTooShort { min } => msg!("staff-password-too-short", min = *min),
+        }
+    }
+}
+
+impl Localize for TileSourceError {
+    fn msg(&self) -> Msg {
+        match self {
+            TileSourceError::Url => msg!("tiles-url"),
+            TileSourceError::Attribution => msg!("tiles-attribution"),
+            TileSourceError::MaxZoom => msg!("tiles-max-zoom"),
         }
     }
 }

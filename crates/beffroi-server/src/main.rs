@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use anyhow::{Context, anyhow};
+use beffroi_domain::api::TileSourceError;
 use beffroi_domain::l10n::{Localize, Msg};
 use beffroi_domain::staff::{StaffError, check_new_password};
 use beffroi_domain::{Lang, Role, Username, msg};
@@ -277,6 +278,8 @@ fn explain(e: &anyhow::Error) -> String {
     e.chain()
         .map(|cause| {
             if let Some(e) = cause.downcast_ref::<StaffError>() {
+                say(e.msg())
+            } else if let Some(e) = cause.downcast_ref::<TileSourceError>() {
                 say(e.msg())
             } else if let Some(e) = cause.downcast_ref::<import::ImportError>()
                 && !matches!(e, import::ImportError::Store(_))

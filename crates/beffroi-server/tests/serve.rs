@@ -365,6 +365,7 @@ fn a_base_map_needs_a_tile_template_and_its_credit() {
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(dir.path())
             .args(extra)
+            .env("LC_ALL", "fr_FR.UTF-8")
             .output()
             .unwrap()
     };
@@ -379,7 +380,7 @@ fn a_base_map_needs_a_tile_template_and_its_credit() {
                 "--tiles-attribution",
                 "© OSM",
             ],
-            "{z}, {x} and {y}",
+            "--tiles-url : L'adresse des tuiles doit être en http:// ou https:// avec {z}, {x} et {y}",
         ),
         (
             vec![
@@ -390,7 +391,7 @@ fn a_base_map_needs_a_tile_template_and_its_credit() {
                 "--tiles-max-zoom",
                 "30",
             ],
-            "0 to 22",
+            "0 à 22",
         ),
     ] {
         let out = serve(&args);
