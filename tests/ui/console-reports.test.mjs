@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifacts, axeViolationsInPage, consoleFixture } from './harness.mjs';
+import { artifacts, axeViolationsInPage, consoleFixture, staffToken } from './harness.mjs';
 
 // Many reports from this one address in the second test.
 const f = consoleFixture('console-reports', { before, after }, ['--reports-per-minute', '100000']);
@@ -96,7 +96,17 @@ test('past one page, the list shows the next reports and the exports hold them a
     });
     assert.equal(resp.status, 201, await resp.text());
   }
-  const total = more + 1; // and the first test's
+  // One more, filed by an agent for a resident who came to the desk.
+  const desk = await fetch(`${f.hall.url}/api/v1/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await staffToken(f.hall)}` },
+    body: JSON.stringify({
+      id: crypto.randomUUID(), category: 'roads', description: 'Signalé au guichet', commune: '06088', lang: 'fr',
+      location: { position: { lat: 43.7009, lon: 7.2683 } }, answers: { danger: 'non' },
+    }),
+  });
+  assert.equal(desk.status, 201, await desk.text());
+  const total = more + 2; // and the first test's
   const page = await f.browser.newPage({ locale: 'fr-FR', acceptDownloads: true });
   await page.goto(`${f.hall.url}/console/`);
   await page.getByLabel('Identifiant').fill(f.hall.username);
@@ -111,6 +121,15 @@ test('past one page, the list shows the next reports and the exports hold them a
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#reports-csv').click()]);
   const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
   assert.equal(csv.length, 1 + total, 'a header and every report');
+  // Who filed a report for a resident is in it; a resident's own has no one there.
+  assert.equal(csv[0], 'id,received_at,category,commune,status,description,address,filed_by,lat,lon');
+  // (The third column from the end: a description's commas come before it.)
+  const filedBy = (line) => line.split(',').at(-3);
+  assert.deepEqual(csv.filter((l) => l.includes('Signalé au guichet')).map(filedBy), [f.hall.username]);
+  assert.equal(csv.filter((l) => filedBy(l) === '').length, total - 1);
+  const [geo] = await Promise.all([page.waitForEvent('download'), page.locator('#reports-geojson').click()]);
+  const features = JSON.parse(readFileSync(await geo.path(), 'utf8')).features;
+  assert.deepEqual(features.filter((x) => x.properties.filed_by).map((x) => x.properties.filed_by), [f.hall.username]);
 
   await page.locator('#reports-more').click();
   await page.locator('#reports-more').waitFor({ state: 'detached' });
