@@ -3,11 +3,12 @@
 //! one serves, and a publication through any reaches live streams on all.
 
 use beffroi_server::store::DatabaseUrl;
-use beffroi_tests::{TownHall, postgres_database, read_stream_until, town_hall_with};
-use serde_json::Value;
+use beffroi_tests::{TownHall, get_json, postgres_database, read_stream_until, town_hall_with};
+use reqwest::Method;
+use serde_json::{Value, json};
 
 use crate::alerts::{draft, publish};
-use crate::reports::{files_under, report, send_with_photos};
+use crate::reports::{files_under, post, report, send_with_photos};
 
 /// `n` servers on one new database, each with its own data directory (the
 /// signing keys are in the database) and port. Each seeded the demo account
@@ -61,6 +62,57 @@ async fn a_publication_through_any_replica_reaches_the_live_streams_of_every_one
         listed.as_array().unwrap().iter().any(|x| x["id"] == id),
         "{listed}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_rules_and_a_reports_status_changed_through_one_replica_are_said_on_every_ones_streams()
+{
+    let servers = replicas(2).await;
+    let (a, b) = (&servers[0], &servers[1]);
+    // A resident's report, sent to B: its receipt's secret follows it.
+    let (status, receipt) = post(
+        &b.api("/reports"),
+        &report("01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c77"),
+    )
+    .await;
+    assert_eq!(status, 201, "{receipt}");
+    let (id, secret) = (
+        receipt["id"].as_str().unwrap(),
+        receipt["secret"].as_str().unwrap(),
+    );
+    // A phone on B follows the rules in force and that report.
+    let mut on_b = reqwest::Client::new()
+        .get(b.api("/alerts/stream?measures=1"))
+        .header("beffroi-reports", format!("{id}:{secret}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on_b.status(), 200);
+    // B has just read the rules (none), and keeps them a few seconds.
+    let in_nice = b.api("/measures/in-force?communes=06088");
+    assert_eq!(get_json(&in_nice).await["places"][0]["rules"], json!([]));
+
+    // The town hall's staff (the demo account as B seeded it last) changes the rules on A...
+    let token = b.staff_token().await;
+    let masks = json!({"rule": {"kind": "masks", "required": "everywhere"}, "since": "2026-01-01T00:00:00+01:00"});
+    let (status, _) = a
+        .send(Method::POST, "/admin/measures", &token, Some(&masks), "fr")
+        .await;
+    assert_eq!(status, 201);
+    // ...and B's stream says so; B then answers with the change, not its copy.
+    read_stream_until(&mut on_b, "event: measures").await;
+    let now = get_json(&in_nice).await;
+    assert_eq!(now["places"][0]["rules"][0]["kind"], "masks", "{now}");
+
+    // The report's new status, set through A, is said on B's stream too.
+    let update = json!({"status": "in_progress", "message": "Équipe en route."});
+    let path = format!("/admin/reports/{id}/status");
+    let (status, _) = a
+        .send(Method::POST, &path, &token, Some(&update), "fr")
+        .await;
+    assert_eq!(status, 200);
+    let said = read_stream_until(&mut on_b, "event: report").await;
+    assert!(said.contains(id), "{said}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -29,7 +29,7 @@ fn client_from(ip: [u8; 4]) -> reqwest::Client {
         .unwrap()
 }
 
-async fn post(url: &str, body: &Value) -> (StatusCode, Value) {
+pub(crate) async fn post(url: &str, body: &Value) -> (StatusCode, Value) {
     let resp = reqwest::Client::new()
         .post(url)
         .json(body)

@@ -301,6 +301,18 @@ impl Hub {
         self.closed.subscribe()
     }
 
+    /// Tells this server's streams of `news` (see `AppState::announce`, which
+    /// tells the other servers too).
+    pub fn announce_news(&self, news: &crate::store::News) {
+        use crate::store::News;
+        match news {
+            News::Measures => self.announce_measures(),
+            News::Advice => self.announce_advice(),
+            News::Report { id, public } => self.announce_report(id, *public),
+            News::Aid { key_hash } => self.announce_aid(key_hash),
+        }
+    }
+
     /// Tells the devices following report `id` that its status changed
     /// (the change is already stored); `public`: its category is public, so
     /// devices that follow it without its secret are told too.

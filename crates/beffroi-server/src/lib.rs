@@ -249,6 +249,19 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Tells this server's live streams of `news` (already stored), and the
+    /// other servers on the same database through the bus: their streams say
+    /// it too (see `follow_other_servers_news`).
+    pub fn announce(&self, news: store::News) {
+        self.hub.announce_news(&news);
+        let bus = Arc::clone(&self.bus);
+        tokio::spawn(async move {
+            if let Err(e) = bus.tell(&news).await {
+                tracing::warn!(error = %e, ?news, "cannot tell the other servers");
+            }
+        });
+    }
+
     /// Opens the store the settings name and the signing keys in their
     /// data directory (the first key is made at the first start).
     pub async fn open(settings: Settings) -> Result<Self, LaunchError> {
@@ -456,6 +469,7 @@ pub async fn serve(
     let (mut incoming, accept) = push::split(listener, state.clone(), per_address)?;
     let pruning = tokio::spawn(prune_limiters(state.clone()));
     let following = tokio::spawn(follow_other_servers(state.clone()));
+    let hearing = tokio::spawn(follow_other_servers_news(state.clone(), state.bus.news()));
     let app = router(state);
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut served = tokio::task::JoinSet::new();
@@ -478,6 +492,7 @@ pub async fn serve(
     let _ = accept.await;
     pruning.abort();
     following.abort();
+    hearing.abort();
     // Live streams never finish on their own; the rest are asked to.
     hub.close();
     let _ = stop.send(true);
@@ -612,6 +627,32 @@ async fn follow_other_servers(state: AppState) {
         }
         if let Err(e) = state.hub.catch_up(state.store.as_ref()).await {
             tracing::warn!(error = %e, "cannot read the alerts other servers stored");
+        }
+    }
+}
+
+/// Tells this server's streams what the other servers announced, after
+/// forgetting what its caches kept of it (a device that reads again at once
+/// must get the change, not the copy kept for a few seconds).
+async fn follow_other_servers_news(
+    state: AppState,
+    mut news: tokio::sync::broadcast::Receiver<store::News>,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        let heard = match news.recv().await {
+            Ok(news) => vec![news],
+            // Some were missed: what can be told to every stream is.
+            Err(RecvError::Lagged(_)) => vec![store::News::Measures, store::News::Advice],
+            Err(RecvError::Closed) => return,
+        };
+        for news in heard {
+            match news {
+                store::News::Measures => state.measures.lock().await.forget(),
+                store::News::Advice => state.advice.lock().await.forget(),
+                store::News::Report { .. } | store::News::Aid { .. } => {}
+            }
+            state.hub.announce_news(&news);
         }
     }
 }

@@ -7,6 +7,11 @@
 //! after the listening connection is lost, the listener reconnects (with a
 //! growing pause) and wakes its server up once more, which then catches up
 //! from the store. Nothing is missed, only delayed.
+//!
+//! The other changes devices follow live (the rules in force, the advice
+//! pages, a report's status, a mutual-aid conversation) travel on a second
+//! channel, `beffroi_news`, as `<server> <news>`: each server skips its own
+//! (it told its streams already) and tells its streams the others'.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,37 +19,57 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use beffroi_domain::Cursor;
-use beffroi_store::{Bus, StoreError};
+use beffroi_store::{Bus, News, StoreError};
 use futures::StreamExt;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 use tokio_postgres::AsyncMessage;
 
 use crate::{PgStore, db, pool_error};
 
 /// The channel's name.
 const CHANNEL: &str = "beffroi_alerts";
+/// The other news' channel.
+const NEWS: &str = "beffroi_news";
 
 #[derive(Debug)]
 pub struct PgBus {
     store: PgStore,
     wakeups: watch::Sender<u64>,
+    news: broadcast::Sender<News>,
+    /// This server among those on the database (random at each start).
+    me: Arc<str>,
     listening: Arc<AtomicBool>,
     listener: tokio::task::JoinHandle<()>,
+}
+
+/// What the listening connection hands on.
+#[derive(Clone)]
+struct Heard {
+    wakeups: watch::Sender<u64>,
+    news: broadcast::Sender<News>,
+    me: Arc<str>,
 }
 
 impl PgBus {
     /// Starts listening on the store's database in the background.
     pub fn start(store: PgStore) -> Self {
         let wakeups = watch::channel(0).0;
+        // Enough for a burst of changes; a server that lags behind it misses
+        // some news (see `Bus::news`).
+        let news = broadcast::channel(1024).0;
+        let me: Arc<str> = Arc::from(format!("{:016x}", rand::random::<u64>()));
         let listening = Arc::new(AtomicBool::new(false));
-        let listener = tokio::spawn(listen(
-            store.link.clone(),
-            wakeups.clone(),
-            Arc::clone(&listening),
-        ));
+        let heard = Heard {
+            wakeups: wakeups.clone(),
+            news: news.clone(),
+            me: Arc::clone(&me),
+        };
+        let listener = tokio::spawn(listen(store.link.clone(), heard, Arc::clone(&listening)));
         Self {
             store,
             wakeups,
+            news,
+            me,
             listening,
             listener,
         }
@@ -78,14 +103,30 @@ impl Bus for PgBus {
     fn listening(&self) -> bool {
         self.listening.load(Ordering::Acquire)
     }
+
+    async fn tell(&self, news: &News) -> Result<(), StoreError> {
+        let client = self.store.pool.get().await.map_err(pool_error)?;
+        client
+            .execute(
+                "SELECT pg_notify($1, $2)",
+                &[&NEWS, &format!("{} {}", self.me, news.encode())],
+            )
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn news(&self) -> broadcast::Receiver<News> {
+        self.news.subscribe()
+    }
 }
 
 /// Listens until aborted: connects, `LISTEN`s, wakes the server at each
 /// notification; after a loss, reconnects and wakes it once connected.
-async fn listen(link: crate::tls::Link, wakeups: watch::Sender<u64>, listening: Arc<AtomicBool>) {
+async fn listen(link: crate::tls::Link, heard: Heard, listening: Arc<AtomicBool>) {
     let mut pause = Duration::from_millis(100);
     loop {
-        match listen_once(&link, &wakeups, &listening).await {
+        match listen_once(&link, &heard, &listening).await {
             Ok(()) => pause = Duration::from_millis(100),
             Err(e) => tracing::warn!(error = %e, "cannot listen for other servers' alerts"),
         }
@@ -98,17 +139,36 @@ async fn listen(link: crate::tls::Link, wakeups: watch::Sender<u64>, listening: 
 /// One listening connection, until it is lost.
 async fn listen_once(
     link: &crate::tls::Link,
-    wakeups: &watch::Sender<u64>,
+    heard: &Heard,
     listening: &AtomicBool,
 ) -> Result<(), tokio_postgres::Error> {
+    let wakeups = &heard.wakeups;
     let (client, mut connection) = link.config.connect(link.tls.clone()).await?;
-    let (heard, mut notifications) = tokio::sync::mpsc::unbounded_channel();
+    let (alerts, mut notifications) = tokio::sync::mpsc::unbounded_channel();
+    let others = heard.clone();
     let driver = tokio::spawn(async move {
         let mut messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx));
         while let Some(message) = messages.next().await {
             match message {
+                Ok(AsyncMessage::Notification(n)) if n.channel() == NEWS => {
+                    match n.payload().split_once(' ') {
+                        Some((from, _)) if from == &*others.me => {}
+                        Some((_, text)) => match News::decode(text) {
+                            // Nobody listening yet is no loss: nothing to tell.
+                            Some(news) => drop(others.news.send(news)),
+                            None => tracing::warn!(
+                                payload = n.payload(),
+                                "unknown news from another server"
+                            ),
+                        },
+                        None => tracing::warn!(
+                            payload = n.payload(),
+                            "unknown news from another server"
+                        ),
+                    }
+                }
                 Ok(AsyncMessage::Notification(_)) => {
-                    if heard.send(()).is_err() {
+                    if alerts.send(()).is_err() {
                         break;
                     }
                 }
@@ -120,7 +180,9 @@ async fn listen_once(
             }
         }
     });
-    client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+    client
+        .batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {NEWS}"))
+        .await?;
     listening.store(true, Ordering::Release);
     // Connected (again): whatever was sent meanwhile is read from the store.
     wakeups.send_modify(|n| *n += 1);

@@ -649,6 +649,64 @@ pub trait Bus: Send + Sync + std::fmt::Debug + 'static {
 
     /// Whether wake-ups can arrive now (always, for one server alone).
     fn listening(&self) -> bool;
+
+    /// Tells the other servers `news` (this one has told its own streams).
+    async fn tell(&self, news: &News) -> Result<(), StoreError>;
+
+    /// What the other servers tell (never this server's own news). Like
+    /// wake-ups, news is not replayed after a lost connection: it is a hint to
+    /// read again, and devices catch up at their next sync.
+    fn news(&self) -> tokio::sync::broadcast::Receiver<News>;
+}
+
+/// A change devices follow live that is not an alert message (those travel
+/// by [`Bus::notify`]): what one server tells the others so that their
+/// streams say it too, and their caches forget what it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum News {
+    /// The rules in force changed.
+    Measures,
+    /// The advice pages changed.
+    Advice,
+    /// A report's status changed; `public`: its category is public.
+    Report { id: String, public: bool },
+    /// A mutual-aid conversation of the posting key hashing to `key_hash` changed.
+    Aid { key_hash: String },
+}
+
+impl News {
+    /// As a bus carries it: one line of text.
+    pub fn encode(&self) -> String {
+        match self {
+            News::Measures => "measures".to_owned(),
+            News::Advice => "advice".to_owned(),
+            News::Report { id, public: true } => format!("report-public {id}"),
+            News::Report { id, public: false } => format!("report {id}"),
+            News::Aid { key_hash } => format!("aid {key_hash}"),
+        }
+    }
+
+    /// What [`News::encode`] wrote; `None` for anything else.
+    pub fn decode(text: &str) -> Option<News> {
+        let (kind, rest) = text.split_once(' ').unwrap_or((text, ""));
+        // The one word after the kind.
+        let word =
+            || (!rest.is_empty() && !rest.contains(char::is_whitespace)).then(|| rest.to_owned());
+        Some(match kind {
+            "measures" if text == kind => News::Measures,
+            "advice" if text == kind => News::Advice,
+            "report" => News::Report {
+                id: word()?,
+                public: false,
+            },
+            "report-public" => News::Report {
+                id: word()?,
+                public: true,
+            },
+            "aid" => News::Aid { key_hash: word()? },
+            _ => return None,
+        })
+    }
 }
 
 /// A report's photo as kept: its name (`1.jpg`: its number in the
@@ -731,12 +789,14 @@ pub async fn copy_photos(
 #[derive(Debug)]
 pub struct LocalBus {
     wakeups: tokio::sync::watch::Sender<u64>,
+    news: tokio::sync::broadcast::Sender<News>,
 }
 
 impl Default for LocalBus {
     fn default() -> Self {
         Self {
             wakeups: tokio::sync::watch::channel(0).0,
+            news: tokio::sync::broadcast::channel(1).0,
         }
     }
 }
@@ -753,6 +813,50 @@ impl Bus for LocalBus {
 
     fn listening(&self) -> bool {
         true
+    }
+
+    async fn tell(&self, _news: &News) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn news(&self) -> tokio::sync::broadcast::Receiver<News> {
+        self.news.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod news_tests {
+    use super::News;
+
+    #[test]
+    fn news_reads_back_as_written_and_nothing_else_is_news() {
+        for news in [
+            News::Measures,
+            News::Advice,
+            News::Report {
+                id: "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c00".into(),
+                public: true,
+            },
+            News::Report {
+                id: "01932c07-8f3a-7b2e-9c1d-2f4e6a8b0c01".into(),
+                public: false,
+            },
+            News::Aid {
+                key_hash: "q1w2e3".into(),
+            },
+        ] {
+            assert_eq!(News::decode(&news.encode()), Some(news));
+        }
+        for text in [
+            "",
+            "report",
+            "report ",
+            "aid a b",
+            "measures now",
+            "alert 12",
+        ] {
+            assert_eq!(News::decode(text), None, "{text:?}");
+        }
     }
 }
 

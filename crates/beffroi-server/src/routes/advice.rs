@@ -43,7 +43,8 @@ pub async fn changes(
 
 /// How long the kept pages are served before the store is read again (a
 /// change made here is seen at once; one made on another server sharing the
-/// store within this time).
+/// store as soon as its news arrives, see `AppState::announce`, else within
+/// this time).
 const FRESH: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The pages as last read and, per language, as rendered: a crowd of web

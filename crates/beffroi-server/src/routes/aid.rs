@@ -284,7 +284,9 @@ pub async fn message(
 /// inbox: the frame says nothing more).
 fn announce(state: &AppState, sides: &[String; 2]) {
     for key_hash in sides {
-        state.hub.announce_aid(key_hash);
+        state.announce(crate::store::News::Aid {
+            key_hash: key_hash.clone(),
+        });
     }
 }
 

@@ -49,7 +49,7 @@ pub async fn write(
     if expected != Some(page.version) {
         // A new version (the same content again makes none).
         state.advice.lock().await.forget();
-        state.hub.announce_advice();
+        state.announce(crate::store::News::Advice);
     }
     tracing::info!(
         staff = %actor,

@@ -63,7 +63,7 @@ pub async fn write(
     if expected != Some(measure.version) {
         // A new version (the same content again makes none).
         state.measures.lock().await.forget();
-        state.hub.announce_measures();
+        state.announce(crate::store::News::Measures);
         // Phones whose page is closed are told, unless the measure was and
         // is over (a fix to an old one is no news).
         let now = OffsetDateTime::now_utc();

@@ -266,6 +266,9 @@ pub async fn change_status(
         .report_categories
         .iter()
         .any(|c| c.public && c.id == changed.report.category);
-    state.hub.announce_report(&id, public);
+    state.announce(crate::store::News::Report {
+        id: id.clone(),
+        public,
+    });
     Ok(changed)
 }
