@@ -34,7 +34,8 @@ URL=$(sed -n 's/^listening on //p' "$LOG")
 "$TARGET/debug/beffroi-server" import places data/osm-monaco-pois.geojson --data "$DATA/server" 2>/dev/null
 # Mutual-aid initiatives in the Métropole (examples written for the demo).
 "$TARGET/debug/beffroi-server" import places data/demo-initiatives.geojson --data "$DATA/server" 2>/dev/null
-CREDS=$(sed -n 's/.*staff account: //p' "$LOG")
+# (The sentence around the account is in the operator's language; its words are fixed.)
+CREDS=$(sed -n 's/.*\(username=.*\)/\1/p' "$LOG")
 OPEN311=$(sed -n 's/^demo Open311 api_key=//p' "$LOG")
 
 cat <<TXT
