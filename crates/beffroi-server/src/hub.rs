@@ -310,6 +310,16 @@ impl Hub {
             News::Advice => self.announce_advice(),
             News::Report { id, public } => self.announce_report(id, *public),
             News::Aid { key_hash } => self.announce_aid(key_hash),
+            News::Missed => {
+                self.announce_measures();
+                self.announce_advice();
+                // An empty id: every device reads its reports and conversations again.
+                let _ = self.reports.send(ReportNews {
+                    id: Arc::from(""),
+                    public: false,
+                    aid: false,
+                });
+            }
         }
     }
 
@@ -610,10 +620,21 @@ pub struct ReportWatch {
 }
 
 impl ReportWatch {
+    /// Asks the device to read all it follows again (`{}`).
+    fn read_again(&self) -> axum::body::Bytes {
+        axum::body::Bytes::from_static(if self.aid.is_some() {
+            b"event: report\ndata: {}\n\nevent: aid\ndata: {}\n\n"
+        } else {
+            b"event: report\ndata: {}\n\n"
+        })
+    }
+
     /// The next frame for this device; `None` once the channel is closed.
     pub async fn next(&mut self) -> Option<axum::body::Bytes> {
         loop {
             match self.rx.recv().await {
+                // Some news was missed (see `announce_news`): as after a lag.
+                Ok(news) if news.id.is_empty() => return Some(self.read_again()),
                 Ok(news) if news.aid => {
                     if self.aid.as_deref() == Some(&*news.id) {
                         return Some(axum::body::Bytes::from_static(b"event: aid\ndata: {}\n\n"));
@@ -627,13 +648,7 @@ impl ReportWatch {
                     return Some(format!("event: report\ndata: {data}\n\n").into());
                 }
                 Ok(_) => {}
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    return Some(axum::body::Bytes::from_static(if self.aid.is_some() {
-                        b"event: report\ndata: {}\n\nevent: aid\ndata: {}\n\n"
-                    } else {
-                        b"event: report\ndata: {}\n\n"
-                    }));
-                }
+                Err(broadcast::error::RecvError::Lagged(_)) => return Some(self.read_again()),
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
         }

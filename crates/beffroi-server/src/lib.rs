@@ -257,7 +257,8 @@ impl AppState {
         let bus = Arc::clone(&self.bus);
         tokio::spawn(async move {
             if let Err(e) = bus.tell(&news).await {
-                tracing::warn!(error = %e, ?news, "cannot tell the other servers");
+                // The kind only: an aid conversation's key hashes link two devices.
+                tracing::warn!(error = %e, news = news.kind(), "cannot tell the other servers");
             }
         });
     }
@@ -640,20 +641,20 @@ async fn follow_other_servers_news(
 ) {
     use tokio::sync::broadcast::error::RecvError;
     loop {
-        let heard = match news.recv().await {
-            Ok(news) => vec![news],
-            // Some were missed: what can be told to every stream is.
-            Err(RecvError::Lagged(_)) => vec![store::News::Measures, store::News::Advice],
+        let news = match news.recv().await {
+            Ok(news) => news,
+            // Some were missed: every stream reads again.
+            Err(RecvError::Lagged(_)) => store::News::Missed,
             Err(RecvError::Closed) => return,
         };
-        for news in heard {
-            match news {
-                store::News::Measures => state.measures.lock().await.forget(),
-                store::News::Advice => state.advice.lock().await.forget(),
-                store::News::Report { .. } | store::News::Aid { .. } => {}
-            }
-            state.hub.announce_news(&news);
+        let missed = news == store::News::Missed;
+        if missed || news == store::News::Measures {
+            state.measures.lock().await.forget();
         }
+        if missed || news == store::News::Advice {
+            state.advice.lock().await.forget();
+        }
+        state.hub.announce_news(&news);
     }
 }
 

@@ -48,6 +48,8 @@ struct Heard {
     wakeups: watch::Sender<u64>,
     news: broadcast::Sender<News>,
     me: Arc<str>,
+    /// Whether a listening connection was made before (a new one then missed news).
+    connected_before: Arc<AtomicBool>,
 }
 
 impl PgBus {
@@ -63,6 +65,7 @@ impl PgBus {
             wakeups: wakeups.clone(),
             news: news.clone(),
             me: Arc::clone(&me),
+            connected_before: Arc::default(),
         };
         let listener = tokio::spawn(listen(store.link.clone(), heard, Arc::clone(&listening)));
         Self {
@@ -105,6 +108,9 @@ impl Bus for PgBus {
     }
 
     async fn tell(&self, news: &News) -> Result<(), StoreError> {
+        if *news == News::Missed {
+            return Ok(());
+        }
         let client = self.store.pool.get().await.map_err(pool_error)?;
         client
             .execute(
@@ -156,15 +162,10 @@ async fn listen_once(
                         Some((_, text)) => match News::decode(text) {
                             // Nobody listening yet is no loss: nothing to tell.
                             Some(news) => drop(others.news.send(news)),
-                            None => tracing::warn!(
-                                payload = n.payload(),
-                                "unknown news from another server"
-                            ),
+                            // (Not the payload: it may hold an aid conversation's key hashes.)
+                            None => tracing::warn!("unknown news from another server"),
                         },
-                        None => tracing::warn!(
-                            payload = n.payload(),
-                            "unknown news from another server"
-                        ),
+                        None => tracing::warn!("unknown news from another server"),
                     }
                 }
                 Ok(AsyncMessage::Notification(_)) => {
@@ -183,6 +184,11 @@ async fn listen_once(
     client
         .batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {NEWS}"))
         .await?;
+    // Connected again after a loss: the news sent meanwhile is lost, so every
+    // stream reads again (the first connection has nothing to make up).
+    if heard.connected_before.swap(true, Ordering::AcqRel) {
+        let _ = heard.news.send(News::Missed);
+    }
     listening.store(true, Ordering::Release);
     // Connected (again): whatever was sent meanwhile is read from the store.
     wakeups.send_modify(|n| *n += 1);

@@ -672,6 +672,9 @@ pub enum News {
     Report { id: String, public: bool },
     /// A mutual-aid conversation of the posting key hashing to `key_hash` changed.
     Aid { key_hash: String },
+    /// Some news may have been missed (the bus's connection was lost): every
+    /// stream is asked to read again what it follows. Never sent to others.
+    Missed,
 }
 
 impl News {
@@ -683,6 +686,18 @@ impl News {
             News::Report { id, public: true } => format!("report-public {id}"),
             News::Report { id, public: false } => format!("report {id}"),
             News::Aid { key_hash } => format!("aid {key_hash}"),
+            News::Missed => "missed".to_owned(),
+        }
+    }
+
+    /// What kind of news, with nothing of whom it concerns (for logs).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            News::Measures => "measures",
+            News::Advice => "advice",
+            News::Report { .. } => "report",
+            News::Aid { .. } => "aid",
+            News::Missed => "missed",
         }
     }
 
