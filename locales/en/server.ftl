@@ -1,5 +1,5 @@
 # Messages of `beffroi-server`'s command line, for the town hall's operator, in the language of
-# their `LANG` (French by default). The lines scripts read stay fixed and are not here.
+# their `LC_ALL`, `LC_MESSAGES` or `LANG` (French by default). The lines scripts read stay fixed and are not here.
 
 server-error = error: { $what }
 server-cause = { $error }: { $cause }

@@ -267,5 +267,5 @@ err-busy-tickets = Le serveur ouvre beaucoup de connexions en direct à la fois 
 
 # A base map (`beffroi-server serve --tiles-url`).
 tiles-url = L'adresse des tuiles doit être en http:// ou https:// avec {"{"}z{"}"}, {"{"}x{"}"} et {"{"}y{"}"}, par exemple https://tuiles.example.fr/{"{"}z{"}"}/{"{"}x{"}"}/{"{"}y{"}"}.png
-tiles-attribution = Les tuiles demandent leur mention (ce que leur licence demande d'afficher), 300 caractères au plus.
+tiles-attribution = Les tuiles ont besoin de leur mention de source (ce que leur licence impose d'afficher), 300 caractères au plus.
 tiles-max-zoom = Le zoom maximal des tuiles va de 0 à 22.

@@ -1,5 +1,5 @@
 # Messages of `beffroi-server`'s command line, for the town hall's operator, in the language of
-# their `LANG` (French by default). French is the source language. The lines scripts read stay
+# their `LC_ALL`, `LC_MESSAGES` or `LANG` (French by default). French is the source language. The lines scripts read stay
 # fixed and are not here: `listening on http://…`, `metrics on http://…`,
 # `demo Open311 api_key=…`, and the `username=… password=… role=…` of the demo account.
 

@@ -266,6 +266,6 @@ aid-post-full = Questo annuncio ha già ricevuto molte risposte: il municipio no
 err-busy-tickets = Il server sta aprendo molte connessioni in diretta insieme: riprovi tra qualche secondo.
 
 # A base map (`beffroi-server serve --tiles-url`).
-tiles-url = L'indirizzo delle tessere deve essere http:// o https:// con {"{"}z{"}"}, {"{"}x{"}"} e {"{"}y{"}"}, ad esempio https://tiles.example.fr/{"{"}z{"}"}/{"{"}x{"}"}/{"{"}y{"}"}.png
-tiles-attribution = Le tessere richiedono la loro attribuzione (ciò che la loro licenza chiede di mostrare), al massimo 300 caratteri.
-tiles-max-zoom = Lo zoom massimo delle tessere va da 0 a 22.
+tiles-url = L'indirizzo dei tile deve essere http:// o https:// con {"{"}z{"}"}, {"{"}x{"}"} e {"{"}y{"}"}, ad esempio https://tiles.example.fr/{"{"}z{"}"}/{"{"}x{"}"}/{"{"}y{"}"}.png
+tiles-attribution = I tile richiedono la loro attribuzione (ciò che la loro licenza chiede di mostrare), al massimo 300 caratteri.
+tiles-max-zoom = Lo zoom massimo dei tile va da 0 a 22.

@@ -340,7 +340,14 @@ fn run() -> anyhow::Result<()> {
                 let tiles = match (tiles_url, tiles_attribution) {
                     (Some(url), Some(attribution)) => Some(
                         beffroi_domain::api::TileSource::new(&url, &attribution, tiles_max_zoom)
-                            .context("--tiles-url")?,
+                            .map_err(|e| {
+                                let option = match &e {
+                                    TileSourceError::Url => "--tiles-url",
+                                    TileSourceError::Attribution => "--tiles-attribution",
+                                    TileSourceError::MaxZoom => "--tiles-max-zoom",
+                                };
+                                anyhow::Error::new(e).context(option)
+                            })?,
                     ),
                     _ => None,
                 };
