@@ -122,9 +122,9 @@ test('past one page, the list shows the next reports and the exports hold them a
   const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
   assert.equal(csv.length, 1 + total, 'a header and every report');
   // Who filed a report for a resident is in it; a resident's own has no one there.
-  assert.equal(csv[0], 'id,received_at,category,commune,status,description,address,filed_by,lat,lon');
-  // (The third column from the end: a description's commas come before it.)
-  const filedBy = (line) => line.split(',').at(-3);
+  assert.equal(csv[0], 'id,received_at,category,commune,status,description,address,lat,lon,filed_by');
+  // (The last column: a description's commas come before it.)
+  const filedBy = (line) => line.split(',').at(-1);
   assert.deepEqual(csv.filter((l) => l.includes('Signalé au guichet')).map(filedBy), [f.hall.username]);
   assert.equal(csv.filter((l) => filedBy(l) === '').length, total - 1);
   const [geo] = await Promise.all([page.waitForEvent('download'), page.locator('#reports-geojson').click()]);
