@@ -17,7 +17,10 @@ e2e=$("$CARGO" test --workspace --no-run --quiet --message-format=json | node -e
   require("readline").createInterface({ input: process.stdin }).on("line", (line) => {
     const m = JSON.parse(line);
     if (m.reason === "compiler-artifact" && m.target.name === "e2e" && m.executable) out = m.executable;
-  }).on("close", () => { if (!out) process.exit(1); console.log(out); });
+  }).on("close", () => {
+    if (out) console.log(out);
+    else process.exitCode = 1; // No e2e binary listed: the shell says so below.
+  });
 ') || { echo "error: cargo did not list the e2e test binary" >&2; exit 1; }
 
 printf '\033[1m==> %s\033[0m\n' "the e2e suite again, each town hall on PostgreSQL: $e2e" >&2

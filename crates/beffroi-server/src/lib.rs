@@ -252,8 +252,8 @@ impl AppState {
     /// Tells this server's live streams of `news` (already stored), and the
     /// other servers on the same database through the bus: their streams say
     /// it too (see `follow_other_servers_news`).
-    pub fn announce(&self, news: store::News) {
-        self.hub.announce_news(&news);
+    pub async fn announce(&self, news: store::News) {
+        self.hear(&news).await;
         let bus = Arc::clone(&self.bus);
         tokio::spawn(async move {
             if let Err(e) = bus.tell(&news).await {
@@ -261,6 +261,20 @@ impl AppState {
                 tracing::warn!(error = %e, news = news.kind(), "cannot tell the other servers");
             }
         });
+    }
+
+    /// Takes `news` in, this server's or another's: the caches forget what it
+    /// changed (a device that reads again at once must get the change, not
+    /// the copy kept for a few seconds), then the streams are told.
+    async fn hear(&self, news: &store::News) {
+        let missed = *news == store::News::Missed;
+        if missed || *news == store::News::Measures {
+            self.measures.lock().await.forget();
+        }
+        if missed || *news == store::News::Advice {
+            self.advice.lock().await.forget();
+        }
+        self.hub.announce_news(news);
     }
 
     /// Opens the store the settings name and the signing keys in their
@@ -632,9 +646,7 @@ async fn follow_other_servers(state: AppState) {
     }
 }
 
-/// Tells this server's streams what the other servers announced, after
-/// forgetting what its caches kept of it (a device that reads again at once
-/// must get the change, not the copy kept for a few seconds).
+/// Takes in what the other servers announced (see `AppState::hear`).
 async fn follow_other_servers_news(
     state: AppState,
     mut news: tokio::sync::broadcast::Receiver<store::News>,
@@ -647,14 +659,7 @@ async fn follow_other_servers_news(
             Err(RecvError::Lagged(_)) => store::News::Missed,
             Err(RecvError::Closed) => return,
         };
-        let missed = news == store::News::Missed;
-        if missed || news == store::News::Measures {
-            state.measures.lock().await.forget();
-        }
-        if missed || news == store::News::Advice {
-            state.advice.lock().await.forget();
-        }
-        state.hub.announce_news(&news);
+        state.hear(&news).await;
     }
 }
 

@@ -179,16 +179,7 @@ impl Storage {
         beffroi_server::open_store(self.database.as_ref(), &self.data)
             .await
             .map(|(store, _bus)| store)
-            .with_context(|| match &self.database {
-                Some(url) => say(msg!(
-                    "server-cannot-open-database",
-                    database = url.to_string()
-                )),
-                None => say(msg!(
-                    "server-cannot-open-data",
-                    dir = self.data.display().to_string()
-                )),
-            })
+            .with_context(|| cannot_open(self.database.as_ref(), &self.data))
     }
 
     /// The keys where the servers keep them (the database they share, or
@@ -271,6 +262,20 @@ fn lang() -> Lang {
 /// A message in the operator's language.
 fn say(m: Msg) -> String {
     beffroi_server::l10n::text(lang(), &m)
+}
+
+/// Why a town hall's storage did not open: its database, else its data directory.
+fn cannot_open(database: Option<&DatabaseUrl>, data: &std::path::Path) -> String {
+    match database {
+        Some(url) => say(msg!(
+            "server-cannot-open-database",
+            database = url.to_string()
+        )),
+        None => say(msg!(
+            "server-cannot-open-data",
+            dir = data.display().to_string()
+        )),
+    }
 }
 
 /// An error and its causes, each in the operator's language where it can say itself.
@@ -530,16 +535,7 @@ async fn serve(
     let database = settings.database.clone();
     let state = AppState::open(settings)
         .await
-        .with_context(|| match &database {
-            Some(url) => say(msg!(
-                "server-cannot-open-database",
-                database = url.to_string()
-            )),
-            None => say(msg!(
-                "server-cannot-open-data",
-                dir = data.display().to_string()
-            )),
-        })?;
+        .with_context(|| cannot_open(database.as_ref(), &data))?;
     if demo {
         let creds = demo::seed(state.store.as_ref()).await?;
         // The account's words stay fixed: scripts read them.

@@ -264,7 +264,7 @@ pub async fn message(
         .await?;
     match sent {
         AidSent::New { sides } => {
-            announce(&state, &sides);
+            announce(&state, &sides).await;
             Ok(StatusCode::CREATED)
         }
         AidSent::Again => Ok(StatusCode::OK),
@@ -282,11 +282,13 @@ pub async fn message(
 
 /// Tells both sides' streams that their thread changed (each reads its
 /// inbox: the frame says nothing more).
-fn announce(state: &AppState, sides: &[String; 2]) {
+async fn announce(state: &AppState, sides: &[String; 2]) {
     for key_hash in sides {
-        state.announce(crate::store::News::Aid {
-            key_hash: key_hash.clone(),
-        });
+        state
+            .announce(crate::store::News::Aid {
+                key_hash: key_hash.clone(),
+            })
+            .await;
     }
 }
 
@@ -320,7 +322,7 @@ pub async fn share(
         .await?
     {
         Some(sides) => {
-            announce(&state, &sides);
+            announce(&state, &sides).await;
             Ok(StatusCode::NO_CONTENT)
         }
         None => Err(ApiError::NotFound(msg!("aid-thread-not-found"))),
@@ -341,7 +343,7 @@ pub async fn close(
     limits::check(&state.aid_address_limiter, &peer, "aid")?;
     match state.store.close_aid_thread(thread, key.0).await? {
         Some(sides) => {
-            announce(&state, &sides);
+            announce(&state, &sides).await;
             Ok(StatusCode::NO_CONTENT)
         }
         None => Err(ApiError::NotFound(msg!("aid-thread-not-found"))),

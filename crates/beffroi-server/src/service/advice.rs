@@ -48,8 +48,7 @@ pub async fn write(
         .await?;
     if expected != Some(page.version) {
         // A new version (the same content again makes none).
-        state.advice.lock().await.forget();
-        state.announce(crate::store::News::Advice);
+        state.announce(crate::store::News::Advice).await;
     }
     tracing::info!(
         staff = %actor,

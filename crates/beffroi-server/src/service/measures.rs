@@ -62,8 +62,7 @@ pub async fn write(
         .await?;
     if expected != Some(measure.version) {
         // A new version (the same content again makes none).
-        state.measures.lock().await.forget();
-        state.announce(crate::store::News::Measures);
+        state.announce(crate::store::News::Measures).await;
         // Phones whose page is closed are told, unless the measure was and
         // is over (a fix to an old one is no news).
         let now = OffsetDateTime::now_utc();

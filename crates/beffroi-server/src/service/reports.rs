@@ -266,9 +266,11 @@ pub async fn change_status(
         .report_categories
         .iter()
         .any(|c| c.public && c.id == changed.report.category);
-    state.announce(crate::store::News::Report {
-        id: id.clone(),
-        public,
-    });
+    state
+        .announce(crate::store::News::Report {
+            id: id.clone(),
+            public,
+        })
+        .await;
     Ok(changed)
 }
